@@ -1,0 +1,138 @@
+"""Academies of a trust and their inspections."""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+
+from trust_si.tenancy.models import TenantModel
+
+from .stages import key_stages_for_ages
+
+
+class PhaseOfEducation(models.TextChoices):
+    NURSERY = "nursery", "Nursery"
+    FIRST = "first", "First"
+    PRIMARY = "primary", "Primary"
+    MIDDLE = "middle", "Middle"
+    SECONDARY = "secondary", "Secondary"
+    ALL_THROUGH = "all_through", "All-through"
+    SPECIAL = "special", "Special"
+    ALTERNATIVE_PROVISION = "alternative_provision", "Alternative provision"
+    SIXTEEN_PLUS = "16_plus", "16 plus"
+
+
+_percent = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+class Academy(TenantModel):
+    urn = models.CharField(
+        "URN",
+        max_length=6,
+        validators=[RegexValidator(r"^\d{6}$", "A URN is six digits.")],
+        help_text="DfE unique reference number (six digits).",
+    )
+    name = models.CharField(max_length=200)
+    phase_of_education = models.CharField(max_length=32, choices=PhaseOfEducation.choices)
+    age_low = models.PositiveSmallIntegerField(
+        "lowest age", validators=[MinValueValidator(2), MaxValueValidator(19)]
+    )
+    age_high = models.PositiveSmallIntegerField(
+        "highest age", validators=[MinValueValidator(3), MaxValueValidator(25)]
+    )
+    pupils_on_roll = models.PositiveIntegerField(null=True, blank=True)
+    pct_disadvantaged = models.DecimalField(
+        "% disadvantaged (pupil premium)", max_digits=5, decimal_places=1,
+        null=True, blank=True, validators=_percent,
+    )
+    pct_send_support = models.DecimalField(
+        "% SEND support", max_digits=5, decimal_places=1, null=True, blank=True,
+        validators=_percent,
+    )
+    pct_ehcp = models.DecimalField(
+        "% EHCP", max_digits=5, decimal_places=1, null=True, blank=True, validators=_percent
+    )
+    pct_eal = models.DecimalField(
+        "% EAL", max_digits=5, decimal_places=1, null=True, blank=True, validators=_percent
+    )
+    is_church_school = models.BooleanField("church school (SIAMS)", default=False)
+    local_authority = models.CharField(max_length=100, blank=True)
+    date_joined = models.DateField("date joined the trust", null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "academies"
+        constraints = [
+            models.UniqueConstraint(fields=["trust", "urn"], name="academy_urn_unique_in_trust"),
+            models.CheckConstraint(
+                condition=models.Q(age_high__gt=models.F("age_low")), name="academy_age_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def key_stages(self) -> list[str]:
+        return key_stages_for_ages(self.age_low, self.age_high)
+
+    @property
+    def age_range(self) -> str:
+        return f"{self.age_low}–{self.age_high}"
+
+
+class ReportCardGrade(models.TextChoices):
+    EXCEPTIONAL = "exceptional", "Exceptional"
+    STRONG = "strong_standard", "Strong standard"
+    EXPECTED = "expected_standard", "Expected standard"
+    NEEDS_ATTENTION = "needs_attention", "Needs attention"
+    URGENT = "urgent_improvement", "Urgent improvement"
+
+
+class LegacyGrade(models.IntegerChoices):
+    OUTSTANDING = 1, "Outstanding"
+    GOOD = 2, "Good"
+    REQUIRES_IMPROVEMENT = 3, "Requires improvement"
+    INADEQUATE = 4, "Inadequate"
+
+
+class InspectionArea(models.TextChoices):
+    INCLUSION = "inclusion", "Inclusion"
+    CURRICULUM_TEACHING = "curriculum_teaching", "Curriculum and teaching"
+    ACHIEVEMENT = "achievement", "Achievement"
+    ATTENDANCE_BEHAVIOUR = "attendance_behaviour", "Attendance and behaviour"
+    PERSONAL_DEVELOPMENT = "personal_development", "Personal development and well-being"
+    LEADERSHIP_GOVERNANCE = "leadership_governance", "Leadership and governance"
+    EARLY_YEARS = "early_years", "Early years"
+    SIXTH_FORM = "sixth_form", "Sixth form"
+
+
+class Inspection(TenantModel):
+    """An Ofsted inspection: a report card (grades per area + safeguarding) or a legacy grade."""
+
+    class Kind(models.TextChoices):
+        REPORT_CARD = "report_card", "Report card (from November 2025)"
+        LEGACY = "legacy", "Overall effectiveness (before November 2025)"
+
+    academy = models.ForeignKey(Academy, on_delete=models.CASCADE, related_name="inspections")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    inspected_on = models.DateField()
+    # Report card: {area: grade} using InspectionArea / ReportCardGrade values.
+    area_grades = models.JSONField(default=dict, blank=True)
+    safeguarding_met = models.BooleanField(null=True, blank=True)
+    overall_grade = models.PositiveSmallIntegerField(
+        choices=LegacyGrade.choices, null=True, blank=True
+    )
+    report_url = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["-inspected_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trust", "academy", "inspected_on"], name="one_inspection_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.academy} inspection {self.inspected_on:%d %b %Y}"

@@ -1,0 +1,49 @@
+"""What the KPI engine hands to its readers (placement engine, heat map, reports).
+
+Plain dataclasses, no ORM: the phases rules engine and the report classes consume these, so they
+can be tested and benchmarked without a database. `assessment.selectors` builds them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class KpiFigure:
+    """One KPI for one academy (or trust-wide, academy_id None), term and pupil group.
+
+    `value` is None when the figure is suppressed (cohort below the trust's minimum) or when
+    there is no data; `suppressed` says which. Percentages are 0-100.
+    """
+
+    academy_id: int | None
+    kpi_code: str  # catalogue code, e.g. "ks2_rwm_exp", "ks4_att8", "attendance_pa"
+    label: str
+    key_stage: str  # "EYFS", "KS1", "KS2", "KS4", "all"
+    subject: str  # "reading", "writing", "maths", "rwm", "english", "science", "" ...
+    group: str  # "all", "disadvantaged", "non_disadvantaged", "send", "eal", "boys", "girls", ...
+    term_code: str  # "2025-26-autumn"
+    value: float | None
+    cohort: int
+    suppressed: bool
+    national: float | None
+    national_year: str | None  # "2024-25": the benchmark's year (may be older: then stale)
+    target: float | None
+    unit: str  # "%", "points", "score"
+    direction: str  # "higher" (higher is better) or "lower" (absence)
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedFigure:
+    """A DfE performance-table figure for one academy (e.g. P8MEA with its confidence interval)."""
+
+    academy_id: int
+    field: str  # DfE's own field name: "P8MEA", "READPROG", "PTRWM_EXP", "ATT8SCR"...
+    year: str  # "2018-19"
+    value: float | None  # None when DfE published a code instead (SUPP, NE, NP, LOWCOV, NA)
+    code: str  # the DfE code when value is None, else ""
+    lower: float | None
+    upper: float | None
+    dfe_banding: str  # DfE's banding code/descriptor as published ("1".."5", "SUPP", "" ...)
+    source: str

@@ -1,0 +1,82 @@
+"""Judgement records: the qualitative evidence the placement engine reads.
+
+Visits, reviews and inspections write here (through `phases.services.judgement_record`), and
+until visits exist leaders and officers can record a judgement directly.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from academies.models import Academy, InspectionArea, ReportCardGrade
+from trust_si.tenancy.models import TenantModel
+
+
+class JudgementArea(models.TextChoices):
+    # Ofsted report-card areas, then safeguarding (met / not met), then trust review areas.
+    INCLUSION = InspectionArea.INCLUSION.value, InspectionArea.INCLUSION.label
+    CURRICULUM_TEACHING = (
+        InspectionArea.CURRICULUM_TEACHING.value, InspectionArea.CURRICULUM_TEACHING.label
+    )
+    ACHIEVEMENT = InspectionArea.ACHIEVEMENT.value, InspectionArea.ACHIEVEMENT.label
+    ATTENDANCE_BEHAVIOUR = (
+        InspectionArea.ATTENDANCE_BEHAVIOUR.value, InspectionArea.ATTENDANCE_BEHAVIOUR.label
+    )
+    PERSONAL_DEVELOPMENT = (
+        InspectionArea.PERSONAL_DEVELOPMENT.value, InspectionArea.PERSONAL_DEVELOPMENT.label
+    )
+    LEADERSHIP_GOVERNANCE = (
+        InspectionArea.LEADERSHIP_GOVERNANCE.value, InspectionArea.LEADERSHIP_GOVERNANCE.label
+    )
+    EARLY_YEARS = InspectionArea.EARLY_YEARS.value, InspectionArea.EARLY_YEARS.label
+    SIXTH_FORM = InspectionArea.SIXTH_FORM.value, InspectionArea.SIXTH_FORM.label
+    SAFEGUARDING = "safeguarding", "Safeguarding"
+    SEND = "send", "SEND"
+
+
+class SafeguardingGrade(models.TextChoices):
+    MET = "met", "Met"
+    NOT_MET = "not_met", "Not met"
+
+
+# Every grade a judgement may carry: the five-point report-card scale, or safeguarding's two.
+GRADE_CHOICES = [*ReportCardGrade.choices, *SafeguardingGrade.choices]
+
+
+class JudgementSource(models.TextChoices):
+    INSPECTION = "inspection", "Ofsted inspection"
+    VISIT = "visit", "Visit"
+    REVIEW = "review", "Review"
+    DIRECT = "direct", "Recorded directly"
+
+
+class Judgement(TenantModel):
+    academy = models.ForeignKey(Academy, on_delete=models.CASCADE, related_name="judgements")
+    area = models.CharField(max_length=32, choices=JudgementArea.choices)
+    grade = models.CharField(max_length=32, choices=GRADE_CHOICES)
+    judged_on = models.DateField()
+    source = models.CharField(max_length=16, choices=JudgementSource.choices)
+    # The record it came from ("visits.visit:12"), so the evidence link survives edits.
+    source_ref = models.CharField(max_length=64, blank=True)
+    source_url = models.CharField(max_length=300, blank=True)
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-judged_on", "-id"]
+        constraints = [
+            # One judgement per area per source record: re-saving a visit updates, never adds.
+            models.UniqueConstraint(
+                fields=["trust", "academy", "area", "source", "source_ref"],
+                condition=~models.Q(source_ref=""),
+                name="one_judgement_per_area_per_source",
+            )
+        ]
+        indexes = [models.Index(fields=["trust", "academy", "area", "-judged_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.academy}: {self.get_area_display()} {self.get_grade_display()}"

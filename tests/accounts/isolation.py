@@ -1,0 +1,5 @@
+from tests.isolation import Case
+
+CASES = [
+    Case("dashboard"),
+]

@@ -1,0 +1,27 @@
+"""pytest settings. SQLite in memory by default; DATABASE_URL / REDIS_URL switch to real services.
+
+Tasks run eagerly here unless CELERY_EAGER=0 (the CI run against a real worker sets that).
+"""
+
+import tempfile
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+_tmp = tempfile.mkdtemp(prefix="trust-si-test-")
+MEDIA_ROOT = f"{_tmp}/media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_EAGER", default=True)
+CELERY_TASK_EAGER_PROPAGATES = True
+if not env.str("REDIS_URL", default=""):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if CELERY_TASK_ALWAYS_EAGER:
+        CELERY_BROKER_URL = "memory://"
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TRUST_SI_DEMO_PASSWORD = "demo-password-for-tests"
+ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}

@@ -1,0 +1,88 @@
+"""The DRF base every tenant API view uses: resolves the membership, then runs in scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from rest_framework import exceptions, generics, mixins, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .context import activate, deactivate
+from .selectors import membership_for
+
+
+class TenantAPIMixin:
+    """Authenticated members of the trust in the URL only; 404 for everyone else.
+
+    `required_capability` (see trust_si.accounts.roles) answers 403 to members whose role does
+    not allow the view. Querysets must still come from selectors that filter by trust and role.
+    """
+
+    required_capability: str | None = None
+    request: Request
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]  # authenticates
+        slug = getattr(request._request, "trust_slug", None)
+        if slug is None:
+            raise Http404
+        if not request.user or not request.user.is_authenticated:
+            raise exceptions.NotAuthenticated()
+        membership = membership_for(request.user, slug)
+        if membership is None:
+            raise Http404
+        request._request.trust = membership.trust  # type: ignore[attr-defined]
+        request._request.membership = membership  # type: ignore[attr-defined]
+        self._scope_token = activate(membership.trust)
+        if self.required_capability and not membership.can(self.required_capability):
+            raise exceptions.PermissionDenied("Your role does not allow this.")
+
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        # Render inside the scope, then leave it: the serializer may still touch the database.
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        token = getattr(self, "_scope_token", None)
+        if token is not None:
+            deactivate(token)
+            self._scope_token = None
+        return response
+
+    @property
+    def trust(self) -> Any:
+        return self.request._request.trust  # type: ignore[attr-defined]
+
+    @property
+    def membership(self) -> Any:
+        return self.request._request.membership  # type: ignore[attr-defined]
+
+
+class TenantAPIView(TenantAPIMixin, APIView):
+    pass
+
+
+class TenantGenericAPIView(TenantAPIMixin, generics.GenericAPIView):
+    pass
+
+
+class TenantReadOnlyViewSet(TenantAPIMixin, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class TenantModelViewSet(TenantAPIMixin, viewsets.ModelViewSet):
+    pass
+
+
+__all__ = [
+    "TenantAPIMixin",
+    "TenantAPIView",
+    "TenantGenericAPIView",
+    "TenantModelViewSet",
+    "TenantReadOnlyViewSet",
+    "mixins",
+]

@@ -1,0 +1,19 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+from trust_si.nav import nav_for
+
+from .selectors import memberships_of
+
+
+def tenancy(request: HttpRequest) -> dict[str, Any]:
+    membership = getattr(request, "membership", None)
+    return {
+        "trust": getattr(request, "trust", None),
+        "membership": membership,
+        "nav_items": nav_for(request),
+        "user_memberships": (
+            memberships_of(request.user) if getattr(request, "user", None) else []
+        ),
+    }

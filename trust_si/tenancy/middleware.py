@@ -1,0 +1,61 @@
+"""Resolves the trust in the URL, checks the user's membership and runs the view in its scope."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+
+from .context import activate, deactivate
+from .selectors import membership_for
+
+API_PREFIX = "/api/"
+
+
+class TenantMiddleware:
+    """For every URL with `<trust_slug>`: 404 unless the user is an active member, then scope.
+
+    The trust slug is taken out of the view's kwargs: views read `request.trust` and
+    `request.membership` instead. API views (token auth happens inside DRF) resolve the
+    membership in `TenantAPIView.initial`, after DRF has authenticated the caller.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.trust = None  # type: ignore[attr-defined]
+        request.membership = None  # type: ignore[attr-defined]
+        try:
+            return self.get_response(request)
+        finally:
+            token = getattr(request, "_trust_scope_token", None)
+            if token is not None:
+                deactivate(token)
+                request._trust_scope_token = None  # type: ignore[attr-defined]
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
+        slug = view_kwargs.pop("trust_slug", None)
+        if slug is None:
+            return None
+        request.trust_slug = slug  # type: ignore[attr-defined]
+        if request.path.startswith(API_PREFIX):
+            return None
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        membership = membership_for(request.user, slug)
+        if membership is None:
+            raise Http404("No such trust.")
+        request.trust = membership.trust  # type: ignore[attr-defined]
+        request.membership = membership  # type: ignore[attr-defined]
+        request.session["current_trust"] = slug
+        request._trust_scope_token = activate(membership.trust)  # type: ignore[attr-defined]
+        return None
