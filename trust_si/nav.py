@@ -19,7 +19,17 @@ class NavItem:
     order: int = 100
 
 
-APPS = ["trust_si.accounts", "academies", "assessment", "phases", "cpd", "partnerships", "reporting"]
+APPS = [
+    "trust_si.accounts",
+    "academies",
+    "assessment",
+    "assessment.kpis",
+    "phases",
+    "phases.visits",
+    "cpd",
+    "partnerships",
+    "reporting",
+]
 
 
 @cache

@@ -11,7 +11,16 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from trust_si import health, views
 from trust_si.accounts import urls as account_urls
 
-APPS = ["academies", "assessment", "phases", "cpd", "partnerships", "reporting"]
+APPS = [
+    "academies",
+    "assessment",
+    "assessment.kpis",
+    "phases",
+    "phases.visits",
+    "cpd",
+    "partnerships",
+    "reporting",
+]
 
 tenant_patterns = [
     *account_urls.tenant_urlpatterns,

@@ -1,0 +1,1 @@
+"""Celery jobs of the phases app (the placement and heat-map recompute lands here)."""
