@@ -1,0 +1,203 @@
+"""Server-drawn SVG charts for reports: readable in greyscale, each with a text alternative.
+
+Pure: no ORM import. Hand-made SVG keeps PDFs small and the output identical run to run, which
+matters because a regenerated report must match its snapshot byte for byte in content.
+Greyscale readability comes from patterns of line style and marker shape, never hue alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+# Dark, print-safe tones (all pass 3:1 against white) paired with distinct dash patterns.
+_SERIES_STYLES = [
+    ("#0b0c0c", "", "circle"),
+    ("#1d70b8", "6 3", "square"),
+    ("#6f4e7c", "2 3", "triangle"),
+    ("#505a5f", "10 4 2 4", "diamond"),
+]
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    values: Sequence[float | None]  # None = no figure (suppressed or missing): a gap, not a zero
+
+
+def _marker(shape: str, x: float, y: float, colour: str) -> str:
+    if shape == "square":
+        return f'<rect x="{x - 3:.1f}" y="{y - 3:.1f}" width="6" height="6" fill="{colour}"/>'
+    if shape == "triangle":
+        return (
+            f'<path d="M{x:.1f} {y - 4:.1f} L{x + 4:.1f} {y + 3:.1f} L{x - 4:.1f} {y + 3:.1f} Z" '
+            f'fill="{colour}"/>'
+        )
+    if shape == "diamond":
+        return (
+            f'<path d="M{x:.1f} {y - 4:.1f} L{x + 4:.1f} {y:.1f} L{x:.1f} {y + 4:.1f} '
+            f'L{x - 4:.1f} {y:.1f} Z" fill="{colour}"/>'
+        )
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}"/>'
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".") if value % 1 else f"{value:.0f}"
+
+
+def line_chart_text(title: str, categories: Sequence[str], series: Sequence[Series], unit: str) -> str:
+    """The text alternative: every figure of the chart in a sentence per series."""
+    parts = [f"{title}."]
+    for s in series:
+        points = [
+            f"{c}: {_fmt(v)}{unit}" if v is not None else f"{c}: no figure"
+            for c, v in zip(categories, s.values, strict=False)
+        ]
+        parts.append(f"{s.label} — " + "; ".join(points) + ".")
+    return " ".join(parts)
+
+
+def line_chart(
+    title: str,
+    categories: Sequence[str],
+    series: Sequence[Series],
+    *,
+    unit: str = "",
+    width: int = 480,
+    height: int = 220,
+    y_min: float | None = None,
+    y_max: float | None = None,
+) -> str:
+    """A line chart (trend over terms) as an accessible SVG string.
+
+    1. Scale: y from the data's min/max (or the given bounds), padded by 10%.
+    2. Axes and 4 labelled gridlines; category labels under the x axis.
+    3. Each series: a polyline with its own dash pattern and marker shape, broken at gaps.
+    4. A legend naming each series with its line style, and <title>/<desc> for assistive tech.
+    """
+    values = [v for s in series for v in s.values if v is not None]
+    lo = y_min if y_min is not None else (min(values) if values else 0.0)
+    hi = y_max if y_max is not None else (max(values) if values else 1.0)
+    if hi == lo:
+        hi = lo + 1
+    pad = (hi - lo) * 0.1
+    lo, hi = (lo - pad if y_min is None else lo), (hi + pad if y_max is None else hi)
+    left, right, top, bottom = 48, 12, 16, 56
+    plot_w, plot_h = width - left - right, height - top - bottom
+    n = max(len(categories), 1)
+
+    def x_at(i: int) -> float:
+        return left + (plot_w * (i + 0.5) / n)
+
+    def y_at(v: float) -> float:
+        return top + plot_h * (1 - (v - lo) / (hi - lo))
+
+    desc = line_chart_text(title, categories, series, unit)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>",
+        '<g font-family="sans-serif" font-size="10" fill="#0b0c0c">',
+    ]
+    for k in range(5):
+        v = lo + (hi - lo) * k / 4
+        y = y_at(v)
+        out.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" '
+            f'stroke="#b1b4b6" stroke-width="0.5"/>'
+            f'<text x="{left - 4}" y="{y + 3:.1f}" text-anchor="end">{_fmt(v)}{escape(unit)}</text>'
+        )
+    for i, c in enumerate(categories):
+        out.append(
+            f'<text x="{x_at(i):.1f}" y="{top + plot_h + 14}" text-anchor="middle">{escape(c)}</text>'
+        )
+    for idx, s in enumerate(series):
+        colour, dash, shape = _SERIES_STYLES[idx % len(_SERIES_STYLES)]
+        segment: list[str] = []
+        segments: list[list[str]] = []
+        for i, v in enumerate(s.values):
+            if v is None:
+                if segment:
+                    segments.append(segment)
+                segment = []
+                continue
+            segment.append(f"{x_at(i):.1f},{y_at(v):.1f}")
+        if segment:
+            segments.append(segment)
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        for seg in segments:
+            out.append(
+                f'<polyline points="{" ".join(seg)}" fill="none" stroke="{colour}" '
+                f'stroke-width="2"{dash_attr}/>'
+            )
+        for i, v in enumerate(s.values):
+            if v is not None:
+                out.append(_marker(shape, x_at(i), y_at(v), colour))
+        ly = height - 22 + 12 * (idx // 2)
+        lx = left + (idx % 2) * (plot_w / 2)
+        out.append(
+            f'<line x1="{lx:.1f}" y1="{ly - 3}" x2="{lx + 24:.1f}" y2="{ly - 3}" stroke="{colour}" '
+            f'stroke-width="2"{dash_attr}/>{_marker(shape, lx + 12, ly - 3, colour)}'
+            f'<text x="{lx + 30:.1f}" y="{ly}">{escape(s.label)}</text>'
+        )
+    out.append("</g></svg>")
+    return "".join(out)
+
+
+def bar_chart(
+    title: str,
+    bars: Sequence[tuple[str, float | None]],
+    *,
+    unit: str = "",
+    width: int = 480,
+    bar_height: int = 18,
+    reference: tuple[str, float] | None = None,
+) -> str:
+    """Horizontal bars with their value printed at the end (so no reader depends on length).
+
+    A reference line (e.g. the national figure) is dashed and labelled in words.
+    """
+    values = [v for _, v in bars if v is not None]
+    if reference is not None:
+        values.append(reference[1])
+    hi = max(values) if values else 1.0
+    hi = hi * 1.15 if hi > 0 else 1.0
+    left, right, top = 150, 60, 8
+    plot_w = width - left - right
+    height = top + len(bars) * (bar_height + 6) + (24 if reference else 8)
+    alt = f"{title}. " + "; ".join(
+        f"{label}: {_fmt(v)}{unit}" if v is not None else f"{label}: no figure" for label, v in bars
+    )
+    if reference is not None:
+        alt += f". {reference[0]}: {_fmt(reference[1])}{unit}."
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title><desc>{escape(alt)}</desc>",
+        '<g font-family="sans-serif" font-size="10" fill="#0b0c0c">',
+    ]
+    for i, (label, v) in enumerate(bars):
+        y = top + i * (bar_height + 6)
+        out.append(
+            f'<text x="{left - 6}" y="{y + bar_height - 5}" text-anchor="end">{escape(label)}</text>'
+        )
+        if v is None:
+            out.append(f'<text x="{left + 4}" y="{y + bar_height - 5}">no figure</text>')
+            continue
+        w = max(plot_w * max(v, 0) / hi, 1)
+        out.append(
+            f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_height}" fill="#505a5f"/>'
+            f'<text x="{left + w + 4:.1f}" y="{y + bar_height - 5}">{_fmt(v)}{escape(unit)}</text>'
+        )
+    if reference is not None:
+        rx = left + plot_w * reference[1] / hi
+        bottom = top + len(bars) * (bar_height + 6)
+        out.append(
+            f'<line x1="{rx:.1f}" y1="{top - 4}" x2="{rx:.1f}" y2="{bottom}" stroke="#0b0c0c" '
+            f'stroke-width="1.5" stroke-dasharray="4 3"/>'
+            f'<text x="{rx:.1f}" y="{bottom + 14}" text-anchor="middle">'
+            f"{escape(reference[0])} {_fmt(reference[1])}{escape(unit)}</text>"
+        )
+    out.append("</g></svg>")
+    return "".join(out)

@@ -1,0 +1,101 @@
+"""The report generator base: snapshot -> HTML (preview and PDF) -> CSV of the figures."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any, ClassVar
+
+from django.template.loader import render_to_string
+
+from reporting.charts import Series, bar_chart, line_chart
+from reporting.pdf import html_to_pdf
+
+# Cells that a spreadsheet would run as a formula are prefixed, so an export cannot execute.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def fmt_figure(value: float | None, unit: str, *, suppressed: bool = False, min_cohort: int = 5) -> str:
+    """A figure as governors read it: suppressed and missing figures say so in words."""
+    if suppressed:
+        return f"suppressed (n<{min_cohort})"
+    if value is None:
+        return "no data"
+    text = f"{value:.1f}" if unit in ("%", "points") else f"{value:.2f}"
+    return f"{text}%" if unit == "%" else text
+
+
+class BaseReport:
+    kind: ClassVar[str]
+    template_name: ClassVar[str]
+
+    @classmethod
+    def build_snapshot(cls, *, trust: Any, academy: Any, term_code: str) -> dict[str, Any]:
+        raise NotImplementedError  # each report class states its own snapshot
+
+    @classmethod
+    def charts(cls, snapshot: dict[str, Any]) -> list[dict[str, str]]:
+        """SVG trend charts for the KPIs that have at least two terms of figures."""
+        out = []
+        for kpi in snapshot.get("kpis", []):
+            trend = kpi.get("trend") or []
+            points = [p for p in trend if p.get("value") is not None]
+            if len(points) < 2:
+                continue
+            terms = [p["term_label"] for p in trend]
+            series = [Series(snapshot.get("subject_name", "Academy"), [p.get("value") for p in trend])]
+            if any(p.get("national") is not None for p in trend):
+                series.append(Series("National", [p.get("national") for p in trend]))
+            svg = line_chart(kpi["label"], terms, series, unit=kpi.get("unit_suffix", ""))
+            out.append({"kpi": kpi["code"], "title": kpi["label"], "svg": svg})
+        return out[: snapshot.get("max_charts", 6)]
+
+    @classmethod
+    def context(cls, snapshot: dict[str, Any]) -> dict[str, Any]:
+        return {"s": snapshot, "charts": cls.charts(snapshot), "bar_chart": bar_chart}
+
+    @classmethod
+    def render_html(cls, snapshot: dict[str, Any], *, for_pdf: bool) -> str:
+        return render_to_string(cls.template_name, {**cls.context(snapshot), "for_pdf": for_pdf})
+
+    @classmethod
+    def render_pdf(cls, snapshot: dict[str, Any], *, title: str) -> tuple[bytes, int]:
+        import datetime as dt
+
+        from pypdf import PdfReader
+
+        created = dt.datetime.fromisoformat(snapshot["generated_at"])
+        pdf = html_to_pdf(
+            cls.render_html(snapshot, for_pdf=True), title=title,
+            author=snapshot["trust"]["name"], subject=title, created=created,
+        )
+        pages = len(PdfReader(io.BytesIO(pdf)).pages)
+        return pdf, pages
+
+    @classmethod
+    def csv_rows(cls, snapshot: dict[str, Any]) -> list[list[Any]]:
+        rows: list[list[Any]] = [
+            ["subject", "kpi", "group", "term", "value", "national", "target", "cohort", "note"]
+        ]
+        for kpi in snapshot.get("kpis", []):
+            for g in kpi.get("groups", []):
+                rows.append([
+                    snapshot.get("subject_name", ""), kpi["label"], g["group_label"],
+                    snapshot["term_label"], g["display"], kpi.get("national_display", ""),
+                    kpi.get("target_display", ""), g.get("cohort_display", ""), g.get("note", ""),
+                ])
+        return rows
+
+    @classmethod
+    def render_csv(cls, snapshot: dict[str, Any]) -> str:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        for row in cls.csv_rows(snapshot):
+            writer.writerow([formula_safe(v) for v in row])
+        return buffer.getvalue()

@@ -1,0 +1,54 @@
+"""The trust board report: every academy's phase and headline KPIs, and the trust's totals."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.utils import timezone
+
+from academies.models import Academy
+from reporting import sources
+from reporting.models import ReportKind, term_label
+
+from .academy import attention_items
+from .base import BaseReport
+
+
+class TrustBoardReport(BaseReport):
+    kind: ClassVar[str] = ReportKind.TRUST
+    template_name: ClassVar[str] = "reporting/pdf/trust.html"
+
+    @classmethod
+    def build_snapshot(cls, *, trust: Any, academy: Any, term_code: str) -> dict[str, Any]:
+        academies = list(Academy.objects.filter(trust_id=trust.pk, is_active=True).order_by("name"))
+        snapshot: dict[str, Any] = {
+            "kind": cls.kind,
+            "generated_at": timezone.now().isoformat(timespec="seconds"),
+            "term": term_code,
+            "term_label": term_label(term_code),
+            "min_cohort": trust.min_cohort,
+            "trust": {"name": trust.name, "slug": trust.slug,
+                      "logo": trust.logo.name if trust.logo else ""},
+            "subject_name": trust.name,
+            "academy_count": len(academies),
+        }
+        # Trust-wide figures: the KPI engine aggregates across all academies (academy_id None).
+        snapshot.update(sources.kpi_section(trust=trust, academy_ids=None, term_code=term_code))
+        rows = []
+        for a in academies:
+            placement = sources.placement_section(trust=trust, academy=a, term_code=term_code)
+            rows.append({
+                "name": a.name, "urn": a.urn,
+                "phase_of_education": a.get_phase_of_education_display(),
+                "phase": placement.get("phase") or "Not placed",
+                "phase_status": placement.get("status_label", ""),
+                "reason": (placement.get("reasons") or [{}])[0].get("text", "") if placement.get("reasons") else "",
+            })
+        snapshot["academies"] = rows
+        counts: dict[str, int] = {}
+        for r in rows:
+            counts[r["phase"]] = counts.get(r["phase"], 0) + 1
+        snapshot["phase_counts"] = [{"phase": k, "count": v} for k, v in sorted(counts.items())]
+        snapshot["placement"] = {}
+        snapshot["changes"], snapshot["attention"] = attention_items(snapshot)
+        return snapshot

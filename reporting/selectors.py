@@ -1,0 +1,69 @@
+"""Who may see which report. Governors: their academy's (board members: the trust's too)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from academies.selectors import academy_list_for
+from trust_si.accounts.roles import Role
+
+from .models import Report, ReportBatch, ReportKind
+
+
+def report_list_for(membership: Any) -> QuerySet[Report]:
+    """Reports the membership may see, filtered by trust and academy scope.
+
+    1. Trust-wide roles (admin, leader, board governors) see every academy's report and the board's.
+    2. Officers and local governors see the reports of the academies they cover; officers
+       also see the board report (they brief the board), local governors do not.
+    """
+    queryset = Report.objects.filter(trust_id=membership.trust_id).select_related("academy")
+    if membership.is_trust_wide:
+        return queryset
+    academies = academy_list_for(membership).values("pk")
+    visible = Q(kind=ReportKind.ACADEMY, academy__in=academies)
+    if membership.role == Role.IMPROVEMENT_OFFICER:
+        visible |= Q(kind=ReportKind.TRUST)
+    return queryset.filter(visible)
+
+
+def report_get_for(membership: Any, pk: int) -> Report:
+    report = report_list_for(membership).filter(pk=pk).first()
+    if report is None:
+        raise Http404("No such report.")
+    return report
+
+
+def report_latest_versions(membership: Any, term_code: str | None = None) -> list[Report]:
+    """The newest version of each report in scope (older versions stay on the report page)."""
+    queryset = report_list_for(membership)
+    if term_code:
+        queryset = queryset.filter(term_code=term_code)
+    latest: dict[tuple[str, int | None, str], Report] = {}
+    for report in queryset.order_by("term_code", "kind", "academy_id", "-version"):
+        key = (report.kind, report.academy_id, report.term_code)
+        latest.setdefault(key, report)
+    return sorted(
+        latest.values(),
+        key=lambda r: (r.term_code, r.kind != ReportKind.TRUST, r.academy.name if r.academy else ""),
+        reverse=False,
+    )
+
+
+def report_versions(report: Report) -> QuerySet[Report]:
+    return Report.objects.filter(
+        trust_id=report.trust_id, kind=report.kind, academy_id=report.academy_id,
+        term_code=report.term_code,
+    ).order_by("-version")
+
+
+def batch_get_for(membership: Any, pk: int) -> ReportBatch:
+    if not membership.can("report.generate"):
+        raise Http404
+    batch = ReportBatch.objects.filter(trust_id=membership.trust_id, pk=pk).first()
+    if batch is None:
+        raise Http404("No such batch.")
+    return batch

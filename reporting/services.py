@@ -1,0 +1,156 @@
+"""Writes for reports: request a version, generate it (in a worker), start a batch, download."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from academies.models import Academy
+from trust_si.audit.services import audit_record
+from trust_si.tenancy.models import Trust
+
+from .models import Report, ReportBatch, ReportKind, ReportStatus
+from .reports import report_class_for
+
+
+def _next_version(*, trust_id: int, kind: str, academy_id: int | None, term_code: str) -> int:
+    current = Report.objects.filter(
+        trust_id=trust_id, kind=kind, academy_id=academy_id, term_code=term_code
+    ).aggregate(v=Max("version"))["v"]
+    return (current or 0) + 1
+
+
+@transaction.atomic
+def report_request(
+    *,
+    actor: Any,
+    trust: Trust,
+    term_code: str,
+    academy: Academy | None = None,
+    batch: ReportBatch | None = None,
+    enqueue: bool = True,
+) -> Report:
+    """Create the next version of a report and queue its generation after commit.
+
+    Regenerating never overwrites: each request is a new version, and old ones stay downloadable.
+    """
+    if academy is not None and academy.trust_id != trust.pk:
+        raise ValueError("That academy belongs to another trust.")
+    kind = ReportKind.ACADEMY if academy is not None else ReportKind.TRUST
+    # Lock the trust row so two requests for the same report cannot take the same version.
+    Trust.objects.select_for_update().filter(pk=trust.pk).first()
+    report = Report.objects.create(
+        trust=trust,
+        kind=kind,
+        academy=academy,
+        term_code=term_code,
+        version=_next_version(
+            trust_id=trust.pk, kind=kind, academy_id=academy.pk if academy else None,
+            term_code=term_code,
+        ),
+        batch=batch,
+        requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(actor=actor, action="report.request", target=report,
+                 changes={"term": term_code, "version": report.version})
+    if enqueue:
+        from .tasks import report_generate_task
+
+        transaction.on_commit(
+            lambda: report_generate_task.delay(trust_id=trust.pk, report_id=report.pk)
+        )
+    return report
+
+
+def report_generate(*, report: Report) -> Report:
+    """Build the snapshot, render the PDF and store it. Runs in a worker (or --sync).
+
+    1. Claim the report (queued/failed -> generating) with a conditional update: a retried or
+       duplicated task never renders the same version twice at once.
+    2. Snapshot the data (suppressed, aggregate only) unless the version already has one, so a
+       regeneration of the same version renders the same content.
+    3. Render HTML -> PDF/UA-1, store it under the trust's path, record its checksum and pages.
+    """
+    claimed = Report.objects.filter(
+        pk=report.pk, status__in=[ReportStatus.QUEUED, ReportStatus.FAILED]
+    ).update(status=ReportStatus.GENERATING, attempts=F("attempts") + 1)
+    if not claimed:
+        report.refresh_from_db()
+        return report
+    report.refresh_from_db()
+    report_class = report_class_for(report.kind)
+    if not report.snapshot:
+        report.snapshot = report_class.build_snapshot(
+            trust=report.trust, academy=report.academy, term_code=report.term_code
+        )
+        report.save(update_fields=["snapshot"])
+    pdf_bytes, pages = report_class.render_pdf(report.snapshot, title=report.title)
+    report.pdf.save(report.filename, ContentFile(pdf_bytes), save=False)
+    report.pdf_sha256 = hashlib.sha256(pdf_bytes).hexdigest()
+    report.pages = pages
+    report.status = ReportStatus.READY
+    report.error = ""
+    report.generated_at = timezone.now()
+    report.save(update_fields=["pdf", "pdf_sha256", "pages", "status", "error", "generated_at"])
+    if report.batch_id:
+        ReportBatch.objects.filter(pk=report.batch_id).update(done=F("done") + 1)
+        batch_finish_if_complete(batch_id=report.batch_id)
+    return report
+
+
+def report_mark_failed(*, report_id: int, error: str, final: bool) -> None:
+    """Record a failure; a final one counts against its batch, which carries on regardless."""
+    Report.objects.filter(pk=report_id).update(status=ReportStatus.FAILED, error=error[:2000])
+    if final:
+        report = Report.objects.filter(pk=report_id).first()
+        if report is not None and report.batch_id:
+            ReportBatch.objects.filter(pk=report.batch_id).update(failed=F("failed") + 1)
+            batch_finish_if_complete(batch_id=report.batch_id)
+
+
+def batch_finish_if_complete(*, batch_id: int) -> None:
+    batch = ReportBatch.objects.filter(pk=batch_id).first()
+    if batch is not None and batch.done + batch.failed >= batch.total and not batch.finished_at:
+        status = ReportStatus.READY if batch.failed == 0 else ReportStatus.FAILED
+        ReportBatch.objects.filter(pk=batch_id, finished_at__isnull=True).update(
+            status=status, finished_at=timezone.now()
+        )
+
+
+@transaction.atomic
+def batch_start(
+    *, actor: Any, trust: Trust, term_code: str, academies: list[Academy], include_trust: bool = True
+) -> ReportBatch:
+    """One report per academy (plus the board's), generated as a group of tasks after commit."""
+    batch = ReportBatch.objects.create(
+        trust=trust, term_code=term_code, status=ReportStatus.GENERATING,
+        total=len(academies) + (1 if include_trust else 0),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    reports = [
+        report_request(actor=actor, trust=trust, term_code=term_code, academy=a, batch=batch,
+                       enqueue=False)
+        for a in academies
+    ]
+    if include_trust:
+        reports.append(
+            report_request(actor=actor, trust=trust, term_code=term_code, batch=batch, enqueue=False)
+        )
+    audit_record(actor=actor, action="report_batch.start", target=batch,
+                 changes={"term": term_code, "reports": len(reports)})
+    from .tasks import batch_enqueue
+
+    ids = [r.pk for r in reports]
+    transaction.on_commit(lambda: batch_enqueue(trust_id=trust.pk, report_ids=ids))
+    return batch
+
+
+def report_download_record(*, actor: Any, report: Report) -> None:
+    """Every download is audited: who, which report and version, when."""
+    audit_record(actor=actor, action="report.download", target=report,
+                 changes={"version": report.version, "sha256": report.pdf_sha256})

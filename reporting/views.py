@@ -1,0 +1,93 @@
+"""Report pages: list, preview (HTML), generate, batch progress, audited download."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from academies.selectors import academy_get_for, academy_list_for
+from trust_si.accounts.access import require
+
+from . import selectors, services
+from .forms import GenerateForm
+from .models import ReportStatus
+from .reports import report_class_for
+
+
+def report_list(request: HttpRequest) -> HttpResponse:
+    membership = require(request, "report.view")
+    term = request.GET.get("term") or None
+    reports = selectors.report_latest_versions(membership, term)
+    form = GenerateForm(membership=membership) if membership.can("report.generate") else None
+    terms = sorted({r.term_code for r in selectors.report_list_for(membership)}, reverse=True)
+    return render(request, "reporting/list.html",
+                  {"reports": reports, "form": form, "terms": terms, "term": term})
+
+
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = require(request, "report.view")
+    report = selectors.report_get_for(membership, pk)
+    return render(request, "reporting/detail.html",
+                  {"report": report, "versions": selectors.report_versions(report)})
+
+
+def report_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report as HTML in the browser: the same snapshot and template as the PDF."""
+    membership = require(request, "report.view")
+    report = selectors.report_get_for(membership, pk)
+    if not report.snapshot:
+        raise Http404("This version has not been generated yet.")
+    body = report_class_for(report.kind).render_html(report.snapshot, for_pdf=False)
+    return render(request, "reporting/preview.html", {"report": report, "body": body})
+
+
+def report_download(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = require(request, "report.view")
+    report = selectors.report_get_for(membership, pk)
+    if report.status != ReportStatus.READY or not report.pdf:
+        raise Http404("This report is not ready.")
+    services.report_download_record(actor=request.user, report=report)
+    return FileResponse(report.pdf.open("rb"), as_attachment=True, filename=report.filename,
+                        content_type="application/pdf")
+
+
+def report_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = require(request, "report.view")
+    report = selectors.report_get_for(membership, pk)
+    if not report.snapshot:
+        raise Http404
+    services.report_download_record(actor=request.user, report=report)
+    response = HttpResponse(report_class_for(report.kind).render_csv(report.snapshot),
+                            content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{report.filename[:-4]}.csv"'
+    return response
+
+
+@require_POST
+def report_generate(request: HttpRequest) -> HttpResponse:
+    membership = require(request, "report.generate")
+    form = GenerateForm(request.POST, membership=membership)
+    if not form.is_valid():
+        reports = selectors.report_latest_versions(membership)
+        return render(request, "reporting/list.html",
+                      {"reports": reports, "form": form, "terms": []}, status=400)
+    term = form.cleaned_data["term"]
+    urn = form.cleaned_data["academy"]
+    if urn == "__all__":
+        batch = services.batch_start(actor=request.user, trust=request.trust, term_code=term,
+                                     academies=list(academy_list_for(membership)))
+        return redirect("reporting:batch", trust_slug=request.trust.slug, pk=batch.pk)
+    academy = academy_get_for(membership, urn) if urn != "__trust__" else None
+    report = services.report_request(actor=request.user, trust=request.trust, term_code=term,
+                                     academy=academy)
+    messages.success(request, f"{report.title} (version {report.version}) is being generated.")
+    return redirect("reporting:detail", trust_slug=request.trust.slug, pk=report.pk)
+
+
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = require(request, "report.generate")
+    batch = selectors.batch_get_for(membership, pk)
+    template = "reporting/batch.html#progress" if request.htmx else "reporting/batch.html"
+    return render(request, template, {"batch": batch, "reports": batch.reports.select_related("academy")})

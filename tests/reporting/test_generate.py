@@ -1,0 +1,64 @@
+"""Reports: generated from a snapshot, PDF/UA text checked with pypdf, access by role."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from reporting.models import Report, ReportStatus
+from reporting.services import report_generate, report_request
+
+pytestmark = pytest.mark.django_db
+
+TERM = "2025-26-summer"
+
+
+def _pdf(report: Report) -> PdfReader:
+    with report.pdf.open("rb") as fh:
+        return PdfReader(io.BytesIO(fh.read()))
+
+
+def test_academy_report_is_pdf_ua_with_language_title_and_tags(world):
+    academy = world.a.academies[0]
+    with world.a.scope():
+        report = report_request(actor=None, trust=world.a.trust, term_code=TERM, academy=academy,
+                                enqueue=False)
+        report = report_generate(report=report)
+    assert report.status == ReportStatus.READY
+    reader = _pdf(report)
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en-GB"
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in root
+    metadata = root["/Metadata"].get_object().get_data()
+    assert b"pdfuaid:part" in metadata or b"pdfuaid" in metadata
+    assert reader.metadata.title == report.title
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert academy.name in text
+    assert "Summer term 2025-26" in text
+    assert "no pupil-level data" in text
+
+
+def test_regenerating_makes_a_new_version_and_keeps_the_old(world):
+    academy = world.a.academies[0]
+    with world.a.scope():
+        first = report_generate(report=report_request(
+            actor=None, trust=world.a.trust, term_code=TERM, academy=academy, enqueue=False))
+        second = report_generate(report=report_request(
+            actor=None, trust=world.a.trust, term_code=TERM, academy=academy, enqueue=False))
+        assert (first.version, second.version) == (1, 2)
+        assert Report.objects.filter(academy=academy).count() == 2
+        first.refresh_from_db()
+        assert first.status == ReportStatus.READY and first.pdf
+
+
+def test_trust_board_report_lists_every_academy(world):
+    with world.a.scope():
+        report = report_generate(report=report_request(
+            actor=None, trust=world.a.trust, term_code=TERM, enqueue=False))
+    text = "\n".join(p.extract_text() for p in _pdf(report).pages)
+    for academy in world.a.academies:
+        assert academy.name in text
+    assert world.b.academies[0].name not in text
