@@ -1,0 +1,192 @@
+"""Permission-aware reads of CPD, and the figures of its dashboard and impact pages."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from academies.selectors import academy_list_for
+
+from . import calculations
+from .models import AttendanceStatus, Enrolment, Evaluation, Npq, Programme, Session
+
+logger = logging.getLogger(__name__)
+
+
+def _academy_ids(membership: Any) -> set[int] | None:
+    """None for trust-wide roles (every academy), else the academies the membership covers."""
+    if membership.is_trust_wide:
+        return None
+    return set(academy_list_for(membership).values_list("id", flat=True))
+
+
+def programme_list_for(membership: Any) -> QuerySet[Programme]:
+    # The catalogue is the trust's: everyone with cpd.view may see what is on offer.
+    return (
+        Programme.objects.filter(trust_id=membership.trust_id)
+        .annotate(session_count=Count("sessions", distinct=True))
+        .prefetch_related("priorities")
+        .order_by("title")
+    )
+
+
+def programme_get_for(membership: Any, pk: int) -> Programme:
+    programme = programme_list_for(membership).filter(pk=pk).first()
+    if programme is None:
+        raise Http404("No such programme.")
+    return programme
+
+
+def session_list_for(membership: Any) -> QuerySet[Session]:
+    return Session.objects.filter(trust_id=membership.trust_id).select_related(
+        "programme", "leader", "partner", "leading_academy"
+    )
+
+
+def session_get_for(membership: Any, pk: int) -> Session:
+    session = session_list_for(membership).filter(pk=pk).first()
+    if session is None:
+        raise Http404("No such session.")
+    return session
+
+
+def enrolment_list_for(membership: Any) -> QuerySet[Enrolment]:
+    """Enrolments of the academies the reader covers (people's attendance is per academy)."""
+    queryset = Enrolment.objects.filter(trust_id=membership.trust_id).select_related(
+        "participant", "academy", "session", "session__programme"
+    )
+    ids = _academy_ids(membership)
+    return queryset if ids is None else queryset.filter(academy_id__in=ids)
+
+
+def npq_list_for(membership: Any) -> QuerySet[Npq]:
+    queryset = Npq.objects.filter(trust_id=membership.trust_id).select_related("person", "academy")
+    ids = _academy_ids(membership)
+    return queryset if ids is None else queryset.filter(academy_id__in=ids)
+
+
+def _rows(enrolments: QuerySet[Enrolment]) -> list[dict[str, str]]:
+    labels = {
+        "role": dict(Enrolment._meta.get_field("school_role").choices),  # type: ignore[arg-type]
+    }
+    from .models import Domain
+
+    domains = dict(Domain.choices)
+    return [
+        {
+            "academy": academy,
+            "role": labels["role"].get(role, role),
+            "domain": domains.get(domain, domain),
+            "person": person or email,
+            "status": status,
+        }
+        for academy, role, domain, person, email, status in enrolments.values_list(
+            "academy__name",
+            "school_role",
+            "session__programme__domain",
+            "participant__full_name",
+            "participant__email",
+            "status",
+        )
+    ]
+
+
+def phases_by_academy(trust_id: int) -> dict[int, str]:
+    """Current phase per academy from the phases app, if it offers one; else nothing (unknown).
+
+    Imported lazily: the phases selectors are built by another feature and may not exist yet.
+    """
+    try:
+        module = importlib.import_module("phases.selectors")
+    except ImportError:
+        return {}
+    for name in ("current_phases_for", "phase_by_academy", "current_phase_by_academy"):
+        func = getattr(module, name, None)
+        if func is None:
+            continue
+        try:
+            result = func(trust_id=trust_id)
+        except Exception:  # a neighbour's bug must not break the CPD dashboard
+            logger.exception("phases lookup failed")
+            return {}
+        return {int(k): str(getattr(v, "value", v)).lower() for k, v in dict(result).items()}
+    return {}
+
+
+def dashboard_for(membership: Any) -> dict[str, Any]:
+    rows = _rows(enrolment_list_for(membership))
+    sessions_led = (
+        Session.objects.filter(trust_id=membership.trust_id, leading_academy__isnull=False)
+        .annotate(
+            attendees=Count("enrolments", filter=Q(enrolments__status=AttendanceStatus.ATTENDED))
+        )
+        .values_list("leading_academy_id", "leading_academy__name", "attendees")
+    )
+    return {
+        "by_academy": calculations.attendance_by(rows, "academy"),
+        "by_role": calculations.attendance_by(rows, "role"),
+        "by_domain": calculations.attendance_by(rows, "domain"),
+        "capacity": calculations.capacity_given(
+            sessions_led, phases_by_academy(membership.trust_id)
+        ),
+        "npq_count": npq_list_for(membership).count(),
+    }
+
+
+def kpi_figures(
+    *, trust_id: int, academy_ids: list[int], term_codes: list[str] | None = None
+) -> tuple[list[Any], bool]:
+    """KPI figures from the KPI engine, and whether the engine is available at all."""
+    try:
+        module = importlib.import_module("assessment.kpis.selectors")
+        kpi_figures_for = module.kpi_figures_for
+    except (ImportError, AttributeError):
+        return [], False
+    try:
+        figures = kpi_figures_for(
+            trust_id=trust_id, academy_ids=academy_ids, term_codes=term_codes, groups=("all",)
+        )
+    except Exception:  # degrade to "no KPI data" rather than lose the evaluations
+        logger.exception("kpi_figures_for failed")
+        return [], False
+    return list(figures), True
+
+
+def programme_impact(membership: Any, programme: Programme) -> dict[str, Any]:
+    """Evaluations and the KPI movement of targeted academies, for the impact section."""
+    ratings = Evaluation.objects.filter(
+        trust_id=membership.trust_id, session__programme=programme
+    ).values_list("rating", flat=True)
+    sessions = list(programme.sessions.order_by("starts_at"))  # type: ignore[attr-defined]
+    scope = _academy_ids(membership)
+    academies = [a for a in programme.academies.order_by("name") if scope is None or a.id in scope]
+    movements: list[calculations.KpiMovement] = []
+    available = False
+    if sessions and academies:
+        figures, available = kpi_figures(
+            trust_id=membership.trust_id, academy_ids=[a.id for a in academies]
+        )
+        codes = set(programme.kpi_codes or [])
+        for priority in programme.priorities.all():
+            codes.update(priority.kpi_codes or [])
+        if codes:
+            figures = [f for f in figures if f.kpi_code in codes]
+        movements = calculations.kpi_movement(
+            figures, starts=sessions[0].starts_at.date(), ends=sessions[-1].ends_at.date()
+        )
+    names = {a.id: a.name for a in academies}
+    return {
+        "evaluations": calculations.evaluation_summary(ratings),
+        "comments": Evaluation.objects.filter(
+            trust_id=membership.trust_id, session__programme=programme
+        )
+        .exclude(comment="")
+        .order_by("-created_at")[:10],
+        "movements": [(names.get(m.academy_id or 0, "Trust"), m) for m in movements],
+        "kpis_available": available,
+        "academies": academies,
+    }
