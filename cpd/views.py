@@ -59,7 +59,8 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Register saved.")
         return redirect("cpd:session_detail", trust_slug=request.trust.slug, pk=pk)  # type: ignore[attr-defined]
     rows = [{"status": e.status} for e in enrolments]
-    taken = sum(1 for e in enrolments if e.status != AttendanceStatus.CANCELLED)
+    # Places taken across the whole session, even where the reader sees only some academies.
+    taken = session.enrolments.exclude(status=AttendanceStatus.CANCELLED).count()  # type: ignore[attr-defined]
     return render(
         request,
         "cpd/session_detail.html",

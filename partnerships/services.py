@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from trust_si.accounts.roles import Role
 from trust_si.audit.services import apply_changes, audit_record
 
 from .models import (
@@ -51,7 +52,8 @@ def _sync_partner_academies(memberships: Iterable[Any]) -> None:
     it) scopes partners correctly without knowing about commissions.
     """
     for membership in memberships:
-        if membership.is_trust_wide:
+        # Only partners' scope comes from commissions; an officer's academies are their own.
+        if membership.role != Role.EXTERNAL_PARTNER:
             continue
         academy_ids = set(
             Commission.objects.filter(partner_members=membership).values_list(

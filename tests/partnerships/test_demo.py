@@ -38,3 +38,34 @@ def test_demo_seeds(world):
         warnings = selectors.utilisation_for(admin)["warnings"]
         assert any("over" in w for _, w in warnings)
         assert any("Ends in" in w for _, w in warnings)
+
+
+def test_pages_render_with_demo_data(world, client_for):
+    a = world.a
+    ctx = {"academies": a.academies, "users": dict(a.users)}
+    with a.scope():
+        cpd.demo.seed(a.trust, ctx)
+        partnerships.demo.seed(a.trust, ctx)
+        programme = Session.objects.first().programme
+        session = Session.objects.first()
+        commission = Commission.objects.first()
+    pages = [
+        ("cpd:dashboard", {}),
+        ("cpd:programme_list", {}),
+        ("cpd:npq_list", {}),
+        ("cpd:programme_detail", {"pk": programme.pk}),
+        ("cpd:session_detail", {"pk": session.pk}),
+        ("partnerships:dashboard", {}),
+        ("partnerships:partner_list", {}),
+        ("partnerships:commission_list", {}),
+        ("partnerships:utilisation", {}),
+        ("partnerships:commission_detail", {"pk": commission.pk}),
+        ("partnerships:activity_log", {"pk": commission.pk}),
+    ]
+    from django.urls import reverse
+
+    client = client_for(a.user(Role.TRUST_ADMIN))
+    for name, kwargs in pages:
+        response = client.get(reverse(name, kwargs={"trust_slug": a.slug, **kwargs}))
+        assert response.status_code == 200, name
+        assert b"<caption" in response.content or name.endswith("activity_log"), name
