@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.request import Request
@@ -73,6 +73,7 @@ class CommissionOut(serializers.ModelSerializer):
             cache[obj.pk] = selectors.commission_summary(self.context["membership"], obj)
         return cache[obj.pk]
 
+    @extend_schema_field(DaysOut(many=True))
     def get_days(self, obj: Commission) -> list[dict[str, Any]]:
         return DaysOut(self._summary(obj).lines, many=True).data  # type: ignore[return-value]
 
