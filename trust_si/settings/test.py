@@ -3,6 +3,7 @@
 Tasks run eagerly here unless CELERY_EAGER=0 (the CI run against a real worker sets that).
 """
 
+import os
 import tempfile
 
 from .base import *  # noqa: F403
@@ -12,6 +13,8 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 _tmp = tempfile.mkdtemp(prefix="trust-si-test-")
 MEDIA_ROOT = f"{_tmp}/media"
+STATIC_ROOT = f"{_tmp}/static"
+os.makedirs(STATIC_ROOT, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -22,6 +25,6 @@ if not env.str("REDIS_URL", default=""):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     if CELERY_TASK_ALWAYS_EAGER:
         CELERY_BROKER_URL = "memory://"
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 TRUST_SI_DEMO_PASSWORD = "demo-password-for-tests"
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}

@@ -1,0 +1,73 @@
+"""Writes for academies and inspections: atomic and audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import importlib
+
+from django.db import transaction
+
+from trust_si.audit.services import apply_changes, audit_record
+from trust_si.tenancy.models import Trust
+
+from .models import Academy, Inspection
+
+EDITABLE_FIELDS = [
+    "name", "phase_of_education", "age_low", "age_high", "pupils_on_roll", "pct_disadvantaged",
+    "pct_send_support", "pct_ehcp", "pct_eal", "is_church_school", "local_authority",
+    "date_joined", "is_active",
+]
+
+
+@transaction.atomic
+def academy_create(*, actor: Any, trust: Trust, urn: str, data: dict[str, Any]) -> Academy:
+    academy = Academy(trust=trust, urn=urn, **{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
+    academy.full_clean()
+    academy.save()
+    audit_record(actor=actor, action="academy.create", target=academy,
+                 changes={"urn": urn, **{k: v for k, v in data.items() if k in EDITABLE_FIELDS}})
+    return academy
+
+
+@transaction.atomic
+def academy_update(*, actor: Any, academy: Academy, data: dict[str, Any]) -> dict[str, list[Any]]:
+    changed = apply_changes(academy, {k: v for k, v in data.items() if k in EDITABLE_FIELDS})
+    if changed:
+        academy.full_clean()
+        academy.save()
+        audit_record(actor=actor, action="academy.update", target=academy, changes=changed)
+    return changed
+
+
+def academy_upsert(*, actor: Any, trust: Trust, urn: str, data: dict[str, Any]) -> Academy:
+    """Create the academy with this URN in the trust, or update it: never a duplicate."""
+    academy = Academy.objects.filter(trust=trust, urn=urn).first()
+    if academy is None:
+        return academy_create(actor=actor, trust=trust, urn=urn, data=data)
+    academy_update(actor=actor, academy=academy, data=data)
+    return academy
+
+
+@transaction.atomic
+def inspection_record(*, actor: Any, academy: Academy, data: dict[str, Any]) -> Inspection:
+    """Record (or correct) an inspection; its grades become judgement records for placement."""
+    inspection, created = Inspection.objects.update_or_create(
+        trust_id=academy.trust_id, academy=academy, inspected_on=data["inspected_on"],
+        defaults={k: v for k, v in data.items() if k != "inspected_on"},
+    )
+    inspection.full_clean()
+    audit_record(actor=actor, action="inspection.record", target=inspection,
+                 changes={k: v for k, v in data.items()} | {"created": created})
+    hook = _optional_hook("phases.services", "judgement_record_from_inspection")
+    if hook is not None:
+        hook(inspection=inspection, actor=actor)
+    return inspection
+
+
+def _optional_hook(module: str, name: str) -> Any:
+    """A function of an app that may not be installed yet (placement consumes inspections)."""
+    try:
+        return getattr(importlib.import_module(module), name, None)
+    except ModuleNotFoundError:
+        return None

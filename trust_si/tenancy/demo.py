@@ -1,0 +1,97 @@
+"""The demo trusts, their people and the per-app demo hooks (used by `manage.py seed_demo`)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import importlib
+from typing import Any
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+
+from trust_si.accounts.models import Membership, User
+from trust_si.accounts.roles import MFA_REQUIRED_ROLES, Role, StaffRole
+from trust_si.tenancy.context import trust_scope
+from trust_si.tenancy.models import Trust
+
+DEMO_TRUSTS = [
+    ("northmoor", "Northmoor Learning Trust"),
+    ("riverside", "Riverside Primary Partnership"),
+]
+# Apps' demo hooks, in dependency order: each module has seed(trust, ctx).
+DEMO_HOOKS = [
+    "academies.demo",
+    "assessment.demo",
+    "phases.demo",
+    "cpd.demo",
+    "partnerships.demo",
+    "reporting.demo",
+]
+CONSULTANT = "consultant@example.org"
+
+
+def demo_totp_secret(email: str) -> str:
+    """A deterministic base32 TOTP secret per demo user, so `demo_totp` can print codes."""
+    digest = hashlib.sha1(f"demo-totp:{email}".encode()).digest()  # noqa: S324 - demo seed only
+    return base64.b32encode(digest).decode()[:32]
+
+
+def _user(email: str, name: str, password: str, mfa: bool) -> User:
+    user, _ = User.objects.get_or_create(email=email, defaults={"full_name": name})
+    user.full_name = name
+    user.set_password(password)
+    user.save()
+    if mfa and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, demo_totp_secret(email))
+    return user
+
+
+def _membership(trust: Trust, user: User, role: Role, academies: list[Any], **extra: Any) -> None:
+    with trust_scope(trust):
+        membership, _ = Membership.objects.update_or_create(
+            user=user, defaults={"role": role.value, "is_active": True, **extra}
+        )
+        membership.academies.set(academies)
+
+
+def seed_people(trust: Trust, academies: list[Any], password: str) -> dict[str, User]:
+    """A user for every role, named <role>@<slug>.example, with sensible academy scopes."""
+    slug = trust.slug
+    weakest_first = academies  # the order the academies demo returns: officers get a spread
+    scopes: dict[Role, list[Any]] = {
+        Role.TRUST_ADMIN: [],
+        Role.TRUST_LEADER: [],
+        Role.IMPROVEMENT_OFFICER: weakest_first[: max(2, min(5, len(academies)))],
+        Role.SCHOOL_STAFF: academies[:1],
+        Role.GOVERNOR: academies[:1],
+        Role.EXTERNAL_PARTNER: academies[1:3],
+    }
+    users: dict[str, User] = {}
+    for role, scope in scopes.items():
+        email = f"{role.value}@{slug}.example"
+        user = _user(email, f"Demo {role.label}", password, role in MFA_REQUIRED_ROLES)
+        extra = {"staff_role": StaffRole.HEAD.value} if role == Role.SCHOOL_STAFF else {}
+        _membership(trust, user, role, scope, **extra)
+        users[role.value] = user
+    board = _user(f"board-governor@{slug}.example", "Demo board governor", password, False)
+    _membership(trust, board, Role.GOVERNOR, [], is_board=True)
+    users["board_governor"] = board
+    consultant = _user(CONSULTANT, "Demo consultant (two trusts)", password, True)
+    _membership(trust, consultant, Role.IMPROVEMENT_OFFICER, academies[-2:])
+    return users
+
+
+def run_hooks(trust: Trust, ctx: dict[str, Any], log: Any) -> None:
+    for name in DEMO_HOOKS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        with trust_scope(trust):
+            module.seed(trust, ctx)
+        if name == "academies.demo":
+            ctx["users"] = seed_people(trust, ctx["academies"], ctx["password"])
+        log(f"  {trust.slug}: {name} done")
