@@ -152,7 +152,7 @@ def seed(trust: Any, ctx: dict[str, Any]) -> None:
                 title=f"{title}: session {s + 1}",
                 starts_at=starts,
                 ends_at=starts + dt.timedelta(hours=1, minutes=30),
-                capacity=24,
+                capacity=40,
                 location=f"{strongest.name} training room",
                 leading_academy=strongest if fmt != Format.TRAINING else None,
                 leader=admin if fmt == Format.TRAINING else None,
@@ -161,7 +161,7 @@ def seed(trust: Any, ctx: dict[str, Any]) -> None:
                 # Weaker academies (first in the list) send more people.
                 weight = len(academies) - academies.index(academy)
                 for user, role in rng.sample(
-                    staff[academy.pk], min(len(staff[academy.pk]), 1 + weight)
+                    staff[academy.pk], min(len(staff[academy.pk]), 1 + weight // 4)
                 ):
                     enrolment = services.enrolment_create(
                         actor=admin,
