@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -77,3 +82,67 @@ def client_for() -> Callable[[User], Client]:
         return client
 
     return _client
+
+
+def real_services() -> bool:
+    """PostgreSQL and Redis are configured (the CI run's second phase)."""
+    return os.environ.get("DATABASE_URL", "").startswith("postgres") and bool(
+        os.environ.get("REDIS_URL")
+    )
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db: Any, settings: Any) -> Any:
+    """A real `celery worker` process on Redis, using this test's PostgreSQL database.
+
+    Tasks are sent for real (not eager) while the fixture is active; the test's rows are
+    committed (transactional_db) so the worker sees them.
+    """
+    if not real_services():
+        pytest.skip("needs PostgreSQL and Redis (DATABASE_URL / REDIS_URL): run by .ci/run")
+    from django.db import connection
+
+    from trust_si.celery import app
+
+    db = connection.settings_dict
+    url = f"postgres://{db['USER'] or 'root'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "trust_si.settings.test",
+        "DATABASE_URL": url,
+        "CELERY_EAGER": "0",
+        "TRUST_SI_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    root = Path(__file__).resolve().parent.parent
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    process = subprocess.Popen(
+        [str(root / ".venv" / "bin" / "celery"), "-A", "trust_si", "worker", "-l", "warning",
+         "--concurrency", "2", "-Q", queue, "--without-gossip", "--without-mingle"],
+        cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    previous = (app.conf.task_always_eager, app.conf.task_default_queue)
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = queue
+    try:
+        time.sleep(3)
+        if process.poll() is not None:
+            pytest.fail("the Celery worker did not start:\n" + (process.stdout.read() if process.stdout else ""))
+        yield process
+    finally:
+        app.conf.task_always_eager, app.conf.task_default_queue = previous
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def wait_for(predicate: Callable[[], Any], timeout: float = 60, interval: float = 0.3) -> Any:
+    """Poll until predicate() is truthy (for jobs done by a real worker)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {predicate}")

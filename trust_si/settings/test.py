@@ -12,7 +12,8 @@ from .base import env
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 _tmp = tempfile.mkdtemp(prefix="trust-si-test-")
-MEDIA_ROOT = f"{_tmp}/media"
+# A real worker process started by the tests is told the same folder (TRUST_SI_MEDIA_ROOT).
+MEDIA_ROOT = env.str("TRUST_SI_MEDIA_ROOT", default=f"{_tmp}/media")
 STATIC_ROOT = f"{_tmp}/static"
 os.makedirs(STATIC_ROOT, exist_ok=True)
 STORAGES = {
