@@ -1,0 +1,44 @@
+"""GOV.UK Frontend form helpers: widgets with the right classes and ARIA, error summaries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.forms import BoundField
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+_CLASSES = {
+    "select": "govuk-select",
+    "textarea": "govuk-textarea",
+    "checkbox": "govuk-checkboxes__input",
+    "radio": "govuk-radios__input",
+    "file": "govuk-file-upload",
+    "clearablefile": "govuk-file-upload",
+    "selectmultiple": "govuk-select",
+}
+
+
+@register.filter
+def govuk_widget(field: BoundField) -> SafeString:
+    """Render the field's widget with GOV.UK classes, error state and described-by ids."""
+    kind = field.widget_type
+    css = _CLASSES.get(kind, "govuk-input")
+    if field.errors:
+        css += f" {css}--error" if kind not in ("checkbox", "radio") else ""
+    described = []
+    if field.help_text:
+        described.append(f"{field.auto_id}-hint")
+    if field.errors:
+        described.append(f"{field.auto_id}-error")
+    attrs: dict[str, Any] = {"class": css}
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def is_checkbox(field: BoundField) -> bool:
+    return field.widget_type == "checkbox"
