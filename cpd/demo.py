@@ -157,11 +157,14 @@ def seed(trust: Any, ctx: dict[str, Any]) -> None:
                 leading_academy=strongest if fmt != Format.TRAINING else None,
                 leader=admin if fmt == Format.TRAINING else None,
             )
+            places_left = 40
             for academy in targets:
-                # Weaker academies (first in the list) send more people.
+                # Weaker academies (first in the list) send more people, until the room is full.
                 weight = len(academies) - academies.index(academy)
+                if places_left <= 0:
+                    break
                 for user, role in rng.sample(
-                    staff[academy.pk], min(len(staff[academy.pk]), 1 + weight // 4)
+                    staff[academy.pk], min(len(staff[academy.pk]), 1 + weight, places_left)
                 ):
                     enrolment = services.enrolment_create(
                         actor=admin,
@@ -170,6 +173,7 @@ def seed(trust: Any, ctx: dict[str, Any]) -> None:
                         academy=academy,
                         school_role=role,
                     )
+                    places_left -= 1
                     if starts > now:
                         continue
                     attended = rng.random() < 0.87
