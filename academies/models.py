@@ -136,3 +136,29 @@ class Inspection(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.academy} inspection {self.inspected_on:%d %b %Y}"
+
+
+def _grade_label(value: str) -> str:
+    return dict(ReportCardGrade.choices).get(value, value)
+
+
+def inspection_area_rows(inspection: Inspection) -> list[tuple[str, str]]:
+    """(area, grade) in Ofsted's order, for display."""
+    labels = dict(InspectionArea.choices)
+    return [
+        (labels[a], _grade_label(inspection.area_grades[a]))
+        for a in labels
+        if a in (inspection.area_grades or {})
+    ]
+
+
+def inspection_headline(inspection: Inspection) -> str:
+    """One line for tables: the legacy grade, or the report card's safeguarding outcome."""
+    if inspection.kind == Inspection.Kind.LEGACY:
+        return f"{inspection.get_overall_grade_display()} (overall effectiveness)"
+    safeguarding = {True: "met", False: "not met", None: "not recorded"}[inspection.safeguarding_met]
+    return f"Report card; safeguarding {safeguarding}"
+
+
+Inspection.area_rows = property(inspection_area_rows)  # type: ignore[attr-defined]
+Inspection.headline = property(inspection_headline)  # type: ignore[attr-defined]

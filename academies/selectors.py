@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .models import Academy
+from .models import Academy, Inspection
 
 
 def academy_list_for(membership: Any) -> QuerySet[Academy]:
@@ -28,3 +28,11 @@ def academy_get_for(membership: Any, urn: str) -> Academy:
     if academy is None:
         raise Http404("No such academy.")
     return academy
+
+
+def latest_inspections(academies: list[Academy]) -> dict[int, Inspection]:
+    """The most recent inspection of each academy, in one query."""
+    latest: dict[int, Inspection] = {}
+    for inspection in Inspection.objects.filter(academy__in=academies).order_by("academy_id", "-inspected_on"):
+        latest.setdefault(inspection.academy_id, inspection)
+    return latest

@@ -71,3 +71,27 @@ def _optional_hook(module: str, name: str) -> Any:
         return getattr(importlib.import_module(module), name, None)
     except ModuleNotFoundError:
         return None
+
+
+@transaction.atomic
+def academies_import_gias(*, actor: Any, trust: Trust, rows: list[Any]) -> dict[str, int]:
+    """Upsert academies by (trust, URN) from parsed GIAS rows: re-running never duplicates.
+
+    Only the fields GIAS knows are written; ages are set for new academies only, so a trust's
+    own corrections (e.g. an 11-18 school GIAS calls secondary) survive a re-import.
+    """
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    for row in rows:
+        data = {"name": row.name, "phase_of_education": row.phase_of_education,
+                "local_authority": row.local_authority, "date_joined": row.date_joined}
+        academy = Academy.objects.filter(trust=trust, urn=row.urn).first()
+        if academy is None:
+            academy_create(actor=actor, trust=trust, urn=row.urn,
+                           data={**data, "age_low": row.age_low, "age_high": row.age_high})
+            counts["created"] += 1
+        elif academy_update(actor=actor, academy=academy, data=data):
+            counts["updated"] += 1
+        else:
+            counts["unchanged"] += 1
+    audit_record(actor=actor, action="academies.import_gias", changes=counts, trust_id=trust.pk)
+    return counts

@@ -7,5 +7,9 @@ from . import views
 app_name = "academies"
 urlpatterns = [
     path("academies/", views.academy_list, name="list"),
+    path("academies/new/", views.academy_create, name="create"),
+    path("academies/import/", views.academy_import, name="import"),
     path("academies/<str:urn>/", views.academy_detail, name="detail"),
+    path("academies/<str:urn>/edit/", views.academy_edit, name="edit"),
+    path("academies/<str:urn>/inspections/new/", views.inspection_create, name="inspection_create"),
 ]

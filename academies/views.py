@@ -2,19 +2,95 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from trust_si.accounts.access import require
 
-from .selectors import academy_get_for, academy_list_for
+from . import services
+from .forms import AcademyFilterForm, AcademyForm, GiasImportForm, InspectionForm
+from .gias import read_group
+from .selectors import academy_get_for, academy_list_for, latest_inspections
 
 
 def academy_list(request: HttpRequest) -> HttpResponse:
     membership = require(request, "academy.view")
-    return render(request, "academies/list.html", {"academies": academy_list_for(membership)})
+    form = AcademyFilterForm(request.GET or None)
+    academies = academy_list_for(membership)
+    if form.is_valid():
+        if q := form.cleaned_data["q"].strip():
+            academies = academies.filter(Q(name__icontains=q) | Q(urn__startswith=q))
+        if phase := form.cleaned_data["phase"]:
+            academies = academies.filter(phase_of_education=phase)
+        academies = academies.order_by(form.cleaned_data["sort"] or "name")
+    academies = list(academies)
+    return render(request, "academies/list.html", {
+        "academies": academies, "form": form,
+        "inspections": latest_inspections(academies),
+        "can_edit": membership.can("academy.edit"), "can_import": membership.can("academy.import"),
+    })
 
 
 def academy_detail(request: HttpRequest, urn: str) -> HttpResponse:
     membership = require(request, "academy.view")
-    return render(request, "academies/detail.html", {"academy": academy_get_for(membership, urn)})
+    academy = academy_get_for(membership, urn)
+    return render(request, "academies/detail.html", {
+        "academy": academy, "inspections": academy.inspections.all(),
+        "can_edit": membership.can("academy.edit"),
+    })
+
+
+def academy_create(request: HttpRequest) -> HttpResponse:
+    require(request, "academy.edit")
+    form = AcademyForm(request.POST or None, trust=request.trust)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        academy = services.academy_create(actor=request.user, trust=request.trust,
+                                          urn=data.pop("urn"), data=data)
+        messages.success(request, f"{academy.name} has been added.")
+        return redirect("academies:detail", trust_slug=request.trust.slug, urn=academy.urn)
+    return render(request, "academies/form.html", {"form": form, "academy": None},
+                  status=400 if form.errors else 200)
+
+
+def academy_edit(request: HttpRequest, urn: str) -> HttpResponse:
+    membership = require(request, "academy.edit")
+    academy = academy_get_for(membership, urn)
+    form = AcademyForm(request.POST or None, instance=academy, trust=request.trust)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "urn"}
+        academy.refresh_from_db()
+        services.academy_update(actor=request.user, academy=academy, data=data)
+        messages.success(request, f"{academy.name} has been updated.")
+        return redirect("academies:detail", trust_slug=request.trust.slug, urn=academy.urn)
+    return render(request, "academies/form.html", {"form": form, "academy": academy},
+                  status=400 if form.errors else 200)
+
+
+def inspection_create(request: HttpRequest, urn: str) -> HttpResponse:
+    membership = require(request, "academy.edit")
+    academy = academy_get_for(membership, urn)
+    form = InspectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.inspection_record(actor=request.user, academy=academy, data=form.inspection_data())
+        messages.success(request, "The inspection has been recorded.")
+        return redirect("academies:detail", trust_slug=request.trust.slug, urn=academy.urn)
+    return render(request, "academies/inspection_form.html", {"form": form, "academy": academy},
+                  status=400 if form.errors else 200)
+
+
+def academy_import(request: HttpRequest) -> HttpResponse:
+    require(request, "academy.import")
+    form = GiasImportForm(request.POST or None, request.FILES or None)
+    result = counts = None
+    if request.method == "POST" and form.is_valid():
+        result = read_group(form.cleaned_data["file"].read(), form.cleaned_data["group_uid"])
+        if result.rows:
+            counts = services.academies_import_gias(actor=request.user, trust=request.trust,
+                                                    rows=result.rows)
+        else:
+            form.add_error("group_uid", "No academies of that group were found in the file.")
+    return render(request, "academies/import.html", {"form": form, "result": result, "counts": counts},
+                  status=400 if form.errors else 200)

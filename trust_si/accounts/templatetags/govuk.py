@@ -42,3 +42,9 @@ def govuk_widget(field: BoundField) -> SafeString:
 @register.filter
 def is_checkbox(field: BoundField) -> bool:
     return field.widget_type == "checkbox"
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """dict lookup in templates: {{ rows|get_item:academy.pk }}."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from .models import Academy, InspectionArea, Inspection, LegacyGrade, ReportCardGrade
+
+DATE_HINT = "For example, 1 9 2023"
+
+
+class AcademyForm(forms.ModelForm):
+    class Meta:
+        model = Academy
+        fields = [
+            "urn", "name", "phase_of_education", "age_low", "age_high", "pupils_on_roll",
+            "pct_disadvantaged", "pct_send_support", "pct_ehcp", "pct_eal", "is_church_school",
+            "local_authority", "date_joined",
+        ]
+        widgets = {"date_joined": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args: Any, trust: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.trust = trust
+        self.instance.trust = trust
+        if self.instance.pk:
+            self.fields["urn"].disabled = True
+            self.fields["urn"].help_text = "The URN identifies the academy and cannot change."
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        low, high = data.get("age_low"), data.get("age_high")
+        if low is not None and high is not None and high <= low:
+            self.add_error("age_high", "The highest age must be above the lowest age.")
+        return data
+
+    def validate_unique(self) -> None:
+        # The unique constraint includes the trust, which is set here rather than by the user.
+        urn = self.cleaned_data.get("urn")
+        if urn and not self.instance.pk and Academy.objects.filter(trust=self.trust, urn=urn).exists():
+            self.add_error("urn", "An academy with this URN is already in your trust.")
+
+
+class InspectionForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind of inspection", choices=Inspection.Kind.choices,
+                             widget=forms.RadioSelect)
+    inspected_on = forms.DateField(label="Date of inspection",
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+    overall_grade = forms.TypedChoiceField(
+        label="Overall effectiveness (legacy inspections)", required=False, coerce=int,
+        choices=[("", "Not applicable"), *LegacyGrade.choices],
+    )
+    safeguarding_met = forms.TypedChoiceField(
+        label="Safeguarding (report cards)", required=False,
+        coerce=lambda v: {"met": True, "not_met": False}.get(v),
+        choices=[("", "Not applicable"), ("met", "Met"), ("not_met", "Not met")],
+    )
+    report_url = forms.URLField(label="Link to the report", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for area in InspectionArea:
+            self.fields[f"area_{area.value}"] = forms.ChoiceField(
+                label=area.label, required=False,
+                choices=[("", "Not graded"), *ReportCardGrade.choices],
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        areas = {a.value: data.get(f"area_{a.value}") for a in InspectionArea if data.get(f"area_{a.value}")}
+        if data.get("kind") == Inspection.Kind.LEGACY and not data.get("overall_grade"):
+            self.add_error("overall_grade", "Choose the overall effectiveness grade.")
+        if data.get("kind") == Inspection.Kind.REPORT_CARD:
+            if not areas:
+                self.add_error(None, "Grade at least one evaluation area.")
+            if data.get("safeguarding_met") is None:
+                self.add_error("safeguarding_met", "Say whether safeguarding was met.")
+        data["area_grades"] = areas
+        return data
+
+    def inspection_data(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        legacy = d["kind"] == Inspection.Kind.LEGACY
+        return {
+            "kind": d["kind"], "inspected_on": d["inspected_on"],
+            "area_grades": {} if legacy else d["area_grades"],
+            "safeguarding_met": None if legacy else d["safeguarding_met"],
+            "overall_grade": d["overall_grade"] if legacy else None,
+            "report_url": d.get("report_url") or "",
+        }
+
+
+class GiasImportForm(forms.Form):
+    file = forms.FileField(label="GIAS group-links file (CSV)",
+                           help_text="Download it from Get Information About Schools: Groups, then links.")
+    group_uid = forms.CharField(label="Group UID", max_length=20,
+                                help_text="Your trust's Group UID in GIAS, for example 4320.")
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > 20 * 1024 * 1024:
+            raise forms.ValidationError("The file must be smaller than 20 MB.")
+        if not upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError("The file must be a CSV.")
+        return upload
+
+
+class AcademyFilterForm(forms.Form):
+    q = forms.CharField(label="Search by name or URN", required=False)
+    phase = forms.ChoiceField(label="Phase of education", required=False)
+    sort = forms.ChoiceField(label="Sort by", required=False, choices=[
+        ("name", "Name"), ("urn", "URN"), ("-pupils_on_roll", "Pupils (most first)"),
+        ("-pct_disadvantaged", "% disadvantaged (highest first)"),
+    ])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from .models import PhaseOfEducation
+
+        self.fields["phase"].choices = [("", "All"), *PhaseOfEducation.choices]
