@@ -27,7 +27,7 @@ tenant_patterns = [
     *[path("", include(f"{app}.urls")) for app in APPS],
 ]
 tenant_api_patterns = [
-    *account_urls.tenant_api_urlpatterns,
+    path("", include((account_urls.tenant_api_urlpatterns, "accounts_api"))),
     *[path("", include(f"{app}.api_urls")) for app in APPS],
 ]
 

@@ -1,12 +1,17 @@
-"""Reads about users: MFA state, memberships."""
+"""Reads about users: MFA state, members of a trust, invitations, the audit log."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from allauth.mfa.models import Authenticator
+from django.db.models import QuerySet
+from django.http import Http404
 
+from trust_si.audit.models import AuditEvent
 from trust_si.tenancy.selectors import memberships_of
+
+from .models import Invitation, Membership
 
 
 def user_requires_mfa(user: Any) -> bool:
@@ -16,3 +21,39 @@ def user_requires_mfa(user: Any) -> bool:
 
 def user_has_totp(user: Any) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def member_list_for(membership: Any) -> QuerySet[Membership]:
+    return (Membership.objects.filter(trust_id=membership.trust_id)
+            .select_related("user").prefetch_related("academies").order_by("-is_active", "user__email"))
+
+
+def member_get_for(membership: Any, pk: int) -> Membership:
+    member = member_list_for(membership).filter(pk=pk).first()
+    if member is None:
+        raise Http404("No such member.")
+    return member
+
+
+def mfa_user_ids(user_ids: list[int]) -> set[int]:
+    return set(Authenticator.objects.filter(user_id__in=user_ids, type=Authenticator.Type.TOTP)
+               .values_list("user_id", flat=True))
+
+
+def invitation_list_for(membership: Any) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(trust_id=membership.trust_id, accepted_at__isnull=True)
+
+
+def audit_list_for(membership: Any, filters: dict[str, Any]) -> QuerySet[AuditEvent]:
+    events = AuditEvent.objects.filter(trust_id=membership.trust_id).select_related("actor")
+    if filters.get("actor"):
+        events = events.filter(actor__email__icontains=filters["actor"])
+    if filters.get("action"):
+        events = events.filter(action__icontains=filters["action"])
+    if filters.get("object_type"):
+        events = events.filter(object_type__icontains=filters["object_type"])
+    if filters.get("date_from"):
+        events = events.filter(created_at__date__gte=filters["date_from"])
+    if filters.get("date_to"):
+        events = events.filter(created_at__date__lte=filters["date_to"])
+    return events

@@ -2,10 +2,21 @@
 
 from django.urls import path
 
-from . import views
+from . import api, views
 
 tenant_urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("people/", views.people, name="people"),
+    path("people/invite/", views.invite, name="invite"),
+    path("people/api-token/", views.api_token, name="api_token"),
+    path("people/<int:pk>/", views.member_edit, name="member_edit"),
+    path("people/<int:pk>/active/", views.member_set_active, name="member_set_active"),
+    path("audit/", views.audit_log, name="audit_log"),
 ]
-tenant_api_urlpatterns: list = []
-account_urlpatterns: list = []
+tenant_api_urlpatterns = [
+    path("audit-events/", api.AuditEventListAPI.as_view(), name="audit-event-list"),
+    path("members/", api.MemberListAPI.as_view(), name="member-list"),
+]
+account_urlpatterns = [
+    path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
+]

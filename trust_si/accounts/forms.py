@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+
+from academies.models import Academy
+
+from .roles import ROLE_CHOICES, STAFF_ROLE_CHOICES
+
+
+class AcademyChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Academy) -> str:
+        return obj.name
+
+
+class MembershipForm(forms.Form):
+    role = forms.ChoiceField(label="Role", choices=ROLE_CHOICES)
+    staff_role = forms.ChoiceField(label="Role in school (school staff)", required=False,
+                                   choices=[("", "Not applicable"), *STAFF_ROLE_CHOICES])
+    is_board = forms.BooleanField(label="Trust board governor (sees the whole trust's reports)",
+                                  required=False)
+    academies = AcademyChoices(label="Academies", queryset=Academy._base_manager.none(), required=False,
+                               widget=forms.SelectMultiple(attrs={"size": 8}),
+                               help_text="Officers, staff, local governors and partners see only these.")
+
+    def __init__(self, *args: Any, trust: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["academies"].queryset = Academy.objects.filter(trust=trust, is_active=True)
+
+
+class InviteForm(MembershipForm):
+    email = forms.EmailField(label="Email address")
+
+    field_order = ["email", "role", "staff_role", "is_board", "academies"]
+
+
+class AcceptInvitationForm(forms.Form):
+    full_name = forms.CharField(label="Full name", max_length=200)
+    password = forms.CharField(label="Choose a password", widget=forms.PasswordInput(
+        attrs={"autocomplete": "new-password"}), help_text="At least 10 characters.")
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        validate_password(password)
+        return password
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(label="Person (email contains)", required=False)
+    action = forms.CharField(label="Action", required=False, help_text="For example academy.update")
+    object_type = forms.CharField(label="Object type", required=False)
+    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))

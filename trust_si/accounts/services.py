@@ -1,0 +1,144 @@
+"""Writes for people: invitations, memberships (roles and academy scopes), API tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from trust_si.audit.services import audit_record
+from trust_si.tenancy.context import trust_scope
+from trust_si.tenancy.models import Trust
+
+from .models import Invitation, Membership, User
+from .roles import Role
+
+SINGLE_ACADEMY_ROLES = {Role.SCHOOL_STAFF}
+
+
+def validate_scope(*, trust: Trust, role: str, academies: list[Any], is_board: bool) -> None:
+    """The academy scope a role needs, and only the trust's own academies.
+
+    1. Trust admins and leaders cover the whole trust: no academies.
+    2. School staff cover exactly one academy; local governors exactly one; board governors none.
+    3. Officers and external partners cover at least one.
+    4. Every academy must belong to the same trust (refused here, not only in the form).
+    """
+    role = Role(role)
+    if any(a.trust_id != trust.pk for a in academies):
+        raise ValidationError({"academies": "Those academies are not in this trust."})
+    if role in (Role.TRUST_ADMIN, Role.TRUST_LEADER):
+        if academies:
+            raise ValidationError({"academies": "This role covers every academy: choose none."})
+    elif role == Role.GOVERNOR:
+        if is_board and academies:
+            raise ValidationError({"academies": "Board governors cover the trust: choose none."})
+        if not is_board and len(academies) != 1:
+            raise ValidationError({"academies": "Choose the one academy whose governing body this is."})
+    elif role in SINGLE_ACADEMY_ROLES:
+        if len(academies) != 1:
+            raise ValidationError({"academies": "School staff belong to exactly one academy."})
+    elif not academies:
+        raise ValidationError({"academies": "Choose at least one academy."})
+
+
+@transaction.atomic
+def invitation_create(
+    *, actor: Any, trust: Trust, email: str, role: str, academies: list[Any],
+    staff_role: str = "", is_board: bool = False, accept_url_base: str = "",
+) -> Invitation:
+    email = email.strip().lower()
+    validate_scope(trust=trust, role=role, academies=academies, is_board=is_board)
+    with trust_scope(trust):
+        if Membership.objects.filter(user__email=email, is_active=True).exists():
+            raise ValidationError({"email": "This person is already a member of the trust."})
+        invitation = Invitation.objects.create(
+            trust=trust, email=email, role=role, staff_role=staff_role if role == Role.SCHOOL_STAFF else "",
+            is_board=is_board and role == Role.GOVERNOR,
+            invited_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        invitation.academies.set(academies)
+        audit_record(actor=actor, action="invitation.create", target=invitation,
+                     changes={"email": email, "role": role, "academies": [a.urn for a in academies]})
+    url = accept_url_base + reverse("invitation_accept", kwargs={"token": invitation.token})
+    transaction.on_commit(lambda: send_mail(
+        subject=f"You are invited to {trust.name} on trust-si",
+        message=(f"You have been invited to join {trust.name} on trust-si as "
+                 f"{Role(role).label.lower()}.\n\nAccept the invitation and choose a password:\n"
+                 f"{url}\n\nThe link works for 14 days."),
+        from_email=None, recipient_list=[email],
+    ))
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, password: str, full_name: str) -> User:
+    """Create (or reuse) the user for the invited email and give them the membership."""
+    if not invitation.is_usable:
+        raise ValidationError("This invitation has expired or has already been used.")
+    claimed = type(invitation).objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
+        accepted_at=timezone.now())
+    if not claimed:
+        raise ValidationError("This invitation has already been used.")
+    user = User.objects.filter(email=invitation.email).first()
+    if user is None:
+        user = User.objects.create_user(invitation.email, password, full_name=full_name)
+    membership, _ = Membership.objects.update_or_create(
+        trust=invitation.trust, user=user,
+        defaults={"role": invitation.role, "staff_role": invitation.staff_role,
+                  "is_board": invitation.is_board, "is_active": True},
+    )
+    membership.academies.set(invitation.academies.all())
+    audit_record(actor=user, action="invitation.accept", target=membership,
+                 changes={"role": invitation.role}, trust_id=invitation.trust_id)
+    return user
+
+
+@transaction.atomic
+def membership_update(
+    *, actor: Any, membership: Membership, role: str, academies: list[Any],
+    staff_role: str = "", is_board: bool = False,
+) -> dict[str, list[Any]]:
+    validate_scope(trust=membership.trust, role=role, academies=academies, is_board=is_board)
+    before = {"role": membership.role, "staff_role": membership.staff_role,
+              "is_board": membership.is_board,
+              "academies": sorted(a.urn for a in membership.academies.all())}
+    membership.role = role
+    membership.staff_role = staff_role if role == Role.SCHOOL_STAFF else ""
+    membership.is_board = is_board and role == Role.GOVERNOR
+    membership.save()
+    membership.academies.set(academies)
+    after = {"role": membership.role, "staff_role": membership.staff_role,
+             "is_board": membership.is_board, "academies": sorted(a.urn for a in academies)}
+    changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    if changes:
+        audit_record(actor=actor, action="membership.update", target=membership, changes=changes)
+    return changes
+
+
+@transaction.atomic
+def membership_set_active(*, actor: Any, membership: Membership, active: bool) -> None:
+    """Deactivate (or reactivate) a member; nobody can lock themselves out."""
+    if not active and membership.user_id == getattr(actor, "pk", None):
+        raise ValidationError("You cannot deactivate yourself.")
+    if membership.is_active != active:
+        membership.is_active = active
+        membership.save(update_fields=["is_active"])
+        if not active:
+            Token.objects.filter(user=membership.user).delete()
+        audit_record(actor=actor, action="membership.reactivate" if active else "membership.deactivate",
+                     target=membership, changes={"is_active": [not active, active]})
+
+
+@transaction.atomic
+def api_token_rotate(*, actor: Any) -> Token:
+    """A new API token for the user; the old one stops working at once."""
+    Token.objects.filter(user=actor).delete()
+    token = Token.objects.create(user=actor)
+    audit_record(actor=actor, action="api_token.rotate", target=actor)
+    return token
