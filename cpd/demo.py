@@ -157,7 +157,7 @@ def seed(trust: Any, ctx: dict[str, Any]) -> None:
                 leading_academy=strongest if fmt != Format.TRAINING else None,
                 leader=admin if fmt == Format.TRAINING else None,
             )
-            places_left = 40
+            places_left = session.capacity
             for academy in targets:
                 # Weaker academies (first in the list) send more people, until the room is full.
                 weight = len(academies) - academies.index(academy)
