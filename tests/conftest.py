@@ -146,3 +146,12 @@ def wait_for(predicate: Callable[[], Any], timeout: float = 60, interval: float 
             return value
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {predicate}")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Any:
+    """Each test starts with an empty cache: rate limits and used TOTP codes live there."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
