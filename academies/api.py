@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from trust_si.tenancy.api import TenantAPIView
 
 from . import services
-from .models import Academy, Inspection
+from .models import Academy, Inspection, PhaseOfEducation
 from .selectors import academy_get_for, academy_list_for
 
 
@@ -44,7 +44,7 @@ class AcademyOutput(serializers.ModelSerializer):
 class AcademyInput(serializers.Serializer):
     urn = serializers.RegexField(r"^\d{6}$", required=False)
     name = serializers.CharField(max_length=200, required=False)
-    phase_of_education = serializers.ChoiceField(choices=Academy._meta.get_field("phase_of_education").choices, required=False)
+    phase_of_education = serializers.ChoiceField(choices=PhaseOfEducation.choices, required=False)
     age_low = serializers.IntegerField(min_value=2, max_value=19, required=False)
     age_high = serializers.IntegerField(min_value=3, max_value=25, required=False)
     pupils_on_roll = serializers.IntegerField(min_value=0, required=False, allow_null=True)

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from .models import Academy, InspectionArea, Inspection, LegacyGrade, ReportCardGrade
+from .models import Academy, Inspection, InspectionArea, LegacyGrade, ReportCardGrade
 
 DATE_HINT = "For example, 1 9 2023"
 
@@ -28,7 +28,7 @@ class AcademyForm(forms.ModelForm):
             self.fields["urn"].help_text = "The URN identifies the academy and cannot change."
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         low, high = data.get("age_low"), data.get("age_high")
         if low is not None and high is not None and high <= low:
             self.add_error("age_high", "The highest age must be above the lowest age.")
@@ -66,7 +66,7 @@ class InspectionForm(forms.Form):
             )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         areas = {a.value: data.get(f"area_{a.value}") for a in InspectionArea if data.get(f"area_{a.value}")}
         if data.get("kind") == Inspection.Kind.LEGACY and not data.get("overall_grade"):
             self.add_error("overall_grade", "Choose the overall effectiveness grade.")
@@ -117,4 +117,4 @@ class AcademyFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         from .models import PhaseOfEducation
 
-        self.fields["phase"].choices = [("", "All"), *PhaseOfEducation.choices]
+        self.fields["phase"].choices = [("", "All"), *PhaseOfEducation.choices]  # type: ignore[attr-defined]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from trust_si.accounts.access import require
+from trust_si.tenancy.http import TenantRequest
 
 from . import services
 from .forms import AcademyFilterForm, AcademyForm, GiasImportForm, InspectionForm
@@ -15,17 +16,17 @@ from .gias import read_group
 from .selectors import academy_get_for, academy_list_for, latest_inspections
 
 
-def academy_list(request: HttpRequest) -> HttpResponse:
+def academy_list(request: TenantRequest) -> HttpResponse:
     membership = require(request, "academy.view")
     form = AcademyFilterForm(request.GET or None)
-    academies = academy_list_for(membership)
+    queryset = academy_list_for(membership)
     if form.is_valid():
         if q := form.cleaned_data["q"].strip():
-            academies = academies.filter(Q(name__icontains=q) | Q(urn__startswith=q))
+            queryset = queryset.filter(Q(name__icontains=q) | Q(urn__startswith=q))
         if phase := form.cleaned_data["phase"]:
-            academies = academies.filter(phase_of_education=phase)
-        academies = academies.order_by(form.cleaned_data["sort"] or "name")
-    academies = list(academies)
+            queryset = queryset.filter(phase_of_education=phase)
+        queryset = queryset.order_by(form.cleaned_data["sort"] or "name")
+    academies = list(queryset)
     return render(request, "academies/list.html", {
         "academies": academies, "form": form,
         "inspections": latest_inspections(academies),
@@ -33,7 +34,7 @@ def academy_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-def academy_detail(request: HttpRequest, urn: str) -> HttpResponse:
+def academy_detail(request: TenantRequest, urn: str) -> HttpResponse:
     membership = require(request, "academy.view")
     academy = academy_get_for(membership, urn)
     return render(request, "academies/detail.html", {
@@ -42,7 +43,7 @@ def academy_detail(request: HttpRequest, urn: str) -> HttpResponse:
     })
 
 
-def academy_create(request: HttpRequest) -> HttpResponse:
+def academy_create(request: TenantRequest) -> HttpResponse:
     require(request, "academy.edit")
     form = AcademyForm(request.POST or None, trust=request.trust)
     if request.method == "POST" and form.is_valid():
@@ -55,7 +56,7 @@ def academy_create(request: HttpRequest) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
-def academy_edit(request: HttpRequest, urn: str) -> HttpResponse:
+def academy_edit(request: TenantRequest, urn: str) -> HttpResponse:
     membership = require(request, "academy.edit")
     academy = academy_get_for(membership, urn)
     form = AcademyForm(request.POST or None, instance=academy, trust=request.trust)
@@ -69,7 +70,7 @@ def academy_edit(request: HttpRequest, urn: str) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
-def inspection_create(request: HttpRequest, urn: str) -> HttpResponse:
+def inspection_create(request: TenantRequest, urn: str) -> HttpResponse:
     membership = require(request, "academy.edit")
     academy = academy_get_for(membership, urn)
     form = InspectionForm(request.POST or None)
@@ -81,7 +82,7 @@ def inspection_create(request: HttpRequest, urn: str) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
-def academy_import(request: HttpRequest) -> HttpResponse:
+def academy_import(request: TenantRequest) -> HttpResponse:
     require(request, "academy.import")
     form = GiasImportForm(request.POST or None, request.FILES or None)
     result = counts = None

@@ -76,9 +76,9 @@ def line_chart(
     3. Each series: a polyline with its own dash pattern and marker shape, broken at gaps.
     4. A legend naming each series with its line style, and <title>/<desc> for assistive tech.
     """
-    values = [v for s in series for v in s.values if v is not None]
-    lo = y_min if y_min is not None else (min(values) if values else 0.0)
-    hi = y_max if y_max is not None else (max(values) if values else 1.0)
+    values: list[float] = [v for s in series for v in s.values if v is not None]
+    lo: float = y_min if y_min is not None else (min(values) if values else 0.0)
+    hi: float = y_max if y_max is not None else (max(values) if values else 1.0)
     if hi == lo:
         hi = lo + 1
     pad = (hi - lo) * 0.1
@@ -101,12 +101,12 @@ def line_chart(
         '<g font-family="sans-serif" font-size="10" fill="#0b0c0c">',
     ]
     for k in range(5):
-        v = lo + (hi - lo) * k / 4
-        y = y_at(v)
+        tick = lo + (hi - lo) * k / 4
+        y = y_at(tick)
         out.append(
             f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" '
             f'stroke="#b1b4b6" stroke-width="0.5"/>'
-            f'<text x="{left - 4}" y="{y + 3:.1f}" text-anchor="end">{_fmt(v)}{escape(unit)}</text>'
+            f'<text x="{left - 4}" y="{y + 3:.1f}" text-anchor="end">{_fmt(tick)}{escape(unit)}</text>'
         )
     for i, c in enumerate(categories):
         out.append(
@@ -158,10 +158,10 @@ def bar_chart(
 
     A reference line (e.g. the national figure) is dashed and labelled in words.
     """
-    values = [v for _, v in bars if v is not None]
+    values: list[float] = [v for _, v in bars if v is not None]
     if reference is not None:
         values.append(reference[1])
-    hi = max(values) if values else 1.0
+    hi: float = max(values) if values else 1.0
     hi = hi * 1.15 if hi > 0 else 1.0
     left, right, top = 150, 60, 8
     plot_w = width - left - right

@@ -29,7 +29,7 @@ class GenerateForm(forms.Form):
         choices = [("__all__", "Every academy and the trust board (batch)"),
                    ("__trust__", "Trust board report")]
         choices += [(a.urn, a.name) for a in academy_list_for(membership)]
-        self.fields["academy"].choices = choices
+        self.fields["academy"].choices = choices  # type: ignore[attr-defined]
 
     def clean_term(self) -> str:
         term = self.cleaned_data["term"]

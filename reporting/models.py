@@ -94,17 +94,17 @@ class Report(TenantModel):
         ]
 
     def __str__(self) -> str:
-        subject = self.academy.name if self.academy_id else "Trust board"
+        subject = self.academy.name if self.academy else "Trust board"
         return f"{subject} report {self.term_code} v{self.version}"
 
     @property
     def title(self) -> str:
-        subject = self.academy.name if self.academy_id else "Trust board"
+        subject = self.academy.name if self.academy else "Trust board"
         return f"{subject}: termly report, {term_label(self.term_code)}"
 
     @property
     def filename(self) -> str:
-        subject = self.academy.urn if self.academy_id else "trust-board"
+        subject = self.academy.urn if self.academy else "trust-board"
         return f"report-{subject}-{self.term_code}-v{self.version}.pdf"
 
 

@@ -55,7 +55,7 @@ def report_latest_versions(membership: Any, term_code: str | None = None) -> lis
 
 def report_versions(report: Report) -> QuerySet[Report]:
     return Report.objects.filter(
-        trust_id=report.trust_id, kind=report.kind, academy_id=report.academy_id,
+        trust_id=report.trust_id, kind=report.kind, academy=report.academy,
         term_code=report.term_code,
     ).order_by("-version")
 

@@ -19,9 +19,12 @@ from .reports import report_class_for
 
 
 def _next_version(*, trust_id: int, kind: str, academy_id: int | None, term_code: str) -> int:
-    current = Report.objects.filter(
-        trust_id=trust_id, kind=kind, academy_id=academy_id, term_code=term_code
-    ).aggregate(v=Max("version"))["v"]
+    reports = Report.objects.filter(trust_id=trust_id, kind=kind, term_code=term_code)
+    if academy_id is None:
+        reports = reports.filter(academy__isnull=True)
+    else:
+        reports = reports.filter(academy_id=academy_id)
+    current = reports.aggregate(v=Max("version"))["v"]
     return (current or 0) + 1
 
 

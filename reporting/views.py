@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from academies.selectors import academy_get_for, academy_list_for
 from trust_si.accounts.access import require
+from trust_si.tenancy.http import TenantRequest
 
 from . import selectors, services
 from .forms import GenerateForm
@@ -16,7 +17,7 @@ from .models import ReportStatus
 from .reports import report_class_for
 
 
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: TenantRequest) -> HttpResponse:
     membership = require(request, "report.view")
     term = request.GET.get("term") or None
     reports = selectors.report_latest_versions(membership, term)
@@ -26,14 +27,14 @@ def report_list(request: HttpRequest) -> HttpResponse:
                   {"reports": reports, "form": form, "terms": terms, "term": term})
 
 
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: TenantRequest, pk: int) -> HttpResponse:
     membership = require(request, "report.view")
     report = selectors.report_get_for(membership, pk)
     return render(request, "reporting/detail.html",
                   {"report": report, "versions": selectors.report_versions(report)})
 
 
-def report_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def report_preview(request: TenantRequest, pk: int) -> HttpResponse:
     """The report as HTML in the browser: the same snapshot and template as the PDF."""
     membership = require(request, "report.view")
     report = selectors.report_get_for(membership, pk)
@@ -43,7 +44,7 @@ def report_preview(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reporting/preview.html", {"report": report, "body": body})
 
 
-def report_download(request: HttpRequest, pk: int) -> HttpResponse:
+def report_download(request: TenantRequest, pk: int) -> FileResponse:
     membership = require(request, "report.view")
     report = selectors.report_get_for(membership, pk)
     if report.status != ReportStatus.READY or not report.pdf:
@@ -53,7 +54,7 @@ def report_download(request: HttpRequest, pk: int) -> HttpResponse:
                         content_type="application/pdf")
 
 
-def report_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def report_csv(request: TenantRequest, pk: int) -> HttpResponse:
     membership = require(request, "report.view")
     report = selectors.report_get_for(membership, pk)
     if not report.snapshot:
@@ -66,7 +67,7 @@ def report_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def report_generate(request: HttpRequest) -> HttpResponse:
+def report_generate(request: TenantRequest) -> HttpResponse:
     membership = require(request, "report.generate")
     form = GenerateForm(request.POST, membership=membership)
     if not form.is_valid():
@@ -86,7 +87,7 @@ def report_generate(request: HttpRequest) -> HttpResponse:
     return redirect("reporting:detail", trust_slug=request.trust.slug, pk=report.pk)
 
 
-def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_detail(request: TenantRequest, pk: int) -> HttpResponse:
     membership = require(request, "report.generate")
     batch = selectors.batch_get_for(membership, pk)
     template = "reporting/batch.html#progress" if request.htmx else "reporting/batch.html"

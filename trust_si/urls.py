@@ -22,11 +22,11 @@ APPS = [
     "reporting",
 ]
 
-tenant_patterns = [
+tenant_patterns: list = [
     *account_urls.tenant_urlpatterns,
     *[path("", include(f"{app}.urls")) for app in APPS],
 ]
-tenant_api_patterns = [
+tenant_api_patterns: list = [
     path("", include((account_urls.tenant_api_urlpatterns, "accounts_api"))),
     *[path("", include(f"{app}.api_urls")) for app in APPS],
 ]

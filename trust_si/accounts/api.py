@@ -30,7 +30,9 @@ class AuditEventOutput(serializers.ModelSerializer):
 class MemberOutput(serializers.ModelSerializer):
     email = serializers.EmailField(source="user.email")
     name = serializers.CharField(source="user.full_name")
-    academies = serializers.SlugRelatedField(slug_field="urn", many=True, read_only=True)
+    academies: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="urn", many=True, read_only=True
+    )
 
     class Meta:
         model = Membership
@@ -48,7 +50,7 @@ class AuditEventListAPI(TenantAPIView):
     def get(self, request: Request) -> Response:
         form = AuditFilterForm(request.query_params)
         if not form.is_valid():
-            raise ValidationError(form.errors)
+            raise ValidationError(form.errors.get_json_data())
         events = selectors.audit_list_for(self.membership, form.cleaned_data)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(events, request, view=self)

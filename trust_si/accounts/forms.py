@@ -27,7 +27,9 @@ class MembershipForm(forms.Form):
 
     def __init__(self, *args: Any, trust: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["academies"].queryset = Academy.objects.filter(trust=trust, is_active=True)
+        academies = self.fields["academies"]
+        assert isinstance(academies, forms.ModelMultipleChoiceField)
+        academies.queryset = Academy.objects.filter(trust=trust, is_active=True)
 
 
 class InviteForm(MembershipForm):

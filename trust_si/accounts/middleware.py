@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
-from .selectors import user_requires_mfa, user_has_totp
+from .selectors import user_has_totp, user_requires_mfa
 
 # Paths a user without TOTP may still reach: setting it up, logging out, assets, health.
 _ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/favicon")

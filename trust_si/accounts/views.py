@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
 from trust_si.tenancy.context import dangerously_unscoped, trust_scope
+from trust_si.tenancy.http import TenantRequest
 
 from . import selectors, services
 from .access import require
@@ -36,7 +37,7 @@ DASHBOARD_LINKS = [
 ]
 
 
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: TenantRequest) -> HttpResponse:
     membership = require(request, "academy.view")
     from django.urls import NoReverseMatch, reverse
 
@@ -56,7 +57,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     })
 
 
-def people(request: HttpRequest) -> HttpResponse:
+def people(request: TenantRequest) -> HttpResponse:
     membership = require(request, "users.manage")
     members = list(selectors.member_list_for(membership))
     return render(request, "accounts/people.html", {
@@ -71,7 +72,7 @@ def _scope_args(form: Any) -> dict[str, Any]:
             "is_board": d["is_board"]}
 
 
-def invite(request: HttpRequest) -> HttpResponse:
+def invite(request: TenantRequest) -> HttpResponse:
     require(request, "users.manage")
     form = InviteForm(request.POST or None, trust=request.trust)
     if request.method == "POST" and form.is_valid():
@@ -88,7 +89,7 @@ def invite(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/invite.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def member_edit(request: TenantRequest, pk: int) -> HttpResponse:
     membership = require(request, "users.manage")
     member = selectors.member_get_for(membership, pk)
     initial = {"role": member.role, "staff_role": member.staff_role, "is_board": member.is_board,
@@ -108,7 +109,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def member_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+def member_set_active(request: TenantRequest, pk: int) -> HttpResponse:
     membership = require(request, "users.manage")
     member = selectors.member_get_for(membership, pk)
     active = request.POST.get("active") == "1"
@@ -122,7 +123,7 @@ def member_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("people", trust_slug=request.trust.slug)
 
 
-def api_token(request: HttpRequest) -> HttpResponse:
+def api_token(request: TenantRequest) -> HttpResponse:
     require(request, "api.token")
     new_key = None
     if request.method == "POST":
@@ -131,7 +132,7 @@ def api_token(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/api_token.html", {"new_key": new_key, "has_token": has_token})
 
 
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: TenantRequest) -> HttpResponse:
     membership = require(request, "audit.view")
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}

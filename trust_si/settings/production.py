@@ -44,4 +44,4 @@ MAILERS = {
 }
 TRUST_SI_DEMO_PASSWORD = ""
 TRUST_SI_IS_PRODUCTION = True
-LOGGING["root"]["level"] = env.str("LOG_LEVEL", default="INFO")  # noqa: F405
+LOGGING["root"]["level"] = env.str("LOG_LEVEL", default="INFO")  # type: ignore[index]  # noqa: F405

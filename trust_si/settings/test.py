@@ -5,6 +5,7 @@ Tasks run eagerly here unless CELERY_EAGER=0 (the CI run against a real worker s
 
 import os
 import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 from .base import env
@@ -13,8 +14,8 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 _tmp = tempfile.mkdtemp(prefix="trust-si-test-")
 # A real worker process started by the tests is told the same folder (TRUST_SI_MEDIA_ROOT).
-MEDIA_ROOT = env.str("TRUST_SI_MEDIA_ROOT", default=f"{_tmp}/media")
-STATIC_ROOT = f"{_tmp}/static"
+MEDIA_ROOT = env.str("TRUST_SI_MEDIA_ROOT", default=f"{_tmp}/media")  # type: ignore[assignment]
+STATIC_ROOT = Path(_tmp) / "static"
 os.makedirs(STATIC_ROOT, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import Token
 from typing import Any
 
 from django.http import Http404
@@ -10,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .context import activate, deactivate
+from .context import Scope, activate, deactivate
 from .selectors import membership_for
 
 
@@ -22,7 +23,7 @@ class TenantAPIMixin:
     """
 
     required_capability: str | None = None
-    request: Request
+    _scope_token: Token[Scope | None] | None = None
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]  # authenticates
@@ -60,6 +61,8 @@ class TenantAPIMixin:
     @property
     def membership(self) -> Any:
         return self.request._request.membership  # type: ignore[attr-defined]
+
+    request: Any
 
 
 class TenantAPIView(TenantAPIMixin, APIView):

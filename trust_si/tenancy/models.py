@@ -60,7 +60,6 @@ class TenantModel(models.Model):
 
     class Meta:
         abstract = True
-        base_manager_name = None
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # A row created inside a scope belongs to that trust; a mismatch is a bug, not data.

@@ -49,7 +49,7 @@ class Command(BaseCommand):
                                         enqueue=False)
                 try:
                     report = report_generate(report=report)
-                except Exception as exc:  # noqa: BLE001 - one failure must not stop the rest
+                except Exception as exc:
                     failed += 1
                     self.stderr.write(f"FAILED {report}: {exc}")
                     continue

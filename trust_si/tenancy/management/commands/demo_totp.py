@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+from allauth.mfa.totp.internal.auth import (
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
