@@ -195,7 +195,10 @@ else:
         "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
-CELERY_RESULT_BACKEND = None
+# Job state lives in our own rows (uploads, recompute jobs, report batches); Redis keeps Celery's
+# own results in production for operators' inspection, with a short expiry.
+CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_RESULT_EXPIRES = 60 * 60
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
