@@ -17,7 +17,7 @@ class AcademyForm(forms.ModelForm):
             "pct_disadvantaged", "pct_send_support", "pct_ehcp", "pct_eal", "is_church_school",
             "local_authority", "date_joined",
         ]
-        widgets = {"date_joined": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"date_joined": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args: Any, trust: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -45,7 +45,7 @@ class InspectionForm(forms.Form):
     kind = forms.ChoiceField(label="Kind of inspection", choices=Inspection.Kind.choices,
                              widget=forms.RadioSelect)
     inspected_on = forms.DateField(label="Date of inspection",
-                                   widget=forms.DateInput(attrs={"type": "date"}))
+                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     overall_grade = forms.TypedChoiceField(
         label="Overall effectiveness (legacy inspections)", required=False, coerce=int,
         choices=[("", "Not applicable"), *LegacyGrade.choices],

@@ -53,5 +53,5 @@ class AuditFilterForm(forms.Form):
     actor = forms.CharField(label="Person (email contains)", required=False)
     action = forms.CharField(label="Action", required=False, help_text="For example academy.update")
     object_type = forms.CharField(label="Object type", required=False)
-    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))

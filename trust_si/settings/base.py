@@ -277,5 +277,9 @@ TRUST_SI_MIN_COHORT_DEFAULT = 5
 TRUST_SI_MIN_COHORT_FLOOR = 3
 
 # Nightly and daily jobs (beat); apps add their entries here.
-CELERY_BEAT_SCHEDULE.update({})
-_ = crontab  # used by later entries
+CELERY_BEAT_SCHEDULE.update({
+    "visit-action-reminders": {
+        "task": "phases.visits.tasks.action_reminders_fan_out",
+        "schedule": crontab(hour=7, minute=30),
+    },
+})

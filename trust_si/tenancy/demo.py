@@ -26,6 +26,7 @@ DEMO_HOOKS = [
     "phases.demo",
     "cpd.demo",
     "partnerships.demo",
+    "phases.visits.demo",
     "reporting.demo",
 ]
 CONSULTANT = "consultant@example.org"

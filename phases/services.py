@@ -1,0 +1,103 @@
+"""Writes of the phases app. Judgement records are the qualitative evidence of placement."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from academies.models import Academy, Inspection
+from trust_si.audit.services import audit_record
+
+from .models import Judgement, JudgementArea, JudgementSource, ReportCardGrade, SafeguardingGrade
+from .recompute import recompute_request
+
+REPORT_CARD_GRADES = {g.value for g in ReportCardGrade}
+SAFEGUARDING_GRADES = {g.value for g in SafeguardingGrade}
+
+
+def validate_grade(area: str, grade: str) -> None:
+    """Safeguarding is met / not met; every other area uses the five-point report-card scale."""
+    if area not in JudgementArea.values:
+        raise ValidationError({"area": f"{area!r} is not an area we judge."})
+    allowed = SAFEGUARDING_GRADES if area == JudgementArea.SAFEGUARDING else REPORT_CARD_GRADES
+    if grade not in allowed:
+        raise ValidationError({"grade": f"{grade!r} is not a grade for {JudgementArea(area).label}."})
+
+
+@transaction.atomic
+def judgement_record(
+    *,
+    actor: Any,
+    academy: Academy,
+    area: str,
+    grade: str,
+    judged_on: dt.date,
+    source: str,
+    source_ref: str = "",
+    source_url: str = "",
+    note: str = "",
+) -> Judgement:
+    """Record a judgement, or update the one this source record already made for that area.
+
+    Re-saving a visit (same source_ref) updates its judgement instead of adding another, so
+    the evidence never double counts. The placement recompute is requested on commit.
+    """
+    validate_grade(area, grade)
+    if source not in JudgementSource.values:
+        raise ValidationError({"source": f"{source!r} is not a judgement source."})
+    values = {"grade": grade, "judged_on": judged_on, "source_url": source_url, "note": note,
+              "recorded_by": actor if getattr(actor, "is_authenticated", False) else None}
+    if source_ref:
+        judgement, created = Judgement.objects.update_or_create(
+            trust_id=academy.trust_id, academy=academy, area=area, source=source,
+            source_ref=source_ref, defaults=values,
+        )
+    else:
+        judgement = Judgement.objects.create(trust_id=academy.trust_id, academy=academy, area=area,
+                                             source=source, **values)
+        created = True
+    audit_record(actor=actor, action="judgement.record" if created else "judgement.update",
+                 target=judgement, changes={"area": area, "grade": grade, "source": source,
+                                            "source_ref": source_ref})
+    recompute_request(trust_id=academy.trust_id, academy_id=academy.pk, reason=f"judgement:{source}")
+    return judgement
+
+
+@transaction.atomic
+def judgement_withdraw(*, actor: Any, academy: Academy, source: str, source_ref: str,
+                       keep_areas: set[str]) -> int:
+    """Remove a source record's judgements for areas it no longer judges (an edited visit)."""
+    stale = Judgement.objects.filter(academy=academy, source=source, source_ref=source_ref).exclude(
+        area__in=keep_areas)
+    count = 0
+    for judgement in stale:
+        audit_record(actor=actor, action="judgement.withdraw", target=judgement,
+                     changes={"area": judgement.area, "grade": judgement.grade})
+        judgement.delete()
+        count += 1
+    if count:
+        recompute_request(trust_id=academy.trust_id, academy_id=academy.pk, reason="judgement:withdrawn")
+    return count
+
+
+def judgement_record_from_inspection(*, inspection: Inspection, actor: Any) -> list[Judgement]:
+    """An inspection's report-card grades and safeguarding outcome become judgement records."""
+    if inspection.kind != Inspection.Kind.REPORT_CARD:
+        return []
+    ref = f"academies.inspection:{inspection.pk}"
+    recorded = []
+    for area, grade in (inspection.area_grades or {}).items():
+        recorded.append(judgement_record(
+            actor=actor, academy=inspection.academy, area=area, grade=grade,
+            judged_on=inspection.inspected_on, source=JudgementSource.INSPECTION,
+            source_ref=ref, source_url=inspection.report_url))
+    if inspection.safeguarding_met is not None:
+        recorded.append(judgement_record(
+            actor=actor, academy=inspection.academy, area=JudgementArea.SAFEGUARDING,
+            grade=SafeguardingGrade.MET if inspection.safeguarding_met else SafeguardingGrade.NOT_MET,
+            judged_on=inspection.inspected_on, source=JudgementSource.INSPECTION,
+            source_ref=ref, source_url=inspection.report_url))
+    return recorded

@@ -1,0 +1,188 @@
+"""Thin views for visits: list, programme, create, edit with autosave, publish, respond, PDF."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from academies.selectors import academy_list_for
+from trust_si.accounts.access import require
+from trust_si.audit.services import audit_record
+from trust_si.tenancy.http import TenantRequest
+
+from . import selectors, services
+from .forms import (
+    ActionForm,
+    ActionStatusForm,
+    NewVisitForm,
+    RespondForm,
+    VisitForm,
+    judgement_field_name,
+)
+from .models import ActionStatus, VisitStatus, VisitType
+from .pdf import visit_note_pdf
+
+
+def _academic_year(today=None) -> str:  # type: ignore[no-untyped-def]
+    today = today or timezone.localdate()
+    start = today.year if today.month >= 9 else today.year - 1
+    return f"{start}-{str(start + 1)[-2:]}"
+
+
+def visit_list(request: TenantRequest) -> HttpResponse:
+    membership = require(request, "visit.view")
+    visits = selectors.visit_list_for(membership)
+    if urn := request.GET.get("academy"):
+        visits = visits.filter(academy__urn=urn)
+    today = timezone.localdate()
+    return render(request, "visits/list.html", {
+        "upcoming": visits.filter(date__gte=today).order_by("date")[:50],
+        "drafts": visits.filter(status=VisitStatus.DRAFT, date__lt=today)[:50],
+        "recent": visits.filter(status=VisitStatus.PUBLISHED, date__lt=today)[:30],
+        "overdue": selectors.overdue_actions_for(membership)[:100],
+        "academies": academy_list_for(membership), "academy": request.GET.get("academy", ""),
+        "can_edit": membership.can("visit.edit"),
+    })
+
+
+def programme(request: TenantRequest) -> HttpResponse:
+    membership = require(request, "visit.view")
+    year = request.GET.get("year") or _academic_year()
+    if request.method == "POST":
+        require(request, "placement.confirm")
+        services.programme_generate(actor=request.user, trust=request.trust, academic_year=year,
+                                    academies=list(academy_list_for(membership)))
+        messages.success(request, f"The {year} programme has been planned from each academy's phase.")
+        return redirect(f"{request.path}?year={year}")
+    return render(request, "visits/programme.html", {
+        "rows": selectors.programme_for(membership, year), "year": year,
+        "can_plan": membership.can("placement.confirm"),
+    })
+
+
+def visit_create(request: TenantRequest) -> HttpResponse:
+    membership = require(request, "visit.edit")
+    types = VisitType.objects.filter(pk__in=[t.pk for t in services.visit_types_ensure(trust=request.trust)])
+    form = NewVisitForm(request.POST or None, academies=academy_list_for(membership), types=types)
+    if request.method == "POST" and form.is_valid():
+        visit = services.visit_create(actor=request.user, **form.cleaned_data)
+        return redirect("visits:edit", trust_slug=request.trust.slug, pk=visit.pk)
+    return render(request, "visits/new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _visit_form(visit, data=None):  # type: ignore[no-untyped-def]
+    initial = {"date": visit.date, "focus_areas": visit.focus_areas, "evidence": visit.evidence,
+               "strengths": visit.strengths, "areas_for_development": visit.areas_for_development}
+    initial.update({judgement_field_name(j.area): j.grade for j in visit.judgements.all()})
+    return VisitForm(data, initial=initial)
+
+
+def visit_edit(request: TenantRequest, pk: int) -> HttpResponse:
+    membership = require(request, "visit.edit")
+    visit = selectors.visit_get_for(membership, pk)
+    form = _visit_form(visit, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.visit_autosave(actor=request.user, membership=membership, visit=visit,
+                                data=form.visit_data(), judgements=form.judgements())
+        if "publish" in request.POST:
+            try:
+                services.visit_publish(actor=request.user, membership=membership, visit=visit)
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                messages.success(request, "The visit has been published to the school.")
+                return redirect("visits:detail", trust_slug=request.trust.slug, pk=visit.pk)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("visits:edit", trust_slug=request.trust.slug, pk=visit.pk)
+    return render(request, "visits/edit.html", {
+        "visit": visit, "form": form, "action_form": ActionForm(),
+        "follow_ups": selectors.open_actions_for_academy(visit.academy).exclude(visit=visit),
+        "action_statuses": ActionStatus.choices,
+    }, status=400 if form.errors else 200)
+
+
+@require_POST
+def visit_autosave(request: TenantRequest, pk: int) -> HttpResponse:
+    """htmx: save the draft as the officer types; answers with the status line only."""
+    membership = require(request, "visit.edit")
+    visit = selectors.visit_get_for(membership, pk)
+    form = _visit_form(visit, request.POST)
+    if not form.is_valid():
+        return render(request, "visits/_autosave.html", {"error": True}, status=400)
+    services.visit_autosave(actor=request.user, membership=membership, visit=visit,
+                            data=form.visit_data(), judgements=form.judgements())
+    return render(request, "visits/_autosave.html", {"visit": visit})
+
+
+@require_POST
+def action_add(request: TenantRequest, pk: int) -> HttpResponse:
+    membership = require(request, "visit.edit")
+    visit = selectors.visit_get_for(membership, pk)
+    form = ActionForm(request.POST)
+    if form.is_valid():
+        services.action_create(actor=request.user, visit=visit, **form.cleaned_data)
+        messages.success(request, "Action added.")
+    else:
+        messages.error(request, "The action needs a description, an owner and a due date.")
+    return redirect("visits:edit", trust_slug=request.trust.slug, pk=visit.pk)
+
+
+@require_POST
+def action_status(request: TenantRequest, pk: int) -> HttpResponse:
+    membership = require(request, "visit.edit")
+    action = selectors.action_get_for(membership, pk)
+    form = ActionStatusForm(request.POST)
+    at_visit = request.POST.get("at_visit")
+    if form.is_valid():
+        if at_visit:
+            visit = selectors.visit_get_for(membership, int(at_visit))
+            services.action_follow_up(actor=request.user, action=action, at_visit=visit,
+                                      status=form.cleaned_data["status"], note=form.cleaned_data["note"])
+            return redirect("visits:edit", trust_slug=request.trust.slug, pk=visit.pk)
+        services.action_update(actor=request.user, action=action, data={"status": form.cleaned_data["status"]})
+    return redirect("visits:detail", trust_slug=request.trust.slug, pk=action.visit_id)
+
+
+def visit_detail(request: TenantRequest, pk: int) -> HttpResponse:
+    membership = require(request, "visit.view")
+    visit = selectors.visit_get_for(membership, pk)
+    can_respond = membership.can("visit.respond") and visit.is_published
+    return render(request, "visits/detail.html", {
+        "visit": visit, "judgements": visit.judgements.all(), "actions": visit.actions.all(),
+        "can_edit": membership.can("visit.edit"), "can_respond": can_respond,
+        "respond_form": RespondForm(initial={"response": visit.head_response}) if can_respond else None,
+    })
+
+
+@require_POST
+def visit_respond(request: TenantRequest, pk: int) -> HttpResponse:
+    membership = require(request, "visit.respond")
+    visit = selectors.visit_get_for(membership, pk)
+    form = RespondForm(request.POST)
+    if form.is_valid():
+        responses = {a.pk: request.POST.get(f"action_{a.pk}", "").strip() for a in visit.actions.all()}
+        try:
+            services.visit_respond(actor=request.user, visit=visit, response=form.cleaned_data["response"],
+                                   action_responses={k: v for k, v in responses.items() if v})
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Your response has been sent to the trust.")
+    else:
+        messages.error(request, "Write a response before sending it.")
+    return redirect("visits:detail", trust_slug=request.trust.slug, pk=visit.pk)
+
+
+def visit_pdf(request: TenantRequest, pk: int) -> HttpResponse:
+    membership = require(request, "visit.view")
+    visit = selectors.visit_get_for(membership, pk)
+    pdf = visit_note_pdf(visit)
+    audit_record(actor=request.user, action="visit.download", target=visit)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="visit-{visit.academy.urn}-{visit.date}.pdf"'
+    return response
