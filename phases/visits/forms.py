@@ -65,3 +65,8 @@ class ActionStatusForm(forms.Form):
 
 class RespondForm(forms.Form):
     response = forms.CharField(label="Your response to the visit", widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class VisitTypeForm(forms.Form):
+    name = forms.CharField(label="Name of the visit type", max_length=120,
+                           help_text="For example: Reading review, Early years review.")

@@ -45,6 +45,21 @@ def visit_types_ensure(*, trust: Trust) -> list[VisitType]:
     return list(VisitType.objects.filter(trust=trust, is_active=True))
 
 
+@transaction.atomic
+def visit_type_add(*, actor: Any, trust: Trust, name: str) -> VisitType:
+    """A trust's own visit type, next to the standard ones."""
+    from django.utils.text import slugify
+
+    base = slugify(name)[:36] or "visit"
+    code, n = base, 1
+    while VisitType.objects.filter(trust=trust, code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    visit_type = VisitType.objects.create(trust=trust, code=code, name=name.strip())
+    audit_record(actor=actor, action="visit_type.create", target=visit_type, changes={"name": name})
+    return visit_type
+
+
 def visit_ref(visit: Visit) -> str:
     return f"visits.visit:{visit.pk}"
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -21,6 +24,7 @@ from .forms import (
     NewVisitForm,
     RespondForm,
     VisitForm,
+    VisitTypeForm,
     judgement_field_name,
 )
 from .models import ActionStatus, VisitStatus, VisitType
@@ -186,3 +190,42 @@ def visit_pdf(request: TenantRequest, pk: int) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="visit-{visit.academy.urn}-{visit.date}.pdf"'
     return response
+
+
+def visit_types(request: TenantRequest) -> HttpResponse:
+    """The trust's visit types: the standard ones plus its own (trust admins add them)."""
+    membership = require(request, "visit.view")
+    can_edit = membership.can("rules.edit")
+    form = VisitTypeForm(request.POST or None)
+    if request.method == "POST":
+        require(request, "rules.edit")
+        if form.is_valid():
+            services.visit_type_add(actor=request.user, trust=request.trust, name=form.cleaned_data["name"])
+            messages.success(request, f"“{form.cleaned_data['name']}” can now be chosen for visits.")
+            return redirect("visits:types", trust_slug=request.trust.slug)
+    return render(request, "visits/types.html", {
+        "types": services.visit_types_ensure(trust=request.trust), "form": form, "can_edit": can_edit,
+    }, status=400 if form.errors else 200)
+
+
+def visit_calendar(request: TenantRequest) -> HttpResponse:
+    """Visits by month (planned drafts and published), for the officer's term planning."""
+    membership = require(request, "visit.view")
+    today = timezone.localdate()
+    try:
+        year, month = (int(x) for x in request.GET.get("month", f"{today.year}-{today.month}").split("-"))
+        first = dt.date(year, month, 1)
+    except ValueError:
+        first = today.replace(day=1)
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    visits = selectors.visit_list_for(membership).filter(date__range=(weeks[0][0], weeks[-1][-1]))
+    by_day: dict[dt.date, list] = {}
+    for visit in visits:
+        by_day.setdefault(visit.date, []).append(visit)
+    prev_month = (first - dt.timedelta(days=1)).replace(day=1)
+    next_month = (first + dt.timedelta(days=32)).replace(day=1)
+    return render(request, "visits/calendar.html", {
+        "first": first, "weeks": [[(d, by_day.get(d, []), d.month == first.month) for d in w] for w in weeks],
+        "prev": f"{prev_month.year}-{prev_month.month}", "next": f"{next_month.year}-{next_month.month}",
+        "today": today,
+    })

@@ -234,3 +234,17 @@ def test_partner_visit_days_count_once_when_edited(world):
         visit_autosave(actor=admin, membership=admin_membership, visit=visit, data={"evidence": "Again"})
         assert Activity.objects.count() == 1
         assert Activity.objects.get().days == Decimal("1.5")
+
+
+def test_overdue_actions_show_on_the_officer_and_head_dashboards(world, client_for):
+    a = world.a
+    with a.scope():
+        visit = _visit(a, strengths="x")
+        action_create(actor=a.user(OFFICER), visit=visit, description="Long overdue reading plan",
+                      owner="Head", due_on=dt.date(2020, 1, 1))
+        visit_publish(actor=a.user(OFFICER), membership=_officer(a), visit=visit)
+    for role in (OFFICER, Role.SCHOOL_STAFF):
+        page = client_for(a.user(role)).get("/t/alpha/").content.decode()
+        assert "Long overdue reading plan" in page, role
+    governor_page = client_for(a.user(Role.GOVERNOR)).get("/t/alpha/").content.decode()
+    assert "Long overdue reading plan" not in governor_page

@@ -51,9 +51,14 @@ def dashboard(request: TenantRequest) -> HttpResponse:
                 continue
     from academies.selectors import academy_list_for
 
+    overdue = None
+    if membership.can("visit.view"):
+        from phases.visits.selectors import overdue_actions_for
+
+        overdue = list(overdue_actions_for(membership)[:10])
     return render(request, "dashboard.html", {
         "role": membership.role_enum, "links": links,
-        "academies": academy_list_for(membership)[:12],
+        "academies": academy_list_for(membership)[:12], "overdue": overdue,
     })
 
 
