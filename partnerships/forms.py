@@ -12,7 +12,8 @@ class ActivityForm(forms.Form):
         empty_label="Choose an academy",
     )
     date = forms.DateField(
-        help_text="For example, 2026-01-27", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        help_text="For example, 2026-01-27",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     days = forms.DecimalField(
         min_value=Decimal("0.5"),

@@ -160,6 +160,14 @@ class Activity(TenantModel):
     # The visit this activity came from ("visits.visit:12"). A visit edited later updates its
     # activity through activity_sync_for_visit; the constraint makes a second row impossible.
     visit_ref = models.CharField(max_length=64, blank=True)
+    # The visit itself, for links and joins; deleting the visit removes the days it logged.
+    visit = models.ForeignKey(
+        "visits.Visit",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="partner_activities",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -170,7 +178,12 @@ class Activity(TenantModel):
                 fields=["trust", "visit_ref"],
                 condition=~models.Q(visit_ref=""),
                 name="one_activity_per_visit",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["trust", "visit"],
+                condition=models.Q(visit__isnull=False),
+                name="one_activity_per_visit_row",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -197,6 +197,12 @@ def visit_ref_for(visit: Any) -> str:
     return f"{visit._meta.label_lower}:{visit.pk}"
 
 
+def _visit_id(visit_ref: str) -> int | None:
+    """The Visit id behind a "visits.visit:<pk>" reference (other sources have none)."""
+    label, _, pk = visit_ref.partition(":")
+    return int(pk) if label == "visits.visit" and pk.isdigit() else None
+
+
 @transaction.atomic
 def activity_sync_for_visit(
     *,
@@ -226,6 +232,7 @@ def activity_sync_for_visit(
             description=description,
             logged_by=actor,
             visit_ref=visit_ref,
+            visit_id=_visit_id(visit_ref),
         )
         audit_record(
             actor=actor,

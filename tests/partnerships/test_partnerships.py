@@ -232,3 +232,33 @@ def test_dashboard_and_utilisation_show_warnings(world, client_for):
         reverse("partnerships:utilisation", kwargs={"trust_slug": a.slug})
     ).content.decode()
     assert "Cost per academy" in page and "2307.69" in page and "<meter" in page
+
+
+def test_visit_activity_links_the_visit_row_once(world):
+    from phases.visits.models import Visit, VisitType
+
+    a = world.a
+    commission = make_commission(a)
+    admin = a.user(Role.TRUST_ADMIN)
+    with a.scope():
+        membership = Membership.objects.get(user=admin)
+        kind = VisitType.objects.create(code="maths-walk", name="Maths learning walk")
+        visit = Visit.objects.create(
+            academy=a.academies[0], visit_type=kind, date=dt.date(2026, 2, 3)
+        )
+        ref = services.visit_ref_for(visit)
+        for days in ("1", "0.5"):
+            activity = services.activity_sync_for_visit(
+                actor=admin,
+                membership=membership,
+                visit_ref=ref,
+                commission=commission,
+                academy=a.academies[0],
+                date=visit.date,
+                days=D(days),
+            )
+        assert activity.visit == visit
+        assert Activity.objects.filter(visit=visit).count() == 1
+        assert selectors.commission_days(commission)[0].used == D("0.5")
+        visit.delete()  # a deleted visit no longer counts its days
+        assert not Activity.objects.filter(visit_ref=ref).exists()
