@@ -114,8 +114,11 @@ def _sync_evidence(*, actor: Any, membership: Any, visit: Visit) -> None:
         areas.add(vj.area)
     judgement_withdraw(actor=actor, academy=visit.academy, source=JudgementSource.VISIT,
                        source_ref=ref, keep_areas=areas)
-    if visit.commission_id and visit.days:
-        partnerships = importlib.import_module("partnerships.services")
+    partnerships = importlib.import_module("partnerships.services")
+    if not (visit.commission_id and visit.days):
+        # The partner's days were taken off the visit: they must stop counting too.
+        partnerships.activity_delete_for_visit(actor=actor, visit_ref=ref)
+    else:
         partnerships.activity_sync_for_visit(
             actor=actor, membership=membership, visit_ref=ref, commission=visit.commission,
             academy=visit.academy, date=visit.date, days=Decimal(visit.days),

@@ -234,6 +234,8 @@ def test_partner_visit_days_count_once_when_edited(world):
         visit_autosave(actor=admin, membership=admin_membership, visit=visit, data={"evidence": "Again"})
         assert Activity.objects.count() == 1
         assert Activity.objects.get().days == Decimal("1.5")
+        visit_autosave(actor=admin, membership=admin_membership, visit=visit, data={"days": None})
+        assert Activity.objects.count() == 0
 
 
 def test_overdue_actions_show_on_the_officer_and_head_dashboards(world, client_for):
