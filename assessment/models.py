@@ -1,1 +1,160 @@
-"""Models of assessment (tenant-owned models subclass trust_si.tenancy.models.TenantModel)."""
+"""Pupil data: terms, pseudonymous pupils, enrolments with group flags, results, attendance, and
+the uploads they came from. No names and no UPNs are ever stored: pupils are HMAC keys."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from academies.models import Academy
+from trust_si.tenancy.models import TenantModel
+from trust_si.tenancy.storage import TenantUploadTo
+
+
+class Season(models.TextChoices):
+    AUTUMN = "autumn", "Autumn"
+    SPRING = "spring", "Spring"
+    SUMMER = "summer", "Summer"
+
+
+class Term(TenantModel):
+    academic_year = models.CharField(max_length=7)  # "2025-26"
+    season = models.CharField(max_length=8, choices=Season.choices)
+
+    class Meta:
+        ordering = ["academic_year", "season"]
+        constraints = [models.UniqueConstraint(fields=["trust", "academic_year", "season"], name="term_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_season_display()} term {self.academic_year}"
+
+    @property
+    def code(self) -> str:
+        return f"{self.academic_year}-{self.season}"
+
+
+class Pupil(TenantModel):
+    key = models.CharField(max_length=64)  # HMAC-SHA256(UPN, trust secret): pseudonymous
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["trust", "key"], name="pupil_key_unique")]
+
+    def __str__(self) -> str:
+        return f"Pupil {self.key[:8]}"
+
+
+class UploadKind(models.TextChoices):
+    PUPILS = "pupils", "Pupils and groups"
+    RESULTS = "results", "Results and teacher assessments"
+    ATTENDANCE = "attendance", "Attendance"
+
+
+class UploadStatus(models.TextChoices):
+    RECEIVED = "received", "Received"
+    VALIDATING = "validating", "Checking"
+    INVALID = "invalid", "Has problems"
+    VALID = "valid", "Ready to confirm"
+    COMMITTING = "committing", "Saving"
+    COMMITTED = "committed", "Confirmed"
+    UNCHANGED = "unchanged", "Identical to the current data"
+    SUPERSEDED = "superseded", "Replaced by a newer upload"
+    FAILED = "failed", "Could not be read"
+
+
+class Upload(TenantModel):
+    academy = models.ForeignKey(Academy, on_delete=models.CASCADE, related_name="uploads")
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="uploads")
+    kind = models.CharField(max_length=16, choices=UploadKind.choices)
+    file = models.FileField(upload_to=TenantUploadTo("uploads"))
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    # Checksum of the validated rows (order-independent): the same data twice changes nothing.
+    content_hash = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=16, choices=UploadStatus.choices, default=UploadStatus.RECEIVED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    message = models.CharField(max_length=300, blank=True)
+    counts = models.JSONField(default=dict, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    preview = models.JSONField(default=list, blank=True)
+    mapping = models.JSONField(default=dict, blank=True)
+    # The slice this upload replaced, kept so the previous version can be restored.
+    replaced = models.JSONField(default=list, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["trust", "academy", "term", "kind", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.academy} ({self.term})"
+
+
+class ColumnMapping(TenantModel):
+    """How an academy's own export names the template's columns, remembered per kind."""
+
+    academy = models.ForeignKey(Academy, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=UploadKind.choices)
+    mapping = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["trust", "academy", "kind"], name="mapping_unique")]
+
+
+class Enrolment(TenantModel):
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="enrolments")
+    academy = models.ForeignKey(Academy, on_delete=models.CASCADE, related_name="enrolments")
+    academic_year = models.CharField(max_length=7)
+    year_group = models.CharField(max_length=3)
+    disadvantaged = models.BooleanField(default=False)
+    send = models.CharField(max_length=1, blank=True)  # "", "K" support, "E" EHCP
+    eal = models.BooleanField(default=False)
+    sex = models.CharField(max_length=1)
+    prior_band = models.CharField(max_length=6, blank=True)
+    upload = models.ForeignKey(Upload, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["trust", "pupil", "academic_year"],
+                                               name="one_enrolment_per_year")]
+        indexes = [models.Index(fields=["trust", "academy", "academic_year"])]
+
+
+class Result(TenantModel):
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="results")
+    academy = models.ForeignKey(Academy, on_delete=models.CASCADE, related_name="results")
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="results")
+    subject = models.CharField(max_length=32)
+    measure = models.CharField(max_length=16)
+    value = models.CharField(max_length=8)
+    numeric = models.FloatField(null=True, blank=True)
+    upload = models.ForeignKey(Upload, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["trust", "pupil", "term", "subject", "measure"],
+                                               name="one_result_per_measure")]
+        indexes = [models.Index(fields=["trust", "academy", "term", "subject", "measure"])]
+
+
+class Attendance(TenantModel):
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="attendance")
+    academy = models.ForeignKey(Academy, on_delete=models.CASCADE, related_name="attendance")
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="attendance")
+    sessions_possible = models.PositiveIntegerField()
+    sessions_missed = models.PositiveIntegerField()
+    upload = models.ForeignKey(Upload, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["trust", "pupil", "term"], name="one_attendance_per_term")]
+
+    @property
+    def absence_pct(self) -> float:
+        return 100 * self.sessions_missed / self.sessions_possible if self.sessions_possible else 0.0
+
+    @property
+    def persistently_absent(self) -> bool:
+        return self.absence_pct >= 10

@@ -33,6 +33,8 @@ class Case:
     forbidden_role: Role | None = None
     # Statuses the allowed user may get (a POST with no data may answer 400 or re-render 200).
     ok_statuses: tuple[int, ...] = (200, 201, 202, 204, 302, 303)
+    # False when the kwargs name no trust-owned object (e.g. a template's kind and format).
+    kwargs_are_objects: bool = True
 
     @property
     def is_api(self) -> bool:

@@ -1,0 +1,96 @@
+"""Uploads over the API: 202 on receipt, poll for status and errors, confirm to commit."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from academies.selectors import academy_list_for
+from trust_si.tenancy.api import TenantAPIView
+
+from . import selectors, services
+from .models import Upload, UploadKind
+from .parsing import MAX_UPLOAD_BYTES
+
+
+class UploadError(serializers.Serializer):
+    row = serializers.IntegerField()
+    column = serializers.CharField()
+    value = serializers.CharField(allow_blank=True)
+    message = serializers.CharField()
+
+
+class UploadOutput(serializers.ModelSerializer):
+    academy = serializers.CharField(source="academy.urn")
+    term = serializers.CharField(source="term.code")
+    errors = UploadError(many=True)  # type: ignore[assignment]  # the field is named "errors" in the API
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Upload
+        fields = ["id", "url", "academy", "term", "kind", "original_name", "status", "progress",
+                  "message", "counts", "errors", "created_at", "confirmed_at"]
+
+    def get_url(self, obj: Upload) -> str:
+        return self.context["request"].build_absolute_uri(
+            f"/api/v1/t/{obj.academy.trust.slug}/uploads/{obj.pk}/")
+
+
+class UploadInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=UploadKind.choices)
+    academy = serializers.RegexField(r"^\d{6}$", help_text="The academy's URN")
+    term = serializers.RegexField(r"^\d{4}-\d{2}-(autumn|spring|summer)$", help_text="e.g. 2025-26-summer")
+    file = serializers.FileField()
+
+
+class UploadListAPI(TenantAPIView):
+    required_capability = "pupil_data.upload"
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(responses=UploadOutput(many=True))
+    def get(self, request: Request) -> Response:
+        uploads = selectors.upload_list_for(self.membership)[:200]
+        return Response(UploadOutput(uploads, many=True, context={"request": request}).data)
+
+    @extend_schema(request={"multipart/form-data": UploadInput}, responses={202: UploadOutput})
+    def post(self, request: Request) -> Response:
+        data = UploadInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        academy = academy_list_for(self.membership).filter(urn=d["academy"]).first()
+        if academy is None:
+            raise ValidationError({"academy": ["No academy with that URN in your scope."]})
+        if d["file"].size > MAX_UPLOAD_BYTES:
+            raise ValidationError({"file": ["The file is larger than 20 MB."]})
+        try:
+            term = services.term_get_or_create(trust=self.trust, code=d["term"])
+        except ValueError as exc:
+            raise ValidationError({"term": [str(exc)]}) from exc
+        upload = services.upload_create(actor=request.user, academy=academy, term=term, kind=d["kind"],
+                                        name=d["file"].name, content=d["file"].read())
+        body = UploadOutput(upload, context={"request": request}).data
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
+
+
+class UploadDetailAPI(TenantAPIView):
+    required_capability = "pupil_data.upload"
+
+    @extend_schema(responses=UploadOutput)
+    def get(self, request: Request, pk: int) -> Response:
+        upload = selectors.upload_get_for(self.membership, pk)
+        return Response(UploadOutput(upload, context={"request": request}).data)
+
+
+class UploadConfirmAPI(TenantAPIView):
+    required_capability = "pupil_data.upload"
+
+    @extend_schema(request=None, responses=UploadOutput)
+    def post(self, request: Request, pk: int) -> Response:
+        upload = selectors.upload_get_for(self.membership, pk)
+        upload = services.upload_confirm(actor=request.user, upload=upload)
+        code = status.HTTP_200_OK if upload.status in ("committed", "unchanged") else status.HTTP_409_CONFLICT
+        return Response(UploadOutput(upload, context={"request": request}).data, status=code)
