@@ -1,0 +1,91 @@
+"""Demo: three terms of plausible synthetic pupil data for every demo academy, committed through
+the same check-and-confirm path a school's upload takes. Stronger academies get better results."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from typing import Any
+
+from django.core.files.base import ContentFile
+
+from assessment.models import Upload, UploadStatus
+from assessment.services import term_get_or_create, upload_confirm, upload_validate
+
+TERMS = ["2025-26-autumn", "2025-26-spring", "2025-26-summer"]
+TA_SUBJECTS = ["reading", "writing", "maths"]
+
+
+def _year_groups(academy: Any) -> list[str]:
+    groups = []
+    for age in range(academy.age_low, min(academy.age_high, 18)):
+        group = age - 4  # Reception at 4-5, Year 1 at 5-6 ...
+        groups.append("R" if group == 0 else str(group) if 1 <= group <= 13 else "")
+    return [g for g in groups if g]
+
+
+def _upn(seed: str) -> str:
+    digits = str(int(hashlib.sha1(seed.encode()).hexdigest(), 16))[:12]  # noqa: S324 - demo only
+    return "D" + digits.rjust(12, "0")
+
+
+def _commit(trust: Any, academy: Any, code: str, kind: str, lines: list[str], actor: Any) -> None:
+    term = term_get_or_create(trust=trust, code=code)
+    if Upload.objects.filter(academy=academy, term=term, kind=kind, status=UploadStatus.COMMITTED).exists():
+        return
+    content = ("\n".join(lines) + "\n").encode()
+    upload = Upload(trust=trust, academy=academy, term=term, kind=kind, original_name=f"{kind}-{code}.csv",
+                    size=len(content), sha256=hashlib.sha256(content).hexdigest(), uploaded_by=actor)
+    upload.file.save(upload.original_name, ContentFile(content), save=False)
+    upload.save()
+    upload = upload_validate(upload=upload)
+    assert upload.status == UploadStatus.VALID, (upload.message, upload.errors[:3])
+    upload_confirm(actor=actor, upload=upload)
+
+
+def seed(trust: Any, ctx: dict[str, Any]) -> None:
+    actor = ctx["users"]["school_staff"] if "users" in ctx else None
+    for academy in ctx["academies"]:
+        strength = ctx.get("strength", {}).get(academy.pk, 0.5)
+        rng = random.Random(f"{trust.slug}-{academy.urn}")
+        pupils = []
+        for group in _year_groups(academy):
+            for n in range(rng.randint(24, 48) if academy.phase_of_education != "special" else 9):
+                upn = _upn(f"{academy.urn}-{group}-{n}")
+                disadvantaged = rng.random() < float(academy.pct_disadvantaged or 25) / 100
+                send = "E" if rng.random() < 0.03 else "K" if rng.random() < 0.13 else "N"
+                ability = rng.gauss(strength - (0.12 if disadvantaged else 0) - (0.2 if send != "N" else 0), 0.22)
+                band = "low" if ability < 0.3 else "high" if ability > 0.7 else "middle"
+                pupils.append((upn, group, disadvantaged, send, rng.random() < 0.15,
+                               rng.choice("FM"), band, ability))
+        for code in TERMS:
+            if code.endswith("autumn"):  # enrolment and groups are per academic year
+                _commit(trust, academy, code, "pupils", [
+                    "upn,year_group,disadvantaged,send,eal,sex,prior_band",
+                    *(f"{p[0]},{p[1]},{'Y' if p[2] else 'N'},{p[3]},{'Y' if p[4] else 'N'},{p[5]},{p[6]}"
+                      for p in pupils)], actor)
+            growth = {"autumn": -0.05, "spring": 0.0, "summer": 0.05}[code.rsplit("-", 1)[1]]
+            results = ["upn,subject,measure,value"]
+            attendance = ["upn,sessions_possible,sessions_missed"]
+            for upn, group, dis, _send, _eal, _sex, _band, ability in pupils:
+                a = ability + growth + rng.gauss(0, 0.08)
+                for subject in TA_SUBJECTS:
+                    if group in ("R", "11", "12", "13"):
+                        continue
+                    results.append(f"{upn},{subject},ta,{'GDS' if a > 0.8 else 'EXS' if a > 0.42 else 'WTS'}")
+                if code.endswith("summer"):
+                    if group == "R":
+                        results.append(f"{upn},eyfs,gld,{'Y' if a > 0.36 else 'N'}")
+                    if group == "1":
+                        results.append(f"{upn},phonics,phonics,{max(0, min(40, round(20 + a * 25)))}")
+                    if group == "6":
+                        for subject in ("reading", "maths"):
+                            results.append(f"{upn},{subject},scaled_score,{max(80, min(120, round(92 + a * 20)))}")
+                    if group == "11":
+                        for subject in ("english_language", "maths"):
+                            results.append(f"{upn},{subject},gcse_grade,{max(1, min(9, round(1 + a * 8)))}")
+                        results.append(f"{upn},attainment8,att8,{max(0, min(90, round(15 + a * 55, 1)))}")
+                missed = max(0, round(rng.gauss(0.1 - strength * 0.06 + (0.04 if dis else 0), 0.05) * 130))
+                attendance.append(f"{upn},130,{min(missed, 130)}")
+            _commit(trust, academy, code, "results", results, actor)
+            _commit(trust, academy, code, "attendance", attendance, actor)
