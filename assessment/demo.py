@@ -77,7 +77,7 @@ def seed(trust: Any, ctx: dict[str, Any]) -> None:
                     if group == "R":
                         results.append(f"{upn},eyfs,gld,{'Y' if a > 0.36 else 'N'}")
                     if group == "1":
-                        results.append(f"{upn},phonics,phonics,{max(0, min(40, round(20 + a * 25)))}")
+                        results.append(f"{upn},phonics,phonics,{max(0, min(40, round(24 + a * 22)))}")
                     if group == "6":
                         for subject in ("reading", "maths"):
                             results.append(f"{upn},{subject},scaled_score,{max(80, min(120, round(92 + a * 20)))}")
@@ -85,7 +85,7 @@ def seed(trust: Any, ctx: dict[str, Any]) -> None:
                         for subject in ("english_language", "maths"):
                             results.append(f"{upn},{subject},gcse_grade,{max(1, min(9, round(1 + a * 8)))}")
                         results.append(f"{upn},attainment8,att8,{max(0, min(90, round(15 + a * 55, 1)))}")
-                missed = max(0, round(rng.gauss(0.1 - strength * 0.06 + (0.04 if dis else 0), 0.05) * 130))
+                missed = max(0, round(rng.gauss(0.07 - strength * 0.05 + (0.02 if dis else 0), 0.035) * 130))
                 attendance.append(f"{upn},130,{min(missed, 130)}")
             _commit(trust, academy, code, "results", results, actor)
             _commit(trust, academy, code, "attendance", attendance, actor)

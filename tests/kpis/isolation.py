@@ -12,6 +12,8 @@ def setup(world):
 
 
 CASES = [
+    Case("kpis:trust_table", allowed_role=Role.GOVERNOR, forbidden_role=Role.EXTERNAL_PARTNER),
+    Case("kpis:trust_table_csv", allowed_role=Role.IMPROVEMENT_OFFICER, forbidden_role=Role.EXTERNAL_PARTNER),
     Case("kpis:published_results", allowed_role=Role.GOVERNOR, forbidden_role=Role.EXTERNAL_PARTNER),
     Case("kpis:published_results", method="post", data=lambda tw: {}, ok_statuses=(400,),
          allowed_role=Role.TRUST_LEADER, forbidden_role=Role.IMPROVEMENT_OFFICER),

@@ -1,0 +1,177 @@
+"""The KPI catalogue and the engine that computes KPIs from pupil rows. Pure: no ORM import.
+
+Each KPI is data: which pupils count (year group), which results it reads, and the rule that
+says whether a pupil meets it (or the value it averages). Adding a KPI is a new entry here.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+ARE_VALUES = {"EXS", "GDS", "ARE", "ABV"}
+GROUPS = ["all", "disadvantaged", "non_disadvantaged", "send", "no_send", "eal", "boys", "girls",
+          "prior_low", "prior_middle", "prior_high"]
+
+
+@dataclass(frozen=True)
+class PupilFacts:
+    """One pupil's enrolment flags and the results the KPIs read ((subject, measure) -> value)."""
+
+    year_group: str
+    disadvantaged: bool
+    send: str
+    eal: bool
+    sex: str
+    prior_band: str
+    results: dict[tuple[str, str], tuple[str, float | None]]
+    sessions_possible: int = 0
+    sessions_missed: int = 0
+
+
+def in_group(p: PupilFacts, group: str) -> bool:
+    return {
+        "all": True, "disadvantaged": p.disadvantaged, "non_disadvantaged": not p.disadvantaged,
+        "send": bool(p.send), "no_send": not p.send, "eal": p.eal, "boys": p.sex == "M",
+        "girls": p.sex == "F", "prior_low": p.prior_band == "low",
+        "prior_middle": p.prior_band == "middle", "prior_high": p.prior_band == "high",
+    }[group]
+
+
+def _value(p: PupilFacts, subject: str, measure: str) -> tuple[str, float | None] | None:
+    return p.results.get((subject, measure))
+
+
+def _meets_scaled(subject: str) -> Callable[[PupilFacts], bool | None]:
+    def rule(p: PupilFacts) -> bool | None:
+        v = _value(p, subject, "scaled_score")
+        return None if v is None else (v[1] is not None and v[1] >= 100)
+    return rule
+
+
+def _meets_ta(subject: str, good: set[str]) -> Callable[[PupilFacts], bool | None]:
+    def rule(p: PupilFacts) -> bool | None:
+        v = _value(p, subject, "ta")
+        return None if v is None else v[0] in good
+    return rule
+
+
+def _ks2_rwm(p: PupilFacts) -> bool | None:
+    parts = [_meets_scaled("reading")(p), _meets_ta("writing", {"EXS", "GDS"})(p), _meets_scaled("maths")(p)]
+    return None if any(x is None for x in parts) else all(parts)
+
+
+def _phonics(p: PupilFacts) -> bool | None:
+    v = _value(p, "phonics", "phonics")
+    if v is None:
+        return None
+    return v[0] == "WA" or (v[1] is not None and v[1] >= 32)
+
+
+def _gld(p: PupilFacts) -> bool | None:
+    v = _value(p, "eyfs", "gld")
+    return None if v is None else v[0] == "Y"
+
+
+def _em(grade: int) -> Callable[[PupilFacts], bool | None]:
+    def rule(p: PupilFacts) -> bool | None:
+        eng, maths = _value(p, "english_language", "gcse_grade"), _value(p, "maths", "gcse_grade")
+        if eng is None or maths is None:
+            return None
+        return (eng[1] or 0) >= grade and (maths[1] or 0) >= grade
+    return rule
+
+
+def _att8(p: PupilFacts) -> float | None:
+    v = _value(p, "attainment8", "att8")
+    return None if v is None else v[1]
+
+
+def _absent(p: PupilFacts) -> bool | None:
+    if not p.sessions_possible:
+        return None
+    return p.sessions_missed / p.sessions_possible >= 0.10
+
+
+@dataclass(frozen=True)
+class Kpi:
+    code: str
+    label: str
+    key_stage: str
+    subject: str
+    year_groups: tuple[str, ...]  # empty: every year group
+    unit: str  # "%" or "points"
+    direction: str  # "higher" or "lower"
+    meets: Callable[[PupilFacts], bool | None] | None = None  # % of pupils meeting it
+    average: Callable[[PupilFacts], float | None] | None = None  # mean of a value
+    summer_only: bool = False
+
+
+ALL_YEARS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10")
+CATALOGUE: list[Kpi] = [
+    Kpi("eyfs_gld", "EYFS: good level of development", "EYFS", "eyfs", ("R",), "%", "higher", _gld, summer_only=True),
+    Kpi("y1_phonics", "Year 1 phonics: meeting the standard", "KS1", "phonics", ("1",), "%", "higher", _phonics, summer_only=True),
+    Kpi("ks2_reading_exp", "KS2 reading: expected standard (test)", "KS2", "reading", ("6",), "%", "higher", _meets_scaled("reading"), summer_only=True),
+    Kpi("ks2_writing_exp", "KS2 writing: expected standard (TA)", "KS2", "writing", ("6",), "%", "higher", _meets_ta("writing", {"EXS", "GDS"})),
+    Kpi("ks2_maths_exp", "KS2 maths: expected standard (test)", "KS2", "maths", ("6",), "%", "higher", _meets_scaled("maths"), summer_only=True),
+    Kpi("ks2_rwm_exp", "KS2 reading, writing and maths combined", "KS2", "rwm", ("6",), "%", "higher", _ks2_rwm, summer_only=True),
+    Kpi("ks2_writing_gds", "KS2 writing: greater depth (TA)", "KS2", "writing", ("6",), "%", "higher", _meets_ta("writing", {"GDS"})),
+    Kpi("ks4_att8", "KS4 Attainment 8", "KS4", "attainment8", ("11",), "points", "higher", average=_att8, summer_only=True),
+    Kpi("ks4_em4", "KS4 English and maths grade 4+", "KS4", "english_maths", ("11",), "%", "higher", _em(4), summer_only=True),
+    Kpi("ks4_em5", "KS4 English and maths grade 5+", "KS4", "english_maths", ("11",), "%", "higher", _em(5), summer_only=True),
+    Kpi("ta_reading_are", "Reading at age-related expectations (TA, all year groups)", "all", "reading", ALL_YEARS, "%", "higher", _meets_ta("reading", ARE_VALUES)),
+    Kpi("ta_writing_are", "Writing at age-related expectations (TA, all year groups)", "all", "writing", ALL_YEARS, "%", "higher", _meets_ta("writing", ARE_VALUES)),
+    Kpi("ta_maths_are", "Maths at age-related expectations (TA, all year groups)", "all", "maths", ALL_YEARS, "%", "higher", _meets_ta("maths", ARE_VALUES)),
+    Kpi("persistent_absence", "Persistent absence (10% or more)", "all", "", (), "%", "lower", _absent),
+]
+ABSENCE = Kpi("absence", "Overall absence", "all", "", (), "%", "lower")
+KPIS = {k.code: k for k in [*CATALOGUE, ABSENCE]}
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: float | None
+    cohort: int
+
+
+def compute(kpi: Kpi, pupils: Iterable[PupilFacts], group: str) -> Figure:
+    """One KPI over a set of pupils for one group.
+
+    1. Keep the pupils of the KPI's year groups and the group.
+    2. A pupil with no result for the KPI does not count (the cohort is those with data).
+    3. % KPIs: share meeting the rule; averages: the mean; overall absence: missed/possible.
+    """
+    chosen = [p for p in pupils if (not kpi.year_groups or p.year_group in kpi.year_groups)
+              and in_group(p, group)]
+    if kpi.code == "absence":
+        with_data = [p for p in chosen if p.sessions_possible]
+        possible = sum(p.sessions_possible for p in with_data)
+        return Figure(100 * sum(p.sessions_missed for p in with_data) / possible if possible else None,
+                      len(with_data))
+    if kpi.average is not None:
+        values = [v for v in (kpi.average(p) for p in chosen) if v is not None]
+        return Figure(sum(values) / len(values) if values else None, len(values))
+    assert kpi.meets is not None
+    outcomes = [m for m in (kpi.meets(p) for p in chosen) if m is not None]
+    return Figure(100 * sum(outcomes) / len(outcomes) if outcomes else None, len(outcomes))
+
+
+def load_benchmarks(path: Path | None = None) -> dict[str, list[tuple[str, float, str]]]:
+    """kpi -> [(year, value, source)], oldest first, from the shipped CSV."""
+    path = path or Path(__file__).with_name("data") / "national_benchmarks.csv"
+    out: dict[str, list[tuple[str, float, str]]] = {}
+    with path.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            out.setdefault(row["kpi"], []).append((row["year"], float(row["value"]), row["source"]))
+    for rows in out.values():
+        rows.sort()
+    return out
+
+
+def benchmark_for(benchmarks: dict[str, list[tuple[str, float, str]]], kpi: str, year: str
+                  ) -> tuple[str, float] | None:
+    """The national figure for that year, else the latest earlier one (the caller marks it stale)."""
+    rows = [r for r in benchmarks.get(kpi, []) if r[0] <= year]
+    return (rows[-1][0], rows[-1][1]) if rows else None
