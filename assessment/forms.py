@@ -21,6 +21,9 @@ class UploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["academy"].queryset = academies  # type: ignore[attr-defined]
         self.fields["term"].choices = terms  # type: ignore[attr-defined]
+        if len(academies) == 1:
+            # A head teacher uploads for their own academy: no choice to make.
+            self.fields["academy"].initial = academies[0].pk
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

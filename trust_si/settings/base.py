@@ -235,6 +235,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several resources have a "kind" or "status": give each choice set its own schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "UploadKindEnum": "assessment.models.UploadKind",
+        "UploadStatusEnum": "assessment.models.UploadStatus",
+        "ReportKindEnum": "reporting.models.ReportKind",
+        "ReportStatusEnum": "reporting.models.ReportStatus",
+        "InspectionKindEnum": "academies.models.Inspection.Kind",
+        "PartnerKindEnum": "partnerships.models.PartnerKind",
+        "AttendanceStatusEnum": "cpd.models.AttendanceStatus",
+        "NpqStatusEnum": "cpd.models.NpqStatus",
+        "VisitStatusEnum": "phases.visits.models.VisitStatus",
+        "ActionStatusEnum": "phases.visits.models.ActionStatus",
+    },
 }
 
 # Content Security Policy (Django's own middleware): nothing from another origin.
