@@ -80,3 +80,66 @@ class Judgement(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.academy}: {self.get_area_display()} {self.get_grade_display()}"
+
+
+class PhaseCode(models.TextChoices):
+    STABILISE = "stabilise", "Stabilise"
+    REPAIR = "repair", "Repair"
+    IMPROVE = "improve", "Improve"
+    SUSTAIN = "sustain", "Sustain"
+
+
+class PlacementStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    CONFIRMED = "confirmed", "Confirmed"
+    OVERRIDDEN = "overridden", "Overridden"
+
+
+class Placement(TenantModel):
+    """One proposal (and its decision) for an academy and term: together, its phase history.
+
+    Recomputing writes a new proposal only when the proposed phase or its reasons change, so the
+    history shows movements, not every nightly run.
+    """
+
+    academy = models.ForeignKey(Academy, on_delete=models.CASCADE, related_name="placements")
+    term_code = models.CharField(max_length=20)
+    subject = models.CharField(max_length=32, blank=True)  # "" = the whole academy
+    proposed_phase = models.CharField(max_length=16, choices=PhaseCode.choices)
+    level = models.FloatField(null=True, blank=True)
+    reasons = models.JSONField(default=list)
+    missing = models.JSONField(default=list)
+    status = models.CharField(max_length=16, choices=PlacementStatus.choices, default=PlacementStatus.PROPOSED)
+    decided_phase = models.CharField(max_length=16, choices=PhaseCode.choices, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    rationale = models.TextField(blank=True)
+    computed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-computed_at", "-id"]
+        indexes = [models.Index(fields=["trust", "academy", "subject", "-computed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.academy}: {self.get_proposed_phase_display()} ({self.term_code})"
+
+    @property
+    def phase(self) -> str:
+        """The phase in force: the decision when there is one, else the proposal."""
+        return self.decided_phase or self.proposed_phase
+
+
+class RecomputeJob(TenantModel):
+    """The latest recompute of a trust's placements, for "recomputed 2 min ago" / "recomputing…"."""
+
+    academy = models.ForeignKey(Academy, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=16, default="queued")  # queued / running / done / failed
+    reason = models.CharField(max_length=100, blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    message = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]

@@ -6,12 +6,22 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.utils import timezone
 
 from academies.models import Academy, Inspection
 from trust_si.audit.services import audit_record
 
-from .models import Judgement, JudgementArea, JudgementSource, ReportCardGrade, SafeguardingGrade
+from .models import (
+    Judgement,
+    JudgementArea,
+    JudgementSource,
+    PhaseCode,
+    Placement,
+    PlacementStatus,
+    ReportCardGrade,
+    SafeguardingGrade,
+)
 from .recompute import recompute_request
 
 REPORT_CARD_GRADES = {g.value for g in ReportCardGrade}
@@ -101,3 +111,79 @@ def judgement_record_from_inspection(*, inspection: Inspection, actor: Any) -> l
             judged_on=inspection.inspected_on, source=JudgementSource.INSPECTION,
             source_ref=ref, source_url=inspection.report_url))
     return recorded
+
+
+def _reason_dicts(reasons: list[Any]) -> list[dict[str, Any]]:
+    return [{"rule": r.rule, "text": r.text, "level": r.level, "weight": r.weight,
+             "evidence": r.evidence} for r in reasons]
+
+
+@transaction.atomic
+def placement_recompute(*, academy: Academy, term_code: str, kpi_figures: list[Any] | None = None) -> Placement:
+    """Propose the academy's phase (and per-subject phases) from its evidence, now.
+
+    A new Placement row is written only when the proposal changed (phase, level or reasons),
+    so re-running is idempotent and the history shows real movements. A change of the phase in
+    force notifies the trust's leaders and the academy's officers.
+    """
+    from .evidence import evidence_for
+    from .rules import propose
+
+    proposal = propose(evidence_for(academy, term_code, kpi_figures), academy.trust.config.get("placement"))
+    latest = Placement.objects.filter(academy=academy, subject="").first()
+    reasons = _reason_dicts(proposal.reasons)
+    if latest is not None and latest.term_code == term_code and latest.proposed_phase == proposal.phase \
+            and latest.reasons == reasons and latest.missing == proposal.missing:
+        return latest
+    placement = Placement.objects.create(
+        trust_id=academy.trust_id, academy=academy, term_code=term_code, proposed_phase=proposal.phase,
+        level=proposal.level, reasons=reasons, missing=proposal.missing)
+    for subject, (phase, subject_reasons) in proposal.subjects.items():
+        Placement.objects.create(trust_id=academy.trust_id, academy=academy, term_code=term_code,
+                                 subject=subject, proposed_phase=phase, reasons=_reason_dicts(subject_reasons))
+    audit_record(actor=None, action="placement.propose", target=placement,
+                 changes={"phase": proposal.phase, "level": proposal.level, "term": term_code})
+    if latest is not None and latest.phase != proposal.phase:
+        _notify_phase_change(academy, latest.phase, proposal.phase)
+    return placement
+
+
+def _notify_phase_change(academy: Academy, before: str, after: str) -> None:
+    from django.core.mail import send_mail
+
+    from trust_si.accounts.models import Membership
+    from trust_si.accounts.roles import Role
+
+    people = Membership.objects.filter(is_active=True).filter(
+        models.Q(role=Role.TRUST_LEADER) | models.Q(role=Role.IMPROVEMENT_OFFICER, academies=academy)
+    ).select_related("user")
+    recipients = sorted({m.user.email for m in people})
+    if recipients:
+        transaction.on_commit(lambda: send_mail(
+            subject=f"{academy.name}: proposed phase {before} → {after}",
+            message=(f"The placement engine now proposes {after.capitalize()} for {academy.name} "
+                     f"(was {before.capitalize()}). Review the reasons and confirm or override it."),
+            from_email=None, recipient_list=recipients))
+
+
+@transaction.atomic
+def placement_decide(*, actor: Any, placement: Placement, phase: str | None = None, rationale: str = "") -> Placement:
+    """Confirm the proposal (phase None or equal), or override it with a rationale."""
+    if placement.subject == "" and placement.pk != Placement.objects.filter(
+            academy=placement.academy, subject="").values_list("pk", flat=True).first():
+        raise ValidationError("Only the latest proposal can be decided.")
+    overriding = phase is not None and phase != placement.proposed_phase
+    if overriding and not rationale.strip():
+        raise ValidationError({"rationale": "Say why you are overriding the proposal."})
+    if phase is not None and phase not in PhaseCode.values:
+        raise ValidationError({"phase": "Choose a phase."})
+    placement.status = PlacementStatus.OVERRIDDEN if overriding else PlacementStatus.CONFIRMED
+    placement.decided_phase = phase if overriding and phase else placement.proposed_phase
+    placement.decided_by = actor
+    placement.decided_at = timezone.now()
+    placement.rationale = rationale.strip()
+    placement.save()
+    audit_record(actor=actor, action="placement.override" if overriding else "placement.confirm",
+                 target=placement, changes={"proposed": placement.proposed_phase,
+                                            "decided": placement.decided_phase, "rationale": placement.rationale})
+    return placement

@@ -1,6 +1,13 @@
 """HTML routes of phases, mounted under /t/<trust_slug>/ (namespace "phases")."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "phases"
-urlpatterns: list = []
+urlpatterns = [
+    path("placements/", views.placement_list, name="list"),
+    path("placements/recompute/", views.recompute, name="recompute"),
+    path("placements/<str:urn>/", views.placement_detail, name="detail"),
+    path("placements/decisions/<int:pk>/", views.placement_decide, name="decide"),
+]

@@ -290,9 +290,15 @@ TRUST_SI_DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="")
 TRUST_SI_IS_PRODUCTION = False
 TRUST_SI_MIN_COHORT_DEFAULT = 5
 TRUST_SI_MIN_COHORT_FLOOR = 3
+# Seconds a recompute waits so a burst of uploads and judgements becomes one run per academy.
+TRUST_SI_RECOMPUTE_DELAY = env.int("TRUST_SI_RECOMPUTE_DELAY", default=20)
 
 # Nightly and daily jobs (beat); apps add their entries here.
 CELERY_BEAT_SCHEDULE.update({
+    "nightly-placement-recompute": {
+        "task": "phases.tasks.recompute_all_trusts",
+        "schedule": crontab(hour=2, minute=15),
+    },
     "visit-action-reminders": {
         "task": "phases.visits.tasks.action_reminders_fan_out",
         "schedule": crontab(hour=7, minute=30),

@@ -30,3 +30,4 @@ if not env.str("REDIS_URL", default=""):
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 TRUST_SI_DEMO_PASSWORD = "demo-password-for-tests"
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}
+TRUST_SI_RECOMPUTE_DELAY = 0

@@ -23,10 +23,10 @@ DEMO_TRUSTS = [
 DEMO_HOOKS = [
     "academies.demo",
     "assessment.demo",
-    "phases.demo",
     "cpd.demo",
     "partnerships.demo",
     "phases.visits.demo",
+    "phases.demo",
     "reporting.demo",
 ]
 CONSULTANT = "consultant@example.org"

@@ -1,0 +1,97 @@
+"""Placements and judgements over the API."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from academies.selectors import academy_get_for, academy_list_for
+from trust_si.tenancy.api import TenantAPIView
+
+from . import selectors, services
+from .models import Judgement, JudgementArea, JudgementSource, Placement
+
+
+class PlacementOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Placement
+        fields = ["id", "term_code", "subject", "proposed_phase", "level", "status", "decided_phase",
+                  "rationale", "decided_at", "computed_at", "reasons", "missing"]
+
+
+class AcademyPlacementOutput(serializers.Serializer):
+    urn = serializers.CharField()
+    academy = serializers.CharField()
+    proposed = PlacementOutput(allow_null=True)
+    confirmed_phase = serializers.CharField(allow_null=True)
+    subjects = serializers.DictField(child=serializers.CharField())
+
+
+class PlacementListAPI(TenantAPIView):
+    required_capability = "heatmap.view"
+
+    @extend_schema(responses=AcademyPlacementOutput(many=True))
+    def get(self, request: Request) -> Response:
+        rows = [{
+            "urn": r["academy"].urn, "academy": r["academy"].name,
+            "proposed": PlacementOutput(r["latest"]).data if r["latest"] else None,
+            "confirmed_phase": r["decided"].decided_phase if r["decided"] else None,
+            "subjects": r["subjects"],
+        } for r in selectors.placement_rows_for(self.membership)]
+        return Response(rows)
+
+
+class PlacementHistoryAPI(TenantAPIView):
+    required_capability = "heatmap.view"
+
+    @extend_schema(responses=PlacementOutput(many=True))
+    def get(self, request: Request, urn: str) -> Response:
+        _, history = selectors.placement_history_for(self.membership, urn)
+        return Response(PlacementOutput(history, many=True).data)
+
+
+class JudgementOutput(serializers.ModelSerializer):
+    urn = serializers.CharField(source="academy.urn")
+
+    class Meta:
+        model = Judgement
+        fields = ["id", "urn", "area", "grade", "judged_on", "source", "source_ref", "source_url", "note"]
+
+
+class JudgementInput(serializers.Serializer):
+    urn = serializers.RegexField(r"^\d{6}$")
+    area = serializers.ChoiceField(choices=JudgementArea.choices)
+    grade = serializers.CharField()
+    judged_on = serializers.DateField()
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class JudgementListAPI(TenantAPIView):
+    required_capability = "heatmap.view"
+
+    @extend_schema(responses=JudgementOutput(many=True))
+    def get(self, request: Request) -> Response:
+        rows = Judgement.objects.filter(academy__in=academy_list_for(self.membership).values("pk")).select_related("academy")
+        if urn := request.query_params.get("urn"):
+            rows = rows.filter(academy__urn=urn)
+        return Response(JudgementOutput(rows[:1000], many=True).data)
+
+    @extend_schema(request=JudgementInput, responses={201: JudgementOutput})
+    def post(self, request: Request) -> Response:
+        if not self.membership.can("judgement.record"):
+            raise PermissionDenied("Your role does not record judgements.")
+        data = JudgementInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        academy = academy_get_for(self.membership, d["urn"])
+        try:
+            judgement = services.judgement_record(
+                actor=request.user, academy=academy, area=d["area"], grade=d["grade"],
+                judged_on=d["judged_on"], source=JudgementSource.DIRECT, note=d.get("note", ""))
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict if hasattr(exc, "message_dict") else exc.messages) from exc
+        return Response(JudgementOutput(judgement).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,26 @@
+"""Demo: placements computed from the demo's data and visits, mostly confirmed, one overridden."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models import Placement
+from .services import placement_decide
+from .tasks import recompute_trust
+
+
+def seed(trust: Any, ctx: dict[str, Any]) -> None:
+    recompute_trust(trust=trust)
+    leader = ctx["users"]["trust_leader"]
+    latest: dict[int, Placement] = {}
+    for p in Placement.objects.filter(subject="").order_by("academy_id", "-computed_at"):
+        latest.setdefault(p.academy_id, p)
+    for index, placement in enumerate(latest.values()):
+        if placement.status != "proposed":
+            continue
+        if index == 1 and placement.proposed_phase in ("improve", "sustain"):
+            placement_decide(actor=leader, placement=placement, phase="repair", rationale=(
+                "Reading outcomes fell this term and the new head starts in January: intensive "
+                "support until the spring review."))
+        elif index % 4 != 3:  # a few stay to review, as in a real term
+            placement_decide(actor=leader, placement=placement)

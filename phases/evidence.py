@@ -1,0 +1,56 @@
+"""Gathers an academy's evidence for the rules engine from the other apps' selectors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+
+from academies.models import Academy, Inspection
+
+from .models import Judgement
+from .rules import Evidence, JudgementEvidence, KpiEvidence, P8Evidence
+
+
+def current_term_code(trust_id: int) -> str:
+    """The latest term with committed data, else the term today falls in."""
+    from assessment.models import Attendance, Result, Term
+
+    order = {"autumn": 0, "spring": 1, "summer": 2}
+    # Attendance alone is evidence: a term with only an attendance upload still counts.
+    with_data = Term.objects.filter(trust_id=trust_id).filter(
+        models.Q(pk__in=Result.objects.filter(trust_id=trust_id).values("term_id"))
+        | models.Q(pk__in=Attendance.objects.filter(trust_id=trust_id).values("term_id")))
+    terms = sorted(with_data, key=lambda t: (t.academic_year, order[t.season]))
+    if terms:
+        return terms[-1].code
+    today = timezone.localdate()
+    start = today.year if today.month >= 9 else today.year - 1
+    season = "autumn" if today.month >= 9 else "spring" if today.month <= 3 else "summer"
+    return f"{start}-{str(start + 1)[-2:]}-{season}"
+
+
+def evidence_for(academy: Academy, term_code: str, kpi_figures: list[Any] | None = None) -> Evidence:
+    from assessment.kpis.models import PublishedResult
+    from assessment.kpis.selectors import kpi_figures_for
+
+    figures = kpi_figures if kpi_figures is not None else kpi_figures_for(
+        trust_id=academy.trust_id, academy_ids=[academy.pk], term_codes=[term_code], groups=("all",))
+    kpis = tuple(
+        KpiEvidence(f.kpi_code, f.label, f.subject, f.unit, f.direction, f.value, f.national,
+                    f.national_year, f.cohort, f.suppressed, f.term_code, (), f.target)
+        for f in figures if f.academy_id == academy.pk and f.group == "all"
+    )
+    judgements = tuple(
+        JudgementEvidence(j.area, j.grade, j.judged_on, j.get_source_display(), j.source_url)
+        for j in Judgement.objects.filter(academy=academy)
+    )
+    p8_row = PublishedResult.objects.filter(academy=academy, field="P8MEA").order_by("-year").first()
+    p8 = (P8Evidence(p8_row.year, p8_row.value, p8_row.lower, p8_row.upper, p8_row.banding)
+          if p8_row is not None else None)
+    legacy = Inspection.objects.filter(academy=academy, kind=Inspection.Kind.LEGACY).order_by("-inspected_on").first()
+    return Evidence(term=term_code, today=timezone.localdate(),
+                    kpis=kpis, judgements=judgements, p8=p8, teaches_ks4="KS4" in academy.key_stages,
+                    legacy_grade=legacy.overall_grade if legacy else None,
+                    legacy_date=legacy.inspected_on if legacy else None)
