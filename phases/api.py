@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
@@ -95,3 +95,66 @@ class JudgementListAPI(TenantAPIView):
         except DjangoValidationError as exc:
             raise ValidationError(exc.message_dict if hasattr(exc, "message_dict") else exc.messages) from exc
         return Response(JudgementOutput(judgement).data, status=status.HTTP_201_CREATED)
+
+
+class HeatmapColumnOutput(serializers.Serializer):
+    code = serializers.CharField()
+    heading = serializers.CharField(help_text="Short column heading.")
+    title = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["kpi", "p8", "judgement"])
+    key_stage = serializers.CharField()
+
+
+class HeatmapRowOutput(serializers.Serializer):
+    urn = serializers.CharField()
+    academy = serializers.CharField()
+    phase_of_education = serializers.CharField()
+    phase = serializers.CharField(help_text="Phase code in force for the term (decision, else proposal).")
+    phase_name = serializers.CharField(help_text="The trust's own name for the phase.")
+    phase_status = serializers.CharField()
+    cells = serializers.DictField(
+        child=serializers.DictField(), help_text=(
+            "Column code -> cell: state (value / suppressed / none / na), rating (words), level (1-4 or "
+            "null), display, value, cohort, trend (up / down / level), trend_text, stale, note, link."))
+
+
+class HeatmapOutput(serializers.Serializer):
+    term = serializers.CharField(allow_null=True)
+    group = serializers.CharField()
+    terms = serializers.ListField(child=serializers.CharField())
+    columns = HeatmapColumnOutput(many=True)
+    rows = HeatmapRowOutput(many=True)
+
+
+class HeatmapAPI(TenantAPIView):
+    """The heat map's cells for a term and pupil group (the kept snapshot), in the user's scope."""
+
+    required_capability = "heatmap.view"
+
+    @extend_schema(
+        parameters=[OpenApiParameter("term", str, description="e.g. 2025-26-summer; default the latest"),
+                    OpenApiParameter("group", str, description="all, disadvantaged, non_disadvantaged, send, boys, girls"),
+                    OpenApiParameter("key_stage", str, description="EYFS, KS1, KS2, KS4 or judged"),
+                    OpenApiParameter("urn", str, description="one academy")],
+        responses=HeatmapOutput)
+    def get(self, request: Request) -> Response:
+        q = request.query_params
+        key_stage = q.get("key_stage", "")
+        view = selectors.heatmap_view_for(
+            self.membership, term=q.get("term") or None, group=q.get("group") or "all",
+            key_stage=key_stage if key_stage in ("EYFS", "KS1", "KS2", "KS4", "judged") else "")
+        codes = [c.code for c in view["columns"]]
+        rows = [{
+            "urn": r["academy"].urn, "academy": r["academy"].name,
+            "phase_of_education": r["academy"].phase_of_education, "phase": r["phase"],
+            "phase_name": r["phase_name"], "phase_status": r["phase_status"],
+            "cells": {code: {k: v for k, v in cell.items() if k != "column"}
+                      for code, cell in zip(codes, r["cells"], strict=True)},
+        } for _, section in view["sections"] for r in section
+            if not q.get("urn") or r["academy"].urn == q.get("urn")]
+        return Response({
+            "term": view["term"], "group": view["group"], "terms": [t for t, _ in view["terms"]],
+            "columns": [{"code": c.code, "heading": c.label, "title": c.title, "kind": c.kind,
+                         "key_stage": c.key_stage} for c in view["columns"]],
+            "rows": rows,
+        })

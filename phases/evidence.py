@@ -31,6 +31,19 @@ def current_term_code(trust_id: int) -> str:
     return f"{start}-{str(start + 1)[-2:]}-{season}"
 
 
+def term_window(trust_id: int, term_code: str, size: int = 4) -> list[str]:
+    """The term and up to size-1 earlier terms of the trust that exist, newest first."""
+    from assessment.models import Term
+
+    order = {"autumn": 0, "spring": 1, "summer": 2}
+    year, season = term_code.rsplit("-", 1)
+    key = (year, order[season])
+    earlier = sorted((t for t in Term.objects.filter(trust_id=trust_id)
+                      if (t.academic_year, order[t.season]) < key),
+                     key=lambda t: (t.academic_year, order[t.season]), reverse=True)
+    return [term_code, *[t.code for t in earlier[:size - 1]]]
+
+
 def evidence_for(academy: Academy, term_code: str, kpi_figures: list[Any] | None = None) -> Evidence:
     from assessment.kpis.models import PublishedResult
     from assessment.kpis.selectors import kpi_figures_for

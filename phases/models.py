@@ -143,3 +143,25 @@ class RecomputeJob(TenantModel):
 
     class Meta:
         ordering = ["-requested_at"]
+
+
+class HeatmapRow(TenantModel):
+    """One academy's heat-map row for one term and pupil group: the term's kept snapshot.
+
+    Recomputing rewrites the current term's rows only; earlier terms stay as they were, which
+    is how a trust compares this term's map with last term's. The phase is copied in so the
+    page reads one table.
+    """
+
+    academy = models.ForeignKey(Academy, on_delete=models.CASCADE, related_name="heatmap_rows")
+    term_code = models.CharField(max_length=20)
+    group = models.CharField(max_length=24, default="all")
+    phase = models.CharField(max_length=16, choices=PhaseCode.choices, blank=True)
+    phase_status = models.CharField(max_length=16, blank=True)
+    cells = models.JSONField(default=dict)  # column code -> cell (phases.heatmap)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["academy__name"]
+        constraints = [models.UniqueConstraint(fields=["trust", "term_code", "group", "academy"],
+                                               name="one_heatmap_row_per_term_group")]

@@ -107,7 +107,7 @@ class Proposal:
     subjects: dict[str, tuple[str, list[Reason]]] = field(default_factory=dict)
 
 
-def _kpi_level(k: KpiEvidence, s: dict[str, Any]) -> tuple[int, float] | None:
+def kpi_level(k: KpiEvidence, s: dict[str, Any]) -> tuple[int, float] | None:
     if k.value is None or k.national is None:
         return None
     gap = (k.value - k.national) * (1 if k.direction == "higher" else -1)
@@ -121,7 +121,7 @@ def _kpi_level(k: KpiEvidence, s: dict[str, Any]) -> tuple[int, float] | None:
     return 1, gap
 
 
-def _phase_for(level: float, s: dict[str, Any]) -> str:
+def phase_for(level: float, s: dict[str, Any]) -> str:
     if level >= s["cut_sustain"]:
         return SUSTAIN
     if level >= s["cut_improve"]:
@@ -137,7 +137,7 @@ def _kpi_reasons(kpis: tuple[KpiEvidence, ...], s: dict[str, Any], missing: list
         if k.suppressed:
             missing.append(f"{k.label}: suppressed (cohort below the minimum), not used")
             continue
-        scored = _kpi_level(k, s)
+        scored = kpi_level(k, s)
         if scored is None:
             missing.append(f"{k.label}: no national figure to compare with")
             continue
@@ -246,7 +246,7 @@ def propose(evidence: Evidence, settings: dict[str, Any] | None = None) -> Propo
         proposal = Proposal(IMPROVE, None, reasons, missing)
     else:
         mean = sum((r.level or 0) * r.weight for r in scored) / sum(r.weight for r in scored)
-        proposal = Proposal(_phase_for(mean, s), round(mean, 2), reasons, missing)
+        proposal = Proposal(phase_for(mean, s), round(mean, 2), reasons, missing)
 
     by_subject: dict[str, list[KpiEvidence]] = {}
     for k in evidence.kpis:
@@ -256,5 +256,5 @@ def propose(evidence: Evidence, settings: dict[str, Any] | None = None) -> Propo
         subject_reasons = _kpi_reasons(tuple(kpis), s, [])
         levels = [r.level for r in subject_reasons if r.level is not None]
         if levels:
-            proposal.subjects[subject] = (_phase_for(sum(levels) / len(levels), s), subject_reasons)
+            proposal.subjects[subject] = (phase_for(sum(levels) / len(levels), s), subject_reasons)
     return proposal

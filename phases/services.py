@@ -13,6 +13,7 @@ from academies.models import Academy, Inspection
 from trust_si.audit.services import audit_record
 
 from .models import (
+    HeatmapRow,
     Judgement,
     JudgementArea,
     JudgementSource,
@@ -187,3 +188,66 @@ def placement_decide(*, actor: Any, placement: Placement, phase: str | None = No
                  target=placement, changes={"proposed": placement.proposed_phase,
                                             "decided": placement.decided_phase, "rationale": placement.rationale})
     return placement
+
+
+@transaction.atomic
+def heatmap_refresh(*, trust: Any, academies: list[Academy], term_code: str, figures: list[Any]) -> int:
+    """Rewrite the term's heat-map rows of these academies (every group) from their evidence.
+
+    Earlier terms' rows are left alone: they are the kept snapshots. Returns the rows written.
+    """
+    from assessment.kpis.models import PublishedResult
+
+    from .config import placement_settings
+    from .heatmap import HEATMAP_GROUPS, FigureIn, JudgementIn, heatmap_row
+    from .selectors import latest_placements
+
+    settings = {**placement_settings(trust.config), "min_cohort": max(trust.min_cohort, 3)}
+    ids = [a.pk for a in academies]
+    judgements: dict[int, list[JudgementIn]] = {}
+    for j in Judgement.objects.filter(academy_id__in=ids).order_by("judged_on", "id"):
+        judgements.setdefault(j.academy_id, []).append(
+            JudgementIn(j.area, j.grade, j.judged_on, j.get_source_display(), j.source_url))
+    p8: dict[int, dict[str, Any]] = {}
+    for r in PublishedResult.objects.filter(academy_id__in=ids, field="P8MEA").order_by("academy_id", "-year"):
+        p8.setdefault(r.academy_id, {"year": r.year, "score": r.value, "lower": r.lower, "upper": r.upper,
+                                     "dfe_banding": r.banding})
+    by_key: dict[tuple[int, str], list[FigureIn]] = {}
+    for f in figures:
+        if f.academy_id is not None:
+            by_key.setdefault((f.academy_id, f.group), []).append(FigureIn(
+                f.kpi_code, f.term_code, f.value, f.cohort, f.suppressed, f.national, f.national_year,
+                f.unit, f.direction, f.label))
+    placements = latest_placements(academies)
+    today = timezone.localdate()
+    HeatmapRow.objects.filter(trust_id=trust.pk, term_code=term_code, academy_id__in=ids).delete()
+    rows = []
+    for academy in academies:
+        placement = placements.get(academy.pk)
+        for group in HEATMAP_GROUPS:
+            cells = heatmap_row(term=term_code, figures=by_key.get((academy.pk, group), []),
+                                judgements=judgements.get(academy.pk, []), p8=p8.get(academy.pk),
+                                teaches_ks4="KS4" in academy.key_stages, today=today, settings=settings)
+            rows.append(HeatmapRow(trust_id=trust.pk, academy=academy, term_code=term_code, group=group,
+                                   phase=placement.phase if placement else "",
+                                   phase_status=placement.status if placement else "", cells=cells))
+    HeatmapRow.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
+
+
+@transaction.atomic
+def phase_settings_update(*, actor: Any, trust: Any, cleaned: dict[str, Any]) -> None:
+    """Save the trust's phase names and placement thresholds; recompute every academy on commit."""
+    from .config import PHASE_ORDER, TUNABLE, WEIGHTS
+
+    config = dict(trust.config or {})
+    before = {"phases": config.get("phases", {}), "placement": config.get("placement", {})}
+    config["phases"] = {code: {"name": cleaned[f"{code}_name"].strip(), "tier": cleaned[f"{code}_tier"].strip(),
+                               "summary": cleaned[f"{code}_summary"].strip()} for code in PHASE_ORDER}
+    config["placement"] = {**{key: cleaned[key] for key in TUNABLE},
+                           "weights": {key: cleaned[f"weight_{key}"] for key in WEIGHTS}}
+    trust.config = config
+    trust.save(update_fields=["config"])
+    audit_record(actor=actor, action="phases.settings", target=trust, trust_id=trust.pk,
+                 changes={"before": before, "after": {"phases": config["phases"], "placement": config["placement"]}})
+    recompute_request(trust_id=trust.pk, academy_id=None, reason="rules changed")

@@ -6,6 +6,9 @@ from . import views
 
 app_name = "phases"
 urlpatterns = [
+    path("heatmap/", views.heatmap, name="heatmap"),
+    path("support-matching/", views.support_matching, name="matching"),
+    path("phases/settings/", views.phase_settings, name="settings"),
     path("placements/", views.placement_list, name="list"),
     path("placements/recompute/", views.recompute, name="recompute"),
     path("placements/<str:urn>/", views.placement_detail, name="detail"),

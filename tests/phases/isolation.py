@@ -19,6 +19,10 @@ def urn(tw):
 
 
 CASES = [
+    Case("phases:heatmap", allowed_role=Role.TRUST_LEADER, forbidden_role=Role.GOVERNOR),
+    Case("phases:matching", allowed_role=Role.IMPROVEMENT_OFFICER, forbidden_role=Role.SCHOOL_STAFF),
+    Case("phases:settings", allowed_role=Role.TRUST_ADMIN, forbidden_role=Role.TRUST_LEADER),
+    Case("phases_api:heatmap", allowed_role=Role.TRUST_LEADER, forbidden_role=Role.EXTERNAL_PARTNER),
     Case("phases:list", allowed_role=Role.TRUST_LEADER, forbidden_role=Role.GOVERNOR),
     Case("phases:recompute", method="post", allowed_role=Role.TRUST_LEADER,
          forbidden_role=Role.IMPROVEMENT_OFFICER),

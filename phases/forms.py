@@ -1,0 +1,77 @@
+"""Forms of the phases app: the trust's phase names and descriptions, and placement thresholds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from .config import (
+    DEFAULT_SETTINGS,
+    PHASE_ORDER,
+    PRESETS,
+    TUNABLE,
+    WEIGHTS,
+    phases_for,
+    placement_settings,
+)
+
+THRESHOLD_HELP = {
+    "kpi_sustain_gap": "Percentage points above national at which a KPI counts towards Sustain.",
+    "kpi_improve_gap": "Percentage points (negative: below national) down to which a KPI counts as Improve.",
+    "kpi_repair_gap": "Percentage points below national down to which a KPI counts as Repair; below: Stabilise.",
+    "points_sustain_gap": "The same for points measures (Attainment 8): points above national for Sustain.",
+    "points_improve_gap": "Points below national down to which a points measure counts as Improve.",
+    "points_repair_gap": "Points below national down to which a points measure counts as Repair.",
+    "cut_sustain": "Weighted mean level (1-4) at or above which the academy is proposed Sustain.",
+    "cut_improve": "Weighted mean level at or above which the academy is proposed Improve.",
+    "cut_repair": "Weighted mean level at or above which the academy is proposed Repair; below: Stabilise.",
+    "judgement_stale_days": "Judgements older than this many days are shown as stale and not used.",
+    "min_evidence_items": "With fewer scored pieces of evidence, the engine proposes Improve and says so.",
+}
+
+
+class PhaseSettingsForm(forms.Form):
+    preset = forms.ChoiceField(
+        label="Start from a naming", required=False,
+        choices=[("", "Keep the names below"), ("default", "Stabilise / Repair / Improve / Sustain"),
+                 ("seed003", "De-clutter / Repair / Improve / Sustain and Strengthen")])
+
+    def __init__(self, *args: Any, config: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        phases = phases_for(config)
+        rules = placement_settings(config)
+        for code in PHASE_ORDER:
+            info = phases[code]
+            self.fields[f"{code}_name"] = forms.CharField(label=f"Name of the {code} phase", max_length=40,
+                                                          initial=info.name)
+            self.fields[f"{code}_tier"] = forms.CharField(label="Support tier", max_length=40, initial=info.tier)
+            self.fields[f"{code}_summary"] = forms.CharField(
+                label="Description", initial=info.summary, widget=forms.Textarea(attrs={"rows": 3}), max_length=600)
+        for key in TUNABLE:
+            integer = isinstance(DEFAULT_SETTINGS[key], int)
+            field_class = forms.IntegerField if integer else forms.FloatField
+            self.fields[key] = field_class(label=key.replace("_", " ").capitalize(), initial=rules[key],
+                                           help_text=f"{THRESHOLD_HELP[key]} Default {DEFAULT_SETTINGS[key]}.",
+                                           min_value=-100, max_value=3650)
+        for key in WEIGHTS:
+            self.fields[f"weight_{key}"] = forms.FloatField(
+                label=f"Weight of {key.replace('p8', 'Progress 8')} evidence", initial=rules["weights"][key],
+                min_value=0, max_value=10, help_text=f"Default {DEFAULT_SETTINGS['weights'][key]}.")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        preset = data.get("preset")
+        if preset in PRESETS:
+            for code, name in PRESETS[preset].items():
+                data[f"{code}_name"] = name
+        cuts = [data.get("cut_repair"), data.get("cut_improve"), data.get("cut_sustain")]
+        if all(c is not None for c in cuts) and not (cuts[0] < cuts[1] < cuts[2]):  # type: ignore[operator]
+            self.add_error("cut_improve", "The cut points must rise: Repair below Improve below Sustain.")
+        gaps = [data.get("kpi_repair_gap"), data.get("kpi_improve_gap"), data.get("kpi_sustain_gap")]
+        if all(g is not None for g in gaps) and not (gaps[0] < gaps[1] < gaps[2]):  # type: ignore[operator]
+            self.add_error("kpi_improve_gap", "The KPI gaps must rise: Repair below Improve below Sustain.")
+        names = [data.get(f"{code}_name", "").strip().lower() for code in PHASE_ORDER]
+        if len(set(names)) < len(names):
+            self.add_error(f"{PHASE_ORDER[0]}_name", "Give each phase a different name.")
+        return data

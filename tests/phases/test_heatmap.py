@@ -1,0 +1,203 @@
+"""The heat map: cells in words with trend and suppression, snapshots per term, filters, compare,
+exports, API, constant query count, phase names from settings, support matching."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
+
+from academies.models import Academy
+from phases.heatmap import FigureIn, JudgementIn, judgement_cell, kpi_cell, p8_cell
+from phases.models import HeatmapRow, Placement
+from phases.rules import DEFAULT_SETTINGS
+from phases.tasks import recompute_trust
+from tests.phases.helpers import map_two_terms
+from trust_si.accounts.roles import Role
+
+TODAY = dt.date(2026, 11, 20)
+
+
+def fig(term, value, cohort=30, suppressed=False, code="ks2_rwm_exp", unit="%", direction="higher", national=62.0):
+    return FigureIn(code, term, value, cohort, suppressed, national, "2024-25", unit, direction, "KS2 RWM")
+
+
+# ---- the pure cell rules ----
+
+def test_kpi_cell_rates_in_words_with_trend():
+    cell = kpi_cell("ks2_rwm_exp", "2025-26-summer",
+                    [fig("2024-25-summer", 58.0), fig("2025-26-summer", 49.0)], DEFAULT_SETTINGS)
+    assert cell["rating"] == "Below national" and cell["level"] == 2
+    assert cell["display"] == "49.0%" and cell["cohort"] == 30
+    assert cell["trend"] == "down" and "worse" in cell["trend_text"] and not cell["stale"]
+
+
+def test_absence_lower_is_better_and_earlier_figures_are_stale():
+    cell = kpi_cell("persistent_absence", "2026-27-autumn",
+                    [fig("2025-26-summer", 12.0, code="persistent_absence", direction="lower", national=18.7)],
+                    DEFAULT_SETTINGS)
+    assert cell["rating"] == "Well below national (better)" and cell["level"] == 4
+    assert cell["stale"] and cell["note"] == "from Summer 2025-26"
+
+
+def test_suppressed_kpi_cell_has_no_value():
+    cell = kpi_cell("ks2_rwm_exp", "2025-26-summer", [fig("2025-26-summer", None, cohort=3, suppressed=True)],
+                    {**DEFAULT_SETTINGS, "min_cohort": 5})
+    assert cell["state"] == "suppressed" and cell["rating"] == "Suppressed (n<5)" and cell["value"] is None
+
+
+def test_judgement_cell_latest_with_trend_and_staleness():
+    judged = [JudgementIn("achievement", "needs_attention", dt.date(2025, 1, 10), "Visit"),
+              JudgementIn("achievement", "expected_standard", dt.date(2025, 6, 10), "Visit")]
+    cell = judgement_cell("achievement", judged, TODAY, DEFAULT_SETTINGS)
+    assert cell["rating"] == "Expected standard" and cell["trend"] == "up" and cell["stale"]
+    assert judgement_cell("inclusion", judged, TODAY, DEFAULT_SETTINGS)["rating"] == "Not judged"
+
+
+def test_p8_cell_not_published_and_banded():
+    assert p8_cell(None, "2025-26-summer", True)["rating"] == "Not published"
+    assert p8_cell(None, "2025-26-summer", False)["rating"] == "Not applicable"
+    banded = p8_cell({"year": "2018-19", "score": -0.62, "lower": -0.8, "upper": -0.44, "dfe_banding": "1"},
+                     "2018-19-summer", True)
+    assert banded["rating"] == "Well below average" and banded["level"] == 1
+    supp = p8_cell({"year": "2018-19", "score": 0.1, "lower": -0.2, "upper": 0.4, "dfe_banding": "SUPP"},
+                   "2018-19-summer", True)
+    assert supp["rating"] == "Not banded" and supp["level"] is None
+
+
+# ---- with the database ----
+
+@pytest.fixture
+def mapped(world):
+    return map_two_terms(world)
+
+
+@pytest.mark.django_db
+def test_recompute_keeps_one_snapshot_per_term(mapped):
+    a = mapped.a
+    with a.scope():
+        terms = set(HeatmapRow.objects.values_list("term_code", flat=True))
+        assert terms == {"2025-26-spring", "2025-26-summer"}
+        summer = HeatmapRow.objects.get(academy=a.academies[0], term_code="2025-26-summer", group="all")
+        spring = HeatmapRow.objects.get(academy=a.academies[0], term_code="2025-26-spring", group="all")
+    assert summer.cells["persistent_absence"]["display"] == "100.0%"
+    assert summer.cells["persistent_absence"]["trend"] == "up"  # 0% in spring: worse
+    assert "worse" in summer.cells["persistent_absence"]["trend_text"]
+    assert summer.cells["curriculum_teaching"]["rating"] == "Needs attention"
+    assert spring.cells["persistent_absence"]["display"] == "0.0%"  # last term's map is kept as it was
+    assert spring.cells["curriculum_teaching"]["state"] == "none"
+
+
+@pytest.mark.django_db
+def test_heatmap_page_words_groups_suppression_compare(mapped, client_for):
+    a = mapped.a
+    leader = client_for(a.user(Role.TRUST_LEADER))
+    page = leader.get("/t/alpha/heatmap/").content.decode()
+    assert a.academies[0].name in page and "Summer 2025-26" in page
+    assert "Well above national (worse)" in page  # 100% persistent absence, in words
+    assert "Needs attention" in page and "n=10" in page
+    # Three disadvantaged pupils: suppressed in that group's map.
+    page = leader.get("/t/alpha/heatmap/?group=disadvantaged").content.decode()
+    assert "Suppressed (n&lt;5)" in page and "n=3" not in page
+    page = leader.get("/t/alpha/heatmap/?term=2025-26-summer&compare=2025-26-spring").content.decode()
+    assert "compared with Spring 2025-26" in page
+    assert "Spring 2025-26: Well below national (better) 0.0% (worse)" in page
+    # Unknown filter values are ignored, never an error.
+    assert leader.get("/t/alpha/heatmap/?term=nope&group=x&key_stage=KS9&phase=z&officer=abc").status_code == 200
+    page = leader.get("/t/alpha/heatmap/?key_stage=judged").content.decode()
+    assert "Persistent absence" not in page and "Safeguarding" in page
+
+
+@pytest.mark.django_db
+def test_heatmap_exports_are_formula_safe(mapped, client_for):
+    a = mapped.a
+    with a.scope():
+        Academy.objects.filter(pk=a.academies[0].pk).update(name="=HYPERLINK(\"http://x\")")
+        recompute_trust(trust=a.trust)
+    leader = client_for(a.user(Role.TRUST_LEADER))
+    text = leader.get("/t/alpha/heatmap/?format=csv").content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "Persistent absence (10% or more): rating" in text
+    book = load_workbook(io.BytesIO(leader.get("/t/alpha/heatmap/?format=xlsx").content))
+    values = [c.value for row in book.active.iter_rows() for c in row]
+    assert "'=HYPERLINK(\"http://x\")" in values
+    assert "Well above national (worse)" in values
+
+
+@pytest.mark.django_db
+def test_heatmap_query_count_does_not_grow_with_academies(mapped, client_for):
+    a = mapped.a
+    leader = client_for(a.user(Role.TRUST_LEADER))
+    leader.get("/t/alpha/heatmap/")  # warm caches (sessions, content types)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert leader.get("/t/alpha/heatmap/?compare=2025-26-spring").status_code == 200
+        return len(ctx)
+
+    before = queries()
+    with a.scope():
+        for n in range(12):
+            Academy.objects.create(trust=a.trust, urn=f"9{n:05d}", name=f"Extra {n}", phase_of_education="primary",
+                                   age_low=4, age_high=11)
+        recompute_trust(trust=a.trust)
+        assert HeatmapRow.objects.filter(term_code="2025-26-summer", group="all").count() == 14
+    assert queries() == before
+
+
+@pytest.mark.django_db
+def test_heatmap_api_gives_cells(mapped, client_for):
+    a = mapped.a
+    data = client_for(a.user(Role.TRUST_LEADER)).get("/api/v1/t/alpha/heatmap/?group=all").json()
+    assert data["term"] == "2025-26-summer" and "2025-26-spring" in data["terms"]
+    row = next(r for r in data["rows"] if r["urn"] == a.academies[0].urn)
+    assert row["cells"]["persistent_absence"]["rating"] == "Well above national (worse)"
+    assert any(c["code"] == "safeguarding" for c in data["columns"])
+    # An officer sees only their academies.
+    rows = client_for(a.user(Role.IMPROVEMENT_OFFICER)).get("/api/v1/t/alpha/heatmap/").json()["rows"]
+    assert [r["urn"] for r in rows] == [a.academies[0].urn]
+
+
+@pytest.mark.django_db
+def test_trust_names_its_phases_and_tunes_rules(mapped, client_for):
+    a = mapped.a
+    admin = client_for(a.user(Role.TRUST_ADMIN))
+    form = admin.get("/t/alpha/phases/settings/")
+    assert form.status_code == 200 and "Stabilise" in form.content.decode()
+    data = {"preset": "seed003"}
+    for code in ("stabilise", "repair", "improve", "sustain"):
+        data |= {f"{code}_name": code, f"{code}_tier": "Tier", f"{code}_summary": "Words"}
+    for key, value in DEFAULT_SETTINGS.items():
+        if key == "weights":
+            data |= {f"weight_{k}": v for k, v in value.items()}
+        else:
+            data[key] = value
+    bad = admin.post("/t/alpha/phases/settings/", {**data, "cut_improve": 9})
+    assert bad.status_code == 200 and "The cut points must rise" in bad.content.decode()
+    assert admin.post("/t/alpha/phases/settings/", data).status_code == 302
+    a.trust.refresh_from_db()
+    assert a.trust.config["phases"]["stabilise"]["name"] == "De-clutter"
+    assert a.trust.config["phases"]["sustain"]["name"] == "Sustain and Strengthen"
+    with a.scope():
+        recompute_trust(trust=a.trust)
+    page = client_for(a.user(Role.TRUST_LEADER)).get("/t/alpha/heatmap/").content.decode()
+    assert "De-clutter" in page and "Sustain and Strengthen" in page
+    assert client_for(a.user(Role.TRUST_LEADER)).get("/t/alpha/phases/settings/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_support_matching_pairs_takers_with_nearest_givers(world, client_for):
+    a = world.a
+    with a.scope():
+        taker, giver = a.academies
+        secondary = Academy.objects.create(trust=a.trust, urn="999001", name="Far Secondary",
+                                           phase_of_education="secondary", age_low=11, age_high=16)
+        for academy, phase in ((taker, "repair"), (giver, "sustain"), (secondary, "sustain")):
+            Placement.objects.create(trust=a.trust, academy=academy, term_code="2025-26-summer",
+                                     subject="maths", proposed_phase=phase, reasons=[])
+    page = client_for(a.user(Role.TRUST_LEADER)).get("/t/alpha/support-matching/").content.decode()
+    assert "Maths" in page and taker.name in page
+    assert page.index(giver.name, page.index("Suggested givers")) < page.index("Far Secondary")
