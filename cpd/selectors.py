@@ -10,9 +10,11 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from academies.selectors import academy_list_for
+from trust_si.accounts.models import Membership
+from trust_si.accounts.roles import TRUST_WIDE_ROLES
 
 from . import calculations
-from .models import AttendanceStatus, Enrolment, Evaluation, Npq, Programme, Session
+from .models import AttendanceStatus, Enrolment, Evaluation, Npq, Priority, Programme, Session
 
 logger = logging.getLogger(__name__)
 
@@ -190,3 +192,51 @@ def programme_impact(membership: Any, programme: Programme) -> dict[str, Any]:
         "kpis_available": available,
         "academies": academies,
     }
+
+
+def npq_get_for(membership: Any, pk: int) -> Npq:
+    npq = npq_list_for(membership).filter(pk=pk).first()
+    if npq is None:
+        raise Http404("No such NPQ record.")
+    return npq
+
+
+def people_for(membership: Any) -> QuerySet[Any]:
+    """Users the reader may enrol or record an NPQ for: active members of the trust, limited to
+    members of the reader's academies for scoped roles (an officer books their schools' staff)."""
+    from trust_si.accounts.models import User
+
+    members = Membership.objects.filter(trust_id=membership.trust_id, is_active=True)
+    ids = _academy_ids(membership)
+    if ids is not None:
+        members = members.filter(
+            Q(academies__id__in=ids) | Q(role__in=[r.value for r in TRUST_WIDE_ROLES])
+        )
+    return User.objects.filter(pk__in=members.values("user_id")).order_by("full_name", "email")
+
+
+def partners_for(membership: Any) -> QuerySet[Any]:
+    """Partner organisations that can lead a session: the trust's own list."""
+    from partnerships.models import PartnerOrganisation
+
+    return PartnerOrganisation.objects.filter(trust_id=membership.trust_id).order_by("name")
+
+
+def evaluation_for(membership: Any, session: Session) -> Evaluation | None:
+    return Evaluation.objects.filter(
+        trust_id=membership.trust_id, session=session, participant_id=membership.user_id
+    ).first()
+
+
+def attended(membership: Any, session: Session) -> bool:
+    """Whether the reader themself attended the session (only attendees evaluate it)."""
+    return Enrolment.objects.filter(
+        trust_id=membership.trust_id,
+        session=session,
+        participant_id=membership.user_id,
+        status=AttendanceStatus.ATTENDED,
+    ).exists()
+
+
+def priority_list_for(membership: Any) -> QuerySet[Priority]:
+    return Priority.objects.filter(trust_id=membership.trust_id).order_by("title")

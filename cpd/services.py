@@ -11,7 +11,16 @@ from django.db import IntegrityError, transaction
 
 from trust_si.audit.services import apply_changes, audit_record
 
-from .models import AttendanceStatus, Enrolment, Evaluation, Npq, Priority, Programme, Session
+from .models import (
+    AttendanceStatus,
+    Enrolment,
+    Evaluation,
+    Npq,
+    NpqStatus,
+    Priority,
+    Programme,
+    Session,
+)
 
 
 class SessionFull(ValidationError):
@@ -65,6 +74,33 @@ def programme_create(
 
 
 @transaction.atomic
+def programme_update(
+    *,
+    actor: Any,
+    programme: Programme,
+    data: dict[str, Any],
+    priorities: Iterable[Priority] | None = None,
+    academies: Iterable[Any] | None = None,
+) -> Programme:
+    """Change the catalogue entry; the many-to-many links are replaced when given."""
+    changes = apply_changes(programme, data)
+    programme.save()
+    for name, new in (("priorities", priorities), ("academies", academies)):
+        if new is None:
+            continue
+        manager = getattr(programme, name)
+        old_ids = sorted(manager.values_list("id", flat=True))
+        new_list = list(new)
+        manager.set(new_list)
+        new_ids = sorted(obj.pk for obj in new_list)
+        if old_ids != new_ids:
+            changes[name] = [old_ids, new_ids]
+    if changes:
+        audit_record(actor=actor, action="programme.update", target=programme, changes=changes)
+    return programme
+
+
+@transaction.atomic
 def session_create(
     *,
     actor: Any,
@@ -97,6 +133,26 @@ def session_create(
         target=session,
         changes={"programme": programme.pk, "starts_at": starts_at, "capacity": capacity},
     )
+    return session
+
+
+@transaction.atomic
+def session_update(*, actor: Any, session: Session, data: dict[str, Any]) -> Session:
+    """Reschedule or re-staff a session. Capacity cannot drop below the places already taken."""
+    starts_at = data.get("starts_at", session.starts_at)
+    ends_at = data.get("ends_at", session.ends_at)
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": "A session must end after it starts."})
+    if "capacity" in data:
+        taken = session.enrolments.exclude(status=AttendanceStatus.CANCELLED).count()  # type: ignore[attr-defined]
+        if data["capacity"] < taken:
+            raise ValidationError(
+                {"capacity": f"{taken} places are already booked: cancel some places first."}
+            )
+    changes = apply_changes(session, data)
+    session.save()
+    if changes:
+        audit_record(actor=actor, action="session.update", target=session, changes=changes)
     return session
 
 
@@ -145,6 +201,25 @@ def enrolment_mark(*, actor: Any, enrolment: Enrolment, status: str) -> Enrolmen
         enrolment.save(update_fields=["status"])
         audit_record(actor=actor, action="enrolment.mark", target=enrolment, changes=changes)
     return enrolment
+
+
+@transaction.atomic
+def register_take(*, actor: Any, enrolments: Iterable[Enrolment], attended: dict[int, bool]) -> int:
+    """Record attended yes/no for the given enrolments; returns how many changed.
+
+    Only the enrolments passed in (the ones the register showed the reader) can change, so a
+    forged id for another academy's or trust's enrolment is ignored. Cancelled places stay
+    cancelled: a register is about the people still booked.
+    """
+    changed = 0
+    for enrolment in enrolments:
+        if enrolment.pk not in attended or enrolment.status == AttendanceStatus.CANCELLED:
+            continue
+        status = AttendanceStatus.ATTENDED if attended[enrolment.pk] else AttendanceStatus.ABSENT
+        if enrolment.status != status:
+            enrolment_mark(actor=actor, enrolment=enrolment, status=status)
+            changed += 1
+    return changed
 
 
 @transaction.atomic
@@ -202,7 +277,10 @@ def npq_create(
 
 @transaction.atomic
 def npq_update(*, actor: Any, npq: Npq, data: dict[str, Any]) -> Npq:
+    if "status" in data and data["status"] not in NpqStatus.values:
+        raise ValidationError({"status": "Unknown NPQ status."})
     changes = apply_changes(npq, data)
     npq.save()
-    audit_record(actor=actor, action="npq.update", target=npq, changes=changes)
+    if changes:
+        audit_record(actor=actor, action="npq.update", target=npq, changes=changes)
     return npq

@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
 
+from academies.models import Academy
+from academies.selectors import academy_list_for
 from trust_si.accounts.access import require
 
 from . import calculations, selectors, services
-from .models import AttendanceStatus
+from .forms import EnrolForm, EvaluationForm, NpqForm, ProgrammeForm, SessionForm
+from .models import AttendanceStatus, Npq, Programme, Session
+
+
+def _errors_to_form(form: forms.Form, exc: ValidationError) -> None:
+    """A service's refusal shown on the form (next to the field when it names one)."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+    for field, messages_ in errors.items():
+        for message in messages_:
+            form.add_error(field if field in form.fields else None, message)
+
+
+def _back(request: HttpRequest, name: str, **kwargs: Any) -> HttpResponse:
+    return redirect(name, trust_slug=request.trust.slug, **kwargs)  # type: ignore[attr-defined]
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -25,6 +44,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         "cpd/programme_list.html",
         {
             "programmes": selectors.programme_list_for(membership),
+            "can_manage": membership.can("cpd.manage"),
         },
     )
 
@@ -39,25 +59,16 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "programme": programme,
             "sessions": selectors.session_list_for(membership).filter(programme=programme),
             "impact": selectors.programme_impact(membership, programme),
+            "can_manage": membership.can("cpd.manage"),
         },
     )
 
 
+@require_GET
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     membership = require(request, "cpd.view")
     session = selectors.session_get_for(membership, pk)
     enrolments = selectors.enrolment_list_for(membership).filter(session=session)
-    can_manage = membership.can("cpd.manage")
-    if request.method == "POST":
-        # The register: one radio group per enrolment, named status-<id>.
-        if not can_manage:
-            raise PermissionDenied("Your role does not allow taking the register.")
-        for enrolment in enrolments:
-            status = request.POST.get(f"status-{enrolment.pk}")
-            if status in AttendanceStatus.values:
-                services.enrolment_mark(actor=request.user, enrolment=enrolment, status=status)
-        messages.success(request, "Register saved.")
-        return redirect("cpd:session_detail", trust_slug=request.trust.slug, pk=pk)  # type: ignore[attr-defined]
     rows = [{"status": e.status} for e in enrolments]
     # Places taken across the whole session, even where the reader sees only some academies.
     taken = session.enrolments.exclude(status=AttendanceStatus.CANCELLED).count()  # type: ignore[attr-defined]
@@ -67,8 +78,8 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "session": session,
             "enrolments": enrolments,
-            "can_manage": can_manage,
-            "statuses": AttendanceStatus.choices,
+            "can_manage": membership.can("cpd.manage"),
+            "can_evaluate": selectors.attended(membership, session),
             "taken": taken,
             "summary": calculations.attendance_by([{**r, "all": "All"} for r in rows], "all"),
         },
@@ -77,4 +88,227 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def npq_list(request: HttpRequest) -> HttpResponse:
     membership = require(request, "cpd.view")
-    return render(request, "cpd/npq_list.html", {"npqs": selectors.npq_list_for(membership)})
+    return render(
+        request,
+        "cpd/npq_list.html",
+        {"npqs": selectors.npq_list_for(membership), "can_manage": membership.can("cpd.manage")},
+    )
+
+
+def _programme_form(request: HttpRequest, membership: Any, programme: Programme | None) -> Any:
+    initial = {}
+    if programme is not None:
+        initial = {
+            "title": programme.title,
+            "domain": programme.domain,
+            "format": programme.format,
+            "description": programme.description,
+            "priorities": list(programme.priorities.all()),
+            "kpi_codes": list(programme.kpi_codes or []),
+            "academies": list(programme.academies.all()),
+        }
+    return ProgrammeForm(
+        request.POST or None,
+        initial=initial,
+        priorities=selectors.priority_list_for(membership),
+        academies=academy_list_for(membership),
+        kpi_codes=list(programme.kpi_codes or []) if programme else [],
+    )
+
+
+def programme_create(request: HttpRequest) -> HttpResponse:
+    membership = require(request, "cpd.manage")
+    form = _programme_form(request, membership, None)
+    if request.method == "POST" and form.is_valid():
+        programme = services.programme_create(
+            actor=request.user,
+            priorities=form.cleaned_data["priorities"],
+            academies=form.cleaned_data["academies"],
+            **form.programme_data(),
+        )
+        messages.success(request, "Programme added to the catalogue.")
+        return _back(request, "cpd:programme_detail", pk=programme.pk)
+    return render(request, "cpd/programme_form.html", {"form": form, "programme": None})
+
+
+def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = require(request, "cpd.manage")
+    programme = selectors.programme_get_for(membership, pk)
+    form = _programme_form(request, membership, programme)
+    if request.method == "POST" and form.is_valid():
+        visible = set(academy_list_for(membership).values_list("id", flat=True))
+        # A scoped editor cannot see every targeted academy: keep the ones they cannot see.
+        hidden = [a for a in programme.academies.all() if a.id not in visible]
+        services.programme_update(
+            actor=request.user,
+            programme=programme,
+            data=form.programme_data(),
+            priorities=form.cleaned_data["priorities"],
+            academies=[*form.cleaned_data["academies"], *hidden],
+        )
+        messages.success(request, "Programme saved.")
+        return _back(request, "cpd:programme_detail", pk=programme.pk)
+    return render(request, "cpd/programme_form.html", {"form": form, "programme": programme})
+
+
+def _session_form(request: HttpRequest, membership: Any, session: Session | None) -> SessionForm:
+    people = selectors.people_for(membership)
+    academies = academy_list_for(membership)
+    if session is not None:
+        # Keep the current leader and academy selectable even when outside the editor's scope.
+        people = people | people.model.objects.filter(pk=session.leader_id)
+        academies = Academy.objects.filter(
+            pk__in=[*academies.values_list("id", flat=True), session.leading_academy_id]
+        ).order_by("name")
+    return SessionForm(
+        request.POST or None,
+        initial=SessionForm.initial_for(session) if session else {},
+        people=people.distinct().order_by("full_name", "email"),
+        partners=selectors.partners_for(membership),
+        academies=academies,
+    )
+
+
+def session_create(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = require(request, "cpd.manage")
+    programme = selectors.programme_get_for(membership, pk)
+    form = _session_form(request, membership, None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_create(
+                actor=request.user, programme=programme, **form.session_data()
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, "Session added.")
+            return _back(request, "cpd:session_detail", pk=session.pk)
+    return render(
+        request, "cpd/session_form.html", {"form": form, "programme": programme, "session": None}
+    )
+
+
+def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = require(request, "cpd.manage")
+    session = selectors.session_get_for(membership, pk)
+    form = _session_form(request, membership, session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_update(actor=request.user, session=session, data=form.session_data())
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, "Session saved.")
+            return _back(request, "cpd:session_detail", pk=session.pk)
+    return render(
+        request,
+        "cpd/session_form.html",
+        {"form": form, "programme": session.programme, "session": session},
+    )
+
+
+def session_enrol(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = require(request, "cpd.manage")
+    session = selectors.session_get_for(membership, pk)
+    form = EnrolForm(
+        request.POST or None,
+        people=selectors.people_for(membership),
+        academies=academy_list_for(membership),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrolment_create(actor=request.user, session=session, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, f"{form.cleaned_data['participant']} is booked.")
+            return _back(request, "cpd:session_detail", pk=session.pk)
+    return render(request, "cpd/enrol_form.html", {"form": form, "session": session})
+
+
+def session_register(request: HttpRequest, pk: int) -> HttpResponse:
+    """The register: one row per booked person (of the reader's academies), attended yes or no."""
+    membership = require(request, "cpd.manage")
+    session = selectors.session_get_for(membership, pk)
+    enrolments = list(
+        selectors.enrolment_list_for(membership)
+        .filter(session=session)
+        .exclude(status=AttendanceStatus.CANCELLED)
+    )
+    if request.method == "POST":
+        answers = {
+            e.pk: request.POST[f"attended-{e.pk}"] == "yes"
+            for e in enrolments
+            if request.POST.get(f"attended-{e.pk}") in ("yes", "no")
+        }
+        services.register_take(actor=request.user, enrolments=enrolments, attended=answers)
+        messages.success(request, "Register saved.")
+        return _back(request, "cpd:session_detail", pk=session.pk)
+    return render(request, "cpd/register.html", {"session": session, "enrolments": enrolments})
+
+
+def session_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
+    """A participant's own evaluation of a session they attended (submitting again replaces it)."""
+    membership = require(request, "cpd.view")
+    session = selectors.session_get_for(membership, pk)
+    existing = selectors.evaluation_for(membership, session)
+    initial = {"rating": existing.rating, "comment": existing.comment} if existing else {}
+    form = EvaluationForm(request.POST or None, initial=initial)
+    can_evaluate = selectors.attended(membership, session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evaluation_record(
+                actor=request.user, session=session, participant=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, "Thank you: your evaluation is saved.")
+            return _back(request, "cpd:session_detail", pk=session.pk)
+    return render(
+        request,
+        "cpd/evaluation_form.html",
+        {"form": form, "session": session, "can_evaluate": can_evaluate, "existing": existing},
+    )
+
+
+def _npq_form(request: HttpRequest, membership: Any, npq: Npq | None) -> NpqForm:
+    people = selectors.people_for(membership)
+    if npq is not None:
+        people = (people | people.model.objects.filter(pk=npq.person_id)).distinct()
+    initial: dict[str, Any] = {"status": "applied"}
+    if npq is not None:
+        initial = {
+            f: getattr(npq, f) for f in ("person", "academy", "programme", "provider", "cohort")
+        } | {"status": npq.status}
+    return NpqForm(
+        request.POST or None,
+        initial=initial,
+        people=people.order_by("full_name", "email"),
+        academies=academy_list_for(membership),
+    )
+
+
+def npq_create(request: HttpRequest) -> HttpResponse:
+    membership = require(request, "cpd.manage")
+    form = _npq_form(request, membership, None)
+    if request.method == "POST" and form.is_valid():
+        services.npq_create(actor=request.user, **form.cleaned_data)
+        messages.success(request, "NPQ recorded.")
+        return _back(request, "cpd:npq_list")
+    return render(request, "cpd/npq_form.html", {"form": form, "npq": None})
+
+
+def npq_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = require(request, "cpd.manage")
+    npq = selectors.npq_get_for(membership, pk)
+    form = _npq_form(request, membership, npq)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.npq_update(actor=request.user, npq=npq, data=form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, "NPQ saved.")
+            return _back(request, "cpd:npq_list")
+    return render(request, "cpd/npq_form.html", {"form": form, "npq": npq})

@@ -205,3 +205,14 @@ def partner_memberships(trust_id: int) -> QuerySet[Any]:
     return Membership.objects.filter(
         trust_id=trust_id, role=Role.EXTERNAL_PARTNER, is_active=True
     ).select_related("user")
+
+
+def activity_get_for(membership: Any, pk: int) -> Activity:
+    """One activity the reader may see: of a visible commission, in an academy and area they cover."""
+    activity = activity_list_for(membership).filter(pk=pk).first()
+    if activity is None:
+        raise Http404("No such activity.")
+    scope = partner_scope(membership)
+    if not scope.covers(activity.academy_id, activity.commission.key_area):
+        raise Http404("No such activity.")
+    return activity

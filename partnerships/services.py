@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from trust_si.accounts.roles import Role
 from trust_si.audit.services import apply_changes, audit_record
@@ -36,12 +36,71 @@ def partner_create(
 ) -> PartnerOrganisation:
     partner = PartnerOrganisation(name=name, kind=kind, website=website, notes=notes)
     partner.full_clean(exclude=["trust"])
+    _check_partner_name(name)
     partner.save()
     for contact in contacts:
-        PartnerContact.objects.create(partner=partner, **contact)
+        PartnerContact.objects.create(partner=partner, **_contact_fields(contact))
     audit_record(
         actor=actor, action="partner.create", target=partner, changes={"name": name, "kind": kind}
     )
+    return partner
+
+
+CONTACT_FIELDS = ("name", "role", "email", "phone")
+
+
+def _contact_fields(contact: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: contact.get(k) or "" for k in CONTACT_FIELDS}
+
+
+def _check_partner_name(name: str, exclude_pk: int | None = None) -> None:
+    # full_clean skips the (trust, name) constraint because trust is set on save; check here
+    # (case-insensitively) so a duplicate is a form error, never an IntegrityError.
+    clash = PartnerOrganisation.objects.filter(name__iexact=name.strip())
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        raise ValidationError({"name": "The trust already has a partner with this name."})
+
+
+@transaction.atomic
+def partner_update(
+    *,
+    actor: Any,
+    partner: PartnerOrganisation,
+    data: Mapping[str, Any],
+    contacts: Iterable[Mapping[str, Any]] | None = None,
+) -> PartnerOrganisation:
+    """Edit a partner; `contacts`, when given, is the whole list (with "id" for kept ones).
+
+    Contacts missing from the list are removed; ids that are not this partner's are ignored
+    rather than trusted, so a forged id cannot move another partner's contact.
+    """
+    if "name" in data:
+        _check_partner_name(data["name"], exclude_pk=partner.pk)
+    changes = apply_changes(partner, data)
+    partner.full_clean(exclude=["trust"])
+    partner.save()
+    if contacts is not None:
+        existing = {c.pk: c for c in partner.contacts.all()}  # type: ignore[attr-defined]
+        kept: set[int] = set()
+        added = updated = 0
+        for contact in contacts:
+            row = existing.get(contact.get("id"))  # type: ignore[arg-type]
+            if row is None:
+                PartnerContact.objects.create(partner=partner, **_contact_fields(contact))
+                added += 1
+                continue
+            kept.add(row.pk)
+            if apply_changes(row, _contact_fields(contact)):
+                row.save()
+                updated += 1
+        removed = [pk for pk in existing if pk not in kept]
+        PartnerContact.objects.filter(pk__in=removed).delete()
+        if added or updated or removed:
+            changes["contacts"] = [{"added": added, "updated": updated, "removed": len(removed)}]
+    if changes:
+        audit_record(actor=actor, action="partner.update", target=partner, changes=changes)
     return partner
 
 
@@ -94,8 +153,10 @@ def commission_create(
     commission.save()
     academies = list(academies)
     commission.academies.set(academies)
+    covered = {a.pk for a in academies}
     for academy, days in (overrides or {}).items():
-        CommissionAllocation.objects.create(commission=commission, academy=academy, days=days)
+        if academy.pk in covered:
+            CommissionAllocation.objects.create(commission=commission, academy=academy, days=days)
     members = list(partner_members)
     commission.partner_members.set(members)
     _sync_partner_academies(members)
@@ -121,7 +182,14 @@ def commission_update(
     data: Mapping[str, Any],
     academies: Iterable[Any] | None = None,
     partner_members: Iterable[Any] | None = None,
+    overrides: Mapping[Any, Decimal] | None = None,
 ) -> Commission:
+    """Edit a commission. `overrides`, when given, is the whole set of per-academy allocations
+    (academies left out fall back to the days per academy)."""
+    starts_on = data.get("starts_on", commission.starts_on)
+    ends_on = data.get("ends_on", commission.ends_on)
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": "The end date must not be before the start date."})
     changes = apply_changes(commission, data)
     commission.save()
     before_members = list(commission.partner_members.all())
@@ -132,6 +200,20 @@ def commission_update(
         new = sorted(a.pk for a in academies)
         if old != new:
             changes["academies"] = [old, new]
+    if overrides is not None:
+        covered = set(commission.academies.values_list("id", flat=True))
+        wanted = {a.pk: Decimal(d) for a, d in overrides.items() if a.pk in covered}
+        before = {
+            row.academy_id: row.days
+            for row in commission.allocations.all()  # type: ignore[attr-defined]
+        }
+        commission.allocations.exclude(academy_id__in=wanted).delete()  # type: ignore[attr-defined]
+        for academy_id, days in wanted.items():
+            CommissionAllocation.objects.update_or_create(
+                commission=commission, academy_id=academy_id, defaults={"days": days}
+            )
+        if before != wanted:
+            changes["allocations"] = [before, wanted]
     if partner_members is not None:
         commission.partner_members.set(list(partner_members))
     # Members removed from the commission lose its academies; remaining ones gain new ones.
@@ -203,6 +285,11 @@ def _visit_id(visit_ref: str) -> int | None:
     return int(pk) if label == "visits.visit" and pk.isdigit() else None
 
 
+def _visit_activity(visit_ref: str) -> Activity | None:
+    """The activity row of a visit, locked for the update that follows."""
+    return Activity.objects.select_for_update().filter(visit_ref=visit_ref).first()
+
+
 @transaction.atomic
 def activity_sync_for_visit(
     *,
@@ -222,25 +309,32 @@ def activity_sync_for_visit(
     """
     days = Decimal(days)
     _check_activity(membership, commission, academy, days)
-    activity = Activity.objects.select_for_update().filter(visit_ref=visit_ref).first()
+    activity = _visit_activity(visit_ref)
     if activity is None:
-        activity = Activity.objects.create(
-            commission=commission,
-            academy=academy,
-            date=date,
-            days=days,
-            description=description,
-            logged_by=actor,
-            visit_ref=visit_ref,
-            visit_id=_visit_id(visit_ref),
-        )
-        audit_record(
-            actor=actor,
-            action="activity.log",
-            target=activity,
-            changes={"visit": visit_ref, "days": days},
-        )
-        return activity
+        try:
+            # A savepoint: when two saves of the same visit race, the loser's insert fails on
+            # the one-activity-per-visit constraint and it updates the winner's row instead.
+            with transaction.atomic():
+                activity = Activity.objects.create(
+                    commission=commission,
+                    academy=academy,
+                    date=date,
+                    days=days,
+                    description=description,
+                    logged_by=actor,
+                    visit_ref=visit_ref,
+                    visit_id=_visit_id(visit_ref),
+                )
+        except IntegrityError:
+            activity = Activity.objects.select_for_update().get(visit_ref=visit_ref)
+        else:
+            audit_record(
+                actor=actor,
+                action="activity.log",
+                target=activity,
+                changes={"visit": visit_ref, "days": days},
+            )
+            return activity
     changes = apply_changes(
         activity,
         {
@@ -252,8 +346,47 @@ def activity_sync_for_visit(
         },
     )
     activity.save()
-    audit_record(actor=actor, action="activity.update", target=activity, changes=changes)
+    if changes:
+        audit_record(actor=actor, action="activity.update", target=activity, changes=changes)
     return activity
+
+
+def _check_manual(activity: Activity) -> None:
+    if activity.visit_ref:
+        # The visit owns these days: editing them here would be undone by the next visit save.
+        raise ValidationError(
+            {"days": "These days come from a visit: change them on the visit record."}
+        )
+
+
+@transaction.atomic
+def activity_update(
+    *, actor: Any, membership: Any, activity: Activity, data: Mapping[str, Any]
+) -> Activity:
+    """Correct a logged activity: its days are replaced, never added to the old figure."""
+    _check_manual(activity)
+    academy = data.get("academy", activity.academy)
+    days = Decimal(data.get("days", activity.days))
+    _check_activity(membership, activity.commission, academy, days)
+    changes = apply_changes(activity, {**data, "days": days})
+    activity.save()
+    if changes:
+        audit_record(actor=actor, action="activity.update", target=activity, changes=changes)
+    return activity
+
+
+@transaction.atomic
+def activity_delete(*, actor: Any, membership: Any, activity: Activity) -> None:
+    _check_manual(activity)
+    if not partner_scope(membership).covers(activity.academy_id, activity.commission.key_area):
+        raise ValidationError({"academy": "You cannot remove activity for this academy."})
+    audit_record(
+        actor=actor,
+        action="activity.delete",
+        target=activity,
+        changes={"commission": activity.commission_id, "days": activity.days},
+    )
+    activity.delete()
 
 
 @transaction.atomic

@@ -2,16 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from academies.models import Academy
+from academies.selectors import academy_list_for
 from trust_si.accounts.access import require
 
 from . import selectors, services
-from .forms import ActivityForm
+from .forms import ActivityForm, CommissionForm, ContactFormSet, PartnerForm, contacts_from
+from .models import Commission, PartnerOrganisation
+
+
+def _errors_to_form(form: forms.Form, exc: ValidationError) -> None:
+    """A service's refusal shown on the form (next to the field when it names one)."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+    for field, messages_ in errors.items():
+        for message in messages_:
+            form.add_error(field if field in form.fields else None, message)
+
+
+def _back(request: HttpRequest, name: str, **kwargs: Any) -> HttpResponse:
+    return redirect(name, trust_slug=request.trust.slug, **kwargs)  # type: ignore[attr-defined]
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -23,7 +41,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def partner_list(request: HttpRequest) -> HttpResponse:
     membership = require(request, "partnership.view")
     partners = selectors.partner_list_for(membership).prefetch_related("contacts")
-    return render(request, "partnerships/partner_list.html", {"partners": partners})
+    return render(
+        request,
+        "partnerships/partner_list.html",
+        {"partners": partners, "can_manage": membership.can("partnership.manage")},
+    )
 
 
 def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -37,6 +59,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "partner": partner,
             "contacts": partner.contacts.all(),
             "commissions": commissions,
+            "can_manage": membership.can("partnership.manage"),
         },
     )
 
@@ -48,6 +71,7 @@ def commission_list(request: HttpRequest) -> HttpResponse:
         "partnerships/commission_list.html",
         {
             "summaries": selectors.summaries_for(membership),
+            "can_manage": membership.can("partnership.manage"),
         },
     )
 
@@ -67,6 +91,7 @@ def commission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "evidence": commission.evidence.all(),  # type: ignore[attr-defined]
             "can_log": selectors.can_log_activity(membership) and bool(scope_ids),
+            "can_manage": membership.can("partnership.manage"),
         },
     )
 
@@ -88,9 +113,7 @@ def activity_log(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            _errors_to_form(form, exc)
         else:
             messages.success(request, "Activity logged.")
             return redirect("partnerships:commission_detail", trust_slug=request.trust.slug, pk=pk)  # type: ignore[attr-defined]
@@ -102,3 +125,184 @@ def activity_log(request: HttpRequest, pk: int) -> HttpResponse:
 def utilisation(request: HttpRequest) -> HttpResponse:
     membership = require(request, "partnership.view")
     return render(request, "partnerships/utilisation.html", selectors.utilisation_for(membership))
+
+
+def _partner_form(request: HttpRequest, partner: PartnerOrganisation | None) -> tuple[Any, Any]:
+    initial: dict[str, Any] = {}
+    contacts: list[dict[str, Any]] = []
+    if partner is not None:
+        initial = {f: getattr(partner, f) for f in ("name", "kind", "website", "notes")}
+        contacts = [
+            dict(row)
+            for row in partner.contacts.values("id", "name", "role", "email", "phone")  # type: ignore[attr-defined]
+        ]
+    form = PartnerForm(request.POST or None, initial=initial)
+    formset = ContactFormSet(request.POST or None, initial=contacts, prefix="contacts")
+    return form, formset
+
+
+def partner_create(request: HttpRequest) -> HttpResponse:
+    require(request, "partnership.manage")
+    form, formset = _partner_form(request, None)
+    # `&`, not `and`: validate both so every error shows at once.
+    if request.method == "POST" and form.is_valid() & formset.is_valid():
+        try:
+            partner = services.partner_create(
+                actor=request.user, contacts=contacts_from(formset), **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, f"{partner.name} added.")
+            return _back(request, "partnerships:partner_detail", pk=partner.pk)
+    return render(
+        request,
+        "partnerships/partner_form.html",
+        {"form": form, "formset": formset, "partner": None},
+    )
+
+
+def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = require(request, "partnership.manage")
+    partner = selectors.partner_get_for(membership, pk)
+    form, formset = _partner_form(request, partner)
+    # `&`, not `and`: validate both so every error shows at once.
+    if request.method == "POST" and form.is_valid() & formset.is_valid():
+        try:
+            services.partner_update(
+                actor=request.user,
+                partner=partner,
+                data=form.cleaned_data,
+                contacts=contacts_from(formset),
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, "Partner saved.")
+            return _back(request, "partnerships:partner_detail", pk=partner.pk)
+    return render(
+        request,
+        "partnerships/partner_form.html",
+        {"form": form, "formset": formset, "partner": partner},
+    )
+
+
+def _commission_form(
+    request: HttpRequest, membership: Any, commission: Commission | None
+) -> CommissionForm:
+    initial: dict[str, Any] = {}
+    academies = academy_list_for(membership)
+    if commission is not None:
+        initial = CommissionForm.initial_for(commission)
+        # An academy since closed stays on the form, so saving does not silently drop it.
+        academies = Academy.objects.filter(
+            pk__in=[
+                *academies.values_list("id", flat=True),
+                *commission.academies.values_list("id", flat=True),
+            ]
+        ).order_by("name")
+    elif request.GET.get("partner", "").isdigit():
+        initial = {"partner": int(request.GET["partner"])}
+    return CommissionForm(
+        request.POST or None,
+        initial=initial,
+        partners=selectors.partner_list_for(membership),
+        academies=academies,
+        members=selectors.partner_memberships(membership.trust_id),
+    )
+
+
+def commission_create(request: HttpRequest) -> HttpResponse:
+    membership = require(request, "partnership.manage")
+    form = _commission_form(request, membership, None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            commission = services.commission_create(
+                actor=request.user,
+                partner=form.cleaned_data["partner"],
+                academies=form.cleaned_data["academies"],
+                overrides=form.overrides(),
+                partner_members=form.cleaned_data["partner_members"],
+                **form.commission_data(),
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, f"Commission {commission.title} added.")
+            return _back(request, "partnerships:commission_detail", pk=commission.pk)
+    return render(request, "partnerships/commission_form.html", {"form": form, "commission": None})
+
+
+def commission_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = require(request, "partnership.manage")
+    commission = selectors.commission_get_for(membership, pk)
+    form = _commission_form(request, membership, commission)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.commission_update(
+                actor=request.user,
+                commission=commission,
+                data={"partner": form.cleaned_data["partner"], **form.commission_data()},
+                academies=form.cleaned_data["academies"],
+                overrides=form.overrides(),
+                partner_members=form.cleaned_data["partner_members"],
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, "Commission saved.")
+            return _back(request, "partnerships:commission_detail", pk=commission.pk)
+    return render(
+        request, "partnerships/commission_form.html", {"form": form, "commission": commission}
+    )
+
+
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct logged days (the new figure replaces the old one; nothing is added twice)."""
+    membership = require(request, "partnership.view")
+    if not selectors.can_log_activity(membership):
+        raise PermissionDenied("Your role does not allow logging activity.")
+    activity = selectors.activity_get_for(membership, pk)
+    commission = activity.commission
+    ids = [a.id for a in selectors.visible_academies(membership, commission)]
+    form = ActivityForm(
+        request.POST or None,
+        academies=Academy.objects.filter(id__in=ids).order_by("name"),
+        initial={
+            "academy": activity.academy_id,
+            "date": activity.date,
+            "days": activity.days,
+            "description": activity.description,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_update(
+                actor=request.user, membership=membership, activity=activity, data=form.cleaned_data
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, "Activity saved.")
+            return _back(request, "partnerships:commission_detail", pk=commission.pk)
+    return render(
+        request,
+        "partnerships/activity_form.html",
+        {"commission": commission, "form": form, "activity": activity},
+    )
+
+
+@require_POST
+def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = require(request, "partnership.view")
+    if not selectors.can_log_activity(membership):
+        raise PermissionDenied("Your role does not allow removing activity.")
+    activity = selectors.activity_get_for(membership, pk)
+    commission_pk = activity.commission_id
+    try:
+        services.activity_delete(actor=request.user, membership=membership, activity=activity)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Activity removed.")
+    return _back(request, "partnerships:commission_detail", pk=commission_pk)

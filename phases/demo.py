@@ -1,4 +1,4 @@
-"""Demo: placements computed from the demo's data and visits, mostly confirmed, one overridden."""
+"""Demo: placements and heat maps for each demo term, mostly confirmed, one overridden."""
 
 from __future__ import annotations
 
@@ -10,7 +10,13 @@ from .tasks import recompute_trust
 
 
 def seed(trust: Any, ctx: dict[str, Any]) -> None:
-    recompute_trust(trust=trust)
+    from .evidence import current_term_code, term_window
+
+    # Replay the demo's terms oldest first, so each term keeps its heat map and the phase
+    # history shows a journey; the latest term is the one in force.
+    newest = current_term_code(trust.pk)
+    for term in reversed(term_window(trust.pk, newest, size=3)):
+        recompute_trust(trust=trust, term=term)
     leader = ctx["users"]["trust_leader"]
     latest: dict[int, Placement] = {}
     for p in Placement.objects.filter(subject="").order_by("academy_id", "-computed_at"):

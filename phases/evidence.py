@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
@@ -44,8 +45,34 @@ def term_window(trust_id: int, term_code: str, size: int = 4) -> list[str]:
     return [term_code, *[t.code for t in earlier[:size - 1]]]
 
 
-def evidence_for(academy: Academy, term_code: str, kpi_figures: list[Any] | None = None) -> Evidence:
-    from assessment.kpis.models import PublishedResult
+@dataclass
+class Bundle:
+    """The qualitative evidence of many academies, loaded in a few queries (a trust's recompute)."""
+
+    judgements: dict[int, list[JudgementEvidence]]
+    p8: dict[int, P8Evidence]
+    legacy: dict[int, Inspection]
+
+    @classmethod
+    def load(cls, academy_ids: list[int]) -> Bundle:
+        from assessment.kpis.models import PublishedResult
+
+        judgements: dict[int, list[JudgementEvidence]] = {}
+        for j in Judgement.objects.filter(academy_id__in=academy_ids).order_by("judged_on", "id"):
+            judgements.setdefault(j.academy_id, []).append(
+                JudgementEvidence(j.area, j.grade, j.judged_on, j.get_source_display(), j.source_url))
+        p8: dict[int, P8Evidence] = {}
+        for r in PublishedResult.objects.filter(academy_id__in=academy_ids, field="P8MEA").order_by("academy_id", "-year"):
+            p8.setdefault(r.academy_id, P8Evidence(r.year, r.value, r.lower, r.upper, r.banding))
+        legacy: dict[int, Inspection] = {}
+        for i in Inspection.objects.filter(academy_id__in=academy_ids, kind=Inspection.Kind.LEGACY).order_by(
+                "academy_id", "-inspected_on"):
+            legacy.setdefault(i.academy_id, i)
+        return cls(judgements, p8, legacy)
+
+
+def evidence_for(academy: Academy, term_code: str, kpi_figures: list[Any] | None = None,
+                 bundle: Bundle | None = None) -> Evidence:
     from assessment.kpis.selectors import kpi_figures_for
 
     figures = kpi_figures if kpi_figures is not None else kpi_figures_for(
@@ -55,15 +82,10 @@ def evidence_for(academy: Academy, term_code: str, kpi_figures: list[Any] | None
                     f.national_year, f.cohort, f.suppressed, f.term_code, (), f.target)
         for f in figures if f.academy_id == academy.pk and f.group == "all"
     )
-    judgements = tuple(
-        JudgementEvidence(j.area, j.grade, j.judged_on, j.get_source_display(), j.source_url)
-        for j in Judgement.objects.filter(academy=academy)
-    )
-    p8_row = PublishedResult.objects.filter(academy=academy, field="P8MEA").order_by("-year").first()
-    p8 = (P8Evidence(p8_row.year, p8_row.value, p8_row.lower, p8_row.upper, p8_row.banding)
-          if p8_row is not None else None)
-    legacy = Inspection.objects.filter(academy=academy, kind=Inspection.Kind.LEGACY).order_by("-inspected_on").first()
-    return Evidence(term=term_code, today=timezone.localdate(),
-                    kpis=kpis, judgements=judgements, p8=p8, teaches_ks4="KS4" in academy.key_stages,
+    bundle = bundle or Bundle.load([academy.pk])
+    legacy = bundle.legacy.get(academy.pk)
+    return Evidence(term=term_code, today=timezone.localdate(), kpis=kpis,
+                    judgements=tuple(bundle.judgements.get(academy.pk, [])), p8=bundle.p8.get(academy.pk),
+                    teaches_ks4="KS4" in academy.key_stages,
                     legacy_grade=legacy.overall_grade if legacy else None,
                     legacy_date=legacy.inspected_on if legacy else None)

@@ -1,13 +1,14 @@
 """The heat map's cells: one academy's row for one term and pupil group. Pure: no ORM import.
 
 Algorithm for each cell:
-1. Outcome KPIs (one column per catalogue KPI): take the figure of the map's term; if the KPI
-   is only measured in summer (tests, GCSEs) or the term has no data, take the latest earlier
-   figure and label the cell stale ("from 2024-25 summer").
+1. Outcome KPIs (one column per catalogue KPI): take the figure of the map's term; if the term
+   has none (tests and GCSEs are summer-only), carry the cell of the last kept map and label it
+   stale ("from Summer 2024-25").
 2. Rate it against the national figure of the same year with the placement engine's bands
    (`rules.kpi_level`), in words ("Below national") as well as a level 1-4 for the colour.
-3. Trend: the change from the previous figure of the same KPI and group (up / down / level,
-   with "better" or "worse" from the KPI's direction).
+3. Trend: the change from the same cell in the last kept map (the previous term's snapshot, so
+   a summer result is compared with last summer's carried one): up / down / level, with
+   "better" or "worse" from the KPI's direction.
 4. Suppressed figures (cohort below the trust's minimum) carry no value and say so.
 5. Judged areas: the latest judgement per area (visit, review or inspection) in words, with its
    date and a link; older than the stale limit it is labelled stale. Trend compares it with the
@@ -117,46 +118,44 @@ def _fmt(value: float, unit: str) -> str:
     return f"{value:.1f}%" if unit == "%" else f"{value:.1f}"
 
 
-def kpi_cell(code: str, term: str, figures: list[FigureIn], settings: dict[str, Any]) -> dict[str, Any]:
-    """Steps 1-4 for one KPI: `figures` are this KPI's figures for the academy and group, any term."""
-    usable = sorted((f for f in figures if term_key(f.term_code) <= term_key(term)),
-                    key=lambda f: term_key(f.term_code))
-    if not usable:
+def kpi_cell(code: str, term: str, figure: FigureIn | None, previous: dict[str, Any] | None,
+             settings: dict[str, Any]) -> dict[str, Any]:
+    """Steps 1-4 for one KPI: this term's figure, else last term's kept cell carried as stale."""
+    if figure is None:
+        if previous and previous.get("state") in ("value", "suppressed"):
+            carried = {**previous, "stale": True, "trend": None, "trend_text": ""}
+            carried["note"] = f"from {term_label(previous['term'])}"
+            return carried
         return {"col": code, "state": "none", "rating": "No data", "level": None}
-    current = usable[-1]
-    stale = current.term_code != term
-    cell: dict[str, Any] = {"col": code, "term": current.term_code, "cohort": current.cohort,
-                            "stale": stale, "level": None, "trend": None}
-    if stale:
-        cell["note"] = f"from {term_label(current.term_code)}"
-    if current.suppressed or current.value is None:
+    cell: dict[str, Any] = {"col": code, "term": figure.term_code, "cohort": figure.cohort,
+                            "stale": False, "level": None, "trend": None}
+    if figure.suppressed or figure.value is None:
         cell.update(state="suppressed", rating="Suppressed (n<{})".format(settings.get("min_cohort", 5)),
                     value=None, display="")
         return cell
-    cell.update(state="value", value=current.value, display=_fmt(current.value, current.unit),
-                national=current.national, national_year=current.national_year)
-    evidence = KpiEvidence(current.kpi_code, current.label, "", current.unit, current.direction,
-                           current.value, current.national, current.national_year, current.cohort,
-                           False, current.term_code)
+    cell.update(state="value", value=figure.value, display=_fmt(figure.value, figure.unit),
+                national=figure.national, national_year=figure.national_year)
+    evidence = KpiEvidence(figure.kpi_code, figure.label, "", figure.unit, figure.direction,
+                           figure.value, figure.national, figure.national_year, figure.cohort,
+                           False, figure.term_code)
     scored = kpi_level(evidence, settings)
     if scored is None:
         cell["rating"] = "No national figure"
     else:
         level, gap = scored
-        cell.update(level=level, rating=KPI_WORDS[current.direction][level], gap=round(gap, 1))
-    earlier = [f for f in usable[:-1] if f.value is not None and not f.suppressed]
-    if earlier:
-        before = earlier[-1]
-        change = current.value - before.value  # type: ignore[operator]
-        better = change * (1 if current.direction == "higher" else -1)
-        unit = "pts" if current.unit == "%" else "points"
+        cell.update(level=level, rating=KPI_WORDS[figure.direction][level], gap=round(gap, 1))
+    if previous and previous.get("state") == "value" and previous.get("value") is not None \
+            and previous.get("term") != figure.term_code:
+        change = figure.value - previous["value"]
+        better = change * (1 if figure.direction == "higher" else -1)
+        unit = "pts" if figure.unit == "%" else "points"
+        when = term_label(previous["term"])
         if abs(change) < 0.05:
-            cell.update(trend="level", trend_text=f"level with {term_label(before.term_code)}")
+            cell.update(trend="level", trend_text=f"level with {when}")
         else:
-            cell.update(trend="up" if change > 0 else "down",
-                        trend_text=f"{'up' if change > 0 else 'down'} {abs(change):.1f} {unit} on "
-                                   f"{term_label(before.term_code)} ({'better' if better > 0 else 'worse'})",
-                        trend_better=better > 0)
+            cell.update(trend="up" if change > 0 else "down", trend_better=better > 0,
+                        trend_text=f"{'up' if change > 0 else 'down'} {abs(change):.1f} {unit} on {when} "
+                                   f"({'better' if better > 0 else 'worse'})")
     return cell
 
 
@@ -206,17 +205,21 @@ def p8_cell(p8: dict[str, Any] | None, term: str, teaches_ks4: bool) -> dict[str
     return cell
 
 
-def heatmap_row(*, term: str, figures: list[FigureIn], judgements: list[JudgementIn],
-                p8: dict[str, Any] | None, teaches_ks4: bool, today: dt.date,
-                settings: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Every column's cell for one academy, term and group: {column code: cell}."""
-    by_kpi: dict[str, list[FigureIn]] = {}
-    for f in figures:
-        by_kpi.setdefault(f.kpi_code, []).append(f)
+def heatmap_row(*, term: str, figures: list[FigureIn], previous: dict[str, dict[str, Any]] | None,
+                judgements: list[JudgementIn], p8: dict[str, Any] | None, teaches_ks4: bool,
+                today: dt.date, settings: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every column's cell for one academy, term and group: {column code: cell}.
+
+    `figures` are this term's; `previous` is the academy's cells in the last kept map (same
+    group), which gives the trend and carries summer-only results through autumn and spring.
+    """
+    by_kpi = {f.kpi_code: f for f in figures if f.term_code == term}
+    previous = previous or {}
     cells: dict[str, dict[str, Any]] = {}
     for column in columns():
         if column.kind == "kpi":
-            cells[column.code] = kpi_cell(column.code, term, by_kpi.get(column.code, []), settings)
+            cells[column.code] = kpi_cell(column.code, term, by_kpi.get(column.code), previous.get(column.code),
+                                          settings)
         elif column.kind == "p8":
             cells[column.code] = p8_cell(p8, term, teaches_ks4)
         else:

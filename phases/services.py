@@ -120,7 +120,8 @@ def _reason_dicts(reasons: list[Any]) -> list[dict[str, Any]]:
 
 
 @transaction.atomic
-def placement_recompute(*, academy: Academy, term_code: str, kpi_figures: list[Any] | None = None) -> Placement:
+def placement_recompute(*, academy: Academy, term_code: str, kpi_figures: list[Any] | None = None,
+                        bundle: Any = None, latest: Placement | bool | None = False) -> Placement:
     """Propose the academy's phase (and per-subject phases) from its evidence, now.
 
     A new Placement row is written only when the proposal changed (phase, level or reasons),
@@ -130,8 +131,10 @@ def placement_recompute(*, academy: Academy, term_code: str, kpi_figures: list[A
     from .evidence import evidence_for
     from .rules import propose
 
-    proposal = propose(evidence_for(academy, term_code, kpi_figures), academy.trust.config.get("placement"))
-    latest = Placement.objects.filter(academy=academy, subject="").first()
+    proposal = propose(evidence_for(academy, term_code, kpi_figures, bundle), academy.trust.config.get("placement"))
+    if latest is False:  # not preloaded by the caller
+        latest = Placement.objects.filter(academy=academy, subject="").first()
+    assert latest is None or isinstance(latest, Placement)
     reasons = _reason_dicts(proposal.reasons)
     if latest is not None and latest.term_code == term_code and latest.proposed_phase == proposal.phase \
             and latest.reasons == reasons and latest.missing == proposal.missing:
@@ -139,9 +142,10 @@ def placement_recompute(*, academy: Academy, term_code: str, kpi_figures: list[A
     placement = Placement.objects.create(
         trust_id=academy.trust_id, academy=academy, term_code=term_code, proposed_phase=proposal.phase,
         level=proposal.level, reasons=reasons, missing=proposal.missing)
-    for subject, (phase, subject_reasons) in proposal.subjects.items():
-        Placement.objects.create(trust_id=academy.trust_id, academy=academy, term_code=term_code,
-                                 subject=subject, proposed_phase=phase, reasons=_reason_dicts(subject_reasons))
+    Placement.objects.bulk_create([
+        Placement(trust_id=academy.trust_id, academy=academy, term_code=term_code, subject=subject,
+                  proposed_phase=phase, reasons=_reason_dicts(subject_reasons))
+        for subject, (phase, subject_reasons) in proposal.subjects.items()])
     audit_record(actor=None, action="placement.propose", target=placement,
                  changes={"phase": proposal.phase, "level": proposal.level, "term": term_code})
     if latest is not None and latest.phase != proposal.phase:
@@ -194,12 +198,13 @@ def placement_decide(*, actor: Any, placement: Placement, phase: str | None = No
 def heatmap_refresh(*, trust: Any, academies: list[Academy], term_code: str, figures: list[Any]) -> int:
     """Rewrite the term's heat-map rows of these academies (every group) from their evidence.
 
-    Earlier terms' rows are left alone: they are the kept snapshots. Returns the rows written.
+    Earlier terms' rows are left alone: they are the kept snapshots, and the latest of them gives
+    each cell its trend. Returns the rows written.
     """
     from assessment.kpis.models import PublishedResult
 
     from .config import placement_settings
-    from .heatmap import HEATMAP_GROUPS, FigureIn, JudgementIn, heatmap_row
+    from .heatmap import HEATMAP_GROUPS, FigureIn, JudgementIn, heatmap_row, term_key
     from .selectors import latest_placements
 
     settings = {**placement_settings(trust.config), "min_cohort": max(trust.min_cohort, 3)}
@@ -218,6 +223,13 @@ def heatmap_refresh(*, trust: Any, academies: list[Academy], term_code: str, fig
             by_key.setdefault((f.academy_id, f.group), []).append(FigureIn(
                 f.kpi_code, f.term_code, f.value, f.cohort, f.suppressed, f.national, f.national_year,
                 f.unit, f.direction, f.label))
+    earlier = sorted({t for t in HeatmapRow.objects.filter(trust_id=trust.pk).values_list(
+        "term_code", flat=True).distinct() if term_key(t) < term_key(term_code)}, key=term_key)
+    previous: dict[tuple[int, str], dict[str, Any]] = {}
+    if earlier:
+        for academy_id, group, cells in HeatmapRow.objects.filter(
+                trust_id=trust.pk, term_code=earlier[-1], academy_id__in=ids).values_list("academy_id", "group", "cells"):
+            previous[(academy_id, group)] = cells
     placements = latest_placements(academies)
     today = timezone.localdate()
     HeatmapRow.objects.filter(trust_id=trust.pk, term_code=term_code, academy_id__in=ids).delete()
@@ -226,7 +238,7 @@ def heatmap_refresh(*, trust: Any, academies: list[Academy], term_code: str, fig
         placement = placements.get(academy.pk)
         for group in HEATMAP_GROUPS:
             cells = heatmap_row(term=term_code, figures=by_key.get((academy.pk, group), []),
-                                judgements=judgements.get(academy.pk, []), p8=p8.get(academy.pk),
+                                previous=previous.get((academy.pk, group)), judgements=judgements.get(academy.pk, []), p8=p8.get(academy.pk),
                                 teaches_ks4="KS4" in academy.key_stages, today=today, settings=settings)
             rows.append(HeatmapRow(trust_id=trust.pk, academy=academy, term_code=term_code, group=group,
                                    phase=placement.phase if placement else "",

@@ -33,30 +33,35 @@ def recompute_enqueue(*, trust_id: int, academy_id: int | None, reason: str) -> 
     return True
 
 
-def recompute_trust(*, trust: Trust, academy_id: int | None = None) -> int:
+def recompute_trust(*, trust: Trust, academy_id: int | None = None, term: str | None = None) -> int:
     """Recompute placements and the current term's heat map for one academy or the whole trust.
 
-    Runs in the trust's scope. The KPI figures are computed once for every academy concerned,
-    for the current term and the three before it (trends, and the latest summer results in
-    autumn and spring), for the heat map's pupil groups. Returns the academies done.
+    Runs in the trust's scope. The KPI figures are computed once, for every academy concerned,
+    the term and the heat map's pupil groups; trends come from the last kept map. `term` (the demo, an operator replaying
+    a past term) defaults to the latest term with data. Returns the academies done.
     """
     from academies.models import Academy
     from assessment.kpis.selectors import kpi_figures_for
 
-    from .evidence import current_term_code, term_window
+    from .evidence import Bundle, current_term_code
     from .heatmap import HEATMAP_GROUPS
+    from .selectors import latest_placements
     from .services import heatmap_refresh, placement_recompute
 
-    term = current_term_code(trust.pk)
+    term = term or current_term_code(trust.pk)
     queryset = Academy.objects.filter(trust=trust, is_active=True)
     if academy_id is not None:
         queryset = queryset.filter(pk=academy_id)
     academies = list(queryset.order_by("name"))
     figures = kpi_figures_for(trust_id=trust.pk, academy_ids=[a.pk for a in academies],
-                              term_codes=term_window(trust.pk, term), groups=HEATMAP_GROUPS)
+                              term_codes=[term], groups=HEATMAP_GROUPS)
     now = [f for f in figures if f.term_code == term and f.group == "all"]
+    bundle = Bundle.load([a.pk for a in academies])
+    latest = latest_placements(academies)
     for academy in academies:
-        placement_recompute(academy=academy, term_code=term, kpi_figures=now)
+        academy.trust = trust  # one trust object, not a query per academy
+        placement_recompute(academy=academy, term_code=term, kpi_figures=now, bundle=bundle,
+                            latest=latest.get(academy.pk))
     heatmap_refresh(trust=trust, academies=academies, term_code=term, figures=figures)
     return len(academies)
 

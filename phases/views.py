@@ -17,26 +17,26 @@ from trust_si.exports import csv_response, xlsx_response
 from trust_si.tenancy.http import TenantRequest
 
 from . import selectors, services
+from .config import NATIONAL_SHARES, phase_names
 from .forms import PhaseSettingsForm
 from .models import PhaseCode
 from .tasks import recompute_enqueue
-
-NATIONAL_SHARES = {"sustain": 31, "improve": 37, "repair": 20, "stabilise": 12}
 
 
 def placement_list(request: TenantRequest) -> HttpResponse:
     membership = require(request, "heatmap.view")
     rows = selectors.placement_rows_for(membership)
+    names = phase_names(request.trust.config)
     counts = {code: 0 for code in PhaseCode.values}
     for row in rows:
         if row["latest"]:
             counts[(row["decided"] or row["latest"]).phase] += 1
     total = sum(counts.values()) or 1
-    overview = [{"phase": label, "count": counts[code], "share": round(100 * counts[code] / total),
-                 "national": NATIONAL_SHARES[code]} for code, label in reversed(PhaseCode.choices)]
+    overview = [{"phase": names[code], "count": counts[code], "share": round(100 * counts[code] / total),
+                 "national": NATIONAL_SHARES[code]} for code in reversed(PhaseCode.values)]
     return render(request, "phases/list.html", {
         "rows": rows, "overview": overview, "job": selectors.last_recompute(request.trust.pk),
-        "labels": dict(PhaseCode.choices), "can_decide": membership.can("placement.confirm"),
+        "labels": names, "can_decide": membership.can("placement.confirm"),
     })
 
 
@@ -49,7 +49,8 @@ def placement_detail(request: TenantRequest, urn: str) -> HttpResponse:
         subjects.setdefault(p.subject, p)
     return render(request, "phases/detail.html", {
         "academy": academy, "latest": latest, "history": history, "subjects": subjects.values(),
-        "phases": PhaseCode.choices, "can_decide": membership.can("placement.confirm"),
+        "phases": list(phase_names(request.trust.config).items()), "labels": phase_names(request.trust.config),
+        "can_decide": membership.can("placement.confirm"),
     })
 
 
@@ -118,7 +119,7 @@ def heatmap(request: TenantRequest) -> HttpResponse:
         "phase_choices": [(c, view["phase_names"][c]) for c in PhaseCode.values],
         "officers": selectors.officer_choices(membership) if membership.is_trust_wide else [],
         "job": selectors.last_recompute(request.trust.pk), "can_decide": membership.can("placement.confirm"),
-        "query": request.GET.urlencode(),
+        "can_edit_rules": membership.can("rules.edit"), "query": request.GET.urlencode(),
     })
 
 

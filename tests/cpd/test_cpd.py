@@ -62,8 +62,8 @@ def test_register_and_dashboard(world, client_for):
     a = world.a
     objs = make_programme(a)
     client = client_for(a.user(Role.TRUST_ADMIN))
-    url = reverse("cpd:session_detail", kwargs={"trust_slug": a.slug, "pk": objs["session"].pk})
-    response = client.post(url, {f"status-{objs['enrolment'].pk}": "attended"})
+    url = reverse("cpd:session_register", kwargs={"trust_slug": a.slug, "pk": objs["session"].pk})
+    response = client.post(url, {f"attended-{objs['enrolment'].pk}": "yes"})
     assert response.status_code == 302
     with a.scope():
         assert Enrolment.objects.get(pk=objs["enrolment"].pk).status == "attended"
@@ -83,7 +83,10 @@ def test_staff_cannot_take_register_and_governor_cannot_view(world, client_for):
     a = world.a
     objs = make_programme(a)
     url = reverse("cpd:session_detail", kwargs={"trust_slug": a.slug, "pk": objs["session"].pk})
-    assert client_for(a.user(Role.SCHOOL_STAFF)).post(url, {}).status_code == 403
+    register = reverse(
+        "cpd:session_register", kwargs={"trust_slug": a.slug, "pk": objs["session"].pk}
+    )
+    assert client_for(a.user(Role.SCHOOL_STAFF)).post(register, {}).status_code == 403
     assert client_for(a.user(Role.SCHOOL_STAFF)).get(url).status_code == 200
     assert client_for(a.user(Role.GOVERNOR)).get(url).status_code == 403
 

@@ -1,5 +1,10 @@
+import datetime as dt
+from decimal import Decimal
+
+from partnerships import services
 from partnerships.models import Commission
 from tests.isolation import Case
+from trust_si.accounts.models import Membership
 from trust_si.accounts.roles import Role
 
 from .helpers import make_commission
@@ -10,6 +15,47 @@ def setup(world):
         commission = make_commission(tw)
         tw.extra["commission"] = commission
         tw.extra["partner"] = commission.partner
+        with tw.scope():
+            tw.extra["activity"] = services.activity_log(
+                actor=tw.user(Role.TRUST_ADMIN),
+                membership=Membership.objects.get(user=tw.user(Role.TRUST_ADMIN)),
+                commission=commission,
+                academy=tw.academies[0],
+                date=dt.date(2026, 1, 12),
+                days=Decimal("1"),
+            )
+
+
+def _activity_pk(tw) -> dict:
+    return {"pk": tw.extra["activity"].pk}
+
+
+def _activity_form(tw) -> dict:
+    return {"academy": tw.academies[0].pk, "date": "2026-01-13", "days": "1.5"}
+
+
+def _partner_form(tw) -> dict:
+    return {
+        "name": "Diocese of Testshire",
+        "kind": "diocese",
+        "contacts-TOTAL_FORMS": "1",
+        "contacts-INITIAL_FORMS": "0",
+        "contacts-0-name": "Sam Adviser",
+    }
+
+
+def _commission_form(tw) -> dict:
+    return {
+        "partner": tw.extra["partner"].pk,
+        "title": "Reading review",
+        "key_area": "reading",
+        "nature": "both",
+        "academies": [tw.academies[0].pk],
+        "days_per_academy": "2",
+        "cost": "1200",
+        "starts_on": "2026-01-05",
+        "ends_on": "2026-07-20",
+    }
 
 
 def _commission(tw) -> dict:
@@ -31,7 +77,8 @@ def _activity(tw) -> dict:
     }
 
 
-G = Role.GOVERNOR
+G, L, P = Role.GOVERNOR, Role.TRUST_LEADER, Role.EXTERNAL_PARTNER
+OFFICER = Role.IMPROVEMENT_OFFICER
 CASES = [
     Case("partnerships:dashboard", forbidden_role=G),
     Case("partnerships:partner_list", forbidden_role=G),
@@ -48,6 +95,56 @@ CASES = [
         forbidden_role=G,
     ),
     Case("partnerships:utilisation", forbidden_role=G),
+    Case("partnerships:partner_create", allowed_role=L, forbidden_role=OFFICER),
+    Case(
+        "partnerships:partner_create",
+        method="post",
+        data=_partner_form,
+        allowed_role=L,
+        forbidden_role=OFFICER,
+    ),
+    Case("partnerships:partner_edit", kwargs=_partner, allowed_role=L, forbidden_role=P),
+    Case(
+        "partnerships:partner_edit",
+        kwargs=_partner,
+        method="post",
+        data=_partner_form,
+        allowed_role=L,
+        forbidden_role=OFFICER,
+    ),
+    Case("partnerships:commission_create", allowed_role=L, forbidden_role=OFFICER),
+    Case(
+        "partnerships:commission_create",
+        method="post",
+        data=_commission_form,
+        allowed_role=L,
+        forbidden_role=P,
+    ),
+    Case("partnerships:commission_edit", kwargs=_commission, allowed_role=L, forbidden_role=P),
+    Case(
+        "partnerships:commission_edit",
+        kwargs=_commission,
+        method="post",
+        data=_commission_form,
+        allowed_role=L,
+        forbidden_role=OFFICER,
+    ),
+    Case("partnerships:activity_edit", kwargs=_activity_pk, allowed_role=P, forbidden_role=G),
+    Case(
+        "partnerships:activity_edit",
+        kwargs=_activity_pk,
+        method="post",
+        data=_activity_form,
+        allowed_role=P,
+        forbidden_role=Role.SCHOOL_STAFF,
+    ),
+    Case(
+        "partnerships:activity_delete",
+        kwargs=_activity_pk,
+        method="post",
+        allowed_role=OFFICER,
+        forbidden_role=Role.SCHOOL_STAFF,
+    ),
     Case("partnerships_api:partner-list", forbidden_role=G),
     Case("partnerships_api:partner-detail", kwargs=_partner, forbidden_role=G),
     Case("partnerships_api:commission-list", forbidden_role=G),

@@ -29,24 +29,27 @@ def fig(term, value, cohort=30, suppressed=False, code="ks2_rwm_exp", unit="%", 
 # ---- the pure cell rules ----
 
 def test_kpi_cell_rates_in_words_with_trend():
-    cell = kpi_cell("ks2_rwm_exp", "2025-26-summer",
-                    [fig("2024-25-summer", 58.0), fig("2025-26-summer", 49.0)], DEFAULT_SETTINGS)
+    last = kpi_cell("ks2_rwm_exp", "2024-25-summer", fig("2024-25-summer", 58.0), None, DEFAULT_SETTINGS)
+    cell = kpi_cell("ks2_rwm_exp", "2025-26-summer", fig("2025-26-summer", 49.0), last, DEFAULT_SETTINGS)
     assert cell["rating"] == "Below national" and cell["level"] == 2
     assert cell["display"] == "49.0%" and cell["cohort"] == 30
-    assert cell["trend"] == "down" and "worse" in cell["trend_text"] and not cell["stale"]
+    assert cell["trend"] == "down" and cell["trend_text"] == "down 9.0 pts on Summer 2024-25 (worse)"
+    assert not cell["stale"]
 
 
-def test_absence_lower_is_better_and_earlier_figures_are_stale():
-    cell = kpi_cell("persistent_absence", "2026-27-autumn",
-                    [fig("2025-26-summer", 12.0, code="persistent_absence", direction="lower", national=18.7)],
-                    DEFAULT_SETTINGS)
-    assert cell["rating"] == "Well below national (better)" and cell["level"] == 4
-    assert cell["stale"] and cell["note"] == "from Summer 2025-26"
+def test_absence_lower_is_better_and_carried_cells_are_stale():
+    summer = kpi_cell("persistent_absence", "2025-26-summer",
+                      fig("2025-26-summer", 12.0, code="persistent_absence", direction="lower", national=18.7),
+                      None, DEFAULT_SETTINGS)
+    assert summer["rating"] == "Well below national (better)" and summer["level"] == 4
+    autumn = kpi_cell("persistent_absence", "2026-27-autumn", None, summer, DEFAULT_SETTINGS)
+    assert autumn["stale"] and autumn["note"] == "from Summer 2025-26" and autumn["display"] == "12.0%"
+    assert kpi_cell("ks4_att8", "2026-27-autumn", None, None, DEFAULT_SETTINGS)["rating"] == "No data"
 
 
 def test_suppressed_kpi_cell_has_no_value():
-    cell = kpi_cell("ks2_rwm_exp", "2025-26-summer", [fig("2025-26-summer", None, cohort=3, suppressed=True)],
-                    {**DEFAULT_SETTINGS, "min_cohort": 5})
+    cell = kpi_cell("ks2_rwm_exp", "2025-26-summer", fig("2025-26-summer", None, cohort=3, suppressed=True),
+                    None, {**DEFAULT_SETTINGS, "min_cohort": 5})
     assert cell["state"] == "suppressed" and cell["rating"] == "Suppressed (n<5)" and cell["value"] is None
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from phases.models import Placement, RecomputeJob
+from phases.models import HeatmapRow, Placement, RecomputeJob
 from phases.services import judgement_record, placement_decide
 from phases.tasks import recompute_trust
 from tests.conftest import wait_for
@@ -134,3 +134,8 @@ def test_committed_upload_changes_the_placement_through_a_real_worker(world, cel
 
     placement = wait_for(placed_on_attendance, timeout=90)
     assert placement.proposed_phase in ("repair", "stabilise")  # 30% absence: far worse than national
+    # The same job rewrote the term's heat map: the cell says so in words, and the page shows it.
+    with a.scope():
+        row = HeatmapRow.objects.get(academy=a.academies[0], term_code="2025-26-summer", group="all")
+    assert row.cells["persistent_absence"]["rating"] == "Well above national (worse)"
+    assert row.phase == placement.proposed_phase
