@@ -89,3 +89,7 @@ def seed(trust: Any, ctx: dict[str, Any]) -> None:
                 attendance.append(f"{upn},130,{min(missed, 130)}")
             _commit(trust, academy, code, "results", results, actor)
             _commit(trust, academy, code, "attendance", attendance, actor)
+
+    from assessment.kpis.demo import seed as seed_kpi_targets  # KPI targets (owned by the kpis app)
+
+    seed_kpi_targets(trust, ctx)

@@ -67,20 +67,48 @@ def current_phases_for(*, trust_id: int) -> dict[int, str]:
 
 
 def placement_summary_for_report(*, trust: Any, academy: Academy, term_code: str) -> dict[str, Any] | None:
-    history = list(Placement.objects.filter(academy=academy, subject="")[:8])
+    """The phase as it stood for the report's term: proposals of later terms are left out, so a
+    regenerated report of last term still shows last term's phase; a decision wins over the proposal."""
+    from .config import phase_names
+    from .heatmap import term_key
+
+    names = phase_names(trust.config)
+    history = [p for p in Placement.objects.filter(academy=academy, subject="").select_related("decided_by")
+               if term_key(p.term_code) <= term_key(term_code)][:8]
     if not history:
         return None
     current = history[0]
     return {
-        "phase": PHASE_LABELS[current.phase],
+        "phase": names[current.phase],
         "status_label": current.get_status_display().lower(),
         "reasons": [{"text": r["text"]} for r in current.reasons if r.get("level") is not None][:6]
         + [{"text": m} for m in current.missing[:2]],
-        "history": [{"term": p.term_code, "phase": PHASE_LABELS[p.phase],
+        "history": [{"term": p.term_code, "phase": names[p.phase],
                      "decision": p.get_status_display() + (f": {p.rationale}" if p.rationale else "")}
                     for p in history],
-        "note": "",
+        "note": "" if current.status != "proposed" else "Proposed by the placement engine; not yet confirmed.",
     }
+
+
+def heatmap_row_for_report(*, trust: Any, academy: Academy, term_code: str) -> list[dict[str, Any]]:
+    """The academy's heat-map row (all pupils) for the report's term, as text; suppression kept."""
+    from .heatmap import columns
+
+    row = HeatmapRow.objects.filter(trust_id=trust.pk, academy=academy, term_code=term_code, group="all").first()
+    if row is None:
+        return []
+    out = []
+    for column in columns():
+        cell = row.cells.get(column.code) or {}
+        if cell.get("state") in (None, "none", "na"):
+            continue
+        rating = cell.get("rating", "")
+        if cell.get("stale") and cell.get("note"):
+            rating += f" ({cell['note']})"
+        out.append({"area_label": column.title.split(":")[0] if column.kind == "judgement" else column.title,
+                    "value": cell.get("display") or ("–" if cell.get("state") != "suppressed" else ""),
+                    "rating": rating, "trend": cell.get("trend_text", "")})
+    return out
 
 
 def heatmap_terms(trust_id: int) -> list[str]:

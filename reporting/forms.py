@@ -36,3 +36,25 @@ class GenerateForm(forms.Form):
         if not TERM_RE.match(term):
             raise forms.ValidationError("Choose a term.")
         return term
+
+
+class LogoForm(forms.Form):
+    """The trust's logo; the file is checked (and re-encoded) by reporting.logo, never trusted."""
+
+    logo = forms.FileField(
+        label="Logo",
+        help_text="A PNG or JPEG image, smaller than 2 MB. It appears at the top of every report.",
+        error_messages={"required": "Select a PNG or JPEG file", "empty": "The selected file is empty."},
+    )
+
+    def clean_logo(self) -> bytes:
+        from .logo import MAX_BYTES, LogoError, logo_normalise
+
+        upload = self.cleaned_data["logo"]
+        # Size first, from the upload's header, so a huge file is never read into memory.
+        if upload.size is not None and upload.size > MAX_BYTES:
+            raise forms.ValidationError(f"The logo must be smaller than {MAX_BYTES // (1024 * 1024)} MB.")
+        try:
+            return logo_normalise(upload.read())
+        except LogoError as exc:
+            raise forms.ValidationError(str(exc)) from exc

@@ -67,3 +67,21 @@ def batch_get_for(membership: Any, pk: int) -> ReportBatch:
     if batch is None:
         raise Http404("No such batch.")
     return batch
+
+
+def logo_data_uri_for(name: str | None) -> str:
+    """The stored logo a snapshot names, as a data: URI ('' when there is none or it is gone).
+
+    Only files under a trust's branding folder are read: a snapshot is data, not a path to trust.
+    """
+    from django.core.files.storage import default_storage
+
+    from .logo import logo_data_uri
+
+    if not name or not name.startswith("trusts/") or "/branding/" not in name or ".." in name:
+        return ""
+    try:
+        with default_storage.open(name, "rb") as fh:
+            return logo_data_uri(fh.read())
+    except OSError:
+        return ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Max
@@ -157,3 +158,38 @@ def report_download_record(*, actor: Any, report: Report) -> None:
     """Every download is audited: who, which report and version, when."""
     audit_record(actor=actor, action="report.download", target=report,
                  changes={"version": report.version, "sha256": report.pdf_sha256})
+
+
+def _require_trust_manager(membership: Any, trust: Trust) -> None:
+    if membership is None or membership.trust_id != trust.pk or not membership.can("trust.manage"):
+        raise PermissionDenied("Only the trust's administrators can change its logo.")
+
+
+@transaction.atomic
+def trust_logo_set(*, actor: Any, membership: Any, trust: Trust, png: bytes) -> Trust:
+    """Store a new logo (already validated and re-encoded by reporting.logo) for the trust.
+
+    The previous file is kept, not deleted: report snapshots already generated name it, and a
+    regenerated version must render exactly as it first did.
+    """
+    _require_trust_manager(membership, trust)
+    previous = trust.logo.name if trust.logo else ""
+    # trust_logo_path puts it under trusts/<id>/branding/ with a random part.
+    trust.logo.save("logo.png", ContentFile(png), save=False)
+    trust.save(update_fields=["logo"])
+    audit_record(actor=actor, action="trust.logo_set", target=trust, trust_id=trust.pk,
+                 changes={"logo": [previous, trust.logo.name], "bytes": len(png),
+                          "sha256": hashlib.sha256(png).hexdigest()})
+    return trust
+
+
+@transaction.atomic
+def trust_logo_remove(*, actor: Any, membership: Any, trust: Trust) -> Trust:
+    _require_trust_manager(membership, trust)
+    previous = trust.logo.name if trust.logo else ""
+    if previous:
+        trust.logo = ""  # type: ignore[assignment]
+        trust.save(update_fields=["logo"])
+        audit_record(actor=actor, action="trust.logo_remove", target=trust, trust_id=trust.pk,
+                     changes={"logo": [previous, ""]})
+    return trust

@@ -8,6 +8,7 @@ app_name = "reporting"
 urlpatterns = [
     path("reports/", views.report_list, name="list"),
     path("reports/generate/", views.report_generate, name="generate"),
+    path("reports/settings/", views.report_settings, name="settings"),
     path("reports/<int:pk>/", views.report_detail, name="detail"),
     path("reports/<int:pk>/preview/", views.report_preview, name="preview"),
     path("reports/<int:pk>/download/", views.report_download, name="download"),

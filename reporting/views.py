@@ -12,7 +12,7 @@ from trust_si.accounts.access import require
 from trust_si.tenancy.http import TenantRequest
 
 from . import selectors, services
-from .forms import GenerateForm
+from .forms import GenerateForm, LogoForm
 from .models import ReportStatus
 from .reports import report_class_for
 
@@ -24,7 +24,8 @@ def report_list(request: TenantRequest) -> HttpResponse:
     form = GenerateForm(membership=membership) if membership.can("report.generate") else None
     terms = sorted({r.term_code for r in selectors.report_list_for(membership)}, reverse=True)
     return render(request, "reporting/list.html",
-                  {"reports": reports, "form": form, "terms": terms, "term": term})
+                  {"reports": reports, "form": form, "terms": terms, "term": term,
+                   "can_manage_trust": membership.can("trust.manage")})
 
 
 def report_detail(request: TenantRequest, pk: int) -> HttpResponse:
@@ -40,8 +41,8 @@ def report_preview(request: TenantRequest, pk: int) -> HttpResponse:
     report = selectors.report_get_for(membership, pk)
     if not report.snapshot:
         raise Http404("This version has not been generated yet.")
-    body = report_class_for(report.kind).render_html(report.snapshot, for_pdf=False)
-    return render(request, "reporting/preview.html", {"report": report, "body": body})
+    context = report_class_for(report.kind).context(report.snapshot)
+    return render(request, "reporting/preview.html", {**context, "report": report, "for_pdf": False})
 
 
 def report_download(request: TenantRequest, pk: int) -> FileResponse:
@@ -92,3 +93,25 @@ def batch_detail(request: TenantRequest, pk: int) -> HttpResponse:
     batch = selectors.batch_get_for(membership, pk)
     template = "reporting/batch.html#progress" if request.htmx else "reporting/batch.html"
     return render(request, template, {"batch": batch, "reports": batch.reports.select_related("academy")})
+
+
+def report_settings(request: TenantRequest) -> HttpResponse:
+    """The trust's report branding: its logo (trust admins only; the service checks again)."""
+    membership = require(request, "trust.manage")
+    trust = request.trust
+    form = LogoForm()
+    status = 200
+    if request.method == "POST":
+        if "remove" in request.POST:
+            services.trust_logo_remove(actor=request.user, membership=membership, trust=trust)
+            messages.success(request, "The logo has been removed from future reports.")
+            return redirect("reporting:settings", trust_slug=trust.slug)
+        form = LogoForm(request.POST, request.FILES)
+        if form.is_valid():
+            services.trust_logo_set(actor=request.user, membership=membership, trust=trust,
+                                    png=form.cleaned_data["logo"])
+            messages.success(request, "Logo saved. Reports generated from now on will show it.")
+            return redirect("reporting:settings", trust_slug=trust.slug)
+        status = 400
+    logo = selectors.logo_data_uri_for(trust.logo.name if trust.logo else "")
+    return render(request, "reporting/settings.html", {"form": form, "logo_uri": logo}, status=status)

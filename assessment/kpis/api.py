@@ -1,16 +1,28 @@
-"""Published results over the API: DfE's own field names, values or codes, limits, banding."""
+"""KPIs over the API: figures, targets, transition matrices and published results."""
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from academies.selectors import academy_get_for, academy_list_for
 from trust_si.tenancy.api import TenantAPIView
 
-from .models import PublishedResult
-from .selectors import banding_label, published_results_for
+from . import selectors, services
+from .catalogue import GROUPS, KPIS
+from .models import KpiTarget, PublishedResult
+from .selectors import banding_label, kpi_figures_for, published_results_for
+from .transitions import BANDS, CATEGORIES, CATEGORY_LABELS
+
+TERM = re.compile(r"^\d{4}-\d{2}-(autumn|spring|summer)$")
 
 
 class PublishedResultOutput(serializers.ModelSerializer):
@@ -43,3 +55,211 @@ class PublishedResultListAPI(TenantAPIView):
         if urn := request.query_params.get("urn"):
             rows = rows.filter(academy__urn=urn)
         return Response(PublishedResultOutput(rows, many=True).data)
+
+
+class KpiFigureOutput(serializers.Serializer):
+    urn = serializers.CharField(allow_null=True, help_text="null: the whole trust (trust-wide roles only)")
+    kpi = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    term = serializers.CharField()
+    group = serializers.CharField()
+    value = serializers.FloatField(allow_null=True, help_text="null when suppressed or no data")
+    unit = serializers.CharField()
+    cohort = serializers.IntegerField(allow_null=True, help_text="null when suppressed")
+    suppressed = serializers.BooleanField()
+    national = serializers.FloatField(allow_null=True)
+    national_year = serializers.CharField(allow_null=True)
+    target = serializers.FloatField(allow_null=True, help_text="group all only")
+
+
+def _choice(request: Request, name: str, allowed: Any) -> str | None:
+    value = request.query_params.get(name)
+    if value and value not in allowed:
+        raise ValidationError({name: f"Unknown {name} {value!r}."})
+    return value or None
+
+
+class KpiFigureListAPI(TenantAPIView):
+    required_capability = "kpi.view"
+
+    @extend_schema(
+        responses=KpiFigureOutput(many=True),
+        parameters=[OpenApiParameter("urn", str, description="Academy URN"),
+                    OpenApiParameter("term", str, description="e.g. 2025-26-summer"),
+                    OpenApiParameter("kpi", str, description="Catalogue code, e.g. ks2_rwm_exp"),
+                    OpenApiParameter("group", str, enum=GROUPS, description="Pupil group (default: every group)")],
+        description="KPI figures per academy, term and group; figures from fewer pupils than the "
+                    "trust's minimum cohort are suppressed (value and cohort null).",
+    )
+    def get(self, request: Request) -> Response:
+        term = request.query_params.get("term")
+        if term and not TERM.match(term):
+            raise ValidationError({"term": "Give the term like 2025-26-summer."})
+        kpi = _choice(request, "kpi", KPIS)
+        group = _choice(request, "group", GROUPS)
+        if urn := request.query_params.get("urn"):
+            academy_ids = [academy_get_for(self.membership, urn).pk]
+        else:
+            academy_ids = list(academy_list_for(self.membership).values_list("pk", flat=True))
+        figures = kpi_figures_for(trust_id=self.trust.pk, academy_ids=academy_ids,
+                                  term_codes=[term] if term else None, groups=[group] if group else GROUPS)
+        urns = dict(academy_list_for(self.membership).values_list("pk", "urn"))
+        trust_rows = self.membership.is_trust_wide and not urn
+        rows = [{
+            "urn": urns.get(f.academy_id) if f.academy_id else None, "kpi": f.kpi_code, "label": f.label,
+            "term": f.term_code, "group": f.group, "value": f.value, "unit": f.unit,
+            "cohort": None if f.suppressed else f.cohort, "suppressed": f.suppressed,
+            "national": f.national, "national_year": f.national_year, "target": f.target,
+        } for f in figures if (kpi is None or f.kpi_code == kpi) and (f.academy_id is not None or trust_rows)]
+        return Response(KpiFigureOutput(rows, many=True).data)
+
+
+class KpiTargetOutput(serializers.ModelSerializer):
+    urn = serializers.CharField(source="academy.urn", allow_null=True, default=None,
+                                help_text="null: trust-wide target")
+
+    class Meta:
+        model = KpiTarget
+        fields = ["id", "urn", "kpi_code", "academic_year", "value", "updated_at"]
+
+
+class KpiTargetInput(serializers.Serializer):
+    urn = serializers.CharField(required=False, allow_null=True, allow_blank=True,
+                                help_text="Academy URN; omit or null for a trust-wide target")
+    kpi_code = serializers.ChoiceField(choices=sorted(KPIS))
+    academic_year = serializers.RegexField(r"^\d{4}-\d{2}$")
+    value = serializers.FloatField()
+
+
+class KpiTargetUpdateInput(serializers.Serializer):
+    value = serializers.FloatField()
+
+
+def _service(call: Any) -> Any:
+    try:
+        return call()
+    except DjangoPermissionDenied as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except DjangoValidationError as exc:
+        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
+
+
+class KpiTargetListAPI(TenantAPIView):
+    required_capability = "kpi.view"
+
+    @extend_schema(responses=KpiTargetOutput(many=True),
+                   parameters=[OpenApiParameter("year", str, description="e.g. 2025-26")])
+    def get(self, request: Request) -> Response:
+        rows = selectors.kpi_target_list_for(self.membership)
+        if year := request.query_params.get("year"):
+            rows = rows.filter(academic_year=year)
+        return Response(KpiTargetOutput(rows, many=True).data)
+
+    @extend_schema(request=KpiTargetInput, responses={201: KpiTargetOutput},
+                   description="Create or change a target (trust leaders and admins).")
+    def post(self, request: Request) -> Response:
+        if not self.membership.can("targets.edit"):
+            raise PermissionDenied("Your role does not set targets.")
+        data = KpiTargetInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        academy = academy_get_for(self.membership, d["urn"]) if d.get("urn") else None
+        target = _service(lambda: services.kpi_target_set(
+            actor=request.user, membership=self.membership, academy=academy, kpi_code=d["kpi_code"],
+            academic_year=d["academic_year"], value=d["value"]))
+        return Response(KpiTargetOutput(target).data, status=status.HTTP_201_CREATED)
+
+
+class KpiTargetDetailAPI(TenantAPIView):
+    required_capability = "kpi.view"
+
+    @extend_schema(responses=KpiTargetOutput)
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(KpiTargetOutput(selectors.kpi_target_get_for(self.membership, pk)).data)
+
+    @extend_schema(request=KpiTargetUpdateInput, responses=KpiTargetOutput)
+    def patch(self, request: Request, pk: int) -> Response:
+        if not self.membership.can("targets.edit"):
+            raise PermissionDenied("Your role does not set targets.")
+        target = selectors.kpi_target_get_for(self.membership, pk)
+        data = KpiTargetUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        target = _service(lambda: services.kpi_target_update(
+            actor=request.user, membership=self.membership, target=target, value=data.validated_data["value"]))
+        return Response(KpiTargetOutput(target).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, pk: int) -> Response:
+        if not self.membership.can("targets.edit"):
+            raise PermissionDenied("Your role does not set targets.")
+        target = selectors.kpi_target_get_for(self.membership, pk)
+        _service(lambda: services.kpi_target_delete(actor=request.user, membership=self.membership, target=target))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CountOutput(serializers.Serializer):
+    count = serializers.IntegerField(allow_null=True, help_text="null when hidden (a small count)")
+    pct = serializers.FloatField(allow_null=True)
+    hidden = serializers.BooleanField()
+
+
+class TransitionCellOutput(CountOutput):
+    # Plain strings: two enums of the same choices would collide in the OpenAPI schema.
+    from_band = serializers.CharField(help_text=" / ".join(BANDS))
+    to_band = serializers.CharField(help_text=" / ".join(BANDS))
+
+
+class TransitionCategoryOutput(CountOutput):
+    category = serializers.ChoiceField(choices=CATEGORIES)
+    label = serializers.CharField()  # type: ignore[assignment]
+
+
+class TransitionMatrixOutput(serializers.Serializer):
+    urn = serializers.CharField()
+    from_point = serializers.CharField(allow_null=True, help_text='a term code or "prior"')
+    to_term = serializers.CharField(allow_null=True)
+    subject = serializers.CharField()
+    year_group = serializers.CharField(help_text='"" for all year groups')
+    group = serializers.CharField()
+    cohort = serializers.IntegerField()
+    not_matched = serializers.IntegerField()
+    suppressed = serializers.BooleanField()
+    min_cohort = serializers.IntegerField()
+    cells = TransitionCellOutput(many=True, help_text="pct: share of the from-band row")
+    categories = TransitionCategoryOutput(many=True, help_text="pct: share of the cohort")
+
+
+class TransitionMatrixAPI(TenantAPIView):
+    required_capability = "kpi.view"
+
+    @extend_schema(
+        responses=TransitionMatrixOutput,
+        parameters=[OpenApiParameter("from", str, description='Term code, or "prior" for the prior-attainment band'),
+                    OpenApiParameter("to", str, description="Term code, e.g. 2025-26-summer (default: latest)"),
+                    OpenApiParameter("subject", str, enum=selectors.TRANSITION_SUBJECTS),
+                    OpenApiParameter("year_group", str, description="e.g. 4 (default: all year groups)"),
+                    OpenApiParameter("group", str, enum=GROUPS)],
+        description="Attainer-band movement (low / middle / high) between two points for one academy.",
+    )
+    def get(self, request: Request, urn: str) -> Response:
+        academy = academy_get_for(self.membership, urn)
+        q = request.query_params
+        c = selectors.transition_matrix_for(
+            self.membership, academy, from_code=q.get("from"), to_code=q.get("to"),
+            subject=q.get("subject") or "reading", year_group=q.get("year_group") or "", group=q.get("group") or "all")
+        m = c["matrix"]
+        floor = c["min_cohort"]
+
+        def count(x: Any) -> dict[str, Any]:
+            return {"count": x.n, "pct": x.pct, "hidden": x.hidden}
+
+        body = {
+            "urn": academy.urn, "from_point": c["from_code"], "to_term": c["to_code"], "subject": c["subject"],
+            "year_group": c["year_group"], "group": c["group"], "min_cohort": floor,
+            "cohort": m.cohort if m else 0, "not_matched": m.not_matched if m else 0,
+            "suppressed": m.suppressed if m else False,
+            "cells": [{"from_band": a, "to_band": b, **count(x)} for (a, b), x in m.cells.items()] if m else [],
+            "categories": [{"category": k, "label": CATEGORY_LABELS[k], **count(x)}
+                           for k, x in m.categories.items()] if m else [],
+        }
+        return Response(TransitionMatrixOutput(body).data)

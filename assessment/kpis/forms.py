@@ -16,3 +16,22 @@ class PerformanceTableForm(forms.Form):
         if upload.size > 50 * 1024 * 1024:
             raise forms.ValidationError("The file must be smaller than 50 MB.")
         return upload
+
+
+class TargetForm(forms.Form):
+    kpi_code = forms.ChoiceField(label="KPI")
+    academic_year = forms.RegexField(label="Academic year", regex=r"^\d{4}-\d{2}$", help_text="For example 2025-26",
+                                     error_messages={"invalid": "Enter the year like 2025-26."})
+    value = forms.FloatField(label="Target", help_text="A percentage (0-100) or Attainment 8 points (0-90)",
+                             min_value=0, max_value=100)
+    field_order = ["academy", "kpi_code", "academic_year", "value"]
+
+    def __init__(self, *args, academies, kpis, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        # Built here, not on the class: the academies query needs the request's trust scope.
+        self.fields["academy"] = forms.ModelChoiceField(
+            queryset=academies, required=False, label="Academy",
+            empty_label="Whole trust (every academy without its own target)",
+            help_text="An academy's own target replaces the trust-wide one for that academy.")
+        self.fields["kpi_code"].choices = kpis  # type: ignore[attr-defined]
+        self.order_fields(self.field_order)

@@ -1,7 +1,8 @@
-"""Published results: DfE performance-table figures per academy, kept apart from school data."""
+"""Published results (DfE performance tables), KPI targets and loaded national benchmarks."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from academies.models import Academy
@@ -29,3 +30,50 @@ class PublishedResult(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.academy} {self.year} {self.field}"
+
+
+class KpiTarget(TenantModel):
+    """A trust's target for one KPI in one academic year: trust-wide (academy None) or for one
+    academy, which then takes precedence over the trust-wide one. Targets are for all pupils."""
+
+    academy = models.ForeignKey(Academy, null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="kpi_targets")
+    kpi_code = models.CharField(max_length=40)
+    academic_year = models.CharField(max_length=7)  # "2025-26"
+    value = models.FloatField()
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["academic_year", "kpi_code", "academy__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["trust", "academy", "kpi_code", "academic_year"],
+                                    name="kpi_target_unique_academy"),
+            # NULLs are distinct in a unique index: one trust-wide target needs its own rule.
+            models.UniqueConstraint(fields=["trust", "kpi_code", "academic_year"],
+                                    condition=models.Q(academy__isnull=True),
+                                    name="kpi_target_unique_trust_wide"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kpi_code} {self.academic_year} target {self.value:g}"
+
+
+class NationalBenchmark(models.Model):
+    """A national figure loaded by the operator (`manage.py load_benchmarks`), layered over the
+    shipped CSV: the same (kpi, year) here wins. National figures are the same for every trust,
+    so this table is deliberately not tenant-owned."""
+
+    kpi_code = models.CharField(max_length=40)
+    year = models.CharField(max_length=7)
+    value = models.FloatField()
+    source = models.CharField(max_length=200)
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kpi_code", "year"]
+        constraints = [models.UniqueConstraint(fields=["kpi_code", "year"], name="national_benchmark_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kpi_code} {self.year}: {self.value:g}"

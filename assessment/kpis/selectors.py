@@ -1,17 +1,42 @@
-"""Permission-aware reads of published results (DfE performance tables)."""
+"""Permission-aware reads: published results, KPI figures, targets, benchmarks, transitions."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from academies.models import Academy
 from academies.selectors import academy_list_for
 from assessment.contracts import KpiFigure, PublishedFigure
 from phases.banding import P8Band, band_from_dfe_code
 
-from .models import PublishedResult
+from .catalogue import (
+    CATALOGUE,
+    GROUPS,
+    KPIS,
+    PupilFacts,
+    benchmark_for,
+    compute_groups,
+    in_group,
+    load_benchmarks,
+)
+from .display import (
+    GROUP_LABELS,
+    GROUP_PAIRS,
+    IN_SENTENCE,
+    compare_text,
+    figure_text,
+    gap_text,
+    term_label,
+    term_sort_key,
+    trend_step,
+)
+from .models import KpiTarget, NationalBenchmark, PublishedResult
+from .transitions import band_from_prior, band_from_ta, transition_matrix
+
+Benchmarks = dict[str, list[tuple[str, float, str]]]
 
 
 def published_results_for(membership: Any) -> QuerySet[PublishedResult]:
@@ -44,12 +69,13 @@ def kpi_figures_for(*, trust_id: int, academy_ids: list[int] | None = None,
     1. Load the terms' results and attendance and the matching years' enrolments (group flags).
     2. Build each pupil's facts per academy and term; compute every catalogue KPI per group.
     3. A figure from fewer pupils than the trust's minimum cohort is suppressed: no value.
-    4. Compare with the national figure of the same academic year (or the latest earlier one).
+    4. Compare with the national figure of the same academic year (or the latest earlier one):
+       the shipped CSV with any figures loaded by `manage.py load_benchmarks` over it.
+    5. `target` (group "all" only: targets are for all pupils) is the academy's own target for
+       the KPI and academic year, else the trust-wide one; trust-wide rows take the trust-wide.
     """
     from assessment.models import Attendance, Enrolment, Result, Term
     from trust_si.tenancy.models import Trust
-
-    from .catalogue import KPIS, PupilFacts, benchmark_for, compute, load_benchmarks
 
     trust = Trust.objects.get(pk=trust_id)
     wanted = {tuple(c.rsplit("-", 1)) for c in term_codes or []}
@@ -77,7 +103,8 @@ def kpi_figures_for(*, trust_id: int, academy_ids: list[int] | None = None,
     attendance = {(p, t): (pos, mis) for p, t, pos, mis in Attendance.objects.filter(
         trust_id=trust_id, academy_id__in=academy_ids, term__in=terms).values_list(
         "pupil_id", "term_id", "sessions_possible", "sessions_missed")}
-    benchmarks = load_benchmarks()
+    benchmarks = benchmarks_current()
+    targets = targets_index(trust_id=trust_id, years=years)
     labels = {a.pk: a for a in academies}
     figures: list[KpiFigure] = []
     for term in terms:
@@ -94,8 +121,7 @@ def kpi_figures_for(*, trust_id: int, academy_ids: list[int] | None = None,
                 continue
             national = benchmark_for(benchmarks, kpi.code, term.academic_year)
             for academy_id, pupils in [*((a, by_academy.get(a, [])) for a in labels), (None, everyone)]:
-                for group in groups:
-                    figure = compute(kpi, pupils, group)
+                for group, figure in compute_groups(kpi, pupils, groups).items():
                     if figure.cohort == 0:
                         continue
                     suppressed = figure.cohort < max(trust.min_cohort, 3)
@@ -106,6 +132,231 @@ def kpi_figures_for(*, trust_id: int, academy_ids: list[int] | None = None,
                         if figure.value is not None else None,
                         cohort=figure.cohort, suppressed=suppressed,
                         national=national[1] if national else None,
-                        national_year=national[0] if national else None, target=None,
+                        national_year=national[0] if national else None,
+                        target=target_for(targets, academy_id, kpi.code, term.academic_year)
+                        if group == "all" else None,
                         unit=kpi.unit, direction=kpi.direction))
     return figures
+
+
+def benchmarks_current() -> Benchmarks:
+    """kpi -> [(year, value, source)], oldest first: the shipped CSV, then the loaded rows, which
+    replace the shipped figure of the same KPI and year."""
+    merged = {kpi: {year: (year, value, source) for year, value, source in rows}
+              for kpi, rows in load_benchmarks().items()}
+    for row in NationalBenchmark.objects.all():
+        merged.setdefault(row.kpi_code, {})[row.year] = (row.year, row.value, row.source)
+    return {kpi: sorted(rows.values()) for kpi, rows in merged.items()}
+
+
+def benchmark_source(benchmarks: Benchmarks, kpi: str, year: str | None) -> str:
+    return next((source for y, _, source in benchmarks.get(kpi, []) if y == year), "")
+
+
+TargetIndex = dict[tuple[int | None, str, str], float]
+
+
+def targets_index(*, trust_id: int, years: set[str] | None = None) -> TargetIndex:
+    rows = KpiTarget.objects.filter(trust_id=trust_id)
+    if years is not None:
+        rows = rows.filter(academic_year__in=years)
+    return {(t.academy_id, t.kpi_code, t.academic_year): t.value for t in rows}
+
+
+def target_for(targets: TargetIndex, academy_id: int | None, kpi: str, year: str) -> float | None:
+    own = targets.get((academy_id, kpi, year)) if academy_id is not None else None
+    return own if own is not None else targets.get((None, kpi, year))
+
+
+def kpi_target_list_for(membership: Any) -> QuerySet[KpiTarget]:
+    """Trust-wide targets and the targets of the academies this membership covers."""
+    from django.db.models import Q
+
+    return KpiTarget.objects.filter(trust_id=membership.trust_id).filter(
+        Q(academy__isnull=True) | Q(academy__in=academy_list_for(membership).values("pk"))
+    ).select_related("academy", "set_by")
+
+
+def kpi_target_get_for(membership: Any, pk: int) -> KpiTarget:
+    target = kpi_target_list_for(membership).filter(pk=pk).first()
+    if target is None:
+        raise Http404("No such target.")
+    return target
+
+
+PAGE_GROUPS = ["all", "disadvantaged", "non_disadvantaged", "boys", "girls", "send", "no_send"]
+
+
+def academy_kpis_for(membership: Any, academy: Academy, term_code: str | None = None) -> dict[str, Any]:
+    """One academy's KPI page: for each KPI with data in the chosen term, the value, national,
+    target, the trend over the terms with data, cohort and the group gaps, all in words.
+
+    1. Compute the academy's figures for every term and the page's groups.
+    2. The term shown is the one asked for if it has data, else the latest with data.
+    3. The trend lists the KPI's figures in the terms with data up to that term; the step
+       compares with the previous figure that is not suppressed.
+    4. Each group pair shows both figures and the gap, unless either side is suppressed.
+    """
+
+    trust = membership.trust
+    min_cohort = max(trust.min_cohort, 3)
+    figures = kpi_figures_for(trust_id=trust.pk, academy_ids=[academy.pk], groups=PAGE_GROUPS)
+    figures = [f for f in figures if f.academy_id == academy.pk]
+    terms = sorted({f.term_code for f in figures}, key=term_sort_key)
+    term = term_code if term_code in terms else (terms[-1] if terms else None)
+    index = {(f.kpi_code, f.term_code, f.group): f for f in figures}
+    benchmarks = benchmarks_current()
+    rows = []
+    order = [k.code for k in CATALOGUE] + [c for c in KPIS if c not in {k.code for k in CATALOGUE}]
+    for code in order:
+        now = index.get((code, term, "all")) if term is not None else None
+        if now is None or term is None:
+            continue
+        kpi = KPIS[code]
+        trend = []
+        previous: Any = None
+        for t in terms[: terms.index(term) + 1]:
+            point = index.get((code, t, "all"))
+            if point is None:
+                continue
+            if point.suppressed:
+                arrow, words = "", "not compared: too few pupils"
+            else:
+                arrow, words = trend_step(previous.value if previous else None, point.value, unit=kpi.unit,
+                                          direction=kpi.direction,
+                                          since=term_label(previous.term_code) if previous else "")
+            trend.append({"term": term_label(t), "arrow": arrow, "words": words,
+                          "text": figure_text(point.value, kpi.unit, suppressed=point.suppressed,
+                                              min_cohort=min_cohort)})
+            if not point.suppressed and point.value is not None:
+                previous = point
+        pairs = []
+        for first, second in GROUP_PAIRS:
+            a, b = index.get((code, term, first)), index.get((code, term, second))
+            if a is None and b is None:
+                continue
+            hidden = bool((a and a.suppressed) or (b and b.suppressed))
+            gap, words = gap_text(a.value if a else None, b.value if b else None, unit=kpi.unit,
+                                  first_label=GROUP_LABELS[first], second_label=IN_SENTENCE[second],
+                                  suppressed=hidden, min_cohort=min_cohort)
+            pairs.append({
+                "first": GROUP_LABELS[first], "second": GROUP_LABELS[second],
+                "first_text": figure_text(a.value, kpi.unit, suppressed=a.suppressed, min_cohort=min_cohort) if a else "no data",
+                "second_text": figure_text(b.value, kpi.unit, suppressed=b.suppressed, min_cohort=min_cohort) if b else "no data",
+                "first_cohort": _cohort_text(a, min_cohort), "second_cohort": _cohort_text(b, min_cohort),
+                "gap": gap, "gap_text": words, "gap_display": "" if gap is None else f"{gap:+.1f}",
+            })
+        rows.append({
+            "code": code, "label": kpi.label, "unit": kpi.unit, "direction": kpi.direction,
+            "value": now.value, "suppressed": now.suppressed,
+            "text": figure_text(now.value, kpi.unit, suppressed=now.suppressed, min_cohort=min_cohort),
+            "cohort": _cohort_text(now, min_cohort),
+            "national": now.national, "national_year": now.national_year,
+            "national_text": figure_text(now.national, kpi.unit) if now.national is not None else "not published",
+            "national_source": benchmark_source(benchmarks, code, now.national_year),
+            "national_stale": bool(now.national_year and term and now.national_year != term.rsplit("-", 1)[0]),
+            "vs_national": compare_text(now.value, now.national, unit=kpi.unit, direction=kpi.direction, what="national"),
+            "target": now.target,
+            "target_text": figure_text(now.target, kpi.unit) if now.target is not None else "no target set",
+            "vs_target": compare_text(now.value, now.target, unit=kpi.unit, direction=kpi.direction, what="target"),
+            "trend": trend, "step": trend[-1] if trend else None, "pairs": pairs,
+        })
+    return {"academy": academy, "term": term, "term_label": term_label(term) if term else "",
+            "terms": [(t, term_label(t)) for t in reversed(terms)], "rows": rows, "min_cohort": min_cohort}
+
+
+def _cohort_text(figure: Any, min_cohort: int) -> str:
+    if figure is None:
+        return "–"
+    return f"fewer than {min_cohort}" if figure.suppressed else str(figure.cohort)
+
+
+TRANSITION_SUBJECTS = ["reading", "writing", "maths"]
+YEAR_ORDER = ["N1", "N2", "R", *[str(n) for n in range(1, 14)]]
+
+
+def transition_terms_for(*, trust_id: int, academy: Academy) -> list[str]:
+    """Term codes in which the academy has teacher assessments, oldest first."""
+    from assessment.models import Result, Term
+
+
+    ids = Result.objects.filter(trust_id=trust_id, academy=academy, measure="ta").values("term_id")
+    return sorted((t.code for t in Term.objects.filter(trust_id=trust_id, pk__in=ids)), key=term_sort_key)
+
+
+def transition_choice(terms: list[str], from_code: str | None, to_code: str | None) -> tuple[str | None, str | None]:
+    """The two points compared: as asked when valid (from before to, or "prior"), else the
+    latest term against the first term of its year (or the term before, or the prior band)."""
+
+    if not terms:
+        return None, None
+    to = to_code if to_code in terms else terms[-1]
+    earlier = [t for t in terms if term_sort_key(t) < term_sort_key(to)]
+    if from_code == "prior" or from_code in earlier:
+        return from_code, to
+    same_year = [t for t in earlier if t.rsplit("-", 1)[0] == to.rsplit("-", 1)[0]]
+    return (same_year or earlier or ["prior"])[0], to
+
+
+def transition_matrix_for(membership: Any, academy: Academy, *, from_code: str | None, to_code: str | None,
+                          subject: str = "reading", year_group: str = "", group: str = "all") -> dict[str, Any]:
+    """Attainer-band movement for one academy between two points (see kpis.transitions).
+
+    1. The pupils are those enrolled at the academy in the later term's academic year; their
+       year group and groups come from that enrolment.
+    2. The later band is their teacher assessment in the subject that term; the earlier band is
+       their assessment in the earlier term at any of the trust's academies (so pupils who moved
+       up a tier keep their history), or the prior-attainment band of that enrolment.
+    3. The matrix is built per year group (and for all year groups together) in the group asked
+       for; small cohorts are suppressed and, for readers without pupil-data access, small
+       counts are hidden as well.
+    """
+    from assessment.models import Enrolment, Result, Term
+
+
+    trust_id = membership.trust_id
+    min_cohort = max(membership.trust.min_cohort, 3)
+    subject = subject if subject in TRANSITION_SUBJECTS else "reading"
+    group = group if group in GROUPS else "all"
+    terms = transition_terms_for(trust_id=trust_id, academy=academy)
+    from_code, to_code = transition_choice(terms, from_code, to_code)
+    context: dict[str, Any] = {"academy": academy, "terms": terms, "from_code": from_code, "to_code": to_code,
+                               "subject": subject, "group": group, "year_group": "", "year_groups": [],
+                               "matrix": None, "by_year_group": [], "min_cohort": min_cohort}
+    if to_code is None or from_code is None:
+        return context
+
+    def term_of(code: str) -> Any:
+        year, season = code.rsplit("-", 1)
+        return Term.objects.get(trust_id=trust_id, academic_year=year, season=season)
+
+    to_term = term_of(to_code)
+    enrolled = {p: (yg, PupilFacts(yg, dis, send, eal, sex, band, {}), band)
+                for p, yg, dis, send, eal, sex, band in Enrolment.objects.filter(
+                    trust_id=trust_id, academy=academy, academic_year=to_term.academic_year).values_list(
+                    "pupil_id", "year_group", "disadvantaged", "send", "eal", "sex", "prior_band")}
+    later = {p: band_from_ta(v) for p, v in Result.objects.filter(
+        trust_id=trust_id, academy=academy, term=to_term, subject=subject, measure="ta").values_list("pupil_id", "value")}
+    if from_code == "prior":
+        earlier = {p: band_from_prior(band) for p, (_, _, band) in enrolled.items()}
+    else:
+        earlier = {p: band_from_ta(v) for p, v in Result.objects.filter(
+            trust_id=trust_id, term=term_of(from_code), subject=subject, measure="ta",
+            pupil_id__in=list(enrolled)).values_list("pupil_id", "value")}
+    hide_small = not membership.can("pupil_data.view")
+    pairs_by_year: dict[str, list[tuple[str | None, str | None]]] = {}
+    for pupil, (yg, facts, _) in enrolled.items():
+        if pupil not in later and (from_code == "prior" or pupil not in earlier):
+            continue  # no assessment in this subject at all (e.g. Reception): not in the cohort
+        if in_group(facts, group):
+            pairs_by_year.setdefault(yg, []).append((earlier.get(pupil), later.get(pupil)))
+    year_groups = sorted(pairs_by_year, key=lambda y: YEAR_ORDER.index(y) if y in YEAR_ORDER else 99)
+    chosen = year_group if year_group in year_groups else ""
+    pairs = pairs_by_year[chosen] if chosen else [p for pairs in pairs_by_year.values() for p in pairs]
+    context.update({
+        "year_group": chosen, "year_groups": year_groups,
+        "matrix": transition_matrix(pairs, min_cohort=min_cohort, hide_small_counts=hide_small),
+        "by_year_group": [(y, transition_matrix(pairs_by_year[y], min_cohort=min_cohort,
+                                                hide_small_counts=hide_small)) for y in year_groups],
+    })
+    return context

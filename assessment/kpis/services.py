@@ -1,17 +1,20 @@
-"""Writes of the KPI app: importing DfE performance tables."""
+"""Writes of the KPI app: importing DfE performance tables, targets, national benchmarks."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from academies.models import Academy
 from trust_si.audit.services import audit_record
 from trust_si.tenancy.models import Trust
 
+from .benchmarks import YEAR, BenchmarkRow
+from .catalogue import KPIS
 from .dfe import PerformanceFile
-from .models import PublishedResult
+from .models import KpiTarget, NationalBenchmark, PublishedResult
 
 # Cohort sizes are published even when every measure is suppressed: they do not count as results.
 COUNT_FIELDS = {"TELIG", "TPUP", "P8PUP"}
@@ -49,4 +52,89 @@ def published_results_import(*, actor: Any, trust: Trust, parsed: PerformanceFil
                 counts["unchanged"] += 1
     audit_record(actor=actor, action="published_results.import", changes={**counts, "year": year,
                  "source": source, "kind": parsed.kind}, trust_id=trust.pk)
+    return counts
+
+
+def _check_target(membership: Any, academy: Academy | None, kpi_code: str, academic_year: str,
+                  value: float) -> None:
+    if not membership.can("targets.edit"):
+        raise PermissionDenied("Your role does not set targets.")
+    if academy is not None and academy.trust_id != membership.trust_id:
+        raise PermissionDenied("That academy is not in this trust.")
+    errors: dict[str, str] = {}
+    if kpi_code not in KPIS:
+        errors["kpi_code"] = "Choose a KPI from the catalogue."
+    match = YEAR.match(academic_year or "")
+    if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
+        errors["academic_year"] = "Enter the academic year like 2025-26."
+    top = 100 if kpi_code in KPIS and KPIS[kpi_code].unit == "%" else 90
+    if not 0 <= value <= top:
+        errors["value"] = f"Enter a target from 0 to {top}."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def kpi_target_set(*, actor: Any, membership: Any, academy: Academy | None, kpi_code: str,
+                   academic_year: str, value: float) -> KpiTarget:
+    """Create or change the target for a KPI and year (trust-wide when academy is None).
+
+    Trust leaders and admins only (`targets.edit`); the old and new value are audited."""
+    _check_target(membership, academy, kpi_code, academic_year, value)
+    target = KpiTarget.objects.select_for_update().filter(
+        trust_id=membership.trust_id, academy=academy, kpi_code=kpi_code, academic_year=academic_year).first()
+    old = target.value if target else None
+    if target is None:
+        target = KpiTarget.objects.create(trust_id=membership.trust_id, academy=academy, kpi_code=kpi_code,
+                                          academic_year=academic_year, value=value, set_by=actor)
+    elif old != value:
+        target.value, target.set_by = value, actor
+        target.save()
+    if old != value:
+        audit_record(actor=actor, action="kpi_target.set", target=target, trust_id=membership.trust_id,
+                     changes={"kpi": kpi_code, "year": academic_year, "academy": academy.urn if academy else None,
+                              "value": [old, value]})
+    return target
+
+
+@transaction.atomic
+def kpi_target_update(*, actor: Any, membership: Any, target: KpiTarget, value: float) -> KpiTarget:
+    _check_target(membership, target.academy, target.kpi_code, target.academic_year, value)
+    if target.value != value:
+        old = target.value
+        target.value, target.set_by = value, actor
+        target.save()
+        audit_record(actor=actor, action="kpi_target.set", target=target, trust_id=membership.trust_id,
+                     changes={"kpi": target.kpi_code, "year": target.academic_year,
+                              "academy": target.academy.urn if target.academy else None, "value": [old, value]})
+    return target
+
+
+@transaction.atomic
+def kpi_target_delete(*, actor: Any, membership: Any, target: KpiTarget) -> None:
+    if not membership.can("targets.edit"):
+        raise PermissionDenied("Your role does not set targets.")
+    audit_record(actor=actor, action="kpi_target.delete", target=target, trust_id=membership.trust_id,
+                 changes={"kpi": target.kpi_code, "year": target.academic_year,
+                          "academy": target.academy.urn if target.academy else None, "value": [target.value, None]})
+    target.delete()
+
+
+@transaction.atomic
+def national_benchmarks_load(*, rows: list[BenchmarkRow]) -> dict[str, int]:
+    """Insert or update national figures by (kpi, year); loading the same file twice changes
+    nothing. Operator action: national figures belong to no trust, so no trust audit row."""
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    existing = {(b.kpi_code, b.year): b for b in NationalBenchmark.objects.select_for_update()}
+    for row in rows:
+        current = existing.get((row.kpi, row.year))
+        if current is None:
+            NationalBenchmark.objects.create(kpi_code=row.kpi, year=row.year, value=row.value, source=row.source)
+            counts["created"] += 1
+        elif (current.value, current.source) != (row.value, row.source):
+            current.value, current.source = row.value, row.source
+            current.save()
+            counts["updated"] += 1
+        else:
+            counts["unchanged"] += 1
     return counts

@@ -1,4 +1,4 @@
-"""Published results: the DfE figures of the trust's academies, and the import page."""
+"""KPI pages: the trust table, an academy's KPIs, targets, transitions, exports, published results."""
 
 from __future__ import annotations
 
@@ -6,19 +6,25 @@ import csv
 import io
 from typing import Any
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
-from academies.selectors import academy_list_for
+from academies.selectors import academy_get_for, academy_list_for
 from assessment.views import safe_cell
 from trust_si.accounts.access import require
 from trust_si.tenancy.http import TenantRequest
 
-from .catalogue import GROUPS, KPIS
+from . import selectors, services
+from .catalogue import CATALOGUE, GROUPS, KPIS
 from .dfe import read_performance_file, year_from_filename
-from .forms import PerformanceTableForm
+from .display import GROUP_LABELS, term_label
+from .forms import PerformanceTableForm, TargetForm
 from .selectors import banding_label, kpi_figures_for, published_results_for
 from .services import published_results_import
+from .transitions import BAND_LABELS, BANDS, CATEGORIES, CATEGORY_LABELS
 
 
 def published_results(request: TenantRequest) -> HttpResponse:
@@ -57,6 +63,8 @@ def _cell_text(figure: Any, min_cohort: int) -> str:
         return "–"
     if figure.suppressed:
         return f"suppressed (n<{min_cohort})"
+    if figure.value is None:
+        return "no data"
     suffix = "%" if figure.unit == "%" else ""
     return f"{figure.value:.1f}{suffix}"
 
@@ -80,7 +88,7 @@ def _trust_table(request: TenantRequest) -> tuple[dict[str, Any], Any]:
     for code in columns:
         sample = next((f for f in figures if f.kpi_code == code), None)
         national.append(f"{sample.national:g}{'%' if sample.unit == '%' else ''}" if sample and sample.national is not None else "not published")
-    return {"term": term, "group": group, "groups": GROUPS, "columns": [(c, KPIS[c].label) for c in columns],
+    return {"term": term, "group": group, "groups": [(g, GROUP_LABELS[g]) for g in GROUPS], "columns": [(c, KPIS[c].label) for c in columns],
             "rows": rows, "trust_row": trust_row, "national": national, "min_cohort": min_cohort,
             "show_trust_row": membership.is_trust_wide}, membership
 
@@ -101,3 +109,126 @@ def kpi_table_csv(request: TenantRequest) -> HttpResponse:
     response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="kpis-{context["term"]}-{context["group"]}.csv"'
     return response
+
+
+def _xlsx(sheets: list[tuple[str, list[list[Any]]]], filename: str) -> HttpResponse:
+    """A workbook of plain values; every text cell goes through safe_cell, so nothing a user
+    typed (an academy name, a source) can run as a formula when the file is opened."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    for title, rows in sheets:
+        sheet = workbook.create_sheet(title[:31])
+        for row in rows:
+            sheet.append([safe_cell(v) for v in row])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+    out = io.BytesIO()
+    workbook.save(out)
+    response = HttpResponse(out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def kpi_table_xlsx(request: TenantRequest) -> HttpResponse:
+    context, _ = _trust_table(request)
+    rows: list[list[Any]] = [["Academy", "URN", *[label for _, label in context["columns"]]]]
+    rows += [[r["academy"].name, r["academy"].urn, *r["cells"]] for r in context["rows"]]
+    if context["show_trust_row"] and context["rows"]:
+        rows.append(["Whole trust", "", *context["trust_row"]])
+    rows.append(["National", "", *context["national"]])
+    title = f"{context['group']} {context['term']}"
+    return _xlsx([(title, rows)], f"kpis-{context['term']}-{context['group']}.xlsx")
+
+
+def academy_kpis(request: TenantRequest, urn: str) -> HttpResponse:
+    membership = require(request, "kpi.view")
+    academy = academy_get_for(membership, urn)
+    context = selectors.academy_kpis_for(membership, academy, request.GET.get("term"))
+    context["can_edit_targets"] = membership.can("targets.edit")
+    return render(request, "kpis/academy.html", context)
+
+
+def academy_kpis_xlsx(request: TenantRequest, urn: str) -> HttpResponse:
+    membership = require(request, "kpi.view")
+    academy = academy_get_for(membership, urn)
+    c = selectors.academy_kpis_for(membership, academy, request.GET.get("term"))
+    kpis: list[list[Any]] = [["KPI", "Term", "Value", "Cohort", "National", "National year", "National source",
+                              "Against national", "Target", "Against target", "Change since the previous figure"]]
+    groups: list[list[Any]] = [["KPI", "Term", "Group", "Value", "Cohort", "Compared with", "Value", "Cohort", "Gap",
+                                "Gap in words"]]
+    for r in c["rows"]:
+        step = r["step"]
+        kpis.append([r["label"], c["term_label"], r["text"], r["cohort"], r["national_text"], r["national_year"] or "",
+                     r["national_source"], r["vs_national"], r["target_text"], r["vs_target"],
+                     f"{step['arrow']} {step['words']}".strip() if step else ""])
+        for p in r["pairs"]:
+            groups.append([r["label"], c["term_label"], p["first"], p["first_text"], p["first_cohort"], p["second"],
+                           p["second_text"], p["second_cohort"], p["gap"] if p["gap"] is not None else "", p["gap_text"]])
+    trend: list[list[Any]] = [["KPI", "Term", "Value", "Change"]]
+    for r in c["rows"]:
+        trend += [[r["label"], t["term"], t["text"], f"{t['arrow']} {t['words']}".strip()] for t in r["trend"]]
+    return _xlsx([("KPIs", kpis), ("Groups", groups), ("Trend", trend)], f"kpis-{academy.urn}-{c['term'] or 'none'}.xlsx")
+
+
+def targets(request: TenantRequest) -> HttpResponse:
+    membership = require(request, "kpi.view")
+    can_edit = membership.can("targets.edit")
+    form = None
+    if request.method == "POST":
+        require(request, "targets.edit")
+    if can_edit:
+        form = TargetForm(request.POST if request.method == "POST" else None, academies=academy_list_for(membership),
+                          kpis=[(k.code, k.label) for k in CATALOGUE], initial={"academic_year": "2025-26"})
+        if request.method == "POST" and form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.kpi_target_set(actor=request.user, membership=membership, academy=d["academy"],
+                                        kpi_code=d["kpi_code"], academic_year=d["academic_year"], value=d["value"])
+            except ValidationError as exc:
+                for name, errors in exc.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                messages.success(request, "Target saved.")
+                return redirect("kpis:targets", trust_slug=request.trust.slug)
+    rows = [{"target": t, "label": KPIS[t.kpi_code].label if t.kpi_code in KPIS else t.kpi_code,
+             "unit": KPIS[t.kpi_code].unit if t.kpi_code in KPIS else ""}
+            for t in selectors.kpi_target_list_for(membership)]
+    return render(request, "kpis/targets.html", {"rows": rows, "form": form, "can_edit": can_edit},
+                  status=400 if form is not None and form.errors else 200)
+
+
+@require_POST
+def target_delete(request: TenantRequest, pk: int) -> HttpResponse:
+    membership = require(request, "targets.edit")
+    target = selectors.kpi_target_get_for(membership, pk)
+    services.kpi_target_delete(actor=request.user, membership=membership, target=target)
+    messages.success(request, "Target removed.")
+    return redirect("kpis:targets", trust_slug=request.trust.slug)
+
+
+def transitions(request: TenantRequest, urn: str) -> HttpResponse:
+    membership = require(request, "kpi.view")
+    academy = academy_get_for(membership, urn)
+    context = selectors.transition_matrix_for(
+        membership, academy, from_code=request.GET.get("from"), to_code=request.GET.get("to"),
+        subject=request.GET.get("subject") or "reading", year_group=request.GET.get("year_group") or "",
+        group=request.GET.get("group") or "all")
+    matrix = context["matrix"]
+    context.update({
+        "bands": [(b, BAND_LABELS[b]) for b in BANDS],
+        "categories": [(c, CATEGORY_LABELS[c]) for c in CATEGORIES],
+        "term_options": [(t, term_label(t)) for t in reversed(context["terms"])],
+        "groups": [(g, GROUP_LABELS[g]) for g in GROUPS], "subjects": selectors.TRANSITION_SUBJECTS,
+        "group_label": GROUP_LABELS[context["group"]],
+        "from_label": "Prior-attainment band" if context["from_code"] == "prior" else term_label(context["from_code"] or ""),
+        "to_label": term_label(context["to_code"] or ""),
+        "grid": [(b, BAND_LABELS[b], matrix.rows[b], [matrix.cells[(b, t)] for t in BANDS])
+                 for b in BANDS] if matrix and not matrix.suppressed else [],
+        "category_rows": [(CATEGORY_LABELS[c], matrix.categories[c]) for c in CATEGORIES]
+        if matrix and not matrix.suppressed else [],
+        "year_rows": [(y, m, [m.categories.get(c) for c in CATEGORIES]) for y, m in context["by_year_group"]],
+    })
+    return render(request, "kpis/transitions.html", context)

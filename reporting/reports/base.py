@@ -58,7 +58,10 @@ class BaseReport:
 
     @classmethod
     def context(cls, snapshot: dict[str, Any]) -> dict[str, Any]:
-        return {"s": snapshot, "charts": cls.charts(snapshot), "bar_chart": bar_chart}
+        from reporting.selectors import logo_data_uri_for
+
+        logo = logo_data_uri_for((snapshot.get("trust") or {}).get("logo"))
+        return {"s": snapshot, "charts": cls.charts(snapshot), "bar_chart": bar_chart, "logo_uri": logo}
 
     @classmethod
     def render_html(cls, snapshot: dict[str, Any], *, for_pdf: bool) -> str:

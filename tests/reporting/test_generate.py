@@ -62,3 +62,28 @@ def test_trust_board_report_lists_every_academy(world):
     for academy in world.a.academies:
         assert academy.name in text
     assert world.b.academies[0].name not in text
+
+
+def test_demo_regenerates_a_report_once_the_academy_has_a_phase(world):
+    import datetime as dt
+
+    from phases.services import judgement_record
+    from phases.tasks import recompute_trust
+    from reporting import demo
+    from trust_si.accounts.roles import Role
+
+    academy = world.a.academies[0]
+    with world.a.scope():
+        demo.seed(world.a.trust, {})
+        first = Report.objects.get(academy=academy)
+        assert first.snapshot["placement"]["phase"] is None
+        demo.seed(world.a.trust, {})  # nothing changed: nothing regenerated
+        assert Report.objects.filter(academy=academy).count() == 1
+        for area in ("curriculum_teaching", "achievement"):
+            judgement_record(actor=world.a.user(Role.IMPROVEMENT_OFFICER), academy=academy, area=area,
+                             grade="strong_standard", judged_on=dt.date.today(), source="direct")
+        recompute_trust(trust=world.a.trust, term=first.term_code)  # the report's term
+        demo.seed(world.a.trust, {})
+        latest = Report.objects.filter(academy=academy).order_by("-version").first()
+        assert latest.version == 2 and latest.snapshot["placement"]["phase"]
+        assert Report.objects.filter(academy=None).count() == 1

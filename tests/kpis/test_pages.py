@@ -1,0 +1,108 @@
+"""The academy KPI page, the XLSX exports and the figures API: values, trend, groups,
+suppression with the trust's threshold, and formula-safe cells."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from assessment.kpis.models import KpiTarget, NationalBenchmark
+from trust_si.accounts.roles import Role
+
+from .data import attendance, pupils, writing
+
+
+def _data(tw):
+    # Eight Year 5 pupils, four of them disadvantaged (suppressed at 5); four boys, four girls.
+    pupils(tw, [(n, "5", n < 4, "F" if n % 2 else "M", "middle") for n in range(8)])
+    writing(tw, {n: "EXS" if n < 4 else "WTS" for n in range(8)}, "2025-26-autumn")
+    writing(tw, {n: "EXS" if n < 6 else "WTS" for n in range(8)}, "2025-26-spring")
+    attendance(tw, {n: 2 * n for n in range(8)}, "2025-26-spring")
+    with tw.scope():
+        KpiTarget.objects.create(trust=tw.trust, academy=None, kpi_code="ta_writing_are",
+                                 academic_year="2025-26", value=70)
+
+
+@pytest.mark.django_db
+def test_academy_page_value_national_target_trend_groups(world, client_for):
+    _data(world.a)
+    governor = client_for(world.a.user(Role.GOVERNOR))
+    page = governor.get(f"/t/alpha/kpis/{world.a.academies[0].urn}/").content.decode()
+    assert "Spring term 2025-26" in page
+    assert "75.0%" in page  # writing at ARE in spring: 6 of 8
+    assert "70.0%" in page and "5.0 percentage points above target (better)" in page
+    assert "up 25.0 percentage points since Autumn term 2025-26: better" in page
+    assert "Overall absence" in page and "6.9% in 2024-25 (latest published)" in page
+    assert "DfE, pupil absence in schools in England 2024/25" in page
+    assert "suppressed (n&lt;5)" in page  # disadvantaged: four pupils
+    assert "not shown: a group has fewer than 5 pupils" in page
+    # The trust table links to the page.
+    table = governor.get("/t/alpha/kpis/", {"term": "2025-26-spring"}).content.decode()
+    assert f"/t/alpha/kpis/{world.a.academies[0].urn}/?term=2025-26-spring" in table
+    # The threshold is the trust's: at 3, the group of four shows and the gap is given.
+    world.a.trust.min_cohort = 3
+    world.a.trust.save()
+    page = governor.get(f"/t/alpha/kpis/{world.a.academies[0].urn}/").content.decode()
+    assert "suppressed (n&lt;3)" not in page and "Disadvantaged 50.0 percentage points above other pupils" in page
+
+
+@pytest.mark.django_db
+def test_academy_page_refuses_other_academies_and_survives_bad_input(world, client_for):
+    staff = client_for(world.a.user(Role.SCHOOL_STAFF))  # covers academies[0] only
+    assert staff.get(f"/t/alpha/kpis/{world.a.academies[1].urn}/").status_code == 404
+    assert staff.get(f"/t/alpha/kpis/{world.a.academies[0].urn}/", {"term": "<script>"}).status_code == 200
+    assert staff.get("/t/alpha/kpis/nonsense/").status_code == 404
+
+
+def _sheet_values(response):
+    book = load_workbook(io.BytesIO(response.content))
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    return cells, [c.value for c in cells]
+
+
+@pytest.mark.django_db
+def test_xlsx_exports_are_suppressed_and_formula_safe(world, client_for):
+    _data(world.a)
+    with world.a.scope():
+        academy = world.a.academies[0]
+        academy.name = '=HYPERLINK("http://evil.example","Click")'
+        academy.save()
+    NationalBenchmark.objects.create(kpi_code="absence", year="2025-26", value=7.1, source="+cmd|' /C calc'!A0")
+    leader = client_for(world.a.user(Role.TRUST_LEADER))
+    response = leader.get("/t/alpha/kpis/export.xlsx", {"term": "2025-26-spring", "group": "disadvantaged"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    cells, values = _sheet_values(response)
+    assert "suppressed (n<5)" in values
+    assert "'" + academy.name in values
+    assert not any(c.data_type == "f" for c in cells)
+    assert not any(isinstance(v, str) and v.startswith(("=", "+", "-", "@")) for v in values)
+    response = leader.get(f"/t/alpha/kpis/{academy.urn}/export.xlsx")
+    cells, values = _sheet_values(response)
+    assert "suppressed (n<5)" in values  # disadvantaged, on the groups sheet
+    assert "'+cmd|' /C calc'!A0" in values  # the loaded benchmark's source, neutralised
+    assert "7.1%" in values  # and its value replaces the shipped figure for 2025-26
+    assert not any(c.data_type == "f" for c in cells)
+
+
+@pytest.mark.django_db
+def test_figures_api_filters_and_suppression(world, client_for):
+    _data(world.a)
+    url = "/api/v1/t/alpha/kpis/"
+    leader = client_for(world.a.user(Role.TRUST_LEADER))
+    rows = leader.get(url, {"term": "2025-26-spring", "kpi": "ta_writing_are"}).json()
+    mine = {(r["urn"], r["group"]): r for r in rows}
+    urn = world.a.academies[0].urn
+    assert mine[(urn, "all")]["value"] == 75.0 and mine[(urn, "all")]["target"] == 70
+    assert mine[(urn, "all")]["cohort"] == 8
+    small = mine[(urn, "disadvantaged")]
+    assert small["suppressed"] and small["value"] is None and small["cohort"] is None
+    assert (None, "all") in mine  # the whole trust, for a trust-wide role
+    one = leader.get(url, {"urn": urn, "group": "boys", "term": "2025-26-autumn"}).json()
+    assert {r["group"] for r in one} == {"boys"} and {r["term"] for r in one} == {"2025-26-autumn"}
+    for bad in ({"group": "cats"}, {"kpi": "nope"}, {"term": "summer"}):
+        assert leader.get(url, bad).status_code == 400
+    assert leader.get(url, {"urn": world.b.academies[0].urn}).status_code == 404
+    staff = client_for(world.a.user(Role.SCHOOL_STAFF)).get(url, {"kpi": "absence"}).json()
+    assert staff and all(r["urn"] == urn for r in staff)  # no trust-wide rows, no other academy
