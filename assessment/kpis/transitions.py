@@ -67,6 +67,8 @@ class Matrix:
     suppressed: bool
     min_cohort: int
     not_matched: int = 0
+    # Hidden because a count under the threshold could be worked out from the totals around it.
+    small_counts: bool = False
     # (from band, to band) -> count, share of the from-band row
     cells: dict[tuple[str, str], Count] = field(default_factory=dict)
     rows: dict[str, Count] = field(default_factory=dict)  # from band -> pupils, share of cohort
@@ -88,8 +90,9 @@ def transition_matrix(pairs: Iterable[tuple[str | None, str | None]], *, min_coh
        the whole matrix: no counts, no percentages.
     3. Each cell is a count and its share of the from-band row; each category a count and its
        share of the cohort.
-    4. With `hide_small_counts` (readers who may not see pupil-level data), any count from 1 to
-       min_cohort - 1 is hidden too, so a single pupil cannot be picked out.
+    4. With `hide_small_counts` (readers who may not see pupil-level data, e.g. governors), a
+       matrix with any count from 1 to min_cohort - 1 is withheld whole: hiding only that cell
+       would not do, as row totals, categories and the cohort would give it away.
     """
     floor = max(min_cohort, 3)
     matched: list[tuple[str, str]] = []
@@ -112,4 +115,7 @@ def transition_matrix(pairs: Iterable[tuple[str | None, str | None]], *, min_coh
     for category in CATEGORIES:
         n = sum(1 for x, y in matched if movement(x, y) == category)
         result.categories[category] = _count(n, cohort, floor, hide_small_counts)
+    counts = [*result.rows.values(), *result.cells.values(), *result.categories.values()]
+    if hide_small_counts and any(c.hidden for c in counts):
+        return Matrix(cohort=cohort, suppressed=True, min_cohort=floor, not_matched=not_matched, small_counts=True)
     return result
