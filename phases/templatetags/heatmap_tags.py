@@ -14,12 +14,13 @@ register = template.Library()
 ARROWS = {"up": "↑", "down": "↓", "level": "→"}
 
 
-def _cell(cell: dict[str, Any], academy_name: str, evidence_url: str, compare_label: str) -> str:
+def _cell(cell: dict[str, Any], academy_name: str, evidence_url: str, kpi_url: str, compare_label: str) -> str:
     level = cell.get("level")
     classes = f"govuk-table__cell app-heat app-heat--l{level if level is not None else 'none'}"
     if cell.get("stale"):
         classes += " app-heat--stale"
-    href = escape(cell.get("link") or evidence_url)
+    # Outcomes link to the academy's KPI page; judgements to the visit or inspection behind them.
+    href = escape(kpi_url if cell["column"].kind == "kpi" else cell.get("link") or evidence_url)
     parts = [
         f'<td class="{classes}"><a class="app-heat__link" tabindex="-1" data-heat-cell href="{href}">'
         f'<span class="govuk-visually-hidden">{escape(academy_name)}, {escape(cell["column"].title)}: </span>'
@@ -51,7 +52,8 @@ def _cell(cell: dict[str, Any], academy_name: str, evidence_url: str, compare_la
 
 
 @register.simple_tag
-def heat_cells(row: dict[str, Any], evidence_url: str, compare_label: str = "") -> SafeString:
+def heat_cells(row: dict[str, Any], evidence_url: str, kpi_url: str, compare_label: str = "") -> SafeString:
     """Every cell of one academy's row; each value is escaped here."""
     name = row["academy"].name
-    return mark_safe("".join(_cell(c, name, evidence_url, compare_label) for c in row["cells"]))  # noqa: S308
+    return mark_safe("".join(_cell(c, name, evidence_url, kpi_url, compare_label)  # noqa: S308
+                             for c in row["cells"]))
