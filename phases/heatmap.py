@@ -5,7 +5,9 @@ Algorithm for each cell:
    has none (tests and GCSEs are summer-only), carry the cell of the last kept map and label it
    stale ("from Summer 2024-25").
 2. Rate it against the national figure of the same year with the placement engine's bands
-   (`rules.kpi_level`), in words ("Below national") as well as a level 1-4 for the colour.
+   (`rules.kpi_level`), in words ("Below national") as well as a level 1-4 for the colour;
+   a KPI with no national figure (in-year teacher assessment) is rated against the trust's
+   target the same way ("Below target").
 3. Trend: the change from the same cell in the last kept map (the previous term's snapshot, so
    a summer result is compared with last summer's carried one): up / down / level, with
    "better" or "worse" from the KPI's direction.
@@ -19,7 +21,7 @@ Algorithm for each cell:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from assessment.kpis.catalogue import CATALOGUE, KPIS
@@ -103,6 +105,7 @@ class FigureIn:
     unit: str
     direction: str
     label: str
+    target: float | None = None
 
 
 @dataclass(frozen=True)
@@ -139,11 +142,18 @@ def kpi_cell(code: str, term: str, figure: FigureIn | None, previous: dict[str, 
                            figure.value, figure.national, figure.national_year, figure.cohort,
                            False, figure.term_code)
     scored = kpi_level(evidence, settings)
-    if scored is None:
-        cell["rating"] = "No national figure"
-    else:
+    if scored is not None:
         level, gap = scored
         cell.update(level=level, rating=KPI_WORDS[figure.direction][level], gap=round(gap, 1))
+    elif figure.target is not None:
+        # No national figure (in-year teacher assessment): rate against the trust's target.
+        against_target = kpi_level(replace(evidence, national=figure.target), settings)
+        if against_target is not None:
+            level, gap = against_target
+            cell.update(level=level, gap=round(gap, 1), target=figure.target,
+                        rating=KPI_WORDS[figure.direction][level].replace("national", "target"))
+    else:
+        cell["rating"] = "No national figure or target"
     if previous and previous.get("state") == "value" and previous.get("value") is not None \
             and previous.get("term") != figure.term_code:
         change = figure.value - previous["value"]

@@ -222,7 +222,7 @@ def heatmap_refresh(*, trust: Any, academies: list[Academy], term_code: str, fig
         if f.academy_id is not None:
             by_key.setdefault((f.academy_id, f.group), []).append(FigureIn(
                 f.kpi_code, f.term_code, f.value, f.cohort, f.suppressed, f.national, f.national_year,
-                f.unit, f.direction, f.label))
+                f.unit, f.direction, f.label, f.target))
     earlier = sorted({t for t in HeatmapRow.objects.filter(trust_id=trust.pk).values_list(
         "term_code", flat=True).distinct() if term_key(t) < term_key(term_code)}, key=term_key)
     previous: dict[tuple[int, str], dict[str, Any]] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import replace
 
 import pytest
 from django.db import connection
@@ -45,6 +46,14 @@ def test_absence_lower_is_better_and_carried_cells_are_stale():
     autumn = kpi_cell("persistent_absence", "2026-27-autumn", None, summer, DEFAULT_SETTINGS)
     assert autumn["stale"] and autumn["note"] == "from Summer 2025-26" and autumn["display"] == "12.0%"
     assert kpi_cell("ks4_att8", "2026-27-autumn", None, None, DEFAULT_SETTINGS)["rating"] == "No data"
+
+
+def test_in_year_kpi_without_national_is_rated_against_the_target():
+    ta = FigureIn("ta_reading_are", "2025-26-spring", 61.0, 40, False, None, None, "%", "higher", "Reading ARE", 75.0)
+    cell = kpi_cell("ta_reading_are", "2025-26-spring", ta, None, DEFAULT_SETTINGS)
+    assert cell["rating"] == "Below target" and cell["level"] == 2 and cell["gap"] == -14.0
+    no_target = kpi_cell("ta_reading_are", "2025-26-spring", replace(ta, target=None), None, DEFAULT_SETTINGS)
+    assert no_target["rating"] == "No national figure or target" and no_target["level"] is None
 
 
 def test_suppressed_kpi_cell_has_no_value():
