@@ -142,7 +142,7 @@ class HeatmapAPI(TenantAPIView):
         key_stage = q.get("key_stage", "")
         view = selectors.heatmap_view_for(
             self.membership, term=q.get("term") or None, group=q.get("group") or "all",
-            key_stage=key_stage if key_stage in ("EYFS", "KS1", "KS2", "KS4", "judged") else "")
+            key_stage=key_stage if key_stage in ("EYFS", "KS1", "KS2", "KS4", "judged") else "", drop_empty=False)
         codes = [c.code for c in view["columns"]]
         rows = [{
             "urn": r["academy"].urn, "academy": r["academy"].name,

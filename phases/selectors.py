@@ -150,7 +150,8 @@ def officer_academy_ids(membership: Any, officer_id: int) -> list[int]:
 
 def heatmap_view_for(membership: Any, *, term: str | None = None, group: str = "all",
                      compare: str | None = None, education: str = "", phase: str = "",
-                     key_stage: str = "", officer: int | None = None) -> dict[str, Any]:
+                     key_stage: str = "", officer: int | None = None, drop_empty: bool = True,
+                     ) -> dict[str, Any]:
     """Everything the heat map page, its exports and its API show, filtered. A fixed number of
     queries whatever the number of academies (rows are kept snapshots, read in one query)."""
     from trust_si.tenancy.models import Trust
@@ -175,6 +176,11 @@ def heatmap_view_for(membership: Any, *, term: str | None = None, group: str = "
         cols = [c for c in cols if c.kind == "judgement"]
     elif key_stage:  # that key stage's outcomes, the whole-school ones, and the judged areas
         cols = [c for c in cols if c.kind == "judgement" or c.key_stage in (key_stage, "all")]
+    # Areas with nothing to show for any academy in view (KS4 columns in a primary-only view,
+    # early years in a secondary one) are left out rather than filling the map with "No data".
+    if drop_empty:
+        cols = [c for c in cols if any((r.cells.get(c.code) or {}).get("state") not in (None, "none", "na")
+                                       for r in rows)] or cols
     before: dict[int, HeatmapRow] = {}
     if compare:
         before = {r.academy_id: r for r in heatmap_rows_for(membership, term=compare, group=group,
@@ -189,8 +195,8 @@ def heatmap_view_for(membership: Any, *, term: str | None = None, group: str = "
         for c in cols:
             cell = dict(row.cells.get(c.code, {"state": "none", "rating": "No data", "level": None}))
             old = before.get(row.academy_id)
-            if compare and old is not None:
-                was = old.cells.get(c.code, {})
+            was = old.cells.get(c.code, {}) if compare and old is not None else {}
+            if was and not (was.get("state") in (None, "none", "na") and cell.get("state") in (None, "none", "na")):
                 cell["compare"] = {"rating": was.get("rating", "No data"), "display": was.get("display", ""),
                                    "level": was.get("level")}
                 if cell.get("level") is not None and was.get("level") is not None:
