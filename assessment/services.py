@@ -8,11 +8,14 @@ version can be restored. The same data twice changes nothing.
 from __future__ import annotations
 
 import hashlib
-import json
+import io
+from itertools import batched
 from typing import Any
 
+import numpy as np
+import pandas as pd
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -33,9 +36,21 @@ from .models import (
     Upload,
     UploadStatus,
 )
-from .parsing import Checked, UploadRejected, check_rows, match_headers, read_table
+from .parsing import (
+    FIELDS,
+    Checked,
+    Problem,
+    UploadRejected,
+    check_rows,
+    match_headers,
+    read_table,
+    rows_checksum,
+)
 
 PREVIEW_ROWS = 20
+COPY_BATCH_ROWS = 100_000  # rows per chunk sent to PostgreSQL's COPY (bounds the memory used)
+INSERT_BATCH_ROWS = 20_000  # rows per executemany on other databases
+KEY_BATCH = 5_000  # pupil keys per IN (...) lookup: SQLite caps the parameters of one query
 
 
 def term_get_or_create(*, trust: Trust, code: str) -> Term:
@@ -89,29 +104,31 @@ def _checked(upload: Upload) -> tuple[Checked, dict[str, int], list[str], list[s
 
 def _other_academy_problems(upload: Upload, checked: Checked) -> None:
     """A pupil enrolled at another academy of the trust in the same year is an error."""
-    if upload.kind != "pupils" or not checked.rows:
+    frame = checked.frame
+    if upload.kind != "pupils" or frame.empty:
         return
-    keys = {r["pupil_key"] for r in checked.rows}
-    clash = set(Enrolment.objects.filter(
-        pupil__key__in=keys, academic_year=upload.term.academic_year).exclude(
-        academy=upload.academy).values_list("pupil__key", flat=True))
+    clash: set[str] = set()
+    for keys in batched(pd.unique(frame["pupil_key"]).tolist(), KEY_BATCH, strict=False):
+        clash.update(Enrolment.objects.filter(
+            trust_id=upload.trust_id, pupil__key__in=keys, academic_year=upload.term.academic_year,
+        ).exclude(academy=upload.academy).values_list("pupil__key", flat=True))
     if not clash:
         return
-    from .parsing import Problem
-
-    kept = []
-    for number, row in enumerate(checked.rows, start=2):
-        if row["pupil_key"] in clash:
-            checked.problems.append(Problem(number, "upn", "(hidden)",
-                                            "This pupil is enrolled at another academy of the trust this year."))
-        else:
-            kept.append(row)
-    checked.rows = kept
+    clashing = frame["pupil_key"].isin(clash).to_numpy()
+    checked.problems.extend(Problem(row, "upn", "(hidden)",
+                                    "This pupil is enrolled at another academy of the trust this year.")
+                            for row in frame["row"][clashing].tolist())
+    checked.problems.sort(key=lambda p: p.row)
+    checked.frame = frame[~clashing].reset_index(drop=True)
 
 
-def content_hash(rows: list[dict[str, Any]]) -> str:
-    lines = sorted(json.dumps(r, sort_keys=True, default=str) for r in rows)
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+def content_hash(kind: str, rows: pd.DataFrame | list[dict[str, Any]]) -> str:
+    """Checksum of the clean rows of an upload, whatever their order."""
+    return rows_checksum(_frame(kind, rows), FIELDS[kind])
+
+
+def _frame(kind: str, rows: pd.DataFrame | list[dict[str, Any]]) -> pd.DataFrame:
+    return rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows, columns=FIELDS[kind])
 
 
 def upload_validate(*, upload: Upload) -> Upload:
@@ -136,16 +153,17 @@ def upload_validate(*, upload: Upload) -> Upload:
         return upload
     _other_academy_problems(upload, checked)
     problems = [p.as_dict() for p in checked.problems]
-    rows_total = len(checked.rows) + len({p["row"] for p in problems})
-    preview = [{k: v for k, v in r.items() if k != "pupil_key"} for r in checked.rows[:PREVIEW_ROWS]]
+    valid = len(checked.frame)
+    rows_total = valid + len({p["row"] for p in problems})
+    preview = [{k: v for k, v in r.items() if k != "pupil_key"} for r in checked.records(PREVIEW_ROWS)]
     status = UploadStatus.INVALID if problems else UploadStatus.VALID
-    if not checked.rows and not problems:
+    if not valid and not problems:
         status = UploadStatus.INVALID
         problems = [{"row": 2, "column": "", "value": "", "message": "The file has a header row but no data."}]
     Upload.objects.filter(pk=upload.pk).update(
         status=status, progress=100, errors=problems, preview=preview,
-        content_hash=content_hash(checked.rows) if not problems else "",
-        counts={"rows": rows_total, "valid": len(checked.rows), "problems": len(problems)},
+        content_hash=content_hash(upload.kind, checked.frame) if not problems else "",
+        counts={"rows": rows_total, "valid": valid, "problems": len(problems)},
         message="" if not problems else f"{len(problems)} problem(s) to fix. Nothing has been saved.")
     upload.refresh_from_db()
     return upload
@@ -159,40 +177,103 @@ def _slice(upload: Upload) -> Any:
 
 
 def _serialise(upload: Upload) -> list[dict[str, Any]]:
-    rows = _slice(upload).select_related("pupil")
-    if upload.kind == "pupils":
-        return [{"pupil_key": e.pupil.key, "year_group": e.year_group, "disadvantaged": e.disadvantaged,
-                 "send": e.send, "eal": e.eal, "sex": e.sex, "prior_band": e.prior_band} for e in rows]
-    if upload.kind == "results":
-        return [{"pupil_key": r.pupil.key, "subject": r.subject, "measure": r.measure, "value": r.value,
-                 "numeric": r.numeric} for r in rows]
-    return [{"pupil_key": a.pupil.key, "sessions_possible": a.sessions_possible,
-             "sessions_missed": a.sessions_missed} for a in rows]
+    """The slice as plain rows (what _write_slice takes), kept so it can be restored."""
+    fields = FIELDS[upload.kind]
+    rows = _slice(upload).values_list("pupil__key", *fields[1:])
+    return [dict(zip(fields, row, strict=True)) for row in rows.iterator(chunk_size=KEY_BATCH)]
 
 
-def _write_slice(upload: Upload, rows: list[dict[str, Any]]) -> None:
-    """Replace the slice with these rows: delete, then bulk insert (one transaction)."""
-    keys = {r["pupil_key"] for r in rows}
-    existing = dict(Pupil.objects.filter(key__in=keys).values_list("key", "pk"))
-    Pupil.objects.bulk_create([Pupil(trust_id=upload.trust_id, key=k) for k in keys - set(existing)],
-                              batch_size=2000)
-    ids = dict(Pupil.objects.filter(key__in=keys).values_list("key", "pk"))
+def _pupil_ids(trust_id: int, keys: list[str]) -> dict[str, int]:
+    """Pupil key -> id, creating the pupils seen for the first time."""
+    def lookup(wanted: list[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for chunk in batched(wanted, KEY_BATCH, strict=False):
+            found.update(Pupil.objects.filter(trust_id=trust_id, key__in=chunk).values_list("key", "pk"))
+        return found
+
+    ids = lookup(keys)
+    new = [k for k in keys if k not in ids]
+    if new:
+        # ignore_conflicts: a concurrent upload of another academy may create the same pupil.
+        Pupil.objects.bulk_create([Pupil(trust_id=trust_id, key=k) for k in new], batch_size=2000,
+                                  ignore_conflicts=True)
+        ids.update(lookup(new))
+    return ids
+
+
+def _write_slice(upload: Upload, rows: pd.DataFrame | list[dict[str, Any]]) -> None:
+    """Replace the slice with these rows: delete, then insert them in bulk (one transaction).
+
+    Rows go in as columns, never as one model object each: PostgreSQL gets them through COPY,
+    other databases through executemany.
+    """
+    frame = _frame(upload.kind, rows)
+    ids = _pupil_ids(upload.trust_id, pd.unique(frame["pupil_key"]).tolist())
     _slice(upload).delete()
-    base = {"trust_id": upload.trust_id, "academy_id": upload.academy_id, "upload_id": upload.pk}
+    if frame.empty:
+        return
+    values: dict[str, Any] = {"trust_id": upload.trust_id, "academy_id": upload.academy_id,
+                              "upload_id": upload.pk,
+                              "pupil_id": frame["pupil_key"].map(ids).to_numpy(dtype=np.int64)}
+    model: type[models.Model]
     if upload.kind == "pupils":
-        Enrolment.objects.bulk_create([
-            Enrolment(**base, pupil_id=ids[r["pupil_key"]], academic_year=upload.term.academic_year,
-                      year_group=r["year_group"], disadvantaged=r["disadvantaged"], send=r["send"],
-                      eal=r["eal"], sex=r["sex"], prior_band=r["prior_band"]) for r in rows], batch_size=2000)
-    elif upload.kind == "results":
-        Result.objects.bulk_create([
-            Result(**base, pupil_id=ids[r["pupil_key"]], term_id=upload.term_id, subject=r["subject"],
-                   measure=r["measure"], value=r["value"], numeric=r["numeric"]) for r in rows], batch_size=2000)
+        model = Enrolment
+        values["academic_year"] = upload.term.academic_year
     else:
-        Attendance.objects.bulk_create([
-            Attendance(**base, pupil_id=ids[r["pupil_key"]], term_id=upload.term_id,
-                       sessions_possible=r["sessions_possible"], sessions_missed=r["sessions_missed"])
-            for r in rows], batch_size=2000)
+        model = Result if upload.kind == "results" else Attendance
+        values["term_id"] = upload.term_id
+    for name in FIELDS[upload.kind][1:]:
+        values[name] = frame[name]
+    _insert(model, len(frame), values)
+
+
+def _insert(model: type[models.Model], count: int, values: dict[str, Any]) -> None:
+    """Insert count rows; each value is one column (a sequence) or the same for every row."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = list(values)
+    column_of = {f.attname: f.column or f.attname for f in model._meta.concrete_fields}
+    columns = ", ".join(connection.ops.quote_name(column_of[n]) for n in names)
+
+    def column(name: str, start: int, stop: int) -> list[Any]:
+        value = values[name]
+        if not isinstance(value, (pd.Series, np.ndarray)):
+            return [value] * (stop - start)
+        part = value.iloc[start:stop] if isinstance(value, pd.Series) else pd.Series(value[start:stop])
+        if part.dtype.kind == "f":  # NaN means "no number": NULL
+            return [None if v != v else v for v in part.tolist()]
+        return part.tolist()
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            import pyarrow as pa
+            import pyarrow.csv as pacsv
+
+            options = pacsv.WriteOptions(include_header=False, quoting_style="all_valid")
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
+                for start in range(0, count, COPY_BATCH_ROWS):
+                    stop = min(start + COPY_BATCH_ROWS, count)
+                    batch = pa.table({n: _arrow(values[n], start, stop) for n in names})
+                    sink = io.BytesIO()
+                    pacsv.write_csv(batch, sink, options)
+                    copy.write(sink.getvalue())
+            return
+        # Names come from the model's meta, quoted; every value is a bound parameter.
+        insert = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"  # noqa: S608
+        for start in range(0, count, INSERT_BATCH_ROWS):
+            stop = min(start + INSERT_BATCH_ROWS, count)
+            cursor.executemany(insert, list(zip(*(column(n, start, stop) for n in names), strict=True)))
+
+
+def _arrow(value: Any, start: int, stop: int) -> Any:
+    """One column of rows start..stop for pyarrow; a category column is written as its text."""
+    import pyarrow as pa
+
+    if isinstance(value, pd.Series):
+        array = pa.array(value.iloc[start:stop], from_pandas=True)
+        return array.dictionary_decode() if pa.types.is_dictionary(array.type) else array
+    if isinstance(value, np.ndarray):
+        return pa.array(value[start:stop])
+    return pa.array([value] * (stop - start))
 
 
 def _current(upload: Upload) -> Upload | None:
@@ -220,28 +301,29 @@ def upload_confirm(*, actor: Any, upload: Upload) -> Upload:
             upload = Upload.objects.select_for_update().get(pk=upload.pk)
             checked, _, missing, _ = _checked(upload)
             _other_academy_problems(upload, checked)
+            rows = checked.frame
             if missing or checked.problems:
                 raise UploadRejected("The file changed since it was checked.")
             current = Upload.objects.select_for_update().filter(
                 academy=upload.academy, term=upload.term, kind=upload.kind,
                 status=UploadStatus.COMMITTED).first()
-            if current is not None and current.content_hash == content_hash(checked.rows):
+            if current is not None and current.content_hash == content_hash(upload.kind, rows):
                 upload.status = UploadStatus.UNCHANGED
                 upload.message = "Identical to the data already confirmed: nothing changed."
                 upload.save(update_fields=["status", "message"])
                 audit_record(actor=actor, action="upload.unchanged", target=upload)
                 return upload
             upload.replaced = _serialise(upload)
-            _write_slice(upload, checked.rows)
+            _write_slice(upload, rows)
             if current is not None:
                 Upload.objects.filter(pk=current.pk).update(status=UploadStatus.SUPERSEDED)
             upload.status = UploadStatus.COMMITTED
             upload.confirmed_by = actor
             upload.confirmed_at = timezone.now()
-            upload.message = f"{len(checked.rows)} rows confirmed."
+            upload.message = f"{len(rows)} rows confirmed."
             upload.save()
             audit_record(actor=actor, action="upload.confirm", target=upload,
-                         changes={"rows": len(checked.rows), "replaced": len(upload.replaced),
+                         changes={"rows": len(rows), "replaced": len(upload.replaced),
                                   "previous": current.pk if current else None})
             recompute_request(trust_id=upload.trust_id, academy_id=upload.academy_id, reason="upload")
     except UploadRejected as exc:

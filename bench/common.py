@@ -75,7 +75,14 @@ def timed(results: dict[str, float], key: str) -> Iterator[None]:
 
 
 def peak_rss_mb() -> float:
-    """Peak resident memory of this process (Linux reports kilobytes)."""
+    """Peak resident memory of this process. /proc's VmHWM is this process's own peak; getrusage
+    in a child would report the parent's peak it inherited at fork."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
