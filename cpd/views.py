@@ -4,32 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from academies.models import Academy
 from academies.selectors import academy_list_for
 from trust_si.accounts.access import require
+from trust_si.forms import errors_to_form, tenant_redirect
 
 from . import calculations, selectors, services
 from .forms import EnrolForm, EvaluationForm, NpqForm, ProgrammeForm, SessionForm
 from .models import AttendanceStatus, Npq, Programme, Session
-
-
-def _errors_to_form(form: forms.Form, exc: ValidationError) -> None:
-    """A service's refusal shown on the form (next to the field when it names one)."""
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for field, messages_ in errors.items():
-        for message in messages_:
-            form.add_error(field if field in form.fields else None, message)
-
-
-def _back(request: HttpRequest, name: str, **kwargs: Any) -> HttpResponse:
-    return redirect(name, trust_slug=request.trust.slug, **kwargs)  # type: ignore[attr-defined]
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -127,7 +115,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
             **form.programme_data(),
         )
         messages.success(request, "Programme added to the catalogue.")
-        return _back(request, "cpd:programme_detail", pk=programme.pk)
+        return tenant_redirect(request, "cpd:programme_detail", pk=programme.pk)
     return render(request, "cpd/programme_form.html", {"form": form, "programme": None})
 
 
@@ -147,7 +135,7 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
             academies=[*form.cleaned_data["academies"], *hidden],
         )
         messages.success(request, "Programme saved.")
-        return _back(request, "cpd:programme_detail", pk=programme.pk)
+        return tenant_redirect(request, "cpd:programme_detail", pk=programme.pk)
     return render(request, "cpd/programme_form.html", {"form": form, "programme": programme})
 
 
@@ -179,10 +167,10 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, programme=programme, **form.session_data()
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, "Session added.")
-            return _back(request, "cpd:session_detail", pk=session.pk)
+            return tenant_redirect(request, "cpd:session_detail", pk=session.pk)
     return render(
         request, "cpd/session_form.html", {"form": form, "programme": programme, "session": None}
     )
@@ -196,10 +184,10 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.session_update(actor=request.user, session=session, data=form.session_data())
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, "Session saved.")
-            return _back(request, "cpd:session_detail", pk=session.pk)
+            return tenant_redirect(request, "cpd:session_detail", pk=session.pk)
     return render(
         request,
         "cpd/session_form.html",
@@ -219,10 +207,10 @@ def session_enrol(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.enrolment_create(actor=request.user, session=session, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, f"{form.cleaned_data['participant']} is booked.")
-            return _back(request, "cpd:session_detail", pk=session.pk)
+            return tenant_redirect(request, "cpd:session_detail", pk=session.pk)
     return render(request, "cpd/enrol_form.html", {"form": form, "session": session})
 
 
@@ -243,7 +231,7 @@ def session_register(request: HttpRequest, pk: int) -> HttpResponse:
         }
         services.register_take(actor=request.user, enrolments=enrolments, attended=answers)
         messages.success(request, "Register saved.")
-        return _back(request, "cpd:session_detail", pk=session.pk)
+        return tenant_redirect(request, "cpd:session_detail", pk=session.pk)
     return render(request, "cpd/register.html", {"session": session, "enrolments": enrolments})
 
 
@@ -261,10 +249,10 @@ def session_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, session=session, participant=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, "Thank you: your evaluation is saved.")
-            return _back(request, "cpd:session_detail", pk=session.pk)
+            return tenant_redirect(request, "cpd:session_detail", pk=session.pk)
     return render(
         request,
         "cpd/evaluation_form.html",
@@ -295,7 +283,7 @@ def npq_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.npq_create(actor=request.user, **form.cleaned_data)
         messages.success(request, "NPQ recorded.")
-        return _back(request, "cpd:npq_list")
+        return tenant_redirect(request, "cpd:npq_list")
     return render(request, "cpd/npq_form.html", {"form": form, "npq": None})
 
 
@@ -307,8 +295,8 @@ def npq_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.npq_update(actor=request.user, npq=npq, data=form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, "NPQ saved.")
-            return _back(request, "cpd:npq_list")
+            return tenant_redirect(request, "cpd:npq_list")
     return render(request, "cpd/npq_form.html", {"form": form, "npq": npq})

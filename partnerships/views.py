@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -14,22 +13,11 @@ from django.views.decorators.http import require_POST
 from academies.models import Academy
 from academies.selectors import academy_list_for
 from trust_si.accounts.access import require
+from trust_si.forms import errors_to_form, tenant_redirect
 
 from . import selectors, services
 from .forms import ActivityForm, CommissionForm, ContactFormSet, PartnerForm, contacts_from
 from .models import Commission, PartnerOrganisation
-
-
-def _errors_to_form(form: forms.Form, exc: ValidationError) -> None:
-    """A service's refusal shown on the form (next to the field when it names one)."""
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for field, messages_ in errors.items():
-        for message in messages_:
-            form.add_error(field if field in form.fields else None, message)
-
-
-def _back(request: HttpRequest, name: str, **kwargs: Any) -> HttpResponse:
-    return redirect(name, trust_slug=request.trust.slug, **kwargs)  # type: ignore[attr-defined]
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -113,7 +101,7 @@ def activity_log(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, "Activity logged.")
             return redirect("partnerships:commission_detail", trust_slug=request.trust.slug, pk=pk)  # type: ignore[attr-defined]
@@ -151,10 +139,10 @@ def partner_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user, contacts=contacts_from(formset), **form.cleaned_data
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, f"{partner.name} added.")
-            return _back(request, "partnerships:partner_detail", pk=partner.pk)
+            return tenant_redirect(request, "partnerships:partner_detail", pk=partner.pk)
     return render(
         request,
         "partnerships/partner_form.html",
@@ -176,10 +164,10 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 contacts=contacts_from(formset),
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, "Partner saved.")
-            return _back(request, "partnerships:partner_detail", pk=partner.pk)
+            return tenant_redirect(request, "partnerships:partner_detail", pk=partner.pk)
     return render(
         request,
         "partnerships/partner_form.html",
@@ -226,10 +214,10 @@ def commission_create(request: HttpRequest) -> HttpResponse:
                 **form.commission_data(),
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, f"Commission {commission.title} added.")
-            return _back(request, "partnerships:commission_detail", pk=commission.pk)
+            return tenant_redirect(request, "partnerships:commission_detail", pk=commission.pk)
     return render(request, "partnerships/commission_form.html", {"form": form, "commission": None})
 
 
@@ -248,10 +236,10 @@ def commission_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 partner_members=form.cleaned_data["partner_members"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, "Commission saved.")
-            return _back(request, "partnerships:commission_detail", pk=commission.pk)
+            return tenant_redirect(request, "partnerships:commission_detail", pk=commission.pk)
     return render(
         request, "partnerships/commission_form.html", {"form": form, "commission": commission}
     )
@@ -281,10 +269,10 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, membership=membership, activity=activity, data=form.cleaned_data
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, "Activity saved.")
-            return _back(request, "partnerships:commission_detail", pk=commission.pk)
+            return tenant_redirect(request, "partnerships:commission_detail", pk=commission.pk)
     return render(
         request,
         "partnerships/activity_form.html",
@@ -305,4 +293,4 @@ def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, "Activity removed.")
-    return _back(request, "partnerships:commission_detail", pk=commission_pk)
+    return tenant_redirect(request, "partnerships:commission_detail", pk=commission_pk)
