@@ -61,9 +61,10 @@ def current_phase_name(academy: Academy) -> str | None:
 
 
 def current_phases_for(*, trust_id: int) -> dict[int, str]:
-    """academy id -> phase label in force (CPD counts a Sustain academy's sessions as capacity)."""
+    """academy id -> phase code in force ("sustain"...): CPD counts a Sustain academy's sessions as
+    capacity. Codes, not the trust's own names, so a renamed phase still counts."""
     academies = list(Academy.objects.filter(trust_id=trust_id))
-    return {a: PHASE_LABELS[p.phase] for a, p in latest_placements(academies).items()}
+    return {a: p.phase for a, p in latest_placements(academies).items()}
 
 
 def placement_summary_for_report(*, trust: Any, academy: Academy, term_code: str) -> dict[str, Any] | None:
