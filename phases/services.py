@@ -95,8 +95,12 @@ def judgement_withdraw(*, actor: Any, academy: Academy, source: str, source_ref:
 
 
 def judgement_record_from_inspection(*, inspection: Inspection, actor: Any) -> list[Judgement]:
-    """An inspection's report-card grades and safeguarding outcome become judgement records."""
+    """An inspection's report-card grades and safeguarding outcome become judgement records.
+
+    A legacy overall grade is read straight from the inspection by the engine: it only asks for
+    the recompute."""
     if inspection.kind != Inspection.Kind.REPORT_CARD:
+        recompute_request(trust_id=inspection.trust_id, academy_id=inspection.academy_id, reason="inspection")
         return []
     ref = f"academies.inspection:{inspection.pk}"
     recorded = []
