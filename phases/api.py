@@ -54,7 +54,7 @@ class PlacementHistoryAPI(TenantAPIView):
         return Response(PlacementOutput(history, many=True).data)
 
 
-class JudgementOutput(serializers.ModelSerializer):
+class JudgementRecordOutput(serializers.ModelSerializer):
     urn = serializers.CharField(source="academy.urn")
 
     class Meta:
@@ -73,14 +73,14 @@ class JudgementInput(serializers.Serializer):
 class JudgementListAPI(TenantAPIView):
     required_capability = "heatmap.view"
 
-    @extend_schema(responses=JudgementOutput(many=True))
+    @extend_schema(responses=JudgementRecordOutput(many=True))
     def get(self, request: Request) -> Response:
         rows = Judgement.objects.filter(academy__in=academy_list_for(self.membership).values("pk")).select_related("academy")
         if urn := request.query_params.get("urn"):
             rows = rows.filter(academy__urn=urn)
-        return Response(JudgementOutput(rows[:1000], many=True).data)
+        return Response(JudgementRecordOutput(rows[:1000], many=True).data)
 
-    @extend_schema(request=JudgementInput, responses={201: JudgementOutput})
+    @extend_schema(request=JudgementInput, responses={201: JudgementRecordOutput})
     def post(self, request: Request) -> Response:
         if not self.membership.can("judgement.record"):
             raise PermissionDenied("Your role does not record judgements.")
@@ -94,7 +94,7 @@ class JudgementListAPI(TenantAPIView):
                 judged_on=d["judged_on"], source=JudgementSource.DIRECT, note=d.get("note", ""))
         except DjangoValidationError as exc:
             raise ValidationError(exc.message_dict if hasattr(exc, "message_dict") else exc.messages) from exc
-        return Response(JudgementOutput(judgement).data, status=status.HTTP_201_CREATED)
+        return Response(JudgementRecordOutput(judgement).data, status=status.HTTP_201_CREATED)
 
 
 class HeatmapColumnOutput(serializers.Serializer):

@@ -247,6 +247,7 @@ SPECTACULAR_SETTINGS = {
         "NpqStatusEnum": "cpd.models.NpqStatus",
         "VisitStatusEnum": "phases.visits.models.VisitStatus",
         "ActionStatusEnum": "phases.visits.models.ActionStatus",
+        "PhaseEnum": "phases.models.PhaseCode",
     },
 }
 
