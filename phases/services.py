@@ -157,22 +157,31 @@ def placement_recompute(*, academy: Academy, term_code: str, kpi_figures: list[A
     return placement
 
 
-def _notify_phase_change(academy: Academy, before: str, after: str) -> None:
+def _notify_phase_change(academy: Academy, before: str, after: str, decided_by: Any = None) -> None:
+    """Email the trust's leaders and the academy's officers (on commit) when its phase changes."""
     from django.core.mail import send_mail
 
     from trust_si.accounts.models import Membership
     from trust_si.accounts.roles import Role
 
-    people = Membership.objects.filter(is_active=True).filter(
+    from .config import phase_names
+
+    names = phase_names(academy.trust.config)
+    people = Membership.objects.filter(trust_id=academy.trust_id, is_active=True).filter(
         models.Q(role=Role.TRUST_LEADER) | models.Q(role=Role.IMPROVEMENT_OFFICER, academies=academy)
     ).select_related("user")
     recipients = sorted({m.user.email for m in people})
+    if decided_by is not None:
+        subject = f"{academy.name}: phase {names[before]} → {names[after]}"
+        message = (f"{getattr(decided_by, 'display_name', 'A trust leader')} placed {academy.name} in "
+                   f"{names[after]} (was {names[before]}).")
+    else:
+        subject = f"{academy.name}: proposed phase {names[before]} → {names[after]}"
+        message = (f"The placement engine now proposes {names[after]} for {academy.name} "
+                   f"(was {names[before]}). Review the reasons and confirm or override it.")
     if recipients:
-        transaction.on_commit(lambda: send_mail(
-            subject=f"{academy.name}: proposed phase {before} → {after}",
-            message=(f"The placement engine now proposes {after.capitalize()} for {academy.name} "
-                     f"(was {before.capitalize()}). Review the reasons and confirm or override it."),
-            from_email=None, recipient_list=recipients))
+        transaction.on_commit(lambda: send_mail(subject=subject, message=message, from_email=None,
+                                                recipient_list=recipients))
 
 
 @transaction.atomic
@@ -186,6 +195,7 @@ def placement_decide(*, actor: Any, placement: Placement, phase: str | None = No
         raise ValidationError({"rationale": "Say why you are overriding the proposal."})
     if phase is not None and phase not in PhaseCode.values:
         raise ValidationError({"phase": "Choose a phase."})
+    before = placement.phase
     placement.status = PlacementStatus.OVERRIDDEN if overriding else PlacementStatus.CONFIRMED
     placement.decided_phase = phase if overriding and phase else placement.proposed_phase
     placement.decided_by = actor
@@ -195,6 +205,8 @@ def placement_decide(*, actor: Any, placement: Placement, phase: str | None = No
     audit_record(actor=actor, action="placement.override" if overriding else "placement.confirm",
                  target=placement, changes={"proposed": placement.proposed_phase,
                                             "decided": placement.decided_phase, "rationale": placement.rationale})
+    if placement.subject == "" and placement.decided_phase != before:
+        _notify_phase_change(placement.academy, before, placement.decided_phase, decided_by=actor)
     return placement
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("phases/settings/", views.phase_settings, name="settings"),
     path("placements/", views.placement_list, name="list"),
     path("placements/recompute/", views.recompute, name="recompute"),
+    path("placements/recompute/status/", views.recompute_status, name="recompute_status"),
     path("placements/<str:urn>/", views.placement_detail, name="detail"),
     path("placements/decisions/<int:pk>/", views.placement_decide, name="decide"),
 ]

@@ -163,3 +163,9 @@ def phase_settings(request: TenantRequest) -> HttpResponse:
         "form": form, "phases": phases_for(request.trust.config).values(),
         "rules": placement_settings(request.trust.config),
     })
+
+
+def recompute_status(request: TenantRequest) -> HttpResponse:
+    """The "recomputed 2 min ago" / "recomputing…" line, polled by htmx while a job runs."""
+    require(request, "heatmap.view")
+    return render(request, "phases/_job_status.html", {"job": selectors.last_recompute(request.trust.pk)})

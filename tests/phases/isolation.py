@@ -19,6 +19,7 @@ def urn(tw):
 
 
 CASES = [
+    Case("phases:recompute_status", allowed_role=Role.IMPROVEMENT_OFFICER, forbidden_role=Role.GOVERNOR),
     Case("phases:heatmap", allowed_role=Role.TRUST_LEADER, forbidden_role=Role.GOVERNOR),
     Case("phases:matching", allowed_role=Role.IMPROVEMENT_OFFICER, forbidden_role=Role.SCHOOL_STAFF),
     Case("phases:settings", allowed_role=Role.TRUST_ADMIN, forbidden_role=Role.TRUST_LEADER),

@@ -214,3 +214,20 @@ def test_support_matching_pairs_takers_with_nearest_givers(world, client_for):
     page = client_for(a.user(Role.TRUST_LEADER)).get("/t/alpha/support-matching/").content.decode()
     assert "Maths" in page and taker.name in page
     assert page.index(giver.name, page.index("Suggested givers")) < page.index("Far Secondary")
+
+
+@pytest.mark.django_db
+def test_recompute_status_is_polled_until_the_job_is_done(world, client_for):
+    from phases.models import RecomputeJob
+
+    a = world.a
+    officer = client_for(a.user(Role.IMPROVEMENT_OFFICER))
+    assert "Not computed yet" in officer.get("/t/alpha/placements/recompute/status/").content.decode()
+    with a.scope():
+        job = RecomputeJob.objects.create(trust=a.trust, status="queued", reason="upload")
+    fragment = officer.get("/t/alpha/placements/recompute/status/").content.decode()
+    assert "Recomputing…" in fragment and 'hx-trigger="every 5s"' in fragment
+    with a.scope():
+        RecomputeJob.objects.filter(pk=job.pk).update(status="done", finished_at=dt.datetime.now(dt.UTC))
+    fragment = officer.get("/t/alpha/placements/recompute/status/").content.decode()
+    assert "Recomputed" in fragment and "hx-trigger" not in fragment

@@ -139,3 +139,31 @@ def test_committed_upload_changes_the_placement_through_a_real_worker(world, cel
         row = HeatmapRow.objects.get(academy=a.academies[0], term_code="2025-26-summer", group="all")
     assert row.cells["persistent_absence"]["rating"] == "Well above national (worse)"
     assert row.phase == placement.proposed_phase
+
+
+def test_a_change_of_phase_notifies_leaders_and_the_academys_officer(world, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    a = world.a
+    with a.scope():
+        _judge(a, "curriculum_teaching", "strong_standard")
+        _judge(a, "leadership_governance", "strong_standard")
+        recompute_trust(trust=a.trust)
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            _judge(a, "safeguarding", "not_met", days_ago=1)
+            recompute_trust(trust=a.trust)
+        assert len(mail.outbox) == 1
+        message = mail.outbox[0]
+        assert "Sustain → Stabilise" in message.subject
+        assert set(message.to) == {a.user(Role.TRUST_LEADER).email, a.user(Role.IMPROVEMENT_OFFICER).email}
+        assert world.b.user(Role.TRUST_LEADER).email not in message.to
+        mail.outbox.clear()
+        placement = Placement.objects.filter(academy=a.academies[0], subject="").first()
+        with django_capture_on_commit_callbacks(execute=True):
+            placement_decide(actor=a.user(Role.TRUST_LEADER), placement=placement, phase="repair",
+                             rationale="Safeguarding actions already completed; intensive support instead")
+        assert len(mail.outbox) == 1 and "Stabilise → Repair" in mail.outbox[0].subject
+        mail.outbox.clear()
+        recompute_trust(trust=a.trust)  # nothing changed: nobody is emailed again
+        assert mail.outbox == []
