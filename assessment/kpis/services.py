@@ -81,8 +81,10 @@ def kpi_target_set(*, actor: Any, membership: Any, academy: Academy | None, kpi_
 
     Trust leaders and admins only (`targets.edit`); the old and new value are audited."""
     _check_target(membership, academy, kpi_code, academic_year, value)
+    # No default ordering here: it joins academies (an outer join), which FOR UPDATE refuses.
     target = KpiTarget.objects.select_for_update().filter(
-        trust_id=membership.trust_id, academy=academy, kpi_code=kpi_code, academic_year=academic_year).first()
+        trust_id=membership.trust_id, academy=academy, kpi_code=kpi_code, academic_year=academic_year,
+    ).order_by("pk").first()
     old = target.value if target else None
     if target is None:
         target = KpiTarget.objects.create(trust_id=membership.trust_id, academy=academy, kpi_code=kpi_code,
