@@ -32,6 +32,9 @@ class KpiFigure:
     target: float | None
     unit: str  # "%", "points", "score"
     direction: str  # "higher" (higher is better) or "lower" (absence)
+    # Set on the aggregate of one phase of education ("primary"...; academy_id None): only when
+    # the caller asks for them (by_education), so "academy_id None" alone still means the trust.
+    education: str = ""
 
 
 @dataclass(frozen=True, slots=True)

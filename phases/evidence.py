@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models
 from django.utils import timezone
 
 from academies.models import Academy, Inspection
@@ -16,16 +15,11 @@ from .rules import Evidence, JudgementEvidence, KpiEvidence, P8Evidence
 
 def current_term_code(trust_id: int) -> str:
     """The latest term with committed data, else the term today falls in."""
-    from assessment.models import Attendance, Result, Term
+    from assessment.kpis.selectors import term_codes_with_data
 
-    order = {"autumn": 0, "spring": 1, "summer": 2}
-    # Attendance alone is evidence: a term with only an attendance upload still counts.
-    with_data = Term.objects.filter(trust_id=trust_id).filter(
-        models.Q(pk__in=Result.objects.filter(trust_id=trust_id).values("term_id"))
-        | models.Q(pk__in=Attendance.objects.filter(trust_id=trust_id).values("term_id")))
-    terms = sorted(with_data, key=lambda t: (t.academic_year, order[t.season]))
+    terms = term_codes_with_data(trust_id)
     if terms:
-        return terms[-1].code
+        return terms[0]
     today = timezone.localdate()
     start = today.year if today.month >= 9 else today.year - 1
     season = "autumn" if today.month >= 9 else "spring" if today.month <= 3 else "summer"

@@ -63,8 +63,11 @@ def published_figures_for(*, trust_id: int, academy_ids: list[int] | None = None
 
 def kpi_figures_for(*, trust_id: int, academy_ids: list[int] | None = None,
                     term_codes: list[str] | None = None, groups: tuple[str, ...] | list[str] = ("all",),
-                    ) -> list[KpiFigure]:
+                    by_education: bool = False) -> list[KpiFigure]:
     """KPI figures per academy (and trust-wide, academy_id None) per term and group, suppressed.
+
+    Aggregation runs pupil -> group -> academy -> phase of education (with `by_education`) ->
+    trust, each level from the pupils themselves, never an average of averages.
 
     1. Load the terms' results and attendance and the matching years' enrolments (group flags).
     2. Build each pupil's facts per academy and term; compute every catalogue KPI per group.
@@ -116,11 +119,18 @@ def kpi_figures_for(*, trust_id: int, academy_ids: list[int] | None = None,
             by_academy.setdefault(academy, []).append(PupilFacts(
                 yg, dis, send, eal, sex, band, results.get((pupil, term.pk), {}), pos, mis))
         everyone = [p for pupils in by_academy.values() for p in pupils]
+        by_education_pupils: dict[str, list[PupilFacts]] = {}
+        if by_education:
+            for member_id, pupils in by_academy.items():
+                by_education_pupils.setdefault(labels[member_id].phase_of_education, []).extend(pupils)
         for kpi in KPIS.values():
             if kpi.summer_only and term.season != "summer":
                 continue
             national = benchmark_for(benchmarks, kpi.code, term.academic_year)
-            for academy_id, pupils in [*((a, by_academy.get(a, [])) for a in labels), (None, everyone)]:
+            units: list[tuple[int | None, str, list[PupilFacts]]] = [
+                *((a, "", by_academy.get(a, [])) for a in labels), (None, "", everyone),
+                *((None, edu, pupils) for edu, pupils in by_education_pupils.items())]
+            for academy_id, education, pupils in units:
                 for group, figure in compute_groups(kpi, pupils, groups).items():
                     if figure.cohort == 0:
                         continue
@@ -134,8 +144,8 @@ def kpi_figures_for(*, trust_id: int, academy_ids: list[int] | None = None,
                         national=national[1] if national else None,
                         national_year=national[0] if national else None,
                         target=target_for(targets, academy_id, kpi.code, term.academic_year)
-                        if group == "all" else None,
-                        unit=kpi.unit, direction=kpi.direction))
+                        if group == "all" and not education else None,
+                        unit=kpi.unit, direction=kpi.direction, education=education))
     return figures
 
 
@@ -360,3 +370,16 @@ def transition_matrix_for(membership: Any, academy: Academy, *, from_code: str |
                                                 hide_small_counts=hide_small)) for y in year_groups],
     })
     return context
+
+
+def term_codes_with_data(trust_id: int) -> list[str]:
+    """Terms with committed results or attendance, newest first (attendance alone counts)."""
+    from django.db.models import Q
+
+    from assessment.models import Attendance, Result, Term
+
+    order = {"autumn": 0, "spring": 1, "summer": 2}
+    terms = Term.objects.filter(trust_id=trust_id).filter(
+        Q(pk__in=Result.objects.filter(trust_id=trust_id).values("term_id"))
+        | Q(pk__in=Attendance.objects.filter(trust_id=trust_id).values("term_id")))
+    return [t.code for t in sorted(terms, key=lambda t: (t.academic_year, order[t.season]), reverse=True)]

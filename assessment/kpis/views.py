@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from academies.models import PhaseOfEducation
 from academies.selectors import academy_get_for, academy_list_for
 from assessment.views import safe_cell
 from trust_si.accounts.access import require
@@ -22,7 +23,7 @@ from .catalogue import CATALOGUE, GROUPS, KPIS
 from .dfe import read_performance_file, year_from_filename
 from .display import GROUP_LABELS, term_label
 from .forms import PerformanceTableForm, TargetForm
-from .selectors import banding_label, kpi_figures_for, published_results_for
+from .selectors import banding_label, kpi_figures_for, published_results_for, term_codes_with_data
 from .services import published_results_import
 from .transitions import BAND_LABELS, BANDS, CATEGORIES, CATEGORY_LABELS
 
@@ -71,25 +72,35 @@ def _cell_text(figure: Any, min_cohort: int) -> str:
 
 def _trust_table(request: TenantRequest) -> tuple[dict[str, Any], Any]:
     membership = require(request, "kpi.view")
-    term = request.GET.get("term") or "2025-26-summer"
+    terms = term_codes_with_data(request.trust.pk)
+    term = request.GET.get("term") or ""
+    if term not in terms:
+        term = terms[0] if terms else ""
     group = request.GET.get("group") or "all"
     if group not in GROUPS:
         group = "all"
     academies = list(academy_list_for(membership))
     figures = kpi_figures_for(trust_id=request.trust.pk, academy_ids=[a.pk for a in academies],
-                              term_codes=[term], groups=[group])
-    index = {(f.academy_id, f.kpi_code): f for f in figures}
+                              term_codes=[term], groups=[group], by_education=membership.is_trust_wide) if term else []
+    index = {(f.academy_id, f.kpi_code): f for f in figures if not f.education}
+    educations = sorted({f.education for f in figures if f.education})
+    by_education = {(f.education, f.kpi_code): f for f in figures if f.education}
     columns = [code for code in TABLE_KPIS if any(f.kpi_code == code for f in figures)]
     min_cohort = max(request.trust.min_cohort, 3)
     rows = [{"academy": a, "cells": [_cell_text(index.get((a.pk, c)), min_cohort) for c in columns]}
             for a in academies]
     trust_row = [_cell_text(index.get((None, c)), min_cohort) for c in columns]
+    education_labels = dict(PhaseOfEducation.choices)
+    education_rows = [{"label": str(education_labels.get(e, e)),
+                       "cells": [_cell_text(by_education.get((e, c)), min_cohort) for c in columns]}
+                      for e in educations] if len(educations) > 1 else []
     national = []
     for code in columns:
         sample = next((f for f in figures if f.kpi_code == code), None)
         national.append(f"{sample.national:g}{'%' if sample.unit == '%' else ''}" if sample and sample.national is not None else "not published")
     return {"term": term, "group": group, "groups": [(g, GROUP_LABELS[g]) for g in GROUPS], "columns": [(c, KPIS[c].label) for c in columns],
-            "rows": rows, "trust_row": trust_row, "national": national, "min_cohort": min_cohort,
+            "rows": rows, "trust_row": trust_row, "education_rows": education_rows,
+            "terms": [(t, term_label(t)) for t in terms], "national": national, "min_cohort": min_cohort,
             "show_trust_row": membership.is_trust_wide}, membership
 
 

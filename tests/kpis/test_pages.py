@@ -106,3 +106,21 @@ def test_figures_api_filters_and_suppression(world, client_for):
     assert leader.get(url, {"urn": world.b.academies[0].urn}).status_code == 404
     staff = client_for(world.a.user(Role.SCHOOL_STAFF)).get(url, {"kpi": "absence"}).json()
     assert staff and all(r["urn"] == urn for r in staff)  # no trust-wide rows, no other academy
+
+
+@pytest.mark.django_db
+def test_trust_table_aggregates_by_phase_of_education_from_pupils(world, client_for):
+    """pupil -> academy -> phase of education -> trust, each level from the pupils themselves."""
+    from tests.phases.helpers import pupils_and_absence
+
+    a = world.a
+    pupils_and_absence(a, a.academies[0], "2025-26-spring", "P", missed=15, count=10)  # primary: all PA
+    pupils_and_absence(a, a.academies[1], "2025-26-spring", "S", missed=4, count=30)  # secondary: none
+    page = client_for(a.user(Role.TRUST_LEADER)).get("/t/alpha/kpis/").content.decode()
+    assert "Spring term 2025-26" in page or "Spring 2025-26" in page
+    rows = {line.split("</th>")[0].rsplit(">", 1)[-1]: line for line in page.split("<tr") if "</th>" in line}
+    assert "100.0%" in rows["All primary academies"] and "0.0%" in rows["All secondary academies"]
+    assert "25.0%" in rows["Whole trust"]  # 10 of 40 pupils, not the mean of 100% and 0%
+    # Officers see their own academies only: no phase-of-education or trust rows.
+    officer = client_for(a.user(Role.IMPROVEMENT_OFFICER)).get("/t/alpha/kpis/").content.decode()
+    assert "All primary academies" not in officer and "Whole trust" not in officer
