@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from academies.selectors import academy_list_for
 from trust_si.accounts.access import require
+from trust_si.exports import csv_response
 from trust_si.tenancy.http import TenantRequest
 
 from . import selectors, services
@@ -19,14 +17,6 @@ from .forms import MappingForm, UploadForm
 from .kinds import KINDS
 from .models import UploadStatus
 from .templates_io import template_csv, template_readme, template_xlsx
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> object:
-    """Spreadsheet formula injection: a cell that starts like a formula is prefixed with '."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else value
 
 
 def upload_list(request: TenantRequest) -> HttpResponse:
@@ -63,14 +53,8 @@ def upload_detail(request: TenantRequest, pk: int) -> HttpResponse:
 def upload_errors_csv(request: TenantRequest, pk: int) -> HttpResponse:
     membership = require(request, "pupil_data.upload")
     upload = selectors.upload_get_for(membership, pk)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["row", "column", "value", "problem"])
-    for e in upload.errors:
-        writer.writerow([safe_cell(e["row"]), safe_cell(e["column"]), safe_cell(e["value"]), safe_cell(e["message"])])
-    response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="upload-{upload.pk}-problems.csv"'
-    return response
+    return csv_response(f"upload-{upload.pk}-problems.csv", ["row", "column", "value", "problem"],
+                        ([e["row"], e["column"], e["value"], e["message"]] for e in upload.errors))
 
 
 @require_POST

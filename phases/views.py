@@ -113,7 +113,7 @@ def heatmap(request: TenantRequest) -> HttpResponse:
         name = f"heatmap-{request.trust.slug}-{view['term'] or 'none'}-{view['group']}.{export}"
         if export == "csv":
             return csv_response(name, header, rows)
-        return xlsx_response(name, f"Heat map {view['term_label']}", header, rows)
+        return xlsx_response(name, [(f"Heat map {view['term_label']}", [header, *rows])])
     return render(request, "phases/heatmap.html", {
         **view, "filters": filters, "key_stages": KEY_STAGES, "educations": PhaseOfEducation.choices,
         "phase_choices": [(c, view["phase_names"][c]) for c in PhaseCode.values],

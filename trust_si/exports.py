@@ -34,20 +34,21 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[A
     return response
 
 
-def xlsx_response(filename: str, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
+def xlsx_response(filename: str, sheets: Sequence[tuple[str, Sequence[Sequence[Any]]]]) -> HttpResponse:
+    """A workbook of plain values, one sheet per (title, rows); the first row of each is its bold,
+    frozen header."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    book = Workbook(write_only=False)
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = title[:31]
-    sheet.append([formula_safe(h) for h in header])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([formula_safe(v) for v in row])
-    sheet.freeze_panes = "B2"
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    for title, rows in sheets:
+        sheet = book.create_sheet(title[:31])
+        for row in rows:
+            sheet.append([formula_safe(v) for v in row])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "B2"
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -14,8 +12,8 @@ from django.views.decorators.http import require_POST
 
 from academies.models import PhaseOfEducation
 from academies.selectors import academy_get_for, academy_list_for
-from assessment.views import safe_cell
 from trust_si.accounts.access import require
+from trust_si.exports import csv_response, xlsx_response
 from trust_si.tenancy.http import TenantRequest
 
 from . import selectors, services
@@ -111,36 +109,10 @@ def kpi_table(request: TenantRequest) -> HttpResponse:
 
 def kpi_table_csv(request: TenantRequest) -> HttpResponse:
     context, _ = _trust_table(request)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["academy", "urn", *[label for _, label in context["columns"]]])
-    for row in context["rows"]:
-        writer.writerow([safe_cell(row["academy"].name), row["academy"].urn, *[safe_cell(c) for c in row["cells"]]])
-    writer.writerow(["national", "", *context["national"]])
-    response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="kpis-{context["term"]}-{context["group"]}.csv"'
-    return response
-
-
-def _xlsx(sheets: list[tuple[str, list[list[Any]]]], filename: str) -> HttpResponse:
-    """A workbook of plain values; every text cell goes through safe_cell, so nothing a user
-    typed (an academy name, a source) can run as a formula when the file is opened."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
-    for title, rows in sheets:
-        sheet = workbook.create_sheet(title[:31])
-        for row in rows:
-            sheet.append([safe_cell(v) for v in row])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-    out = io.BytesIO()
-    workbook.save(out)
-    response = HttpResponse(out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    rows = [[row["academy"].name, row["academy"].urn, *row["cells"]] for row in context["rows"]]
+    rows.append(["national", "", *context["national"]])
+    return csv_response(f"kpis-{context['term']}-{context['group']}.csv",
+                        ["academy", "urn", *[label for _, label in context["columns"]]], rows)
 
 
 def kpi_table_xlsx(request: TenantRequest) -> HttpResponse:
@@ -151,7 +123,7 @@ def kpi_table_xlsx(request: TenantRequest) -> HttpResponse:
         rows.append(["Whole trust", "", *context["trust_row"]])
     rows.append(["National", "", *context["national"]])
     title = f"{context['group']} {context['term']}"
-    return _xlsx([(title, rows)], f"kpis-{context['term']}-{context['group']}.xlsx")
+    return xlsx_response(f"kpis-{context['term']}-{context['group']}.xlsx", [(title, rows)])
 
 
 def academy_kpis(request: TenantRequest, urn: str) -> HttpResponse:
@@ -181,7 +153,8 @@ def academy_kpis_xlsx(request: TenantRequest, urn: str) -> HttpResponse:
     trend: list[list[Any]] = [["KPI", "Term", "Value", "Change"]]
     for r in c["rows"]:
         trend += [[r["label"], t["term"], t["text"], f"{t['arrow']} {t['words']}".strip()] for t in r["trend"]]
-    return _xlsx([("KPIs", kpis), ("Groups", groups), ("Trend", trend)], f"kpis-{academy.urn}-{c['term'] or 'none'}.xlsx")
+    return xlsx_response(f"kpis-{academy.urn}-{c['term'] or 'none'}.xlsx",
+                         [("KPIs", kpis), ("Groups", groups), ("Trend", trend)])
 
 
 def targets(request: TenantRequest) -> HttpResponse:

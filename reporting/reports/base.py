@@ -10,15 +10,7 @@ from django.template.loader import render_to_string
 
 from reporting.charts import Series, bar_chart, line_chart
 from reporting.pdf import html_to_pdf
-
-# Cells that a spreadsheet would run as a formula are prefixed, so an export cannot execute.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def formula_safe(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
+from trust_si.exports import formula_safe
 
 
 def fmt_figure(value: float | None, unit: str, *, suppressed: bool = False, min_cohort: int = 5) -> str:

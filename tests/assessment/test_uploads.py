@@ -22,8 +22,8 @@ from assessment.services import (
     upload_restore,
     upload_validate,
 )
-from assessment.views import safe_cell
 from trust_si.accounts.roles import Role
+from trust_si.exports import formula_safe
 
 pytestmark = pytest.mark.django_db
 STAFF = Role.SCHOOL_STAFF
@@ -212,7 +212,7 @@ def test_error_report_csv_neutralises_formulas(world, client_for):
     response = client_for(world.a.user(STAFF)).get(
         reverse("assessment:upload_errors", kwargs={"trust_slug": "alpha", "pk": upload.pk}))
     assert "'=HYPERLINK(1)" in response.content.decode("utf-8-sig")
-    assert safe_cell("+1") == "'+1" and safe_cell("-2") == "'-2" and safe_cell("@x") == "'@x"
+    assert formula_safe("+1") == "'+1" and formula_safe("-2") == "'-2" and formula_safe("@x") == "'@x"
 
 
 def test_upload_page_never_500s_on_bad_input(world, client_for):
