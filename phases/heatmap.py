@@ -24,10 +24,19 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any
 
+from assessment.contracts import KpiFigure
 from assessment.kpis.catalogue import CATALOGUE, KPIS
 
 from .banding import P8Band, p8_band
-from .rules import GRADE_LEVELS, P8_LEVELS, P8_NOT_PUBLISHED, KpiEvidence, kpi_level
+from .rules import (
+    GRADE_LEVELS,
+    P8_LEVELS,
+    P8_NOT_PUBLISHED,
+    JudgementEvidence,
+    KpiEvidence,
+    P8Evidence,
+    kpi_level,
+)
 
 HEATMAP_GROUPS = ("all", "disadvantaged", "non_disadvantaged", "send", "boys", "girls")
 GROUP_LABELS = {"all": "All pupils", "disadvantaged": "Disadvantaged", "non_disadvantaged": "Not disadvantaged",
@@ -91,37 +100,11 @@ def term_label(code: str) -> str:
     return f"{season.capitalize()} {year}"
 
 
-@dataclass(frozen=True)
-class FigureIn:
-    """What the heat map needs of a KPI figure (the KPI engine's KpiFigure has these fields)."""
-
-    kpi_code: str
-    term_code: str
-    value: float | None
-    cohort: int
-    suppressed: bool
-    national: float | None
-    national_year: str | None
-    unit: str
-    direction: str
-    label: str
-    target: float | None = None
-
-
-@dataclass(frozen=True)
-class JudgementIn:
-    area: str
-    grade: str
-    judged_on: dt.date
-    source: str
-    link: str = ""
-
-
 def _fmt(value: float, unit: str) -> str:
     return f"{value:.1f}%" if unit == "%" else f"{value:.1f}"
 
 
-def kpi_cell(code: str, term: str, figure: FigureIn | None, previous: dict[str, Any] | None,
+def kpi_cell(code: str, term: str, figure: KpiFigure | None, previous: dict[str, Any] | None,
              settings: dict[str, Any]) -> dict[str, Any]:
     """Steps 1-4 for one KPI: this term's figure, else last term's kept cell carried as stale."""
     if figure is None:
@@ -169,7 +152,7 @@ def kpi_cell(code: str, term: str, figure: FigureIn | None, previous: dict[str, 
     return cell
 
 
-def judgement_cell(area: str, judgements: list[JudgementIn], today: dt.date,
+def judgement_cell(area: str, judgements: list[JudgementEvidence], today: dt.date,
                    settings: dict[str, Any]) -> dict[str, Any]:
     """Step 5: the latest judgement of the area, its trend against the one before."""
     ordered = sorted((j for j in judgements if j.area == area), key=lambda j: j.judged_on)
@@ -195,7 +178,7 @@ def judgement_cell(area: str, judgements: list[JudgementIn], today: dt.date,
     return cell
 
 
-def p8_cell(p8: dict[str, Any] | None, term: str, teaches_ks4: bool) -> dict[str, Any]:
+def p8_cell(p8: P8Evidence | None, term: str, teaches_ks4: bool) -> dict[str, Any]:
     """Step 6: DfE's Progress 8 band, never guessed when suppressed, and why it may be absent."""
     if not teaches_ks4:
         return {"col": "p8", "state": "na", "rating": "Not applicable", "level": None}
@@ -204,19 +187,19 @@ def p8_cell(p8: dict[str, Any] | None, term: str, teaches_ks4: bool) -> dict[str
         note = "not published for this cohort" if year in P8_NOT_PUBLISHED else "no published figure"
         return {"col": "p8", "state": "none", "rating": "Not published" if year in P8_NOT_PUBLISHED else "No data",
                 "level": None, "note": note}
-    band = p8_band(p8["score"], p8["lower"], p8["upper"], suppressed=str(p8["dfe_banding"]).upper() == "SUPP")
-    stale = p8["year"] != year
+    band = p8_band(p8.score, p8.lower, p8.upper, suppressed=str(p8.dfe_banding).upper() == "SUPP")
+    stale = p8.year != year
     cell: dict[str, Any] = {"col": "p8", "state": "value", "rating": band.label, "stale": stale,
                             "level": None if band == P8Band.NOT_BANDED else P8_LEVELS[band],
-                            "display": f"{p8['score']:+.2f}" if p8["score"] is not None else "",
-                            "note": f"{p8['year']}" + (" (stale)" if stale else ""), "trend": None}
+                            "display": f"{p8.score:+.2f}" if p8.score is not None else "",
+                            "note": p8.year + (" (stale)" if stale else ""), "trend": None}
     if year in P8_NOT_PUBLISHED:
         cell["note"] += "; not published for this cohort"
     return cell
 
 
-def heatmap_row(*, term: str, figures: list[FigureIn], previous: dict[str, dict[str, Any]] | None,
-                judgements: list[JudgementIn], p8: dict[str, Any] | None, teaches_ks4: bool,
+def heatmap_row(*, term: str, figures: list[KpiFigure], previous: dict[str, dict[str, Any]] | None,
+                judgements: list[JudgementEvidence], p8: P8Evidence | None, teaches_ks4: bool,
                 today: dt.date, settings: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Every column's cell for one academy, term and group: {column code: cell}.
 

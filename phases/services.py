@@ -211,34 +211,26 @@ def placement_decide(*, actor: Any, placement: Placement, phase: str | None = No
 
 
 @transaction.atomic
-def heatmap_refresh(*, trust: Any, academies: list[Academy], term_code: str, figures: list[Any]) -> int:
+def heatmap_refresh(*, trust: Any, academies: list[Academy], term_code: str, figures: list[Any],
+                    bundle: Any = None) -> int:
     """Rewrite the term's heat-map rows of these academies (every group) from their evidence.
 
     Earlier terms' rows are left alone: they are the kept snapshots, and the latest of them gives
-    each cell its trend. Returns the rows written.
+    each cell its trend. `bundle` is the judgements and P8 the placement recompute already loaded.
+    Returns the rows written.
     """
-    from assessment.kpis.models import PublishedResult
-
     from .config import placement_settings
-    from .heatmap import HEATMAP_GROUPS, FigureIn, JudgementIn, heatmap_row, term_key
+    from .evidence import Bundle
+    from .heatmap import HEATMAP_GROUPS, heatmap_row, term_key
     from .selectors import latest_placements
 
     settings = {**placement_settings(trust.config), "min_cohort": max(trust.min_cohort, 3)}
     ids = [a.pk for a in academies]
-    judgements: dict[int, list[JudgementIn]] = {}
-    for j in Judgement.objects.filter(academy_id__in=ids).order_by("judged_on", "id"):
-        judgements.setdefault(j.academy_id, []).append(
-            JudgementIn(j.area, j.grade, j.judged_on, j.get_source_display(), j.source_url))
-    p8: dict[int, dict[str, Any]] = {}
-    for r in PublishedResult.objects.filter(academy_id__in=ids, field="P8MEA").order_by("academy_id", "-year"):
-        p8.setdefault(r.academy_id, {"year": r.year, "score": r.value, "lower": r.lower, "upper": r.upper,
-                                     "dfe_banding": r.banding})
-    by_key: dict[tuple[int, str], list[FigureIn]] = {}
+    bundle = bundle or Bundle.load(ids)
+    by_key: dict[tuple[int, str], list[Any]] = {}
     for f in figures:
         if f.academy_id is not None:
-            by_key.setdefault((f.academy_id, f.group), []).append(FigureIn(
-                f.kpi_code, f.term_code, f.value, f.cohort, f.suppressed, f.national, f.national_year,
-                f.unit, f.direction, f.label, f.target))
+            by_key.setdefault((f.academy_id, f.group), []).append(f)
     earlier = sorted({t for t in HeatmapRow.objects.filter(trust_id=trust.pk).values_list(
         "term_code", flat=True).distinct() if term_key(t) < term_key(term_code)}, key=term_key)
     previous: dict[tuple[int, str], dict[str, Any]] = {}
@@ -254,7 +246,8 @@ def heatmap_refresh(*, trust: Any, academies: list[Academy], term_code: str, fig
         placement = placements.get(academy.pk)
         for group in HEATMAP_GROUPS:
             cells = heatmap_row(term=term_code, figures=by_key.get((academy.pk, group), []),
-                                previous=previous.get((academy.pk, group)), judgements=judgements.get(academy.pk, []), p8=p8.get(academy.pk),
+                                previous=previous.get((academy.pk, group)), judgements=bundle.judgements.get(academy.pk, []),
+                                p8=bundle.p8.get(academy.pk),
                                 teaches_ks4="KS4" in academy.key_stages, today=today, settings=settings)
             rows.append(HeatmapRow(trust_id=trust.pk, academy=academy, term_code=term_code, group=group,
                                    phase=placement.phase if placement else "",

@@ -62,7 +62,7 @@ def recompute_trust(*, trust: Trust, academy_id: int | None = None, term: str | 
         academy.trust = trust  # one trust object, not a query per academy
         placement_recompute(academy=academy, term_code=term, kpi_figures=now, bundle=bundle,
                             latest=latest.get(academy.pk))
-    heatmap_refresh(trust=trust, academies=academies, term_code=term, figures=figures)
+    heatmap_refresh(trust=trust, academies=academies, term_code=term, figures=figures, bundle=bundle)
     return len(academies)
 
 

@@ -13,9 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from academies.models import Academy
-from phases.heatmap import FigureIn, JudgementIn, judgement_cell, kpi_cell, p8_cell
+from assessment.contracts import KpiFigure
+from phases.heatmap import judgement_cell, kpi_cell, p8_cell
 from phases.models import HeatmapRow, Placement
-from phases.rules import DEFAULT_SETTINGS
+from phases.rules import DEFAULT_SETTINGS, JudgementEvidence, P8Evidence
 from phases.tasks import recompute_trust
 from tests.phases.helpers import map_two_terms
 from trust_si.accounts.roles import Role
@@ -23,8 +24,11 @@ from trust_si.accounts.roles import Role
 TODAY = dt.date(2026, 11, 20)
 
 
-def fig(term, value, cohort=30, suppressed=False, code="ks2_rwm_exp", unit="%", direction="higher", national=62.0):
-    return FigureIn(code, term, value, cohort, suppressed, national, "2024-25", unit, direction, "KS2 RWM")
+def fig(term, value, cohort=30, suppressed=False, code="ks2_rwm_exp", unit="%", direction="higher", national=62.0,
+        target=None):
+    return KpiFigure(academy_id=1, kpi_code=code, label="KS2 RWM", key_stage="KS2", subject="rwm", group="all",
+                     term_code=term, value=value, cohort=cohort, suppressed=suppressed, national=national,
+                     national_year="2024-25", target=target, unit=unit, direction=direction)
 
 
 # ---- the pure cell rules ----
@@ -49,7 +53,7 @@ def test_absence_lower_is_better_and_carried_cells_are_stale():
 
 
 def test_in_year_kpi_without_national_is_rated_against_the_target():
-    ta = FigureIn("ta_reading_are", "2025-26-spring", 61.0, 40, False, None, None, "%", "higher", "Reading ARE", 75.0)
+    ta = fig("2025-26-spring", 61.0, cohort=40, code="ta_reading_are", national=None, target=75.0)
     cell = kpi_cell("ta_reading_are", "2025-26-spring", ta, None, DEFAULT_SETTINGS)
     assert cell["rating"] == "Below target" and cell["level"] == 2 and cell["gap"] == -14.0
     no_target = kpi_cell("ta_reading_are", "2025-26-spring", replace(ta, target=None), None, DEFAULT_SETTINGS)
@@ -63,8 +67,8 @@ def test_suppressed_kpi_cell_has_no_value():
 
 
 def test_judgement_cell_latest_with_trend_and_staleness():
-    judged = [JudgementIn("achievement", "needs_attention", dt.date(2025, 1, 10), "Visit"),
-              JudgementIn("achievement", "expected_standard", dt.date(2025, 6, 10), "Visit")]
+    judged = [JudgementEvidence("achievement", "needs_attention", dt.date(2025, 1, 10), "Visit"),
+              JudgementEvidence("achievement", "expected_standard", dt.date(2025, 6, 10), "Visit")]
     cell = judgement_cell("achievement", judged, TODAY, DEFAULT_SETTINGS)
     assert cell["rating"] == "Expected standard" and cell["trend"] == "up" and cell["stale"]
     assert judgement_cell("inclusion", judged, TODAY, DEFAULT_SETTINGS)["rating"] == "Not judged"
@@ -73,10 +77,10 @@ def test_judgement_cell_latest_with_trend_and_staleness():
 def test_p8_cell_not_published_and_banded():
     assert p8_cell(None, "2025-26-summer", True)["rating"] == "Not published"
     assert p8_cell(None, "2025-26-summer", False)["rating"] == "Not applicable"
-    banded = p8_cell({"year": "2018-19", "score": -0.62, "lower": -0.8, "upper": -0.44, "dfe_banding": "1"},
+    banded = p8_cell(P8Evidence("2018-19", -0.62, -0.8, -0.44, "1"),
                      "2018-19-summer", True)
     assert banded["rating"] == "Well below average" and banded["level"] == 1
-    supp = p8_cell({"year": "2018-19", "score": 0.1, "lower": -0.2, "upper": 0.4, "dfe_banding": "SUPP"},
+    supp = p8_cell(P8Evidence("2018-19", 0.1, -0.2, 0.4, "SUPP"),
                    "2018-19-summer", True)
     assert supp["rating"] == "Not banded" and supp["level"] is None
 
