@@ -43,6 +43,7 @@ test-fast: env
 ## lint: ruff, formatting, mypy, migrations in step with models
 lint: env
 	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
 	.venv/bin/mypy .
 	$(LOCAL) $(PY) manage.py makemigrations --check --dry-run
 

@@ -26,9 +26,13 @@ def fail(message: str) -> None:
 
 def main() -> None:
     env = {**os.environ, "POSTGRES_PASSWORD": "check"}
-    if shutil.which("docker") and subprocess.run(
-        ["docker", "compose", "version"], capture_output=True, check=False
-    ).returncode == 0:
+    if (
+        shutil.which("docker")
+        and subprocess.run(
+            ["docker", "compose", "version"], capture_output=True, check=False
+        ).returncode
+        == 0
+    ):
         subprocess.run(["docker", "compose", "config", "-q"], cwd=ROOT, env=env, check=True)
         print("docker compose config -q: ok")
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
@@ -66,17 +70,32 @@ def main() -> None:
             # The WSGI app must import under production settings.
             subprocess.run(
                 [str(VENV_BIN / "python"), "-c", f"import {command[1].split(':')[0]}"],
-                cwd=ROOT, env=check_env, check=True,
+                cwd=ROOT,
+                env=check_env,
+                check=True,
             )
-            if "--config" in command and not (ROOT / command[command.index("--config") + 1]).exists():
+            if (
+                "--config" in command
+                and not (ROOT / command[command.index("--config") + 1]).exists()
+            ):
                 fail(f"{name}: gunicorn config file missing")
         elif exe == "celery":
             sub = command[command.index("-A") + 2]
-            subprocess.run([str(VENV_BIN / "celery"), "-A", "trust_si", sub, "--help"],
-                           cwd=ROOT, env=check_env, check=True, capture_output=True)
+            subprocess.run(
+                [str(VENV_BIN / "celery"), "-A", "trust_si", sub, "--help"],
+                cwd=ROOT,
+                env=check_env,
+                check=True,
+                capture_output=True,
+            )
         elif exe == "python" and command[1] == "manage.py":
-            subprocess.run([str(VENV_BIN / "python"), "manage.py", command[2], "--help"],
-                           cwd=ROOT, env=check_env, check=True, capture_output=True)
+            subprocess.run(
+                [str(VENV_BIN / "python"), "manage.py", command[2], "--help"],
+                cwd=ROOT,
+                env=check_env,
+                check=True,
+                capture_output=True,
+            )
         print(f"{name}: {' '.join(command[:4])} ... ok")
     print("compose check: ok")
 

@@ -45,8 +45,9 @@ class Browser:
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
         assert token, f"no CSRF token on {path}"
         data = urllib.parse.urlencode({"csrfmiddlewaretoken": token.group(1), **fields}).encode()
-        request = urllib.request.Request(self.base + path, data=data,
-                                         headers={"Referer": self.base + path})
+        request = urllib.request.Request(
+            self.base + path, data=data, headers={"Referer": self.base + path}
+        )
         with self.opener.open(request, timeout=30) as r:
             return r.geturl(), r.read().decode()
 
@@ -58,8 +59,12 @@ def run(cmd: list[str], env: dict[str, str]) -> None:
 def main() -> int:
     var = tempfile.mkdtemp(prefix="trust-si-smoke-")
     port = free_port()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "trust_si.settings.local",
-           "TRUST_SI_VAR_DIR": var, "DEMO_PASSWORD": PASSWORD}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "trust_si.settings.local",
+        "TRUST_SI_VAR_DIR": var,
+        "DEMO_PASSWORD": PASSWORD,
+    }
     for key in ("DATABASE_URL", "REDIS_URL", "CELERY_EAGER"):
         env.pop(key, None)
     started = time.monotonic()
@@ -68,10 +73,20 @@ def main() -> int:
     run([str(BIN / "python"), "manage.py", "collectstatic", "--noinput", "-v", "0"], env)
     print(f"smoke: prepared the demo in {time.monotonic() - started:.0f}s")
     log = open(Path(var) / "processes.log", "w")  # noqa: SIM115 - closed in finally
-    worker = subprocess.Popen([str(BIN / "celery"), "-A", "trust_si", "worker", "-l", "warning",
-                               "--concurrency", "1"], cwd=ROOT, env=env, stdout=log, stderr=log)
-    web = subprocess.Popen([str(BIN / "gunicorn"), "trust_si.wsgi", "--bind", f"127.0.0.1:{port}",
-                            "--workers", "2"], cwd=ROOT, env=env, stdout=log, stderr=log)
+    worker = subprocess.Popen(
+        [str(BIN / "celery"), "-A", "trust_si", "worker", "-l", "warning", "--concurrency", "1"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=log,
+    )
+    web = subprocess.Popen(
+        [str(BIN / "gunicorn"), "trust_si.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=log,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(60):
@@ -87,19 +102,26 @@ def main() -> int:
         print(f"smoke: /healthz {body}")
 
         governor = Browser(base)
-        url, page = governor.post("/accounts/login/", {"login": "governor@northmoor.example",
-                                                       "password": PASSWORD})
+        url, page = governor.post(
+            "/accounts/login/", {"login": "governor@northmoor.example", "password": PASSWORD}
+        )
         url, page = governor.get("/t/northmoor/")
         assert "Northmoor Learning Trust" in page, "governor dashboard does not name the trust"
         print("smoke: governor signed in and saw the Northmoor dashboard")
 
         leader = Browser(base)
-        url, page = leader.post("/accounts/login/", {"login": "trust_leader@northmoor.example",
-                                                     "password": PASSWORD})
+        url, page = leader.post(
+            "/accounts/login/", {"login": "trust_leader@northmoor.example", "password": PASSWORD}
+        )
         assert "/2fa/" in url or "code" in page.lower(), f"leader was not asked for a code: {url}"
-        code = subprocess.run([str(BIN / "python"), "manage.py", "demo_totp",
-                               "trust_leader@northmoor.example"], cwd=ROOT, env=env, check=True,
-                              capture_output=True, text=True).stdout.strip()
+        code = subprocess.run(
+            [str(BIN / "python"), "manage.py", "demo_totp", "trust_leader@northmoor.example"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
         path = urllib.parse.urlparse(url).path
         url, page = leader.post(path, {"code": code})
         url, page = leader.get("/t/northmoor/")

@@ -21,8 +21,14 @@ from .selectors import academy_get_for, academy_list_for
 class InspectionOutput(serializers.ModelSerializer):
     class Meta:
         model = Inspection
-        fields = ["kind", "inspected_on", "area_grades", "safeguarding_met", "overall_grade",
-                  "report_url"]
+        fields = [
+            "kind",
+            "inspected_on",
+            "area_grades",
+            "safeguarding_met",
+            "overall_grade",
+            "report_url",
+        ]
 
 
 class AcademyOutput(serializers.ModelSerializer):
@@ -31,9 +37,23 @@ class AcademyOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Academy
-        fields = ["urn", "name", "phase_of_education", "age_low", "age_high", "key_stages",
-                  "pupils_on_roll", "pct_disadvantaged", "pct_send_support", "pct_ehcp", "pct_eal",
-                  "is_church_school", "local_authority", "date_joined", "latest_inspection"]
+        fields = [
+            "urn",
+            "name",
+            "phase_of_education",
+            "age_low",
+            "age_high",
+            "key_stages",
+            "pupils_on_roll",
+            "pct_disadvantaged",
+            "pct_send_support",
+            "pct_ehcp",
+            "pct_eal",
+            "is_church_school",
+            "local_authority",
+            "date_joined",
+            "latest_inspection",
+        ]
 
     @extend_schema(exclude=False)
     def get_latest_inspection(self, obj: Academy) -> dict[str, Any] | None:
@@ -48,10 +68,18 @@ class AcademyInput(serializers.Serializer):
     age_low = serializers.IntegerField(min_value=2, max_value=19, required=False)
     age_high = serializers.IntegerField(min_value=3, max_value=25, required=False)
     pupils_on_roll = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    pct_disadvantaged = serializers.DecimalField(max_digits=5, decimal_places=1, min_value=0, max_value=100, required=False, allow_null=True)
-    pct_send_support = serializers.DecimalField(max_digits=5, decimal_places=1, min_value=0, max_value=100, required=False, allow_null=True)
-    pct_ehcp = serializers.DecimalField(max_digits=5, decimal_places=1, min_value=0, max_value=100, required=False, allow_null=True)
-    pct_eal = serializers.DecimalField(max_digits=5, decimal_places=1, min_value=0, max_value=100, required=False, allow_null=True)
+    pct_disadvantaged = serializers.DecimalField(
+        max_digits=5, decimal_places=1, min_value=0, max_value=100, required=False, allow_null=True
+    )
+    pct_send_support = serializers.DecimalField(
+        max_digits=5, decimal_places=1, min_value=0, max_value=100, required=False, allow_null=True
+    )
+    pct_ehcp = serializers.DecimalField(
+        max_digits=5, decimal_places=1, min_value=0, max_value=100, required=False, allow_null=True
+    )
+    pct_eal = serializers.DecimalField(
+        max_digits=5, decimal_places=1, min_value=0, max_value=100, required=False, allow_null=True
+    )
     is_church_school = serializers.BooleanField(required=False)
     local_authority = serializers.CharField(max_length=100, required=False, allow_blank=True)
     date_joined = serializers.DateField(required=False, allow_null=True)
@@ -77,14 +105,19 @@ class AcademyListAPI(TenantAPIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         urn = values.pop("urn", None)
-        required = {"urn": urn, **{k: values.get(k) for k in ("name", "phase_of_education", "age_low", "age_high")}}
+        required = {
+            "urn": urn,
+            **{k: values.get(k) for k in ("name", "phase_of_education", "age_low", "age_high")},
+        }
         missing = [k for k, v in required.items() if v in (None, "")]
         if missing:
             raise ValidationError({k: ["This field is required."] for k in missing})
         if Academy.objects.filter(trust=self.trust, urn=urn).exists():
             raise ValidationError({"urn": ["An academy with this URN is already in your trust."]})
         try:
-            academy = services.academy_create(actor=request.user, trust=self.trust, urn=str(urn), data=values)
+            academy = services.academy_create(
+                actor=request.user, trust=self.trust, urn=str(urn), data=values
+            )
         except DjangoValidationError as exc:
             raise _django_errors(exc) from exc
         return Response(AcademyOutput(academy).data, status=status.HTTP_201_CREATED)

@@ -8,5 +8,7 @@ app_name = "academies_api"
 urlpatterns = [
     path("academies/", api.AcademyListAPI.as_view(), name="academy-list"),
     path("academies/<str:urn>/", api.AcademyDetailAPI.as_view(), name="academy-detail"),
-    path("academies/<str:urn>/inspections/", api.InspectionListAPI.as_view(), name="inspection-list"),
+    path(
+        "academies/<str:urn>/inspections/", api.InspectionListAPI.as_view(), name="inspection-list"
+    ),
 ]

@@ -22,16 +22,94 @@ NORTHMOOR = [
     ("Northmoor Middle School", "990201", P.MIDDLE, 9, 13, 520, 31.2, 15.8, 2.6, 9.8, False, 0.5),
     ("Fellgate Middle School", "990202", P.MIDDLE, 9, 13, 460, 38.4, 18.2, 3.1, 14.6, False, 0.3),
     ("Riverbank Middle School", "990203", P.MIDDLE, 9, 13, 390, 21.5, 12.9, 2.2, 4.3, False, 0.75),
-    ("Northmoor High School", "990301", P.SECONDARY, 13, 18, 1150, 29.7, 13.1, 2.3, 8.2, False, 0.6),
-    ("Bleakridge High School", "990302", P.SECONDARY, 13, 18, 980, 36.9, 16.4, 2.8, 11.5, False, 0.25),
+    (
+        "Northmoor High School",
+        "990301",
+        P.SECONDARY,
+        13,
+        18,
+        1150,
+        29.7,
+        13.1,
+        2.3,
+        8.2,
+        False,
+        0.6,
+    ),
+    (
+        "Bleakridge High School",
+        "990302",
+        P.SECONDARY,
+        13,
+        18,
+        980,
+        36.9,
+        16.4,
+        2.8,
+        11.5,
+        False,
+        0.25,
+    ),
     ("Kestrel Academy", "990303", P.SECONDARY, 13, 18, 1020, 24.1, 12.2, 2.0, 6.7, False, 0.7),
     ("Skylark Special School", "990401", P.SPECIAL, 4, 19, 140, 48.6, 0.0, 97.1, 7.9, False, 0.6),
 ]
 RIVERSIDE = [
-    ("Willowbrook Primary Academy", "991101", P.PRIMARY, 4, 11, 420, 24.6, 12.8, 1.9, 18.2, False, 0.7),
-    ("Kingfisher Primary Academy", "991102", P.PRIMARY, 4, 11, 210, 44.3, 20.1, 3.3, 31.5, False, 0.3),
-    ("Otterburn CE Primary School", "991103", P.PRIMARY, 4, 11, 315, 15.9, 10.4, 1.2, 4.4, True, 0.85),
-    ("Mill Lane Primary Academy", "991104", P.PRIMARY, 4, 11, 630, 35.1, 15.6, 2.5, 22.8, False, 0.5),
+    (
+        "Willowbrook Primary Academy",
+        "991101",
+        P.PRIMARY,
+        4,
+        11,
+        420,
+        24.6,
+        12.8,
+        1.9,
+        18.2,
+        False,
+        0.7,
+    ),
+    (
+        "Kingfisher Primary Academy",
+        "991102",
+        P.PRIMARY,
+        4,
+        11,
+        210,
+        44.3,
+        20.1,
+        3.3,
+        31.5,
+        False,
+        0.3,
+    ),
+    (
+        "Otterburn CE Primary School",
+        "991103",
+        P.PRIMARY,
+        4,
+        11,
+        315,
+        15.9,
+        10.4,
+        1.2,
+        4.4,
+        True,
+        0.85,
+    ),
+    (
+        "Mill Lane Primary Academy",
+        "991104",
+        P.PRIMARY,
+        4,
+        11,
+        630,
+        35.1,
+        15.6,
+        2.5,
+        22.8,
+        False,
+        0.5,
+    ),
 ]
 DEMO_ACADEMIES = {"northmoor": NORTHMOOR, "riverside": RIVERSIDE}
 
@@ -45,8 +123,14 @@ def _inspection(academy: Academy, strength: float, index: int) -> dict[str, Any]
             grade = "expected_standard"
         else:
             grade = "needs_attention"
-        areas = ["inclusion", "curriculum_teaching", "achievement", "attendance_behaviour",
-                 "personal_development", "leadership_governance"]
+        areas = [
+            "inclusion",
+            "curriculum_teaching",
+            "achievement",
+            "attendance_behaviour",
+            "personal_development",
+            "leadership_governance",
+        ]
         if "EYFS" in academy.key_stages:
             areas.append("early_years")
         if "KS5" in academy.key_stages:
@@ -75,17 +159,24 @@ def seed(trust: Any, ctx: dict[str, Any]) -> None:
             trust=trust,
             urn=urn,
             data={
-                "name": name, "phase_of_education": phase, "age_low": lo, "age_high": hi,
-                "pupils_on_roll": roll, "pct_disadvantaged": Decimal(str(dis)),
-                "pct_send_support": Decimal(str(sen)), "pct_ehcp": Decimal(str(ehcp)),
-                "pct_eal": Decimal(str(eal)), "is_church_school": church,
+                "name": name,
+                "phase_of_education": phase,
+                "age_low": lo,
+                "age_high": hi,
+                "pupils_on_roll": roll,
+                "pct_disadvantaged": Decimal(str(dis)),
+                "pct_send_support": Decimal(str(sen)),
+                "pct_ehcp": Decimal(str(ehcp)),
+                "pct_eal": Decimal(str(eal)),
+                "is_church_school": church,
                 "local_authority": "Northmoorshire" if trust.slug == "northmoor" else "Riverside",
                 "date_joined": dt.date(2015 + index % 8, 9, 1),
             },
         )
         inspection = _inspection(academy, s, index)
         Inspection.objects.update_or_create(
-            academy=academy, inspected_on=inspection.pop("inspected_on"),
+            academy=academy,
+            inspected_on=inspection.pop("inspected_on"),
             defaults={**inspection, "trust": trust},
         )
         strength[academy.pk] = s

@@ -13,9 +13,19 @@ class AcademyForm(forms.ModelForm):
     class Meta:
         model = Academy
         fields = [
-            "urn", "name", "phase_of_education", "age_low", "age_high", "pupils_on_roll",
-            "pct_disadvantaged", "pct_send_support", "pct_ehcp", "pct_eal", "is_church_school",
-            "local_authority", "date_joined",
+            "urn",
+            "name",
+            "phase_of_education",
+            "age_low",
+            "age_high",
+            "pupils_on_roll",
+            "pct_disadvantaged",
+            "pct_send_support",
+            "pct_ehcp",
+            "pct_eal",
+            "is_church_school",
+            "local_authority",
+            "date_joined",
         ]
         widgets = {"date_joined": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
@@ -37,21 +47,31 @@ class AcademyForm(forms.ModelForm):
     def validate_unique(self) -> None:
         # The unique constraint includes the trust, which is set here rather than by the user.
         urn = self.cleaned_data.get("urn")
-        if urn and not self.instance.pk and Academy.objects.filter(trust=self.trust, urn=urn).exists():
+        if (
+            urn
+            and not self.instance.pk
+            and Academy.objects.filter(trust=self.trust, urn=urn).exists()
+        ):
             self.add_error("urn", "An academy with this URN is already in your trust.")
 
 
 class InspectionForm(forms.Form):
-    kind = forms.ChoiceField(label="Kind of inspection", choices=Inspection.Kind.choices,
-                             widget=forms.RadioSelect)
-    inspected_on = forms.DateField(label="Date of inspection",
-                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    kind = forms.ChoiceField(
+        label="Kind of inspection", choices=Inspection.Kind.choices, widget=forms.RadioSelect
+    )
+    inspected_on = forms.DateField(
+        label="Date of inspection",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     overall_grade = forms.TypedChoiceField(
-        label="Overall effectiveness (legacy inspections)", required=False, coerce=int,
+        label="Overall effectiveness (legacy inspections)",
+        required=False,
+        coerce=int,
         choices=[("", "Not applicable"), *LegacyGrade.choices],
     )
     safeguarding_met = forms.TypedChoiceField(
-        label="Safeguarding (report cards)", required=False,
+        label="Safeguarding (report cards)",
+        required=False,
         coerce=lambda v: {"met": True, "not_met": False}.get(v),
         choices=[("", "Not applicable"), ("met", "Met"), ("not_met", "Not met")],
     )
@@ -61,13 +81,18 @@ class InspectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         for area in InspectionArea:
             self.fields[f"area_{area.value}"] = forms.ChoiceField(
-                label=area.label, required=False,
+                label=area.label,
+                required=False,
                 choices=[("", "Not graded"), *ReportCardGrade.choices],
             )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        areas = {a.value: data.get(f"area_{a.value}") for a in InspectionArea if data.get(f"area_{a.value}")}
+        areas = {
+            a.value: data.get(f"area_{a.value}")
+            for a in InspectionArea
+            if data.get(f"area_{a.value}")
+        }
         if data.get("kind") == Inspection.Kind.LEGACY and not data.get("overall_grade"):
             self.add_error("overall_grade", "Choose the overall effectiveness grade.")
         if data.get("kind") == Inspection.Kind.REPORT_CARD:
@@ -82,7 +107,8 @@ class InspectionForm(forms.Form):
         d = self.cleaned_data
         legacy = d["kind"] == Inspection.Kind.LEGACY
         return {
-            "kind": d["kind"], "inspected_on": d["inspected_on"],
+            "kind": d["kind"],
+            "inspected_on": d["inspected_on"],
             "area_grades": {} if legacy else d["area_grades"],
             "safeguarding_met": None if legacy else d["safeguarding_met"],
             "overall_grade": d["overall_grade"] if legacy else None,
@@ -91,10 +117,15 @@ class InspectionForm(forms.Form):
 
 
 class GiasImportForm(forms.Form):
-    file = forms.FileField(label="GIAS group-links file (CSV)",
-                           help_text="Download it from Get Information About Schools: Groups, then links.")
-    group_uid = forms.CharField(label="Group UID", max_length=20,
-                                help_text="Your trust's Group UID in GIAS, for example 4320.")
+    file = forms.FileField(
+        label="GIAS group-links file (CSV)",
+        help_text="Download it from Get Information About Schools: Groups, then links.",
+    )
+    group_uid = forms.CharField(
+        label="Group UID",
+        max_length=20,
+        help_text="Your trust's Group UID in GIAS, for example 4320.",
+    )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -108,10 +139,16 @@ class GiasImportForm(forms.Form):
 class AcademyFilterForm(forms.Form):
     q = forms.CharField(label="Search by name or URN", required=False)
     phase = forms.ChoiceField(label="Phase of education", required=False)
-    sort = forms.ChoiceField(label="Sort by", required=False, choices=[
-        ("name", "Name"), ("urn", "URN"), ("-pupils_on_roll", "Pupils (most first)"),
-        ("-pct_disadvantaged", "% disadvantaged (highest first)"),
-    ])
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[
+            ("name", "Name"),
+            ("urn", "URN"),
+            ("-pupils_on_roll", "Pupils (most first)"),
+            ("-pct_disadvantaged", "% disadvantaged (highest first)"),
+        ],
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

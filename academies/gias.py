@@ -13,13 +13,25 @@ import io
 import re
 from dataclasses import dataclass, field
 
-REQUIRED_COLUMNS = ("URN", "Group UID", "Group Name", "EstablishmentName",
-                    "PhaseOfEducation (name)", "TypeOfEstablishment (name)")
+REQUIRED_COLUMNS = (
+    "URN",
+    "Group UID",
+    "Group Name",
+    "EstablishmentName",
+    "PhaseOfEducation (name)",
+    "TypeOfEstablishment (name)",
+)
 # Default age ranges per phase of education: GIAS's links file carries no ages.
 DEFAULT_AGES = {
-    "nursery": (2, 5), "first": (4, 9), "primary": (4, 11), "middle": (9, 13),
-    "secondary": (11, 16), "all_through": (4, 18), "special": (2, 19),
-    "alternative_provision": (11, 16), "16_plus": (16, 19),
+    "nursery": (2, 5),
+    "first": (4, 9),
+    "primary": (4, 11),
+    "middle": (9, 13),
+    "secondary": (11, 16),
+    "all_through": (4, 18),
+    "special": (2, 19),
+    "alternative_provision": (11, 16),
+    "16_plus": (16, 19),
 }
 
 
@@ -61,9 +73,13 @@ def phase_for(gias_phase: str, establishment_type: str) -> str | None:
     if "children's centre" in kind:
         return None
     return {
-        "primary": "primary", "secondary": "secondary", "all-through": "all_through",
-        "middle deemed secondary": "middle", "middle deemed primary": "middle",
-        "16 plus": "16_plus", "nursery": "nursery",
+        "primary": "primary",
+        "secondary": "secondary",
+        "all-through": "all_through",
+        "middle deemed secondary": "middle",
+        "middle deemed primary": "middle",
+        "16 plus": "16_plus",
+        "nursery": "nursery",
     }.get(phase)
 
 
@@ -88,8 +104,11 @@ def read_group(data: bytes | str, group_uid: str) -> GiasResult:
     result = GiasResult(group_uid=str(group_uid).strip())
     missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        result.problems.append(GiasProblem(1, ", ".join(missing), "", "Column missing: this is "
-                                           "not a GIAS group-links file."))
+        result.problems.append(
+            GiasProblem(
+                1, ", ".join(missing), "", "Column missing: this is not a GIAS group-links file."
+            )
+        )
         return result
     seen: set[str] = set()
     for number, raw in enumerate(reader, start=2):
@@ -105,26 +124,48 @@ def read_group(data: bytes | str, group_uid: str) -> GiasResult:
             continue
         phase = phase_for(raw["PhaseOfEducation (name)"], raw["TypeOfEstablishment (name)"])
         if phase is None:
-            result.problems.append(GiasProblem(
-                number, "TypeOfEstablishment (name)", raw["TypeOfEstablishment (name)"],
-                "Not a school type trust-si models; skipped."))
+            result.problems.append(
+                GiasProblem(
+                    number,
+                    "TypeOfEstablishment (name)",
+                    raw["TypeOfEstablishment (name)"],
+                    "Not a school type trust-si models; skipped.",
+                )
+            )
             continue
         try:
             joined = parse_date(raw.get("Joined date") or "")
         except ValueError as exc:
-            result.problems.append(GiasProblem(number, "Joined date", raw.get("Joined date", ""), str(exc)))
+            result.problems.append(
+                GiasProblem(number, "Joined date", raw.get("Joined date", ""), str(exc))
+            )
             continue
         name = raw["EstablishmentName"].strip()
         if not name:
-            result.problems.append(GiasProblem(number, "EstablishmentName", "", "The name is empty."))
+            result.problems.append(
+                GiasProblem(number, "EstablishmentName", "", "The name is empty.")
+            )
             continue
         low, high = DEFAULT_AGES[phase]
         seen.add(urn)
-        result.rows.append(GiasRow(urn=urn, name=name[:200], phase_of_education=phase,
-                                   age_low=low, age_high=high,
-                                   local_authority=(raw.get("LA (name)") or "").strip()[:100],
-                                   date_joined=joined))
+        result.rows.append(
+            GiasRow(
+                urn=urn,
+                name=name[:200],
+                phase_of_education=phase,
+                age_low=low,
+                age_high=high,
+                local_authority=(raw.get("LA (name)") or "").strip()[:100],
+                date_joined=joined,
+            )
+        )
     if not result.rows and not result.problems:
-        result.problems.append(GiasProblem(0, "Group UID", result.group_uid,
-                                           "No establishment in this file belongs to that group."))
+        result.problems.append(
+            GiasProblem(
+                0,
+                "Group UID",
+                result.group_uid,
+                "No establishment in this file belongs to that group.",
+            )
+        )
     return result

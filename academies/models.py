@@ -42,11 +42,19 @@ class Academy(TenantModel):
     )
     pupils_on_roll = models.PositiveIntegerField(null=True, blank=True)
     pct_disadvantaged = models.DecimalField(
-        "% disadvantaged (pupil premium)", max_digits=5, decimal_places=1,
-        null=True, blank=True, validators=_percent,
+        "% disadvantaged (pupil premium)",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=_percent,
     )
     pct_send_support = models.DecimalField(
-        "% SEND support", max_digits=5, decimal_places=1, null=True, blank=True,
+        "% SEND support",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
         validators=_percent,
     )
     pct_ehcp = models.DecimalField(
@@ -156,7 +164,9 @@ def inspection_headline(inspection: Inspection) -> str:
     """One line for tables: the legacy grade, or the report card's safeguarding outcome."""
     if inspection.kind == Inspection.Kind.LEGACY:
         return f"{inspection.get_overall_grade_display()} (overall effectiveness)"
-    safeguarding = {True: "met", False: "not met", None: "not recorded"}[inspection.safeguarding_met]
+    safeguarding = {True: "met", False: "not met", None: "not recorded"}[
+        inspection.safeguarding_met
+    ]
     return f"Report card; safeguarding {safeguarding}"
 
 

@@ -33,6 +33,8 @@ def academy_get_for(membership: Any, urn: str) -> Academy:
 def latest_inspections(academies: list[Academy]) -> dict[int, Inspection]:
     """The most recent inspection of each academy, in one query."""
     latest: dict[int, Inspection] = {}
-    for inspection in Inspection.objects.filter(academy__in=academies).order_by("academy_id", "-inspected_on"):
+    for inspection in Inspection.objects.filter(academy__in=academies).order_by(
+        "academy_id", "-inspected_on"
+    ):
         latest.setdefault(inspection.academy_id, inspection)
     return latest

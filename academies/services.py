@@ -13,19 +13,35 @@ from trust_si.tenancy.models import Trust
 from .models import Academy, Inspection
 
 EDITABLE_FIELDS = [
-    "name", "phase_of_education", "age_low", "age_high", "pupils_on_roll", "pct_disadvantaged",
-    "pct_send_support", "pct_ehcp", "pct_eal", "is_church_school", "local_authority",
-    "date_joined", "is_active",
+    "name",
+    "phase_of_education",
+    "age_low",
+    "age_high",
+    "pupils_on_roll",
+    "pct_disadvantaged",
+    "pct_send_support",
+    "pct_ehcp",
+    "pct_eal",
+    "is_church_school",
+    "local_authority",
+    "date_joined",
+    "is_active",
 ]
 
 
 @transaction.atomic
 def academy_create(*, actor: Any, trust: Trust, urn: str, data: dict[str, Any]) -> Academy:
-    academy = Academy(trust=trust, urn=urn, **{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
+    academy = Academy(
+        trust=trust, urn=urn, **{k: v for k, v in data.items() if k in EDITABLE_FIELDS}
+    )
     academy.full_clean()
     academy.save()
-    audit_record(actor=actor, action="academy.create", target=academy,
-                 changes={"urn": urn, **{k: v for k, v in data.items() if k in EDITABLE_FIELDS}})
+    audit_record(
+        actor=actor,
+        action="academy.create",
+        target=academy,
+        changes={"urn": urn, **{k: v for k, v in data.items() if k in EDITABLE_FIELDS}},
+    )
     return academy
 
 
@@ -52,12 +68,18 @@ def academy_upsert(*, actor: Any, trust: Trust, urn: str, data: dict[str, Any]) 
 def inspection_record(*, actor: Any, academy: Academy, data: dict[str, Any]) -> Inspection:
     """Record (or correct) an inspection; its grades become judgement records for placement."""
     inspection, created = Inspection.objects.update_or_create(
-        trust_id=academy.trust_id, academy=academy, inspected_on=data["inspected_on"],
+        trust_id=academy.trust_id,
+        academy=academy,
+        inspected_on=data["inspected_on"],
         defaults={k: v for k, v in data.items() if k != "inspected_on"},
     )
     inspection.full_clean()
-    audit_record(actor=actor, action="inspection.record", target=inspection,
-                 changes={k: v for k, v in data.items()} | {"created": created})
+    audit_record(
+        actor=actor,
+        action="inspection.record",
+        target=inspection,
+        changes={k: v for k, v in data.items()} | {"created": created},
+    )
     hook = _optional_hook("phases.services", "judgement_record_from_inspection")
     if hook is not None:
         hook(inspection=inspection, actor=actor)
@@ -81,12 +103,20 @@ def academies_import_gias(*, actor: Any, trust: Trust, rows: list[Any]) -> dict[
     """
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for row in rows:
-        data = {"name": row.name, "phase_of_education": row.phase_of_education,
-                "local_authority": row.local_authority, "date_joined": row.date_joined}
+        data = {
+            "name": row.name,
+            "phase_of_education": row.phase_of_education,
+            "local_authority": row.local_authority,
+            "date_joined": row.date_joined,
+        }
         academy = Academy.objects.filter(trust=trust, urn=row.urn).first()
         if academy is None:
-            academy_create(actor=actor, trust=trust, urn=row.urn,
-                           data={**data, "age_low": row.age_low, "age_high": row.age_high})
+            academy_create(
+                actor=actor,
+                trust=trust,
+                urn=row.urn,
+                data={**data, "age_low": row.age_low, "age_high": row.age_high},
+            )
             counts["created"] += 1
         elif academy_update(actor=actor, academy=academy, data=data):
             counts["updated"] += 1

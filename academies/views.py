@@ -27,20 +27,31 @@ def academy_list(request: TenantRequest) -> HttpResponse:
             queryset = queryset.filter(phase_of_education=phase)
         queryset = queryset.order_by(form.cleaned_data["sort"] or "name")
     academies = list(queryset)
-    return render(request, "academies/list.html", {
-        "academies": academies, "form": form,
-        "inspections": latest_inspections(academies),
-        "can_edit": membership.can("academy.edit"), "can_import": membership.can("academy.import"),
-    })
+    return render(
+        request,
+        "academies/list.html",
+        {
+            "academies": academies,
+            "form": form,
+            "inspections": latest_inspections(academies),
+            "can_edit": membership.can("academy.edit"),
+            "can_import": membership.can("academy.import"),
+        },
+    )
 
 
 def academy_detail(request: TenantRequest, urn: str) -> HttpResponse:
     membership = require(request, "academy.view")
     academy = academy_get_for(membership, urn)
-    return render(request, "academies/detail.html", {
-        "academy": academy, "inspections": academy.inspections.all(),
-        "can_edit": membership.can("academy.edit"),
-    })
+    return render(
+        request,
+        "academies/detail.html",
+        {
+            "academy": academy,
+            "inspections": academy.inspections.all(),
+            "can_edit": membership.can("academy.edit"),
+        },
+    )
 
 
 def academy_create(request: TenantRequest) -> HttpResponse:
@@ -48,12 +59,17 @@ def academy_create(request: TenantRequest) -> HttpResponse:
     form = AcademyForm(request.POST or None, trust=request.trust)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        academy = services.academy_create(actor=request.user, trust=request.trust,
-                                          urn=data.pop("urn"), data=data)
+        academy = services.academy_create(
+            actor=request.user, trust=request.trust, urn=data.pop("urn"), data=data
+        )
         messages.success(request, f"{academy.name} has been added.")
         return redirect("academies:detail", trust_slug=request.trust.slug, urn=academy.urn)
-    return render(request, "academies/form.html", {"form": form, "academy": None},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "academies/form.html",
+        {"form": form, "academy": None},
+        status=400 if form.errors else 200,
+    )
 
 
 def academy_edit(request: TenantRequest, urn: str) -> HttpResponse:
@@ -66,8 +82,12 @@ def academy_edit(request: TenantRequest, urn: str) -> HttpResponse:
         services.academy_update(actor=request.user, academy=academy, data=data)
         messages.success(request, f"{academy.name} has been updated.")
         return redirect("academies:detail", trust_slug=request.trust.slug, urn=academy.urn)
-    return render(request, "academies/form.html", {"form": form, "academy": academy},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "academies/form.html",
+        {"form": form, "academy": academy},
+        status=400 if form.errors else 200,
+    )
 
 
 def inspection_create(request: TenantRequest, urn: str) -> HttpResponse:
@@ -78,8 +98,12 @@ def inspection_create(request: TenantRequest, urn: str) -> HttpResponse:
         services.inspection_record(actor=request.user, academy=academy, data=form.inspection_data())
         messages.success(request, "The inspection has been recorded.")
         return redirect("academies:detail", trust_slug=request.trust.slug, urn=academy.urn)
-    return render(request, "academies/inspection_form.html", {"form": form, "academy": academy},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "academies/inspection_form.html",
+        {"form": form, "academy": academy},
+        status=400 if form.errors else 200,
+    )
 
 
 def academy_import(request: TenantRequest) -> HttpResponse:
@@ -89,9 +113,14 @@ def academy_import(request: TenantRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         result = read_group(form.cleaned_data["file"].read(), form.cleaned_data["group_uid"])
         if result.rows:
-            counts = services.academies_import_gias(actor=request.user, trust=request.trust,
-                                                    rows=result.rows)
+            counts = services.academies_import_gias(
+                actor=request.user, trust=request.trust, rows=result.rows
+            )
         else:
             form.add_error("group_uid", "No academies of that group were found in the file.")
-    return render(request, "academies/import.html", {"form": form, "result": result, "counts": counts},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "academies/import.html",
+        {"form": form, "result": result, "counts": counts},
+        status=400 if form.errors else 200,
+    )

@@ -32,18 +32,34 @@ class UploadOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Upload
-        fields = ["id", "url", "academy", "term", "kind", "original_name", "status", "progress",
-                  "message", "counts", "errors", "created_at", "confirmed_at"]
+        fields = [
+            "id",
+            "url",
+            "academy",
+            "term",
+            "kind",
+            "original_name",
+            "status",
+            "progress",
+            "message",
+            "counts",
+            "errors",
+            "created_at",
+            "confirmed_at",
+        ]
 
     def get_url(self, obj: Upload) -> str:
         return self.context["request"].build_absolute_uri(
-            f"/api/v1/t/{obj.academy.trust.slug}/uploads/{obj.pk}/")
+            f"/api/v1/t/{obj.academy.trust.slug}/uploads/{obj.pk}/"
+        )
 
 
 class UploadInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=UploadKind.choices)
     academy = serializers.RegexField(r"^\d{6}$", help_text="The academy's URN")
-    term = serializers.RegexField(r"^\d{4}-\d{2}-(autumn|spring|summer)$", help_text="e.g. 2025-26-summer")
+    term = serializers.RegexField(
+        r"^\d{4}-\d{2}-(autumn|spring|summer)$", help_text="e.g. 2025-26-summer"
+    )
     file = serializers.FileField()
 
 
@@ -70,8 +86,14 @@ class UploadListAPI(TenantAPIView):
             term = services.term_get_or_create(trust=self.trust, code=d["term"])
         except ValueError as exc:
             raise ValidationError({"term": [str(exc)]}) from exc
-        upload = services.upload_create(actor=request.user, academy=academy, term=term, kind=d["kind"],
-                                        name=d["file"].name, content=d["file"].read())
+        upload = services.upload_create(
+            actor=request.user,
+            academy=academy,
+            term=term,
+            kind=d["kind"],
+            name=d["file"].name,
+            content=d["file"].read(),
+        )
         body = UploadOutput(upload, context={"request": request}).data
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
 
@@ -92,5 +114,9 @@ class UploadConfirmAPI(TenantAPIView):
     def post(self, request: Request, pk: int) -> Response:
         upload = selectors.upload_get_for(self.membership, pk)
         upload = services.upload_confirm(actor=request.user, upload=upload)
-        code = status.HTTP_200_OK if upload.status in ("committed", "unchanged") else status.HTTP_409_CONFLICT
+        code = (
+            status.HTTP_200_OK
+            if upload.status in ("committed", "unchanged")
+            else status.HTTP_409_CONFLICT
+        )
         return Response(UploadOutput(upload, context={"request": request}).data, status=code)

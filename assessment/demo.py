@@ -31,11 +31,21 @@ def _upn(seed: str) -> str:
 
 def _commit(trust: Any, academy: Any, code: str, kind: str, lines: list[str], actor: Any) -> None:
     term = term_get_or_create(trust=trust, code=code)
-    if Upload.objects.filter(academy=academy, term=term, kind=kind, status=UploadStatus.COMMITTED).exists():
+    if Upload.objects.filter(
+        academy=academy, term=term, kind=kind, status=UploadStatus.COMMITTED
+    ).exists():
         return
     content = ("\n".join(lines) + "\n").encode()
-    upload = Upload(trust=trust, academy=academy, term=term, kind=kind, original_name=f"{kind}-{code}.csv",
-                    size=len(content), sha256=hashlib.sha256(content).hexdigest(), uploaded_by=actor)
+    upload = Upload(
+        trust=trust,
+        academy=academy,
+        term=term,
+        kind=kind,
+        original_name=f"{kind}-{code}.csv",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=actor,
+    )
     upload.file.save(upload.original_name, ContentFile(content), save=False)
     upload.save()
     upload = upload_validate(upload=upload)
@@ -54,16 +64,38 @@ def seed(trust: Any, ctx: dict[str, Any]) -> None:
                 upn = _upn(f"{academy.urn}-{group}-{n}")
                 disadvantaged = rng.random() < float(academy.pct_disadvantaged or 25) / 100
                 send = "E" if rng.random() < 0.03 else "K" if rng.random() < 0.13 else "N"
-                ability = rng.gauss(strength - (0.12 if disadvantaged else 0) - (0.2 if send != "N" else 0), 0.22)
+                ability = rng.gauss(
+                    strength - (0.12 if disadvantaged else 0) - (0.2 if send != "N" else 0), 0.22
+                )
                 band = "low" if ability < 0.3 else "high" if ability > 0.7 else "middle"
-                pupils.append((upn, group, disadvantaged, send, rng.random() < 0.15,
-                               rng.choice("FM"), band, ability))
+                pupils.append(
+                    (
+                        upn,
+                        group,
+                        disadvantaged,
+                        send,
+                        rng.random() < 0.15,
+                        rng.choice("FM"),
+                        band,
+                        ability,
+                    )
+                )
         for code in TERMS:
             if code.endswith("autumn"):  # enrolment and groups are per academic year
-                _commit(trust, academy, code, "pupils", [
-                    "upn,year_group,disadvantaged,send,eal,sex,prior_band",
-                    *(f"{p[0]},{p[1]},{'Y' if p[2] else 'N'},{p[3]},{'Y' if p[4] else 'N'},{p[5]},{p[6]}"
-                      for p in pupils)], actor)
+                _commit(
+                    trust,
+                    academy,
+                    code,
+                    "pupils",
+                    [
+                        "upn,year_group,disadvantaged,send,eal,sex,prior_band",
+                        *(
+                            f"{p[0]},{p[1]},{'Y' if p[2] else 'N'},{p[3]},{'Y' if p[4] else 'N'},{p[5]},{p[6]}"
+                            for p in pupils
+                        ),
+                    ],
+                    actor,
+                )
             growth = {"autumn": -0.05, "spring": 0.0, "summer": 0.05}[code.rsplit("-", 1)[1]]
             results = ["upn,subject,measure,value"]
             attendance = ["upn,sessions_possible,sessions_missed"]
@@ -72,20 +104,32 @@ def seed(trust: Any, ctx: dict[str, Any]) -> None:
                 for subject in TA_SUBJECTS:
                     if group in ("R", "11", "12", "13"):
                         continue
-                    results.append(f"{upn},{subject},ta,{'GDS' if a > 0.8 else 'EXS' if a > 0.42 else 'WTS'}")
+                    results.append(
+                        f"{upn},{subject},ta,{'GDS' if a > 0.8 else 'EXS' if a > 0.42 else 'WTS'}"
+                    )
                 if code.endswith("summer"):
                     if group == "R":
                         results.append(f"{upn},eyfs,gld,{'Y' if a > 0.36 else 'N'}")
                     if group == "1":
-                        results.append(f"{upn},phonics,phonics,{max(0, min(40, round(24 + a * 22)))}")
+                        results.append(
+                            f"{upn},phonics,phonics,{max(0, min(40, round(24 + a * 22)))}"
+                        )
                     if group == "6":
                         for subject in ("reading", "maths"):
-                            results.append(f"{upn},{subject},scaled_score,{max(80, min(120, round(92 + a * 20)))}")
+                            results.append(
+                                f"{upn},{subject},scaled_score,{max(80, min(120, round(92 + a * 20)))}"
+                            )
                     if group == "11":
                         for subject in ("english_language", "maths"):
-                            results.append(f"{upn},{subject},gcse_grade,{max(1, min(9, round(1 + a * 8)))}")
-                        results.append(f"{upn},attainment8,att8,{max(0, min(90, round(15 + a * 55, 1)))}")
-                missed = max(0, round(rng.gauss(0.07 - strength * 0.05 + (0.02 if dis else 0), 0.035) * 130))
+                            results.append(
+                                f"{upn},{subject},gcse_grade,{max(1, min(9, round(1 + a * 8)))}"
+                            )
+                        results.append(
+                            f"{upn},attainment8,att8,{max(0, min(90, round(15 + a * 55, 1)))}"
+                        )
+                missed = max(
+                    0, round(rng.gauss(0.07 - strength * 0.05 + (0.02 if dis else 0), 0.035) * 130)
+                )
                 attendance.append(f"{upn},130,{min(missed, 130)}")
             _commit(trust, academy, code, "results", results, actor)
             _commit(trust, academy, code, "attendance", attendance, actor)

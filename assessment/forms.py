@@ -17,7 +17,9 @@ class UploadForm(forms.Form):
     kind = forms.ChoiceField(label="What the file contains", choices=UploadKind.choices)
     file = forms.FileField(label="File (CSV or XLSX, up to 20 MB)")
 
-    def __init__(self, *args: Any, academies: Any, terms: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, academies: Any, terms: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["academy"].queryset = academies  # type: ignore[attr-defined]
         self.fields["term"].choices = terms  # type: ignore[attr-defined]
@@ -40,5 +42,8 @@ class MappingForm(forms.Form):
         choices = [("", "Not in my file"), *[(h, h) for h in headers]]
         for column in KINDS[kind].columns:
             self.fields[column.name] = forms.ChoiceField(
-                label=f"Template column “{column.name}”", choices=choices, required=column.required,
-                help_text=column.help)
+                label=f"Template column “{column.name}”",
+                choices=choices,
+                required=column.required,
+                help_text=column.help,
+            )

@@ -9,18 +9,51 @@ from dataclasses import dataclass, field
 
 YEAR_GROUPS = ["N1", "N2", "R", *[str(n) for n in range(1, 14)]]
 SUBJECTS = [
-    "reading", "writing", "maths", "rwm", "science", "english", "english_language",
-    "english_literature", "biology", "chemistry", "physics", "combined_science", "history",
-    "geography", "french", "spanish", "german", "computing", "art", "music", "pe", "re",
-    "design_technology", "attainment8", "eyfs", "phonics",
+    "reading",
+    "writing",
+    "maths",
+    "rwm",
+    "science",
+    "english",
+    "english_language",
+    "english_literature",
+    "biology",
+    "chemistry",
+    "physics",
+    "combined_science",
+    "history",
+    "geography",
+    "french",
+    "spanish",
+    "german",
+    "computing",
+    "art",
+    "music",
+    "pe",
+    "re",
+    "design_technology",
+    "attainment8",
+    "eyfs",
+    "phonics",
 ]
 # measure -> (allowed text values or None, numeric range or None, what it means)
 MEASURES: dict[str, tuple[list[str] | None, tuple[float, float] | None, str]] = {
     "gld": (["Y", "N"], None, "EYFS good level of development: Y or N"),
-    "phonics": (["WA", "WT", "A", "D"], (0, 40), "Y1 phonics check: WA (met), WT (not met), A/D, or a mark 0-40 (32 meets)"),
-    "ta": (["PKF", "BLW", "WTS", "EXS", "GDS", "HNM", "ARE", "ABV"], None,
-           "Teacher assessment: WTS/EXS/GDS, or BLW/ARE/ABV for below/at/above age-related expectations"),
-    "scaled_score": (["A", "B", "M", "T"], (80, 120), "KS2 test scaled score 80-120 (or A absent, B below, M missing, T unable)"),
+    "phonics": (
+        ["WA", "WT", "A", "D"],
+        (0, 40),
+        "Y1 phonics check: WA (met), WT (not met), A/D, or a mark 0-40 (32 meets)",
+    ),
+    "ta": (
+        ["PKF", "BLW", "WTS", "EXS", "GDS", "HNM", "ARE", "ABV"],
+        None,
+        "Teacher assessment: WTS/EXS/GDS, or BLW/ARE/ABV for below/at/above age-related expectations",
+    ),
+    "scaled_score": (
+        ["A", "B", "M", "T"],
+        (80, 120),
+        "KS2 test scaled score 80-120 (or A absent, B below, M missing, T unable)",
+    ),
     "gcse_grade": (["U", "X"], (1, 9), "GCSE grade 9-1, or U"),
     "att8": (None, (0, 90), "Attainment 8 points, 0-90"),
 }
@@ -47,27 +80,64 @@ class Kind:
 
 UPN_HELP = "The pupil's UPN (13 characters: a letter and 12 digits). It is hashed on arrival and never stored."
 KINDS: dict[str, Kind] = {
-    "pupils": Kind("pupils", "Pupils and groups", [
-        Column("upn", True, UPN_HELP, ("pupil_upn", "unique_pupil_number")),
-        Column("year_group", True, "N1, N2, R, or 1-13", ("year", "ncyear", "nc_year")),
-        Column("disadvantaged", True, "Y if pupil premium / FSM6, else N", ("pp", "pupil_premium", "fsm6")),
-        Column("send", True, "N none, K SEN support, E EHCP", ("sen", "sen_status")),
-        Column("eal", True, "Y or N", ()),
-        Column("sex", True, "F or M", ("gender",)),
-        Column("prior_band", False, "low, middle or high prior attainment (blank if unknown)", ("prior_attainment",)),
-        Column("date_of_birth", False, "dd/mm/yyyy (checked against the year group, not stored)", ("dob",)),
-    ]),
-    "results": Kind("results", "Results and teacher assessments", [
-        Column("upn", True, UPN_HELP, ("pupil_upn",)),
-        Column("subject", True, "One of: " + ", ".join(SUBJECTS), ()),
-        Column("measure", True, "One of: " + ", ".join(MEASURES), ("assessment",)),
-        Column("value", True, "See the measure's allowed values", ("result", "grade", "score")),
-    ]),
-    "attendance": Kind("attendance", "Attendance", [
-        Column("upn", True, UPN_HELP, ("pupil_upn",)),
-        Column("sessions_possible", True, "Whole number of possible sessions this term", ("possible",)),
-        Column("sessions_missed", True, "Whole number of sessions missed (authorised and not)", ("missed", "absences")),
-    ]),
+    "pupils": Kind(
+        "pupils",
+        "Pupils and groups",
+        [
+            Column("upn", True, UPN_HELP, ("pupil_upn", "unique_pupil_number")),
+            Column("year_group", True, "N1, N2, R, or 1-13", ("year", "ncyear", "nc_year")),
+            Column(
+                "disadvantaged",
+                True,
+                "Y if pupil premium / FSM6, else N",
+                ("pp", "pupil_premium", "fsm6"),
+            ),
+            Column("send", True, "N none, K SEN support, E EHCP", ("sen", "sen_status")),
+            Column("eal", True, "Y or N", ()),
+            Column("sex", True, "F or M", ("gender",)),
+            Column(
+                "prior_band",
+                False,
+                "low, middle or high prior attainment (blank if unknown)",
+                ("prior_attainment",),
+            ),
+            Column(
+                "date_of_birth",
+                False,
+                "dd/mm/yyyy (checked against the year group, not stored)",
+                ("dob",),
+            ),
+        ],
+    ),
+    "results": Kind(
+        "results",
+        "Results and teacher assessments",
+        [
+            Column("upn", True, UPN_HELP, ("pupil_upn",)),
+            Column("subject", True, "One of: " + ", ".join(SUBJECTS), ()),
+            Column("measure", True, "One of: " + ", ".join(MEASURES), ("assessment",)),
+            Column("value", True, "See the measure's allowed values", ("result", "grade", "score")),
+        ],
+    ),
+    "attendance": Kind(
+        "attendance",
+        "Attendance",
+        [
+            Column("upn", True, UPN_HELP, ("pupil_upn",)),
+            Column(
+                "sessions_possible",
+                True,
+                "Whole number of possible sessions this term",
+                ("possible",),
+            ),
+            Column(
+                "sessions_missed",
+                True,
+                "Whole number of sessions missed (authorised and not)",
+                ("missed", "absences"),
+            ),
+        ],
+    ),
 }
 
 

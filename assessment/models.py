@@ -23,7 +23,9 @@ class Term(TenantModel):
 
     class Meta:
         ordering = ["academic_year", "season"]
-        constraints = [models.UniqueConstraint(fields=["trust", "academic_year", "season"], name="term_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["trust", "academic_year", "season"], name="term_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_season_display()} term {self.academic_year}"
@@ -71,7 +73,9 @@ class Upload(TenantModel):
     sha256 = models.CharField(max_length=64)
     # Checksum of the validated rows (order-independent): the same data twice changes nothing.
     content_hash = models.CharField(max_length=64, blank=True)
-    status = models.CharField(max_length=16, choices=UploadStatus.choices, default=UploadStatus.RECEIVED)
+    status = models.CharField(
+        max_length=16, choices=UploadStatus.choices, default=UploadStatus.RECEIVED
+    )
     progress = models.PositiveSmallIntegerField(default=0)
     message = models.CharField(max_length=300, blank=True)
     counts = models.JSONField(default=dict, blank=True)
@@ -80,10 +84,12 @@ class Upload(TenantModel):
     mapping = models.JSONField(default=dict, blank=True)
     # The slice this upload replaced, kept so the previous version can be restored.
     replaced = models.JSONField(default=list, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     confirmed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -103,7 +109,9 @@ class ColumnMapping(TenantModel):
     mapping = models.JSONField(default=dict)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["trust", "academy", "kind"], name="mapping_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["trust", "academy", "kind"], name="mapping_unique")
+        ]
 
 
 class Enrolment(TenantModel):
@@ -119,8 +127,11 @@ class Enrolment(TenantModel):
     upload = models.ForeignKey(Upload, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["trust", "pupil", "academic_year"],
-                                               name="one_enrolment_per_year")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trust", "pupil", "academic_year"], name="one_enrolment_per_year"
+            )
+        ]
         indexes = [models.Index(fields=["trust", "academy", "academic_year"])]
 
 
@@ -135,8 +146,12 @@ class Result(TenantModel):
     upload = models.ForeignKey(Upload, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["trust", "pupil", "term", "subject", "measure"],
-                                               name="one_result_per_measure")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trust", "pupil", "term", "subject", "measure"],
+                name="one_result_per_measure",
+            )
+        ]
         indexes = [models.Index(fields=["trust", "academy", "term", "subject", "measure"])]
 
 
@@ -149,11 +164,17 @@ class Attendance(TenantModel):
     upload = models.ForeignKey(Upload, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["trust", "pupil", "term"], name="one_attendance_per_term")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trust", "pupil", "term"], name="one_attendance_per_term"
+            )
+        ]
 
     @property
     def absence_pct(self) -> float:
-        return 100 * self.sessions_missed / self.sessions_possible if self.sessions_possible else 0.0
+        return (
+            100 * self.sessions_missed / self.sessions_possible if self.sessions_possible else 0.0
+        )
 
     @property
     def persistently_absent(self) -> bool:

@@ -44,9 +44,23 @@ FIELDS = {
 }
 
 
-TEXT_FIELDS = {"pupil_key", "year_group", "send", "sex", "prior_band", "subject", "measure", "value"}
-NUMBER_FIELDS = {"disadvantaged": bool, "eal": bool, "numeric": np.float64,
-                 "sessions_possible": np.int64, "sessions_missed": np.int64}
+TEXT_FIELDS = {
+    "pupil_key",
+    "year_group",
+    "send",
+    "sex",
+    "prior_band",
+    "subject",
+    "measure",
+    "value",
+}
+NUMBER_FIELDS = {
+    "disadvantaged": bool,
+    "eal": bool,
+    "numeric": np.float64,
+    "sessions_possible": np.int64,
+    "sessions_missed": np.int64,
+}
 
 
 class UploadRejected(ValueError):
@@ -82,7 +96,9 @@ class Cells:
 
     def test(self, predicate: Callable[[Any], bool]) -> np.ndarray:
         """Per row: does predicate hold for the row's value?"""
-        return np.fromiter((bool(predicate(v)) for v in self.values), bool, len(self.values))[self.codes]
+        return np.fromiter((bool(predicate(v)) for v in self.values), bool, len(self.values))[
+            self.codes
+        ]
 
     def __getitem__(self, row: int) -> Any:
         return self.values[self.codes[row]]
@@ -105,7 +121,9 @@ class Table:
     def from_rows(cls, rows: list[list[str]]) -> Table:
         """The header row then the data rows, as lists of (stripped, not all blank) cells."""
         headers, body = rows[0], rows[1:]
-        columns = [Cells.of([r[i] if i < len(r) else "" for r in body]) for i in range(len(headers))]
+        columns = [
+            Cells.of([r[i] if i < len(r) else "" for r in body]) for i in range(len(headers))
+        ]
         return cls(headers=headers, columns=columns, height=len(body))
 
     @property
@@ -122,7 +140,12 @@ class Problem:
     message: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "value": self.value, "message": self.message}
+        return {
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+        }
 
 
 @dataclass
@@ -136,8 +159,10 @@ class Checked:
         """Clean rows as plain dicts without the row number (missing numbers are None)."""
         head = self.frame if limit is None else self.frame.head(limit)
         names = [c for c in head.columns if c != "row"]
-        return [{n: plain(v) for n, v in zip(names, values, strict=True)}
-                for values in head[names].itertuples(index=False, name=None)]
+        return [
+            {n: plain(v) for n, v in zip(names, values, strict=True)}
+            for values in head[names].itertuples(index=False, name=None)
+        ]
 
 
 def plain(value: Any) -> Any:
@@ -188,19 +213,22 @@ def rows_checksum(frame: pd.DataFrame, fields: Sequence[str]) -> str:
         fragments.append(pa.array(texts, type=pa.large_string()))
         codes.append(cells.codes)
         ranks.append(rank)
-    order = _lexicographic_order([rank[code] for rank, code in zip(ranks, codes, strict=True)],
-                                 [len(rank) for rank in ranks])
+    order = _lexicographic_order(
+        [rank[code] for rank, code in zip(ranks, codes, strict=True)], [len(rank) for rank in ranks]
+    )
     # The lines are made a chunk at a time (bounded memory), each with the newline that joins it
     # to the next; the very last newline is not part of the definition.
     digest = hashlib.sha256()
     for start in range(0, len(order), CHECKSUM_CHUNK_ROWS):
-        rows = order[start:start + CHECKSUM_CHUNK_ROWS]
+        rows = order[start : start + CHECKSUM_CHUNK_ROWS]
         lines = pc.binary_join_element_wise(
             *(text.take(pa.array(code[rows])) for text, code in zip(fragments, codes, strict=True)),
-            pa.scalar("}\n", pa.large_string()), pa.scalar("", pa.large_string()))
+            pa.scalar("}\n", pa.large_string()),
+            pa.scalar("", pa.large_string()),
+        )
         first, end = np.frombuffer(lines.buffers()[1], dtype=np.int64)[[0, len(lines)]]
         last = start + CHECKSUM_CHUNK_ROWS >= len(order)
-        digest.update(memoryview(lines.buffers()[2])[first:end - 1 if last else end])
+        digest.update(memoryview(lines.buffers()[2])[first : end - 1 if last else end])
     return digest.hexdigest()
 
 
@@ -235,13 +263,17 @@ def _read_xlsx(data: bytes) -> Table:
     if any(n.lower().endswith("vbaproject.bin") for n in names):
         raise UploadRejected("The workbook contains macros. Save it as a plain .xlsx or .csv file.")
     if sum(i.file_size for i in archive.infolist()) > MAX_XLSX_UNCOMPRESSED:
-        raise UploadRejected("The workbook expands to more than 200 MB: it is too large to read safely.")
+        raise UploadRejected(
+            "The workbook expands to more than 200 MB: it is too large to read safely."
+        )
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:
-        raise UploadRejected("This Excel file could not be read. Save it again as .xlsx or .csv.") from exc
+        raise UploadRejected(
+            "This Excel file could not be read. Save it again as .xlsx or .csv."
+        ) from exc
     sheet = workbook.worksheets[0]
     rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     workbook.close()
@@ -262,14 +294,20 @@ def _read_csv_columns(data: bytes, delimiter: str, width: int) -> Table | None:
 
     names = [f"c{i}" for i in range(width)]
     try:
-        arrow = pacsv.read_csv(
-            io.BytesIO(data),
-            read_options=pacsv.ReadOptions(column_names=names, block_size=4 << 20),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.dictionary(pa.int32(), pa.string())),
-                strings_can_be_null=False, quoted_strings_can_be_null=False),
-        ).unify_dictionaries().combine_chunks()
+        arrow = (
+            pacsv.read_csv(
+                io.BytesIO(data),
+                read_options=pacsv.ReadOptions(column_names=names, block_size=4 << 20),
+                parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=dict.fromkeys(names, pa.dictionary(pa.int32(), pa.string())),
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+            .unify_dictionaries()
+            .combine_chunks()
+        )
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return None
     columns: list[Cells] = []
@@ -288,8 +326,9 @@ def _read_csv_columns(data: bytes, delimiter: str, width: int) -> Table | None:
         raise UploadRejected("The file is empty.")
     headers = [column[int(kept[0])] for column in columns]
     body = kept[1:]
-    return Table(headers=headers, columns=[Cells(c.codes[body], c.values) for c in columns],
-                 height=len(body))
+    return Table(
+        headers=headers, columns=[Cells(c.codes[body], c.values) for c in columns], height=len(body)
+    )
 
 
 def _read_csv(data: bytes) -> Table:
@@ -334,8 +373,9 @@ def _norm(header: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", header.strip().lower()).strip("_")
 
 
-def match_headers(headers: list[str], kind: Kind, remembered: dict[str, str] | None = None
-                  ) -> tuple[dict[str, int], list[str]]:
+def match_headers(
+    headers: list[str], kind: Kind, remembered: dict[str, str] | None = None
+) -> tuple[dict[str, int], list[str]]:
     """Template column -> index in the file; and the required columns that could not be found.
 
     A column matches by its name, one of its aliases, or the mapping the academy saved last time.
@@ -373,8 +413,16 @@ def _date_problem(text: str) -> str:
 
 
 def _yes_no(value: str) -> bool | None:
-    return {"y": True, "yes": True, "1": True, "true": True, "n": False, "no": False, "0": False,
-            "false": False}.get(value.strip().lower())
+    return {
+        "y": True,
+        "yes": True,
+        "1": True,
+        "true": True,
+        "n": False,
+        "no": False,
+        "0": False,
+        "false": False,
+    }.get(value.strip().lower())
 
 
 def _check_value(measure: str, value: str) -> tuple[str, float | None] | str:
@@ -413,7 +461,9 @@ class _Findings:
         self.bad = np.zeros(height, dtype=bool)
         self._groups: list[tuple[np.ndarray, str, Any, Any]] = []
 
-    def add(self, mask: np.ndarray, column: str, value: Cells | str, message: Cells | np.ndarray | str) -> None:
+    def add(
+        self, mask: np.ndarray, column: str, value: Cells | str, message: Cells | np.ndarray | str
+    ) -> None:
         """Rows where mask holds have this problem; value and message may differ per row."""
         if mask.any():
             self.bad |= mask
@@ -423,8 +473,14 @@ class _Findings:
         found = []
         for rows, column, value, message in self._groups:
             for row in rows.tolist():
-                found.append(Problem(row + 2, column, value if isinstance(value, str) else str(value[row]),
-                                     message if isinstance(message, str) else str(message[row])))
+                found.append(
+                    Problem(
+                        row + 2,
+                        column,
+                        value if isinstance(value, str) else str(value[row]),
+                        message if isinstance(message, str) else str(message[row]),
+                    )
+                )
         # Stable: within a row, problems keep the order the checks ran in.
         return sorted(found, key=lambda p: p.row)
 
@@ -441,71 +497,134 @@ def check_rows(kind_code: str, table: Table, columns: dict[str, int], secret: st
 
     def get(name: str) -> Cells:
         i = columns.get(name)
-        return table.columns[i].map(str.strip) if i is not None and i < len(table.columns) else Cells.blank(height)
+        return (
+            table.columns[i].map(str.strip)
+            if i is not None and i < len(table.columns)
+            else Cells.blank(height)
+        )
 
     found = _Findings(height)
     for column in kind.columns:
         if column.required:
-            found.add(get(column.name).test(lambda v: not v), column.name, "", "This cell is empty.")
+            found.add(
+                get(column.name).test(lambda v: not v), column.name, "", "This cell is empty."
+            )
     upn = get("upn").map(str.upper)
-    found.add(upn.test(lambda v: v and not UPN.match(v)), "upn", upn,
-              "A UPN is a letter followed by 12 characters (digits, the last may be a letter).")
+    found.add(
+        upn.test(lambda v: v and not UPN.match(v)),
+        "upn",
+        upn,
+        "A UPN is a letter followed by 12 characters (digits, the last may be a letter).",
+    )
     record: dict[str, Cells] = {"pupil_key": upn.map(lambda v: pupil_key(v, secret) if v else "")}
     if kind_code == "pupils":
         raw = get("year_group")
         year = raw.map(lambda v: v.upper().removeprefix("Y").lstrip("0") or v)
-        found.add(year.test(lambda v: v and v not in YEAR_GROUPS), "year_group", raw, "Use N1, N2, R or 1-13.")
+        found.add(
+            year.test(lambda v: v and v not in YEAR_GROUPS),
+            "year_group",
+            raw,
+            "Use N1, N2, R or 1-13.",
+        )
         flags = {}
         for name in ("disadvantaged", "eal"):
             raw_flag = get(name)
-            found.add(raw_flag.test(lambda v: v and _yes_no(v) is None), name, raw_flag, "Use Y or N.")
+            found.add(
+                raw_flag.test(lambda v: v and _yes_no(v) is None), name, raw_flag, "Use Y or N."
+            )
             flags[name] = raw_flag.map(lambda v: bool(_yes_no(v)))
         raw_send = get("send")
-        found.add(raw_send.test(lambda v: v and v.upper()[:1] not in ("N", "K", "E")), "send", raw_send,
-                  "Use N (none), K (SEN support) or E (EHCP).")
+        found.add(
+            raw_send.test(lambda v: v and v.upper()[:1] not in ("N", "K", "E")),
+            "send",
+            raw_send,
+            "Use N (none), K (SEN support) or E (EHCP).",
+        )
         raw_sex = get("sex")
-        found.add(raw_sex.test(lambda v: v and v.upper()[:1] not in ("F", "M")), "sex", raw_sex, "Use F or M.")
+        found.add(
+            raw_sex.test(lambda v: v and v.upper()[:1] not in ("F", "M")),
+            "sex",
+            raw_sex,
+            "Use F or M.",
+        )
         raw_band = get("prior_band")
         band = raw_band.map(str.lower)
-        found.add(band.test(lambda v: v and v not in ("low", "middle", "high")), "prior_band", raw_band,
-                  "Use low, middle or high (or leave blank).")
+        found.add(
+            band.test(lambda v: v and v not in ("low", "middle", "high")),
+            "prior_band",
+            raw_band,
+            "Use low, middle or high (or leave blank).",
+        )
         birth = get("date_of_birth")
         birth_problem = birth.map(lambda v: _date_problem(v) if v else "")
         found.add(birth_problem.test(bool), "date_of_birth", birth, birth_problem)
-        record.update(year_group=year, disadvantaged=flags["disadvantaged"], eal=flags["eal"],
-                      send=raw_send.map(lambda v: "" if v.upper()[:1] == "N" else v.upper()[:1]),
-                      sex=raw_sex.map(lambda v: v.upper()[:1]), prior_band=band)
+        record.update(
+            year_group=year,
+            disadvantaged=flags["disadvantaged"],
+            eal=flags["eal"],
+            send=raw_send.map(lambda v: "" if v.upper()[:1] == "N" else v.upper()[:1]),
+            sex=raw_sex.map(lambda v: v.upper()[:1]),
+            prior_band=band,
+        )
         key = [upn]
     elif kind_code == "results":
         raw_subject, raw_measure, raw_value = get("subject"), get("measure"), get("value")
         subject, measure = raw_subject.map(str.lower), raw_measure.map(str.lower)
-        found.add(subject.test(lambda v: v and v not in SUBJECTS), "subject", raw_subject,
-                  "Not a subject in the template (see the README sheet).")
-        found.add(measure.test(lambda v: v and v not in MEASURES), "measure", raw_measure,
-                  "Not a measure in the template (see the README sheet).")
+        found.add(
+            subject.test(lambda v: v and v not in SUBJECTS),
+            "subject",
+            raw_subject,
+            "Not a subject in the template (see the README sheet).",
+        )
+        found.add(
+            measure.test(lambda v: v and v not in MEASURES),
+            "measure",
+            raw_measure,
+            "Not a measure in the template (see the README sheet).",
+        )
         # A value is checked against its row's measure: once per distinct (measure, value) pair.
         pair = _combine(measure.codes, raw_value.codes)
         first = pd.Series(np.arange(height)).groupby(pair).first().to_numpy() if height else pair
-        outcomes = [(_check_value(measure[row], raw_value[row])
-                     if measure[row] in MEASURES and raw_value[row] else None) for row in first.tolist()]
+        outcomes = [
+            (
+                _check_value(measure[row], raw_value[row])
+                if measure[row] in MEASURES and raw_value[row]
+                else None
+            )
+            for row in first.tolist()
+        ]
         verdict = Cells(pair, outcomes) if height else Cells.blank(0)
         message = verdict.map(lambda o: o if isinstance(o, str) else "")
         found.add(message.test(bool), "value", raw_value, message)
-        record.update(subject=subject, measure=measure,
-                      value=verdict.map(lambda o: o[0] if isinstance(o, tuple) else ""),
-                      numeric=verdict.map(lambda o: o[1] if isinstance(o, tuple) else None))
+        record.update(
+            subject=subject,
+            measure=measure,
+            value=verdict.map(lambda o: o[0] if isinstance(o, tuple) else ""),
+            numeric=verdict.map(lambda o: o[1] if isinstance(o, tuple) else None),
+        )
         key = [upn, subject, measure]
     else:
         numbers: dict[str, Cells] = {}
         for name in ("sessions_possible", "sessions_missed"):
             raw_number = get(name)
-            found.add(raw_number.test(lambda v: v and not re.fullmatch(r"\d{1,4}", v)), name, raw_number,
-                      "Use a whole number of sessions.")
+            found.add(
+                raw_number.test(lambda v: v and not re.fullmatch(r"\d{1,4}", v)),
+                name,
+                raw_number,
+                "Use a whole number of sessions.",
+            )
             # isdecimal, not isdigit: int() refuses digits such as "²" that isdigit accepts.
             numbers[name] = raw_number.map(lambda v: int(v) if v.isdecimal() else 0)
-        possible, missed = (np.asarray(numbers[n].values, dtype=np.int64)[numbers[n].codes]
-                            for n in ("sessions_possible", "sessions_missed"))
-        found.add(missed > possible, "sessions_missed", get("sessions_missed"), "More sessions missed than possible.")
+        possible, missed = (
+            np.asarray(numbers[n].values, dtype=np.int64)[numbers[n].codes]
+            for n in ("sessions_possible", "sessions_missed")
+        )
+        found.add(
+            missed > possible,
+            "sessions_missed",
+            get("sessions_missed"),
+            "More sessions missed than possible.",
+        )
         record.update(numbers)
         key = [upn]
     # A repeated pupil (or pupil, subject and measure) is reported against its first row.
@@ -515,9 +634,17 @@ def check_rows(kind_code: str, table: Table, columns: dict[str, int], secret: st
     first_row = np.full(int(group.max(initial=-1)) + 1, height, dtype=np.int64)
     np.minimum.at(first_row, group[complete], rows[complete])
     repeated = complete & (first_row[group] < rows)
-    found.add(repeated, "upn", upn, _objects([
-        f"This pupil appears twice (also on row {r + 2})." if r < height else "" for r in first_row.tolist()
-    ])[group])
+    found.add(
+        repeated,
+        "upn",
+        upn,
+        _objects(
+            [
+                f"This pupil appears twice (also on row {r + 2})." if r < height else ""
+                for r in first_row.tolist()
+            ]
+        )[group],
+    )
     clean = np.flatnonzero(~found.bad)
     frame = pd.DataFrame({"row": clean + 2}, index=pd.RangeIndex(len(clean)))
     for name in FIELDS[kind_code]:

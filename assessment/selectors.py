@@ -13,9 +13,9 @@ from .models import Term, Upload
 
 
 def upload_list_for(membership: Any) -> QuerySet[Upload]:
-    return Upload.objects.filter(trust_id=membership.trust_id,
-                                 academy__in=academy_list_for(membership).values("pk")
-                                 ).select_related("academy", "term", "uploaded_by")
+    return Upload.objects.filter(
+        trust_id=membership.trust_id, academy__in=academy_list_for(membership).values("pk")
+    ).select_related("academy", "term", "uploaded_by")
 
 
 def upload_get_for(membership: Any, pk: int) -> Upload:
@@ -32,4 +32,7 @@ def term_choices(trust: Any) -> list[tuple[str, str]]:
         for season in ("summer", "spring", "autumn"):
             codes.append(f"{start}-{str(start + 1)[-2:]}-{season}")
     labels = {t.code: str(t) for t in Term.objects.filter(trust=trust)}
-    return [(c, labels.get(c, f"{c.rsplit('-', 1)[1].capitalize()} term {c.rsplit('-', 1)[0]}")) for c in codes]
+    return [
+        (c, labels.get(c, f"{c.rsplit('-', 1)[1].capitalize()} term {c.rsplit('-', 1)[0]}"))
+        for c in codes
+    ]

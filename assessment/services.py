@@ -66,19 +66,33 @@ def term_get_or_create(*, trust: Trust, code: str) -> Term:
 
 
 @transaction.atomic
-def upload_create(*, actor: Any, academy: Academy, term: Term, kind: str, name: str,
-                  content: bytes) -> Upload:
+def upload_create(
+    *, actor: Any, academy: Academy, term: Term, kind: str, name: str, content: bytes
+) -> Upload:
     """Store the file under the trust's folder and queue its check after commit."""
-    upload = Upload(trust_id=academy.trust_id, academy=academy, term=term, kind=kind,
-                    original_name=name[:255], size=len(content),
-                    sha256=hashlib.sha256(content).hexdigest(), uploaded_by=actor)
+    upload = Upload(
+        trust_id=academy.trust_id,
+        academy=academy,
+        term=term,
+        kind=kind,
+        original_name=name[:255],
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=actor,
+    )
     upload.file.save(name[-100:], ContentFile(content), save=False)
     upload.save()
-    audit_record(actor=actor, action="upload.create", target=upload,
-                 changes={"kind": kind, "term": term.code, "academy": academy.urn, "size": len(content)})
+    audit_record(
+        actor=actor,
+        action="upload.create",
+        target=upload,
+        changes={"kind": kind, "term": term.code, "academy": academy.urn, "size": len(content)},
+    )
     from .tasks import upload_validate_task
 
-    transaction.on_commit(lambda: upload_validate_task.delay(trust_id=academy.trust_id, upload_id=upload.pk))
+    transaction.on_commit(
+        lambda: upload_validate_task.delay(trust_id=academy.trust_id, upload_id=upload.pk)
+    )
     return upload
 
 
@@ -109,15 +123,27 @@ def _other_academy_problems(upload: Upload, checked: Checked) -> None:
         return
     clash: set[str] = set()
     for keys in batched(pd.unique(frame["pupil_key"]).tolist(), KEY_BATCH, strict=False):
-        clash.update(Enrolment.objects.filter(
-            trust_id=upload.trust_id, pupil__key__in=keys, academic_year=upload.term.academic_year,
-        ).exclude(academy=upload.academy).values_list("pupil__key", flat=True))
+        clash.update(
+            Enrolment.objects.filter(
+                trust_id=upload.trust_id,
+                pupil__key__in=keys,
+                academic_year=upload.term.academic_year,
+            )
+            .exclude(academy=upload.academy)
+            .values_list("pupil__key", flat=True)
+        )
     if not clash:
         return
     clashing = frame["pupil_key"].isin(clash).to_numpy()
-    checked.problems.extend(Problem(row, "upn", "(hidden)",
-                                    "This pupil is enrolled at another academy of the trust this year.")
-                            for row in frame["row"][clashing].tolist())
+    checked.problems.extend(
+        Problem(
+            row,
+            "upn",
+            "(hidden)",
+            "This pupil is enrolled at another academy of the trust this year.",
+        )
+        for row in frame["row"][clashing].tolist()
+    )
     checked.problems.sort(key=lambda p: p.row)
     checked.frame = frame[~clashing].reset_index(drop=True)
 
@@ -137,41 +163,69 @@ def upload_validate(*, upload: Upload) -> Upload:
     try:
         checked, _columns, missing, headers = _checked(upload)
     except UploadRejected as exc:
-        Upload.objects.filter(pk=upload.pk).update(status=UploadStatus.FAILED, progress=100,
-                                                   message=str(exc), errors=[])
+        Upload.objects.filter(pk=upload.pk).update(
+            status=UploadStatus.FAILED, progress=100, message=str(exc), errors=[]
+        )
         upload.refresh_from_db()
         return upload
     _progress(upload, 70)
     if missing:
-        errors = [{"row": 1, "column": name, "value": "", "message":
-                   "This column is missing: map one of your columns to it."} for name in missing]
+        errors = [
+            {
+                "row": 1,
+                "column": name,
+                "value": "",
+                "message": "This column is missing: map one of your columns to it.",
+            }
+            for name in missing
+        ]
         Upload.objects.filter(pk=upload.pk).update(
-            status=UploadStatus.INVALID, progress=100, errors=errors,
+            status=UploadStatus.INVALID,
+            progress=100,
+            errors=errors,
             counts={"rows": 0, "valid": 0, "problems": len(errors), "headers": headers},
-            message="Some template columns were not found. Choose which of your columns they are.")
+            message="Some template columns were not found. Choose which of your columns they are.",
+        )
         upload.refresh_from_db()
         return upload
     _other_academy_problems(upload, checked)
     problems = [p.as_dict() for p in checked.problems]
     valid = len(checked.frame)
     rows_total = valid + len({p["row"] for p in problems})
-    preview = [{k: v for k, v in r.items() if k != "pupil_key"} for r in checked.records(PREVIEW_ROWS)]
+    preview = [
+        {k: v for k, v in r.items() if k != "pupil_key"} for r in checked.records(PREVIEW_ROWS)
+    ]
     status = UploadStatus.INVALID if problems else UploadStatus.VALID
     if not valid and not problems:
         status = UploadStatus.INVALID
-        problems = [{"row": 2, "column": "", "value": "", "message": "The file has a header row but no data."}]
+        problems = [
+            {
+                "row": 2,
+                "column": "",
+                "value": "",
+                "message": "The file has a header row but no data.",
+            }
+        ]
     Upload.objects.filter(pk=upload.pk).update(
-        status=status, progress=100, errors=problems, preview=preview,
+        status=status,
+        progress=100,
+        errors=problems,
+        preview=preview,
         content_hash=content_hash(upload.kind, checked.frame) if not problems else "",
         counts={"rows": rows_total, "valid": valid, "problems": len(problems)},
-        message="" if not problems else f"{len(problems)} problem(s) to fix. Nothing has been saved.")
+        message=""
+        if not problems
+        else f"{len(problems)} problem(s) to fix. Nothing has been saved.",
+    )
     upload.refresh_from_db()
     return upload
 
 
 def _slice(upload: Upload) -> Any:
     if upload.kind == "pupils":
-        return Enrolment.objects.filter(academy=upload.academy, academic_year=upload.term.academic_year)
+        return Enrolment.objects.filter(
+            academy=upload.academy, academic_year=upload.term.academic_year
+        )
     model = Result if upload.kind == "results" else Attendance
     return model.objects.filter(academy=upload.academy, term=upload.term)
 
@@ -185,18 +239,22 @@ def _serialise(upload: Upload) -> list[dict[str, Any]]:
 
 def _pupil_ids(trust_id: int, keys: list[str]) -> dict[str, int]:
     """Pupil key -> id, creating the pupils seen for the first time."""
+
     def lookup(wanted: list[str]) -> dict[str, int]:
         found: dict[str, int] = {}
         for chunk in batched(wanted, KEY_BATCH, strict=False):
-            found.update(Pupil.objects.filter(trust_id=trust_id, key__in=chunk).values_list("key", "pk"))
+            found.update(
+                Pupil.objects.filter(trust_id=trust_id, key__in=chunk).values_list("key", "pk")
+            )
         return found
 
     ids = lookup(keys)
     new = [k for k in keys if k not in ids]
     if new:
         # ignore_conflicts: a concurrent upload of another academy may create the same pupil.
-        Pupil.objects.bulk_create([Pupil(trust_id=trust_id, key=k) for k in new], batch_size=2000,
-                                  ignore_conflicts=True)
+        Pupil.objects.bulk_create(
+            [Pupil(trust_id=trust_id, key=k) for k in new], batch_size=2000, ignore_conflicts=True
+        )
         ids.update(lookup(new))
     return ids
 
@@ -212,9 +270,12 @@ def _write_slice(upload: Upload, rows: pd.DataFrame | list[dict[str, Any]]) -> N
     _slice(upload).delete()
     if frame.empty:
         return
-    values: dict[str, Any] = {"trust_id": upload.trust_id, "academy_id": upload.academy_id,
-                              "upload_id": upload.pk,
-                              "pupil_id": frame["pupil_key"].map(ids).to_numpy(dtype=np.int64)}
+    values: dict[str, Any] = {
+        "trust_id": upload.trust_id,
+        "academy_id": upload.academy_id,
+        "upload_id": upload.pk,
+        "pupil_id": frame["pupil_key"].map(ids).to_numpy(dtype=np.int64),
+    }
     model: type[models.Model]
     if upload.kind == "pupils":
         model = Enrolment
@@ -238,7 +299,9 @@ def _insert(model: type[models.Model], count: int, values: dict[str, Any]) -> No
         value = values[name]
         if not isinstance(value, (pd.Series, np.ndarray)):
             return [value] * (stop - start)
-        part = value.iloc[start:stop] if isinstance(value, pd.Series) else pd.Series(value[start:stop])
+        part = (
+            value.iloc[start:stop] if isinstance(value, pd.Series) else pd.Series(value[start:stop])
+        )
         if part.dtype.kind == "f":  # NaN means "no number": NULL
             return [None if v != v else v for v in part.tolist()]
         return part.tolist()
@@ -261,7 +324,9 @@ def _insert(model: type[models.Model], count: int, values: dict[str, Any]) -> No
         insert = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"  # noqa: S608
         for start in range(0, count, INSERT_BATCH_ROWS):
             stop = min(start + INSERT_BATCH_ROWS, count)
-            cursor.executemany(insert, list(zip(*(column(n, start, stop) for n in names), strict=True)))
+            cursor.executemany(
+                insert, list(zip(*(column(n, start, stop) for n in names), strict=True))
+            )
 
 
 def _arrow(value: Any, start: int, stop: int) -> Any:
@@ -277,8 +342,16 @@ def _arrow(value: Any, start: int, stop: int) -> Any:
 
 
 def _current(upload: Upload) -> Upload | None:
-    return Upload.objects.filter(academy=upload.academy, term=upload.term, kind=upload.kind,
-                                 status=UploadStatus.COMMITTED).exclude(pk=upload.pk).first()
+    return (
+        Upload.objects.filter(
+            academy=upload.academy,
+            term=upload.term,
+            kind=upload.kind,
+            status=UploadStatus.COMMITTED,
+        )
+        .exclude(pk=upload.pk)
+        .first()
+    )
 
 
 def upload_confirm(*, actor: Any, upload: Upload) -> Upload:
@@ -292,7 +365,8 @@ def upload_confirm(*, actor: Any, upload: Upload) -> Upload:
        mark the previous upload superseded. Request the recompute after commit.
     """
     claimed = Upload.objects.filter(pk=upload.pk, status=UploadStatus.VALID).update(
-        status=UploadStatus.COMMITTING)
+        status=UploadStatus.COMMITTING
+    )
     if not claimed:
         upload.refresh_from_db()
         return upload
@@ -304,9 +378,16 @@ def upload_confirm(*, actor: Any, upload: Upload) -> Upload:
             rows = checked.frame
             if missing or checked.problems:
                 raise UploadRejected("The file changed since it was checked.")
-            current = Upload.objects.select_for_update().filter(
-                academy=upload.academy, term=upload.term, kind=upload.kind,
-                status=UploadStatus.COMMITTED).first()
+            current = (
+                Upload.objects.select_for_update()
+                .filter(
+                    academy=upload.academy,
+                    term=upload.term,
+                    kind=upload.kind,
+                    status=UploadStatus.COMMITTED,
+                )
+                .first()
+            )
             if current is not None and current.content_hash == content_hash(upload.kind, rows):
                 upload.status = UploadStatus.UNCHANGED
                 upload.message = "Identical to the data already confirmed: nothing changed."
@@ -322,10 +403,19 @@ def upload_confirm(*, actor: Any, upload: Upload) -> Upload:
             upload.confirmed_at = timezone.now()
             upload.message = f"{len(rows)} rows confirmed."
             upload.save()
-            audit_record(actor=actor, action="upload.confirm", target=upload,
-                         changes={"rows": len(rows), "replaced": len(upload.replaced),
-                                  "previous": current.pk if current else None})
-            recompute_request(trust_id=upload.trust_id, academy_id=upload.academy_id, reason="upload")
+            audit_record(
+                actor=actor,
+                action="upload.confirm",
+                target=upload,
+                changes={
+                    "rows": len(rows),
+                    "replaced": len(upload.replaced),
+                    "previous": current.pk if current else None,
+                },
+            )
+            recompute_request(
+                trust_id=upload.trust_id, academy_id=upload.academy_id, reason="upload"
+            )
     except UploadRejected as exc:
         Upload.objects.filter(pk=upload.pk).update(status=UploadStatus.INVALID, message=str(exc))
     upload.refresh_from_db()
@@ -339,16 +429,32 @@ def upload_restore(*, actor: Any, upload: Upload) -> Upload:
     if upload.status != UploadStatus.COMMITTED:
         raise ValueError("Only the confirmed, current upload can be rolled back.")
     _write_slice(upload, upload.replaced)
-    previous = Upload.objects.filter(
-        Q(status=UploadStatus.SUPERSEDED), academy=upload.academy, term=upload.term,
-        kind=upload.kind, confirmed_at__isnull=False).exclude(pk=upload.pk).order_by("-confirmed_at").first()
+    previous = (
+        Upload.objects.filter(
+            Q(status=UploadStatus.SUPERSEDED),
+            academy=upload.academy,
+            term=upload.term,
+            kind=upload.kind,
+            confirmed_at__isnull=False,
+        )
+        .exclude(pk=upload.pk)
+        .order_by("-confirmed_at")
+        .first()
+    )
     upload.status = UploadStatus.SUPERSEDED
     upload.message = "Rolled back: the previous version is current again."
     upload.save(update_fields=["status", "message"])
     if previous is not None:
         Upload.objects.filter(pk=previous.pk).update(status=UploadStatus.COMMITTED)
-    audit_record(actor=actor, action="upload.restore", target=upload,
-                 changes={"restored_rows": len(upload.replaced), "current": previous.pk if previous else None})
+    audit_record(
+        actor=actor,
+        action="upload.restore",
+        target=upload,
+        changes={
+            "restored_rows": len(upload.replaced),
+            "current": previous.pk if previous else None,
+        },
+    )
     recompute_request(trust_id=upload.trust_id, academy_id=upload.academy_id, reason="restore")
     return upload
 
@@ -360,10 +466,16 @@ def upload_map_columns(*, actor: Any, upload: Upload, mapping: dict[str, str]) -
     upload.status = UploadStatus.RECEIVED
     upload.progress = 0
     upload.save(update_fields=["mapping", "status", "progress"])
-    ColumnMapping.objects.update_or_create(trust_id=upload.trust_id, academy=upload.academy,
-                                           kind=upload.kind, defaults={"mapping": upload.mapping})
+    ColumnMapping.objects.update_or_create(
+        trust_id=upload.trust_id,
+        academy=upload.academy,
+        kind=upload.kind,
+        defaults={"mapping": upload.mapping},
+    )
     audit_record(actor=actor, action="upload.map_columns", target=upload, changes=upload.mapping)
     from .tasks import upload_validate_task
 
-    transaction.on_commit(lambda: upload_validate_task.delay(trust_id=upload.trust_id, upload_id=upload.pk))
+    transaction.on_commit(
+        lambda: upload_validate_task.delay(trust_id=upload.trust_id, upload_id=upload.pk)
+    )
     return upload

@@ -19,8 +19,11 @@ def template_readme(kind_code: str) -> str:
     kind = KINDS[kind_code]
     lines = [f"trust-si template: {kind.label}", "", "Columns (first row of the file):", ""]
     lines += [f"- {name} ({need}): {text}" for name, need, text in readme_rows(kind)]
-    lines += ["", "Files: CSV (UTF-8 or Windows-1252; comma, semicolon or tab) or XLSX without macros.",
-              "Dates: dd/mm/yyyy or Excel dates. Pupils are identified by UPN, which is hashed on arrival."]
+    lines += [
+        "",
+        "Files: CSV (UTF-8 or Windows-1252; comma, semicolon or tab) or XLSX without macros.",
+        "Dates: dd/mm/yyyy or Excel dates. Pupils are identified by UPN, which is hashed on arrival.",
+    ]
     return "\n".join(lines)
 
 

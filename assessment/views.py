@@ -21,46 +21,77 @@ from .templates_io import template_csv, template_readme, template_xlsx
 
 def upload_list(request: TenantRequest) -> HttpResponse:
     membership = require(request, "pupil_data.upload")
-    return render(request, "assessment/upload_list.html", {
-        "uploads": selectors.upload_list_for(membership)[:200], "kinds": KINDS,
-    })
+    return render(
+        request,
+        "assessment/upload_list.html",
+        {
+            "uploads": selectors.upload_list_for(membership)[:200],
+            "kinds": KINDS,
+        },
+    )
 
 
 def upload_new(request: TenantRequest) -> HttpResponse:
     membership = require(request, "pupil_data.upload")
     posted = request.method == "POST"
-    form = UploadForm(request.POST if posted else None, request.FILES if posted else None,
-                      academies=academy_list_for(membership), terms=selectors.term_choices(request.trust))
+    form = UploadForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        academies=academy_list_for(membership),
+        terms=selectors.term_choices(request.trust),
+    )
     if posted and form.is_valid():
         term = services.term_get_or_create(trust=request.trust, code=form.cleaned_data["term"])
         upload = services.upload_create(
-            actor=request.user, academy=form.cleaned_data["academy"], term=term,
-            kind=form.cleaned_data["kind"], name=form.cleaned_data["file"].name,
-            content=form.cleaned_data["file"].read())
+            actor=request.user,
+            academy=form.cleaned_data["academy"],
+            term=term,
+            kind=form.cleaned_data["kind"],
+            name=form.cleaned_data["file"].name,
+            content=form.cleaned_data["file"].read(),
+        )
         return redirect("assessment:upload_detail", trust_slug=request.trust.slug, pk=upload.pk)
-    return render(request, "assessment/upload_new.html", {"form": form, "kinds": KINDS},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "assessment/upload_new.html",
+        {"form": form, "kinds": KINDS},
+        status=400 if form.errors else 200,
+    )
 
 
 def upload_detail(request: TenantRequest, pk: int) -> HttpResponse:
     membership = require(request, "pupil_data.upload")
     upload = selectors.upload_get_for(membership, pk)
-    template = "assessment/upload_detail.html#status" if request.htmx else "assessment/upload_detail.html"
-    return render(request, template, {"upload": upload, "working": upload.status in (
-        UploadStatus.RECEIVED, UploadStatus.VALIDATING, UploadStatus.COMMITTING)})
+    template = (
+        "assessment/upload_detail.html#status" if request.htmx else "assessment/upload_detail.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "upload": upload,
+            "working": upload.status
+            in (UploadStatus.RECEIVED, UploadStatus.VALIDATING, UploadStatus.COMMITTING),
+        },
+    )
 
 
 def upload_errors_csv(request: TenantRequest, pk: int) -> HttpResponse:
     membership = require(request, "pupil_data.upload")
     upload = selectors.upload_get_for(membership, pk)
-    return csv_response(f"upload-{upload.pk}-problems.csv", ["row", "column", "value", "problem"],
-                        ([e["row"], e["column"], e["value"], e["message"]] for e in upload.errors))
+    return csv_response(
+        f"upload-{upload.pk}-problems.csv",
+        ["row", "column", "value", "problem"],
+        ([e["row"], e["column"], e["value"], e["message"]] for e in upload.errors),
+    )
 
 
 @require_POST
 def upload_confirm(request: TenantRequest, pk: int) -> HttpResponse:
     membership = require(request, "pupil_data.upload")
-    upload = services.upload_confirm(actor=request.user, upload=selectors.upload_get_for(membership, pk))
+    upload = services.upload_confirm(
+        actor=request.user, upload=selectors.upload_get_for(membership, pk)
+    )
     if upload.status == UploadStatus.COMMITTED:
         messages.success(request, upload.message)
     elif upload.status == UploadStatus.UNCHANGED:
@@ -89,8 +120,12 @@ def upload_mapping(request: TenantRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.upload_map_columns(actor=request.user, upload=upload, mapping=form.cleaned_data)
         return redirect("assessment:upload_detail", trust_slug=request.trust.slug, pk=upload.pk)
-    return render(request, "assessment/upload_mapping.html", {"upload": upload, "form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "assessment/upload_mapping.html",
+        {"upload": upload, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 def upload_template(request: TenantRequest, kind: str, fmt: str) -> HttpResponse:

@@ -39,15 +39,39 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import ROOT, bench_database, peak_rss_mb, report, timed
 
-SUBJECTS = ["english", "maths", "combined_science", "history", "geography", "french", "computing",
-            "art", "music", "pe", "re", "design_technology"]
-PAIRS = ([(s, "ta") for s in SUBJECTS] + [(s, "gcse_grade") for s in SUBJECTS]
-         + [("attainment8", "att8")])
+SUBJECTS = [
+    "english",
+    "maths",
+    "combined_science",
+    "history",
+    "geography",
+    "french",
+    "computing",
+    "art",
+    "music",
+    "pe",
+    "re",
+    "design_technology",
+]
+PAIRS = (
+    [(s, "ta") for s in SUBJECTS]
+    + [(s, "gcse_grade") for s in SUBJECTS]
+    + [("attainment8", "att8")]
+)
 TA = ["BLW", "WTS", "EXS", "EXS", "EXS", "GDS", "ARE", "ABV"]
 GRADES = [*"123456789", "U"]
 PUPILS_PER_ACADEMY = 1000
 TERM = "2025-26-autumn"
-COLUMNS = ["trust_id", "pupil_id", "academy_id", "term_id", "subject", "measure", "value", "numeric"]
+COLUMNS = [
+    "trust_id",
+    "pupil_id",
+    "academy_id",
+    "term_id",
+    "subject",
+    "measure",
+    "value",
+    "numeric",
+]
 
 
 def parse() -> argparse.Namespace:
@@ -74,7 +98,11 @@ def write_files(folder: Path, academies: int) -> list[Path]:
                 if measure == "ta":
                     value = TA[min(int(ability * 6 + rng.random() * 2), len(TA) - 1)]
                 elif measure == "gcse_grade":
-                    value = GRADES[min(int(ability * 8 + rng.random() * 2), 8)] if rng.random() > 0.01 else "U"
+                    value = (
+                        GRADES[min(int(ability * 8 + rng.random() * 2), 8)]
+                        if rng.random() > 0.01
+                        else "U"
+                    )
                 else:
                     value = f"{round(ability * 80 + rng.random() * 10, 1):g}"
                 lines.append(f"{upn(a, p)},{subject},{measure},{value}")
@@ -92,9 +120,17 @@ def make_trust(slug: str, academies: int) -> tuple[Any, list[Any], Any]:
 
     trust = Trust.objects.create(slug=slug, name=f"{slug} trust")
     with trust_scope(trust):
-        rows = [Academy(trust=trust, urn=f"{800000 + i}", name=f"Academy {i:03d}",
-                        phase_of_education="secondary", age_low=11, age_high=16)
-                for i in range(academies)]
+        rows = [
+            Academy(
+                trust=trust,
+                urn=f"{800000 + i}",
+                name=f"Academy {i:03d}",
+                phase_of_education="secondary",
+                age_low=11,
+                age_high=16,
+            )
+            for i in range(academies)
+        ]
         Academy.objects.bulk_create(rows)
         term = term_get_or_create(trust=trust, code=TERM)
         return trust, list(Academy.objects.filter(trust=trust).order_by("urn")), term
@@ -109,6 +145,7 @@ def result_count(trust: Any) -> int:
 
 
 # (a) --------------------------------------------------------------------------------------------
+
 
 def raw_copy(paths: list[Path], url: str) -> tuple[float, int]:
     """COPY the rows, in the table's own columns, into assessment_result; untimed preparation."""
@@ -128,7 +165,9 @@ def raw_copy(paths: list[Path], url: str) -> tuple[float, int]:
             frames.append(frame)
         rows = pd.concat(frames, ignore_index=True)
         keys = {u: pupil_key(u, trust.pseudonym_secret) for u in rows["upn"].unique()}
-        Pupil.objects.bulk_create([Pupil(trust=trust, key=k) for k in keys.values()], batch_size=5000)
+        Pupil.objects.bulk_create(
+            [Pupil(trust=trust, key=k) for k in keys.values()], batch_size=5000
+        )
         ids = dict(Pupil.objects.filter(trust=trust).values_list("key", "pk"))
     rows["pupil_id"] = rows["upn"].map({u: ids[k] for u, k in keys.items()})
     rows["trust_id"], rows["term_id"] = trust.pk, term.pk
@@ -137,15 +176,18 @@ def raw_copy(paths: list[Path], url: str) -> tuple[float, int]:
     columns = ", ".join(COLUMNS)
     results: dict[str, float] = {}
     with psycopg.connect(url) as conn, timed(results, "copy"):
-        with conn.cursor() as cursor, cursor.copy(
-                f"COPY assessment_result ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
+        with (
+            conn.cursor() as cursor,
+            cursor.copy(f"COPY assessment_result ({columns}) FROM STDIN WITH (FORMAT csv)") as copy,
+        ):
             for start in range(0, len(text), 1 << 20):
-                copy.write(text[start:start + (1 << 20)])
+                copy.write(text[start : start + (1 << 20)])
         conn.commit()
     return results["copy"], result_count(trust)
 
 
 # (b) --------------------------------------------------------------------------------------------
+
 
 def pipeline_child(folder: Path) -> None:
     """Runs in its own process: every academy's file through upload_create and upload_confirm."""
@@ -172,16 +214,30 @@ def pipeline_child(folder: Path) -> None:
     start = time.perf_counter()
     with trust_scope(trust):
         for academy, path in zip(academies, paths, strict=True):
-            upload = upload_create(actor=None, academy=academy, term=term, kind="results",
-                                   name=path.name, content=path.read_bytes())
+            upload = upload_create(
+                actor=None,
+                academy=academy,
+                term=term,
+                kind="results",
+                name=path.name,
+                content=path.read_bytes(),
+            )
             upload.refresh_from_db()
             if upload.status != "valid":
                 sys.exit(f"{path.name}: {upload.status} {upload.message} {upload.errors[:3]}")
             statuses.append(upload_confirm(actor=None, upload=upload).status)
     seconds = time.perf_counter() - start
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
-    print(json.dumps({"seconds": seconds, "rows": result_count(trust), "statuses": sorted(set(statuses)),
-                      "peak_rss_mb": own_peak_rss_mb()}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "rows": result_count(trust),
+                "statuses": sorted(set(statuses)),
+                "peak_rss_mb": own_peak_rss_mb(),
+            }
+        )
+    )
 
 
 def own_peak_rss_mb() -> float:
@@ -196,15 +252,26 @@ def own_peak_rss_mb() -> float:
 
 
 def pipeline(folder: Path, database_url: str) -> dict[str, Any]:
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "trust_si.settings.test"}
-    done = subprocess.run([sys.executable, __file__, "--child", str(folder)], env=env, cwd=ROOT,
-                          capture_output=True, text=True, check=False)
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "trust_si.settings.test",
+    }
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", str(folder)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode:
         sys.exit(f"pipeline run failed:\n{done.stdout}\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 # (c) --------------------------------------------------------------------------------------------
+
 
 def import_export(paths: list[Path], sample: int) -> tuple[float, int]:
     """What a Django team would write with django-import-export, on the first `sample` rows."""
@@ -219,14 +286,18 @@ def import_export(paths: list[Path], sample: int) -> tuple[float, int]:
     lines = paths[0].read_text().splitlines()[: sample + 1]
     with trust_scope(trust):
         upns = {line.split(",", 1)[0] for line in lines[1:]}
-        Pupil.objects.bulk_create([Pupil(trust=trust, key=pupil_key(u, trust.pseudonym_secret)) for u in upns])
+        Pupil.objects.bulk_create(
+            [Pupil(trust=trust, key=pupil_key(u, trust.pseudonym_secret)) for u in upns]
+        )
 
     class PupilByUPN(widgets.ForeignKeyWidget):
         def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
             return super().clean(pupil_key(value, trust.pseudonym_secret), row, **kwargs)
 
     class ResultResource(resources.ModelResource):
-        pupil = fields.Field(attribute="pupil", column_name="upn", widget=PupilByUPN(Pupil, field="key"))
+        pupil = fields.Field(
+            attribute="pupil", column_name="upn", widget=PupilByUPN(Pupil, field="key")
+        )
 
         class Meta:
             model = Result
@@ -237,7 +308,11 @@ def import_export(paths: list[Path], sample: int) -> tuple[float, int]:
             skip_diff = True
 
         def before_save_instance(self, instance: Any, row: Any, **kwargs: Any) -> None:
-            instance.trust_id, instance.academy_id, instance.term_id = trust.pk, academies[0].pk, term.pk
+            instance.trust_id, instance.academy_id, instance.term_id = (
+                trust.pk,
+                academies[0].pk,
+                term.pk,
+            )
             try:
                 instance.numeric = float(instance.value)
             except ValueError:
@@ -253,6 +328,7 @@ def import_export(paths: list[Path], sample: int) -> tuple[float, int]:
 
 
 # ------------------------------------------------------------------------------------------------
+
 
 def main() -> None:
     args = parse()
@@ -277,8 +353,12 @@ def main() -> None:
         sqlite = pipeline(folder, f"sqlite:///{folder / 'bench.sqlite3'}")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    for label, got, want in [("COPY", copied, total), ("pipeline (PostgreSQL)", postgres["rows"], total),
-                             ("django-import-export", imported, sample), ("pipeline (SQLite)", sqlite["rows"], total)]:
+    for label, got, want in [
+        ("COPY", copied, total),
+        ("pipeline (PostgreSQL)", postgres["rows"], total),
+        ("django-import-export", imported, sample),
+        ("pipeline (SQLite)", sqlite["rows"], total),
+    ]:
         if got != want:
             sys.exit(f"{label} loaded {got} rows, expected {want}")
 
@@ -288,22 +368,47 @@ def main() -> None:
     def target(ok: bool) -> str:
         return "met" if ok else "NOT MET"
 
-    report(f"Ingest: {total:,} result rows, {academies} academy files of {PUPILS_PER_ACADEMY * len(PAIRS):,} "
-           f"rows ({megabytes:.1f} MB of CSV)", [
-               ("(a) raw COPY into assessment_result", f"{rate_a:>12,.0f} rows/s  ({copy_seconds:.2f} s)"),
-               ("(b) upload pipeline, PostgreSQL", f"{rate_b:>12,.0f} rows/s  ({postgres['seconds']:.2f} s)"),
-               ("(c) django-import-export", f"{rate_c:>12,.0f} rows/s  ({ie_seconds:.2f} s for a "
-                                            f"{sample:,}-row sample)"),
-               ("(b) upload pipeline, SQLite", f"{rate_sqlite:>12,.0f} rows/s  ({sqlite['seconds']:.2f} s)"),
-               ("(b) / (a)", f"{rate_b / rate_a:>12.0%}   target >= 30%: {target(rate_b >= 0.3 * rate_a)}"),
-               ("(b) / (c)", f"{rate_b / rate_c:>12.1f}x  target >= 5x: {target(rate_b >= 5 * rate_c)}"),
-               ("peak RSS of (b), PostgreSQL", f"{postgres['peak_rss_mb']:>12.0f} MB  target < 500 MB: "
-                                               f"{target(postgres['peak_rss_mb'] < 500)}"),
-               ("peak RSS of (b), SQLite", f"{sqlite['peak_rss_mb']:>12.0f} MB"),
-               ("SQLite pipeline", f"{rate_sqlite:>12,.0f} rows/s  target >= 20,000: "
-                                   f"{target(rate_sqlite >= 20_000)}"),
-               ("peak RSS of this process, (a) and (c)", f"{peak_rss_mb():>12.0f} MB"),
-           ])
+    report(
+        f"Ingest: {total:,} result rows, {academies} academy files of {PUPILS_PER_ACADEMY * len(PAIRS):,} "
+        f"rows ({megabytes:.1f} MB of CSV)",
+        [
+            (
+                "(a) raw COPY into assessment_result",
+                f"{rate_a:>12,.0f} rows/s  ({copy_seconds:.2f} s)",
+            ),
+            (
+                "(b) upload pipeline, PostgreSQL",
+                f"{rate_b:>12,.0f} rows/s  ({postgres['seconds']:.2f} s)",
+            ),
+            (
+                "(c) django-import-export",
+                f"{rate_c:>12,.0f} rows/s  ({ie_seconds:.2f} s for a {sample:,}-row sample)",
+            ),
+            (
+                "(b) upload pipeline, SQLite",
+                f"{rate_sqlite:>12,.0f} rows/s  ({sqlite['seconds']:.2f} s)",
+            ),
+            (
+                "(b) / (a)",
+                f"{rate_b / rate_a:>12.0%}   target >= 30%: {target(rate_b >= 0.3 * rate_a)}",
+            ),
+            (
+                "(b) / (c)",
+                f"{rate_b / rate_c:>12.1f}x  target >= 5x: {target(rate_b >= 5 * rate_c)}",
+            ),
+            (
+                "peak RSS of (b), PostgreSQL",
+                f"{postgres['peak_rss_mb']:>12.0f} MB  target < 500 MB: "
+                f"{target(postgres['peak_rss_mb'] < 500)}",
+            ),
+            ("peak RSS of (b), SQLite", f"{sqlite['peak_rss_mb']:>12.0f} MB"),
+            (
+                "SQLite pipeline",
+                f"{rate_sqlite:>12,.0f} rows/s  target >= 20,000: {target(rate_sqlite >= 20_000)}",
+            ),
+            ("peak RSS of this process, (a) and (c)", f"{peak_rss_mb():>12.0f} MB"),
+        ],
+    )
 
 
 if __name__ == "__main__":

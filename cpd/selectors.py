@@ -246,15 +246,24 @@ def cpd_summary_for_report(*, trust: Any, academy: Any, term_code: str) -> dict[
     """The governors' report: programmes the academy's staff attended this term, counted, never named."""
     rows: dict[tuple[str, str], set[int]] = {}
     for enrolment in Enrolment.objects.filter(trust_id=trust.pk, academy=academy).select_related(
-            "session__programme"):
+        "session__programme"
+    ):
         if calculations.term_code_for(enrolment.session.starts_at.date()) != term_code:
             continue
         if enrolment.status != AttendanceStatus.ATTENDED:
             continue
         programme = enrolment.session.programme
-        rows.setdefault((programme.title, programme.get_domain_display()), set()).add(enrolment.participant_id)
+        rows.setdefault((programme.title, programme.get_domain_display()), set()).add(
+            enrolment.participant_id
+        )
     led = Session.objects.filter(trust_id=trust.pk, leading_academy=academy).count()
-    out = [{"programme": title, "domain": domain, "participants": len(people)}
-           for (title, domain), people in sorted(rows.items())]
-    note = f"Staff of the academy led {led} session{'s' if led != 1 else ''} for the trust." if led else ""
+    out = [
+        {"programme": title, "domain": domain, "participants": len(people)}
+        for (title, domain), people in sorted(rows.items())
+    ]
+    note = (
+        f"Staff of the academy led {led} session{'s' if led != 1 else ''} for the trust."
+        if led
+        else ""
+    )
     return {"rows": out, "note": note or "No CPD attended this term."}

@@ -223,19 +223,32 @@ def partnerships_summary_for_report(*, trust: Any, academy: Any, term_code: str)
     from cpd.calculations import term_code_for
 
     rows = []
-    commissions = Commission.objects.filter(trust_id=trust.pk, academies=academy).select_related("partner")
-    overrides = {a.commission_id: a.days for a in CommissionAllocation.objects.filter(
-        trust_id=trust.pk, academy=academy)}
+    commissions = Commission.objects.filter(trust_id=trust.pk, academies=academy).select_related(
+        "partner"
+    )
+    overrides = {
+        a.commission_id: a.days
+        for a in CommissionAllocation.objects.filter(trust_id=trust.pk, academy=academy)
+    }
     used_all: dict[int, Decimal] = {}
     used_term: dict[int, Decimal] = {}
     for activity in Activity.objects.filter(trust_id=trust.pk, academy=academy):
-        used_all[activity.commission_id] = used_all.get(activity.commission_id, Decimal(0)) + activity.days
+        used_all[activity.commission_id] = (
+            used_all.get(activity.commission_id, Decimal(0)) + activity.days
+        )
         if term_code_for(activity.date) == term_code:
-            used_term[activity.commission_id] = used_term.get(activity.commission_id, Decimal(0)) + activity.days
+            used_term[activity.commission_id] = (
+                used_term.get(activity.commission_id, Decimal(0)) + activity.days
+            )
     for c in commissions.order_by("partner__name", "title"):
         allocated = overrides.get(c.pk, c.days_per_academy)
-        rows.append({"partner": c.partner.name, "area": c.get_key_area_display(),
-                     "days_used": f"{used_all.get(c.pk, Decimal(0)):.1f}",
-                     "days_term": f"{used_term.get(c.pk, Decimal(0)):.1f}",
-                     "days_allocated": f"{allocated:.1f}" if allocated is not None else "not set"})
+        rows.append(
+            {
+                "partner": c.partner.name,
+                "area": c.get_key_area_display(),
+                "days_used": f"{used_all.get(c.pk, Decimal(0)):.1f}",
+                "days_term": f"{used_term.get(c.pk, Decimal(0)):.1f}",
+                "days_allocated": f"{allocated:.1f}" if allocated is not None else "not set",
+            }
+        )
     return {"rows": rows, "note": "" if rows else "No commissioned support this term."}

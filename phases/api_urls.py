@@ -7,7 +7,9 @@ from . import api
 app_name = "phases_api"
 urlpatterns = [
     path("placements/", api.PlacementListAPI.as_view(), name="placement-list"),
-    path("placements/<str:urn>/history/", api.PlacementHistoryAPI.as_view(), name="placement-history"),
+    path(
+        "placements/<str:urn>/history/", api.PlacementHistoryAPI.as_view(), name="placement-history"
+    ),
     path("judgements/", api.JudgementListAPI.as_view(), name="judgement-list"),
     path("heatmap/", api.HeatmapAPI.as_view(), name="heatmap"),
 ]

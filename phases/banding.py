@@ -30,12 +30,18 @@ P8_LABELS = {
     P8Band.NOT_BANDED: "Not banded",
 }
 # DfE's P8_BANDING codes in the performance tables.
-DFE_CODES = {"1": P8Band.WELL_ABOVE, "2": P8Band.ABOVE, "3": P8Band.AVERAGE,
-             "4": P8Band.BELOW, "5": P8Band.WELL_BELOW}
+DFE_CODES = {
+    "1": P8Band.WELL_ABOVE,
+    "2": P8Band.ABOVE,
+    "3": P8Band.AVERAGE,
+    "4": P8Band.BELOW,
+    "5": P8Band.WELL_BELOW,
+}
 
 
-def p8_band(score: float | None, lower: float | None, upper: float | None,
-            *, suppressed: bool = False) -> P8Band:
+def p8_band(
+    score: float | None, lower: float | None, upper: float | None, *, suppressed: bool = False
+) -> P8Band:
     """DfE's rule.
 
     1. A suppressed banding, or a missing score or limit, is "not banded": never guessed.

@@ -32,63 +32,92 @@ class PhaseInfo:
 # In our own words, after seeds 002 (tiers and offers) and 004 (descriptors).
 DEFAULT_PHASES: dict[str, dict[str, Any]] = {
     STABILISE: {
-        "name": "Stabilise", "tier": "Intervention", "capacity": "Capacity taker",
-        "p8_category": "Well below average", "review_category": "Seriously underperforming",
+        "name": "Stabilise",
+        "tier": "Intervention",
+        "capacity": "Capacity taker",
+        "p8_category": "Well below average",
+        "review_category": "Seriously underperforming",
         "summary": "Daily pressures keep leaders operational; outcomes are very low and the basics "
-                   "(safeguarding, behaviour, systems) need securing first.",
-        "offer": ["An intervention group works with leaders on the detail of the improvement plan",
-                  "The trust improvement team works on site, coaching and mentoring",
-                  "Extra leadership capacity: an adviser, a lead practitioner or a senior leader",
-                  "Autonomy limited in key areas; proven practice adopted from stronger academies"],
-        "descriptors": ["Safeguarding or the quality of education needs urgent improvement",
-                        "Leadership capacity to improve is limited",
-                        "Roles, systems and policies are unclear or missing",
-                        "Behaviour systems are unclear; relationships are not yet positive",
-                        "Governance is confused or ineffective",
-                        "The curriculum is narrow or out of date"],
+        "(safeguarding, behaviour, systems) need securing first.",
+        "offer": [
+            "An intervention group works with leaders on the detail of the improvement plan",
+            "The trust improvement team works on site, coaching and mentoring",
+            "Extra leadership capacity: an adviser, a lead practitioner or a senior leader",
+            "Autonomy limited in key areas; proven practice adopted from stronger academies",
+        ],
+        "descriptors": [
+            "Safeguarding or the quality of education needs urgent improvement",
+            "Leadership capacity to improve is limited",
+            "Roles, systems and policies are unclear or missing",
+            "Behaviour systems are unclear; relationships are not yet positive",
+            "Governance is confused or ineffective",
+            "The curriculum is narrow or out of date",
+        ],
     },
     REPAIR: {
-        "name": "Repair", "tier": "Intensive", "capacity": "Capacity taker",
-        "p8_category": "Below average", "review_category": "Requires improvement to be good",
+        "name": "Repair",
+        "tier": "Intensive",
+        "capacity": "Capacity taker",
+        "p8_category": "Below average",
+        "review_category": "Requires improvement to be good",
         "summary": "Leaders have control and a half-termly plan; systems and staffing are not yet "
-                   "secure and outcomes, though improving, are still too low.",
-        "offer": ["Peer coaching and modelling, with trust lead practitioners in key subject teams",
-                  "Immersion in another academy", "An external review",
-                  "Commissioned external support"],
-        "descriptors": ["Leaders are establishing culture, expectations and standards",
-                        "Improvement at pace against a targeted plan reviewed each half term",
-                        "Policies, systems and clear roles are being put in place",
-                        "High expectations of attendance and progress, with staff training",
-                        "A curriculum model with clear intent is being designed"],
+        "secure and outcomes, though improving, are still too low.",
+        "offer": [
+            "Peer coaching and modelling, with trust lead practitioners in key subject teams",
+            "Immersion in another academy",
+            "An external review",
+            "Commissioned external support",
+        ],
+        "descriptors": [
+            "Leaders are establishing culture, expectations and standards",
+            "Improvement at pace against a targeted plan reviewed each half term",
+            "Policies, systems and clear roles are being put in place",
+            "High expectations of attendance and progress, with staff training",
+            "A curriculum model with clear intent is being designed",
+        ],
     },
     IMPROVE: {
-        "name": "Improve", "tier": "Targeted", "capacity": "May give in some subjects",
-        "p8_category": "Average", "review_category": "Good, moving to outstanding",
+        "name": "Improve",
+        "tier": "Targeted",
+        "capacity": "May give in some subjects",
+        "p8_category": "Average",
+        "review_category": "Good, moving to outstanding",
         "summary": "Systems and staffing are in place to reach Sustain, but outcomes overall or for "
-                   "key groups are not yet high enough.",
-        "offer": ["One-to-one coaching for senior and middle leaders",
-                  "Targeted support in attendance, behaviour, SEND, curriculum, personal "
-                  "development or careers guidance",
-                  "Commissioned support for a subject or team"],
-        "descriptors": ["Leadership is distributed; the vision is embedded",
-                        "The school takes part in school-to-school support",
-                        "Systems and policies are embedded and understood by all",
-                        "Staff development is planned across the year",
-                        "Half-termly conversations to raise attainment"],
+        "key groups are not yet high enough.",
+        "offer": [
+            "One-to-one coaching for senior and middle leaders",
+            "Targeted support in attendance, behaviour, SEND, curriculum, personal "
+            "development or careers guidance",
+            "Commissioned support for a subject or team",
+        ],
+        "descriptors": [
+            "Leadership is distributed; the vision is embedded",
+            "The school takes part in school-to-school support",
+            "Systems and policies are embedded and understood by all",
+            "Staff development is planned across the year",
+            "Half-termly conversations to raise attainment",
+        ],
     },
     SUSTAIN: {
-        "name": "Sustain", "tier": "Universal", "capacity": "Capacity giver",
-        "p8_category": "Above or well above average", "review_category": "Sustaining excellence",
+        "name": "Sustain",
+        "tier": "Universal",
+        "capacity": "Capacity giver",
+        "p8_category": "Above or well above average",
+        "review_category": "Sustaining excellence",
         "summary": "Strong outcomes overall and for every group; the academy gives capacity to "
-                   "others through secondments, lead practitioners and shared practice.",
-        "offer": ["Trust subject networks led by subject leads and lead practitioners",
-                  "Support and challenge under the accountability framework",
-                  "Staff development events and the leadership development programme",
-                  "Instructional coaching for all staff; early career teacher partnerships"],
-        "descriptors": ["Outcomes are high for all pupil groups",
-                        "Staff are seconded to, and host staff from, other academies",
-                        "Best practice is led and incubated for the trust",
-                        "Leadership is stable with succession planned"],
+        "others through secondments, lead practitioners and shared practice.",
+        "offer": [
+            "Trust subject networks led by subject leads and lead practitioners",
+            "Support and challenge under the accountability framework",
+            "Staff development events and the leadership development programme",
+            "Instructional coaching for all staff; early career teacher partnerships",
+        ],
+        "descriptors": [
+            "Outcomes are high for all pupil groups",
+            "Staff are seconded to, and host staff from, other academies",
+            "Best practice is led and incubated for the trust",
+            "Leadership is stable with succession planned",
+        ],
     },
 }
 PHASE_ORDER = [STABILISE, REPAIR, IMPROVE, SUSTAIN]
@@ -96,14 +125,28 @@ PHASE_ORDER = [STABILISE, REPAIR, IMPROVE, SUSTAIN]
 # Seed 003 names and grades the same four phases differently: a preset of names only.
 PRESETS: dict[str, dict[str, str]] = {
     "default": {STABILISE: "Stabilise", REPAIR: "Repair", IMPROVE: "Improve", SUSTAIN: "Sustain"},
-    "seed003": {STABILISE: "De-clutter", REPAIR: "Repair", IMPROVE: "Improve",
-                SUSTAIN: "Sustain and Strengthen"},
+    "seed003": {
+        STABILISE: "De-clutter",
+        REPAIR: "Repair",
+        IMPROVE: "Improve",
+        SUSTAIN: "Sustain and Strengthen",
+    },
 }
 
 # Thresholds a trust admin may tune (the rules engine's DEFAULT_SETTINGS documents each).
-TUNABLE = ["kpi_sustain_gap", "kpi_improve_gap", "kpi_repair_gap", "points_sustain_gap",
-           "points_improve_gap", "points_repair_gap", "cut_sustain", "cut_improve", "cut_repair",
-           "judgement_stale_days", "min_evidence_items"]
+TUNABLE = [
+    "kpi_sustain_gap",
+    "kpi_improve_gap",
+    "kpi_repair_gap",
+    "points_sustain_gap",
+    "points_improve_gap",
+    "points_repair_gap",
+    "cut_sustain",
+    "cut_improve",
+    "cut_repair",
+    "judgement_stale_days",
+    "min_evidence_items",
+]
 WEIGHTS = ["kpi", "judgement", "p8", "inspection"]
 
 
@@ -113,10 +156,17 @@ def phases_for(config: dict[str, Any] | None) -> dict[str, PhaseInfo]:
     out: dict[str, PhaseInfo] = {}
     for code in PHASE_ORDER:
         merged = {**DEFAULT_PHASES[code], **{k: v for k, v in own.get(code, {}).items() if v}}
-        out[code] = PhaseInfo(code=code, name=merged["name"], tier=merged["tier"],
-                              capacity=merged["capacity"], p8_category=merged["p8_category"],
-                              review_category=merged["review_category"], summary=merged["summary"],
-                              offer=tuple(merged["offer"]), descriptors=tuple(merged["descriptors"]))
+        out[code] = PhaseInfo(
+            code=code,
+            name=merged["name"],
+            tier=merged["tier"],
+            capacity=merged["capacity"],
+            p8_category=merged["p8_category"],
+            review_category=merged["review_category"],
+            summary=merged["summary"],
+            offer=tuple(merged["offer"]),
+            descriptors=tuple(merged["descriptors"]),
+        )
     return out
 
 
@@ -127,4 +177,8 @@ def phase_names(config: dict[str, Any] | None) -> dict[str, str]:
 def placement_settings(config: dict[str, Any] | None) -> dict[str, Any]:
     """The rules engine's settings: defaults with the trust's tuned values over them."""
     own = (config or {}).get("placement", {})
-    return {**DEFAULT_SETTINGS, **own, "weights": {**DEFAULT_SETTINGS["weights"], **own.get("weights", {})}}
+    return {
+        **DEFAULT_SETTINGS,
+        **own,
+        "weights": {**DEFAULT_SETTINGS["weights"], **own.get("weights", {})},
+    }

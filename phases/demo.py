@@ -25,8 +25,14 @@ def seed(trust: Any, ctx: dict[str, Any]) -> None:
         if placement.status != "proposed":
             continue
         if index == 1 and placement.proposed_phase in ("improve", "sustain"):
-            placement_decide(actor=leader, placement=placement, phase="repair", rationale=(
-                "Reading outcomes fell this term and the new head starts in January: intensive "
-                "support until the spring review."))
+            placement_decide(
+                actor=leader,
+                placement=placement,
+                phase="repair",
+                rationale=(
+                    "Reading outcomes fell this term and the new head starts in January: intensive "
+                    "support until the spring review."
+                ),
+            )
         elif index % 4 != 3:  # a few stay to review, as in a real term
             placement_decide(actor=leader, placement=placement)

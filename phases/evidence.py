@@ -33,10 +33,16 @@ def term_window(trust_id: int, term_code: str, size: int = 4) -> list[str]:
     order = {"autumn": 0, "spring": 1, "summer": 2}
     year, season = term_code.rsplit("-", 1)
     key = (year, order[season])
-    earlier = sorted((t for t in Term.objects.filter(trust_id=trust_id)
-                      if (t.academic_year, order[t.season]) < key),
-                     key=lambda t: (t.academic_year, order[t.season]), reverse=True)
-    return [term_code, *[t.code for t in earlier[:size - 1]]]
+    earlier = sorted(
+        (
+            t
+            for t in Term.objects.filter(trust_id=trust_id)
+            if (t.academic_year, order[t.season]) < key
+        ),
+        key=lambda t: (t.academic_year, order[t.season]),
+        reverse=True,
+    )
+    return [term_code, *[t.code for t in earlier[: size - 1]]]
 
 
 @dataclass
@@ -54,32 +60,69 @@ class Bundle:
         judgements: dict[int, list[JudgementEvidence]] = {}
         for j in Judgement.objects.filter(academy_id__in=academy_ids).order_by("judged_on", "id"):
             judgements.setdefault(j.academy_id, []).append(
-                JudgementEvidence(j.area, j.grade, j.judged_on, j.get_source_display(), j.source_url))
+                JudgementEvidence(
+                    j.area, j.grade, j.judged_on, j.get_source_display(), j.source_url
+                )
+            )
         p8: dict[int, P8Evidence] = {}
-        for r in PublishedResult.objects.filter(academy_id__in=academy_ids, field="P8MEA").order_by("academy_id", "-year"):
+        for r in PublishedResult.objects.filter(academy_id__in=academy_ids, field="P8MEA").order_by(
+            "academy_id", "-year"
+        ):
             p8.setdefault(r.academy_id, P8Evidence(r.year, r.value, r.lower, r.upper, r.banding))
         legacy: dict[int, Inspection] = {}
-        for i in Inspection.objects.filter(academy_id__in=academy_ids, kind=Inspection.Kind.LEGACY).order_by(
-                "academy_id", "-inspected_on"):
+        for i in Inspection.objects.filter(
+            academy_id__in=academy_ids, kind=Inspection.Kind.LEGACY
+        ).order_by("academy_id", "-inspected_on"):
             legacy.setdefault(i.academy_id, i)
         return cls(judgements, p8, legacy)
 
 
-def evidence_for(academy: Academy, term_code: str, kpi_figures: list[Any] | None = None,
-                 bundle: Bundle | None = None) -> Evidence:
+def evidence_for(
+    academy: Academy,
+    term_code: str,
+    kpi_figures: list[Any] | None = None,
+    bundle: Bundle | None = None,
+) -> Evidence:
     from assessment.kpis.selectors import kpi_figures_for
 
-    figures = kpi_figures if kpi_figures is not None else kpi_figures_for(
-        trust_id=academy.trust_id, academy_ids=[academy.pk], term_codes=[term_code], groups=("all",))
+    figures = (
+        kpi_figures
+        if kpi_figures is not None
+        else kpi_figures_for(
+            trust_id=academy.trust_id,
+            academy_ids=[academy.pk],
+            term_codes=[term_code],
+            groups=("all",),
+        )
+    )
     kpis = tuple(
-        KpiEvidence(f.kpi_code, f.label, f.subject, f.unit, f.direction, f.value, f.national,
-                    f.national_year, f.cohort, f.suppressed, f.term_code, (), f.target)
-        for f in figures if f.academy_id == academy.pk and f.group == "all"
+        KpiEvidence(
+            f.kpi_code,
+            f.label,
+            f.subject,
+            f.unit,
+            f.direction,
+            f.value,
+            f.national,
+            f.national_year,
+            f.cohort,
+            f.suppressed,
+            f.term_code,
+            (),
+            f.target,
+        )
+        for f in figures
+        if f.academy_id == academy.pk and f.group == "all"
     )
     bundle = bundle or Bundle.load([academy.pk])
     legacy = bundle.legacy.get(academy.pk)
-    return Evidence(term=term_code, today=timezone.localdate(), kpis=kpis,
-                    judgements=tuple(bundle.judgements.get(academy.pk, [])), p8=bundle.p8.get(academy.pk),
-                    teaches_ks4="KS4" in academy.key_stages,
-                    legacy_grade=legacy.overall_grade if legacy else None,
-                    legacy_date=legacy.inspected_on if legacy else None)
+    return Evidence(
+        term=term_code,
+        today=timezone.localdate(),
+        kpis=kpis,
+        judgements=tuple(bundle.judgements.get(academy.pk, [])),
+        p8=bundle.p8.get(academy.pk),
+        teaches_ks4="KS4" in academy.key_stages,
+        legacy_grade=legacy.overall_grade if legacy else None,
+        legacy_date=legacy.inspected_on if legacy else None,
+    )

@@ -33,9 +33,14 @@ THRESHOLD_HELP = {
 
 class PhaseSettingsForm(forms.Form):
     preset = forms.ChoiceField(
-        label="Start from a naming", required=False,
-        choices=[("", "Keep the names below"), ("default", "Stabilise / Repair / Improve / Sustain"),
-                 ("seed003", "De-clutter / Repair / Improve / Sustain and Strengthen")])
+        label="Start from a naming",
+        required=False,
+        choices=[
+            ("", "Keep the names below"),
+            ("default", "Stabilise / Repair / Improve / Sustain"),
+            ("seed003", "De-clutter / Repair / Improve / Sustain and Strengthen"),
+        ],
+    )
 
     def __init__(self, *args: Any, config: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -43,21 +48,36 @@ class PhaseSettingsForm(forms.Form):
         rules = placement_settings(config)
         for code in PHASE_ORDER:
             info = phases[code]
-            self.fields[f"{code}_name"] = forms.CharField(label=f"Name of the {code} phase", max_length=40,
-                                                          initial=info.name)
-            self.fields[f"{code}_tier"] = forms.CharField(label="Support tier", max_length=40, initial=info.tier)
+            self.fields[f"{code}_name"] = forms.CharField(
+                label=f"Name of the {code} phase", max_length=40, initial=info.name
+            )
+            self.fields[f"{code}_tier"] = forms.CharField(
+                label="Support tier", max_length=40, initial=info.tier
+            )
             self.fields[f"{code}_summary"] = forms.CharField(
-                label="Description", initial=info.summary, widget=forms.Textarea(attrs={"rows": 3}), max_length=600)
+                label="Description",
+                initial=info.summary,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                max_length=600,
+            )
         for key in TUNABLE:
             integer = isinstance(DEFAULT_SETTINGS[key], int)
             field_class = forms.IntegerField if integer else forms.FloatField
-            self.fields[key] = field_class(label=key.replace("_", " ").capitalize(), initial=rules[key],
-                                           help_text=f"{THRESHOLD_HELP[key]} Default {DEFAULT_SETTINGS[key]}.",
-                                           min_value=-100, max_value=3650)
+            self.fields[key] = field_class(
+                label=key.replace("_", " ").capitalize(),
+                initial=rules[key],
+                help_text=f"{THRESHOLD_HELP[key]} Default {DEFAULT_SETTINGS[key]}.",
+                min_value=-100,
+                max_value=3650,
+            )
         for key in WEIGHTS:
             self.fields[f"weight_{key}"] = forms.FloatField(
-                label=f"Weight of {key.replace('p8', 'Progress 8')} evidence", initial=rules["weights"][key],
-                min_value=0, max_value=10, help_text=f"Default {DEFAULT_SETTINGS['weights'][key]}.")
+                label=f"Weight of {key.replace('p8', 'Progress 8')} evidence",
+                initial=rules["weights"][key],
+                min_value=0,
+                max_value=10,
+                help_text=f"Default {DEFAULT_SETTINGS['weights'][key]}.",
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -67,10 +87,18 @@ class PhaseSettingsForm(forms.Form):
                 data[f"{code}_name"] = name
         cuts = [data.get("cut_repair"), data.get("cut_improve"), data.get("cut_sustain")]
         if all(c is not None for c in cuts) and not (cuts[0] < cuts[1] < cuts[2]):  # type: ignore[operator]
-            self.add_error("cut_improve", "The cut points must rise: Repair below Improve below Sustain.")
-        gaps = [data.get("kpi_repair_gap"), data.get("kpi_improve_gap"), data.get("kpi_sustain_gap")]
+            self.add_error(
+                "cut_improve", "The cut points must rise: Repair below Improve below Sustain."
+            )
+        gaps = [
+            data.get("kpi_repair_gap"),
+            data.get("kpi_improve_gap"),
+            data.get("kpi_sustain_gap"),
+        ]
         if all(g is not None for g in gaps) and not (gaps[0] < gaps[1] < gaps[2]):  # type: ignore[operator]
-            self.add_error("kpi_improve_gap", "The KPI gaps must rise: Repair below Improve below Sustain.")
+            self.add_error(
+                "kpi_improve_gap", "The KPI gaps must rise: Repair below Improve below Sustain."
+            )
         names = [data.get(f"{code}_name", "").strip().lower() for code in PHASE_ORDER]
         if len(set(names)) < len(names):
             self.add_error(f"{PHASE_ORDER[0]}_name", "Give each phase a different name.")

@@ -17,17 +17,21 @@ class JudgementArea(models.TextChoices):
     # Ofsted report-card areas, then safeguarding (met / not met), then trust review areas.
     INCLUSION = InspectionArea.INCLUSION.value, InspectionArea.INCLUSION.label
     CURRICULUM_TEACHING = (
-        InspectionArea.CURRICULUM_TEACHING.value, InspectionArea.CURRICULUM_TEACHING.label
+        InspectionArea.CURRICULUM_TEACHING.value,
+        InspectionArea.CURRICULUM_TEACHING.label,
     )
     ACHIEVEMENT = InspectionArea.ACHIEVEMENT.value, InspectionArea.ACHIEVEMENT.label
     ATTENDANCE_BEHAVIOUR = (
-        InspectionArea.ATTENDANCE_BEHAVIOUR.value, InspectionArea.ATTENDANCE_BEHAVIOUR.label
+        InspectionArea.ATTENDANCE_BEHAVIOUR.value,
+        InspectionArea.ATTENDANCE_BEHAVIOUR.label,
     )
     PERSONAL_DEVELOPMENT = (
-        InspectionArea.PERSONAL_DEVELOPMENT.value, InspectionArea.PERSONAL_DEVELOPMENT.label
+        InspectionArea.PERSONAL_DEVELOPMENT.value,
+        InspectionArea.PERSONAL_DEVELOPMENT.label,
     )
     LEADERSHIP_GOVERNANCE = (
-        InspectionArea.LEADERSHIP_GOVERNANCE.value, InspectionArea.LEADERSHIP_GOVERNANCE.label
+        InspectionArea.LEADERSHIP_GOVERNANCE.value,
+        InspectionArea.LEADERSHIP_GOVERNANCE.label,
     )
     EARLY_YEARS = InspectionArea.EARLY_YEARS.value, InspectionArea.EARLY_YEARS.label
     SIXTH_FORM = InspectionArea.SIXTH_FORM.value, InspectionArea.SIXTH_FORM.label
@@ -109,10 +113,13 @@ class Placement(TenantModel):
     level = models.FloatField(null=True, blank=True)
     reasons = models.JSONField(default=list)
     missing = models.JSONField(default=list)
-    status = models.CharField(max_length=16, choices=PlacementStatus.choices, default=PlacementStatus.PROPOSED)
+    status = models.CharField(
+        max_length=16, choices=PlacementStatus.choices, default=PlacementStatus.PROPOSED
+    )
     decided_phase = models.CharField(max_length=16, choices=PhaseCode.choices, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     rationale = models.TextField(blank=True)
     computed_at = models.DateTimeField(auto_now_add=True)
@@ -133,7 +140,9 @@ class Placement(TenantModel):
 class RecomputeJob(TenantModel):
     """The latest recompute of a trust's placements, for "recomputed 2 min ago" / "recomputing…"."""
 
-    academy = models.ForeignKey(Academy, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    academy = models.ForeignKey(
+        Academy, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     status = models.CharField(max_length=16, default="queued")  # queued / running / done / failed
     reason = models.CharField(max_length=100, blank=True)
     requested_at = models.DateTimeField(auto_now_add=True)
@@ -163,5 +172,9 @@ class HeatmapRow(TenantModel):
 
     class Meta:
         ordering = ["academy__name"]
-        constraints = [models.UniqueConstraint(fields=["trust", "term_code", "group", "academy"],
-                                               name="one_heatmap_row_per_term_group")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trust", "term_code", "group", "academy"],
+                name="one_heatmap_row_per_term_group",
+            )
+        ]

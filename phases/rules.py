@@ -36,9 +36,20 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "min_evidence_items": 2,
 }
 
-GRADE_LEVELS = {"exceptional": 4, "strong_standard": 4, "expected_standard": 3,
-                "needs_attention": 2, "urgent_improvement": 1}
-P8_LEVELS = {P8Band.WELL_ABOVE: 4, P8Band.ABOVE: 4, P8Band.AVERAGE: 3, P8Band.BELOW: 2, P8Band.WELL_BELOW: 1}
+GRADE_LEVELS = {
+    "exceptional": 4,
+    "strong_standard": 4,
+    "expected_standard": 3,
+    "needs_attention": 2,
+    "urgent_improvement": 1,
+}
+P8_LEVELS = {
+    P8Band.WELL_ABOVE: 4,
+    P8Band.ABOVE: 4,
+    P8Band.AVERAGE: 3,
+    P8Band.BELOW: 2,
+    P8Band.WELL_BELOW: 1,
+}
 LEGACY_LEVELS = {1: 4, 2: 3, 3: 2, 4: 1}
 
 
@@ -131,7 +142,9 @@ def phase_for(level: float, s: dict[str, Any]) -> str:
     return STABILISE
 
 
-def _kpi_reasons(kpis: tuple[KpiEvidence, ...], s: dict[str, Any], missing: list[str]) -> list[Reason]:
+def _kpi_reasons(
+    kpis: tuple[KpiEvidence, ...], s: dict[str, Any], missing: list[str]
+) -> list[Reason]:
     reasons = []
     for k in kpis:
         if k.suppressed:
@@ -144,14 +157,31 @@ def _kpi_reasons(kpis: tuple[KpiEvidence, ...], s: dict[str, Any], missing: list
         level, gap = scored
         stale = bool(k.national_year) and not k.term.startswith(k.national_year or "")
         unit = "%" if k.unit == "%" else ""
-        text = (f"{k.label} {k.value:.1f}{unit} against {k.national:.1f}{unit} nationally "
-                f"({'+' if gap >= 0 else ''}{gap:.1f} {'points' if unit == '' else 'pts'}, cohort {k.cohort})")
+        text = (
+            f"{k.label} {k.value:.1f}{unit} against {k.national:.1f}{unit} nationally "
+            f"({'+' if gap >= 0 else ''}{gap:.1f} {'points' if unit == '' else 'pts'}, cohort {k.cohort})"
+        )
         if stale:
             text += f"; national figure from {k.national_year} (latest published)"
-        reasons.append(Reason("kpi_vs_national", text, level, s["weights"]["kpi"], {
-            "kpi": k.code, "value": k.value, "national": k.national, "national_year": k.national_year,
-            "target": k.target, "trend": list(k.trend), "cohort": k.cohort, "term": k.term,
-            "stale_benchmark": stale}))
+        reasons.append(
+            Reason(
+                "kpi_vs_national",
+                text,
+                level,
+                s["weights"]["kpi"],
+                {
+                    "kpi": k.code,
+                    "value": k.value,
+                    "national": k.national,
+                    "national_year": k.national_year,
+                    "target": k.target,
+                    "trend": list(k.trend),
+                    "cohort": k.cohort,
+                    "term": k.term,
+                    "stale_benchmark": stale,
+                },
+            )
+        )
     return reasons
 
 
@@ -181,18 +211,34 @@ def propose(evidence: Evidence, settings: dict[str, Any] | None = None) -> Propo
         latest[j.area] = j
     safeguarding = latest.get("safeguarding")
     if safeguarding is not None and safeguarding.grade == "not_met":
-        reason = Reason("safeguarding_not_met",
-                        f"Safeguarding judged not met ({safeguarding.source}, {safeguarding.judged_on:%d %b %Y}): "
-                        "placed in Stabilise whatever the data.", 1, 0,
-                        {"area": "safeguarding", "grade": "not_met", "date": safeguarding.judged_on.isoformat(),
-                         "source": safeguarding.source, "link": safeguarding.link})
+        reason = Reason(
+            "safeguarding_not_met",
+            f"Safeguarding judged not met ({safeguarding.source}, {safeguarding.judged_on:%d %b %Y}): "
+            "placed in Stabilise whatever the data.",
+            1,
+            0,
+            {
+                "area": "safeguarding",
+                "grade": "not_met",
+                "date": safeguarding.judged_on.isoformat(),
+                "source": safeguarding.source,
+                "link": safeguarding.link,
+            },
+        )
         return Proposal(STABILISE, 1.0, [reason], missing)
 
     reasons = _kpi_reasons(evidence.kpis, s, missing)
     for j in latest.values():
         if j.area == "safeguarding":
-            reasons.append(Reason("safeguarding_met", f"Safeguarding met ({j.source}, {j.judged_on:%d %b %Y})",
-                                  None, 0, {"area": j.area, "grade": j.grade, "date": j.judged_on.isoformat()}))
+            reasons.append(
+                Reason(
+                    "safeguarding_met",
+                    f"Safeguarding met ({j.source}, {j.judged_on:%d %b %Y})",
+                    None,
+                    0,
+                    {"area": j.area, "grade": j.grade, "date": j.judged_on.isoformat()},
+                )
+            )
             continue
         level = GRADE_LEVELS.get(j.grade)
         if level is None:
@@ -203,46 +249,87 @@ def propose(evidence: Evidence, settings: dict[str, Any] | None = None) -> Propo
         if stale:
             missing.append(f"{text}: older than a year, not used")
             continue
-        reasons.append(Reason("judgement", text, level, s["weights"]["judgement"], {
-            "area": j.area, "grade": j.grade, "date": j.judged_on.isoformat(), "source": j.source, "link": j.link}))
+        reasons.append(
+            Reason(
+                "judgement",
+                text,
+                level,
+                s["weights"]["judgement"],
+                {
+                    "area": j.area,
+                    "grade": j.grade,
+                    "date": j.judged_on.isoformat(),
+                    "source": j.source,
+                    "link": j.link,
+                },
+            )
+        )
 
     academic_year = evidence.term[:7]
     start = int(academic_year[:4])
     usable_years = {academic_year, f"{start - 1}-{str(start)[-2:]}"}  # this year's or last summer's
     if evidence.teaches_ks4:
         if academic_year in P8_NOT_PUBLISHED:
-            missing.append("Progress 8 not published for this cohort (their KS2 tests were cancelled); "
-                           "placed on the other evidence")
+            missing.append(
+                "Progress 8 not published for this cohort (their KS2 tests were cancelled); "
+                "placed on the other evidence"
+            )
         if evidence.p8 is not None:
             p8 = evidence.p8
-            band = p8_band(p8.score, p8.lower, p8.upper, suppressed=p8.dfe_banding.upper() == "SUPP")
+            band = p8_band(
+                p8.score, p8.lower, p8.upper, suppressed=p8.dfe_banding.upper() == "SUPP"
+            )
             stale = p8.year not in usable_years or academic_year in P8_NOT_PUBLISHED
             if band == P8Band.NOT_BANDED:
                 missing.append(f"Progress 8 {p8.year}: not banded by DfE")
             else:
-                text = (f"Progress 8 {p8.year}: {p8.score:+.2f} (95% CI {p8.lower:+.2f} to {p8.upper:+.2f}), "
-                        f"{band.label.lower()}")
+                text = (
+                    f"Progress 8 {p8.year}: {p8.score:+.2f} (95% CI {p8.lower:+.2f} to {p8.upper:+.2f}), "
+                    f"{band.label.lower()}"
+                )
                 if stale:
                     text += " — stale (an older cohort), shown for context and not used"
-                reasons.append(Reason("p8_band", text, None if stale else P8_LEVELS[band],
-                                      0 if stale else s["weights"]["p8"], {
-                                          "year": p8.year, "score": p8.score, "lower": p8.lower,
-                                          "upper": p8.upper, "band": band.value,
-                                          "dfe_banding": p8.dfe_banding, "stale": stale}))
+                reasons.append(
+                    Reason(
+                        "p8_band",
+                        text,
+                        None if stale else P8_LEVELS[band],
+                        0 if stale else s["weights"]["p8"],
+                        {
+                            "year": p8.year,
+                            "score": p8.score,
+                            "lower": p8.lower,
+                            "upper": p8.upper,
+                            "band": band.value,
+                            "dfe_banding": p8.dfe_banding,
+                            "stale": stale,
+                        },
+                    )
+                )
 
     has_report_card = any(r.rule == "judgement" for r in reasons)
     if evidence.legacy_grade and not has_report_card:
         level = LEGACY_LEVELS.get(evidence.legacy_grade)
         if level:
-            reasons.append(Reason("legacy_inspection", f"Last inspection: grade {evidence.legacy_grade} overall"
-                                  + (f" ({evidence.legacy_date:%b %Y})" if evidence.legacy_date else ""),
-                                  level, s["weights"]["inspection"],
-                                  {"grade": evidence.legacy_grade,
-                                   "date": evidence.legacy_date.isoformat() if evidence.legacy_date else None}))
+            reasons.append(
+                Reason(
+                    "legacy_inspection",
+                    f"Last inspection: grade {evidence.legacy_grade} overall"
+                    + (f" ({evidence.legacy_date:%b %Y})" if evidence.legacy_date else ""),
+                    level,
+                    s["weights"]["inspection"],
+                    {
+                        "grade": evidence.legacy_grade,
+                        "date": evidence.legacy_date.isoformat() if evidence.legacy_date else None,
+                    },
+                )
+            )
 
     scored = [r for r in reasons if r.level is not None and r.weight > 0]
     if len(scored) < s["min_evidence_items"]:
-        missing.append("Too little evidence to place with confidence: proposed Improve until more arrives")
+        missing.append(
+            "Too little evidence to place with confidence: proposed Improve until more arrives"
+        )
         proposal = Proposal(IMPROVE, None, reasons, missing)
     else:
         mean = sum((r.level or 0) * r.weight for r in scored) / sum(r.weight for r in scored)

@@ -26,10 +26,13 @@ def recompute_enqueue(*, trust_id: int, academy_id: int | None, reason: str) -> 
     if not cache.add(key, "1", timeout=COALESCE_SECONDS + 30):
         return False
     with dangerously_unscoped():
-        job = RecomputeJob.objects.create(trust_id=trust_id, academy_id=academy_id, reason=reason[:100])
-    placement_recompute_task.apply_async(kwargs={"trust_id": trust_id, "academy_id": academy_id,
-                                                 "job_id": job.pk, "cache_key": key},
-                                         countdown=COALESCE_SECONDS)
+        job = RecomputeJob.objects.create(
+            trust_id=trust_id, academy_id=academy_id, reason=reason[:100]
+        )
+    placement_recompute_task.apply_async(
+        kwargs={"trust_id": trust_id, "academy_id": academy_id, "job_id": job.pk, "cache_key": key},
+        countdown=COALESCE_SECONDS,
+    )
     return True
 
 
@@ -53,22 +56,39 @@ def recompute_trust(*, trust: Trust, academy_id: int | None = None, term: str | 
     if academy_id is not None:
         queryset = queryset.filter(pk=academy_id)
     academies = list(queryset.order_by("name"))
-    figures = kpi_figures_for(trust_id=trust.pk, academy_ids=[a.pk for a in academies],
-                              term_codes=[term], groups=HEATMAP_GROUPS)
+    figures = kpi_figures_for(
+        trust_id=trust.pk,
+        academy_ids=[a.pk for a in academies],
+        term_codes=[term],
+        groups=HEATMAP_GROUPS,
+    )
     now = [f for f in figures if f.term_code == term and f.group == "all"]
     bundle = Bundle.load([a.pk for a in academies])
     latest = latest_placements(academies)
     for academy in academies:
         academy.trust = trust  # one trust object, not a query per academy
-        placement_recompute(academy=academy, term_code=term, kpi_figures=now, bundle=bundle,
-                            latest=latest.get(academy.pk))
-    heatmap_refresh(trust=trust, academies=academies, term_code=term, figures=figures, bundle=bundle)
+        placement_recompute(
+            academy=academy,
+            term_code=term,
+            kpi_figures=now,
+            bundle=bundle,
+            latest=latest.get(academy.pk),
+        )
+    heatmap_refresh(
+        trust=trust, academies=academies, term_code=term, figures=figures, bundle=bundle
+    )
     return len(academies)
 
 
 @shared_task(base=TenantTask, bind=True, acks_late=True, max_retries=2)
-def placement_recompute_task(self: Any, *, trust_id: int, academy_id: int | None = None,
-                             job_id: int | None = None, cache_key: str = "") -> int:
+def placement_recompute_task(
+    self: Any,
+    *,
+    trust_id: int,
+    academy_id: int | None = None,
+    job_id: int | None = None,
+    cache_key: str = "",
+) -> int:
     from .models import RecomputeJob
 
     if cache_key:

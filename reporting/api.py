@@ -24,8 +24,19 @@ class ReportOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Report
-        fields = ["id", "kind", "academy_urn", "academy_name", "term_code", "version", "status",
-                  "pages", "pdf_sha256", "generated_at", "download_url"]
+        fields = [
+            "id",
+            "kind",
+            "academy_urn",
+            "academy_name",
+            "term_code",
+            "version",
+            "status",
+            "pages",
+            "pdf_sha256",
+            "generated_at",
+            "download_url",
+        ]
 
     def get_download_url(self, obj: Report) -> str | None:
         if obj.status != ReportStatus.READY:
@@ -50,8 +61,11 @@ class ReportListAPI(TenantAPIView):
             queryset = queryset.filter(term_code=term)
         if urn := request.query_params.get("urn"):
             queryset = queryset.filter(academy__urn=urn)
-        data = ReportOutput(queryset.order_by("term_code", "academy__name", "-version"), many=True,
-                            context={"request": request}).data
+        data = ReportOutput(
+            queryset.order_by("term_code", "academy__name", "-version"),
+            many=True,
+            context={"request": request},
+        ).data
         return Response(data)
 
 
@@ -73,5 +87,9 @@ class ReportDownloadAPI(TenantAPIView):
         if report.status != ReportStatus.READY or not report.pdf:
             raise Http404("This report is not ready.")
         services.report_download_record(actor=request.user, report=report)
-        return FileResponse(report.pdf.open("rb"), as_attachment=True, filename=report.filename,
-                            content_type="application/pdf")
+        return FileResponse(
+            report.pdf.open("rb"),
+            as_attachment=True,
+            filename=report.filename,
+            content_type="application/pdf",
+        )

@@ -46,7 +46,9 @@ def _fmt(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".") if value % 1 else f"{value:.0f}"
 
 
-def line_chart_text(title: str, categories: Sequence[str], series: Sequence[Series], unit: str) -> str:
+def line_chart_text(
+    title: str, categories: Sequence[str], series: Sequence[Series], unit: str
+) -> str:
     """The text alternative: every figure of the chart in a sentence per series."""
     parts = [f"{title}."]
     for s in series:

@@ -20,12 +20,16 @@ def seed(trust: Any, ctx: dict[str, Any]) -> None:
     """
     targets: list[Academy | None] = [*Academy.objects.filter(is_active=True).order_by("name"), None]
     for academy in targets:
-        existing = (Report.objects.filter(academy=academy, term_code=DEMO_TERM, status=ReportStatus.READY)
-                    .order_by("-version").first())
+        existing = (
+            Report.objects.filter(academy=academy, term_code=DEMO_TERM, status=ReportStatus.READY)
+            .order_by("-version")
+            .first()
+        )
         if existing is not None and not _phase_changed(trust, academy, existing):
             continue
-        report = report_request(actor=None, trust=trust, term_code=DEMO_TERM, academy=academy,
-                                enqueue=False)
+        report = report_request(
+            actor=None, trust=trust, term_code=DEMO_TERM, academy=academy, enqueue=False
+        )
         report_generate(report=report)
 
 

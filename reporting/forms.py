@@ -26,8 +26,10 @@ class GenerateForm(forms.Form):
 
     def __init__(self, *args: Any, membership: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = [("__all__", "Every academy and the trust board (batch)"),
-                   ("__trust__", "Trust board report")]
+        choices = [
+            ("__all__", "Every academy and the trust board (batch)"),
+            ("__trust__", "Trust board report"),
+        ]
         choices += [(a.urn, a.name) for a in academy_list_for(membership)]
         self.fields["academy"].choices = choices  # type: ignore[attr-defined]
 
@@ -44,7 +46,10 @@ class LogoForm(forms.Form):
     logo = forms.FileField(
         label="Logo",
         help_text="A PNG or JPEG image, smaller than 2 MB. It appears at the top of every report.",
-        error_messages={"required": "Select a PNG or JPEG file", "empty": "The selected file is empty."},
+        error_messages={
+            "required": "Select a PNG or JPEG file",
+            "empty": "The selected file is empty.",
+        },
     )
 
     def clean_logo(self) -> bytes:
@@ -53,7 +58,9 @@ class LogoForm(forms.Form):
         upload = self.cleaned_data["logo"]
         # Size first, from the upload's header, so a huge file is never read into memory.
         if upload.size is not None and upload.size > MAX_BYTES:
-            raise forms.ValidationError(f"The logo must be smaller than {MAX_BYTES // (1024 * 1024)} MB.")
+            raise forms.ValidationError(
+                f"The logo must be smaller than {MAX_BYTES // (1024 * 1024)} MB."
+            )
         try:
             return logo_normalise(upload.read())
         except LogoError as exc:

@@ -57,9 +57,16 @@ def logo_normalise(data: bytes) -> bytes:
                 pixels = image.convert("RGBA" if _has_alpha(image) else "RGB")
     except LogoError:
         raise
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning) as exc:
-        raise LogoError("The file could not be read as an image. Save it again as PNG or JPEG.") from exc
+    except (
+        OSError,
+        ValueError,
+        SyntaxError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as exc:
+        raise LogoError(
+            "The file could not be read as an image. Save it again as PNG or JPEG."
+        ) from exc
     pixels.thumbnail(STORED_BOX)
     out = io.BytesIO()
     pixels.save(out, format="PNG", optimize=True)

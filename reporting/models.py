@@ -26,7 +26,9 @@ class ReportBatch(TenantModel):
     """Every academy's report (and the board's) for one term, generated as a Celery group."""
 
     term_code = models.CharField(max_length=20)
-    status = models.CharField(max_length=16, choices=ReportStatus.choices, default=ReportStatus.QUEUED)
+    status = models.CharField(
+        max_length=16, choices=ReportStatus.choices, default=ReportStatus.QUEUED
+    )
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
@@ -56,7 +58,9 @@ class Report(TenantModel):
     )
     term_code = models.CharField(max_length=20)
     version = models.PositiveIntegerField(default=1)
-    status = models.CharField(max_length=16, choices=ReportStatus.choices, default=ReportStatus.QUEUED)
+    status = models.CharField(
+        max_length=16, choices=ReportStatus.choices, default=ReportStatus.QUEUED
+    )
     snapshot = models.JSONField(default=dict, blank=True)
     pdf = models.FileField(upload_to=TenantUploadTo("reports"), blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)

@@ -48,14 +48,20 @@ def report_latest_versions(membership: Any, term_code: str | None = None) -> lis
         latest.setdefault(key, report)
     return sorted(
         latest.values(),
-        key=lambda r: (r.term_code, r.kind != ReportKind.TRUST, r.academy.name if r.academy else ""),
+        key=lambda r: (
+            r.term_code,
+            r.kind != ReportKind.TRUST,
+            r.academy.name if r.academy else "",
+        ),
         reverse=False,
     )
 
 
 def report_versions(report: Report) -> QuerySet[Report]:
     return Report.objects.filter(
-        trust_id=report.trust_id, kind=report.kind, academy=report.academy,
+        trust_id=report.trust_id,
+        kind=report.kind,
+        academy=report.academy,
         term_code=report.term_code,
     ).order_by("-version")
 

@@ -54,14 +54,20 @@ def report_request(
         academy=academy,
         term_code=term_code,
         version=_next_version(
-            trust_id=trust.pk, kind=kind, academy_id=academy.pk if academy else None,
+            trust_id=trust.pk,
+            kind=kind,
+            academy_id=academy.pk if academy else None,
             term_code=term_code,
         ),
         batch=batch,
         requested_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    audit_record(actor=actor, action="report.request", target=report,
-                 changes={"term": term_code, "version": report.version})
+    audit_record(
+        actor=actor,
+        action="report.request",
+        target=report,
+        changes={"term": term_code, "version": report.version},
+    )
     if enqueue:
         from .tasks import report_generate_task
 
@@ -128,25 +134,39 @@ def batch_finish_if_complete(*, batch_id: int) -> None:
 
 @transaction.atomic
 def batch_start(
-    *, actor: Any, trust: Trust, term_code: str, academies: list[Academy], include_trust: bool = True
+    *,
+    actor: Any,
+    trust: Trust,
+    term_code: str,
+    academies: list[Academy],
+    include_trust: bool = True,
 ) -> ReportBatch:
     """One report per academy (plus the board's), generated as a group of tasks after commit."""
     batch = ReportBatch.objects.create(
-        trust=trust, term_code=term_code, status=ReportStatus.GENERATING,
+        trust=trust,
+        term_code=term_code,
+        status=ReportStatus.GENERATING,
         total=len(academies) + (1 if include_trust else 0),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     reports = [
-        report_request(actor=actor, trust=trust, term_code=term_code, academy=a, batch=batch,
-                       enqueue=False)
+        report_request(
+            actor=actor, trust=trust, term_code=term_code, academy=a, batch=batch, enqueue=False
+        )
         for a in academies
     ]
     if include_trust:
         reports.append(
-            report_request(actor=actor, trust=trust, term_code=term_code, batch=batch, enqueue=False)
+            report_request(
+                actor=actor, trust=trust, term_code=term_code, batch=batch, enqueue=False
+            )
         )
-    audit_record(actor=actor, action="report_batch.start", target=batch,
-                 changes={"term": term_code, "reports": len(reports)})
+    audit_record(
+        actor=actor,
+        action="report_batch.start",
+        target=batch,
+        changes={"term": term_code, "reports": len(reports)},
+    )
     from .tasks import batch_enqueue
 
     ids = [r.pk for r in reports]
@@ -156,8 +176,12 @@ def batch_start(
 
 def report_download_record(*, actor: Any, report: Report) -> None:
     """Every download is audited: who, which report and version, when."""
-    audit_record(actor=actor, action="report.download", target=report,
-                 changes={"version": report.version, "sha256": report.pdf_sha256})
+    audit_record(
+        actor=actor,
+        action="report.download",
+        target=report,
+        changes={"version": report.version, "sha256": report.pdf_sha256},
+    )
 
 
 def _require_trust_manager(membership: Any, trust: Trust) -> None:
@@ -177,9 +201,17 @@ def trust_logo_set(*, actor: Any, membership: Any, trust: Trust, png: bytes) -> 
     # trust_logo_path puts it under trusts/<id>/branding/ with a random part.
     trust.logo.save("logo.png", ContentFile(png), save=False)
     trust.save(update_fields=["logo"])
-    audit_record(actor=actor, action="trust.logo_set", target=trust, trust_id=trust.pk,
-                 changes={"logo": [previous, trust.logo.name], "bytes": len(png),
-                          "sha256": hashlib.sha256(png).hexdigest()})
+    audit_record(
+        actor=actor,
+        action="trust.logo_set",
+        target=trust,
+        trust_id=trust.pk,
+        changes={
+            "logo": [previous, trust.logo.name],
+            "bytes": len(png),
+            "sha256": hashlib.sha256(png).hexdigest(),
+        },
+    )
     return trust
 
 
@@ -190,6 +222,11 @@ def trust_logo_remove(*, actor: Any, membership: Any, trust: Trust) -> Trust:
     if previous:
         trust.logo = ""  # type: ignore[assignment]
         trust.save(update_fields=["logo"])
-        audit_record(actor=actor, action="trust.logo_remove", target=trust, trust_id=trust.pk,
-                     changes={"logo": [previous, ""]})
+        audit_record(
+            actor=actor,
+            action="trust.logo_remove",
+            target=trust,
+            trust_id=trust.pk,
+            changes={"logo": [previous, ""]},
+        )
     return trust

@@ -89,45 +89,74 @@ def kpi_section(*, trust: Any, academy_ids: list[int] | None, term_code: str) ->
         trend = []
         for t in terms:
             point = next((r for r in rows if r.term_code == t and r.group == "all"), None)
-            trend.append({
-                "term": t, "term_label": term_label(t).replace(" term", ""),
-                "value": None if point is None or point.suppressed else point.value,
-                "national": None if point is None else point.national,
-            })
+            trend.append(
+                {
+                    "term": t,
+                    "term_label": term_label(t).replace(" term", ""),
+                    "value": None if point is None or point.suppressed else point.value,
+                    "national": None if point is None else point.national,
+                }
+            )
         groups = []
         for g in REPORT_GROUPS:
             r = next((x for x in current if x.group == g), None)
             if r is None:
                 continue
-            groups.append({
-                "group": g, "group_label": GROUP_LABELS.get(g, g),
-                "value": None if r.suppressed else r.value,
-                "display": f"suppressed (n<{min_cohort})" if r.suppressed else _fmt(r.value, r.unit),
-                "cohort_display": f"fewer than {min_cohort}" if r.suppressed else str(r.cohort),
-                "suppressed": r.suppressed,
-            })
+            groups.append(
+                {
+                    "group": g,
+                    "group_label": GROUP_LABELS.get(g, g),
+                    "value": None if r.suppressed else r.value,
+                    "display": f"suppressed (n<{min_cohort})"
+                    if r.suppressed
+                    else _fmt(r.value, r.unit),
+                    "cohort_display": f"fewer than {min_cohort}" if r.suppressed else str(r.cohort),
+                    "suppressed": r.suppressed,
+                }
+            )
         value = None if all_now.suppressed else all_now.value
         vs_national = None
         if value is not None and all_now.national is not None:
             diff = value - all_now.national
             better = diff >= 0 if all_now.direction == "higher" else diff <= 0
-            vs_national = "above national" if better and diff else ("in line with national" if not diff else "below national")
+            vs_national = (
+                "above national"
+                if better and diff
+                else ("in line with national" if not diff else "below national")
+            )
             if all_now.direction == "lower":
-                vs_national = {"above national": "better than national",
-                               "below national": "worse than national"}.get(vs_national, vs_national)
-        kpis.append({
-            "code": code, "label": all_now.label, "key_stage": all_now.key_stage,
-            "unit": all_now.unit, "unit_suffix": "%" if all_now.unit == "%" else "",
-            "direction": all_now.direction,
-            "value": value, "suppressed": all_now.suppressed, "cohort": None if all_now.suppressed else all_now.cohort,
-            "display": f"suppressed (n<{min_cohort})" if all_now.suppressed else _fmt(value, all_now.unit),
-            "national": all_now.national, "national_year": all_now.national_year,
-            "national_display": _fmt(all_now.national, all_now.unit) if all_now.national is not None else "not published",
-            "target": all_now.target,
-            "target_display": _fmt(all_now.target, all_now.unit) if all_now.target is not None else "no target",
-            "vs_national": vs_national or "",
-            "trend": trend, "groups": groups,
-        })
+                vs_national = {
+                    "above national": "better than national",
+                    "below national": "worse than national",
+                }.get(vs_national, vs_national)
+        kpis.append(
+            {
+                "code": code,
+                "label": all_now.label,
+                "key_stage": all_now.key_stage,
+                "unit": all_now.unit,
+                "unit_suffix": "%" if all_now.unit == "%" else "",
+                "direction": all_now.direction,
+                "value": value,
+                "suppressed": all_now.suppressed,
+                "cohort": None if all_now.suppressed else all_now.cohort,
+                "display": f"suppressed (n<{min_cohort})"
+                if all_now.suppressed
+                else _fmt(value, all_now.unit),
+                "national": all_now.national,
+                "national_year": all_now.national_year,
+                "national_display": _fmt(all_now.national, all_now.unit)
+                if all_now.national is not None
+                else "not published",
+                "target": all_now.target,
+                "target_display": _fmt(all_now.target, all_now.unit)
+                if all_now.target is not None
+                else "no target",
+                "vs_national": vs_national or "",
+                "trend": trend,
+                "groups": groups,
+            }
+        )
     kpis.sort(key=lambda k: (k["key_stage"], k["label"]))
     return {"kpis": kpis, "kpi_note": ""}
 
@@ -140,35 +169,69 @@ def _call_section(module: str, name: str, **kwargs: Any) -> Any:
 
 
 def placement_section(*, trust: Any, academy: Any, term_code: str) -> dict[str, Any]:
-    data = _call_section("phases.selectors", "placement_summary_for_report",
-                         trust=trust, academy=academy, term_code=term_code)
-    return data or {"phase": None, "reasons": [], "history": [], "note": "No placement recorded yet."}
+    data = _call_section(
+        "phases.selectors",
+        "placement_summary_for_report",
+        trust=trust,
+        academy=academy,
+        term_code=term_code,
+    )
+    return data or {
+        "phase": None,
+        "reasons": [],
+        "history": [],
+        "note": "No placement recorded yet.",
+    }
 
 
 def heatmap_section(*, trust: Any, academy: Any, term_code: str) -> list[dict[str, Any]]:
-    return _call_section("phases.selectors", "heatmap_row_for_report",
-                         trust=trust, academy=academy, term_code=term_code) or []
+    return (
+        _call_section(
+            "phases.selectors",
+            "heatmap_row_for_report",
+            trust=trust,
+            academy=academy,
+            term_code=term_code,
+        )
+        or []
+    )
 
 
 def visits_section(*, trust: Any, academy: Any, term_code: str) -> dict[str, Any]:
-    data = _call_section("phases.visits.selectors", "visits_summary_for_report",
-                         trust=trust, academy=academy, term_code=term_code)
+    data = _call_section(
+        "visits.selectors",
+        "visits_summary_for_report",
+        trust=trust,
+        academy=academy,
+        term_code=term_code,
+    )
     return data or {"visits": [], "open_actions": [], "note": "No visits recorded this term."}
 
 
 def cpd_section(*, trust: Any, academy: Any, term_code: str) -> dict[str, Any]:
-    data = _call_section("cpd.selectors", "cpd_summary_for_report",
-                         trust=trust, academy=academy, term_code=term_code)
+    data = _call_section(
+        "cpd.selectors", "cpd_summary_for_report", trust=trust, academy=academy, term_code=term_code
+    )
     return data or {"rows": [], "note": "No CPD recorded this term."}
 
 
 def partnerships_section(*, trust: Any, academy: Any, term_code: str) -> dict[str, Any]:
-    data = _call_section("partnerships.selectors", "partnerships_summary_for_report",
-                         trust=trust, academy=academy, term_code=term_code)
+    data = _call_section(
+        "partnerships.selectors",
+        "partnerships_summary_for_report",
+        trust=trust,
+        academy=academy,
+        term_code=term_code,
+    )
     return data or {"rows": [], "note": "No commissioned support this term."}
 
 
 def moderation_section(*, trust: Any, academy: Any, term_code: str) -> dict[str, Any]:
-    data = _call_section("assessment.selectors", "moderation_summary_for_report",
-                         trust=trust, academy=academy, term_code=term_code)
+    data = _call_section(
+        "assessment.selectors",
+        "moderation_summary_for_report",
+        trust=trust,
+        academy=academy,
+        term_code=term_code,
+    )
     return data or {"rows": [], "note": "No moderation outcomes recorded yet."}

@@ -24,13 +24,17 @@ def report_generate_task(self: Any, *, trust_id: int, report_id: int) -> str:
         report_generate(report=report)
     except Exception as exc:
         final = self.request.retries >= MAX_RETRIES
-        report_mark_failed(report_id=report_id, error=f"{exc.__class__.__name__}: {exc}", final=final)
+        report_mark_failed(
+            report_id=report_id, error=f"{exc.__class__.__name__}: {exc}", final=final
+        )
         if not final:
-            raise self.retry(exc=exc, countdown=2 ** self.request.retries) from exc
+            raise self.retry(exc=exc, countdown=2**self.request.retries) from exc
         return "failed"
     return "ready"
 
 
 def batch_enqueue(*, trust_id: int, report_ids: list[int]) -> None:
     """Send one task per report as a group; a failing report does not stop the others."""
-    group(report_generate_task.s(trust_id=trust_id, report_id=rid) for rid in report_ids).apply_async()
+    group(
+        report_generate_task.s(trust_id=trust_id, report_id=rid) for rid in report_ids
+    ).apply_async()

@@ -23,16 +23,27 @@ def report_list(request: TenantRequest) -> HttpResponse:
     reports = selectors.report_latest_versions(membership, term)
     form = GenerateForm(membership=membership) if membership.can("report.generate") else None
     terms = sorted({r.term_code for r in selectors.report_list_for(membership)}, reverse=True)
-    return render(request, "reporting/list.html",
-                  {"reports": reports, "form": form, "terms": terms, "term": term,
-                   "can_manage_trust": membership.can("trust.manage")})
+    return render(
+        request,
+        "reporting/list.html",
+        {
+            "reports": reports,
+            "form": form,
+            "terms": terms,
+            "term": term,
+            "can_manage_trust": membership.can("trust.manage"),
+        },
+    )
 
 
 def report_detail(request: TenantRequest, pk: int) -> HttpResponse:
     membership = require(request, "report.view")
     report = selectors.report_get_for(membership, pk)
-    return render(request, "reporting/detail.html",
-                  {"report": report, "versions": selectors.report_versions(report)})
+    return render(
+        request,
+        "reporting/detail.html",
+        {"report": report, "versions": selectors.report_versions(report)},
+    )
 
 
 def report_preview(request: TenantRequest, pk: int) -> HttpResponse:
@@ -42,7 +53,9 @@ def report_preview(request: TenantRequest, pk: int) -> HttpResponse:
     if not report.snapshot:
         raise Http404("This version has not been generated yet.")
     context = report_class_for(report.kind).context(report.snapshot)
-    return render(request, "reporting/preview.html", {**context, "report": report, "for_pdf": False})
+    return render(
+        request, "reporting/preview.html", {**context, "report": report, "for_pdf": False}
+    )
 
 
 def report_download(request: TenantRequest, pk: int) -> FileResponse:
@@ -51,8 +64,12 @@ def report_download(request: TenantRequest, pk: int) -> FileResponse:
     if report.status != ReportStatus.READY or not report.pdf:
         raise Http404("This report is not ready.")
     services.report_download_record(actor=request.user, report=report)
-    return FileResponse(report.pdf.open("rb"), as_attachment=True, filename=report.filename,
-                        content_type="application/pdf")
+    return FileResponse(
+        report.pdf.open("rb"),
+        as_attachment=True,
+        filename=report.filename,
+        content_type="application/pdf",
+    )
 
 
 def report_csv(request: TenantRequest, pk: int) -> HttpResponse:
@@ -61,8 +78,10 @@ def report_csv(request: TenantRequest, pk: int) -> HttpResponse:
     if not report.snapshot:
         raise Http404
     services.report_download_record(actor=request.user, report=report)
-    response = HttpResponse(report_class_for(report.kind).render_csv(report.snapshot),
-                            content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        report_class_for(report.kind).render_csv(report.snapshot),
+        content_type="text/csv; charset=utf-8",
+    )
     response["Content-Disposition"] = f'attachment; filename="{report.filename[:-4]}.csv"'
     return response
 
@@ -73,17 +92,26 @@ def report_generate(request: TenantRequest) -> HttpResponse:
     form = GenerateForm(request.POST, membership=membership)
     if not form.is_valid():
         reports = selectors.report_latest_versions(membership)
-        return render(request, "reporting/list.html",
-                      {"reports": reports, "form": form, "terms": []}, status=400)
+        return render(
+            request,
+            "reporting/list.html",
+            {"reports": reports, "form": form, "terms": []},
+            status=400,
+        )
     term = form.cleaned_data["term"]
     urn = form.cleaned_data["academy"]
     if urn == "__all__":
-        batch = services.batch_start(actor=request.user, trust=request.trust, term_code=term,
-                                     academies=list(academy_list_for(membership)))
+        batch = services.batch_start(
+            actor=request.user,
+            trust=request.trust,
+            term_code=term,
+            academies=list(academy_list_for(membership)),
+        )
         return redirect("reporting:batch", trust_slug=request.trust.slug, pk=batch.pk)
     academy = academy_get_for(membership, urn) if urn != "__trust__" else None
-    report = services.report_request(actor=request.user, trust=request.trust, term_code=term,
-                                     academy=academy)
+    report = services.report_request(
+        actor=request.user, trust=request.trust, term_code=term, academy=academy
+    )
     messages.success(request, f"{report.title} (version {report.version}) is being generated.")
     return redirect("reporting:detail", trust_slug=request.trust.slug, pk=report.pk)
 
@@ -92,7 +120,9 @@ def batch_detail(request: TenantRequest, pk: int) -> HttpResponse:
     membership = require(request, "report.generate")
     batch = selectors.batch_get_for(membership, pk)
     template = "reporting/batch.html#progress" if request.htmx else "reporting/batch.html"
-    return render(request, template, {"batch": batch, "reports": batch.reports.select_related("academy")})
+    return render(
+        request, template, {"batch": batch, "reports": batch.reports.select_related("academy")}
+    )
 
 
 def report_settings(request: TenantRequest) -> HttpResponse:
@@ -108,10 +138,16 @@ def report_settings(request: TenantRequest) -> HttpResponse:
             return redirect("reporting:settings", trust_slug=trust.slug)
         form = LogoForm(request.POST, request.FILES)
         if form.is_valid():
-            services.trust_logo_set(actor=request.user, membership=membership, trust=trust,
-                                    png=form.cleaned_data["logo"])
+            services.trust_logo_set(
+                actor=request.user,
+                membership=membership,
+                trust=trust,
+                png=form.cleaned_data["logo"],
+            )
             messages.success(request, "Logo saved. Reports generated from now on will show it.")
             return redirect("reporting:settings", trust_slug=trust.slug)
         status = 400
     logo = selectors.logo_data_uri_for(trust.logo.name if trust.logo else "")
-    return render(request, "reporting/settings.html", {"form": form, "logo_uri": logo}, status=status)
+    return render(
+        request, "reporting/settings.html", {"form": form, "logo_uri": logo}, status=status
+    )

@@ -51,8 +51,13 @@ def build_trust_world(slug: str) -> TrustWorld:
     trust = TrustFactory(slug=slug, name=f"{slug.title()} Learning Trust")
     academies = [
         AcademyFactory(trust=trust, name=f"{slug.title()} Primary Academy"),
-        AcademyFactory(trust=trust, name=f"{slug.title()} High School",
-                       phase_of_education="secondary", age_low=11, age_high=18),
+        AcademyFactory(
+            trust=trust,
+            name=f"{slug.title()} High School",
+            phase_of_education="secondary",
+            age_low=11,
+            age_high=18,
+        ),
     ]
     users = {}
     for role in Role:
@@ -116,9 +121,25 @@ def celery_worker_process(transactional_db: Any, settings: Any) -> Any:
     root = Path(__file__).resolve().parent.parent
     queue = f"test-{uuid.uuid4().hex[:8]}"
     process = subprocess.Popen(
-        [str(root / ".venv" / "bin" / "celery"), "-A", "trust_si", "worker", "-l", "warning",
-         "--concurrency", "2", "-Q", queue, "--without-gossip", "--without-mingle"],
-        cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            str(root / ".venv" / "bin" / "celery"),
+            "-A",
+            "trust_si",
+            "worker",
+            "-l",
+            "warning",
+            "--concurrency",
+            "2",
+            "-Q",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     previous = (app.conf.task_always_eager, app.conf.task_default_queue)
     app.conf.task_always_eager = False
@@ -126,7 +147,10 @@ def celery_worker_process(transactional_db: Any, settings: Any) -> Any:
     try:
         time.sleep(3)
         if process.poll() is not None:
-            pytest.fail("the Celery worker did not start:\n" + (process.stdout.read() if process.stdout else ""))
+            pytest.fail(
+                "the Celery worker did not start:\n"
+                + (process.stdout.read() if process.stdout else "")
+            )
         yield process
     finally:
         app.conf.task_always_eager, app.conf.task_default_queue = previous

@@ -86,8 +86,13 @@ class MembershipFactory(TenantFactory):
                 self.academies.set(extracted)
 
 
-def member(trust: Trust, role: Role | str, academies: list[Academy] | None = None,
-           email: str | None = None, **extra: Any) -> User:
+def member(
+    trust: Trust,
+    role: Role | str,
+    academies: list[Academy] | None = None,
+    email: str | None = None,
+    **extra: Any,
+) -> User:
     """A user with one membership in `trust`; pupil-data roles get TOTP so MFA is satisfied."""
     role = Role(role)
     needs_totp = role not in (Role.GOVERNOR, Role.EXTERNAL_PARTNER)

@@ -26,7 +26,9 @@ def _iter_patterns(resolver: URLResolver, prefix: str = "", ns: str = "") -> Any
 
 
 def tenant_routes() -> set[str]:
-    return {name for pattern, name in _iter_patterns(get_resolver()) if "<slug:trust_slug>" in pattern}
+    return {
+        name for pattern, name in _iter_patterns(get_resolver()) if "<slug:trust_slug>" in pattern
+    }
 
 
 def load_modules() -> list[Any]:

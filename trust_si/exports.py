@@ -23,7 +23,9 @@ def formula_safe(value: Any) -> Any:
     return value
 
 
-def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
+def csv_response(
+    filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # Excel opens UTF-8 correctly only with the BOM
@@ -34,7 +36,9 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[A
     return response
 
 
-def xlsx_response(filename: str, sheets: Sequence[tuple[str, Sequence[Sequence[Any]]]]) -> HttpResponse:
+def xlsx_response(
+    filename: str, sheets: Sequence[tuple[str, Sequence[Sequence[Any]]]]
+) -> HttpResponse:
     """A workbook of plain values, one sheet per (title, rows); the first row of each is its bold,
     frozen header."""
     from openpyxl import Workbook

@@ -36,10 +36,16 @@ def _check_broker() -> str:
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     checks = {}
-    for name, check in (("database", _check_database), ("cache", _check_cache), ("broker", _check_broker)):
+    for name, check in (
+        ("database", _check_database),
+        ("cache", _check_cache),
+        ("broker", _check_broker),
+    ):
         try:
             checks[name] = check()
         except Exception as exc:
             checks[name] = f"failing: {exc.__class__.__name__}"
     healthy = all(v == "ok" for v in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "failing", **checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "failing", **checks}, status=200 if healthy else 503
+    )

@@ -25,7 +25,7 @@ APPS = [
     "assessment",
     "assessment.kpis",
     "phases",
-    "phases.visits",
+    "visits",
     "cpd",
     "partnerships",
     "reporting",
@@ -58,6 +58,8 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
             url = reverse(item.route, kwargs={"trust_slug": trust.slug})
         except NoReverseMatch:
             continue
-        is_current = current == url or (url.rstrip("/") != f"/t/{trust.slug}" and current.startswith(url))
+        is_current = current == url or (
+            url.rstrip("/") != f"/t/{trust.slug}" and current.startswith(url)
+        )
         entries.append({"label": item.label, "url": url, "current": is_current})
     return entries

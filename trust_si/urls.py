@@ -16,7 +16,7 @@ APPS = [
     "assessment",
     "assessment.kpis",
     "phases",
-    "phases.visits",
+    "visits",
     "cpd",
     "partnerships",
     "reporting",

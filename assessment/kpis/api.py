@@ -31,8 +31,18 @@ class PublishedResultOutput(serializers.ModelSerializer):
 
     class Meta:
         model = PublishedResult
-        fields = ["urn", "field", "year", "value", "code", "lower", "upper", "banding",
-                  "banding_label", "source"]
+        fields = [
+            "urn",
+            "field",
+            "year",
+            "value",
+            "code",
+            "lower",
+            "upper",
+            "banding",
+            "banding_label",
+            "source",
+        ]
 
     def get_banding_label(self, obj: PublishedResult) -> str:
         return banding_label(obj)
@@ -43,9 +53,11 @@ class PublishedResultListAPI(TenantAPIView):
 
     @extend_schema(
         responses=PublishedResultOutput(many=True),
-        parameters=[OpenApiParameter("urn", str, description="Academy URN"),
-                    OpenApiParameter("year", str, description="e.g. 2018-19"),
-                    OpenApiParameter("field", str, description="DfE field, e.g. P8MEA")],
+        parameters=[
+            OpenApiParameter("urn", str, description="Academy URN"),
+            OpenApiParameter("year", str, description="e.g. 2018-19"),
+            OpenApiParameter("field", str, description="DfE field, e.g. P8MEA"),
+        ],
     )
     def get(self, request: Request) -> Response:
         rows = published_results_for(self.membership)
@@ -58,7 +70,9 @@ class PublishedResultListAPI(TenantAPIView):
 
 
 class KpiFigureOutput(serializers.Serializer):
-    urn = serializers.CharField(allow_null=True, help_text="null: the whole trust (trust-wide roles only)")
+    urn = serializers.CharField(
+        allow_null=True, help_text="null: the whole trust (trust-wide roles only)"
+    )
     kpi = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]
     term = serializers.CharField()
@@ -84,12 +98,16 @@ class KpiFigureListAPI(TenantAPIView):
 
     @extend_schema(
         responses=KpiFigureOutput(many=True),
-        parameters=[OpenApiParameter("urn", str, description="Academy URN"),
-                    OpenApiParameter("term", str, description="e.g. 2025-26-summer"),
-                    OpenApiParameter("kpi", str, description="Catalogue code, e.g. ks2_rwm_exp"),
-                    OpenApiParameter("group", str, enum=GROUPS, description="Pupil group (default: every group)")],
+        parameters=[
+            OpenApiParameter("urn", str, description="Academy URN"),
+            OpenApiParameter("term", str, description="e.g. 2025-26-summer"),
+            OpenApiParameter("kpi", str, description="Catalogue code, e.g. ks2_rwm_exp"),
+            OpenApiParameter(
+                "group", str, enum=GROUPS, description="Pupil group (default: every group)"
+            ),
+        ],
         description="KPI figures per academy, term and group; figures from fewer pupils than the "
-                    "trust's minimum cohort are suppressed (value and cohort null).",
+        "trust's minimum cohort are suppressed (value and cohort null).",
     )
     def get(self, request: Request) -> Response:
         term = request.query_params.get("term")
@@ -101,22 +119,39 @@ class KpiFigureListAPI(TenantAPIView):
             academy_ids = [academy_get_for(self.membership, urn).pk]
         else:
             academy_ids = list(academy_list_for(self.membership).values_list("pk", flat=True))
-        figures = kpi_figures_for(trust_id=self.trust.pk, academy_ids=academy_ids,
-                                  term_codes=[term] if term else None, groups=[group] if group else GROUPS)
+        figures = kpi_figures_for(
+            trust_id=self.trust.pk,
+            academy_ids=academy_ids,
+            term_codes=[term] if term else None,
+            groups=[group] if group else GROUPS,
+        )
         urns = dict(academy_list_for(self.membership).values_list("pk", "urn"))
         trust_rows = self.membership.is_trust_wide and not urn
-        rows = [{
-            "urn": urns.get(f.academy_id) if f.academy_id else None, "kpi": f.kpi_code, "label": f.label,
-            "term": f.term_code, "group": f.group, "value": f.value, "unit": f.unit,
-            "cohort": None if f.suppressed else f.cohort, "suppressed": f.suppressed,
-            "national": f.national, "national_year": f.national_year, "target": f.target,
-        } for f in figures if (kpi is None or f.kpi_code == kpi) and (f.academy_id is not None or trust_rows)]
+        rows = [
+            {
+                "urn": urns.get(f.academy_id) if f.academy_id else None,
+                "kpi": f.kpi_code,
+                "label": f.label,
+                "term": f.term_code,
+                "group": f.group,
+                "value": f.value,
+                "unit": f.unit,
+                "cohort": None if f.suppressed else f.cohort,
+                "suppressed": f.suppressed,
+                "national": f.national,
+                "national_year": f.national_year,
+                "target": f.target,
+            }
+            for f in figures
+            if (kpi is None or f.kpi_code == kpi) and (f.academy_id is not None or trust_rows)
+        ]
         return Response(KpiFigureOutput(rows, many=True).data)
 
 
 class KpiTargetOutput(serializers.ModelSerializer):
-    urn = serializers.CharField(source="academy.urn", allow_null=True, default=None,
-                                help_text="null: trust-wide target")
+    urn = serializers.CharField(
+        source="academy.urn", allow_null=True, default=None, help_text="null: trust-wide target"
+    )
 
     class Meta:
         model = KpiTarget
@@ -124,8 +159,12 @@ class KpiTargetOutput(serializers.ModelSerializer):
 
 
 class KpiTargetInput(serializers.Serializer):
-    urn = serializers.CharField(required=False, allow_null=True, allow_blank=True,
-                                help_text="Academy URN; omit or null for a trust-wide target")
+    urn = serializers.CharField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text="Academy URN; omit or null for a trust-wide target",
+    )
     kpi_code = serializers.ChoiceField(choices=sorted(KPIS))
     academic_year = serializers.RegexField(r"^\d{4}-\d{2}$")
     value = serializers.FloatField()
@@ -141,22 +180,29 @@ def _service(call: Any) -> Any:
     except DjangoPermissionDenied as exc:
         raise PermissionDenied(str(exc)) from exc
     except DjangoValidationError as exc:
-        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
+        raise ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        ) from exc
 
 
 class KpiTargetListAPI(TenantAPIView):
     required_capability = "kpi.view"
 
-    @extend_schema(responses=KpiTargetOutput(many=True),
-                   parameters=[OpenApiParameter("year", str, description="e.g. 2025-26")])
+    @extend_schema(
+        responses=KpiTargetOutput(many=True),
+        parameters=[OpenApiParameter("year", str, description="e.g. 2025-26")],
+    )
     def get(self, request: Request) -> Response:
         rows = selectors.kpi_target_list_for(self.membership)
         if year := request.query_params.get("year"):
             rows = rows.filter(academic_year=year)
         return Response(KpiTargetOutput(rows, many=True).data)
 
-    @extend_schema(request=KpiTargetInput, responses={201: KpiTargetOutput},
-                   description="Create or change a target (trust leaders and admins).")
+    @extend_schema(
+        request=KpiTargetInput,
+        responses={201: KpiTargetOutput},
+        description="Create or change a target (trust leaders and admins).",
+    )
     def post(self, request: Request) -> Response:
         if not self.membership.can("targets.edit"):
             raise PermissionDenied("Your role does not set targets.")
@@ -164,9 +210,16 @@ class KpiTargetListAPI(TenantAPIView):
         data.is_valid(raise_exception=True)
         d = data.validated_data
         academy = academy_get_for(self.membership, d["urn"]) if d.get("urn") else None
-        target = _service(lambda: services.kpi_target_set(
-            actor=request.user, membership=self.membership, academy=academy, kpi_code=d["kpi_code"],
-            academic_year=d["academic_year"], value=d["value"]))
+        target = _service(
+            lambda: services.kpi_target_set(
+                actor=request.user,
+                membership=self.membership,
+                academy=academy,
+                kpi_code=d["kpi_code"],
+                academic_year=d["academic_year"],
+                value=d["value"],
+            )
+        )
         return Response(KpiTargetOutput(target).data, status=status.HTTP_201_CREATED)
 
 
@@ -184,8 +237,14 @@ class KpiTargetDetailAPI(TenantAPIView):
         target = selectors.kpi_target_get_for(self.membership, pk)
         data = KpiTargetUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        target = _service(lambda: services.kpi_target_update(
-            actor=request.user, membership=self.membership, target=target, value=data.validated_data["value"]))
+        target = _service(
+            lambda: services.kpi_target_update(
+                actor=request.user,
+                membership=self.membership,
+                target=target,
+                value=data.validated_data["value"],
+            )
+        )
         return Response(KpiTargetOutput(target).data)
 
     @extend_schema(responses={204: None})
@@ -193,7 +252,11 @@ class KpiTargetDetailAPI(TenantAPIView):
         if not self.membership.can("targets.edit"):
             raise PermissionDenied("Your role does not set targets.")
         target = selectors.kpi_target_get_for(self.membership, pk)
-        _service(lambda: services.kpi_target_delete(actor=request.user, membership=self.membership, target=target))
+        _service(
+            lambda: services.kpi_target_delete(
+                actor=request.user, membership=self.membership, target=target
+            )
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -234,19 +297,31 @@ class TransitionMatrixAPI(TenantAPIView):
 
     @extend_schema(
         responses=TransitionMatrixOutput,
-        parameters=[OpenApiParameter("from", str, description='Term code, or "prior" for the prior-attainment band'),
-                    OpenApiParameter("to", str, description="Term code, e.g. 2025-26-summer (default: latest)"),
-                    OpenApiParameter("subject", str, enum=selectors.TRANSITION_SUBJECTS),
-                    OpenApiParameter("year_group", str, description="e.g. 4 (default: all year groups)"),
-                    OpenApiParameter("group", str, enum=GROUPS)],
+        parameters=[
+            OpenApiParameter(
+                "from", str, description='Term code, or "prior" for the prior-attainment band'
+            ),
+            OpenApiParameter(
+                "to", str, description="Term code, e.g. 2025-26-summer (default: latest)"
+            ),
+            OpenApiParameter("subject", str, enum=selectors.TRANSITION_SUBJECTS),
+            OpenApiParameter("year_group", str, description="e.g. 4 (default: all year groups)"),
+            OpenApiParameter("group", str, enum=GROUPS),
+        ],
         description="Attainer-band movement (low / middle / high) between two points for one academy.",
     )
     def get(self, request: Request, urn: str) -> Response:
         academy = academy_get_for(self.membership, urn)
         q = request.query_params
         c = selectors.transition_matrix_for(
-            self.membership, academy, from_code=q.get("from"), to_code=q.get("to"),
-            subject=q.get("subject") or "reading", year_group=q.get("year_group") or "", group=q.get("group") or "all")
+            self.membership,
+            academy,
+            from_code=q.get("from"),
+            to_code=q.get("to"),
+            subject=q.get("subject") or "reading",
+            year_group=q.get("year_group") or "",
+            group=q.get("group") or "all",
+        )
         m = c["matrix"]
         floor = c["min_cohort"]
 
@@ -254,12 +329,24 @@ class TransitionMatrixAPI(TenantAPIView):
             return {"count": x.n, "pct": x.pct, "hidden": x.hidden}
 
         body = {
-            "urn": academy.urn, "from_point": c["from_code"], "to_term": c["to_code"], "subject": c["subject"],
-            "year_group": c["year_group"], "group": c["group"], "min_cohort": floor,
-            "cohort": m.cohort if m else 0, "not_matched": m.not_matched if m else 0,
+            "urn": academy.urn,
+            "from_point": c["from_code"],
+            "to_term": c["to_code"],
+            "subject": c["subject"],
+            "year_group": c["year_group"],
+            "group": c["group"],
+            "min_cohort": floor,
+            "cohort": m.cohort if m else 0,
+            "not_matched": m.not_matched if m else 0,
             "suppressed": m.suppressed if m else False,
-            "cells": [{"from_band": a, "to_band": b, **count(x)} for (a, b), x in m.cells.items()] if m else [],
-            "categories": [{"category": k, "label": CATEGORY_LABELS[k], **count(x)}
-                           for k, x in m.categories.items()] if m else [],
+            "cells": [{"from_band": a, "to_band": b, **count(x)} for (a, b), x in m.cells.items()]
+            if m
+            else [],
+            "categories": [
+                {"category": k, "label": CATEGORY_LABELS[k], **count(x)}
+                for k, x in m.categories.items()
+            ]
+            if m
+            else [],
         }
         return Response(TransitionMatrixOutput(body).data)

@@ -9,6 +9,8 @@ urlpatterns = [
     path("kpis/", api.KpiFigureListAPI.as_view(), name="kpi-figure-list"),
     path("kpis/targets/", api.KpiTargetListAPI.as_view(), name="kpi-target-list"),
     path("kpis/targets/<int:pk>/", api.KpiTargetDetailAPI.as_view(), name="kpi-target-detail"),
-    path("kpis/<str:urn>/transitions/", api.TransitionMatrixAPI.as_view(), name="transition-matrix"),
+    path(
+        "kpis/<str:urn>/transitions/", api.TransitionMatrixAPI.as_view(), name="transition-matrix"
+    ),
     path("published-results/", api.PublishedResultListAPI.as_view(), name="published-result-list"),
 ]

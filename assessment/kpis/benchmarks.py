@@ -41,7 +41,9 @@ def parse_benchmarks(data: bytes) -> tuple[list[BenchmarkRow], list[str]]:
     header = [h.strip().lower() for h in reader.fieldnames or []]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        return [], [f"Row 1: the header lacks {', '.join(missing)} (expected: {', '.join(COLUMNS)})."]
+        return [], [
+            f"Row 1: the header lacks {', '.join(missing)} (expected: {', '.join(COLUMNS)})."
+        ]
     rows: list[BenchmarkRow] = []
     problems: list[str] = []
     seen: dict[tuple[str, str], int] = {}

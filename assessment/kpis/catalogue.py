@@ -12,8 +12,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ARE_VALUES = {"EXS", "GDS", "ARE", "ABV"}
-GROUPS = ["all", "disadvantaged", "non_disadvantaged", "send", "no_send", "eal", "boys", "girls",
-          "prior_low", "prior_middle", "prior_high"]
+GROUPS = [
+    "all",
+    "disadvantaged",
+    "non_disadvantaged",
+    "send",
+    "no_send",
+    "eal",
+    "boys",
+    "girls",
+    "prior_low",
+    "prior_middle",
+    "prior_high",
+]
 
 
 @dataclass(frozen=True)
@@ -58,6 +69,7 @@ def _meets_scaled(subject: str) -> Callable[[PupilFacts], bool | None]:
     def rule(p: PupilFacts) -> bool | None:
         v = _value(p, subject, "scaled_score")
         return None if v is None else (v[1] is not None and v[1] >= 100)
+
     return rule
 
 
@@ -65,11 +77,16 @@ def _meets_ta(subject: str, good: set[str]) -> Callable[[PupilFacts], bool | Non
     def rule(p: PupilFacts) -> bool | None:
         v = _value(p, subject, "ta")
         return None if v is None else v[0] in good
+
     return rule
 
 
 def _ks2_rwm(p: PupilFacts) -> bool | None:
-    parts = [_meets_scaled("reading")(p), _meets_ta("writing", {"EXS", "GDS"})(p), _meets_scaled("maths")(p)]
+    parts = [
+        _meets_scaled("reading")(p),
+        _meets_ta("writing", {"EXS", "GDS"})(p),
+        _meets_scaled("maths")(p),
+    ]
     return None if any(x is None for x in parts) else all(parts)
 
 
@@ -91,6 +108,7 @@ def _em(grade: int) -> Callable[[PupilFacts], bool | None]:
         if eng is None or maths is None:
             return None
         return (eng[1] or 0) >= grade and (maths[1] or 0) >= grade
+
     return rule
 
 
@@ -121,20 +139,154 @@ class Kpi:
 
 ALL_YEARS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10")
 CATALOGUE: list[Kpi] = [
-    Kpi("eyfs_gld", "EYFS: good level of development", "EYFS", "eyfs", ("R",), "%", "higher", _gld, summer_only=True),
-    Kpi("y1_phonics", "Year 1 phonics: meeting the standard", "KS1", "phonics", ("1",), "%", "higher", _phonics, summer_only=True),
-    Kpi("ks2_reading_exp", "KS2 reading: expected standard (test)", "KS2", "reading", ("6",), "%", "higher", _meets_scaled("reading"), summer_only=True),
-    Kpi("ks2_writing_exp", "KS2 writing: expected standard (TA)", "KS2", "writing", ("6",), "%", "higher", _meets_ta("writing", {"EXS", "GDS"})),
-    Kpi("ks2_maths_exp", "KS2 maths: expected standard (test)", "KS2", "maths", ("6",), "%", "higher", _meets_scaled("maths"), summer_only=True),
-    Kpi("ks2_rwm_exp", "KS2 reading, writing and maths combined", "KS2", "rwm", ("6",), "%", "higher", _ks2_rwm, summer_only=True),
-    Kpi("ks2_writing_gds", "KS2 writing: greater depth (TA)", "KS2", "writing", ("6",), "%", "higher", _meets_ta("writing", {"GDS"})),
-    Kpi("ks4_att8", "KS4 Attainment 8", "KS4", "attainment8", ("11",), "points", "higher", average=_att8, summer_only=True),
-    Kpi("ks4_em4", "KS4 English and maths grade 4+", "KS4", "english_maths", ("11",), "%", "higher", _em(4), summer_only=True),
-    Kpi("ks4_em5", "KS4 English and maths grade 5+", "KS4", "english_maths", ("11",), "%", "higher", _em(5), summer_only=True),
-    Kpi("ta_reading_are", "Reading at age-related expectations (TA, all year groups)", "all", "reading", ALL_YEARS, "%", "higher", _meets_ta("reading", ARE_VALUES)),
-    Kpi("ta_writing_are", "Writing at age-related expectations (TA, all year groups)", "all", "writing", ALL_YEARS, "%", "higher", _meets_ta("writing", ARE_VALUES)),
-    Kpi("ta_maths_are", "Maths at age-related expectations (TA, all year groups)", "all", "maths", ALL_YEARS, "%", "higher", _meets_ta("maths", ARE_VALUES)),
-    Kpi("persistent_absence", "Persistent absence (10% or more)", "all", "", (), "%", "lower", _absent),
+    Kpi(
+        "eyfs_gld",
+        "EYFS: good level of development",
+        "EYFS",
+        "eyfs",
+        ("R",),
+        "%",
+        "higher",
+        _gld,
+        summer_only=True,
+    ),
+    Kpi(
+        "y1_phonics",
+        "Year 1 phonics: meeting the standard",
+        "KS1",
+        "phonics",
+        ("1",),
+        "%",
+        "higher",
+        _phonics,
+        summer_only=True,
+    ),
+    Kpi(
+        "ks2_reading_exp",
+        "KS2 reading: expected standard (test)",
+        "KS2",
+        "reading",
+        ("6",),
+        "%",
+        "higher",
+        _meets_scaled("reading"),
+        summer_only=True,
+    ),
+    Kpi(
+        "ks2_writing_exp",
+        "KS2 writing: expected standard (TA)",
+        "KS2",
+        "writing",
+        ("6",),
+        "%",
+        "higher",
+        _meets_ta("writing", {"EXS", "GDS"}),
+    ),
+    Kpi(
+        "ks2_maths_exp",
+        "KS2 maths: expected standard (test)",
+        "KS2",
+        "maths",
+        ("6",),
+        "%",
+        "higher",
+        _meets_scaled("maths"),
+        summer_only=True,
+    ),
+    Kpi(
+        "ks2_rwm_exp",
+        "KS2 reading, writing and maths combined",
+        "KS2",
+        "rwm",
+        ("6",),
+        "%",
+        "higher",
+        _ks2_rwm,
+        summer_only=True,
+    ),
+    Kpi(
+        "ks2_writing_gds",
+        "KS2 writing: greater depth (TA)",
+        "KS2",
+        "writing",
+        ("6",),
+        "%",
+        "higher",
+        _meets_ta("writing", {"GDS"}),
+    ),
+    Kpi(
+        "ks4_att8",
+        "KS4 Attainment 8",
+        "KS4",
+        "attainment8",
+        ("11",),
+        "points",
+        "higher",
+        average=_att8,
+        summer_only=True,
+    ),
+    Kpi(
+        "ks4_em4",
+        "KS4 English and maths grade 4+",
+        "KS4",
+        "english_maths",
+        ("11",),
+        "%",
+        "higher",
+        _em(4),
+        summer_only=True,
+    ),
+    Kpi(
+        "ks4_em5",
+        "KS4 English and maths grade 5+",
+        "KS4",
+        "english_maths",
+        ("11",),
+        "%",
+        "higher",
+        _em(5),
+        summer_only=True,
+    ),
+    Kpi(
+        "ta_reading_are",
+        "Reading at age-related expectations (TA, all year groups)",
+        "all",
+        "reading",
+        ALL_YEARS,
+        "%",
+        "higher",
+        _meets_ta("reading", ARE_VALUES),
+    ),
+    Kpi(
+        "ta_writing_are",
+        "Writing at age-related expectations (TA, all year groups)",
+        "all",
+        "writing",
+        ALL_YEARS,
+        "%",
+        "higher",
+        _meets_ta("writing", ARE_VALUES),
+    ),
+    Kpi(
+        "ta_maths_are",
+        "Maths at age-related expectations (TA, all year groups)",
+        "all",
+        "maths",
+        ALL_YEARS,
+        "%",
+        "higher",
+        _meets_ta("maths", ARE_VALUES),
+    ),
+    Kpi(
+        "persistent_absence",
+        "Persistent absence (10% or more)",
+        "all",
+        "",
+        (),
+        "%",
+        "lower",
+        _absent,
+    ),
 ]
 ABSENCE = Kpi("absence", "Overall absence", "all", "", (), "%", "lower")
 KPIS = {k.code: k for k in [*CATALOGUE, ABSENCE]}
@@ -156,7 +308,9 @@ def compute(kpi: Kpi, pupils: Iterable[PupilFacts], group: str) -> Figure:
     return compute_groups(kpi, pupils, (group,))[group]
 
 
-def compute_groups(kpi: Kpi, pupils: Iterable[PupilFacts], groups: Iterable[str]) -> dict[str, Figure]:
+def compute_groups(
+    kpi: Kpi, pupils: Iterable[PupilFacts], groups: Iterable[str]
+) -> dict[str, Figure]:
     """`compute` for several groups in one pass: each pupil's outcome is worked out once.
 
     The recompute of a large trust spends its time here, so the rule runs once per pupil and
@@ -193,7 +347,9 @@ def compute_groups(kpi: Kpi, pupils: Iterable[PupilFacts], groups: Iterable[str]
     for g, (numerator, denominator, pupils_counted) in sums.items():
         # Overall absence is missed / possible sessions; the others are means of 0/100 or values.
         scale = 100 if kpi.code == "absence" else 1
-        out[g] = Figure(scale * numerator / denominator if denominator else None, int(pupils_counted))
+        out[g] = Figure(
+            scale * numerator / denominator if denominator else None, int(pupils_counted)
+        )
     return out
 
 
@@ -209,8 +365,9 @@ def load_benchmarks(path: Path | None = None) -> dict[str, list[tuple[str, float
     return out
 
 
-def benchmark_for(benchmarks: dict[str, list[tuple[str, float, str]]], kpi: str, year: str
-                  ) -> tuple[str, float] | None:
+def benchmark_for(
+    benchmarks: dict[str, list[tuple[str, float, str]]], kpi: str, year: str
+) -> tuple[str, float] | None:
     """The national figure for that year, else the latest earlier one (the caller marks it stale)."""
     rows = [r for r in benchmarks.get(kpi, []) if r[0] <= year]
     return (rows[-1][0], rows[-1][1]) if rows else None

@@ -22,13 +22,32 @@ def seed(trust: Any, ctx: dict[str, Any]) -> None:
             continue
         step = 2.0 if kpi.unit == "%" else 1.0
         value = round(national[1] - step if kpi.direction == "lower" else national[1] + step, 1)
-        KpiTarget.objects.update_or_create(trust=trust, academy=None, kpi_code=code, academic_year=YEAR,
-                                           defaults={"value": value, "set_by": actor})
-    for code in ("ta_reading_are", "ta_writing_are", "ta_maths_are"):  # no national figure: the trust's own
-        KpiTarget.objects.update_or_create(trust=trust, academy=None, kpi_code=code, academic_year=YEAR,
-                                           defaults={"value": 75.0, "set_by": actor})
+        KpiTarget.objects.update_or_create(
+            trust=trust,
+            academy=None,
+            kpi_code=code,
+            academic_year=YEAR,
+            defaults={"value": value, "set_by": actor},
+        )
+    for code in (
+        "ta_reading_are",
+        "ta_writing_are",
+        "ta_maths_are",
+    ):  # no national figure: the trust's own
+        KpiTarget.objects.update_or_create(
+            trust=trust,
+            academy=None,
+            kpi_code=code,
+            academic_year=YEAR,
+            defaults={"value": 75.0, "set_by": actor},
+        )
     strength = ctx.get("strength", {})
     academies = sorted(ctx.get("academies", []), key=lambda a: strength.get(a.pk, 0.5))
     if academies:
-        KpiTarget.objects.update_or_create(trust=trust, academy=academies[-1], kpi_code="ks2_rwm_exp",
-                                           academic_year=YEAR, defaults={"value": 75.0, "set_by": actor})
+        KpiTarget.objects.update_or_create(
+            trust=trust,
+            academy=academies[-1],
+            kpi_code="ks2_rwm_exp",
+            academic_year=YEAR,
+            defaults={"value": 75.0, "set_by": actor},
+        )

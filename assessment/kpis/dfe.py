@@ -100,8 +100,10 @@ def read_performance_file(data: bytes) -> PerformanceFile:
     kind = detect_kind(header)
     if kind is None:
         result = PerformanceFile(kind="unknown")
-        result.problems.append("This is not a DfE KS4 headline or KS2 performance-table file "
-                               "(no P8MEA, ATT8SCR, PTRWM_EXP or READPROG column).")
+        result.problems.append(
+            "This is not a DfE KS4 headline or KS2 performance-table file "
+            "(no P8MEA, ATT8SCR, PTRWM_EXP or READPROG column)."
+        )
         return result
     fields = KS4_FIELDS if kind == "ks4" else KS2_FIELDS
     result = PerformanceFile(kind=kind)
@@ -121,9 +123,18 @@ def read_performance_file(data: bytes) -> PerformanceFile:
             lower = cell(row.get(low)).value if low else None
             upper = cell(row.get(up)).value if up else None
             banding = (row.get(band) or "").strip() if band else ""
-            published.append(PublishedRow(urn=urn, school=(row.get("SCHNAME") or "").strip(),
-                                          field=name, value=main.value, code=main.code,
-                                          lower=lower, upper=upper, banding=banding))
+            published.append(
+                PublishedRow(
+                    urn=urn,
+                    school=(row.get("SCHNAME") or "").strip(),
+                    field=name,
+                    value=main.value,
+                    code=main.code,
+                    lower=lower,
+                    upper=upper,
+                    banding=banding,
+                )
+            )
         result.schools[urn] = published
     return result
 

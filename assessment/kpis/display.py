@@ -4,15 +4,26 @@ from __future__ import annotations
 
 SEASON_ORDER = {"autumn": 0, "spring": 1, "summer": 2}
 GROUP_LABELS = {
-    "all": "All pupils", "disadvantaged": "Disadvantaged", "non_disadvantaged": "Other pupils (not disadvantaged)",
-    "send": "SEND", "no_send": "No SEND", "eal": "EAL", "boys": "Boys", "girls": "Girls",
-    "prior_low": "Low prior attainers", "prior_middle": "Middle prior attainers",
+    "all": "All pupils",
+    "disadvantaged": "Disadvantaged",
+    "non_disadvantaged": "Other pupils (not disadvantaged)",
+    "send": "SEND",
+    "no_send": "No SEND",
+    "eal": "EAL",
+    "boys": "Boys",
+    "girls": "Girls",
+    "prior_low": "Low prior attainers",
+    "prior_middle": "Middle prior attainers",
     "prior_high": "High prior attainers",
 }
 # The comparisons the trust's benchmarks ask for (seed 003): first group against second.
 GROUP_PAIRS = [("disadvantaged", "non_disadvantaged"), ("boys", "girls"), ("send", "no_send")]
 # How the second group of a pair reads inside a sentence ("... 5.0 points below other pupils").
-IN_SENTENCE = {"non_disadvantaged": "other pupils", "girls": "girls", "no_send": "pupils without SEND"}
+IN_SENTENCE = {
+    "non_disadvantaged": "other pupils",
+    "girls": "girls",
+    "no_send": "pupils without SEND",
+}
 
 
 def term_sort_key(code: str) -> tuple[str, int]:
@@ -25,7 +36,9 @@ def term_label(code: str) -> str:
     return f"{season.capitalize()} term {year}" if season in SEASON_ORDER else code
 
 
-def figure_text(value: float | None, unit: str, *, suppressed: bool = False, min_cohort: int = 5) -> str:
+def figure_text(
+    value: float | None, unit: str, *, suppressed: bool = False, min_cohort: int = 5
+) -> str:
     if suppressed:
         return f"suppressed (n<{min_cohort})"
     if value is None:
@@ -37,8 +50,9 @@ def _points(unit: str) -> str:
     return "percentage points" if unit == "%" else "points"
 
 
-def trend_step(previous: float | None, current: float | None, *, unit: str, direction: str,
-               since: str) -> tuple[str, str]:
+def trend_step(
+    previous: float | None, current: float | None, *, unit: str, direction: str, since: str
+) -> tuple[str, str]:
     """(arrow, words) for the change from the previous figure, e.g. ("↑", "up 3.0 percentage
     points since Spring term 2025-26: better"). Better or worse follows the KPI's direction."""
     if previous is None or current is None:
@@ -47,12 +61,16 @@ def trend_step(previous: float | None, current: float | None, *, unit: str, dire
     if change == 0:
         return "→", f"no change since {since}"
     better = (change > 0) == (direction == "higher")
-    return ("↑" if change > 0 else "↓",
-            f"{'up' if change > 0 else 'down'} {abs(change):.1f} {_points(unit)} since {since}: "
-            f"{'better' if better else 'worse'}")
+    return (
+        "↑" if change > 0 else "↓",
+        f"{'up' if change > 0 else 'down'} {abs(change):.1f} {_points(unit)} since {since}: "
+        f"{'better' if better else 'worse'}",
+    )
 
 
-def compare_text(value: float | None, other: float | None, *, unit: str, direction: str, what: str) -> str:
+def compare_text(
+    value: float | None, other: float | None, *, unit: str, direction: str, what: str
+) -> str:
     """'2.5 percentage points above national (better)' and the like; '' when either is missing."""
     if value is None or other is None:
         return ""
@@ -60,12 +78,22 @@ def compare_text(value: float | None, other: float | None, *, unit: str, directi
     if diff == 0:
         return f"in line with {what}"
     better = (diff > 0) == (direction == "higher")
-    return (f"{abs(diff):.1f} {_points(unit)} {'above' if diff > 0 else 'below'} {what} "
-            f"({'better' if better else 'worse'})")
+    return (
+        f"{abs(diff):.1f} {_points(unit)} {'above' if diff > 0 else 'below'} {what} "
+        f"({'better' if better else 'worse'})"
+    )
 
 
-def gap_text(first: float | None, second: float | None, *, unit: str, first_label: str,
-             second_label: str, suppressed: bool, min_cohort: int) -> tuple[float | None, str]:
+def gap_text(
+    first: float | None,
+    second: float | None,
+    *,
+    unit: str,
+    first_label: str,
+    second_label: str,
+    suppressed: bool,
+    min_cohort: int,
+) -> tuple[float | None, str]:
     """The gap first - second, signed, and in words; not given when either side is suppressed."""
     if suppressed:
         return None, f"not shown: a group has fewer than {min_cohort} pupils"
@@ -74,5 +102,7 @@ def gap_text(first: float | None, second: float | None, *, unit: str, first_labe
     gap = round(first - second, 1)
     if gap == 0:
         return 0.0, "no gap"
-    return gap, (f"{first_label} {abs(gap):.1f} {_points(unit)} "
-                 f"{'above' if gap > 0 else 'below'} {second_label}")
+    return gap, (
+        f"{first_label} {abs(gap):.1f} {_points(unit)} "
+        f"{'above' if gap > 0 else 'below'} {second_label}"
+    )

@@ -25,8 +25,11 @@ class PublishedResult(TenantModel):
 
     class Meta:
         ordering = ["academy__name", "-year", "field"]
-        constraints = [models.UniqueConstraint(fields=["trust", "academy", "year", "field"],
-                                               name="published_result_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trust", "academy", "year", "field"], name="published_result_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.academy} {self.year} {self.field}"
@@ -36,24 +39,30 @@ class KpiTarget(TenantModel):
     """A trust's target for one KPI in one academic year: trust-wide (academy None) or for one
     academy, which then takes precedence over the trust-wide one. Targets are for all pupils."""
 
-    academy = models.ForeignKey(Academy, null=True, blank=True, on_delete=models.CASCADE,
-                                related_name="kpi_targets")
+    academy = models.ForeignKey(
+        Academy, null=True, blank=True, on_delete=models.CASCADE, related_name="kpi_targets"
+    )
     kpi_code = models.CharField(max_length=40)
     academic_year = models.CharField(max_length=7)  # "2025-26"
     value = models.FloatField()
-    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="+")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["academic_year", "kpi_code", "academy__name"]
         constraints = [
-            models.UniqueConstraint(fields=["trust", "academy", "kpi_code", "academic_year"],
-                                    name="kpi_target_unique_academy"),
+            models.UniqueConstraint(
+                fields=["trust", "academy", "kpi_code", "academic_year"],
+                name="kpi_target_unique_academy",
+            ),
             # NULLs are distinct in a unique index: one trust-wide target needs its own rule.
-            models.UniqueConstraint(fields=["trust", "kpi_code", "academic_year"],
-                                    condition=models.Q(academy__isnull=True),
-                                    name="kpi_target_unique_trust_wide"),
+            models.UniqueConstraint(
+                fields=["trust", "kpi_code", "academic_year"],
+                condition=models.Q(academy__isnull=True),
+                name="kpi_target_unique_trust_wide",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -73,7 +82,9 @@ class NationalBenchmark(models.Model):
 
     class Meta:
         ordering = ["kpi_code", "year"]
-        constraints = [models.UniqueConstraint(fields=["kpi_code", "year"], name="national_benchmark_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["kpi_code", "year"], name="national_benchmark_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.kpi_code} {self.year}: {self.value:g}"

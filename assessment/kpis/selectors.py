@@ -48,22 +48,42 @@ def published_results_for(membership: Any) -> QuerySet[PublishedResult]:
 def banding_label(result: PublishedResult) -> str:
     """DfE's banding in words: P8 codes 1-5 (SUPP: not banded), KS2 descriptors as published."""
     if result.field == "P8MEA":
-        return band_from_dfe_code(result.banding).label if result.banding else P8Band.NOT_BANDED.label
+        return (
+            band_from_dfe_code(result.banding).label if result.banding else P8Band.NOT_BANDED.label
+        )
     return result.banding
 
 
-def published_figures_for(*, trust_id: int, academy_ids: list[int] | None = None) -> list[PublishedFigure]:
+def published_figures_for(
+    *, trust_id: int, academy_ids: list[int] | None = None
+) -> list[PublishedFigure]:
     rows = PublishedResult.objects.filter(trust_id=trust_id)
     if academy_ids is not None:
         rows = rows.filter(academy_id__in=academy_ids)
-    return [PublishedFigure(academy_id=r.academy_id, field=r.field, year=r.year, value=r.value,
-                            code=r.code, lower=r.lower, upper=r.upper, dfe_banding=r.banding,
-                            source=r.source) for r in rows]
+    return [
+        PublishedFigure(
+            academy_id=r.academy_id,
+            field=r.field,
+            year=r.year,
+            value=r.value,
+            code=r.code,
+            lower=r.lower,
+            upper=r.upper,
+            dfe_banding=r.banding,
+            source=r.source,
+        )
+        for r in rows
+    ]
 
 
-def kpi_figures_for(*, trust_id: int, academy_ids: list[int] | None = None,
-                    term_codes: list[str] | None = None, groups: tuple[str, ...] | list[str] = ("all",),
-                    by_education: bool = False) -> list[KpiFigure]:
+def kpi_figures_for(
+    *,
+    trust_id: int,
+    academy_ids: list[int] | None = None,
+    term_codes: list[str] | None = None,
+    groups: tuple[str, ...] | list[str] = ("all",),
+    by_education: bool = False,
+) -> list[KpiFigure]:
     """KPI figures per academy (and trust-wide, academy_id None) per term and group, suppressed.
 
     Aggregation runs pupil -> group -> academy -> phase of education (with `by_education`) ->
@@ -82,8 +102,11 @@ def kpi_figures_for(*, trust_id: int, academy_ids: list[int] | None = None,
 
     trust = Trust.objects.get(pk=trust_id)
     wanted = {tuple(c.rsplit("-", 1)) for c in term_codes or []}
-    terms = [t for t in Term.objects.filter(trust_id=trust_id)
-             if not wanted or (t.academic_year, t.season) in wanted]
+    terms = [
+        t
+        for t in Term.objects.filter(trust_id=trust_id)
+        if not wanted or (t.academic_year, t.season) in wanted
+    ]
     if not terms:
         return []
     academies = Academy.objects.filter(trust_id=trust_id, is_active=True)
@@ -94,18 +117,30 @@ def kpi_figures_for(*, trust_id: int, academy_ids: list[int] | None = None,
     enrolments = {
         (pupil, year): (academy, yg, dis, send, eal, sex, band)
         for pupil, year, academy, yg, dis, send, eal, sex, band in Enrolment.objects.filter(
-            trust_id=trust_id, academy_id__in=academy_ids, academic_year__in=years).values_list(
-            "pupil_id", "academic_year", "academy_id", "year_group", "disadvantaged", "send", "eal",
-            "sex", "prior_band")
+            trust_id=trust_id, academy_id__in=academy_ids, academic_year__in=years
+        ).values_list(
+            "pupil_id",
+            "academic_year",
+            "academy_id",
+            "year_group",
+            "disadvantaged",
+            "send",
+            "eal",
+            "sex",
+            "prior_band",
+        )
     }
     results: dict[tuple[int, int], dict[tuple[str, str], tuple[str, float | None]]] = {}
     for pupil, term_id, subject, measure, value, numeric in Result.objects.filter(
-            trust_id=trust_id, academy_id__in=academy_ids, term__in=terms).values_list(
-            "pupil_id", "term_id", "subject", "measure", "value", "numeric"):
+        trust_id=trust_id, academy_id__in=academy_ids, term__in=terms
+    ).values_list("pupil_id", "term_id", "subject", "measure", "value", "numeric"):
         results.setdefault((pupil, term_id), {})[(subject, measure)] = (value, numeric)
-    attendance = {(p, t): (pos, mis) for p, t, pos, mis in Attendance.objects.filter(
-        trust_id=trust_id, academy_id__in=academy_ids, term__in=terms).values_list(
-        "pupil_id", "term_id", "sessions_possible", "sessions_missed")}
+    attendance = {
+        (p, t): (pos, mis)
+        for p, t, pos, mis in Attendance.objects.filter(
+            trust_id=trust_id, academy_id__in=academy_ids, term__in=terms
+        ).values_list("pupil_id", "term_id", "sessions_possible", "sessions_missed")
+    }
     benchmarks = benchmarks_current()
     targets = targets_index(trust_id=trust_id, years=years)
     labels = {a.pk: a for a in academies}
@@ -116,44 +151,68 @@ def kpi_figures_for(*, trust_id: int, academy_ids: list[int] | None = None,
             if year != term.academic_year:
                 continue
             pos, mis = attendance.get((pupil, term.pk), (0, 0))
-            by_academy.setdefault(academy, []).append(PupilFacts(
-                yg, dis, send, eal, sex, band, results.get((pupil, term.pk), {}), pos, mis))
+            by_academy.setdefault(academy, []).append(
+                PupilFacts(
+                    yg, dis, send, eal, sex, band, results.get((pupil, term.pk), {}), pos, mis
+                )
+            )
         everyone = [p for pupils in by_academy.values() for p in pupils]
         by_education_pupils: dict[str, list[PupilFacts]] = {}
         if by_education:
             for member_id, pupils in by_academy.items():
-                by_education_pupils.setdefault(labels[member_id].phase_of_education, []).extend(pupils)
+                by_education_pupils.setdefault(labels[member_id].phase_of_education, []).extend(
+                    pupils
+                )
         for kpi in KPIS.values():
             if kpi.summer_only and term.season != "summer":
                 continue
             national = benchmark_for(benchmarks, kpi.code, term.academic_year)
             units: list[tuple[int | None, str, list[PupilFacts]]] = [
-                *((a, "", by_academy.get(a, [])) for a in labels), (None, "", everyone),
-                *((None, edu, pupils) for edu, pupils in by_education_pupils.items())]
+                *((a, "", by_academy.get(a, [])) for a in labels),
+                (None, "", everyone),
+                *((None, edu, pupils) for edu, pupils in by_education_pupils.items()),
+            ]
             for academy_id, education, pupils in units:
                 for group, figure in compute_groups(kpi, pupils, groups).items():
                     if figure.cohort == 0:
                         continue
                     suppressed = figure.cohort < max(trust.min_cohort, 3)
-                    figures.append(KpiFigure(
-                        academy_id=academy_id, kpi_code=kpi.code, label=kpi.label,
-                        key_stage=kpi.key_stage, subject=kpi.subject, group=group,
-                        term_code=term.code, value=None if suppressed else round(figure.value or 0, 1)
-                        if figure.value is not None else None,
-                        cohort=figure.cohort, suppressed=suppressed,
-                        national=national[1] if national else None,
-                        national_year=national[0] if national else None,
-                        target=target_for(targets, academy_id, kpi.code, term.academic_year)
-                        if group == "all" and not education else None,
-                        unit=kpi.unit, direction=kpi.direction, education=education))
+                    figures.append(
+                        KpiFigure(
+                            academy_id=academy_id,
+                            kpi_code=kpi.code,
+                            label=kpi.label,
+                            key_stage=kpi.key_stage,
+                            subject=kpi.subject,
+                            group=group,
+                            term_code=term.code,
+                            value=None
+                            if suppressed
+                            else round(figure.value or 0, 1)
+                            if figure.value is not None
+                            else None,
+                            cohort=figure.cohort,
+                            suppressed=suppressed,
+                            national=national[1] if national else None,
+                            national_year=national[0] if national else None,
+                            target=target_for(targets, academy_id, kpi.code, term.academic_year)
+                            if group == "all" and not education
+                            else None,
+                            unit=kpi.unit,
+                            direction=kpi.direction,
+                            education=education,
+                        )
+                    )
     return figures
 
 
 def benchmarks_current() -> Benchmarks:
     """kpi -> [(year, value, source)], oldest first: the shipped CSV, then the loaded rows, which
     replace the shipped figure of the same KPI and year."""
-    merged = {kpi: {year: (year, value, source) for year, value, source in rows}
-              for kpi, rows in load_benchmarks().items()}
+    merged = {
+        kpi: {year: (year, value, source) for year, value, source in rows}
+        for kpi, rows in load_benchmarks().items()
+    }
     for row in NationalBenchmark.objects.all():
         merged.setdefault(row.kpi_code, {})[row.year] = (row.year, row.value, row.source)
     return {kpi: sorted(rows.values()) for kpi, rows in merged.items()}
@@ -182,9 +241,11 @@ def kpi_target_list_for(membership: Any) -> QuerySet[KpiTarget]:
     """Trust-wide targets and the targets of the academies this membership covers."""
     from django.db.models import Q
 
-    return KpiTarget.objects.filter(trust_id=membership.trust_id).filter(
-        Q(academy__isnull=True) | Q(academy__in=academy_list_for(membership).values("pk"))
-    ).select_related("academy", "set_by")
+    return (
+        KpiTarget.objects.filter(trust_id=membership.trust_id)
+        .filter(Q(academy__isnull=True) | Q(academy__in=academy_list_for(membership).values("pk")))
+        .select_related("academy", "set_by")
+    )
 
 
 def kpi_target_get_for(membership: Any, pk: int) -> KpiTarget:
@@ -197,7 +258,9 @@ def kpi_target_get_for(membership: Any, pk: int) -> KpiTarget:
 PAGE_GROUPS = ["all", "disadvantaged", "non_disadvantaged", "boys", "girls", "send", "no_send"]
 
 
-def academy_kpis_for(membership: Any, academy: Academy, term_code: str | None = None) -> dict[str, Any]:
+def academy_kpis_for(
+    membership: Any, academy: Academy, term_code: str | None = None
+) -> dict[str, Any]:
     """One academy's KPI page: for each KPI with data in the chosen term, the value, national,
     target, the trend over the terms with data, cohort and the group gaps, all in words.
 
@@ -232,12 +295,23 @@ def academy_kpis_for(membership: Any, academy: Academy, term_code: str | None = 
             if point.suppressed:
                 arrow, words = "", "not compared: too few pupils"
             else:
-                arrow, words = trend_step(previous.value if previous else None, point.value, unit=kpi.unit,
-                                          direction=kpi.direction,
-                                          since=term_label(previous.term_code) if previous else "")
-            trend.append({"term": term_label(t), "arrow": arrow, "words": words,
-                          "text": figure_text(point.value, kpi.unit, suppressed=point.suppressed,
-                                              min_cohort=min_cohort)})
+                arrow, words = trend_step(
+                    previous.value if previous else None,
+                    point.value,
+                    unit=kpi.unit,
+                    direction=kpi.direction,
+                    since=term_label(previous.term_code) if previous else "",
+                )
+            trend.append(
+                {
+                    "term": term_label(t),
+                    "arrow": arrow,
+                    "words": words,
+                    "text": figure_text(
+                        point.value, kpi.unit, suppressed=point.suppressed, min_cohort=min_cohort
+                    ),
+                }
+            )
             if not point.suppressed and point.value is not None:
                 previous = point
         pairs = []
@@ -246,33 +320,80 @@ def academy_kpis_for(membership: Any, academy: Academy, term_code: str | None = 
             if a is None and b is None:
                 continue
             hidden = bool((a and a.suppressed) or (b and b.suppressed))
-            gap, words = gap_text(a.value if a else None, b.value if b else None, unit=kpi.unit,
-                                  first_label=GROUP_LABELS[first], second_label=IN_SENTENCE[second],
-                                  suppressed=hidden, min_cohort=min_cohort)
-            pairs.append({
-                "first": GROUP_LABELS[first], "second": GROUP_LABELS[second],
-                "first_text": figure_text(a.value, kpi.unit, suppressed=a.suppressed, min_cohort=min_cohort) if a else "no data",
-                "second_text": figure_text(b.value, kpi.unit, suppressed=b.suppressed, min_cohort=min_cohort) if b else "no data",
-                "first_cohort": _cohort_text(a, min_cohort), "second_cohort": _cohort_text(b, min_cohort),
-                "gap": gap, "gap_text": words, "gap_display": "" if gap is None else f"{gap:+.1f}",
-            })
-        rows.append({
-            "code": code, "label": kpi.label, "unit": kpi.unit, "direction": kpi.direction,
-            "value": now.value, "suppressed": now.suppressed,
-            "text": figure_text(now.value, kpi.unit, suppressed=now.suppressed, min_cohort=min_cohort),
-            "cohort": _cohort_text(now, min_cohort),
-            "national": now.national, "national_year": now.national_year,
-            "national_text": figure_text(now.national, kpi.unit) if now.national is not None else "not published",
-            "national_source": benchmark_source(benchmarks, code, now.national_year),
-            "national_stale": bool(now.national_year and term and now.national_year != term.rsplit("-", 1)[0]),
-            "vs_national": compare_text(now.value, now.national, unit=kpi.unit, direction=kpi.direction, what="national"),
-            "target": now.target,
-            "target_text": figure_text(now.target, kpi.unit) if now.target is not None else "no target set",
-            "vs_target": compare_text(now.value, now.target, unit=kpi.unit, direction=kpi.direction, what="target"),
-            "trend": trend, "step": trend[-1] if trend else None, "pairs": pairs,
-        })
-    return {"academy": academy, "term": term, "term_label": term_label(term) if term else "",
-            "terms": [(t, term_label(t)) for t in reversed(terms)], "rows": rows, "min_cohort": min_cohort}
+            gap, words = gap_text(
+                a.value if a else None,
+                b.value if b else None,
+                unit=kpi.unit,
+                first_label=GROUP_LABELS[first],
+                second_label=IN_SENTENCE[second],
+                suppressed=hidden,
+                min_cohort=min_cohort,
+            )
+            pairs.append(
+                {
+                    "first": GROUP_LABELS[first],
+                    "second": GROUP_LABELS[second],
+                    "first_text": figure_text(
+                        a.value, kpi.unit, suppressed=a.suppressed, min_cohort=min_cohort
+                    )
+                    if a
+                    else "no data",
+                    "second_text": figure_text(
+                        b.value, kpi.unit, suppressed=b.suppressed, min_cohort=min_cohort
+                    )
+                    if b
+                    else "no data",
+                    "first_cohort": _cohort_text(a, min_cohort),
+                    "second_cohort": _cohort_text(b, min_cohort),
+                    "gap": gap,
+                    "gap_text": words,
+                    "gap_display": "" if gap is None else f"{gap:+.1f}",
+                }
+            )
+        rows.append(
+            {
+                "code": code,
+                "label": kpi.label,
+                "unit": kpi.unit,
+                "direction": kpi.direction,
+                "value": now.value,
+                "suppressed": now.suppressed,
+                "text": figure_text(
+                    now.value, kpi.unit, suppressed=now.suppressed, min_cohort=min_cohort
+                ),
+                "cohort": _cohort_text(now, min_cohort),
+                "national": now.national,
+                "national_year": now.national_year,
+                "national_text": figure_text(now.national, kpi.unit)
+                if now.national is not None
+                else "not published",
+                "national_source": benchmark_source(benchmarks, code, now.national_year),
+                "national_stale": bool(
+                    now.national_year and term and now.national_year != term.rsplit("-", 1)[0]
+                ),
+                "vs_national": compare_text(
+                    now.value, now.national, unit=kpi.unit, direction=kpi.direction, what="national"
+                ),
+                "target": now.target,
+                "target_text": figure_text(now.target, kpi.unit)
+                if now.target is not None
+                else "no target set",
+                "vs_target": compare_text(
+                    now.value, now.target, unit=kpi.unit, direction=kpi.direction, what="target"
+                ),
+                "trend": trend,
+                "step": trend[-1] if trend else None,
+                "pairs": pairs,
+            }
+        )
+    return {
+        "academy": academy,
+        "term": term,
+        "term_label": term_label(term) if term else "",
+        "terms": [(t, term_label(t)) for t in reversed(terms)],
+        "rows": rows,
+        "min_cohort": min_cohort,
+    }
 
 
 def _cohort_text(figure: Any, min_cohort: int) -> str:
@@ -289,12 +410,15 @@ def transition_terms_for(*, trust_id: int, academy: Academy) -> list[str]:
     """Term codes in which the academy has teacher assessments, oldest first."""
     from assessment.models import Result, Term
 
-
     ids = Result.objects.filter(trust_id=trust_id, academy=academy, measure="ta").values("term_id")
-    return sorted((t.code for t in Term.objects.filter(trust_id=trust_id, pk__in=ids)), key=term_sort_key)
+    return sorted(
+        (t.code for t in Term.objects.filter(trust_id=trust_id, pk__in=ids)), key=term_sort_key
+    )
 
 
-def transition_choice(terms: list[str], from_code: str | None, to_code: str | None) -> tuple[str | None, str | None]:
+def transition_choice(
+    terms: list[str], from_code: str | None, to_code: str | None
+) -> tuple[str | None, str | None]:
     """The two points compared: as asked when valid (from before to, or "prior"), else the
     latest term against the first term of its year (or the term before, or the prior band)."""
 
@@ -308,8 +432,16 @@ def transition_choice(terms: list[str], from_code: str | None, to_code: str | No
     return (same_year or earlier or ["prior"])[0], to
 
 
-def transition_matrix_for(membership: Any, academy: Academy, *, from_code: str | None, to_code: str | None,
-                          subject: str = "reading", year_group: str = "", group: str = "all") -> dict[str, Any]:
+def transition_matrix_for(
+    membership: Any,
+    academy: Academy,
+    *,
+    from_code: str | None,
+    to_code: str | None,
+    subject: str = "reading",
+    year_group: str = "",
+    group: str = "all",
+) -> dict[str, Any]:
     """Attainer-band movement for one academy between two points (see kpis.transitions).
 
     1. The pupils are those enrolled at the academy in the later term's academic year; their
@@ -323,16 +455,25 @@ def transition_matrix_for(membership: Any, academy: Academy, *, from_code: str |
     """
     from assessment.models import Enrolment, Result, Term
 
-
     trust_id = membership.trust_id
     min_cohort = max(membership.trust.min_cohort, 3)
     subject = subject if subject in TRANSITION_SUBJECTS else "reading"
     group = group if group in GROUPS else "all"
     terms = transition_terms_for(trust_id=trust_id, academy=academy)
     from_code, to_code = transition_choice(terms, from_code, to_code)
-    context: dict[str, Any] = {"academy": academy, "terms": terms, "from_code": from_code, "to_code": to_code,
-                               "subject": subject, "group": group, "year_group": "", "year_groups": [],
-                               "matrix": None, "by_year_group": [], "min_cohort": min_cohort}
+    context: dict[str, Any] = {
+        "academy": academy,
+        "terms": terms,
+        "from_code": from_code,
+        "to_code": to_code,
+        "subject": subject,
+        "group": group,
+        "year_group": "",
+        "year_groups": [],
+        "matrix": None,
+        "by_year_group": [],
+        "min_cohort": min_cohort,
+    }
     if to_code is None or from_code is None:
         return context
 
@@ -341,18 +482,31 @@ def transition_matrix_for(membership: Any, academy: Academy, *, from_code: str |
         return Term.objects.get(trust_id=trust_id, academic_year=year, season=season)
 
     to_term = term_of(to_code)
-    enrolled = {p: (yg, PupilFacts(yg, dis, send, eal, sex, band, {}), band)
-                for p, yg, dis, send, eal, sex, band in Enrolment.objects.filter(
-                    trust_id=trust_id, academy=academy, academic_year=to_term.academic_year).values_list(
-                    "pupil_id", "year_group", "disadvantaged", "send", "eal", "sex", "prior_band")}
-    later = {p: band_from_ta(v) for p, v in Result.objects.filter(
-        trust_id=trust_id, academy=academy, term=to_term, subject=subject, measure="ta").values_list("pupil_id", "value")}
+    enrolled = {
+        p: (yg, PupilFacts(yg, dis, send, eal, sex, band, {}), band)
+        for p, yg, dis, send, eal, sex, band in Enrolment.objects.filter(
+            trust_id=trust_id, academy=academy, academic_year=to_term.academic_year
+        ).values_list("pupil_id", "year_group", "disadvantaged", "send", "eal", "sex", "prior_band")
+    }
+    later = {
+        p: band_from_ta(v)
+        for p, v in Result.objects.filter(
+            trust_id=trust_id, academy=academy, term=to_term, subject=subject, measure="ta"
+        ).values_list("pupil_id", "value")
+    }
     if from_code == "prior":
         earlier = {p: band_from_prior(band) for p, (_, _, band) in enrolled.items()}
     else:
-        earlier = {p: band_from_ta(v) for p, v in Result.objects.filter(
-            trust_id=trust_id, term=term_of(from_code), subject=subject, measure="ta",
-            pupil_id__in=list(enrolled)).values_list("pupil_id", "value")}
+        earlier = {
+            p: band_from_ta(v)
+            for p, v in Result.objects.filter(
+                trust_id=trust_id,
+                term=term_of(from_code),
+                subject=subject,
+                measure="ta",
+                pupil_id__in=list(enrolled),
+            ).values_list("pupil_id", "value")
+        }
     hide_small = not membership.can("pupil_data.view")
     pairs_by_year: dict[str, list[tuple[str | None, str | None]]] = {}
     for pupil, (yg, facts, _) in enrolled.items():
@@ -360,15 +514,29 @@ def transition_matrix_for(membership: Any, academy: Academy, *, from_code: str |
             continue  # no assessment in this subject at all (e.g. Reception): not in the cohort
         if in_group(facts, group):
             pairs_by_year.setdefault(yg, []).append((earlier.get(pupil), later.get(pupil)))
-    year_groups = sorted(pairs_by_year, key=lambda y: YEAR_ORDER.index(y) if y in YEAR_ORDER else 99)
+    year_groups = sorted(
+        pairs_by_year, key=lambda y: YEAR_ORDER.index(y) if y in YEAR_ORDER else 99
+    )
     chosen = year_group if year_group in year_groups else ""
-    pairs = pairs_by_year[chosen] if chosen else [p for pairs in pairs_by_year.values() for p in pairs]
-    context.update({
-        "year_group": chosen, "year_groups": year_groups,
-        "matrix": transition_matrix(pairs, min_cohort=min_cohort, hide_small_counts=hide_small),
-        "by_year_group": [(y, transition_matrix(pairs_by_year[y], min_cohort=min_cohort,
-                                                hide_small_counts=hide_small)) for y in year_groups],
-    })
+    pairs = (
+        pairs_by_year[chosen] if chosen else [p for pairs in pairs_by_year.values() for p in pairs]
+    )
+    context.update(
+        {
+            "year_group": chosen,
+            "year_groups": year_groups,
+            "matrix": transition_matrix(pairs, min_cohort=min_cohort, hide_small_counts=hide_small),
+            "by_year_group": [
+                (
+                    y,
+                    transition_matrix(
+                        pairs_by_year[y], min_cohort=min_cohort, hide_small_counts=hide_small
+                    ),
+                )
+                for y in year_groups
+            ],
+        }
+    )
     return context
 
 
@@ -381,5 +549,9 @@ def term_codes_with_data(trust_id: int) -> list[str]:
     order = {"autumn": 0, "spring": 1, "summer": 2}
     terms = Term.objects.filter(trust_id=trust_id).filter(
         Q(pk__in=Result.objects.filter(trust_id=trust_id).values("term_id"))
-        | Q(pk__in=Attendance.objects.filter(trust_id=trust_id).values("term_id")))
-    return [t.code for t in sorted(terms, key=lambda t: (t.academic_year, order[t.season]), reverse=True)]
+        | Q(pk__in=Attendance.objects.filter(trust_id=trust_id).values("term_id"))
+    )
+    return [
+        t.code
+        for t in sorted(terms, key=lambda t: (t.academic_year, order[t.season]), reverse=True)
+    ]

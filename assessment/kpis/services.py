@@ -21,27 +21,48 @@ COUNT_FIELDS = {"TELIG", "TPUP", "P8PUP"}
 
 
 @transaction.atomic
-def published_results_import(*, actor: Any, trust: Trust, parsed: PerformanceFile, year: str,
-                             source: str) -> dict[str, int]:
+def published_results_import(
+    *, actor: Any, trust: Trust, parsed: PerformanceFile, year: str, source: str
+) -> dict[str, int]:
     """Store the file's figures for the trust's academies (matched by URN); re-running changes
     nothing. Returns rows read, academies matched, unmatched rows, schools with nothing
     published, and rows created / updated / unchanged."""
-    academies = {a.urn: a for a in Academy.objects.filter(trust=trust, urn__in=list(parsed.schools))}
-    counts = {"rows_read": parsed.rows_read, "matched": len(academies),
-              "unmatched": parsed.rows_read - len(academies), "not_published": 0,
-              "created": 0, "updated": 0, "unchanged": 0}
-    existing = {(r.academy_id, r.field): r for r in PublishedResult.objects.filter(
-        trust=trust, year=year, academy__in=academies.values())}
+    academies = {
+        a.urn: a for a in Academy.objects.filter(trust=trust, urn__in=list(parsed.schools))
+    }
+    counts = {
+        "rows_read": parsed.rows_read,
+        "matched": len(academies),
+        "unmatched": parsed.rows_read - len(academies),
+        "not_published": 0,
+        "created": 0,
+        "updated": 0,
+        "unchanged": 0,
+    }
+    existing = {
+        (r.academy_id, r.field): r
+        for r in PublishedResult.objects.filter(
+            trust=trust, year=year, academy__in=academies.values()
+        )
+    }
     for urn, academy in academies.items():
         rows = parsed.schools[urn]
         if all(r.value is None for r in rows if r.field not in COUNT_FIELDS):
             counts["not_published"] += 1
         for r in rows:
-            values = {"value": r.value, "code": r.code, "lower": r.lower, "upper": r.upper,
-                      "banding": r.banding, "source": source}
+            values = {
+                "value": r.value,
+                "code": r.code,
+                "lower": r.lower,
+                "upper": r.upper,
+                "banding": r.banding,
+                "source": source,
+            }
             current = existing.get((academy.pk, r.field))
             if current is None:
-                PublishedResult.objects.create(trust=trust, academy=academy, year=year, field=r.field, **values)
+                PublishedResult.objects.create(
+                    trust=trust, academy=academy, year=year, field=r.field, **values
+                )
                 counts["created"] += 1
             elif any(getattr(current, k) != v for k, v in values.items()):
                 for k, v in values.items():
@@ -50,13 +71,18 @@ def published_results_import(*, actor: Any, trust: Trust, parsed: PerformanceFil
                 counts["updated"] += 1
             else:
                 counts["unchanged"] += 1
-    audit_record(actor=actor, action="published_results.import", changes={**counts, "year": year,
-                 "source": source, "kind": parsed.kind}, trust_id=trust.pk)
+    audit_record(
+        actor=actor,
+        action="published_results.import",
+        changes={**counts, "year": year, "source": source, "kind": parsed.kind},
+        trust_id=trust.pk,
+    )
     return counts
 
 
-def _check_target(membership: Any, academy: Academy | None, kpi_code: str, academic_year: str,
-                  value: float) -> None:
+def _check_target(
+    membership: Any, academy: Academy | None, kpi_code: str, academic_year: str, value: float
+) -> None:
     if not membership.can("targets.edit"):
         raise PermissionDenied("Your role does not set targets.")
     if academy is not None and academy.trust_id != membership.trust_id:
@@ -75,27 +101,57 @@ def _check_target(membership: Any, academy: Academy | None, kpi_code: str, acade
 
 
 @transaction.atomic
-def kpi_target_set(*, actor: Any, membership: Any, academy: Academy | None, kpi_code: str,
-                   academic_year: str, value: float) -> KpiTarget:
+def kpi_target_set(
+    *,
+    actor: Any,
+    membership: Any,
+    academy: Academy | None,
+    kpi_code: str,
+    academic_year: str,
+    value: float,
+) -> KpiTarget:
     """Create or change the target for a KPI and year (trust-wide when academy is None).
 
     Trust leaders and admins only (`targets.edit`); the old and new value are audited."""
     _check_target(membership, academy, kpi_code, academic_year, value)
     # No default ordering here: it joins academies (an outer join), which FOR UPDATE refuses.
-    target = KpiTarget.objects.select_for_update().filter(
-        trust_id=membership.trust_id, academy=academy, kpi_code=kpi_code, academic_year=academic_year,
-    ).order_by("pk").first()
+    target = (
+        KpiTarget.objects.select_for_update()
+        .filter(
+            trust_id=membership.trust_id,
+            academy=academy,
+            kpi_code=kpi_code,
+            academic_year=academic_year,
+        )
+        .order_by("pk")
+        .first()
+    )
     old = target.value if target else None
     if target is None:
-        target = KpiTarget.objects.create(trust_id=membership.trust_id, academy=academy, kpi_code=kpi_code,
-                                          academic_year=academic_year, value=value, set_by=actor)
+        target = KpiTarget.objects.create(
+            trust_id=membership.trust_id,
+            academy=academy,
+            kpi_code=kpi_code,
+            academic_year=academic_year,
+            value=value,
+            set_by=actor,
+        )
     elif old != value:
         target.value, target.set_by = value, actor
         target.save()
     if old != value:
-        audit_record(actor=actor, action="kpi_target.set", target=target, trust_id=membership.trust_id,
-                     changes={"kpi": kpi_code, "year": academic_year, "academy": academy.urn if academy else None,
-                              "value": [old, value]})
+        audit_record(
+            actor=actor,
+            action="kpi_target.set",
+            target=target,
+            trust_id=membership.trust_id,
+            changes={
+                "kpi": kpi_code,
+                "year": academic_year,
+                "academy": academy.urn if academy else None,
+                "value": [old, value],
+            },
+        )
     return target
 
 
@@ -106,9 +162,18 @@ def kpi_target_update(*, actor: Any, membership: Any, target: KpiTarget, value: 
         old = target.value
         target.value, target.set_by = value, actor
         target.save()
-        audit_record(actor=actor, action="kpi_target.set", target=target, trust_id=membership.trust_id,
-                     changes={"kpi": target.kpi_code, "year": target.academic_year,
-                              "academy": target.academy.urn if target.academy else None, "value": [old, value]})
+        audit_record(
+            actor=actor,
+            action="kpi_target.set",
+            target=target,
+            trust_id=membership.trust_id,
+            changes={
+                "kpi": target.kpi_code,
+                "year": target.academic_year,
+                "academy": target.academy.urn if target.academy else None,
+                "value": [old, value],
+            },
+        )
     return target
 
 
@@ -116,9 +181,18 @@ def kpi_target_update(*, actor: Any, membership: Any, target: KpiTarget, value: 
 def kpi_target_delete(*, actor: Any, membership: Any, target: KpiTarget) -> None:
     if not membership.can("targets.edit"):
         raise PermissionDenied("Your role does not set targets.")
-    audit_record(actor=actor, action="kpi_target.delete", target=target, trust_id=membership.trust_id,
-                 changes={"kpi": target.kpi_code, "year": target.academic_year,
-                          "academy": target.academy.urn if target.academy else None, "value": [target.value, None]})
+    audit_record(
+        actor=actor,
+        action="kpi_target.delete",
+        target=target,
+        trust_id=membership.trust_id,
+        changes={
+            "kpi": target.kpi_code,
+            "year": target.academic_year,
+            "academy": target.academy.urn if target.academy else None,
+            "value": [target.value, None],
+        },
+    )
     target.delete()
 
 
@@ -131,7 +205,9 @@ def national_benchmarks_load(*, rows: list[BenchmarkRow]) -> dict[str, int]:
     for row in rows:
         current = existing.get((row.kpi, row.year))
         if current is None:
-            NationalBenchmark.objects.create(kpi_code=row.kpi, year=row.year, value=row.value, source=row.source)
+            NationalBenchmark.objects.create(
+                kpi_code=row.kpi, year=row.year, value=row.value, source=row.source
+            )
             counts["created"] += 1
         elif (current.value, current.source) != (row.value, row.source):
             current.value, current.source = row.value, row.source

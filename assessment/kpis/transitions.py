@@ -25,8 +25,16 @@ from dataclasses import dataclass, field
 
 BANDS = ("low", "middle", "high")
 BAND_LABELS = {"low": "Low attainers", "middle": "Middle attainers", "high": "High attainers"}
-TA_BANDS = {"PKF": "low", "BLW": "low", "HNM": "low", "WTS": "low",
-            "EXS": "middle", "ARE": "middle", "GDS": "high", "ABV": "high"}
+TA_BANDS = {
+    "PKF": "low",
+    "BLW": "low",
+    "HNM": "low",
+    "WTS": "low",
+    "EXS": "middle",
+    "ARE": "middle",
+    "GDS": "high",
+    "ABV": "high",
+}
 CATEGORIES = ("double_positive", "positive", "no_change", "negative", "double_negative")
 CATEGORY_LABELS = {
     "double_positive": "Double positive (low to high)",
@@ -35,7 +43,13 @@ CATEGORY_LABELS = {
     "negative": "Negative (down one band)",
     "double_negative": "Double negative (high to low)",
 }
-_BY_STEPS = {2: "double_positive", 1: "positive", 0: "no_change", -1: "negative", -2: "double_negative"}
+_BY_STEPS = {
+    2: "double_positive",
+    1: "positive",
+    0: "no_change",
+    -1: "negative",
+    -2: "double_negative",
+}
 
 
 def band_from_ta(value: str | None) -> str | None:
@@ -81,8 +95,12 @@ def _count(n: int, total: int, min_cohort: int, hide_small: bool) -> Count:
     return Count(n, round(100 * n / total, 1) if total else None)
 
 
-def transition_matrix(pairs: Iterable[tuple[str | None, str | None]], *, min_cohort: int,
-                      hide_small_counts: bool = False) -> Matrix:
+def transition_matrix(
+    pairs: Iterable[tuple[str | None, str | None]],
+    *,
+    min_cohort: int,
+    hide_small_counts: bool = False,
+) -> Matrix:
     """The 3 x 3 matrix and the five movement categories for (from band, to band) pairs.
 
     1. Pairs missing either band are not matched and do not count.
@@ -103,7 +121,9 @@ def transition_matrix(pairs: Iterable[tuple[str | None, str | None]], *, min_coh
         else:
             not_matched += 1
     cohort = len(matched)
-    result = Matrix(cohort=cohort, suppressed=cohort < floor, min_cohort=floor, not_matched=not_matched)
+    result = Matrix(
+        cohort=cohort, suppressed=cohort < floor, min_cohort=floor, not_matched=not_matched
+    )
     if result.suppressed:
         return result
     for a in BANDS:
@@ -117,5 +137,11 @@ def transition_matrix(pairs: Iterable[tuple[str | None, str | None]], *, min_coh
         result.categories[category] = _count(n, cohort, floor, hide_small_counts)
     counts = [*result.rows.values(), *result.cells.values(), *result.categories.values()]
     if hide_small_counts and any(c.hidden for c in counts):
-        return Matrix(cohort=cohort, suppressed=True, min_cohort=floor, not_matched=not_matched, small_counts=True)
+        return Matrix(
+            cohort=cohort,
+            suppressed=True,
+            min_cohort=floor,
+            not_matched=not_matched,
+            small_counts=True,
+        )
     return result

@@ -28,11 +28,16 @@ from .transitions import BAND_LABELS, BANDS, CATEGORIES, CATEGORY_LABELS
 
 def published_results(request: TenantRequest) -> HttpResponse:
     membership = require(request, "kpi.view")
-    rows = published_results_for(membership).filter(field__in=["P8MEA", "ATT8SCR", "PTRWM_EXP", "READPROG", "WRITPROG", "MATPROG"])
+    rows = published_results_for(membership).filter(
+        field__in=["P8MEA", "ATT8SCR", "PTRWM_EXP", "READPROG", "WRITPROG", "MATPROG"]
+    )
     can_import = membership.can("targets.edit")
     posted = request.method == "POST"
-    form = (PerformanceTableForm(request.POST if posted else None, request.FILES if posted else None)
-            if can_import else None)
+    form = (
+        PerformanceTableForm(request.POST if posted else None, request.FILES if posted else None)
+        if can_import
+        else None
+    )
     counts = None
     if request.method == "POST":
         require(request, "targets.edit")
@@ -46,15 +51,37 @@ def published_results(request: TenantRequest) -> HttpResponse:
             elif not year:
                 form.add_error("year", "Enter the academic year of these results.")
             else:
-                counts = published_results_import(actor=request.user, trust=request.trust,
-                                                  parsed=parsed, year=year, source=upload.name)
-    return render(request, "kpis/published.html", {
-        "rows": [(r, banding_label(r)) for r in rows], "form": form, "counts": counts,
-    }, status=400 if form is not None and form.errors else 200)
+                counts = published_results_import(
+                    actor=request.user,
+                    trust=request.trust,
+                    parsed=parsed,
+                    year=year,
+                    source=upload.name,
+                )
+    return render(
+        request,
+        "kpis/published.html",
+        {
+            "rows": [(r, banding_label(r)) for r in rows],
+            "form": form,
+            "counts": counts,
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
 
 
-TABLE_KPIS = ["eyfs_gld", "y1_phonics", "ks2_rwm_exp", "ks4_att8", "ks4_em4", "absence", "persistent_absence",
-              "ta_reading_are", "ta_writing_are", "ta_maths_are"]
+TABLE_KPIS = [
+    "eyfs_gld",
+    "y1_phonics",
+    "ks2_rwm_exp",
+    "ks4_att8",
+    "ks4_em4",
+    "absence",
+    "persistent_absence",
+    "ta_reading_are",
+    "ta_writing_are",
+    "ta_maths_are",
+]
 
 
 def _cell_text(figure: Any, min_cohort: int) -> str:
@@ -78,28 +105,60 @@ def _trust_table(request: TenantRequest) -> tuple[dict[str, Any], Any]:
     if group not in GROUPS:
         group = "all"
     academies = list(academy_list_for(membership))
-    figures = kpi_figures_for(trust_id=request.trust.pk, academy_ids=[a.pk for a in academies],
-                              term_codes=[term], groups=[group], by_education=membership.is_trust_wide) if term else []
+    figures = (
+        kpi_figures_for(
+            trust_id=request.trust.pk,
+            academy_ids=[a.pk for a in academies],
+            term_codes=[term],
+            groups=[group],
+            by_education=membership.is_trust_wide,
+        )
+        if term
+        else []
+    )
     index = {(f.academy_id, f.kpi_code): f for f in figures if not f.education}
     educations = sorted({f.education for f in figures if f.education})
     by_education = {(f.education, f.kpi_code): f for f in figures if f.education}
     columns = [code for code in TABLE_KPIS if any(f.kpi_code == code for f in figures)]
     min_cohort = max(request.trust.min_cohort, 3)
-    rows = [{"academy": a, "cells": [_cell_text(index.get((a.pk, c)), min_cohort) for c in columns]}
-            for a in academies]
+    rows = [
+        {"academy": a, "cells": [_cell_text(index.get((a.pk, c)), min_cohort) for c in columns]}
+        for a in academies
+    ]
     trust_row = [_cell_text(index.get((None, c)), min_cohort) for c in columns]
     education_labels = dict(PhaseOfEducation.choices)
-    education_rows = [{"label": str(education_labels.get(e, e)),
-                       "cells": [_cell_text(by_education.get((e, c)), min_cohort) for c in columns]}
-                      for e in educations] if len(educations) > 1 else []
+    education_rows = (
+        [
+            {
+                "label": str(education_labels.get(e, e)),
+                "cells": [_cell_text(by_education.get((e, c)), min_cohort) for c in columns],
+            }
+            for e in educations
+        ]
+        if len(educations) > 1
+        else []
+    )
     national = []
     for code in columns:
         sample = next((f for f in figures if f.kpi_code == code), None)
-        national.append(f"{sample.national:g}{'%' if sample.unit == '%' else ''}" if sample and sample.national is not None else "not published")
-    return {"term": term, "group": group, "groups": [(g, GROUP_LABELS[g]) for g in GROUPS], "columns": [(c, KPIS[c].label) for c in columns],
-            "rows": rows, "trust_row": trust_row, "education_rows": education_rows,
-            "terms": [(t, term_label(t)) for t in terms], "national": national, "min_cohort": min_cohort,
-            "show_trust_row": membership.is_trust_wide}, membership
+        national.append(
+            f"{sample.national:g}{'%' if sample.unit == '%' else ''}"
+            if sample and sample.national is not None
+            else "not published"
+        )
+    return {
+        "term": term,
+        "group": group,
+        "groups": [(g, GROUP_LABELS[g]) for g in GROUPS],
+        "columns": [(c, KPIS[c].label) for c in columns],
+        "rows": rows,
+        "trust_row": trust_row,
+        "education_rows": education_rows,
+        "terms": [(t, term_label(t)) for t in terms],
+        "national": national,
+        "min_cohort": min_cohort,
+        "show_trust_row": membership.is_trust_wide,
+    }, membership
 
 
 def kpi_table(request: TenantRequest) -> HttpResponse:
@@ -111,8 +170,11 @@ def kpi_table_csv(request: TenantRequest) -> HttpResponse:
     context, _ = _trust_table(request)
     rows = [[row["academy"].name, row["academy"].urn, *row["cells"]] for row in context["rows"]]
     rows.append(["national", "", *context["national"]])
-    return csv_response(f"kpis-{context['term']}-{context['group']}.csv",
-                        ["academy", "urn", *[label for _, label in context["columns"]]], rows)
+    return csv_response(
+        f"kpis-{context['term']}-{context['group']}.csv",
+        ["academy", "urn", *[label for _, label in context["columns"]]],
+        rows,
+    )
 
 
 def kpi_table_xlsx(request: TenantRequest) -> HttpResponse:
@@ -138,23 +200,77 @@ def academy_kpis_xlsx(request: TenantRequest, urn: str) -> HttpResponse:
     membership = require(request, "kpi.view")
     academy = academy_get_for(membership, urn)
     c = selectors.academy_kpis_for(membership, academy, request.GET.get("term"))
-    kpis: list[list[Any]] = [["KPI", "Term", "Value", "Cohort", "National", "National year", "National source",
-                              "Against national", "Target", "Against target", "Change since the previous figure"]]
-    groups: list[list[Any]] = [["KPI", "Term", "Group", "Value", "Cohort", "Compared with", "Value", "Cohort", "Gap",
-                                "Gap in words"]]
+    kpis: list[list[Any]] = [
+        [
+            "KPI",
+            "Term",
+            "Value",
+            "Cohort",
+            "National",
+            "National year",
+            "National source",
+            "Against national",
+            "Target",
+            "Against target",
+            "Change since the previous figure",
+        ]
+    ]
+    groups: list[list[Any]] = [
+        [
+            "KPI",
+            "Term",
+            "Group",
+            "Value",
+            "Cohort",
+            "Compared with",
+            "Value",
+            "Cohort",
+            "Gap",
+            "Gap in words",
+        ]
+    ]
     for r in c["rows"]:
         step = r["step"]
-        kpis.append([r["label"], c["term_label"], r["text"], r["cohort"], r["national_text"], r["national_year"] or "",
-                     r["national_source"], r["vs_national"], r["target_text"], r["vs_target"],
-                     f"{step['arrow']} {step['words']}".strip() if step else ""])
+        kpis.append(
+            [
+                r["label"],
+                c["term_label"],
+                r["text"],
+                r["cohort"],
+                r["national_text"],
+                r["national_year"] or "",
+                r["national_source"],
+                r["vs_national"],
+                r["target_text"],
+                r["vs_target"],
+                f"{step['arrow']} {step['words']}".strip() if step else "",
+            ]
+        )
         for p in r["pairs"]:
-            groups.append([r["label"], c["term_label"], p["first"], p["first_text"], p["first_cohort"], p["second"],
-                           p["second_text"], p["second_cohort"], p["gap"] if p["gap"] is not None else "", p["gap_text"]])
+            groups.append(
+                [
+                    r["label"],
+                    c["term_label"],
+                    p["first"],
+                    p["first_text"],
+                    p["first_cohort"],
+                    p["second"],
+                    p["second_text"],
+                    p["second_cohort"],
+                    p["gap"] if p["gap"] is not None else "",
+                    p["gap_text"],
+                ]
+            )
     trend: list[list[Any]] = [["KPI", "Term", "Value", "Change"]]
     for r in c["rows"]:
-        trend += [[r["label"], t["term"], t["text"], f"{t['arrow']} {t['words']}".strip()] for t in r["trend"]]
-    return xlsx_response(f"kpis-{academy.urn}-{c['term'] or 'none'}.xlsx",
-                         [("KPIs", kpis), ("Groups", groups), ("Trend", trend)])
+        trend += [
+            [r["label"], t["term"], t["text"], f"{t['arrow']} {t['words']}".strip()]
+            for t in r["trend"]
+        ]
+    return xlsx_response(
+        f"kpis-{academy.urn}-{c['term'] or 'none'}.xlsx",
+        [("KPIs", kpis), ("Groups", groups), ("Trend", trend)],
+    )
 
 
 def targets(request: TenantRequest) -> HttpResponse:
@@ -164,24 +280,43 @@ def targets(request: TenantRequest) -> HttpResponse:
     if request.method == "POST":
         require(request, "targets.edit")
     if can_edit:
-        form = TargetForm(request.POST if request.method == "POST" else None, academies=academy_list_for(membership),
-                          kpis=[(k.code, k.label) for k in CATALOGUE], initial={"academic_year": "2025-26"})
+        form = TargetForm(
+            request.POST if request.method == "POST" else None,
+            academies=academy_list_for(membership),
+            kpis=[(k.code, k.label) for k in CATALOGUE],
+            initial={"academic_year": "2025-26"},
+        )
         if request.method == "POST" and form.is_valid():
             d = form.cleaned_data
             try:
-                services.kpi_target_set(actor=request.user, membership=membership, academy=d["academy"],
-                                        kpi_code=d["kpi_code"], academic_year=d["academic_year"], value=d["value"])
+                services.kpi_target_set(
+                    actor=request.user,
+                    membership=membership,
+                    academy=d["academy"],
+                    kpi_code=d["kpi_code"],
+                    academic_year=d["academic_year"],
+                    value=d["value"],
+                )
             except ValidationError as exc:
                 for name, errors in exc.message_dict.items():
                     form.add_error(name if name in form.fields else None, errors)
             else:
                 messages.success(request, "Target saved.")
                 return redirect("kpis:targets", trust_slug=request.trust.slug)
-    rows = [{"target": t, "label": KPIS[t.kpi_code].label if t.kpi_code in KPIS else t.kpi_code,
-             "unit": KPIS[t.kpi_code].unit if t.kpi_code in KPIS else ""}
-            for t in selectors.kpi_target_list_for(membership)]
-    return render(request, "kpis/targets.html", {"rows": rows, "form": form, "can_edit": can_edit},
-                  status=400 if form is not None and form.errors else 200)
+    rows = [
+        {
+            "target": t,
+            "label": KPIS[t.kpi_code].label if t.kpi_code in KPIS else t.kpi_code,
+            "unit": KPIS[t.kpi_code].unit if t.kpi_code in KPIS else "",
+        }
+        for t in selectors.kpi_target_list_for(membership)
+    ]
+    return render(
+        request,
+        "kpis/targets.html",
+        {"rows": rows, "form": form, "can_edit": can_edit},
+        status=400 if form is not None and form.errors else 200,
+    )
 
 
 @require_POST
@@ -197,22 +332,40 @@ def transitions(request: TenantRequest, urn: str) -> HttpResponse:
     membership = require(request, "kpi.view")
     academy = academy_get_for(membership, urn)
     context = selectors.transition_matrix_for(
-        membership, academy, from_code=request.GET.get("from"), to_code=request.GET.get("to"),
-        subject=request.GET.get("subject") or "reading", year_group=request.GET.get("year_group") or "",
-        group=request.GET.get("group") or "all")
+        membership,
+        academy,
+        from_code=request.GET.get("from"),
+        to_code=request.GET.get("to"),
+        subject=request.GET.get("subject") or "reading",
+        year_group=request.GET.get("year_group") or "",
+        group=request.GET.get("group") or "all",
+    )
     matrix = context["matrix"]
-    context.update({
-        "bands": [(b, BAND_LABELS[b]) for b in BANDS],
-        "categories": [(c, CATEGORY_LABELS[c]) for c in CATEGORIES],
-        "term_options": [(t, term_label(t)) for t in reversed(context["terms"])],
-        "groups": [(g, GROUP_LABELS[g]) for g in GROUPS], "subjects": selectors.TRANSITION_SUBJECTS,
-        "group_label": GROUP_LABELS[context["group"]],
-        "from_label": "Prior-attainment band" if context["from_code"] == "prior" else term_label(context["from_code"] or ""),
-        "to_label": term_label(context["to_code"] or ""),
-        "grid": [(b, BAND_LABELS[b], matrix.rows[b], [matrix.cells[(b, t)] for t in BANDS])
-                 for b in BANDS] if matrix and not matrix.suppressed else [],
-        "category_rows": [(CATEGORY_LABELS[c], matrix.categories[c]) for c in CATEGORIES]
-        if matrix and not matrix.suppressed else [],
-        "year_rows": [(y, m, [m.categories.get(c) for c in CATEGORIES]) for y, m in context["by_year_group"]],
-    })
+    context.update(
+        {
+            "bands": [(b, BAND_LABELS[b]) for b in BANDS],
+            "categories": [(c, CATEGORY_LABELS[c]) for c in CATEGORIES],
+            "term_options": [(t, term_label(t)) for t in reversed(context["terms"])],
+            "groups": [(g, GROUP_LABELS[g]) for g in GROUPS],
+            "subjects": selectors.TRANSITION_SUBJECTS,
+            "group_label": GROUP_LABELS[context["group"]],
+            "from_label": "Prior-attainment band"
+            if context["from_code"] == "prior"
+            else term_label(context["from_code"] or ""),
+            "to_label": term_label(context["to_code"] or ""),
+            "grid": [
+                (b, BAND_LABELS[b], matrix.rows[b], [matrix.cells[(b, t)] for t in BANDS])
+                for b in BANDS
+            ]
+            if matrix and not matrix.suppressed
+            else [],
+            "category_rows": [(CATEGORY_LABELS[c], matrix.categories[c]) for c in CATEGORIES]
+            if matrix and not matrix.suppressed
+            else [],
+            "year_rows": [
+                (y, m, [m.categories.get(c) for c in CATEGORIES])
+                for y, m in context["by_year_group"]
+            ],
+        }
+    )
     return render(request, "kpis/transitions.html", context)

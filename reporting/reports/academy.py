@@ -44,7 +44,9 @@ def attention_items(snapshot: dict[str, Any]) -> tuple[list[str], list[str]]:
     for cell in snapshot.get("heatmap_row", []):
         if cell.get("area") == "safeguarding" and cell.get("rating_code") == "not_met":
             attention.insert(0, "Safeguarding was judged not met.")
-    overdue = [a for a in (snapshot.get("visits") or {}).get("open_actions", []) if a.get("overdue")]
+    overdue = [
+        a for a in (snapshot.get("visits") or {}).get("open_actions", []) if a.get("overdue")
+    ]
     if overdue:
         attention.append(f"{len(overdue)} action(s) from visits are overdue.")
     if not snapshot.get("kpis"):
@@ -64,21 +66,32 @@ class AcademyTermlyReport(BaseReport):
             "term": term_code,
             "term_label": term_label(term_code),
             "min_cohort": trust.min_cohort,
-            "trust": {"name": trust.name, "slug": trust.slug,
-                      "logo": trust.logo.name if trust.logo else ""},
+            "trust": {
+                "name": trust.name,
+                "slug": trust.slug,
+                "logo": trust.logo.name if trust.logo else "",
+            },
             "subject_name": academy.name,
             "academy": {
-                "name": academy.name, "urn": academy.urn,
+                "name": academy.name,
+                "urn": academy.urn,
                 "phase_of_education": academy.get_phase_of_education_display(),
-                "age_range": academy.age_range, "key_stages": academy.key_stages,
+                "age_range": academy.age_range,
+                "key_stages": academy.key_stages,
                 "pupils_on_roll": academy.pupils_on_roll,
-                "pct_disadvantaged": float(academy.pct_disadvantaged) if academy.pct_disadvantaged is not None else None,
-                "pct_send_support": float(academy.pct_send_support) if academy.pct_send_support is not None else None,
+                "pct_disadvantaged": float(academy.pct_disadvantaged)
+                if academy.pct_disadvantaged is not None
+                else None,
+                "pct_send_support": float(academy.pct_send_support)
+                if academy.pct_send_support is not None
+                else None,
                 "pct_eal": float(academy.pct_eal) if academy.pct_eal is not None else None,
                 "local_authority": academy.local_authority,
             },
         }
-        snapshot.update(sources.kpi_section(trust=trust, academy_ids=[academy.pk], term_code=term_code))
+        snapshot.update(
+            sources.kpi_section(trust=trust, academy_ids=[academy.pk], term_code=term_code)
+        )
         kwargs = {"trust": trust, "academy": academy, "term_code": term_code}
         snapshot["placement"] = sources.placement_section(**kwargs)
         snapshot["heatmap_row"] = sources.heatmap_section(**kwargs)

@@ -9,11 +9,13 @@ from typing import Any, ClassVar
 from django.template.loader import render_to_string
 
 from reporting.charts import Series, bar_chart, line_chart
-from reporting.pdf import html_to_pdf
 from trust_si.exports import formula_safe
+from trust_si.pdf import html_to_pdf
 
 
-def fmt_figure(value: float | None, unit: str, *, suppressed: bool = False, min_cohort: int = 5) -> str:
+def fmt_figure(
+    value: float | None, unit: str, *, suppressed: bool = False, min_cohort: int = 5
+) -> str:
     """A figure as governors read it: suppressed and missing figures say so in words."""
     if suppressed:
         return f"suppressed (n<{min_cohort})"
@@ -41,7 +43,9 @@ class BaseReport:
             if len(points) < 2:
                 continue
             terms = [p["term_label"] for p in trend]
-            series = [Series(snapshot.get("subject_name", "Academy"), [p.get("value") for p in trend])]
+            series = [
+                Series(snapshot.get("subject_name", "Academy"), [p.get("value") for p in trend])
+            ]
             if any(p.get("national") is not None for p in trend):
                 series.append(Series("National", [p.get("national") for p in trend]))
             svg = line_chart(kpi["label"], terms, series, unit=kpi.get("unit_suffix", ""))
@@ -53,7 +57,12 @@ class BaseReport:
         from reporting.selectors import logo_data_uri_for
 
         logo = logo_data_uri_for((snapshot.get("trust") or {}).get("logo"))
-        return {"s": snapshot, "charts": cls.charts(snapshot), "bar_chart": bar_chart, "logo_uri": logo}
+        return {
+            "s": snapshot,
+            "charts": cls.charts(snapshot),
+            "bar_chart": bar_chart,
+            "logo_uri": logo,
+        }
 
     @classmethod
     def render_html(cls, snapshot: dict[str, Any], *, for_pdf: bool) -> str:
@@ -67,8 +76,11 @@ class BaseReport:
 
         created = dt.datetime.fromisoformat(snapshot["generated_at"])
         pdf = html_to_pdf(
-            cls.render_html(snapshot, for_pdf=True), title=title,
-            author=snapshot["trust"]["name"], subject=title, created=created,
+            cls.render_html(snapshot, for_pdf=True),
+            title=title,
+            author=snapshot["trust"]["name"],
+            subject=title,
+            created=created,
         )
         pages = len(PdfReader(io.BytesIO(pdf)).pages)
         return pdf, pages
@@ -80,11 +92,19 @@ class BaseReport:
         ]
         for kpi in snapshot.get("kpis", []):
             for g in kpi.get("groups", []):
-                rows.append([
-                    snapshot.get("subject_name", ""), kpi["label"], g["group_label"],
-                    snapshot["term_label"], g["display"], kpi.get("national_display", ""),
-                    kpi.get("target_display", ""), g.get("cohort_display", ""), g.get("note", ""),
-                ])
+                rows.append(
+                    [
+                        snapshot.get("subject_name", ""),
+                        kpi["label"],
+                        g["group_label"],
+                        snapshot["term_label"],
+                        g["display"],
+                        kpi.get("national_display", ""),
+                        kpi.get("target_display", ""),
+                        g.get("cohort_display", ""),
+                        g.get("note", ""),
+                    ]
+                )
         return rows
 
     @classmethod

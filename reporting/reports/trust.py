@@ -27,8 +27,11 @@ class TrustBoardReport(BaseReport):
             "term": term_code,
             "term_label": term_label(term_code),
             "min_cohort": trust.min_cohort,
-            "trust": {"name": trust.name, "slug": trust.slug,
-                      "logo": trust.logo.name if trust.logo else ""},
+            "trust": {
+                "name": trust.name,
+                "slug": trust.slug,
+                "logo": trust.logo.name if trust.logo else "",
+            },
             "subject_name": trust.name,
             "academy_count": len(academies),
         }
@@ -37,13 +40,18 @@ class TrustBoardReport(BaseReport):
         rows = []
         for a in academies:
             placement = sources.placement_section(trust=trust, academy=a, term_code=term_code)
-            rows.append({
-                "name": a.name, "urn": a.urn,
-                "phase_of_education": a.get_phase_of_education_display(),
-                "phase": placement.get("phase") or "Not placed",
-                "phase_status": placement.get("status_label", ""),
-                "reason": (placement.get("reasons") or [{}])[0].get("text", "") if placement.get("reasons") else "",
-            })
+            rows.append(
+                {
+                    "name": a.name,
+                    "urn": a.urn,
+                    "phase_of_education": a.get_phase_of_education_display(),
+                    "phase": placement.get("phase") or "Not placed",
+                    "phase_status": placement.get("status_label", ""),
+                    "reason": (placement.get("reasons") or [{}])[0].get("text", "")
+                    if placement.get("reasons")
+                    else "",
+                }
+            )
         snapshot["academies"] = rows
         counts: dict[str, int] = {}
         for r in rows:

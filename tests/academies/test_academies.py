@@ -19,7 +19,7 @@ from trust_si.accounts.roles import Role
 from trust_si.audit.models import AuditEvent
 from trust_si.tenancy.context import dangerously_unscoped, trust_scope
 
-GIAS = Path(__file__).resolve().parents[3] / "shared" / "data" / "dfe" / "gias_group_links_2022.csv"
+GIAS = Path(__file__).resolve().parents[1] / "data" / "dfe" / "gias_group_links_2022.csv"
 REACH2 = "4320"  # REAch2 Academy Trust: 60 academies in the 2022 extract
 
 pytestmark = pytest.mark.django_db
@@ -37,8 +37,9 @@ def test_update_is_audited_with_changed_fields(world):
     admin = world.a.user(Role.TRUST_ADMIN)
     with world.a.scope():
         academy = world.a.academies[0]
-        changed = academy_update(actor=admin, academy=academy, data={"name": "Renamed Primary",
-                                                                     "pupils_on_roll": 300})
+        changed = academy_update(
+            actor=admin, academy=academy, data={"name": "Renamed Primary", "pupils_on_roll": 300}
+        )
         assert changed == {"name": ["Alpha Primary Academy", "Renamed Primary"]}
         event = AuditEvent.objects.get(action="academy.update")
         assert event.actor == admin and event.changes == changed
@@ -47,8 +48,16 @@ def test_update_is_audited_with_changed_fields(world):
 def test_create_form_shows_errors_not_a_500(world, client_for):
     client = client_for(world.a.user(Role.TRUST_ADMIN))
     url = reverse("academies:create", kwargs={"trust_slug": "alpha"})
-    response = client.post(url, {"urn": "12ab", "name": "", "phase_of_education": "primary",
-                                 "age_low": "11", "age_high": "4"})
+    response = client.post(
+        url,
+        {
+            "urn": "12ab",
+            "name": "",
+            "phase_of_education": "primary",
+            "age_low": "11",
+            "age_high": "4",
+        },
+    )
     assert response.status_code == 400
     content = response.content.decode()
     assert "There is a problem" in content
@@ -59,8 +68,16 @@ def test_create_form_shows_errors_not_a_500(world, client_for):
 def test_create_refuses_a_duplicate_urn_in_the_trust(world, client_for):
     client = client_for(world.a.user(Role.TRUST_ADMIN))
     url = reverse("academies:create", kwargs={"trust_slug": "alpha"})
-    response = client.post(url, {"urn": world.a.academies[0].urn, "name": "Copy",
-                                 "phase_of_education": "primary", "age_low": 4, "age_high": 11})
+    response = client.post(
+        url,
+        {
+            "urn": world.a.academies[0].urn,
+            "name": "Copy",
+            "phase_of_education": "primary",
+            "age_low": 4,
+            "age_high": 11,
+        },
+    )
     assert response.status_code == 400
     assert "already in your trust" in response.content.decode()
 
@@ -70,8 +87,13 @@ def test_gias_parser_reads_one_group_of_the_real_file():
     assert result.group_name == "REACH2 ACADEMY TRUST"
     assert len(result.rows) == 60
     assert all(len(r.urn) == 6 for r in result.rows)
-    assert {r.phase_of_education for r in result.rows} <= {"primary", "secondary", "special",
-                                                            "all_through", "middle"}
+    assert {r.phase_of_education for r in result.rows} <= {
+        "primary",
+        "secondary",
+        "special",
+        "all_through",
+        "middle",
+    }
 
 
 def test_gias_helpers():
@@ -103,15 +125,32 @@ def test_import_twice_never_duplicates(world):
 
 def test_import_command(world):
     out = StringIO()
-    call_command("import_academies_gias", "--trust", "alpha", "--group-uid", REACH2,
-                 "--file", str(GIAS), stdout=out)
+    call_command(
+        "import_academies_gias",
+        "--trust",
+        "alpha",
+        "--group-uid",
+        REACH2,
+        "--file",
+        str(GIAS),
+        stdout=out,
+    )
     assert "60 created" in out.getvalue()
     with pytest.raises(CommandError):
-        call_command("import_academies_gias", "--trust", "nope", "--group-uid", REACH2,
-                     "--file", str(GIAS))
+        call_command(
+            "import_academies_gias", "--trust", "nope", "--group-uid", REACH2, "--file", str(GIAS)
+        )
     with pytest.raises(CommandError):
-        call_command("import_academies_gias", "--trust", "alpha", "--group-uid", "999999999",
-                     "--file", str(GIAS), stderr=StringIO())
+        call_command(
+            "import_academies_gias",
+            "--trust",
+            "alpha",
+            "--group-uid",
+            "999999999",
+            "--file",
+            str(GIAS),
+            stderr=StringIO(),
+        )
 
 
 def test_import_page(world, client_for):
@@ -125,16 +164,36 @@ def test_import_page(world, client_for):
 
 def test_api_list_detail_and_create(world, client_for):
     staff = client_for(world.a.user(Role.SCHOOL_STAFF))
-    listing = staff.get(reverse("academies_api:academy-list", kwargs={"trust_slug": "alpha"})).json()
+    listing = staff.get(
+        reverse("academies_api:academy-list", kwargs={"trust_slug": "alpha"})
+    ).json()
     assert [row["urn"] for row in listing] == [world.a.academies[0].urn]
     admin = client_for(world.a.user(Role.TRUST_ADMIN))
     url = reverse("academies_api:academy-list", kwargs={"trust_slug": "alpha"})
-    created = admin.post(url, {"urn": "654321", "name": "New Academy", "phase_of_education": "primary",
-                               "age_low": 4, "age_high": 11}, content_type="application/json")
+    created = admin.post(
+        url,
+        {
+            "urn": "654321",
+            "name": "New Academy",
+            "phase_of_education": "primary",
+            "age_low": 4,
+            "age_high": 11,
+        },
+        content_type="application/json",
+    )
     assert created.status_code == 201, created.content
     assert created.json()["key_stages"] == ["EYFS", "KS1", "KS2"]
-    bad = admin.post(url, {"urn": "654321", "name": "Again", "phase_of_education": "primary",
-                           "age_low": 4, "age_high": 11}, content_type="application/json")
+    bad = admin.post(
+        url,
+        {
+            "urn": "654321",
+            "name": "Again",
+            "phase_of_education": "primary",
+            "age_low": 4,
+            "age_high": 11,
+        },
+        content_type="application/json",
+    )
     assert bad.status_code == 400
 
 

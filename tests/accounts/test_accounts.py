@@ -27,16 +27,23 @@ pytestmark = pytest.mark.django_db
 
 def _invite(world, role=Role.IMPROVEMENT_OFFICER, email="new.officer@example.org"):
     with world.a.scope():
-        return invitation_create(actor=world.a.user(Role.TRUST_ADMIN), trust=world.a.trust,
-                                 email=email, role=role, academies=[world.a.academies[1]])
+        return invitation_create(
+            actor=world.a.user(Role.TRUST_ADMIN),
+            trust=world.a.trust,
+            email=email,
+            role=role,
+            academies=[world.a.academies[1]],
+        )
 
 
 def test_signup_is_closed(client):
     response = client.get("/accounts/signup/")
     assert response.status_code == 200
     assert b"Sign up closed" in response.content or b"closed" in response.content.lower()
-    client.post("/accounts/signup/", {"email": "x@example.org", "password1": "Abcdef12345!",
-                                      "password2": "Abcdef12345!"})
+    client.post(
+        "/accounts/signup/",
+        {"email": "x@example.org", "password1": "Abcdef12345!", "password2": "Abcdef12345!"},
+    )
     assert not User.objects.filter(email="x@example.org").exists()
 
 
@@ -46,7 +53,9 @@ def test_invitation_email_and_acceptance(world, django_capture_on_commit_callbac
     assert invitation.token in mail.outbox[0].body
     client = Client()
     url = reverse("invitation_accept", kwargs={"token": invitation.token})
-    response = client.post(url, {"full_name": "New Officer", "password": "a-long-enough-passphrase"})
+    response = client.post(
+        url, {"full_name": "New Officer", "password": "a-long-enough-passphrase"}
+    )
     assert response.status_code == 302
     user = User.objects.get(email="new.officer@example.org")
     with world.a.scope():
@@ -60,7 +69,9 @@ def test_invitation_email_and_acceptance(world, django_capture_on_commit_callbac
 def test_expired_invitation_gets_a_clear_page(world):
     invitation = _invite(world)
     with world.a.scope():
-        Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - dt.timedelta(days=1))
+        Invitation.objects.filter(pk=invitation.pk).update(
+            expires_at=timezone.now() - dt.timedelta(days=1)
+        )
     response = Client().get(reverse("invitation_accept", kwargs={"token": invitation.token}))
     assert response.status_code == 410
     assert b"cannot be used" in response.content
@@ -68,8 +79,12 @@ def test_expired_invitation_gets_a_clear_page(world):
 
 
 def test_pupil_data_roles_must_set_up_totp_governors_need_not(world, client_for):
-    officer = member(world.a.trust, Role.IMPROVEMENT_OFFICER, academies=[world.a.academies[0]],
-                     email="no-totp@example.org")
+    officer = member(
+        world.a.trust,
+        Role.IMPROVEMENT_OFFICER,
+        academies=[world.a.academies[0]],
+        email="no-totp@example.org",
+    )
     from allauth.mfa.models import Authenticator
 
     Authenticator.objects.filter(user=officer).delete()
@@ -83,8 +98,10 @@ def test_pupil_data_roles_must_set_up_totp_governors_need_not(world, client_for)
 
 def test_login_asks_for_the_totp_code(world):
     client = Client()
-    response = client.post("/accounts/login/", {"login": world.a.user(Role.TRUST_LEADER).email,
-                                                "password": TEST_PASSWORD})
+    response = client.post(
+        "/accounts/login/",
+        {"login": world.a.user(Role.TRUST_LEADER).email, "password": TEST_PASSWORD},
+    )
     assert response.status_code == 302 and "/2fa/authenticate/" in response["Location"]
     assert client.get("/t/alpha/").status_code == 302  # not signed in until the code
     response = client.post(response["Location"], {"code": totp_code()})
@@ -95,8 +112,9 @@ def test_login_asks_for_the_totp_code(world):
 def test_failed_logins_are_rate_limited(world):
     client = Client()
     email = world.a.user(Role.GOVERNOR).email
-    pages = [client.post("/accounts/login/", {"login": email, "password": "wrong"})
-             for _ in range(7)]
+    pages = [
+        client.post("/accounts/login/", {"login": email, "password": "wrong"}) for _ in range(7)
+    ]
     assert "Too many failed login attempts" in pages[-1].content.decode()
     # Even the right password is refused while the limit holds.
     right = client.post("/accounts/login/", {"login": email, "password": TEST_PASSWORD})
@@ -108,13 +126,22 @@ def test_scope_rules_and_cross_trust_academies_are_refused(world):
         staff = Membership.objects.get(user=world.a.user(Role.SCHOOL_STAFF))
         admin = world.a.user(Role.TRUST_ADMIN)
         with pytest.raises(ValidationError):
-            membership_update(actor=admin, membership=staff, role=Role.SCHOOL_STAFF,
-                              academies=world.a.academies)  # staff: exactly one academy
+            membership_update(
+                actor=admin, membership=staff, role=Role.SCHOOL_STAFF, academies=world.a.academies
+            )  # staff: exactly one academy
         with pytest.raises(ValidationError):
-            membership_update(actor=admin, membership=staff, role=Role.IMPROVEMENT_OFFICER,
-                              academies=[world.b.academies[0]])  # another trust's academy
-        changes = membership_update(actor=admin, membership=staff, role=Role.IMPROVEMENT_OFFICER,
-                                    academies=world.a.academies)
+            membership_update(
+                actor=admin,
+                membership=staff,
+                role=Role.IMPROVEMENT_OFFICER,
+                academies=[world.b.academies[0]],
+            )  # another trust's academy
+        changes = membership_update(
+            actor=admin,
+            membership=staff,
+            role=Role.IMPROVEMENT_OFFICER,
+            academies=world.a.academies,
+        )
         assert changes["role"] == ["school_staff", "improvement_officer"]
         assert AuditEvent.objects.filter(action="membership.update").count() == 1
 
@@ -141,21 +168,35 @@ def test_people_page_lists_members_for_admins_only(world, client_for):
 
 def test_audit_log_filters(world, client_for):
     with world.a.scope():
-        membership_update(actor=world.a.user(Role.TRUST_ADMIN),
-                          membership=Membership.objects.get(user=world.a.user(Role.GOVERNOR)),
-                          role=Role.GOVERNOR, academies=[], is_board=True)
+        membership_update(
+            actor=world.a.user(Role.TRUST_ADMIN),
+            membership=Membership.objects.get(user=world.a.user(Role.GOVERNOR)),
+            role=Role.GOVERNOR,
+            academies=[],
+            is_board=True,
+        )
     client = client_for(world.a.user(Role.TRUST_ADMIN))
     page = client.get("/t/alpha/audit/", {"action": "membership"}).content.decode()
     assert "membership.update" in page
     api = client.get("/api/v1/t/alpha/audit-events/", {"action": "nothing-like-this"}).json()
     assert api["count"] == 0
-    assert client.get("/api/v1/t/alpha/audit-events/", {"date_from": "not a date"}).status_code == 400
+    assert (
+        client.get("/api/v1/t/alpha/audit-events/", {"date_from": "not a date"}).status_code == 400
+    )
 
 
 def test_create_trust_command_is_idempotent_and_invites(db):
     out = StringIO()
-    call_command("create_trust", "--slug", "oakwood", "--name", "Oakwood Trust",
-                 "--admin-email", "head@oakwood.example", stdout=out)
+    call_command(
+        "create_trust",
+        "--slug",
+        "oakwood",
+        "--name",
+        "Oakwood Trust",
+        "--admin-email",
+        "head@oakwood.example",
+        stdout=out,
+    )
     call_command("create_trust", "--slug", "oakwood", "--name", "Oakwood Academy Trust", stdout=out)
     assert Trust.objects.filter(slug="oakwood").count() == 1
     assert Trust.objects.get(slug="oakwood").name == "Oakwood Academy Trust"
@@ -184,4 +225,7 @@ def test_api_token_works_for_the_api(world, client_for):
     assert key in page
     api = Client().get("/api/v1/t/alpha/academies/", HTTP_AUTHORIZATION=f"Token {key}")
     assert api.status_code == 200 and len(api.json()) == 2
-    assert Client().get("/api/v1/t/beta/academies/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 404
+    assert (
+        Client().get("/api/v1/t/beta/academies/", HTTP_AUTHORIZATION=f"Token {key}").status_code
+        == 404
+    )

@@ -10,8 +10,14 @@ def setup(world):
     for tw in (world.a, world.b):
         with tw.scope():
             term = term_get_or_create(trust=tw.trust, code="2025-26-autumn")
-            tw.extra["upload"] = upload_create(actor=tw.user(STAFF), academy=tw.academies[0], term=term,
-                                               kind="attendance", name="att.csv", content=CSV)
+            tw.extra["upload"] = upload_create(
+                actor=tw.user(STAFF),
+                academy=tw.academies[0],
+                term=term,
+                kind="attendance",
+                name="att.csv",
+                content=CSV,
+            )
 
 
 def pk(tw):
@@ -21,19 +27,48 @@ def pk(tw):
 CASES = [
     Case("assessment:upload_list", allowed_role=STAFF, forbidden_role=Role.GOVERNOR),
     Case("assessment:upload_new", allowed_role=STAFF, forbidden_role=Role.IMPROVEMENT_OFFICER),
-    Case("assessment:upload_new", method="post", data=lambda tw: {}, ok_statuses=(400,),
-         allowed_role=STAFF, forbidden_role=Role.GOVERNOR),
-    Case("assessment:upload_template", kwargs=lambda tw: {"kind": "results", "fmt": "xlsx"},
-         allowed_role=STAFF, forbidden_role=Role.GOVERNOR, kwargs_are_objects=False),
+    Case(
+        "assessment:upload_new",
+        method="post",
+        data=lambda tw: {},
+        ok_statuses=(400,),
+        allowed_role=STAFF,
+        forbidden_role=Role.GOVERNOR,
+    ),
+    Case(
+        "assessment:upload_template",
+        kwargs=lambda tw: {"kind": "results", "fmt": "xlsx"},
+        allowed_role=STAFF,
+        forbidden_role=Role.GOVERNOR,
+        kwargs_are_objects=False,
+    ),
     Case("assessment:upload_detail", kwargs=pk, allowed_role=STAFF, forbidden_role=Role.GOVERNOR),
     Case("assessment:upload_errors", kwargs=pk, allowed_role=STAFF, forbidden_role=Role.GOVERNOR),
-    Case("assessment:upload_confirm", kwargs=pk, method="post", allowed_role=STAFF,
-         forbidden_role=Role.GOVERNOR),
-    Case("assessment:upload_restore", kwargs=pk, method="post", allowed_role=STAFF,
-         forbidden_role=Role.EXTERNAL_PARTNER),
+    Case(
+        "assessment:upload_confirm",
+        kwargs=pk,
+        method="post",
+        allowed_role=STAFF,
+        forbidden_role=Role.GOVERNOR,
+    ),
+    Case(
+        "assessment:upload_restore",
+        kwargs=pk,
+        method="post",
+        allowed_role=STAFF,
+        forbidden_role=Role.EXTERNAL_PARTNER,
+    ),
     Case("assessment:upload_mapping", kwargs=pk, allowed_role=STAFF, forbidden_role=Role.GOVERNOR),
     Case("assessment_api:upload-list", allowed_role=STAFF, forbidden_role=Role.GOVERNOR),
-    Case("assessment_api:upload-detail", kwargs=pk, allowed_role=STAFF, forbidden_role=Role.GOVERNOR),
-    Case("assessment_api:upload-confirm", kwargs=pk, method="post", allowed_role=STAFF,
-         forbidden_role=Role.GOVERNOR, ok_statuses=(200, 409)),
+    Case(
+        "assessment_api:upload-detail", kwargs=pk, allowed_role=STAFF, forbidden_role=Role.GOVERNOR
+    ),
+    Case(
+        "assessment_api:upload-confirm",
+        kwargs=pk,
+        method="post",
+        allowed_role=STAFF,
+        forbidden_role=Role.GOVERNOR,
+        ok_statuses=(200, 409),
+    ),
 ]

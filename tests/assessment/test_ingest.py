@@ -35,19 +35,45 @@ def _upns(n):
     return [f"A{i:012d}" for i in range(n)]
 
 
-@pytest.mark.parametrize(("kind", "content"), [
-    ("results", "upn,subject,measure,value\n" + "".join(
-        f"{u},{s},{m},{v}\n" for u in _upns(30)
-        for s, m, v in [("maths", "att8", "7"), ("english", "att8", "7.05"), ("reading", "ta", "EXS"),
-                        ("history", "gcse_grade", "U"), ("science", "att8", "70")])),
-    # 12 and 120 (and 1 and 10): one number's text starts with another's.
-    ("attendance", "upn,sessions_possible,sessions_missed\n" + "".join(
-        f"{u},{p},{m}\n" for u, (p, m) in zip(_upns(40), [(12, 1), (120, 10), (12, 10), (120, 1)] * 10,
-                                               strict=True))),
-    ("pupils", "upn,year_group,disadvantaged,send,eal,sex,prior_band\n" + "".join(
-        f"{u},{6 + i % 2},{'YN'[i % 2]},{'NKE'[i % 3]},N,{'FM'[i % 2]},{['low', '', 'high'][i % 3]}\n"
-        for i, u in enumerate(_upns(30)))),
-])
+@pytest.mark.parametrize(
+    ("kind", "content"),
+    [
+        (
+            "results",
+            "upn,subject,measure,value\n"
+            + "".join(
+                f"{u},{s},{m},{v}\n"
+                for u in _upns(30)
+                for s, m, v in [
+                    ("maths", "att8", "7"),
+                    ("english", "att8", "7.05"),
+                    ("reading", "ta", "EXS"),
+                    ("history", "gcse_grade", "U"),
+                    ("science", "att8", "70"),
+                ]
+            ),
+        ),
+        # 12 and 120 (and 1 and 10): one number's text starts with another's.
+        (
+            "attendance",
+            "upn,sessions_possible,sessions_missed\n"
+            + "".join(
+                f"{u},{p},{m}\n"
+                for u, (p, m) in zip(
+                    _upns(40), [(12, 1), (120, 10), (12, 10), (120, 1)] * 10, strict=True
+                )
+            ),
+        ),
+        (
+            "pupils",
+            "upn,year_group,disadvantaged,send,eal,sex,prior_band\n"
+            + "".join(
+                f"{u},{6 + i % 2},{'YN'[i % 2]},{'NKE'[i % 3]},N,{'FM'[i % 2]},{['low', '', 'high'][i % 3]}\n"
+                for i, u in enumerate(_upns(30))
+            ),
+        ),
+    ],
+)
 def test_checksum_is_the_sorted_json_lines_definition(kind, content, monkeypatch):
     monkeypatch.setattr("assessment.parsing.CHECKSUM_CHUNK_ROWS", 7)  # lines hashed in chunks
     checked = _check(kind, content.encode())
@@ -79,8 +105,10 @@ def test_quoted_crlf_ragged_and_cp1252_files_read_alike():
     quoted = b'upn,subject,measure,value\r\n"A123456789012","reading","ta","EXS"\r\n\r\n,,,\r\n'
     assert read_table(quoted, "q.csv").rows == [["A123456789012", "reading", "ta", "EXS"]]
     ragged = b"upn,subject,measure,value\nA123456789012,reading\nB123456789013,maths,ta,GDS,extra\n"
-    assert read_table(ragged, "r.csv").rows == [["A123456789012", "reading", "", ""],
-                                                ["B123456789013", "maths", "ta", "GDS"]]
+    assert read_table(ragged, "r.csv").rows == [
+        ["A123456789012", "reading", "", ""],
+        ["B123456789013", "maths", "ta", "GDS"],
+    ]
     checked = _check("results", ragged)
     assert [(p.row, p.column) for p in checked.problems] == [(2, "measure"), (2, "value")]
     cp1252 = "upn;sessions_possible;sessions_missed\nA123456789012;120;6 \u2013\n".encode("cp1252")
@@ -88,16 +116,27 @@ def test_quoted_crlf_ragged_and_cp1252_files_read_alike():
 
 
 def test_odd_values_are_problems_not_crashes():
-    attendance = _check("attendance", "upn,sessions_possible,sessions_missed\nA123456789012,²,1\n".encode())
-    assert (attendance.problems[0].column, attendance.problems[0].value) == ("sessions_possible", "²")
+    attendance = _check(
+        "attendance", "upn,sessions_possible,sessions_missed\nA123456789012,²,1\n".encode()
+    )
+    assert (attendance.problems[0].column, attendance.problems[0].value) == (
+        "sessions_possible",
+        "²",
+    )
     results = _check("results", b"upn,subject,measure,value\nA123456789012,maths,att8,45.000001\n")
     assert results.problems[0].column == "value" and "8 characters" in results.problems[0].message
 
 
 def test_many_rows_commit_once_and_restore(world):
     lines = ["upn,subject,measure,value"] + [
-        f"{u},{s},{m},{v}" for u in _upns(600) for s, m, v in
-        [("reading", "ta", "EXS"), ("maths", "scaled_score", "101"), ("english", "gcse_grade", "U")]]
+        f"{u},{s},{m},{v}"
+        for u in _upns(600)
+        for s, m, v in [
+            ("reading", "ta", "EXS"),
+            ("maths", "scaled_score", "101"),
+            ("english", "gcse_grade", "U"),
+        ]
+    ]
     first = _confirm(world.a, _upload(world.a, "results", ("\n".join(lines) + "\n").encode()))
     assert first.status == "committed" and first.counts["valid"] == 1800
     with world.a.scope():
@@ -121,14 +160,21 @@ def test_pupils_and_attendance_commit_through_the_same_path(world):
     with world.a.scope():
         assert set(Enrolment.objects.values_list("academic_year", flat=True)) == {"2025-26"}
         assert sorted(Enrolment.objects.values_list("send", "disadvantaged", "prior_band")) == [
-            ("", True, "low"), ("E", False, "high"), ("K", False, "middle")]
-        assert sorted(Attendance.objects.values_list("sessions_possible", "sessions_missed")) == [(118, 0), (120, 6)]
+            ("", True, "low"),
+            ("E", False, "high"),
+            ("K", False, "middle"),
+        ]
+        assert sorted(Attendance.objects.values_list("sessions_possible", "sessions_missed")) == [
+            (118, 0),
+            (120, 6),
+        ]
 
 
 def test_a_clash_with_another_academy_names_the_file_row(world):
     _confirm(world.a, _upload(world.a, "pupils", PUPILS))
-    other = ("upn,year_group,disadvantaged,send,eal,sex\nZ000000000001,6,N,N,N,F\n"
-             f"{UPN2},6,N,N,N,M\n").encode()
+    other = (
+        f"upn,year_group,disadvantaged,send,eal,sex\nZ000000000001,6,N,N,N,F\n{UPN2},6,N,N,N,M\n"
+    ).encode()
     clash = _upload(world.a, "pupils", other, academy=world.a.academies[1])
     assert [(e["row"], e["column"]) for e in clash.errors] == [(3, "upn")]
 

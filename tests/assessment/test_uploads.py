@@ -28,17 +28,27 @@ from trust_si.exports import formula_safe
 pytestmark = pytest.mark.django_db
 STAFF = Role.SCHOOL_STAFF
 UPN1, UPN2, UPN3 = "A123456789012", "B123456789013", "C12345678901D"
-PUPILS = (f"upn,year_group,disadvantaged,send,eal,sex,prior_band\n{UPN1},6,Y,N,N,F,low\n"
-          f"{UPN2},6,N,K,Y,M,middle\n{UPN3},5,N,E,N,F,high\n").encode()
-RESULTS = (f"upn,subject,measure,value\n{UPN1},reading,scaled_score,104\n{UPN2},reading,scaled_score,99\n"
-           f"{UPN1},writing,ta,EXS\n").encode()
+PUPILS = (
+    f"upn,year_group,disadvantaged,send,eal,sex,prior_band\n{UPN1},6,Y,N,N,F,low\n"
+    f"{UPN2},6,N,K,Y,M,middle\n{UPN3},5,N,E,N,F,high\n"
+).encode()
+RESULTS = (
+    f"upn,subject,measure,value\n{UPN1},reading,scaled_score,104\n{UPN2},reading,scaled_score,99\n"
+    f"{UPN1},writing,ta,EXS\n"
+).encode()
 
 
 def _upload(tw, kind, content, name="data.csv", academy=None, term="2025-26-summer"):
     with tw.scope():
         t = term_get_or_create(trust=tw.trust, code=term)
-        upload = upload_create(actor=tw.user(STAFF), academy=academy or tw.academies[0], term=t,
-                               kind=kind, name=name, content=content)
+        upload = upload_create(
+            actor=tw.user(STAFF),
+            academy=academy or tw.academies[0],
+            term=t,
+            kind=kind,
+            name=name,
+            content=content,
+        )
         return upload_validate(upload=upload)
 
 
@@ -49,15 +59,20 @@ def _confirm(tw, upload):
 
 def _nothing_written(tw):
     with tw.scope():
-        return not (Result.objects.exists() or Enrolment.objects.exists() or Attendance.objects.exists())
+        return not (
+            Result.objects.exists() or Enrolment.objects.exists() or Attendance.objects.exists()
+        )
 
 
-@pytest.mark.parametrize(("content", "name", "reason"), [
-    (b"", "empty.csv", "empty"),
-    (b"\x00\x01\x02junk" * 100, "junk.csv", "not look like a text"),
-    (b"PK\x03\x04 broken zip", "x.xlsx", "not a readable Excel"),
-    (b"anything", "book.xlsm", "macros"),
-])
+@pytest.mark.parametrize(
+    ("content", "name", "reason"),
+    [
+        (b"", "empty.csv", "empty"),
+        (b"\x00\x01\x02junk" * 100, "junk.csv", "not look like a text"),
+        (b"PK\x03\x04 broken zip", "x.xlsx", "not a readable Excel"),
+        (b"anything", "book.xlsm", "macros"),
+    ],
+)
 def test_unreadable_files_are_refused_with_a_reason(world, content, name, reason):
     upload = _upload(world.a, "results", content, name=name)
     assert upload.status == "failed" and reason in upload.message
@@ -78,9 +93,11 @@ def test_macro_workbook_and_zip_bomb_are_refused():
 
 
 def test_every_bad_row_is_reported_and_nothing_is_written(world):
-    bad = (f"upn,subject,measure,value\n{UPN1},reading,scaled_score,150\nnot-a-upn,reading,ta,EXS\n"
-           f"{UPN2},history,gcse_grade,11\n{UPN2},reading,ta,EXS\n{UPN2},reading,ta,GDS\n"
-           f"{UPN3},latin,ta,EXS\n").encode()
+    bad = (
+        f"upn,subject,measure,value\n{UPN1},reading,scaled_score,150\nnot-a-upn,reading,ta,EXS\n"
+        f"{UPN2},history,gcse_grade,11\n{UPN2},reading,ta,EXS\n{UPN2},reading,ta,GDS\n"
+        f"{UPN3},latin,ta,EXS\n"
+    ).encode()
     upload = _upload(world.a, "results", bad)
     assert upload.status == "invalid"
     errors = {(e["row"], e["column"]) for e in upload.errors}
@@ -175,49 +192,97 @@ def test_no_upn_or_name_is_stored_anywhere(world):
 def test_column_mapping_is_remembered_for_the_academy(world):
     own = f"Pupil ID,Possible,Absent\n{UPN1},120,6\n".encode()
     upload = _upload(world.a, "attendance", own)
-    assert upload.status == "invalid" and upload.counts["headers"] == ["Pupil ID", "Possible", "Absent"]
+    assert upload.status == "invalid" and upload.counts["headers"] == [
+        "Pupil ID",
+        "Possible",
+        "Absent",
+    ]
     with world.a.scope():
-        upload_map_columns(actor=world.a.user(STAFF), upload=upload, mapping={
-            "upn": "Pupil ID", "sessions_possible": "Possible", "sessions_missed": "Absent"})
+        upload_map_columns(
+            actor=world.a.user(STAFF),
+            upload=upload,
+            mapping={
+                "upn": "Pupil ID",
+                "sessions_possible": "Possible",
+                "sessions_missed": "Absent",
+            },
+        )
         assert upload_validate(upload=upload).status == "valid"
     assert _upload(world.a, "attendance", own, term="2025-26-spring").status == "valid"
 
 
-def test_api_upload_status_errors_and_confirm(world, client_for, django_capture_on_commit_callbacks):
+def test_api_upload_status_errors_and_confirm(
+    world, client_for, django_capture_on_commit_callbacks
+):
     client = client_for(world.a.user(STAFF))
     url = reverse("assessment_api:upload-list", kwargs={"trust_slug": "alpha"})
     with django_capture_on_commit_callbacks(execute=True):  # the check job runs after commit
-        response = client.post(url, {"kind": "results", "academy": world.a.academies[0].urn,
-                                     "term": "2025-26-summer",
-                                     "file": SimpleUploadedFile("r.csv", RESULTS)})
-    assert response.status_code == 202 and response["Location"].endswith(f"/uploads/{response.json()['id']}/")
+        response = client.post(
+            url,
+            {
+                "kind": "results",
+                "academy": world.a.academies[0].urn,
+                "term": "2025-26-summer",
+                "file": SimpleUploadedFile("r.csv", RESULTS),
+            },
+        )
+    assert response.status_code == 202 and response["Location"].endswith(
+        f"/uploads/{response.json()['id']}/"
+    )
     body = client.get(response["Location"]).json()
     assert body["status"] == "valid" and body["counts"]["valid"] == 3 and body["errors"] == []
     confirm = client.post(response["Location"] + "confirm/")
     assert confirm.status_code == 200 and confirm.json()["status"] == "committed"
-    bad = client.post(url, {"kind": "results", "academy": world.a.academies[1].urn, "term": "2025-26-summer",
-                            "file": SimpleUploadedFile("r.csv", RESULTS)})
+    bad = client.post(
+        url,
+        {
+            "kind": "results",
+            "academy": world.a.academies[1].urn,
+            "term": "2025-26-summer",
+            "file": SimpleUploadedFile("r.csv", RESULTS),
+        },
+    )
     assert bad.status_code == 400  # academy outside the head's scope
     with django_capture_on_commit_callbacks(execute=True):
-        broken = client.post(url, {"kind": "results", "academy": world.a.academies[0].urn,
-                                   "term": "2025-26-summer", "file": SimpleUploadedFile(
-                                       "r.csv", b"upn,subject,measure,value\nX,reading,ta,ZZZ\n")}).json()
+        broken = client.post(
+            url,
+            {
+                "kind": "results",
+                "academy": world.a.academies[0].urn,
+                "term": "2025-26-summer",
+                "file": SimpleUploadedFile(
+                    "r.csv", b"upn,subject,measure,value\nX,reading,ta,ZZZ\n"
+                ),
+            },
+        ).json()
     detail = client.get(broken["url"]).json()
     assert detail["status"] == "invalid"
     assert {"row", "column", "value", "message"} <= set(detail["errors"][0])
 
 
 def test_error_report_csv_neutralises_formulas(world, client_for):
-    upload = _upload(world.a, "results", f"upn,subject,measure,value\n{UPN1},reading,ta,=HYPERLINK(1)\n".encode())
+    upload = _upload(
+        world.a, "results", f"upn,subject,measure,value\n{UPN1},reading,ta,=HYPERLINK(1)\n".encode()
+    )
     response = client_for(world.a.user(STAFF)).get(
-        reverse("assessment:upload_errors", kwargs={"trust_slug": "alpha", "pk": upload.pk}))
+        reverse("assessment:upload_errors", kwargs={"trust_slug": "alpha", "pk": upload.pk})
+    )
     assert "'=HYPERLINK(1)" in response.content.decode("utf-8-sig")
-    assert formula_safe("+1") == "'+1" and formula_safe("-2") == "'-2" and formula_safe("@x") == "'@x"
+    assert (
+        formula_safe("+1") == "'+1" and formula_safe("-2") == "'-2" and formula_safe("@x") == "'@x"
+    )
 
 
 def test_upload_page_never_500s_on_bad_input(world, client_for):
     client = client_for(world.a.user(STAFF))
     url = reverse("assessment:upload_new", kwargs={"trust_slug": "alpha"})
-    response = client.post(url, {"academy": world.a.academies[0].pk, "term": "2025-26-summer",
-                                 "kind": "results", "file": SimpleUploadedFile("e.csv", b"")})
+    response = client.post(
+        url,
+        {
+            "academy": world.a.academies[0].pk,
+            "term": "2025-26-summer",
+            "kind": "results",
+            "file": SimpleUploadedFile("e.csv", b""),
+        },
+    )
     assert response.status_code == 400 and "There is a problem" in response.content.decode()

@@ -28,8 +28,14 @@ CHROMIUM = "/usr/bin/chromium"
 AXE = Path(__file__).with_name("axe-4.14.1.min.js")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 ARGS = [
-    "--headless", "--no-sandbox", "--disable-background-networking", "--disable-gpu",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+    "--headless",
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-gpu",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
 ]
 
 

@@ -48,8 +48,12 @@ def test_leader_signs_in_with_totp_and_sees_only_their_trust(world, page, login_
 
 def test_user_of_two_trusts_switches_between_them(world, page, login_as):
     officer = world.a.user(Role.IMPROVEMENT_OFFICER)
-    MembershipFactory(trust=world.b.trust, user=officer, role=Role.IMPROVEMENT_OFFICER,
-                      academies=[world.b.academies[1]])
+    MembershipFactory(
+        trust=world.b.trust,
+        user=officer,
+        role=Role.IMPROVEMENT_OFFICER,
+        academies=[world.b.academies[1]],
+    )
     login_as(officer)
     page.get_by_role("link", name="Switch trust").click()
     page.wait_for_load_state()

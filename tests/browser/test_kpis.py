@@ -23,7 +23,9 @@ def test_academy_kpis_and_transition_matrix(world, page, login_as):
     page.get_by_role("link", name=tw.academies[0].name).click()
     page.wait_for_load_state()
     assert page.url.endswith(f"/kpis/{urn}/?term=2025-26-summer")
-    assert page.get_by_role("heading", name="Writing at age-related expectations (TA, all year groups)").is_visible()
+    assert page.get_by_role(
+        "heading", name="Writing at age-related expectations (TA, all year groups)"
+    ).is_visible()
     assert "since Autumn term 2025-26" in page.content()
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Attainer-band transitions").click()

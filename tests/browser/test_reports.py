@@ -23,10 +23,18 @@ def test_preview_generate_progress_and_download_as_trust_leader(world, page, log
     with world.a.scope():
         # Two terms of attendance, so the preview draws a trend chart (an inline SVG).
         for term, extra in (("2025-26-spring", 0), (TERM, 4)):
-            seed_attendance(academy=academy, term_code=term, pupils=[
-                {"upn": f"B{n:012d}", "possible": 100, "missed": n + extra} for n in range(8)])
-        report_generate(report=report_request(actor=None, trust=world.a.trust, term_code=TERM,
-                                              academy=academy, enqueue=False))
+            seed_attendance(
+                academy=academy,
+                term_code=term,
+                pupils=[
+                    {"upn": f"B{n:012d}", "possible": 100, "missed": n + extra} for n in range(8)
+                ],
+            )
+        report_generate(
+            report=report_request(
+                actor=None, trust=world.a.trust, term_code=TERM, academy=academy, enqueue=False
+            )
+        )
     login_as(world.a.user(Role.TRUST_LEADER))
 
     # The reports list.
@@ -38,7 +46,9 @@ def test_preview_generate_progress_and_download_as_trust_leader(world, page, log
     page.get_by_role("link", name=academy.name, exact=True).click()
     page.get_by_role("link", name="Preview in the browser").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name=f"{academy.name}: termly report, Summer term 2025-26").is_visible()
+    assert page.get_by_role(
+        "heading", name=f"{academy.name}: termly report, Summer term 2025-26"
+    ).is_visible()
     assert page.get_by_text("Outcomes against national and target").is_visible()
     assert page.get_by_role("img", name="Overall absence").first.is_visible()
     assert_no_axe_violations(page)
@@ -79,7 +89,9 @@ def test_logo_settings_errors_are_accessible_and_upload_works(world, page, login
     bad.write_text('<svg xmlns="http://www.w3.org/2000/svg"></svg>')
     page.get_by_label("Logo").set_input_files(str(bad))
     page.get_by_role("button", name="Save logo").click()
-    assert page.get_by_role("alert").get_by_text("The logo must be a PNG or JPEG image.").is_visible()
+    assert (
+        page.get_by_role("alert").get_by_text("The logo must be a PNG or JPEG image.").is_visible()
+    )
     assert_no_axe_violations(page)
     good = tmp_path / "logo.png"
     buffer = io.BytesIO()

@@ -30,7 +30,9 @@ def test_upload_journey_with_error_report_then_confirm(world, page, login_as, tm
     assert_no_axe_violations(page)
 
     good = tmp_path / "attendance-fixed.csv"
-    good.write_text("upn,sessions_possible,sessions_missed\nA123456789012,100,12\nB123456789013,100,3\n")
+    good.write_text(
+        "upn,sessions_possible,sessions_missed\nA123456789012,100,12\nB123456789013,100,3\n"
+    )
     page.goto(f"/t/{world.a.slug}/uploads/new/")
     page.get_by_label("Term").select_option("2025-26-autumn")
     page.get_by_label("What the file contains").select_option("attendance")

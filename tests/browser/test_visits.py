@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from phases.visits.services import visit_create, visit_types_ensure
 from tests.browser.conftest import assert_no_axe_violations
 from trust_si.accounts.roles import Role
+from visits.services import visit_create, visit_types_ensure
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -17,8 +17,12 @@ def test_visit_form_keyboard_only_autosaves_and_survives_reload(world, page, log
     officer = world.a.user(Role.IMPROVEMENT_OFFICER)
     with world.a.scope():
         types = visit_types_ensure(trust=world.a.trust)
-        visit = visit_create(actor=officer, academy=world.a.academies[0], visit_type=types[0],
-                             date=dt.date(2026, 3, 4))
+        visit = visit_create(
+            actor=officer,
+            academy=world.a.academies[0],
+            visit_type=types[0],
+            date=dt.date(2026, 3, 4),
+        )
     login_as(officer)
     page.goto(f"/t/{world.a.slug}/visits/")
     assert_no_axe_violations(page)
@@ -32,7 +36,8 @@ def test_visit_form_keyboard_only_autosaves_and_survives_reload(world, page, log
     page.keyboard.type("Heard twelve readers; phonics books matched to sounds")
     page.keyboard.press("Tab")
     page.wait_for_function(
-        "document.getElementById('autosave-status').textContent.includes('Draft saved')")
+        "document.getElementById('autosave-status').textContent.includes('Draft saved')"
+    )
 
     # Choose a judgement with the keyboard too.
     page.get_by_label("Achievement").focus()

@@ -22,9 +22,19 @@ def pupils(tw, rows, year="2025-26", academy=None):
     with tw.scope():
         for n, yg, dis, sex, band in rows:
             Enrolment.objects.update_or_create(
-                trust=tw.trust, pupil=pupil(tw, n), academic_year=year,
-                defaults={"academy": academy or tw.academies[0], "year_group": yg, "disadvantaged": dis,
-                          "send": "", "eal": False, "sex": sex, "prior_band": band})
+                trust=tw.trust,
+                pupil=pupil(tw, n),
+                academic_year=year,
+                defaults={
+                    "academy": academy or tw.academies[0],
+                    "year_group": yg,
+                    "disadvantaged": dis,
+                    "send": "",
+                    "eal": False,
+                    "sex": sex,
+                    "prior_band": band,
+                },
+            )
 
 
 def results(tw, values, term_code, subject="writing", measure="ta", academy=None):
@@ -37,8 +47,17 @@ def results(tw, values, term_code, subject="writing", measure="ta", academy=None
             except ValueError:
                 numeric = None
             Result.objects.update_or_create(
-                trust=tw.trust, pupil=pupil(tw, n), term=t, subject=subject, measure=measure,
-                defaults={"academy": academy or tw.academies[0], "value": str(value), "numeric": numeric})
+                trust=tw.trust,
+                pupil=pupil(tw, n),
+                term=t,
+                subject=subject,
+                measure=measure,
+                defaults={
+                    "academy": academy or tw.academies[0],
+                    "value": str(value),
+                    "numeric": numeric,
+                },
+            )
 
 
 def writing(tw, values, term_code):
@@ -51,6 +70,12 @@ def attendance(tw, missed, term_code, possible=100, academy=None):
     with tw.scope():
         for n, m in missed.items():
             Attendance.objects.update_or_create(
-                trust=tw.trust, pupil=pupil(tw, n), term=t,
-                defaults={"academy": academy or tw.academies[0], "sessions_possible": possible,
-                          "sessions_missed": m})
+                trust=tw.trust,
+                pupil=pupil(tw, n),
+                term=t,
+                defaults={
+                    "academy": academy or tw.academies[0],
+                    "sessions_possible": possible,
+                    "sessions_missed": m,
+                },
+            )

@@ -15,7 +15,7 @@ from assessment.kpis.models import PublishedResult
 from tests.factories import AcademyFactory
 from trust_si.accounts.roles import Role
 
-DFE = Path(__file__).resolve().parents[3] / "shared" / "data" / "dfe"
+DFE = Path(__file__).resolve().parents[1] / "data" / "dfe"
 KS4 = DFE / "england_ks4provisional_2019.csv"
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,9 @@ def _sample_urns():
 
 
 def test_cells_are_numbers_only_when_they_look_like_numbers():
-    assert cell("47.2").value == 47.2 and cell("66.2%").value == 66.2 and cell("-0.08").value == -0.08
+    assert (
+        cell("47.2").value == 47.2 and cell("66.2%").value == 66.2 and cell("-0.08").value == -0.08
+    )
     for code in ("SUPP", "NE", "NP", "LOWCOV", "NA", ""):
         assert cell(code).value is None and cell(code).code == code
     assert year_from_filename("england_ks4provisional_2019.csv") == "2018-19"
@@ -50,8 +52,14 @@ def test_ks4_import_stores_p8_ci_and_banding_and_is_idempotent(world):
     picked = _sample_urns()
     with world.a.scope():
         for urn, row in picked.items():
-            AcademyFactory(trust=world.a.trust, urn=urn, name=row["SCHNAME"][:200],
-                           phase_of_education="secondary", age_low=11, age_high=16)
+            AcademyFactory(
+                trust=world.a.trust,
+                urn=urn,
+                name=row["SCHNAME"][:200],
+                phase_of_education="secondary",
+                age_low=11,
+                age_high=16,
+            )
     out = StringIO()
     call_command("import_performance_tables", "--trust", "alpha", "--file", str(KS4), stdout=out)
     summary = out.getvalue()
@@ -83,12 +91,21 @@ def test_api_gives_dfe_field_names_limits_and_banding(world, client_for):
     picked = _sample_urns()
     urn = next(u for u, r in picked.items() if r["P8_BANDING"] == "SUPP")
     with world.a.scope():
-        AcademyFactory(trust=world.a.trust, urn=urn, phase_of_education="secondary", age_low=11, age_high=16)
-    call_command("import_performance_tables", "--trust", "alpha", "--file", str(KS4), stdout=StringIO())
-    rows = client_for(world.a.user(Role.TRUST_LEADER)).get(
-        f"/api/v1/t/alpha/published-results/?urn={urn}").json()
+        AcademyFactory(
+            trust=world.a.trust, urn=urn, phase_of_education="secondary", age_low=11, age_high=16
+        )
+    call_command(
+        "import_performance_tables", "--trust", "alpha", "--file", str(KS4), stdout=StringIO()
+    )
+    rows = (
+        client_for(world.a.user(Role.TRUST_LEADER))
+        .get(f"/api/v1/t/alpha/published-results/?urn={urn}")
+        .json()
+    )
     p8 = next(r for r in rows if r["field"] == "P8MEA")
-    assert p8["year"] == "2018-19" and p8["banding"] == "SUPP" and p8["banding_label"] == "Not banded"
+    assert (
+        p8["year"] == "2018-19" and p8["banding"] == "SUPP" and p8["banding_label"] == "Not banded"
+    )
     assert p8["lower"] is not None and p8["upper"] is not None
     assert {r["field"] for r in rows} >= {"P8MEA", "ATT8SCR"}
 
@@ -97,16 +114,59 @@ def test_ks2_file_built_from_the_metadata(world, tmp_path):
     with world.a.scope():
         a1 = AcademyFactory(trust=world.a.trust, urn="990001")
         a2 = AcademyFactory(trust=world.a.trust, urn="990002")
-    header = ["RECTYPE", "URN", "SCHNAME", "TELIG", "PTRWM_EXP", "PTRWM_HIGH", "READPROG",
-              "READPROG_LOWER", "READPROG_UPPER", "READPROG_DESCR", "PTRWM_EXP_B", "PTRWM_EXP_G",
-              "PTRWM_EXP_FSM6CLA1A", "PTRWM_EXP_NotFSM6CLA1A"]
-    lines = [header,
-             ["1", "990001", "One Primary", "58", "64%", "9%", "1.4", "-0.2", "3.0",
-              "Average", "61%", "67%", "SUPP", "70%"],
-             ["1", "990002", "Two Primary", "12", "NE", "NE", "NP", "NP", "NP", "", "SUPP", "SUPP",
-              "SUPP", "SUPP"],
-             ["4", "", "England", "", "65%", "", "", "", "", "", "", "", "", ""],
-             ["1", "123456", "Not in the trust", "30", "50%", "", "", "", "", "", "", "", "", ""]]
+    header = [
+        "RECTYPE",
+        "URN",
+        "SCHNAME",
+        "TELIG",
+        "PTRWM_EXP",
+        "PTRWM_HIGH",
+        "READPROG",
+        "READPROG_LOWER",
+        "READPROG_UPPER",
+        "READPROG_DESCR",
+        "PTRWM_EXP_B",
+        "PTRWM_EXP_G",
+        "PTRWM_EXP_FSM6CLA1A",
+        "PTRWM_EXP_NotFSM6CLA1A",
+    ]
+    lines = [
+        header,
+        [
+            "1",
+            "990001",
+            "One Primary",
+            "58",
+            "64%",
+            "9%",
+            "1.4",
+            "-0.2",
+            "3.0",
+            "Average",
+            "61%",
+            "67%",
+            "SUPP",
+            "70%",
+        ],
+        [
+            "1",
+            "990002",
+            "Two Primary",
+            "12",
+            "NE",
+            "NE",
+            "NP",
+            "NP",
+            "NP",
+            "",
+            "SUPP",
+            "SUPP",
+            "SUPP",
+            "SUPP",
+        ],
+        ["4", "", "England", "", "65%", "", "", "", "", "", "", "", "", ""],
+        ["1", "123456", "Not in the trust", "30", "50%", "", "", "", "", "", "", "", "", ""],
+    ]
     path = tmp_path / "england_ks2final_2019.csv"
     with path.open("w", newline="", encoding="utf-8-sig") as fh:
         csv.writer(fh).writerows(lines)

@@ -16,18 +16,31 @@ def pupil(yg="6", dis=False, sex="F", results=None, possible=0, missed=0):
 
 def test_ks2_combined_needs_all_three():
     rwm = KPIS["ks2_rwm_exp"]
-    meets = pupil(results={("reading", "scaled_score"): ("104", 104.0), ("writing", "ta"): ("EXS", None),
-                           ("maths", "scaled_score"): ("100", 100.0)})
-    misses = pupil(results={("reading", "scaled_score"): ("99", 99.0), ("writing", "ta"): ("GDS", None),
-                            ("maths", "scaled_score"): ("110", 110.0)})
+    meets = pupil(
+        results={
+            ("reading", "scaled_score"): ("104", 104.0),
+            ("writing", "ta"): ("EXS", None),
+            ("maths", "scaled_score"): ("100", 100.0),
+        }
+    )
+    misses = pupil(
+        results={
+            ("reading", "scaled_score"): ("99", 99.0),
+            ("writing", "ta"): ("GDS", None),
+            ("maths", "scaled_score"): ("110", 110.0),
+        }
+    )
     no_data = pupil(results={})
     figure = compute(rwm, [meets, misses, no_data], "all")
     assert (figure.value, figure.cohort) == (50.0, 2)
 
 
 def test_groups_and_absence():
-    pupils = [pupil(dis=True, possible=100, missed=12), pupil(dis=False, possible=100, missed=2),
-              pupil(dis=False, sex="M", possible=100, missed=4)]
+    pupils = [
+        pupil(dis=True, possible=100, missed=12),
+        pupil(dis=False, possible=100, missed=2),
+        pupil(dis=False, sex="M", possible=100, missed=4),
+    ]
     assert compute(KPIS["absence"], pupils, "all").value == pytest.approx(6.0)
     assert compute(KPIS["persistent_absence"], pupils, "disadvantaged").value == 100.0
     assert compute(KPIS["persistent_absence"], pupils, "non_disadvantaged").value == 0.0
@@ -37,15 +50,24 @@ def test_groups_and_absence():
 def test_benchmarks_are_data_with_their_year():
     benchmarks = load_benchmarks()
     assert benchmark_for(benchmarks, "ks2_rwm_exp", "2024-25") == ("2024-25", 62.0)
-    assert benchmark_for(benchmarks, "ks2_rwm_exp", "2025-26") == ("2024-25", 62.0)  # latest earlier
+    assert benchmark_for(benchmarks, "ks2_rwm_exp", "2025-26") == (
+        "2024-25",
+        62.0,
+    )  # latest earlier
     assert benchmark_for(benchmarks, "ks2_rwm_exp", "2018-19") == ("2018-19", 65.0)
 
 
 def _commit(tw, kind, text):
     with tw.scope():
         term = term_get_or_create(trust=tw.trust, code="2025-26-summer")
-        upload = upload_create(actor=tw.user(Role.SCHOOL_STAFF), academy=tw.academies[0], term=term,
-                               kind=kind, name=f"{kind}.csv", content=text.encode())
+        upload = upload_create(
+            actor=tw.user(Role.SCHOOL_STAFF),
+            academy=tw.academies[0],
+            term=term,
+            kind=kind,
+            name=f"{kind}.csv",
+            content=text.encode(),
+        )
         upload = upload_validate(upload=upload)
         assert upload.status == "valid", upload.errors
         return upload_confirm(actor=tw.user(Role.SCHOOL_STAFF), upload=upload)
@@ -55,28 +77,46 @@ def _commit(tw, kind, text):
 def test_small_groups_are_suppressed_in_figures_page_and_export(world, client_for):
     upns = [f"A{n:012d}" for n in range(1, 9)]
     # Eight Year 6 pupils, of whom four are disadvantaged: the disadvantaged figure is suppressed.
-    _commit(world.a, "pupils", "upn,year_group,disadvantaged,send,eal,sex,prior_band\n" + "".join(
-        f"{u},6,{'Y' if i < 4 else 'N'},N,N,F,middle\n" for i, u in enumerate(upns)))
-    _commit(world.a, "attendance", "upn,sessions_possible,sessions_missed\n" + "".join(
-        f"{u},100,{i * 2}\n" for i, u in enumerate(upns)))
+    _commit(
+        world.a,
+        "pupils",
+        "upn,year_group,disadvantaged,send,eal,sex,prior_band\n"
+        + "".join(f"{u},6,{'Y' if i < 4 else 'N'},N,N,F,middle\n" for i, u in enumerate(upns)),
+    )
+    _commit(
+        world.a,
+        "attendance",
+        "upn,sessions_possible,sessions_missed\n"
+        + "".join(f"{u},100,{i * 2}\n" for i, u in enumerate(upns)),
+    )
     with world.a.scope():
-        figures = kpi_figures_for(trust_id=world.a.trust.pk, term_codes=["2025-26-summer"],
-                                  groups=["all", "disadvantaged"])
+        figures = kpi_figures_for(
+            trust_id=world.a.trust.pk,
+            term_codes=["2025-26-summer"],
+            groups=["all", "disadvantaged"],
+        )
     by = {(f.academy_id, f.kpi_code, f.group): f for f in figures}
     everyone = by[(world.a.academies[0].pk, "absence", "all")]
     assert everyone.cohort == 8 and everyone.value == pytest.approx(7.0) and not everyone.suppressed
     small = by[(world.a.academies[0].pk, "absence", "disadvantaged")]
     assert small.suppressed and small.value is None and small.cohort == 4
     leader = client_for(world.a.user(Role.TRUST_LEADER))
-    page = leader.get("/t/alpha/kpis/", {"term": "2025-26-summer", "group": "disadvantaged"}).content.decode()
+    page = leader.get(
+        "/t/alpha/kpis/", {"term": "2025-26-summer", "group": "disadvantaged"}
+    ).content.decode()
     assert "suppressed (n&lt;5)" in page or "suppressed (n<5)" in page
-    export = leader.get("/t/alpha/kpis/export.csv", {"term": "2025-26-summer", "group": "disadvantaged"})
+    export = leader.get(
+        "/t/alpha/kpis/export.csv", {"term": "2025-26-summer", "group": "disadvantaged"}
+    )
     assert "suppressed (n<5)" in export.content.decode("utf-8-sig")
     # A trust that lowers its threshold to 3 shows the group of four.
     world.a.trust.min_cohort = 3
     world.a.trust.save()
     with world.a.scope():
-        figures = kpi_figures_for(trust_id=world.a.trust.pk, term_codes=["2025-26-summer"],
-                                  groups=["disadvantaged"])
-    shown = next(f for f in figures if f.academy_id == world.a.academies[0].pk and f.kpi_code == "absence")
+        figures = kpi_figures_for(
+            trust_id=world.a.trust.pk, term_codes=["2025-26-summer"], groups=["disadvantaged"]
+        )
+    shown = next(
+        f for f in figures if f.academy_id == world.a.academies[0].pk and f.kpi_code == "absence"
+    )
     assert not shown.suppressed and shown.value == pytest.approx(3.0)

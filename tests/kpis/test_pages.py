@@ -21,8 +21,13 @@ def _data(tw):
     writing(tw, {n: "EXS" if n < 6 else "WTS" for n in range(8)}, "2025-26-spring")
     attendance(tw, {n: 2 * n for n in range(8)}, "2025-26-spring")
     with tw.scope():
-        KpiTarget.objects.create(trust=tw.trust, academy=None, kpi_code="ta_writing_are",
-                                 academic_year="2025-26", value=70)
+        KpiTarget.objects.create(
+            trust=tw.trust,
+            academy=None,
+            kpi_code="ta_writing_are",
+            academic_year="2025-26",
+            value=70,
+        )
 
 
 @pytest.mark.django_db
@@ -45,14 +50,20 @@ def test_academy_page_value_national_target_trend_groups(world, client_for):
     world.a.trust.min_cohort = 3
     world.a.trust.save()
     page = governor.get(f"/t/alpha/kpis/{world.a.academies[0].urn}/").content.decode()
-    assert "suppressed (n&lt;3)" not in page and "Disadvantaged 50.0 percentage points above other pupils" in page
+    assert (
+        "suppressed (n&lt;3)" not in page
+        and "Disadvantaged 50.0 percentage points above other pupils" in page
+    )
 
 
 @pytest.mark.django_db
 def test_academy_page_refuses_other_academies_and_survives_bad_input(world, client_for):
     staff = client_for(world.a.user(Role.SCHOOL_STAFF))  # covers academies[0] only
     assert staff.get(f"/t/alpha/kpis/{world.a.academies[1].urn}/").status_code == 404
-    assert staff.get(f"/t/alpha/kpis/{world.a.academies[0].urn}/", {"term": "<script>"}).status_code == 200
+    assert (
+        staff.get(f"/t/alpha/kpis/{world.a.academies[0].urn}/", {"term": "<script>"}).status_code
+        == 200
+    )
     assert staff.get("/t/alpha/kpis/nonsense/").status_code == 404
 
 
@@ -69,9 +80,13 @@ def test_xlsx_exports_are_suppressed_and_formula_safe(world, client_for):
         academy = world.a.academies[0]
         academy.name = '=HYPERLINK("http://evil.example","Click")'
         academy.save()
-    NationalBenchmark.objects.create(kpi_code="absence", year="2025-26", value=7.1, source="+cmd|' /C calc'!A0")
+    NationalBenchmark.objects.create(
+        kpi_code="absence", year="2025-26", value=7.1, source="+cmd|' /C calc'!A0"
+    )
     leader = client_for(world.a.user(Role.TRUST_LEADER))
-    response = leader.get("/t/alpha/kpis/export.xlsx", {"term": "2025-26-spring", "group": "disadvantaged"})
+    response = leader.get(
+        "/t/alpha/kpis/export.xlsx", {"term": "2025-26-spring", "group": "disadvantaged"}
+    )
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     cells, values = _sheet_values(response)
     assert "suppressed (n<5)" in values
@@ -114,11 +129,19 @@ def test_trust_table_aggregates_by_phase_of_education_from_pupils(world, client_
     from tests.phases.helpers import pupils_and_absence
 
     a = world.a
-    pupils_and_absence(a, a.academies[0], "2025-26-spring", "P", missed=15, count=10)  # primary: all PA
-    pupils_and_absence(a, a.academies[1], "2025-26-spring", "S", missed=4, count=30)  # secondary: none
+    pupils_and_absence(
+        a, a.academies[0], "2025-26-spring", "P", missed=15, count=10
+    )  # primary: all PA
+    pupils_and_absence(
+        a, a.academies[1], "2025-26-spring", "S", missed=4, count=30
+    )  # secondary: none
     page = client_for(a.user(Role.TRUST_LEADER)).get("/t/alpha/kpis/").content.decode()
     assert "Spring term 2025-26" in page or "Spring 2025-26" in page
-    rows = {line.split("</th>")[0].rsplit(">", 1)[-1]: line for line in page.split("<tr") if "</th>" in line}
+    rows = {
+        line.split("</th>")[0].rsplit(">", 1)[-1]: line
+        for line in page.split("<tr")
+        if "</th>" in line
+    }
     assert "100.0%" in rows["All primary academies"] and "0.0%" in rows["All secondary academies"]
     assert "25.0%" in rows["Whole trust"]  # 10 of 40 pupils, not the mean of 100% and 0%
     # Officers see their own academies only: no phase-of-education or trust rows.

@@ -10,30 +10,60 @@ from trust_si.accounts.roles import Role
 from .data import pupils, writing
 
 
-@pytest.mark.parametrize(("a", "b", "category"), [
-    ("low", "high", "double_positive"), ("low", "middle", "positive"), ("middle", "high", "positive"),
-    ("low", "low", "no_change"), ("middle", "middle", "no_change"), ("high", "high", "no_change"),
-    ("middle", "low", "negative"), ("high", "middle", "negative"), ("high", "low", "double_negative"),
-])
+@pytest.mark.parametrize(
+    ("a", "b", "category"),
+    [
+        ("low", "high", "double_positive"),
+        ("low", "middle", "positive"),
+        ("middle", "high", "positive"),
+        ("low", "low", "no_change"),
+        ("middle", "middle", "no_change"),
+        ("high", "high", "no_change"),
+        ("middle", "low", "negative"),
+        ("high", "middle", "negative"),
+        ("high", "low", "double_negative"),
+    ],
+)
 def test_each_movement_follows_seed_003(a, b, category):
     assert movement(a, b) == category
 
 
 def test_teacher_assessments_map_to_bands():
     assert [band_from_ta(v) for v in ("WTS", "blw", "EXS", "ARE", "GDS", "ABV", "", "X")] == [
-        "low", "low", "middle", "middle", "high", "high", None, None]
+        "low",
+        "low",
+        "middle",
+        "middle",
+        "high",
+        "high",
+        None,
+        None,
+    ]
 
 
 def test_matrix_counts_and_percentages():
-    pairs = ([("low", "high")] * 2 + [("low", "middle")] * 3 + [("middle", "middle")] * 4
-             + [("middle", "low")] * 1 + [("high", "low")] * 1 + [(None, "high"), ("low", None)])
+    pairs = (
+        [("low", "high")] * 2
+        + [("low", "middle")] * 3
+        + [("middle", "middle")] * 4
+        + [("middle", "low")] * 1
+        + [("high", "low")] * 1
+        + [(None, "high"), ("low", None)]
+    )
     m = transition_matrix(pairs, min_cohort=5)
     assert (m.cohort, m.not_matched, m.suppressed) == (11, 2, False)
-    assert m.cells[("low", "middle")].n == 3 and m.cells[("low", "middle")].pct == 60.0  # of the low row
+    assert (
+        m.cells[("low", "middle")].n == 3 and m.cells[("low", "middle")].pct == 60.0
+    )  # of the low row
     assert m.rows["low"].n == 5 and m.rows["high"].n == 1
     counts = {k: (c.n, c.pct) for k, c in m.categories.items()}
-    assert counts == {"double_positive": (2, 18.2), "positive": (3, 27.3), "no_change": (4, 36.4),
-                      "negative": (1, 9.1), "double_negative": (1, 9.1)}
+    assert counts == {
+        "double_positive": (2, 18.2),
+        "positive": (3, 27.3),
+        "no_change": (4, 36.4),
+        "negative": (1, 9.1),
+        "double_negative": (1, 9.1),
+    }
 
 
 def test_small_cohort_is_suppressed_and_small_counts_can_be_hidden():
@@ -48,16 +78,37 @@ def test_small_cohort_is_suppressed_and_small_counts_can_be_hidden():
     m = transition_matrix(pairs, min_cohort=5)
     assert m.categories["double_negative"].n == 1 and m.categories["positive"].n == 6
     # Counts of zero or at least the threshold give nothing away: shown to governors too.
-    m = transition_matrix([("low", "middle")] * 6 + [("high", "high")] * 5, min_cohort=5, hide_small_counts=True)
+    m = transition_matrix(
+        [("low", "middle")] * 6 + [("high", "high")] * 5, min_cohort=5, hide_small_counts=True
+    )
     assert not m.suppressed and m.categories["no_change"].n == 5 and m.categories["negative"].n == 0
 
 
 def _two_terms(tw):
     # Ten Year 4 pupils: five disadvantaged girls, five boys.
-    pupils(tw, [(n, "4", n < 5, "F" if n < 5 else "M", "low" if n < 3 else "middle") for n in range(10)])
-    writing(tw, {n: "WTS" if n < 4 else "EXS" if n < 8 else "GDS" for n in range(10)}, "2025-26-autumn")
-    writing(tw, {0: "GDS", 1: "EXS", 2: "WTS", 3: "WTS", 4: "EXS", 5: "WTS", 6: "EXS", 7: "GDS", 8: "GDS",
-                 9: "EXS"}, "2025-26-summer")
+    pupils(
+        tw,
+        [(n, "4", n < 5, "F" if n < 5 else "M", "low" if n < 3 else "middle") for n in range(10)],
+    )
+    writing(
+        tw, {n: "WTS" if n < 4 else "EXS" if n < 8 else "GDS" for n in range(10)}, "2025-26-autumn"
+    )
+    writing(
+        tw,
+        {
+            0: "GDS",
+            1: "EXS",
+            2: "WTS",
+            3: "WTS",
+            4: "EXS",
+            5: "WTS",
+            6: "EXS",
+            7: "GDS",
+            8: "GDS",
+            9: "EXS",
+        },
+        "2025-26-summer",
+    )
 
 
 @pytest.mark.django_db
@@ -73,25 +124,50 @@ def test_page_shows_matrix_and_categories(world, client_for):
     assert "Double positive (low to high)" in page
     assert "1 (10.0%)" in page and "2 (20.0%)" in page
     # Five disadvantaged pupils: shown; the group of boys at threshold 6 is suppressed.
-    assert "Suppressed" not in officer.get(url, {"subject": "writing", "group": "disadvantaged"}).content.decode()
+    assert (
+        "Suppressed"
+        not in officer.get(url, {"subject": "writing", "group": "disadvantaged"}).content.decode()
+    )
     world.a.trust.min_cohort = 6
     world.a.trust.save()
-    assert "Suppressed: 5 pupils" in officer.get(url, {"subject": "writing", "group": "boys"}).content.decode()
+    assert (
+        "Suppressed: 5 pupils"
+        in officer.get(url, {"subject": "writing", "group": "boys"}).content.decode()
+    )
     # Nonsense parameters never fail.
-    assert officer.get(url, {"from": "x", "to": "<b>", "subject": "art", "group": "?", "year_group": "99"}).status_code == 200
+    assert (
+        officer.get(
+            url, {"from": "x", "to": "<b>", "subject": "art", "group": "?", "year_group": "99"}
+        ).status_code
+        == 200
+    )
 
 
 @pytest.mark.django_db
 def test_api_matrix_and_governor_sees_small_counts_hidden(world, client_for):
     _two_terms(world.a)
     url = f"/api/v1/t/alpha/kpis/{world.a.academies[0].urn}/transitions/"
-    body = client_for(world.a.user(Role.TRUST_LEADER)).get(url, {"subject": "writing", "from": "2025-26-autumn"}).json()
+    body = (
+        client_for(world.a.user(Role.TRUST_LEADER))
+        .get(url, {"subject": "writing", "from": "2025-26-autumn"})
+        .json()
+    )
     assert body["cohort"] == 10 and not body["suppressed"]
     cats = {c["category"]: c["count"] for c in body["categories"]}
-    assert cats == {"double_positive": 1, "positive": 2, "no_change": 5, "negative": 2, "double_negative": 0}
+    assert cats == {
+        "double_positive": 1,
+        "positive": 2,
+        "no_change": 5,
+        "negative": 2,
+        "double_negative": 0,
+    }
     governor = client_for(world.a.user(Role.GOVERNOR)).get(url, {"subject": "writing"}).json()
     assert governor["suppressed"] and governor["categories"] == []  # counts of 1 and 2 inside
-    prior = client_for(world.a.user(Role.TRUST_LEADER)).get(url, {"subject": "writing", "from": "prior"}).json()
+    prior = (
+        client_for(world.a.user(Role.TRUST_LEADER))
+        .get(url, {"subject": "writing", "from": "prior"})
+        .json()
+    )
     assert prior["from_point"] == "prior" and prior["cohort"] == 10
 
 
@@ -99,10 +175,34 @@ def test_trend_and_gap_words_follow_the_kpi_direction():
     from assessment.kpis.display import gap_text, trend_step
 
     assert trend_step(7.0, 6.0, unit="%", direction="lower", since="Autumn term 2025-26") == (
-        "↓", "down 1.0 percentage points since Autumn term 2025-26: better")
-    assert trend_step(60.0, 60.0, unit="%", direction="higher", since="Spring term 2025-26")[0] == "→"
-    assert trend_step(None, 60.0, unit="%", direction="higher", since="")[1] == "no earlier figure to compare"
-    assert gap_text(40.0, 55.5, unit="%", first_label="Boys", second_label="girls", suppressed=False,
-                    min_cohort=5) == (-15.5, "Boys 15.5 percentage points below girls")
-    assert gap_text(40.0, None, unit="%", first_label="Boys", second_label="girls", suppressed=True,
-                    min_cohort=6)[1] == "not shown: a group has fewer than 6 pupils"
+        "↓",
+        "down 1.0 percentage points since Autumn term 2025-26: better",
+    )
+    assert (
+        trend_step(60.0, 60.0, unit="%", direction="higher", since="Spring term 2025-26")[0] == "→"
+    )
+    assert (
+        trend_step(None, 60.0, unit="%", direction="higher", since="")[1]
+        == "no earlier figure to compare"
+    )
+    assert gap_text(
+        40.0,
+        55.5,
+        unit="%",
+        first_label="Boys",
+        second_label="girls",
+        suppressed=False,
+        min_cohort=5,
+    ) == (-15.5, "Boys 15.5 percentage points below girls")
+    assert (
+        gap_text(
+            40.0,
+            None,
+            unit="%",
+            first_label="Boys",
+            second_label="girls",
+            suppressed=True,
+            min_cohort=6,
+        )[1]
+        == "not shown: a group has fewer than 6 pupils"
+    )

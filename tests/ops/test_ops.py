@@ -24,7 +24,11 @@ def test_healthz_reports_database_cache_and_broker(client):
 def test_openapi_schema_documents_tenant_routes(client):
     response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
-    schema = response.json() if response["Content-Type"].endswith("json") else yaml.safe_load(response.content)
+    schema = (
+        response.json()
+        if response["Content-Type"].endswith("json")
+        else yaml.safe_load(response.content)
+    )
     paths = schema["paths"]
     assert "/api/v1/t/{trust_slug}/academies/" in paths
     assert "/api/v1/t/{trust_slug}/academies/{urn}/" in paths
@@ -39,11 +43,20 @@ def test_api_docs_load_their_assets_locally(client):
 
 
 def _production(env_overrides: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS")
+    }
     env.update({"DJANGO_SETTINGS_MODULE": "trust_si.settings.production", **env_overrides})
-    return subprocess.run([sys.executable, "-c", "import django; django.setup()"], cwd=ROOT,
-                          env=env, capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def test_production_refuses_to_start_without_its_secrets():
@@ -55,8 +68,14 @@ def test_production_refuses_to_start_without_its_secrets():
 
 
 def test_production_starts_with_them():
-    result = _production({"SECRET_KEY": "k" * 64, "DATABASE_URL": "postgres://u@127.0.0.1/x",
-                          "REDIS_URL": "redis://127.0.0.1:6379/9", "ALLOWED_HOSTS": "example.org"})
+    result = _production(
+        {
+            "SECRET_KEY": "k" * 64,
+            "DATABASE_URL": "postgres://u@127.0.0.1/x",
+            "REDIS_URL": "redis://127.0.0.1:6379/9",
+            "ALLOWED_HOSTS": "example.org",
+        }
+    )
     assert result.returncode == 0, result.stderr
 
 

@@ -235,7 +235,7 @@ def test_dashboard_and_utilisation_show_warnings(world, client_for):
 
 
 def test_visit_activity_links_the_visit_row_once(world):
-    from phases.visits.models import Visit, VisitType
+    from visits.models import Visit, VisitType
 
     a = world.a
     commission = make_commission(a)

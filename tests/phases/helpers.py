@@ -18,11 +18,23 @@ def pupils_and_absence(tw, academy, term_code, prefix, missed, count=10, disadva
         for i in range(count):
             pupil, _ = Pupil.objects.get_or_create(trust=tw.trust, key=f"{prefix}{i:04d}")
             Enrolment.objects.get_or_create(
-                trust=tw.trust, pupil=pupil, academic_year=term.academic_year,
-                defaults={"academy": academy, "year_group": "6", "disadvantaged": i < disadvantaged,
-                          "sex": "F" if i % 2 else "M", "prior_band": "middle"})
-            Attendance.objects.update_or_create(trust=tw.trust, pupil=pupil, term=term, defaults={
-                "academy": academy, "sessions_possible": 100, "sessions_missed": missed})
+                trust=tw.trust,
+                pupil=pupil,
+                academic_year=term.academic_year,
+                defaults={
+                    "academy": academy,
+                    "year_group": "6",
+                    "disadvantaged": i < disadvantaged,
+                    "sex": "F" if i % 2 else "M",
+                    "prior_band": "middle",
+                },
+            )
+            Attendance.objects.update_or_create(
+                trust=tw.trust,
+                pupil=pupil,
+                term=term,
+                defaults={"academy": academy, "sessions_possible": 100, "sessions_missed": missed},
+            )
 
 
 def map_two_terms(world):
@@ -33,7 +45,13 @@ def map_two_terms(world):
         recompute_trust(trust=a.trust)
     pupils_and_absence(a, a.academies[0], "2025-26-summer", "A", missed=15)
     with a.scope():
-        judgement_record(actor=a.user(Role.IMPROVEMENT_OFFICER), academy=a.academies[0], area="curriculum_teaching",
-                         grade="needs_attention", judged_on=dt.date.today() - dt.timedelta(days=5), source="direct")
+        judgement_record(
+            actor=a.user(Role.IMPROVEMENT_OFFICER),
+            academy=a.academies[0],
+            area="curriculum_teaching",
+            grade="needs_attention",
+            judged_on=dt.date.today() - dt.timedelta(days=5),
+            source="direct",
+        )
         recompute_trust(trust=a.trust)
     return world

@@ -24,51 +24,102 @@ from trust_si.accounts.roles import Role
 TODAY = dt.date(2026, 11, 20)
 
 
-def fig(term, value, cohort=30, suppressed=False, code="ks2_rwm_exp", unit="%", direction="higher", national=62.0,
-        target=None):
-    return KpiFigure(academy_id=1, kpi_code=code, label="KS2 RWM", key_stage="KS2", subject="rwm", group="all",
-                     term_code=term, value=value, cohort=cohort, suppressed=suppressed, national=national,
-                     national_year="2024-25", target=target, unit=unit, direction=direction)
+def fig(
+    term,
+    value,
+    cohort=30,
+    suppressed=False,
+    code="ks2_rwm_exp",
+    unit="%",
+    direction="higher",
+    national=62.0,
+    target=None,
+):
+    return KpiFigure(
+        academy_id=1,
+        kpi_code=code,
+        label="KS2 RWM",
+        key_stage="KS2",
+        subject="rwm",
+        group="all",
+        term_code=term,
+        value=value,
+        cohort=cohort,
+        suppressed=suppressed,
+        national=national,
+        national_year="2024-25",
+        target=target,
+        unit=unit,
+        direction=direction,
+    )
 
 
 # ---- the pure cell rules ----
 
+
 def test_kpi_cell_rates_in_words_with_trend():
-    last = kpi_cell("ks2_rwm_exp", "2024-25-summer", fig("2024-25-summer", 58.0), None, DEFAULT_SETTINGS)
-    cell = kpi_cell("ks2_rwm_exp", "2025-26-summer", fig("2025-26-summer", 49.0), last, DEFAULT_SETTINGS)
+    last = kpi_cell(
+        "ks2_rwm_exp", "2024-25-summer", fig("2024-25-summer", 58.0), None, DEFAULT_SETTINGS
+    )
+    cell = kpi_cell(
+        "ks2_rwm_exp", "2025-26-summer", fig("2025-26-summer", 49.0), last, DEFAULT_SETTINGS
+    )
     assert cell["rating"] == "Below national" and cell["level"] == 2
     assert cell["display"] == "49.0%" and cell["cohort"] == 30
-    assert cell["trend"] == "down" and cell["trend_text"] == "down 9.0 pts on Summer 2024-25 (worse)"
+    assert (
+        cell["trend"] == "down" and cell["trend_text"] == "down 9.0 pts on Summer 2024-25 (worse)"
+    )
     assert not cell["stale"]
 
 
 def test_absence_lower_is_better_and_carried_cells_are_stale():
-    summer = kpi_cell("persistent_absence", "2025-26-summer",
-                      fig("2025-26-summer", 12.0, code="persistent_absence", direction="lower", national=18.7),
-                      None, DEFAULT_SETTINGS)
+    summer = kpi_cell(
+        "persistent_absence",
+        "2025-26-summer",
+        fig("2025-26-summer", 12.0, code="persistent_absence", direction="lower", national=18.7),
+        None,
+        DEFAULT_SETTINGS,
+    )
     assert summer["rating"] == "Well below national (better)" and summer["level"] == 4
     autumn = kpi_cell("persistent_absence", "2026-27-autumn", None, summer, DEFAULT_SETTINGS)
-    assert autumn["stale"] and autumn["note"] == "from Summer 2025-26" and autumn["display"] == "12.0%"
-    assert kpi_cell("ks4_att8", "2026-27-autumn", None, None, DEFAULT_SETTINGS)["rating"] == "No data"
+    assert (
+        autumn["stale"] and autumn["note"] == "from Summer 2025-26" and autumn["display"] == "12.0%"
+    )
+    assert (
+        kpi_cell("ks4_att8", "2026-27-autumn", None, None, DEFAULT_SETTINGS)["rating"] == "No data"
+    )
 
 
 def test_in_year_kpi_without_national_is_rated_against_the_target():
     ta = fig("2025-26-spring", 61.0, cohort=40, code="ta_reading_are", national=None, target=75.0)
     cell = kpi_cell("ta_reading_are", "2025-26-spring", ta, None, DEFAULT_SETTINGS)
     assert cell["rating"] == "Below target" and cell["level"] == 2 and cell["gap"] == -14.0
-    no_target = kpi_cell("ta_reading_are", "2025-26-spring", replace(ta, target=None), None, DEFAULT_SETTINGS)
+    no_target = kpi_cell(
+        "ta_reading_are", "2025-26-spring", replace(ta, target=None), None, DEFAULT_SETTINGS
+    )
     assert no_target["rating"] == "No national figure or target" and no_target["level"] is None
 
 
 def test_suppressed_kpi_cell_has_no_value():
-    cell = kpi_cell("ks2_rwm_exp", "2025-26-summer", fig("2025-26-summer", None, cohort=3, suppressed=True),
-                    None, {**DEFAULT_SETTINGS, "min_cohort": 5})
-    assert cell["state"] == "suppressed" and cell["rating"] == "Suppressed (n<5)" and cell["value"] is None
+    cell = kpi_cell(
+        "ks2_rwm_exp",
+        "2025-26-summer",
+        fig("2025-26-summer", None, cohort=3, suppressed=True),
+        None,
+        {**DEFAULT_SETTINGS, "min_cohort": 5},
+    )
+    assert (
+        cell["state"] == "suppressed"
+        and cell["rating"] == "Suppressed (n<5)"
+        and cell["value"] is None
+    )
 
 
 def test_judgement_cell_latest_with_trend_and_staleness():
-    judged = [JudgementEvidence("achievement", "needs_attention", dt.date(2025, 1, 10), "Visit"),
-              JudgementEvidence("achievement", "expected_standard", dt.date(2025, 6, 10), "Visit")]
+    judged = [
+        JudgementEvidence("achievement", "needs_attention", dt.date(2025, 1, 10), "Visit"),
+        JudgementEvidence("achievement", "expected_standard", dt.date(2025, 6, 10), "Visit"),
+    ]
     cell = judgement_cell("achievement", judged, TODAY, DEFAULT_SETTINGS)
     assert cell["rating"] == "Expected standard" and cell["trend"] == "up" and cell["stale"]
     assert judgement_cell("inclusion", judged, TODAY, DEFAULT_SETTINGS)["rating"] == "Not judged"
@@ -77,15 +128,14 @@ def test_judgement_cell_latest_with_trend_and_staleness():
 def test_p8_cell_not_published_and_banded():
     assert p8_cell(None, "2025-26-summer", True)["rating"] == "Not published"
     assert p8_cell(None, "2025-26-summer", False)["rating"] == "Not applicable"
-    banded = p8_cell(P8Evidence("2018-19", -0.62, -0.8, -0.44, "1"),
-                     "2018-19-summer", True)
+    banded = p8_cell(P8Evidence("2018-19", -0.62, -0.8, -0.44, "1"), "2018-19-summer", True)
     assert banded["rating"] == "Well below average" and banded["level"] == 1
-    supp = p8_cell(P8Evidence("2018-19", 0.1, -0.2, 0.4, "SUPP"),
-                   "2018-19-summer", True)
+    supp = p8_cell(P8Evidence("2018-19", 0.1, -0.2, 0.4, "SUPP"), "2018-19-summer", True)
     assert supp["rating"] == "Not banded" and supp["level"] is None
 
 
 # ---- with the database ----
+
 
 @pytest.fixture
 def mapped(world):
@@ -98,13 +148,19 @@ def test_recompute_keeps_one_snapshot_per_term(mapped):
     with a.scope():
         terms = set(HeatmapRow.objects.values_list("term_code", flat=True))
         assert terms == {"2025-26-spring", "2025-26-summer"}
-        summer = HeatmapRow.objects.get(academy=a.academies[0], term_code="2025-26-summer", group="all")
-        spring = HeatmapRow.objects.get(academy=a.academies[0], term_code="2025-26-spring", group="all")
+        summer = HeatmapRow.objects.get(
+            academy=a.academies[0], term_code="2025-26-summer", group="all"
+        )
+        spring = HeatmapRow.objects.get(
+            academy=a.academies[0], term_code="2025-26-spring", group="all"
+        )
     assert summer.cells["persistent_absence"]["display"] == "100.0%"
     assert summer.cells["persistent_absence"]["trend"] == "up"  # 0% in spring: worse
     assert "worse" in summer.cells["persistent_absence"]["trend_text"]
     assert summer.cells["curriculum_teaching"]["rating"] == "Needs attention"
-    assert spring.cells["persistent_absence"]["display"] == "0.0%"  # last term's map is kept as it was
+    assert (
+        spring.cells["persistent_absence"]["display"] == "0.0%"
+    )  # last term's map is kept as it was
     assert spring.cells["curriculum_teaching"]["state"] == "none"
 
 
@@ -119,11 +175,18 @@ def test_heatmap_page_words_groups_suppression_compare(mapped, client_for):
     # Three disadvantaged pupils: suppressed in that group's map.
     page = leader.get("/t/alpha/heatmap/?group=disadvantaged").content.decode()
     assert "Suppressed (n&lt;5)" in page and "n=3" not in page
-    page = leader.get("/t/alpha/heatmap/?term=2025-26-summer&compare=2025-26-spring").content.decode()
+    page = leader.get(
+        "/t/alpha/heatmap/?term=2025-26-summer&compare=2025-26-spring"
+    ).content.decode()
     assert "compared with Spring 2025-26" in page
     assert "Spring 2025-26: Well below national (better) 0.0% (worse)" in page
     # Unknown filter values are ignored, never an error.
-    assert leader.get("/t/alpha/heatmap/?term=nope&group=x&key_stage=KS9&phase=z&officer=abc").status_code == 200
+    assert (
+        leader.get(
+            "/t/alpha/heatmap/?term=nope&group=x&key_stage=KS9&phase=z&officer=abc"
+        ).status_code
+        == 200
+    )
     page = leader.get("/t/alpha/heatmap/?key_stage=judged").content.decode()
     assert "Persistent absence" not in page and "Curriculum and teaching" in page
     assert "Early years" not in page  # nobody judged: the column is left out
@@ -133,14 +196,14 @@ def test_heatmap_page_words_groups_suppression_compare(mapped, client_for):
 def test_heatmap_exports_are_formula_safe(mapped, client_for):
     a = mapped.a
     with a.scope():
-        Academy.objects.filter(pk=a.academies[0].pk).update(name="=HYPERLINK(\"http://x\")")
+        Academy.objects.filter(pk=a.academies[0].pk).update(name='=HYPERLINK("http://x")')
         recompute_trust(trust=a.trust)
     leader = client_for(a.user(Role.TRUST_LEADER))
     text = leader.get("/t/alpha/heatmap/?format=csv").content.decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "Persistent absence (10% or more): rating" in text
     book = load_workbook(io.BytesIO(leader.get("/t/alpha/heatmap/?format=xlsx").content))
     values = [c.value for row in book.active.iter_rows() for c in row]
-    assert "'=HYPERLINK(\"http://x\")" in values
+    assert '\'=HYPERLINK("http://x")' in values
     assert "Well above national (worse)" in values
 
 
@@ -158,8 +221,14 @@ def test_heatmap_query_count_does_not_grow_with_academies(mapped, client_for):
     before = queries()
     with a.scope():
         for n in range(12):
-            Academy.objects.create(trust=a.trust, urn=f"9{n:05d}", name=f"Extra {n}", phase_of_education="primary",
-                                   age_low=4, age_high=11)
+            Academy.objects.create(
+                trust=a.trust,
+                urn=f"9{n:05d}",
+                name=f"Extra {n}",
+                phase_of_education="primary",
+                age_low=4,
+                age_high=11,
+            )
         recompute_trust(trust=a.trust)
         assert HeatmapRow.objects.filter(term_code="2025-26-summer", group="all").count() == 14
     assert queries() == before
@@ -174,7 +243,9 @@ def test_heatmap_api_gives_cells(mapped, client_for):
     assert row["cells"]["persistent_absence"]["rating"] == "Well above national (worse)"
     assert any(c["code"] == "safeguarding" for c in data["columns"])
     # An officer sees only their academies.
-    rows = client_for(a.user(Role.IMPROVEMENT_OFFICER)).get("/api/v1/t/alpha/heatmap/").json()["rows"]
+    rows = (
+        client_for(a.user(Role.IMPROVEMENT_OFFICER)).get("/api/v1/t/alpha/heatmap/").json()["rows"]
+    )
     assert [r["urn"] for r in rows] == [a.academies[0].urn]
 
 
@@ -210,11 +281,23 @@ def test_support_matching_pairs_takers_with_nearest_givers(world, client_for):
     a = world.a
     with a.scope():
         taker, giver = a.academies
-        secondary = Academy.objects.create(trust=a.trust, urn="999001", name="Far Secondary",
-                                           phase_of_education="secondary", age_low=11, age_high=16)
+        secondary = Academy.objects.create(
+            trust=a.trust,
+            urn="999001",
+            name="Far Secondary",
+            phase_of_education="secondary",
+            age_low=11,
+            age_high=16,
+        )
         for academy, phase in ((taker, "repair"), (giver, "sustain"), (secondary, "sustain")):
-            Placement.objects.create(trust=a.trust, academy=academy, term_code="2025-26-summer",
-                                     subject="maths", proposed_phase=phase, reasons=[])
+            Placement.objects.create(
+                trust=a.trust,
+                academy=academy,
+                term_code="2025-26-summer",
+                subject="maths",
+                proposed_phase=phase,
+                reasons=[],
+            )
     page = client_for(a.user(Role.TRUST_LEADER)).get("/t/alpha/support-matching/").content.decode()
     assert "Maths" in page and taker.name in page
     assert page.index(giver.name, page.index("Suggested givers")) < page.index("Far Secondary")
@@ -226,12 +309,16 @@ def test_recompute_status_is_polled_until_the_job_is_done(world, client_for):
 
     a = world.a
     officer = client_for(a.user(Role.IMPROVEMENT_OFFICER))
-    assert "Not computed yet" in officer.get("/t/alpha/placements/recompute/status/").content.decode()
+    assert (
+        "Not computed yet" in officer.get("/t/alpha/placements/recompute/status/").content.decode()
+    )
     with a.scope():
         job = RecomputeJob.objects.create(trust=a.trust, status="queued", reason="upload")
     fragment = officer.get("/t/alpha/placements/recompute/status/").content.decode()
     assert "Recomputing…" in fragment and 'hx-trigger="every 5s"' in fragment
     with a.scope():
-        RecomputeJob.objects.filter(pk=job.pk).update(status="done", finished_at=dt.datetime.now(dt.UTC))
+        RecomputeJob.objects.filter(pk=job.pk).update(
+            status="done", finished_at=dt.datetime.now(dt.UTC)
+        )
     fragment = officer.get("/t/alpha/placements/recompute/status/").content.decode()
     assert "Recomputed" in fragment and "hx-trigger" not in fragment

@@ -19,9 +19,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _judge(tw, area, grade, days_ago=10):
-    return judgement_record(actor=tw.user(Role.IMPROVEMENT_OFFICER), academy=tw.academies[0], area=area,
-                            grade=grade, judged_on=dt.date.today() - dt.timedelta(days=days_ago),
-                            source="direct")
+    return judgement_record(
+        actor=tw.user(Role.IMPROVEMENT_OFFICER),
+        academy=tw.academies[0],
+        area=area,
+        grade=grade,
+        judged_on=dt.date.today() - dt.timedelta(days=days_ago),
+        source="direct",
+    )
 
 
 def test_recompute_places_on_judgements_and_is_idempotent(world):
@@ -42,8 +47,10 @@ def test_safeguarding_not_met_moves_to_stabilise_and_history_is_kept(world):
         _judge(a, "curriculum_teaching", "strong_standard")
         _judge(a, "leadership_governance", "strong_standard")
         recompute_trust(trust=a.trust)
-        placement_decide(actor=a.user(Role.TRUST_LEADER),
-                         placement=Placement.objects.get(academy=a.academies[0], subject=""))
+        placement_decide(
+            actor=a.user(Role.TRUST_LEADER),
+            placement=Placement.objects.get(academy=a.academies[0], subject=""),
+        )
         _judge(a, "safeguarding", "not_met", days_ago=1)
         recompute_trust(trust=a.trust)
         history = list(Placement.objects.filter(academy=a.academies[0], subject=""))
@@ -61,8 +68,12 @@ def test_override_needs_a_rationale(world):
         placement = Placement.objects.get(academy=a.academies[0], subject="")
         with pytest.raises(ValidationError):
             placement_decide(actor=a.user(Role.TRUST_LEADER), placement=placement, phase="repair")
-        decided = placement_decide(actor=a.user(Role.TRUST_LEADER), placement=placement, phase="repair",
-                                   rationale="New head from January")
+        decided = placement_decide(
+            actor=a.user(Role.TRUST_LEADER),
+            placement=placement,
+            phase="repair",
+            rationale="New head from January",
+        )
         assert decided.status == "overridden" and decided.phase == "repair"
 
 
@@ -100,7 +111,9 @@ def test_placements_page_and_api(world, client_for):
 
 
 @pytest.mark.worker
-def test_committed_upload_changes_the_placement_through_a_real_worker(world, celery_worker_process, settings):
+def test_committed_upload_changes_the_placement_through_a_real_worker(
+    world, celery_worker_process, settings
+):
     """Upload, confirm, and the worker recomputes the academy's placement from the new data."""
     from assessment.services import (
         term_get_or_create,
@@ -114,34 +127,61 @@ def test_committed_upload_changes_the_placement_through_a_real_worker(world, cel
     with a.scope():
         _judge(a, "curriculum_teaching", "expected_standard")
         term = term_get_or_create(trust=a.trust, code="2025-26-summer")
-        pupils = upload_validate(upload=upload_create(
-            actor=a.user(Role.SCHOOL_STAFF), academy=a.academies[0], term=term, kind="pupils", name="p.csv",
-            content=("upn,year_group,disadvantaged,send,eal,sex,prior_band\n"
-                     + "".join(f"{u},6,N,N,N,F,middle\n" for u in upns)).encode()))
+        pupils = upload_validate(
+            upload=upload_create(
+                actor=a.user(Role.SCHOOL_STAFF),
+                academy=a.academies[0],
+                term=term,
+                kind="pupils",
+                name="p.csv",
+                content=(
+                    "upn,year_group,disadvantaged,send,eal,sex,prior_band\n"
+                    + "".join(f"{u},6,N,N,N,F,middle\n" for u in upns)
+                ).encode(),
+            )
+        )
         upload_confirm(actor=a.user(Role.SCHOOL_STAFF), upload=pupils)
-        absence = upload_validate(upload=upload_create(
-            actor=a.user(Role.SCHOOL_STAFF), academy=a.academies[0], term=term, kind="attendance",
-            name="a.csv", content=("upn,sessions_possible,sessions_missed\n"
-                                   + "".join(f"{u},100,30\n" for u in upns)).encode()))
+        absence = upload_validate(
+            upload=upload_create(
+                actor=a.user(Role.SCHOOL_STAFF),
+                academy=a.academies[0],
+                term=term,
+                kind="attendance",
+                name="a.csv",
+                content=(
+                    "upn,sessions_possible,sessions_missed\n"
+                    + "".join(f"{u},100,30\n" for u in upns)
+                ).encode(),
+            )
+        )
         upload_confirm(actor=a.user(Role.SCHOOL_STAFF), upload=absence)
 
     def placed_on_attendance():
         with a.scope():
             placement = Placement.objects.filter(academy=a.academies[0], subject="").first()
-        if placement and any(r["evidence"].get("kpi") == "persistent_absence" for r in placement.reasons):
+        if placement and any(
+            r["evidence"].get("kpi") == "persistent_absence" for r in placement.reasons
+        ):
             return placement
         return None
 
     placement = wait_for(placed_on_attendance, timeout=90)
-    assert placement.proposed_phase in ("repair", "stabilise")  # 30% absence: far worse than national
+    assert placement.proposed_phase in (
+        "repair",
+        "stabilise",
+    )  # 30% absence: far worse than national
     # The same job rewrote the term's heat map: the cell says so in words, and the page shows it.
     with a.scope():
-        row = HeatmapRow.objects.get(academy=a.academies[0], term_code="2025-26-summer", group="all")
+        row = HeatmapRow.objects.get(
+            academy=a.academies[0], term_code="2025-26-summer", group="all"
+        )
     assert row.cells["persistent_absence"]["rating"] == "Well above national (worse)"
     assert row.phase == placement.proposed_phase
 
 
-def test_a_change_of_phase_notifies_leaders_and_the_academys_officer(world, django_capture_on_commit_callbacks):
+def test_a_change_of_phase_notifies_leaders_and_the_academys_officer(
+    world, django_capture_on_commit_callbacks
+):
     from django.core import mail
 
     a = world.a
@@ -156,13 +196,20 @@ def test_a_change_of_phase_notifies_leaders_and_the_academys_officer(world, djan
         assert len(mail.outbox) == 1
         message = mail.outbox[0]
         assert "Sustain → Stabilise" in message.subject
-        assert set(message.to) == {a.user(Role.TRUST_LEADER).email, a.user(Role.IMPROVEMENT_OFFICER).email}
+        assert set(message.to) == {
+            a.user(Role.TRUST_LEADER).email,
+            a.user(Role.IMPROVEMENT_OFFICER).email,
+        }
         assert world.b.user(Role.TRUST_LEADER).email not in message.to
         mail.outbox.clear()
         placement = Placement.objects.filter(academy=a.academies[0], subject="").first()
         with django_capture_on_commit_callbacks(execute=True):
-            placement_decide(actor=a.user(Role.TRUST_LEADER), placement=placement, phase="repair",
-                             rationale="Safeguarding actions already completed; intensive support instead")
+            placement_decide(
+                actor=a.user(Role.TRUST_LEADER),
+                placement=placement,
+                phase="repair",
+                rationale="Safeguarding actions already completed; intensive support instead",
+            )
         assert len(mail.outbox) == 1 and "Stabilise → Repair" in mail.outbox[0].subject
         mail.outbox.clear()
         recompute_trust(trust=a.trust)  # nothing changed: nobody is emailed again

@@ -19,10 +19,30 @@ from phases.rules import (
 TODAY = dt.date(2026, 7, 20)
 
 
-def kpi(code="ks2_rwm_exp", value=62.0, national=62.0, subject="rwm", unit="%", direction="higher",
-        suppressed=False, national_year="2024-25", term="2025-26-summer"):
-    return KpiEvidence(code, code.replace("_", " "), subject, unit, direction, value, national,
-                       national_year, 30, suppressed, term)
+def kpi(
+    code="ks2_rwm_exp",
+    value=62.0,
+    national=62.0,
+    subject="rwm",
+    unit="%",
+    direction="higher",
+    suppressed=False,
+    national_year="2024-25",
+    term="2025-26-summer",
+):
+    return KpiEvidence(
+        code,
+        code.replace("_", " "),
+        subject,
+        unit,
+        direction,
+        value,
+        national,
+        national_year,
+        30,
+        suppressed,
+        term,
+    )
 
 
 def judgement(area="curriculum_teaching", grade="expected_standard", days_ago=30, source="visit"):
@@ -35,22 +55,45 @@ def evidence(**kw):
 
 def test_safeguarding_not_met_places_in_stabilise_whatever_the_data():
     strong = (kpi(value=90), kpi("ks2_reading_exp", 95, 75, "reading"))
-    proposal = propose(evidence(kpis=strong, judgements=(
-        judgement(grade="exceptional"), judgement("safeguarding", "not_met", 5))))
+    proposal = propose(
+        evidence(
+            kpis=strong,
+            judgements=(judgement(grade="exceptional"), judgement("safeguarding", "not_met", 5)),
+        )
+    )
     assert proposal.phase == STABILISE
     assert proposal.reasons[0].rule == "safeguarding_not_met"
     # A later "met" judgement lifts the override.
-    lifted = propose(evidence(kpis=strong, judgements=(
-        judgement(grade="exceptional"), judgement("safeguarding", "not_met", 60),
-        judgement("safeguarding", "met", 2))))
+    lifted = propose(
+        evidence(
+            kpis=strong,
+            judgements=(
+                judgement(grade="exceptional"),
+                judgement("safeguarding", "not_met", 60),
+                judgement("safeguarding", "met", 2),
+            ),
+        )
+    )
     assert lifted.phase == SUSTAIN
 
 
 def test_kpi_gap_to_national_drives_the_level():
-    assert propose(evidence(kpis=(kpi(value=70), kpi("ks2_maths_exp", 82, 74, "maths")))).phase == SUSTAIN
-    assert propose(evidence(kpis=(kpi(value=60), kpi("ks2_maths_exp", 72, 74, "maths")))).phase == IMPROVE
-    assert propose(evidence(kpis=(kpi(value=50), kpi("ks2_maths_exp", 62, 74, "maths")))).phase == REPAIR
-    assert propose(evidence(kpis=(kpi(value=30), kpi("ks2_maths_exp", 40, 74, "maths")))).phase == STABILISE
+    assert (
+        propose(evidence(kpis=(kpi(value=70), kpi("ks2_maths_exp", 82, 74, "maths")))).phase
+        == SUSTAIN
+    )
+    assert (
+        propose(evidence(kpis=(kpi(value=60), kpi("ks2_maths_exp", 72, 74, "maths")))).phase
+        == IMPROVE
+    )
+    assert (
+        propose(evidence(kpis=(kpi(value=50), kpi("ks2_maths_exp", 62, 74, "maths")))).phase
+        == REPAIR
+    )
+    assert (
+        propose(evidence(kpis=(kpi(value=30), kpi("ks2_maths_exp", 40, 74, "maths")))).phase
+        == STABILISE
+    )
 
 
 def test_absence_is_better_when_lower():
@@ -62,7 +105,9 @@ def test_absence_is_better_when_lower():
 
 
 def test_suppressed_and_stale_evidence_is_said_not_used():
-    proposal = propose(evidence(kpis=(kpi(suppressed=True),), judgements=(judgement(days_ago=500),)))
+    proposal = propose(
+        evidence(kpis=(kpi(suppressed=True),), judgements=(judgement(days_ago=500),))
+    )
     assert proposal.phase == IMPROVE and proposal.level is None
     assert any("suppressed" in m for m in proposal.missing)
     assert any("older than a year" in m for m in proposal.missing)
@@ -70,15 +115,22 @@ def test_suppressed_and_stale_evidence_is_said_not_used():
 
 
 def test_stale_national_figure_is_labelled():
-    proposal = propose(evidence(kpis=(kpi(national_year="2024-25"), kpi("ks2_maths_exp", 74, 74, "maths"))))
+    proposal = propose(
+        evidence(kpis=(kpi(national_year="2024-25"), kpi("ks2_maths_exp", 74, 74, "maths")))
+    )
     assert all(r.evidence["stale_benchmark"] for r in proposal.reasons)
     assert "latest published" in proposal.reasons[0].text
 
 
 def test_p8_band_is_used_when_current():
     p8 = P8Evidence("2022-23", -0.62, -0.85, -0.39, "5")
-    ev = Evidence(term="2023-24-summer", today=TODAY, teaches_ks4=True, p8=p8,
-                  judgements=(judgement(grade="needs_attention"),))
+    ev = Evidence(
+        term="2023-24-summer",
+        today=TODAY,
+        teaches_ks4=True,
+        p8=p8,
+        judgements=(judgement(grade="needs_attention"),),
+    )
     proposal = propose(ev)
     p8_reason = next(r for r in proposal.reasons if r.rule == "p8_band")
     assert p8_reason.level == 1 and p8_reason.evidence["band"] == "well_below"
@@ -87,7 +139,9 @@ def test_p8_band_is_used_when_current():
 
 def test_missing_p8_years_are_said_and_old_bands_not_used():
     p8 = P8Evidence("2018-19", -0.62, -0.85, -0.39, "5")
-    proposal = propose(evidence(teaches_ks4=True, p8=p8, judgements=(judgement(grade="needs_attention"),)))
+    proposal = propose(
+        evidence(teaches_ks4=True, p8=p8, judgements=(judgement(grade="needs_attention"),))
+    )
     p8_reason = next(r for r in proposal.reasons if r.rule == "p8_band")
     assert p8_reason.level is None and "stale" in p8_reason.text
     assert any("Progress 8 not published for this cohort" in m for m in proposal.missing)
@@ -95,15 +149,23 @@ def test_missing_p8_years_are_said_and_old_bands_not_used():
 
 def test_suppressed_p8_is_not_banded_never_guessed():
     p8 = P8Evidence("2018-19", 0.9, 0.4, 1.4, "SUPP")
-    proposal = propose(evidence(teaches_ks4=True, p8=p8, kpis=(kpi(), kpi("ks2_maths_exp", 74, 74, "maths"))))
+    proposal = propose(
+        evidence(teaches_ks4=True, p8=p8, kpis=(kpi(), kpi("ks2_maths_exp", 74, 74, "maths")))
+    )
     assert not any(r.rule == "p8_band" for r in proposal.reasons)
     assert any("not banded" in m for m in proposal.missing)
 
 
 def test_per_subject_placement():
-    proposal = propose(evidence(kpis=(kpi("ks2_maths_exp", 85, 74, "maths"),
-                                      kpi("ks2_reading_exp", 55, 75, "reading"),
-                                      kpi("ks2_writing_exp", 60, 72, "writing"))))
+    proposal = propose(
+        evidence(
+            kpis=(
+                kpi("ks2_maths_exp", 85, 74, "maths"),
+                kpi("ks2_reading_exp", 55, 75, "reading"),
+                kpi("ks2_writing_exp", 60, 72, "writing"),
+            )
+        )
+    )
     phases = {subject: phase for subject, (phase, _) in proposal.subjects.items()}
     assert phases == {"maths": SUSTAIN, "reading": STABILISE, "writing": REPAIR}
 
@@ -111,7 +173,9 @@ def test_per_subject_placement():
 def test_legacy_grade_counts_only_without_report_card_judgements():
     legacy = propose(evidence(legacy_grade=4, kpis=(kpi(value=55),)))
     assert any(r.rule == "legacy_inspection" and r.level == 1 for r in legacy.reasons)
-    with_card = propose(evidence(legacy_grade=4, judgements=(judgement(grade="strong_standard"),), kpis=(kpi(),)))
+    with_card = propose(
+        evidence(legacy_grade=4, judgements=(judgement(grade="strong_standard"),), kpis=(kpi(),))
+    )
     assert not any(r.rule == "legacy_inspection" for r in with_card.reasons)
 
 

@@ -14,12 +14,27 @@ def seed_attendance(*, academy, term_code: str, pupils: list[dict]) -> None:
     term = term_get_or_create(trust=academy.trust, code=term_code)
     for p in pupils:
         pupil, _ = Pupil.objects.get_or_create(
-            trust=academy.trust, key=hashlib.sha256(p["upn"].encode()).hexdigest())
+            trust=academy.trust, key=hashlib.sha256(p["upn"].encode()).hexdigest()
+        )
         Enrolment.objects.get_or_create(
-            trust=academy.trust, pupil=pupil, academic_year=term.academic_year, defaults={
-                "academy": academy, "year_group": p.get("year_group", "6"),
-                "disadvantaged": p.get("disadvantaged", False), "send": p.get("send", ""),
-                "eal": p.get("eal", False), "sex": p.get("sex", "F"),
-                "prior_band": p.get("prior_band", "middle")})
-        Attendance.objects.create(trust=academy.trust, pupil=pupil, academy=academy, term=term,
-                                  sessions_possible=p["possible"], sessions_missed=p["missed"])
+            trust=academy.trust,
+            pupil=pupil,
+            academic_year=term.academic_year,
+            defaults={
+                "academy": academy,
+                "year_group": p.get("year_group", "6"),
+                "disadvantaged": p.get("disadvantaged", False),
+                "send": p.get("send", ""),
+                "eal": p.get("eal", False),
+                "sex": p.get("sex", "F"),
+                "prior_band": p.get("prior_band", "middle"),
+            },
+        )
+        Attendance.objects.create(
+            trust=academy.trust,
+            pupil=pupil,
+            academy=academy,
+            term=term,
+            sessions_possible=p["possible"],
+            sessions_missed=p["missed"],
+        )

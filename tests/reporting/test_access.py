@@ -18,8 +18,14 @@ def reports(world):
     setup(world)
     # A second academy's report in trust A: the local governor of academies[0] must not reach it.
     with world.a.scope():
-        other = Report.objects.create(trust=world.a.trust, kind="academy", academy=world.a.academies[1],
-                                      term_code=TERM, status="ready", snapshot={"x": 1})
+        other = Report.objects.create(
+            trust=world.a.trust,
+            kind="academy",
+            academy=world.a.academies[1],
+            term_code=TERM,
+            status="ready",
+            snapshot={"x": 1},
+        )
     world.a.extra["other"] = other
     return world
 
@@ -48,6 +54,7 @@ def test_governor_download_of_own_report_is_audited(reports, client_for):
 
 def test_governor_list_shows_only_their_academy(reports, client_for):
     response = client_for(reports.a.user(Role.GOVERNOR)).get(
-        reverse("reporting_api:report-list", kwargs={"trust_slug": "alpha"}))
+        reverse("reporting_api:report-list", kwargs={"trust_slug": "alpha"})
+    )
     urns = {row["academy_urn"] for row in response.json()}
     assert urns == {reports.a.academies[0].urn}

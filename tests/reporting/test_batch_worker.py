@@ -19,10 +19,13 @@ TERM = "2025-26-summer"
 def test_batch_survives_one_failing_report(world, celery_worker_process):
     trust = world.a.trust
     with world.a.scope():
-        batch = ReportBatch.objects.create(trust=trust, term_code=TERM, total=3, status="generating")
+        batch = ReportBatch.objects.create(
+            trust=trust, term_code=TERM, total=3, status="generating"
+        )
         good = [
-            report_request(actor=None, trust=trust, term_code=TERM, academy=a, batch=batch,
-                           enqueue=False)
+            report_request(
+                actor=None, trust=trust, term_code=TERM, academy=a, batch=batch, enqueue=False
+            )
             for a in world.a.academies
         ]
         broken = report_request(actor=None, trust=trust, term_code=TERM, batch=batch, enqueue=False)

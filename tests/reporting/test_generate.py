@@ -23,8 +23,9 @@ def _pdf(report: Report) -> PdfReader:
 def test_academy_report_is_pdf_ua_with_language_title_and_tags(world):
     academy = world.a.academies[0]
     with world.a.scope():
-        report = report_request(actor=None, trust=world.a.trust, term_code=TERM, academy=academy,
-                                enqueue=False)
+        report = report_request(
+            actor=None, trust=world.a.trust, term_code=TERM, academy=academy, enqueue=False
+        )
         report = report_generate(report=report)
     assert report.status == ReportStatus.READY
     reader = _pdf(report)
@@ -44,10 +45,16 @@ def test_academy_report_is_pdf_ua_with_language_title_and_tags(world):
 def test_regenerating_makes_a_new_version_and_keeps_the_old(world):
     academy = world.a.academies[0]
     with world.a.scope():
-        first = report_generate(report=report_request(
-            actor=None, trust=world.a.trust, term_code=TERM, academy=academy, enqueue=False))
-        second = report_generate(report=report_request(
-            actor=None, trust=world.a.trust, term_code=TERM, academy=academy, enqueue=False))
+        first = report_generate(
+            report=report_request(
+                actor=None, trust=world.a.trust, term_code=TERM, academy=academy, enqueue=False
+            )
+        )
+        second = report_generate(
+            report=report_request(
+                actor=None, trust=world.a.trust, term_code=TERM, academy=academy, enqueue=False
+            )
+        )
         assert (first.version, second.version) == (1, 2)
         assert Report.objects.filter(academy=academy).count() == 2
         first.refresh_from_db()
@@ -56,8 +63,9 @@ def test_regenerating_makes_a_new_version_and_keeps_the_old(world):
 
 def test_trust_board_report_lists_every_academy(world):
     with world.a.scope():
-        report = report_generate(report=report_request(
-            actor=None, trust=world.a.trust, term_code=TERM, enqueue=False))
+        report = report_generate(
+            report=report_request(actor=None, trust=world.a.trust, term_code=TERM, enqueue=False)
+        )
     text = "\n".join(p.extract_text() for p in _pdf(report).pages)
     for academy in world.a.academies:
         assert academy.name in text
@@ -80,8 +88,14 @@ def test_demo_regenerates_a_report_once_the_academy_has_a_phase(world):
         demo.seed(world.a.trust, {})  # nothing changed: nothing regenerated
         assert Report.objects.filter(academy=academy).count() == 1
         for area in ("curriculum_teaching", "achievement"):
-            judgement_record(actor=world.a.user(Role.IMPROVEMENT_OFFICER), academy=academy, area=area,
-                             grade="strong_standard", judged_on=dt.date.today(), source="direct")
+            judgement_record(
+                actor=world.a.user(Role.IMPROVEMENT_OFFICER),
+                academy=academy,
+                area=area,
+                grade="strong_standard",
+                judged_on=dt.date.today(),
+                source="direct",
+            )
         recompute_trust(trust=world.a.trust, term=first.term_code)  # the report's term
         demo.seed(world.a.trust, {})
         latest = Report.objects.filter(academy=academy).order_by("-version").first()

@@ -75,7 +75,8 @@ def _settings_url(tw):
 def test_trust_admin_uploads_a_logo_under_the_trusts_path_audited(world, client_for):
     admin = world.a.user(Role.TRUST_ADMIN)
     response = client_for(admin).post(
-        _settings_url(world.a), {"logo": SimpleUploadedFile("crest.jpg", image_bytes("JPEG"))})
+        _settings_url(world.a), {"logo": SimpleUploadedFile("crest.jpg", image_bytes("JPEG"))}
+    )
     assert response.status_code == 302
     world.a.trust.refresh_from_db()
     assert world.a.trust.logo.name.startswith(f"trusts/{world.a.trust.pk}/branding/")
@@ -93,11 +94,16 @@ def test_trust_admin_uploads_a_logo_under_the_trusts_path_audited(world, client_
     ("upload", "message"),
     [
         (None, "Select a PNG or JPEG file"),
-        (SimpleUploadedFile("logo.svg", SVG, content_type="image/svg+xml"), "must be a PNG or JPEG"),
+        (
+            SimpleUploadedFile("logo.svg", SVG, content_type="image/svg+xml"),
+            "must be a PNG or JPEG",
+        ),
         (SimpleUploadedFile("logo.png", b"\x89PNG\r\n\x1a\ngarbage"), "could not be read"),
         (SimpleUploadedFile("empty.png", b""), "is empty"),
-        (SimpleUploadedFile("big.png", b"\x89PNG\r\n\x1a\n" + b"\0" * (MAX_BYTES + 10)),
-         "smaller than 2 MB"),
+        (
+            SimpleUploadedFile("big.png", b"\x89PNG\r\n\x1a\n" + b"\0" * (MAX_BYTES + 10)),
+            "smaller than 2 MB",
+        ),
     ],
     ids=["missing", "svg", "corrupt", "empty", "too-big"],
 )
@@ -116,18 +122,28 @@ def test_a_bad_upload_is_a_form_error_never_a_500(world, client_for, upload, mes
 def test_only_trust_admins_may_change_the_logo(world, client_for):
     leader = world.a.user(Role.TRUST_LEADER)
     response = client_for(leader).post(
-        _settings_url(world.a), {"logo": SimpleUploadedFile("l.png", image_bytes())})
+        _settings_url(world.a), {"logo": SimpleUploadedFile("l.png", image_bytes())}
+    )
     assert response.status_code == 403
     # The service refuses too, whoever calls it: a leader, or trust B's admin for trust A.
     with world.a.scope():
         membership = Membership.objects.get(user=leader)
         with pytest.raises(PermissionDenied):
-            trust_logo_set(actor=leader, membership=membership, trust=world.a.trust, png=logo_normalise(image_bytes()))
+            trust_logo_set(
+                actor=leader,
+                membership=membership,
+                trust=world.a.trust,
+                png=logo_normalise(image_bytes()),
+            )
     with world.b.scope():
         other_admin = Membership.objects.get(user=world.b.user(Role.TRUST_ADMIN))
     with pytest.raises(PermissionDenied):
-        trust_logo_set(actor=world.b.user(Role.TRUST_ADMIN), membership=other_admin,
-                       trust=world.a.trust, png=logo_normalise(image_bytes()))
+        trust_logo_set(
+            actor=world.b.user(Role.TRUST_ADMIN),
+            membership=other_admin,
+            trust=world.a.trust,
+            png=logo_normalise(image_bytes()),
+        )
     world.a.trust.refresh_from_db()
     assert not world.a.trust.logo
 
@@ -160,8 +176,11 @@ def _images_on_first_page(pdf: bytes) -> list[tuple[int, int]]:
 
 def _academy_pdf(tw) -> bytes:
     with tw.scope():
-        report = report_generate(report=report_request(
-            actor=None, trust=tw.trust, term_code=TERM, academy=tw.academies[0], enqueue=False))
+        report = report_generate(
+            report=report_request(
+                actor=None, trust=tw.trust, term_code=TERM, academy=tw.academies[0], enqueue=False
+            )
+        )
         with report.pdf.open("rb") as fh:
             return fh.read()
 
@@ -170,7 +189,8 @@ def _academy_pdf(tw) -> bytes:
 def test_the_logo_is_drawn_in_the_pdf_header_with_alt_text(world, client_for):
     assert _images_on_first_page(_academy_pdf(world.a)) == []
     client_for(world.a.user(Role.TRUST_ADMIN)).post(
-        _settings_url(world.a), {"logo": SimpleUploadedFile("l.png", image_bytes(size=(300, 100)))})
+        _settings_url(world.a), {"logo": SimpleUploadedFile("l.png", image_bytes(size=(300, 100)))}
+    )
     pdf = _academy_pdf(world.a)
     assert (300, 100) in _images_on_first_page(pdf)
     # PDF/UA: the image is a tagged Figure with its alternative text.

@@ -42,23 +42,50 @@ def generated(world):
     tw = world.a
     academy = tw.academies[0]
     with tw.scope():
-        seed_attendance(academy=academy, term_code=TERM, pupils=[
-            {"upn": u, "disadvantaged": i < 4, "possible": 100, "missed": m}
-            for i, (u, m) in enumerate(zip(UPNS, MISSED, strict=True))])
+        seed_attendance(
+            academy=academy,
+            term_code=TERM,
+            pupils=[
+                {"upn": u, "disadvantaged": i < 4, "possible": 100, "missed": m}
+                for i, (u, m) in enumerate(zip(UPNS, MISSED, strict=True))
+            ],
+        )
         officer = tw.user(Role.IMPROVEMENT_OFFICER)
-        for area, grade in [("curriculum_teaching", "needs_attention"), ("achievement", "needs_attention")]:
-            judgement_record(actor=officer, academy=academy, area=area, grade=grade,
-                             judged_on=dt.date.today() - dt.timedelta(days=10), source="direct")
+        for area, grade in [
+            ("curriculum_teaching", "needs_attention"),
+            ("achievement", "needs_attention"),
+        ]:
+            judgement_record(
+                actor=officer,
+                academy=academy,
+                area=area,
+                grade=grade,
+                judged_on=dt.date.today() - dt.timedelta(days=10),
+                source="direct",
+            )
         recompute_trust(trust=tw.trust)
-        report = report_generate(report=report_request(
-            actor=None, trust=tw.trust, term_code=TERM, academy=academy, enqueue=False))
+        report = report_generate(
+            report=report_request(
+                actor=None, trust=tw.trust, term_code=TERM, academy=academy, enqueue=False
+            )
+        )
         with report.pdf.open("rb") as fh:
             pdf = fh.read()
         placement = placement_summary_for_report(trust=tw.trust, academy=academy, term_code=TERM)
-        figures = kpi_figures_for(trust_id=tw.trust.pk, academy_ids=[academy.pk], term_codes=[TERM],
-                                  groups=("all", "disadvantaged"))
-    return {"tw": tw, "report": report, "pdf": pdf, "text": _text(pdf), "placement": placement,
-            "figures": [f for f in figures if f.academy_id == academy.pk]}
+        figures = kpi_figures_for(
+            trust_id=tw.trust.pk,
+            academy_ids=[academy.pk],
+            term_codes=[TERM],
+            groups=("all", "disadvantaged"),
+        )
+    return {
+        "tw": tw,
+        "report": report,
+        "pdf": pdf,
+        "text": _text(pdf),
+        "placement": placement,
+        "figures": [f for f in figures if f.academy_id == academy.pk],
+    }
 
 
 def test_pdf_shows_the_current_phase_and_its_reasons(generated):
@@ -79,14 +106,18 @@ def test_pdf_kpi_figures_match_the_kpi_engine(generated):
         display = f"{figure.value:.1f}%" if figure.unit == "%" else f"{figure.value:.1f}"
         # The KPI table row: the measure's label, then its figure for this term.
         assert re.search(re.escape(figure.label) + r" \S+ " + re.escape(display), text), (
-            figure.label, display)
+            figure.label,
+            display,
+        )
     absence = next(f for f in shown if f.kpi_code == "absence")
     assert absence.value == pytest.approx(100 * sum(MISSED) / 800, abs=0.05)  # engine rounds to 0.1
 
 
 def test_pdf_suppresses_a_group_of_fewer_than_five(generated):
     text = generated["text"]
-    small = next(f for f in generated["figures"] if f.kpi_code == "absence" and f.group == "disadvantaged")
+    small = next(
+        f for f in generated["figures"] if f.kpi_code == "absence" and f.group == "disadvantaged"
+    )
     assert small.suppressed and small.cohort == 4
     assert "suppressed (n<5)" in text
     # Neither way of writing the hidden figure appears anywhere in the report.

@@ -12,9 +12,12 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from phases.models import Judgement
-from phases.visits.models import ProgrammeEntry, ReminderSent, Visit
-from phases.visits.programme import plan_for_phase
-from phases.visits.services import (
+from tests.conftest import wait_for
+from trust_si.accounts.models import Membership
+from trust_si.accounts.roles import Role
+from visits.models import ProgrammeEntry, ReminderSent, Visit
+from visits.programme import plan_for_phase
+from visits.services import (
     action_create,
     action_follow_up,
     programme_generate,
@@ -24,9 +27,6 @@ from phases.visits.services import (
     visit_publish,
     visit_types_ensure,
 )
-from tests.conftest import wait_for
-from trust_si.accounts.models import Membership
-from trust_si.accounts.roles import Role
 
 pytestmark = pytest.mark.django_db
 OFFICER = Role.IMPROVEMENT_OFFICER
@@ -34,8 +34,13 @@ OFFICER = Role.IMPROVEMENT_OFFICER
 
 def _visit(tw, **fields):
     types = {t.code: t for t in visit_types_ensure(trust=tw.trust)}
-    return visit_create(actor=tw.user(OFFICER), academy=tw.academies[0],
-                        visit_type=types["teaching_learning"], date=dt.date(2026, 3, 4), **fields)
+    return visit_create(
+        actor=tw.user(OFFICER),
+        academy=tw.academies[0],
+        visit_type=types["teaching_learning"],
+        date=dt.date(2026, 3, 4),
+        **fields,
+    )
 
 
 def _officer(tw):
@@ -43,40 +48,61 @@ def _officer(tw):
 
 
 def test_programme_plans_more_visits_for_weaker_phases():
-    per_term = {p: sum(x.planned for x in plan_for_phase(p) if x.term == "autumn")
-                for p in ("Sustain", "Improve", "Repair", "Stabilise")}
+    per_term = {
+        p: sum(x.planned for x in plan_for_phase(p) if x.term == "autumn")
+        for p in ("Sustain", "Improve", "Repair", "Stabilise")
+    }
     assert per_term == {"Sustain": 1, "Improve": 2, "Repair": 3, "Stabilise": 4}
     stabilise = plan_for_phase("Stabilise")
     assert {x.visit_type for x in stabilise if x.visit_type} == {"safeguarding"}
-    assert sum(x.planned for x in plan_for_phase("Repair", {"visits_per_term": {"repair": 5}})
-               if x.term == "spring") == 5
+    assert (
+        sum(
+            x.planned
+            for x in plan_for_phase("Repair", {"visits_per_term": {"repair": 5}})
+            if x.term == "spring"
+        )
+        == 5
+    )
     assert sum(x.planned for x in plan_for_phase("unknown")) == 6  # planned as Improve
 
 
 def test_programme_generate_is_idempotent(world):
     with world.a.scope():
-        first = programme_generate(actor=None, trust=world.a.trust, academic_year="2026-27",
-                                   academies=world.a.academies)
-        again = programme_generate(actor=None, trust=world.a.trust, academic_year="2026-27",
-                                   academies=world.a.academies)
+        first = programme_generate(
+            actor=None, trust=world.a.trust, academic_year="2026-27", academies=world.a.academies
+        )
+        again = programme_generate(
+            actor=None, trust=world.a.trust, academic_year="2026-27", academies=world.a.academies
+        )
         assert first == 6 and again == 0  # Improve: one line a term, two academies
         assert ProgrammeEntry.objects.filter(term="autumn").count() == 2
 
 
-def test_publish_records_judgements_once_and_edits_update_them(world, django_capture_on_commit_callbacks):
+def test_publish_records_judgements_once_and_edits_update_them(
+    world, django_capture_on_commit_callbacks
+):
     a = world.a
     with a.scope():
         visit = _visit(a)
-        visit_autosave(actor=a.user(OFFICER), membership=_officer(a), visit=visit,
-                       data={"strengths": "Reading is taught well"},
-                       judgements={"curriculum_teaching": "strong_standard", "safeguarding": "met"})
+        visit_autosave(
+            actor=a.user(OFFICER),
+            membership=_officer(a),
+            visit=visit,
+            data={"strengths": "Reading is taught well"},
+            judgements={"curriculum_teaching": "strong_standard", "safeguarding": "met"},
+        )
         assert Judgement.objects.count() == 0  # a draft is not evidence yet
         with django_capture_on_commit_callbacks() as callbacks:
             visit_publish(actor=a.user(OFFICER), membership=_officer(a), visit=visit)
         assert len(callbacks) >= 1  # the placement recompute is requested on commit
         assert Judgement.objects.filter(source="visit").count() == 2
-        visit_autosave(actor=a.user(OFFICER), membership=_officer(a), visit=visit, data={},
-                       judgements={"curriculum_teaching": "needs_attention"})
+        visit_autosave(
+            actor=a.user(OFFICER),
+            membership=_officer(a),
+            visit=visit,
+            data={},
+            judgements={"curriculum_teaching": "needs_attention"},
+        )
         rows = list(Judgement.objects.filter(source="visit"))
         assert [(j.area, j.grade) for j in rows] == [("curriculum_teaching", "needs_attention")]
 
@@ -87,8 +113,13 @@ def test_invalid_grade_for_safeguarding_is_refused(world):
     with world.a.scope():
         visit = _visit(world.a)
         with pytest.raises(ValidationError):
-            visit_autosave(actor=world.a.user(OFFICER), membership=_officer(world.a), visit=visit,
-                           data={}, judgements={"safeguarding": "strong_standard"})
+            visit_autosave(
+                actor=world.a.user(OFFICER),
+                membership=_officer(world.a),
+                visit=visit,
+                data={},
+                judgements={"safeguarding": "strong_standard"},
+            )
 
 
 def test_autosave_endpoint_keeps_the_draft(world, client_for):
@@ -96,8 +127,15 @@ def test_autosave_endpoint_keeps_the_draft(world, client_for):
         visit = _visit(world.a)
     client = client_for(world.a.user(OFFICER))
     url = reverse("visits:autosave", kwargs={"trust_slug": "alpha", "pk": visit.pk})
-    response = client.post(url, {"date": "2026-03-04", "evidence": "Books in Y3 and Y5",
-                                 "judgement_achievement": "expected_standard"}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        url,
+        {
+            "date": "2026-03-04",
+            "evidence": "Books in Y3 and Y5",
+            "judgement_achievement": "expected_standard",
+        },
+        HTTP_HX_REQUEST="true",
+    )
     assert response.status_code == 200 and "Draft saved" in response.content.decode()
     with world.a.scope():
         visit.refresh_from_db()
@@ -112,16 +150,23 @@ def test_head_sees_published_visits_only_and_responds(world, client_for):
     a = world.a
     with a.scope():
         visit = _visit(a, strengths="Strong start")
-        action = action_create(actor=a.user(OFFICER), visit=visit, description="Fix reading",
-                               owner="Head", due_on=dt.date(2026, 4, 1))
+        action = action_create(
+            actor=a.user(OFFICER),
+            visit=visit,
+            description="Fix reading",
+            owner="Head",
+            due_on=dt.date(2026, 4, 1),
+        )
     head = client_for(a.user(Role.SCHOOL_STAFF))
     detail = reverse("visits:detail", kwargs={"trust_slug": "alpha", "pk": visit.pk})
     assert head.get(detail).status_code == 404
     with a.scope():
         visit_publish(actor=a.user(OFFICER), membership=_officer(a), visit=visit)
     assert head.get(detail).status_code == 200
-    response = head.post(reverse("visits:respond", kwargs={"trust_slug": "alpha", "pk": visit.pk}),
-                         {"response": "Agreed", f"action_{action.pk}": "Started in April"})
+    response = head.post(
+        reverse("visits:respond", kwargs={"trust_slug": "alpha", "pk": visit.pk}),
+        {"response": "Agreed", f"action_{action.pk}": "Started in April"},
+    )
     assert response.status_code == 302
     with a.scope():
         visit.refresh_from_db()
@@ -133,11 +178,21 @@ def test_follow_up_at_the_next_visit(world):
     a = world.a
     with a.scope():
         first = _visit(a)
-        action = action_create(actor=a.user(OFFICER), visit=first, description="Attendance plan",
-                               owner="Head", due_on=dt.date(2026, 4, 1))
+        action = action_create(
+            actor=a.user(OFFICER),
+            visit=first,
+            description="Attendance plan",
+            owner="Head",
+            due_on=dt.date(2026, 4, 1),
+        )
         second = _visit(a)
-        action_follow_up(actor=a.user(OFFICER), action=action, at_visit=second, status="done",
-                         note="Plan in place, PA down 3 points")
+        action_follow_up(
+            actor=a.user(OFFICER),
+            action=action,
+            at_visit=second,
+            status="done",
+            note="Plan in place, PA down 3 points",
+        )
         action.refresh_from_db()
         assert action.followed_up_at == second and action.status == "done"
         assert action.completed_on == second.date
@@ -147,10 +202,20 @@ def test_reminders_are_sent_once_a_day_even_when_retried(world):
     a = world.a
     with a.scope():
         visit = _visit(a)
-        action_create(actor=a.user(OFFICER), visit=visit, description="Overdue thing", owner="Head",
-                      due_on=dt.date(2026, 1, 1))
-        action_create(actor=a.user(OFFICER), visit=visit, description="Not due", owner="Head",
-                      due_on=dt.date(2030, 1, 1))
+        action_create(
+            actor=a.user(OFFICER),
+            visit=visit,
+            description="Overdue thing",
+            owner="Head",
+            due_on=dt.date(2026, 1, 1),
+        )
+        action_create(
+            actor=a.user(OFFICER),
+            visit=visit,
+            description="Not due",
+            owner="Head",
+            due_on=dt.date(2030, 1, 1),
+        )
         today = dt.date(2026, 2, 1)
         assert reminders_send(trust=a.trust, today=today) == 1
         assert reminders_send(trust=a.trust, today=today) == 0  # the retry sends nothing
@@ -163,13 +228,18 @@ def test_reminders_are_sent_once_a_day_even_when_retried(world):
 
 @pytest.mark.worker
 def test_reminder_job_runs_on_a_real_worker_without_duplicates(world, celery_worker_process):
-    from phases.visits.tasks import action_reminders_send
+    from visits.tasks import action_reminders_send
 
     a = world.a
     with a.scope():
         visit = _visit(a)
-        action_create(actor=a.user(OFFICER), visit=visit, description="Overdue", owner="Head",
-                      due_on=dt.date(2020, 1, 1))
+        action_create(
+            actor=a.user(OFFICER),
+            visit=visit,
+            description="Overdue",
+            owner="Head",
+            due_on=dt.date(2020, 1, 1),
+        )
     action_reminders_send.delay(trust_id=a.trust.pk)
     action_reminders_send.delay(trust_id=a.trust.pk)  # a duplicate delivery of the same job
 
@@ -187,10 +257,16 @@ def test_reminder_job_runs_on_a_real_worker_without_duplicates(world, celery_wor
 def test_visit_note_pdf_has_the_visit_in_its_text(world, client_for):
     with world.a.scope():
         visit = _visit(world.a, strengths="Confident readers in Year 2")
-        visit_autosave(actor=world.a.user(OFFICER), membership=_officer(world.a), visit=visit,
-                       data={}, judgements={"achievement": "expected_standard"})
+        visit_autosave(
+            actor=world.a.user(OFFICER),
+            membership=_officer(world.a),
+            visit=visit,
+            data={},
+            judgements={"achievement": "expected_standard"},
+        )
     response = client_for(world.a.user(OFFICER)).get(
-        reverse("visits:pdf", kwargs={"trust_slug": "alpha", "pk": visit.pk}))
+        reverse("visits:pdf", kwargs={"trust_slug": "alpha", "pk": visit.pk})
+    )
     assert response.status_code == 200
     reader = PdfReader(io.BytesIO(response.content))
     text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
@@ -203,9 +279,10 @@ def test_officer_cannot_visit_an_academy_outside_their_scope(world, client_for):
     client = client_for(world.a.user(OFFICER))
     with world.a.scope():
         types = visit_types_ensure(trust=world.a.trust)
-    response = client.post(reverse("visits:create", kwargs={"trust_slug": "alpha"}),
-                           {"academy": world.a.academies[1].pk, "visit_type": types[0].pk,
-                            "date": "2026-03-01"})
+    response = client.post(
+        reverse("visits:create", kwargs={"trust_slug": "alpha"}),
+        {"academy": world.a.academies[1].pk, "visit_type": types[0].pk, "date": "2026-03-01"},
+    )
     assert response.status_code == 400  # not a choice for this officer
     with world.a.scope():
         assert not Visit.objects.exists()
@@ -219,19 +296,31 @@ def test_partner_visit_days_count_once_when_edited(world):
     with a.scope():
         admin = a.user(Role.TRUST_ADMIN)
         admin_membership = Membership.objects.get(user=admin)
-        partner = PartnerOrganisation.objects.create(trust=a.trust, name="North Maths Hub", kind="maths_hub")
+        partner = PartnerOrganisation.objects.create(
+            trust=a.trust, name="North Maths Hub", kind="maths_hub"
+        )
         commission = commission_create(
-            actor=admin, partner=partner, title="Maths mastery", key_area="maths", nature="support",
-            academies=[a.academies[0]], days_per_academy=Decimal("3"),
-            starts_on=dt.date(2025, 9, 1), ends_on=dt.date(2026, 7, 31),
+            actor=admin,
+            partner=partner,
+            title="Maths mastery",
+            key_area="maths",
+            nature="support",
+            academies=[a.academies[0]],
+            days_per_academy=Decimal("3"),
+            starts_on=dt.date(2025, 9, 1),
+            ends_on=dt.date(2026, 7, 31),
         )
         visit = _visit(a, strengths="Maths mastery visible")
         visit.commission = commission
         visit.days = Decimal("1.0")
         visit.save()
         visit_publish(actor=admin, membership=admin_membership, visit=visit)
-        visit_autosave(actor=admin, membership=admin_membership, visit=visit, data={"days": Decimal("1.5")})
-        visit_autosave(actor=admin, membership=admin_membership, visit=visit, data={"evidence": "Again"})
+        visit_autosave(
+            actor=admin, membership=admin_membership, visit=visit, data={"days": Decimal("1.5")}
+        )
+        visit_autosave(
+            actor=admin, membership=admin_membership, visit=visit, data={"evidence": "Again"}
+        )
         assert Activity.objects.count() == 1
         assert Activity.objects.get().days == Decimal("1.5")
         visit_autosave(actor=admin, membership=admin_membership, visit=visit, data={"days": None})
@@ -242,8 +331,13 @@ def test_overdue_actions_show_on_the_officer_and_head_dashboards(world, client_f
     a = world.a
     with a.scope():
         visit = _visit(a, strengths="x")
-        action_create(actor=a.user(OFFICER), visit=visit, description="Long overdue reading plan",
-                      owner="Head", due_on=dt.date(2020, 1, 1))
+        action_create(
+            actor=a.user(OFFICER),
+            visit=visit,
+            description="Long overdue reading plan",
+            owner="Head",
+            due_on=dt.date(2020, 1, 1),
+        )
         visit_publish(actor=a.user(OFFICER), membership=_officer(a), visit=visit)
     for role in (OFFICER, Role.SCHOOL_STAFF):
         page = client_for(a.user(role)).get("/t/alpha/").content.decode()

@@ -17,13 +17,21 @@ class AcademyChoices(forms.ModelMultipleChoiceField):
 
 class MembershipForm(forms.Form):
     role = forms.ChoiceField(label="Role", choices=ROLE_CHOICES)
-    staff_role = forms.ChoiceField(label="Role in school (school staff)", required=False,
-                                   choices=[("", "Not applicable"), *STAFF_ROLE_CHOICES])
-    is_board = forms.BooleanField(label="Trust board governor (sees the whole trust's reports)",
-                                  required=False)
-    academies = AcademyChoices(label="Academies", queryset=Academy._base_manager.none(), required=False,
-                               widget=forms.SelectMultiple(attrs={"size": 8}),
-                               help_text="Officers, staff, local governors and partners see only these.")
+    staff_role = forms.ChoiceField(
+        label="Role in school (school staff)",
+        required=False,
+        choices=[("", "Not applicable"), *STAFF_ROLE_CHOICES],
+    )
+    is_board = forms.BooleanField(
+        label="Trust board governor (sees the whole trust's reports)", required=False
+    )
+    academies = AcademyChoices(
+        label="Academies",
+        queryset=Academy._base_manager.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="Officers, staff, local governors and partners see only these.",
+    )
 
     def __init__(self, *args: Any, trust: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -40,8 +48,11 @@ class InviteForm(MembershipForm):
 
 class AcceptInvitationForm(forms.Form):
     full_name = forms.CharField(label="Full name", max_length=200)
-    password = forms.CharField(label="Choose a password", widget=forms.PasswordInput(
-        attrs={"autocomplete": "new-password"}), help_text="At least 10 characters.")
+    password = forms.CharField(
+        label="Choose a password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 10 characters.",
+    )
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
@@ -53,5 +64,13 @@ class AuditFilterForm(forms.Form):
     actor = forms.CharField(label="Person (email contains)", required=False)
     action = forms.CharField(label="Action", required=False, help_text="For example academy.update")
     object_type = forms.CharField(label="Object type", required=False)
-    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date_from = forms.DateField(
+        label="From",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    date_to = forms.DateField(
+        label="To",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )

@@ -92,9 +92,7 @@ class Membership(TenantModel):
 
     @property
     def is_trust_wide(self) -> bool:
-        return self.role_enum in TRUST_WIDE_ROLES or (
-            self.role == Role.GOVERNOR and self.is_board
-        )
+        return self.role_enum in TRUST_WIDE_ROLES or (self.role == Role.GOVERNOR and self.is_board)
 
     @property
     def requires_mfa(self) -> bool:

@@ -24,8 +24,12 @@ def user_has_totp(user: Any) -> bool:
 
 
 def member_list_for(membership: Any) -> QuerySet[Membership]:
-    return (Membership.objects.filter(trust_id=membership.trust_id)
-            .select_related("user").prefetch_related("academies").order_by("-is_active", "user__email"))
+    return (
+        Membership.objects.filter(trust_id=membership.trust_id)
+        .select_related("user")
+        .prefetch_related("academies")
+        .order_by("-is_active", "user__email")
+    )
 
 
 def member_get_for(membership: Any, pk: int) -> Membership:
@@ -36,8 +40,11 @@ def member_get_for(membership: Any, pk: int) -> Membership:
 
 
 def mfa_user_ids(user_ids: list[int]) -> set[int]:
-    return set(Authenticator.objects.filter(user_id__in=user_ids, type=Authenticator.Type.TOTP)
-               .values_list("user_id", flat=True))
+    return set(
+        Authenticator.objects.filter(
+            user_id__in=user_ids, type=Authenticator.Type.TOTP
+        ).values_list("user_id", flat=True)
+    )
 
 
 def invitation_list_for(membership: Any) -> QuerySet[Invitation]:

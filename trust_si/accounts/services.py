@@ -39,7 +39,9 @@ def validate_scope(*, trust: Trust, role: str, academies: list[Any], is_board: b
         if is_board and academies:
             raise ValidationError({"academies": "Board governors cover the trust: choose none."})
         if not is_board and len(academies) != 1:
-            raise ValidationError({"academies": "Choose the one academy whose governing body this is."})
+            raise ValidationError(
+                {"academies": "Choose the one academy whose governing body this is."}
+            )
     elif role in SINGLE_ACADEMY_ROLES:
         if len(academies) != 1:
             raise ValidationError({"academies": "School staff belong to exactly one academy."})
@@ -49,8 +51,15 @@ def validate_scope(*, trust: Trust, role: str, academies: list[Any], is_board: b
 
 @transaction.atomic
 def invitation_create(
-    *, actor: Any, trust: Trust, email: str, role: str, academies: list[Any],
-    staff_role: str = "", is_board: bool = False, accept_url_base: str = "",
+    *,
+    actor: Any,
+    trust: Trust,
+    email: str,
+    role: str,
+    academies: list[Any],
+    staff_role: str = "",
+    is_board: bool = False,
+    accept_url_base: str = "",
 ) -> Invitation:
     email = email.strip().lower()
     validate_scope(trust=trust, role=role, academies=academies, is_board=is_board)
@@ -58,21 +67,33 @@ def invitation_create(
         if Membership.objects.filter(user__email=email, is_active=True).exists():
             raise ValidationError({"email": "This person is already a member of the trust."})
         invitation = Invitation.objects.create(
-            trust=trust, email=email, role=role, staff_role=staff_role if role == Role.SCHOOL_STAFF else "",
+            trust=trust,
+            email=email,
+            role=role,
+            staff_role=staff_role if role == Role.SCHOOL_STAFF else "",
             is_board=is_board and role == Role.GOVERNOR,
             invited_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         invitation.academies.set(academies)
-        audit_record(actor=actor, action="invitation.create", target=invitation,
-                     changes={"email": email, "role": role, "academies": [a.urn for a in academies]})
+        audit_record(
+            actor=actor,
+            action="invitation.create",
+            target=invitation,
+            changes={"email": email, "role": role, "academies": [a.urn for a in academies]},
+        )
     url = accept_url_base + reverse("invitation_accept", kwargs={"token": invitation.token})
-    transaction.on_commit(lambda: send_mail(
-        subject=f"You are invited to {trust.name} on trust-si",
-        message=(f"You have been invited to join {trust.name} on trust-si as "
-                 f"{Role(role).label.lower()}.\n\nAccept the invitation and choose a password:\n"
-                 f"{url}\n\nThe link works for 14 days."),
-        from_email=None, recipient_list=[email],
-    ))
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=f"You are invited to {trust.name} on trust-si",
+            message=(
+                f"You have been invited to join {trust.name} on trust-si as "
+                f"{Role(role).label.lower()}.\n\nAccept the invitation and choose a password:\n"
+                f"{url}\n\nThe link works for 14 days."
+            ),
+            from_email=None,
+            recipient_list=[email],
+        )
+    )
     return invitation
 
 
@@ -81,40 +102,65 @@ def invitation_accept(*, invitation: Invitation, password: str, full_name: str) 
     """Create (or reuse) the user for the invited email and give them the membership."""
     if not invitation.is_usable:
         raise ValidationError("This invitation has expired or has already been used.")
-    claimed = type(invitation).objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
-        accepted_at=timezone.now())
+    claimed = (
+        type(invitation)
+        .objects.filter(pk=invitation.pk, accepted_at__isnull=True)
+        .update(accepted_at=timezone.now())
+    )
     if not claimed:
         raise ValidationError("This invitation has already been used.")
     user = User.objects.filter(email=invitation.email).first()
     if user is None:
         user = User.objects.create_user(invitation.email, password, full_name=full_name)
     membership, _ = Membership.objects.update_or_create(
-        trust=invitation.trust, user=user,
-        defaults={"role": invitation.role, "staff_role": invitation.staff_role,
-                  "is_board": invitation.is_board, "is_active": True},
+        trust=invitation.trust,
+        user=user,
+        defaults={
+            "role": invitation.role,
+            "staff_role": invitation.staff_role,
+            "is_board": invitation.is_board,
+            "is_active": True,
+        },
     )
     membership.academies.set(invitation.academies.all())
-    audit_record(actor=user, action="invitation.accept", target=membership,
-                 changes={"role": invitation.role}, trust_id=invitation.trust_id)
+    audit_record(
+        actor=user,
+        action="invitation.accept",
+        target=membership,
+        changes={"role": invitation.role},
+        trust_id=invitation.trust_id,
+    )
     return user
 
 
 @transaction.atomic
 def membership_update(
-    *, actor: Any, membership: Membership, role: str, academies: list[Any],
-    staff_role: str = "", is_board: bool = False,
+    *,
+    actor: Any,
+    membership: Membership,
+    role: str,
+    academies: list[Any],
+    staff_role: str = "",
+    is_board: bool = False,
 ) -> dict[str, list[Any]]:
     validate_scope(trust=membership.trust, role=role, academies=academies, is_board=is_board)
-    before = {"role": membership.role, "staff_role": membership.staff_role,
-              "is_board": membership.is_board,
-              "academies": sorted(a.urn for a in membership.academies.all())}
+    before = {
+        "role": membership.role,
+        "staff_role": membership.staff_role,
+        "is_board": membership.is_board,
+        "academies": sorted(a.urn for a in membership.academies.all()),
+    }
     membership.role = role
     membership.staff_role = staff_role if role == Role.SCHOOL_STAFF else ""
     membership.is_board = is_board and role == Role.GOVERNOR
     membership.save()
     membership.academies.set(academies)
-    after = {"role": membership.role, "staff_role": membership.staff_role,
-             "is_board": membership.is_board, "academies": sorted(a.urn for a in academies)}
+    after = {
+        "role": membership.role,
+        "staff_role": membership.staff_role,
+        "is_board": membership.is_board,
+        "academies": sorted(a.urn for a in academies),
+    }
     changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
     if changes:
         audit_record(actor=actor, action="membership.update", target=membership, changes=changes)
@@ -131,8 +177,12 @@ def membership_set_active(*, actor: Any, membership: Membership, active: bool) -
         membership.save(update_fields=["is_active"])
         if not active:
             Token.objects.filter(user=membership.user).delete()
-        audit_record(actor=actor, action="membership.reactivate" if active else "membership.deactivate",
-                     target=membership, changes={"is_active": [not active, active]})
+        audit_record(
+            actor=actor,
+            action="membership.reactivate" if active else "membership.deactivate",
+            target=membership,
+            changes={"is_active": [not active, active]},
+        )
 
 
 @transaction.atomic

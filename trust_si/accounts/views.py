@@ -45,36 +45,55 @@ def dashboard(request: TenantRequest) -> HttpResponse:
     for capability, route, label in DASHBOARD_LINKS:
         if capability in CAPABILITIES and membership.can(capability):
             try:
-                links.append({"url": reverse(route, kwargs={"trust_slug": request.trust.slug}),
-                              "label": label})
+                links.append(
+                    {
+                        "url": reverse(route, kwargs={"trust_slug": request.trust.slug}),
+                        "label": label,
+                    }
+                )
             except NoReverseMatch:
                 continue
     from academies.selectors import academy_list_for
 
     overdue = None
     if membership.can("visit.view"):
-        from phases.visits.selectors import overdue_actions_for
+        from visits.selectors import overdue_actions_for
 
         overdue = list(overdue_actions_for(membership)[:10])
-    return render(request, "dashboard.html", {
-        "role": membership.role_enum, "links": links,
-        "academies": academy_list_for(membership)[:12], "overdue": overdue,
-    })
+    return render(
+        request,
+        "dashboard.html",
+        {
+            "role": membership.role_enum,
+            "links": links,
+            "academies": academy_list_for(membership)[:12],
+            "overdue": overdue,
+        },
+    )
 
 
 def people(request: TenantRequest) -> HttpResponse:
     membership = require(request, "users.manage")
     members = list(selectors.member_list_for(membership))
-    return render(request, "accounts/people.html", {
-        "members": members, "mfa": selectors.mfa_user_ids([m.user_id for m in members]),
-        "invitations": selectors.invitation_list_for(membership),
-    })
+    return render(
+        request,
+        "accounts/people.html",
+        {
+            "members": members,
+            "mfa": selectors.mfa_user_ids([m.user_id for m in members]),
+            "invitations": selectors.invitation_list_for(membership),
+        },
+    )
 
 
 def _scope_args(form: Any) -> dict[str, Any]:
     d = form.cleaned_data
-    return {"role": d["role"], "academies": list(d["academies"]), "staff_role": d["staff_role"],
-            "is_board": d["is_board"]}
+    return {
+        "role": d["role"],
+        "academies": list(d["academies"]),
+        "staff_role": d["staff_role"],
+        "is_board": d["is_board"],
+    }
 
 
 def invite(request: TenantRequest) -> HttpResponse:
@@ -83,22 +102,32 @@ def invite(request: TenantRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invitation_create(
-                actor=request.user, trust=request.trust, email=form.cleaned_data["email"],
-                accept_url_base=request.build_absolute_uri("/")[:-1], **_scope_args(form))
+                actor=request.user,
+                trust=request.trust,
+                email=form.cleaned_data["email"],
+                accept_url_base=request.build_absolute_uri("/")[:-1],
+                **_scope_args(form),
+            )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
             messages.success(request, f"An invitation has been sent to {invitation.email}.")
             return redirect("people", trust_slug=request.trust.slug)
-    return render(request, "accounts/invite.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "accounts/invite.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 def member_edit(request: TenantRequest, pk: int) -> HttpResponse:
     membership = require(request, "users.manage")
     member = selectors.member_get_for(membership, pk)
-    initial = {"role": member.role, "staff_role": member.staff_role, "is_board": member.is_board,
-               "academies": list(member.academies.all())}
+    initial = {
+        "role": member.role,
+        "staff_role": member.staff_role,
+        "is_board": member.is_board,
+        "academies": list(member.academies.all()),
+    }
     form = MembershipForm(request.POST or None, initial=initial, trust=request.trust)
     if request.method == "POST" and form.is_valid():
         try:
@@ -109,8 +138,12 @@ def member_edit(request: TenantRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{member.user.display_name}'s role has been saved.")
             return redirect("people", trust_slug=request.trust.slug)
-    return render(request, "accounts/member_form.html", {"form": form, "member": member},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "accounts/member_form.html",
+        {"form": form, "member": member},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_POST
@@ -141,10 +174,14 @@ def audit_log(request: TenantRequest) -> HttpResponse:
     membership = require(request, "audit.view")
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(selectors.audit_list_for(membership, filters), 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.audit_list_for(membership, filters), 50).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "audit/log.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(
+        request, "audit/log.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
 
 
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
@@ -153,17 +190,25 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         # Safe: looked up by its unguessable token only; everything after runs in its trust.
         invitation = Invitation.objects.select_related("trust").filter(token=token).first()
     if invitation is None or not invitation.is_usable:
-        return render(request, "accounts/invitation_invalid.html", status=410 if invitation else 404)
+        return render(
+            request, "accounts/invitation_invalid.html", status=410 if invitation else 404
+        )
     form = AcceptInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with trust_scope(invitation.trust):
             try:
-                user = services.invitation_accept(invitation=invitation,
-                                                  password=form.cleaned_data["password"],
-                                                  full_name=form.cleaned_data["full_name"])
+                user = services.invitation_accept(
+                    invitation=invitation,
+                    password=form.cleaned_data["password"],
+                    full_name=form.cleaned_data["full_name"],
+                )
             except ValidationError:
                 return render(request, "accounts/invitation_invalid.html", status=410)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("dashboard", trust_slug=invitation.trust.slug)
-    return render(request, "accounts/accept.html", {"form": form, "invitation": invitation},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "accounts/accept.html",
+        {"form": form, "invitation": invitation},
+        status=400 if form.errors else 200,
+    )

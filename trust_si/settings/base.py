@@ -42,7 +42,7 @@ INSTALLED_APPS = [
     "assessment",
     "assessment.kpis",
     "phases",
-    "phases.visits",
+    "visits",
     "cpd",
     "partnerships",
     "reporting",
@@ -84,11 +84,7 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": env.db(
-        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'trust_si.sqlite3'}"
-    )
-}
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'trust_si.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the web process and the Celery worker share the file.
@@ -109,8 +105,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -245,8 +243,8 @@ SPECTACULAR_SETTINGS = {
         "PartnerKindEnum": "partnerships.models.PartnerKind",
         "AttendanceStatusEnum": "cpd.models.AttendanceStatus",
         "NpqStatusEnum": "cpd.models.NpqStatus",
-        "VisitStatusEnum": "phases.visits.models.VisitStatus",
-        "ActionStatusEnum": "phases.visits.models.ActionStatus",
+        "VisitStatusEnum": "visits.models.VisitStatus",
+        "ActionStatusEnum": "visits.models.ActionStatus",
         "PhaseEnum": "phases.models.PhaseCode",
     },
 }
@@ -274,7 +272,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 # variables below) so reminders and invitations reach people.
 MAILERS = {
     "default": {
-        "BACKEND": env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"),
+        "BACKEND": env.str(
+            "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+        ),
     }
 }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="trust-si <no-reply@trust-si.example>")
@@ -295,13 +295,15 @@ TRUST_SI_MIN_COHORT_FLOOR = 3
 TRUST_SI_RECOMPUTE_DELAY = env.int("TRUST_SI_RECOMPUTE_DELAY", default=20)
 
 # Nightly and daily jobs (beat); apps add their entries here.
-CELERY_BEAT_SCHEDULE.update({
-    "nightly-placement-recompute": {
-        "task": "phases.tasks.recompute_all_trusts",
-        "schedule": crontab(hour=2, minute=15),
-    },
-    "visit-action-reminders": {
-        "task": "phases.visits.tasks.action_reminders_fan_out",
-        "schedule": crontab(hour=7, minute=30),
-    },
-})
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "nightly-placement-recompute": {
+            "task": "phases.tasks.recompute_all_trusts",
+            "schedule": crontab(hour=2, minute=15),
+        },
+        "visit-action-reminders": {
+            "task": "visits.tasks.action_reminders_fan_out",
+            "schedule": crontab(hour=7, minute=30),
+        },
+    }
+)

@@ -25,7 +25,7 @@ DEMO_HOOKS = [
     "assessment.demo",
     "cpd.demo",
     "partnerships.demo",
-    "phases.visits.demo",
+    "visits.demo",
     "phases.demo",
     "reporting.demo",
 ]

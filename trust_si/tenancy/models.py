@@ -26,7 +26,9 @@ class Trust(models.Model):
     slug = models.SlugField(
         max_length=50,
         unique=True,
-        validators=[RegexValidator(r"^[a-z0-9][a-z0-9-]*$", "Lower-case letters, digits and hyphens.")],
+        validators=[
+            RegexValidator(r"^[a-z0-9][a-z0-9-]*$", "Lower-case letters, digits and hyphens.")
+        ],
     )
     name = models.CharField(max_length=200)
     is_active = models.BooleanField(default=True)

@@ -27,7 +27,11 @@ class Command(BaseCommand):
             started = time.perf_counter()
             with trust_scope(trust):
                 done = recompute_trust(trust=trust)
-            self.stdout.write(f"Recomputed {done} academies of {trust.slug} in {time.perf_counter() - started:.2f}s")
+            self.stdout.write(
+                f"Recomputed {done} academies of {trust.slug} in {time.perf_counter() - started:.2f}s"
+            )
         else:
             queued = recompute_enqueue(trust_id=trust.pk, academy_id=None, reason="operator")
-            self.stdout.write("Queued." if queued else "A recompute is already queued for this trust.")
+            self.stdout.write(
+                "Queued." if queued else "A recompute is already queued for this trust."
+            )

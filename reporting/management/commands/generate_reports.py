@@ -45,8 +45,9 @@ class Command(BaseCommand):
                 targets = [*academies, None]
             failed = 0
             for academy in targets:
-                report = report_request(actor=None, trust=trust, term_code=term, academy=academy,
-                                        enqueue=False)
+                report = report_request(
+                    actor=None, trust=trust, term_code=term, academy=academy, enqueue=False
+                )
                 try:
                     report = report_generate(report=report)
                 except Exception as exc:

@@ -36,8 +36,9 @@ class Command(BaseCommand):
         if parsed.problems:
             raise CommandError(" ".join(parsed.problems))
         with trust_scope(trust):
-            counts = published_results_import(actor=None, trust=trust, parsed=parsed, year=year,
-                                               source=path.name)
+            counts = published_results_import(
+                actor=None, trust=trust, parsed=parsed, year=year, source=path.name
+            )
         self.stdout.write(
             f"{parsed.kind.upper()} {year} from {path.name}: {counts['rows_read']} school rows read, "
             f"{counts['matched']} academies matched, {counts['unmatched']} unmatched, "

@@ -12,9 +12,11 @@ from assessment.kpis.services import national_benchmarks_load
 
 
 class Command(BaseCommand):
-    help = ("Load or refresh national benchmarks from a CSV with the columns "
-            f"{', '.join(COLUMNS)} (as assessment/kpis/data/national_benchmarks.csv). Rows replace "
-            "the shipped figure of the same KPI and year for every trust; re-running changes nothing.")
+    help = (
+        "Load or refresh national benchmarks from a CSV with the columns "
+        f"{', '.join(COLUMNS)} (as assessment/kpis/data/national_benchmarks.csv). Rows replace "
+        "the shipped figure of the same KPI and year for every trust; re-running changes nothing."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--file", required=True)
@@ -28,10 +30,14 @@ class Command(BaseCommand):
         if problems:
             shown = "\n".join(problems[:50])
             more = f"\n...and {len(problems) - 50} more." if len(problems) > 50 else ""
-            raise CommandError(f"{path.name} was not loaded ({len(problems)} problem(s)):\n{shown}{more}")
+            raise CommandError(
+                f"{path.name} was not loaded ({len(problems)} problem(s)):\n{shown}{more}"
+            )
         if options["check"]:
             self.stdout.write(f"{path.name}: {len(rows)} rows are valid (nothing loaded: --check).")
             return
         counts = national_benchmarks_load(rows=rows)
-        self.stdout.write(f"{path.name}: {len(rows)} rows; {counts['created']} added, "
-                          f"{counts['updated']} updated, {counts['unchanged']} unchanged.")
+        self.stdout.write(
+            f"{path.name}: {len(rows)} rows; {counts['created']} added, "
+            f"{counts['updated']} updated, {counts['unchanged']} unchanged."
+        )

@@ -21,24 +21,38 @@ class Command(BaseCommand):
         parser.add_argument("--slug", required=True)
         parser.add_argument("--name", required=True)
         parser.add_argument("--admin-email")
-        parser.add_argument("--base-url", default=getattr(settings, "TRUST_SI_BASE_URL", ""),
-                            help="Site address for the invitation link, e.g. https://trust-si.example.org")
+        parser.add_argument(
+            "--base-url",
+            default=getattr(settings, "TRUST_SI_BASE_URL", ""),
+            help="Site address for the invitation link, e.g. https://trust-si.example.org",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         trust = Trust(slug=options["slug"], name=options["name"])
         try:
-            trust.full_clean(exclude=["slug"] if Trust.objects.filter(slug=options["slug"]).exists() else None)
+            trust.full_clean(
+                exclude=["slug"] if Trust.objects.filter(slug=options["slug"]).exists() else None
+            )
         except ValidationError as exc:
-            raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())) from exc
+            raise CommandError(
+                "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+            ) from exc
         with transaction.atomic():
-            trust, created = Trust.objects.update_or_create(slug=options["slug"],
-                                                            defaults={"name": options["name"]})
-            self.stdout.write(f"{'Created' if created else 'Updated'} trust {trust.slug}: {trust.name}")
+            trust, created = Trust.objects.update_or_create(
+                slug=options["slug"], defaults={"name": options["name"]}
+            )
+            self.stdout.write(
+                f"{'Created' if created else 'Updated'} trust {trust.slug}: {trust.name}"
+            )
             if options.get("admin_email"):
                 try:
                     invitation = invitation_create(
-                        actor=None, trust=trust, email=options["admin_email"],
-                        role=Role.TRUST_ADMIN, academies=[], accept_url_base=options["base_url"],
+                        actor=None,
+                        trust=trust,
+                        email=options["admin_email"],
+                        role=Role.TRUST_ADMIN,
+                        academies=[],
+                        accept_url_base=options["base_url"],
                     )
                 except ValidationError as exc:
                     raise CommandError(" ".join(exc.messages)) from exc

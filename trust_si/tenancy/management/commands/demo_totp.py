@@ -26,4 +26,6 @@ class Command(BaseCommand):
             raise CommandError("demo_totp is refused with production settings.")
         counters = list(yield_hotp_counters_from_time())
         counter = counters[len(counters) // 2]  # the current window, whatever the tolerance
-        self.stdout.write(format_hotp_value(hotp_value(demo_totp_secret(options["email"]), counter)))
+        self.stdout.write(
+            format_hotp_value(hotp_value(demo_totp_secret(options["email"]), counter))
+        )

@@ -43,14 +43,19 @@ def visit_list(request: TenantRequest) -> HttpResponse:
     if urn := request.GET.get("academy"):
         visits = visits.filter(academy__urn=urn)
     today = timezone.localdate()
-    return render(request, "visits/list.html", {
-        "upcoming": visits.filter(date__gte=today).order_by("date")[:50],
-        "drafts": visits.filter(status=VisitStatus.DRAFT, date__lt=today)[:50],
-        "recent": visits.filter(status=VisitStatus.PUBLISHED, date__lt=today)[:30],
-        "overdue": selectors.overdue_actions_for(membership)[:100],
-        "academies": academy_list_for(membership), "academy": request.GET.get("academy", ""),
-        "can_edit": membership.can("visit.edit"),
-    })
+    return render(
+        request,
+        "visits/list.html",
+        {
+            "upcoming": visits.filter(date__gte=today).order_by("date")[:50],
+            "drafts": visits.filter(status=VisitStatus.DRAFT, date__lt=today)[:50],
+            "recent": visits.filter(status=VisitStatus.PUBLISHED, date__lt=today)[:30],
+            "overdue": selectors.overdue_actions_for(membership)[:100],
+            "academies": academy_list_for(membership),
+            "academy": request.GET.get("academy", ""),
+            "can_edit": membership.can("visit.edit"),
+        },
+    )
 
 
 def programme(request: TenantRequest) -> HttpResponse:
@@ -58,19 +63,32 @@ def programme(request: TenantRequest) -> HttpResponse:
     year = request.GET.get("year") or _academic_year()
     if request.method == "POST":
         require(request, "placement.confirm")
-        services.programme_generate(actor=request.user, trust=request.trust, academic_year=year,
-                                    academies=list(academy_list_for(membership)))
-        messages.success(request, f"The {year} programme has been planned from each academy's phase.")
+        services.programme_generate(
+            actor=request.user,
+            trust=request.trust,
+            academic_year=year,
+            academies=list(academy_list_for(membership)),
+        )
+        messages.success(
+            request, f"The {year} programme has been planned from each academy's phase."
+        )
         return redirect(f"{request.path}?year={year}")
-    return render(request, "visits/programme.html", {
-        "rows": selectors.programme_for(membership, year), "year": year,
-        "can_plan": membership.can("placement.confirm"),
-    })
+    return render(
+        request,
+        "visits/programme.html",
+        {
+            "rows": selectors.programme_for(membership, year),
+            "year": year,
+            "can_plan": membership.can("placement.confirm"),
+        },
+    )
 
 
 def visit_create(request: TenantRequest) -> HttpResponse:
     membership = require(request, "visit.edit")
-    types = VisitType.objects.filter(pk__in=[t.pk for t in services.visit_types_ensure(trust=request.trust)])
+    types = VisitType.objects.filter(
+        pk__in=[t.pk for t in services.visit_types_ensure(trust=request.trust)]
+    )
     form = NewVisitForm(request.POST or None, academies=academy_list_for(membership), types=types)
     if request.method == "POST" and form.is_valid():
         visit = services.visit_create(actor=request.user, **form.cleaned_data)
@@ -79,8 +97,13 @@ def visit_create(request: TenantRequest) -> HttpResponse:
 
 
 def _visit_form(visit, data=None):  # type: ignore[no-untyped-def]
-    initial = {"date": visit.date, "focus_areas": visit.focus_areas, "evidence": visit.evidence,
-               "strengths": visit.strengths, "areas_for_development": visit.areas_for_development}
+    initial = {
+        "date": visit.date,
+        "focus_areas": visit.focus_areas,
+        "evidence": visit.evidence,
+        "strengths": visit.strengths,
+        "areas_for_development": visit.areas_for_development,
+    }
     initial.update({judgement_field_name(j.area): j.grade for j in visit.judgements.all()})
     return VisitForm(data, initial=initial)
 
@@ -90,8 +113,13 @@ def visit_edit(request: TenantRequest, pk: int) -> HttpResponse:
     visit = selectors.visit_get_for(membership, pk)
     form = _visit_form(visit, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.visit_autosave(actor=request.user, membership=membership, visit=visit,
-                                data=form.visit_data(), judgements=form.judgements())
+        services.visit_autosave(
+            actor=request.user,
+            membership=membership,
+            visit=visit,
+            data=form.visit_data(),
+            judgements=form.judgements(),
+        )
         if "publish" in request.POST:
             try:
                 services.visit_publish(actor=request.user, membership=membership, visit=visit)
@@ -103,11 +131,18 @@ def visit_edit(request: TenantRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Saved.")
             return redirect("visits:edit", trust_slug=request.trust.slug, pk=visit.pk)
-    return render(request, "visits/edit.html", {
-        "visit": visit, "form": form, "action_form": ActionForm(),
-        "follow_ups": selectors.open_actions_for_academy(visit.academy).exclude(visit=visit),
-        "action_statuses": ActionStatus.choices,
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "visits/edit.html",
+        {
+            "visit": visit,
+            "form": form,
+            "action_form": ActionForm(),
+            "follow_ups": selectors.open_actions_for_academy(visit.academy).exclude(visit=visit),
+            "action_statuses": ActionStatus.choices,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @require_POST
@@ -118,8 +153,13 @@ def visit_autosave(request: TenantRequest, pk: int) -> HttpResponse:
     form = _visit_form(visit, request.POST)
     if not form.is_valid():
         return render(request, "visits/_autosave.html", {"error": True}, status=400)
-    services.visit_autosave(actor=request.user, membership=membership, visit=visit,
-                            data=form.visit_data(), judgements=form.judgements())
+    services.visit_autosave(
+        actor=request.user,
+        membership=membership,
+        visit=visit,
+        data=form.visit_data(),
+        judgements=form.judgements(),
+    )
     return render(request, "visits/_autosave.html", {"visit": visit})
 
 
@@ -145,10 +185,17 @@ def action_status(request: TenantRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         if at_visit:
             visit = selectors.visit_get_for(membership, int(at_visit))
-            services.action_follow_up(actor=request.user, action=action, at_visit=visit,
-                                      status=form.cleaned_data["status"], note=form.cleaned_data["note"])
+            services.action_follow_up(
+                actor=request.user,
+                action=action,
+                at_visit=visit,
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+            )
             return redirect("visits:edit", trust_slug=request.trust.slug, pk=visit.pk)
-        services.action_update(actor=request.user, action=action, data={"status": form.cleaned_data["status"]})
+        services.action_update(
+            actor=request.user, action=action, data={"status": form.cleaned_data["status"]}
+        )
     return redirect("visits:detail", trust_slug=request.trust.slug, pk=action.visit_id)
 
 
@@ -156,11 +203,20 @@ def visit_detail(request: TenantRequest, pk: int) -> HttpResponse:
     membership = require(request, "visit.view")
     visit = selectors.visit_get_for(membership, pk)
     can_respond = membership.can("visit.respond") and visit.is_published
-    return render(request, "visits/detail.html", {
-        "visit": visit, "judgements": visit.judgements.all(), "actions": visit.actions.all(),
-        "can_edit": membership.can("visit.edit"), "can_respond": can_respond,
-        "respond_form": RespondForm(initial={"response": visit.head_response}) if can_respond else None,
-    })
+    return render(
+        request,
+        "visits/detail.html",
+        {
+            "visit": visit,
+            "judgements": visit.judgements.all(),
+            "actions": visit.actions.all(),
+            "can_edit": membership.can("visit.edit"),
+            "can_respond": can_respond,
+            "respond_form": RespondForm(initial={"response": visit.head_response})
+            if can_respond
+            else None,
+        },
+    )
 
 
 @require_POST
@@ -169,10 +225,16 @@ def visit_respond(request: TenantRequest, pk: int) -> HttpResponse:
     visit = selectors.visit_get_for(membership, pk)
     form = RespondForm(request.POST)
     if form.is_valid():
-        responses = {a.pk: request.POST.get(f"action_{a.pk}", "").strip() for a in visit.actions.all()}
+        responses = {
+            a.pk: request.POST.get(f"action_{a.pk}", "").strip() for a in visit.actions.all()
+        }
         try:
-            services.visit_respond(actor=request.user, visit=visit, response=form.cleaned_data["response"],
-                                   action_responses={k: v for k, v in responses.items() if v})
+            services.visit_respond(
+                actor=request.user,
+                visit=visit,
+                response=form.cleaned_data["response"],
+                action_responses={k: v for k, v in responses.items() if v},
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -188,7 +250,9 @@ def visit_pdf(request: TenantRequest, pk: int) -> HttpResponse:
     pdf = visit_note_pdf(visit)
     audit_record(actor=request.user, action="visit.download", target=visit)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="visit-{visit.academy.urn}-{visit.date}.pdf"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="visit-{visit.academy.urn}-{visit.date}.pdf"'
+    )
     return response
 
 
@@ -200,12 +264,23 @@ def visit_types(request: TenantRequest) -> HttpResponse:
     if request.method == "POST":
         require(request, "rules.edit")
         if form.is_valid():
-            services.visit_type_add(actor=request.user, trust=request.trust, name=form.cleaned_data["name"])
-            messages.success(request, f"“{form.cleaned_data['name']}” can now be chosen for visits.")
+            services.visit_type_add(
+                actor=request.user, trust=request.trust, name=form.cleaned_data["name"]
+            )
+            messages.success(
+                request, f"“{form.cleaned_data['name']}” can now be chosen for visits."
+            )
             return redirect("visits:types", trust_slug=request.trust.slug)
-    return render(request, "visits/types.html", {
-        "types": services.visit_types_ensure(trust=request.trust), "form": form, "can_edit": can_edit,
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "visits/types.html",
+        {
+            "types": services.visit_types_ensure(trust=request.trust),
+            "form": form,
+            "can_edit": can_edit,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 def visit_calendar(request: TenantRequest) -> HttpResponse:
@@ -213,7 +288,9 @@ def visit_calendar(request: TenantRequest) -> HttpResponse:
     membership = require(request, "visit.view")
     today = timezone.localdate()
     try:
-        year, month = (int(x) for x in request.GET.get("month", f"{today.year}-{today.month}").split("-"))
+        year, month = (
+            int(x) for x in request.GET.get("month", f"{today.year}-{today.month}").split("-")
+        )
         first = dt.date(year, month, 1)
     except ValueError:
         first = today.replace(day=1)
@@ -224,8 +301,14 @@ def visit_calendar(request: TenantRequest) -> HttpResponse:
         by_day.setdefault(visit.date, []).append(visit)
     prev_month = (first - dt.timedelta(days=1)).replace(day=1)
     next_month = (first + dt.timedelta(days=32)).replace(day=1)
-    return render(request, "visits/calendar.html", {
-        "first": first, "weeks": [[(d, by_day.get(d, []), d.month == first.month) for d in w] for w in weeks],
-        "prev": f"{prev_month.year}-{prev_month.month}", "next": f"{next_month.year}-{next_month.month}",
-        "today": today,
-    })
+    return render(
+        request,
+        "visits/calendar.html",
+        {
+            "first": first,
+            "weeks": [[(d, by_day.get(d, []), d.month == first.month) for d in w] for w in weeks],
+            "prev": f"{prev_month.year}-{prev_month.month}",
+            "next": f"{next_month.year}-{next_month.month}",
+            "today": today,
+        },
+    )

@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class VisitsConfig(AppConfig):
-    name = "phases.visits"
+    name = "visits"
     label = "visits"
     verbose_name = "Visits and the monitoring programme"

@@ -6,8 +6,9 @@ import datetime as dt
 import random
 from typing import Any
 
-from phases.visits.models import Visit
-from phases.visits.services import (
+from trust_si.accounts.models import Membership
+from visits.models import Visit
+from visits.services import (
     action_create,
     action_update,
     programme_generate,
@@ -17,10 +18,15 @@ from phases.visits.services import (
     visit_respond,
     visit_types_ensure,
 )
-from trust_si.accounts.models import Membership
 
-AREAS = ["curriculum_teaching", "achievement", "attendance_behaviour", "leadership_governance",
-         "inclusion", "personal_development"]
+AREAS = [
+    "curriculum_teaching",
+    "achievement",
+    "attendance_behaviour",
+    "leadership_governance",
+    "inclusion",
+    "personal_development",
+]
 ACTIONS = [
     "Embed the new phonics programme in Reception and Year 1, with weekly fidelity checks",
     "Tighten the follow-up of persistent absence: daily first-day calls and fortnightly reviews",
@@ -61,32 +67,67 @@ def seed(trust: Any, ctx: dict[str, Any]) -> None:
         count = 3 if s >= 0.75 else 5 if s >= 0.45 else 8
         for n in range(count):
             date = start + dt.timedelta(days=int(n * 430 / count) + rng.randint(0, 9))
-            code = rng.choice(["teaching_learning", "book_scrutiny", "learning_walk", "pupil_voice",
-                               "send", "governance"])
+            code = rng.choice(
+                [
+                    "teaching_learning",
+                    "book_scrutiny",
+                    "learning_walk",
+                    "pupil_voice",
+                    "send",
+                    "governance",
+                ]
+            )
             if n == 0:
                 code = "safeguarding"
-            visit = visit_create(actor=officer, academy=academy, visit_type=types[code], date=date,
-                                 officers=[officer])
+            visit = visit_create(
+                actor=officer,
+                academy=academy,
+                visit_type=types[code],
+                date=date,
+                officers=[officer],
+            )
             judged = rng.sample(AREAS, 3)
             judgements = {area: _grade(s, rng) for area in judged}
             if code == "safeguarding":
-                judgements["safeguarding"] = "not_met" if academy == weakest and trust.slug == "northmoor" else "met"
+                judgements["safeguarding"] = (
+                    "not_met" if academy == weakest and trust.slug == "northmoor" else "met"
+                )
             visit_autosave(
-                actor=officer, membership=admin_membership, visit=visit,
-                data={"focus_areas": f"{types[code].name}: {', '.join(a.replace('_', ' ') for a in judged)}",
-                      "evidence": "Lesson visits, work scrutiny in three year groups, conversations with pupils and leaders.",
-                      "strengths": "Pupils are polite and keen to talk about their learning." if s >= 0.5 else "Leaders know the school's weaknesses.",
-                      "areas_for_development": "Consistency of teaching across classes." if s >= 0.5 else "Weak outcomes in reading and high absence."},
-                judgements=judgements)
+                actor=officer,
+                membership=admin_membership,
+                visit=visit,
+                data={
+                    "focus_areas": f"{types[code].name}: {', '.join(a.replace('_', ' ') for a in judged)}",
+                    "evidence": "Lesson visits, work scrutiny in three year groups, conversations with pupils and leaders.",
+                    "strengths": "Pupils are polite and keen to talk about their learning."
+                    if s >= 0.5
+                    else "Leaders know the school's weaknesses.",
+                    "areas_for_development": "Consistency of teaching across classes."
+                    if s >= 0.5
+                    else "Weak outcomes in reading and high absence.",
+                },
+                judgements=judgements,
+            )
             if date > today:
                 continue  # planned, not yet visited: stays a draft
             visit_publish(actor=officer, membership=admin_membership, visit=visit)
             for k in range(1 if s >= 0.6 else 2):
                 due = date + dt.timedelta(days=35 + 7 * k)
-                action = action_create(actor=officer, visit=visit, description=rng.choice(ACTIONS),
-                                       owner="Head teacher" if k == 0 else "Deputy head", due_on=due)
-                if due < today - dt.timedelta(days=20) and rng.random() < (0.85 if s >= 0.5 else 0.55):
+                action = action_create(
+                    actor=officer,
+                    visit=visit,
+                    description=rng.choice(ACTIONS),
+                    owner="Head teacher" if k == 0 else "Deputy head",
+                    due_on=due,
+                )
+                if due < today - dt.timedelta(days=20) and rng.random() < (
+                    0.85 if s >= 0.5 else 0.55
+                ):
                     action_update(actor=officer, action=action, data={"status": "done"})
             if academy == academies[0] and rng.random() < 0.7:
-                visit_respond(actor=head, visit=visit, response="Thank you: the actions are in our plan and governors have seen them.")
+                visit_respond(
+                    actor=head,
+                    visit=visit,
+                    response="Thank you: the actions are in our plan and governors have seen them.",
+                )
     programme_generate(actor=admin, trust=trust, academic_year="2026-27", academies=academies)

@@ -30,7 +30,9 @@ class VisitType(TenantModel):
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["trust", "code"], name="visit_type_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["trust", "code"], name="visit_type_code_unique")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -46,11 +48,21 @@ class Visit(TenantModel):
     visit_type = models.ForeignKey(VisitType, on_delete=models.PROTECT, related_name="visits")
     date = models.DateField()
     officers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
-    partner = models.ForeignKey("partnerships.PartnerOrganisation", null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="visits")
+    partner = models.ForeignKey(
+        "partnerships.PartnerOrganisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="visits",
+    )
     # A partner's visit can count against a commission's days (no double counting on edit).
-    commission = models.ForeignKey("partnerships.Commission", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="visits")
+    commission = models.ForeignKey(
+        "partnerships.Commission",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="visits",
+    )
     days = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
     focus_areas = models.TextField(blank=True)
     evidence = models.TextField("evidence seen", blank=True)
@@ -60,8 +72,9 @@ class Visit(TenantModel):
     published_at = models.DateTimeField(null=True, blank=True)
     head_response = models.TextField(blank=True)
     head_responded_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     autosaved_at = models.DateTimeField(null=True, blank=True)
@@ -107,10 +120,13 @@ class Action(TenantModel):
     description = models.TextField()
     owner = models.CharField(max_length=200, help_text="Who will do it, e.g. 'Head teacher'.")
     due_on = models.DateField()
-    status = models.CharField(max_length=16, choices=ActionStatus.choices, default=ActionStatus.OPEN)
+    status = models.CharField(
+        max_length=16, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
     head_response = models.TextField(blank=True)
-    followed_up_at = models.ForeignKey(Visit, null=True, blank=True, on_delete=models.SET_NULL,
-                                       related_name="followed_up_actions")
+    followed_up_at = models.ForeignKey(
+        Visit, null=True, blank=True, on_delete=models.SET_NULL, related_name="followed_up_actions"
+    )
     follow_up_note = models.TextField(blank=True)
     completed_on = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -135,17 +151,21 @@ class ProgrammeEntry(TenantModel):
     academy = models.ForeignKey(Academy, on_delete=models.CASCADE, related_name="programme")
     academic_year = models.CharField(max_length=7)  # "2025-26"
     term = models.CharField(max_length=8, choices=Term.choices)
-    visit_type = models.ForeignKey(VisitType, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    visit_type = models.ForeignKey(
+        VisitType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     planned = models.PositiveSmallIntegerField(default=1)
     phase_at_planning = models.CharField(max_length=40, blank=True)
     note = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["academic_year", "term", "academy__name"]
-        constraints = [models.UniqueConstraint(
-            fields=["trust", "academy", "academic_year", "term", "visit_type"],
-            name="one_programme_entry_per_type")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trust", "academy", "academic_year", "term", "visit_type"],
+                name="one_programme_entry_per_type",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.academy}: {self.planned} visit(s) in {self.term} {self.academic_year}"
@@ -159,4 +179,6 @@ class ReminderSent(TenantModel):
     recipients = models.JSONField(default=list)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["action", "sent_on"], name="one_reminder_a_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "sent_on"], name="one_reminder_a_day")
+        ]

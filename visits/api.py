@@ -27,8 +27,18 @@ class ActionOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Action
-        fields = ["id", "visit", "academy_urn", "description", "owner", "due_on", "status",
-                  "head_response", "follow_up_note", "completed_on"]
+        fields = [
+            "id",
+            "visit",
+            "academy_urn",
+            "description",
+            "owner",
+            "due_on",
+            "status",
+            "head_response",
+            "follow_up_note",
+            "completed_on",
+        ]
 
 
 class VisitOutput(serializers.ModelSerializer):
@@ -39,9 +49,21 @@ class VisitOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Visit
-        fields = ["id", "academy_urn", "visit_type", "date", "status", "focus_areas", "evidence",
-                  "strengths", "areas_for_development", "judgements", "actions", "published_at",
-                  "head_response"]
+        fields = [
+            "id",
+            "academy_urn",
+            "visit_type",
+            "date",
+            "status",
+            "focus_areas",
+            "evidence",
+            "strengths",
+            "areas_for_development",
+            "judgements",
+            "actions",
+            "published_at",
+            "head_response",
+        ]
 
 
 class VisitInput(serializers.Serializer):
@@ -52,8 +74,11 @@ class VisitInput(serializers.Serializer):
     evidence = serializers.CharField(required=False, allow_blank=True)
     strengths = serializers.CharField(required=False, allow_blank=True)
     areas_for_development = serializers.CharField(required=False, allow_blank=True)
-    judgements = serializers.DictField(child=serializers.CharField(), required=False,
-                                       help_text="area -> grade, e.g. {'safeguarding': 'met'}")
+    judgements = serializers.DictField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="area -> grade, e.g. {'safeguarding': 'met'}",
+    )
     publish = serializers.BooleanField(required=False, default=False)
 
 
@@ -93,8 +118,9 @@ class VisitListAPI(TenantAPIView):
         if visit_type is None:
             raise ValidationError({"visit_type": ["Unknown visit type."]})
         try:
-            visit = services.visit_create(actor=request.user, academy=academy, visit_type=visit_type,
-                                          date=d["date"])
+            visit = services.visit_create(
+                actor=request.user, academy=academy, visit_type=visit_type, date=d["date"]
+            )
             _apply(request, self.membership, visit, d)
         except DjangoValidationError as exc:
             raise _raise(exc) from exc
@@ -102,12 +128,17 @@ class VisitListAPI(TenantAPIView):
 
 
 def _apply(request: Request, membership: object, visit: Visit, d: dict) -> None:
-    fields = {k: d[k] for k in ("date", "focus_areas", "evidence", "strengths", "areas_for_development") if k in d}
+    fields = {
+        k: d[k]
+        for k in ("date", "focus_areas", "evidence", "strengths", "areas_for_development")
+        if k in d
+    }
     judgements = d.get("judgements")
     if judgements is not None and any(a not in JudgementArea.values for a in judgements):
         raise ValidationError({"judgements": ["Unknown area."]})
-    services.visit_autosave(actor=request.user, membership=membership, visit=visit, data=fields,
-                            judgements=judgements)
+    services.visit_autosave(
+        actor=request.user, membership=membership, visit=visit, data=fields, judgements=judgements
+    )
     if d.get("publish"):
         services.visit_publish(actor=request.user, membership=membership, visit=visit)
 
@@ -164,7 +195,14 @@ class ProgrammeOutput(serializers.ModelSerializer):
 
     class Meta:
         model = ProgrammeEntry
-        fields = ["academy_urn", "academic_year", "term", "visit_type", "planned", "phase_at_planning"]
+        fields = [
+            "academy_urn",
+            "academic_year",
+            "term",
+            "visit_type",
+            "planned",
+            "phase_at_planning",
+        ]
 
 
 class ProgrammeListAPI(TenantAPIView):
@@ -175,7 +213,8 @@ class ProgrammeListAPI(TenantAPIView):
         from academies.selectors import academy_list_for
 
         entries = ProgrammeEntry.objects.filter(
-            academy__in=academy_list_for(self.membership)).select_related("academy", "visit_type")
+            academy__in=academy_list_for(self.membership)
+        ).select_related("academy", "visit_type")
         if year := request.query_params.get("year"):
             entries = entries.filter(academic_year=year)
         return Response(ProgrammeOutput(entries, many=True).data)

@@ -17,9 +17,13 @@ from .models import OPEN_STATUSES, Action, ProgrammeEntry, Visit, VisitStatus
 
 def visit_list_for(membership: Any) -> QuerySet[Visit]:
     """Visits of the academies in scope. School staff see only published visits."""
-    visits = (Visit.objects.filter(trust_id=membership.trust_id,
-                                   academy__in=academy_list_for(membership).values("pk"))
-              .select_related("academy", "visit_type", "partner").prefetch_related("officers"))
+    visits = (
+        Visit.objects.filter(
+            trust_id=membership.trust_id, academy__in=academy_list_for(membership).values("pk")
+        )
+        .select_related("academy", "visit_type", "partner")
+        .prefetch_related("officers")
+    )
     if membership.role == Role.SCHOOL_STAFF:
         visits = visits.filter(status=VisitStatus.PUBLISHED)
     return visits
@@ -33,8 +37,9 @@ def visit_get_for(membership: Any, pk: int) -> Visit:
 
 
 def action_list_for(membership: Any) -> QuerySet[Action]:
-    actions = Action.objects.filter(trust_id=membership.trust_id,
-                                    academy__in=academy_list_for(membership).values("pk"))
+    actions = Action.objects.filter(
+        trust_id=membership.trust_id, academy__in=academy_list_for(membership).values("pk")
+    )
     if membership.role == Role.SCHOOL_STAFF:
         actions = actions.filter(visit__status=VisitStatus.PUBLISHED)
     return actions.select_related("academy", "visit", "visit__visit_type")
@@ -63,14 +68,18 @@ def programme_for(membership: Any, academic_year: str) -> list[dict[str, Any]]:
     entries = ProgrammeEntry.objects.filter(academy__in=academies, academic_year=academic_year)
     visits = Visit.objects.filter(academy__in=academies, status=VisitStatus.PUBLISHED)
     start = int(academic_year[:4])
-    bounds = {"autumn": (dt.date(start, 9, 1), dt.date(start, 12, 31)),
-              "spring": (dt.date(start + 1, 1, 1), dt.date(start + 1, 4, 14)),
-              "summer": (dt.date(start + 1, 4, 15), dt.date(start + 1, 8, 31))}
+    bounds = {
+        "autumn": (dt.date(start, 9, 1), dt.date(start, 12, 31)),
+        "spring": (dt.date(start + 1, 1, 1), dt.date(start + 1, 4, 14)),
+        "summer": (dt.date(start + 1, 4, 15), dt.date(start + 1, 8, 31)),
+    }
     rows = []
     for academy in academies:
         row: dict[str, Any] = {"academy": academy, "terms": []}
         for term, (lo, hi) in bounds.items():
-            planned = sum(e.planned for e in entries if e.academy_id == academy.pk and e.term == term)
+            planned = sum(
+                e.planned for e in entries if e.academy_id == academy.pk and e.term == term
+            )
             done = sum(1 for v in visits if v.academy_id == academy.pk and lo <= v.date <= hi)
             today = timezone.localdate()
             state = "complete" if done >= planned else ("behind" if today > hi else "in progress")
@@ -85,17 +94,33 @@ def visits_summary_for_report(*, trust: Any, academy: Any, term_code: str) -> di
     """The report's visits section: published visits of the term and the open actions."""
     year, _, season = term_code.rpartition("-")
     start = int(year[:4])
-    lo, hi = {"autumn": (dt.date(start, 9, 1), dt.date(start, 12, 31)),
-              "spring": (dt.date(start + 1, 1, 1), dt.date(start + 1, 4, 14)),
-              "summer": (dt.date(start + 1, 4, 15), dt.date(start + 1, 8, 31))}.get(
-                  season, (dt.date(start, 9, 1), dt.date(start + 1, 8, 31)))
-    visits = Visit.objects.filter(academy=academy, status=VisitStatus.PUBLISHED, date__range=(lo, hi))
+    lo, hi = {
+        "autumn": (dt.date(start, 9, 1), dt.date(start, 12, 31)),
+        "spring": (dt.date(start + 1, 1, 1), dt.date(start + 1, 4, 14)),
+        "summer": (dt.date(start + 1, 4, 15), dt.date(start + 1, 8, 31)),
+    }.get(season, (dt.date(start, 9, 1), dt.date(start + 1, 8, 31)))
+    visits = Visit.objects.filter(
+        academy=academy, status=VisitStatus.PUBLISHED, date__range=(lo, hi)
+    )
     today = timezone.localdate()
     return {
-        "visits": [{"date": v.date.strftime("%d %b %Y"), "type": str(v.visit_type),
-                    "focus": v.focus_areas[:160]} for v in visits.select_related("visit_type")],
-        "open_actions": [{"description": a.description[:200], "owner": a.owner,
-                          "due": a.due_on.strftime("%d %b %Y"), "status": a.get_status_display(),
-                          "overdue": a.due_on < today} for a in open_actions_for_academy(academy)],
+        "visits": [
+            {
+                "date": v.date.strftime("%d %b %Y"),
+                "type": str(v.visit_type),
+                "focus": v.focus_areas[:160],
+            }
+            for v in visits.select_related("visit_type")
+        ],
+        "open_actions": [
+            {
+                "description": a.description[:200],
+                "owner": a.owner,
+                "due": a.due_on.strftime("%d %b %Y"),
+                "status": a.get_status_display(),
+                "overdue": a.due_on < today,
+            }
+            for a in open_actions_for_academy(academy)
+        ],
         "note": "No visits were published this term.",
     }

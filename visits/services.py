@@ -65,15 +65,30 @@ def visit_ref(visit: Visit) -> str:
 
 
 @transaction.atomic
-def visit_create(*, actor: Any, academy: Academy, visit_type: VisitType, date: dt.date,
-                 officers: list[Any] | None = None, **fields: Any) -> Visit:
+def visit_create(
+    *,
+    actor: Any,
+    academy: Academy,
+    visit_type: VisitType,
+    date: dt.date,
+    officers: list[Any] | None = None,
+    **fields: Any,
+) -> Visit:
     visit = Visit.objects.create(
-        trust_id=academy.trust_id, academy=academy, visit_type=visit_type, date=date,
-        created_by=actor, **{k: v for k, v in fields.items() if k in CREATE_FIELDS},
+        trust_id=academy.trust_id,
+        academy=academy,
+        visit_type=visit_type,
+        date=date,
+        created_by=actor,
+        **{k: v for k, v in fields.items() if k in CREATE_FIELDS},
     )
     visit.officers.set(officers or [actor])
-    audit_record(actor=actor, action="visit.create", target=visit,
-                 changes={"academy": academy.urn, "type": visit_type.code, "date": date})
+    audit_record(
+        actor=actor,
+        action="visit.create",
+        target=visit,
+        changes={"academy": academy.urn, "type": visit_type.code, "date": date},
+    )
     return visit
 
 
@@ -82,13 +97,20 @@ def _set_judgements(visit: Visit, judgements: dict[str, str]) -> None:
         validate_grade(area, grade)
     VisitJudgement.objects.filter(visit=visit).exclude(area__in=list(judgements)).delete()
     for area, grade in judgements.items():
-        VisitJudgement.objects.update_or_create(visit=visit, area=area,
-                                                defaults={"grade": grade, "trust_id": visit.trust_id})
+        VisitJudgement.objects.update_or_create(
+            visit=visit, area=area, defaults={"grade": grade, "trust_id": visit.trust_id}
+        )
 
 
 @transaction.atomic
-def visit_autosave(*, actor: Any, membership: Any, visit: Visit, data: dict[str, Any],
-                   judgements: dict[str, str] | None = None) -> dict[str, list[Any]]:
+def visit_autosave(
+    *,
+    actor: Any,
+    membership: Any,
+    visit: Visit,
+    data: dict[str, Any],
+    judgements: dict[str, str] | None = None,
+) -> dict[str, list[Any]]:
     """Save what the officer has typed so far. A draft is only the visit; once published, an
     edit also updates its judgement records and partner days (never adding them twice)."""
     changes = apply_changes(visit, {k: v for k, v in data.items() if k in AUTOSAVE_FIELDS})
@@ -108,20 +130,37 @@ def _sync_evidence(*, actor: Any, membership: Any, visit: Visit) -> None:
     ref = visit_ref(visit)
     areas = set()
     for vj in visit.judgements.all():
-        judgement_record(actor=actor, academy=visit.academy, area=vj.area, grade=vj.grade,
-                         judged_on=visit.date, source=JudgementSource.VISIT, source_ref=ref,
-                         source_url=f"/t/{visit.academy.trust.slug}/visits/{visit.pk}/")
+        judgement_record(
+            actor=actor,
+            academy=visit.academy,
+            area=vj.area,
+            grade=vj.grade,
+            judged_on=visit.date,
+            source=JudgementSource.VISIT,
+            source_ref=ref,
+            source_url=f"/t/{visit.academy.trust.slug}/visits/{visit.pk}/",
+        )
         areas.add(vj.area)
-    judgement_withdraw(actor=actor, academy=visit.academy, source=JudgementSource.VISIT,
-                       source_ref=ref, keep_areas=areas)
+    judgement_withdraw(
+        actor=actor,
+        academy=visit.academy,
+        source=JudgementSource.VISIT,
+        source_ref=ref,
+        keep_areas=areas,
+    )
     partnerships = importlib.import_module("partnerships.services")
     if not (visit.commission_id and visit.days):
         # The partner's days were taken off the visit: they must stop counting too.
         partnerships.activity_delete_for_visit(actor=actor, visit_ref=ref)
     else:
         partnerships.activity_sync_for_visit(
-            actor=actor, membership=membership, visit_ref=ref, commission=visit.commission,
-            academy=visit.academy, date=visit.date, days=Decimal(visit.days),
+            actor=actor,
+            membership=membership,
+            visit_ref=ref,
+            commission=visit.commission,
+            academy=visit.academy,
+            date=visit.date,
+            days=Decimal(visit.days),
             description=f"{visit.visit_type}: {visit.focus_areas[:200]}",
         )
 
@@ -130,7 +169,9 @@ def _sync_evidence(*, actor: Any, membership: Any, visit: Visit) -> None:
 def visit_publish(*, actor: Any, membership: Any, visit: Visit) -> Visit:
     """Publish to the school: its judgements become evidence for placement (recompute on commit)."""
     if not visit.judgements.exists() and not visit.strengths and not visit.areas_for_development:
-        raise ValidationError("Record at least one judgement, strength or area for development first.")
+        raise ValidationError(
+            "Record at least one judgement, strength or area for development first."
+        )
     if not visit.is_published:
         visit.status = VisitStatus.PUBLISHED
         visit.published_at = timezone.now()
@@ -141,8 +182,9 @@ def visit_publish(*, actor: Any, membership: Any, visit: Visit) -> Visit:
 
 
 @transaction.atomic
-def visit_respond(*, actor: Any, visit: Visit, response: str,
-                  action_responses: dict[int, str] | None = None) -> Visit:
+def visit_respond(
+    *, actor: Any, visit: Visit, response: str, action_responses: dict[int, str] | None = None
+) -> Visit:
     if not visit.is_published:
         raise ValidationError("Only a published visit can be answered.")
     visit.head_response = response
@@ -151,17 +193,33 @@ def visit_respond(*, actor: Any, visit: Visit, response: str,
     for action in visit.actions.filter(pk__in=list((action_responses or {}).keys())):
         action.head_response = (action_responses or {})[action.pk]
         action.save(update_fields=["head_response", "updated_at"])
-    audit_record(actor=actor, action="visit.respond", target=visit,
-                 changes={"response": response[:200], "actions": list((action_responses or {}).keys())})
+    audit_record(
+        actor=actor,
+        action="visit.respond",
+        target=visit,
+        changes={"response": response[:200], "actions": list((action_responses or {}).keys())},
+    )
     return visit
 
 
 @transaction.atomic
-def action_create(*, actor: Any, visit: Visit, description: str, owner: str, due_on: dt.date) -> Action:
-    action = Action.objects.create(trust_id=visit.trust_id, visit=visit, academy=visit.academy,
-                                   description=description, owner=owner, due_on=due_on)
-    audit_record(actor=actor, action="action.create", target=action,
-                 changes={"owner": owner, "due_on": due_on})
+def action_create(
+    *, actor: Any, visit: Visit, description: str, owner: str, due_on: dt.date
+) -> Action:
+    action = Action.objects.create(
+        trust_id=visit.trust_id,
+        visit=visit,
+        academy=visit.academy,
+        description=description,
+        owner=owner,
+        due_on=due_on,
+    )
+    audit_record(
+        actor=actor,
+        action="action.create",
+        target=action,
+        changes={"owner": owner, "due_on": due_on},
+    )
     return action
 
 
@@ -178,7 +236,9 @@ def action_update(*, actor: Any, action: Action, data: dict[str, Any]) -> dict[s
 
 
 @transaction.atomic
-def action_follow_up(*, actor: Any, action: Action, at_visit: Visit, status: str, note: str) -> Action:
+def action_follow_up(
+    *, actor: Any, action: Action, at_visit: Visit, status: str, note: str
+) -> Action:
     """At the next visit the officer records where each open action stands."""
     if at_visit.academy_id != action.academy_id:
         raise ValidationError("An action is followed up at a visit to the same academy.")
@@ -188,8 +248,12 @@ def action_follow_up(*, actor: Any, action: Action, at_visit: Visit, status: str
     if status == ActionStatus.DONE:
         action.completed_on = at_visit.date
     action.save()
-    audit_record(actor=actor, action="action.follow_up", target=action,
-                 changes={"visit": at_visit.pk, "status": status, "note": note[:200]})
+    audit_record(
+        actor=actor,
+        action="action.follow_up",
+        target=action,
+        changes={"visit": at_visit.pk, "status": status, "note": note[:200]},
+    )
     return action
 
 
@@ -204,8 +268,9 @@ def current_phase_name(academy: Academy) -> str:
 
 
 @transaction.atomic
-def programme_generate(*, actor: Any, trust: Trust, academic_year: str,
-                       academies: list[Academy]) -> int:
+def programme_generate(
+    *, actor: Any, trust: Trust, academic_year: str, academies: list[Academy]
+) -> int:
     """Plan each academy's visits for the year from its tier; entries already edited stay."""
     types = {t.code: t for t in visit_types_ensure(trust=trust)}
     created = 0
@@ -213,13 +278,20 @@ def programme_generate(*, actor: Any, trust: Trust, academic_year: str,
         phase = current_phase_name(academy)
         for line in plan_for_phase(phase, trust.config):
             _, made = ProgrammeEntry.objects.get_or_create(
-                trust=trust, academy=academy, academic_year=academic_year, term=line.term,
+                trust=trust,
+                academy=academy,
+                academic_year=academic_year,
+                term=line.term,
                 visit_type=types.get(line.visit_type) if line.visit_type else None,
                 defaults={"planned": line.planned, "phase_at_planning": phase},
             )
             created += int(made)
-    audit_record(actor=actor, action="programme.generate", changes={"year": academic_year, "entries": created},
-                 trust_id=trust.pk)
+    audit_record(
+        actor=actor,
+        action="programme.generate",
+        changes={"year": academic_year, "entries": created},
+        trust_id=trust.pk,
+    )
     return created
 
 
@@ -234,24 +306,33 @@ def reminders_send(*, trust: Trust, today: dt.date | None = None) -> int:
 
     today = today or timezone.localdate()
     sent = 0
-    overdue = Action.objects.filter(status__in=OPEN_STATUSES, due_on__lt=today).select_related("academy", "visit")
+    overdue = Action.objects.filter(status__in=OPEN_STATUSES, due_on__lt=today).select_related(
+        "academy", "visit"
+    )
     for action in overdue:
         members = Membership.objects.filter(
-            is_active=True, academies=action.academy,
-            role__in=[Role.SCHOOL_STAFF, Role.IMPROVEMENT_OFFICER]).select_related("user")
+            is_active=True,
+            academies=action.academy,
+            role__in=[Role.SCHOOL_STAFF, Role.IMPROVEMENT_OFFICER],
+        ).select_related("user")
         recipients = sorted({m.user.email for m in members})
         if not recipients:
             continue
         try:
             with transaction.atomic():
-                ReminderSent.objects.create(trust=trust, action=action, sent_on=today, recipients=recipients)
+                ReminderSent.objects.create(
+                    trust=trust, action=action, sent_on=today, recipients=recipients
+                )
         except IntegrityError:
             continue  # already reminded today (a retry, or a second beat tick)
         send_mail(
             subject=f"Overdue action at {action.academy.name}",
-            message=(f"This action from the {action.visit.visit_type} on {action.visit.date:%d %B %Y} "
-                     f"was due on {action.due_on:%d %B %Y}:\n\n{action.description}\n\nOwner: {action.owner}"),
-            from_email=None, recipient_list=recipients,
+            message=(
+                f"This action from the {action.visit.visit_type} on {action.visit.date:%d %B %Y} "
+                f"was due on {action.due_on:%d %B %Y}:\n\n{action.description}\n\nOwner: {action.owner}"
+            ),
+            from_email=None,
+            recipient_list=recipients,
         )
         sent += 1
     return sent

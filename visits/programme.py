@@ -10,7 +10,10 @@ from dataclasses import dataclass
 
 # phase -> (visits per term, extra visit types every term). A trust may override in config.
 DEFAULT_VISITS_PER_TERM: dict[str, int] = {"sustain": 1, "improve": 2, "repair": 3, "stabilise": 4}
-DEFAULT_EXTRA_TYPES: dict[str, list[str]] = {"stabilise": ["safeguarding"], "repair": ["teaching_learning"]}
+DEFAULT_EXTRA_TYPES: dict[str, list[str]] = {
+    "stabilise": ["safeguarding"],
+    "repair": ["teaching_learning"],
+}
 TERMS = ("autumn", "spring", "summer")
 
 

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from academies.models import Academy
+from phases.models import JudgementArea, ReportCardGrade, SafeguardingGrade
+
+from .models import ActionStatus, VisitType
+
+
+class NewVisitForm(forms.Form):
+    academy = forms.ModelChoiceField(label="Academy", queryset=Academy._base_manager.none())
+    visit_type = forms.ModelChoiceField(
+        label="Type of visit", queryset=VisitType._base_manager.none()
+    )
+    date = forms.DateField(
+        label="Date of the visit", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args: Any, academies: Any, types: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["academy"].queryset = academies  # type: ignore[attr-defined]
+        self.fields["visit_type"].queryset = types  # type: ignore[attr-defined]
+
+
+def judgement_field_name(area: str) -> str:
+    return f"judgement_{area}"
+
+
+class VisitForm(forms.Form):
+    date = forms.DateField(
+        label="Date of the visit", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    focus_areas = forms.CharField(
+        label="Focus areas", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    evidence = forms.CharField(
+        label="Evidence seen", required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    strengths = forms.CharField(
+        label="Strengths", required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    areas_for_development = forms.CharField(
+        label="Areas for development", required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for area in JudgementArea:
+            grades = (
+                SafeguardingGrade.choices
+                if area == JudgementArea.SAFEGUARDING
+                else ReportCardGrade.choices
+            )
+            self.fields[judgement_field_name(area.value)] = forms.ChoiceField(
+                label=area.label,
+                required=False,
+                choices=[("", "Not judged on this visit"), *grades],
+            )
+
+    def judgements(self) -> dict[str, str]:
+        return {
+            a.value: self.cleaned_data[judgement_field_name(a.value)]
+            for a in JudgementArea
+            if self.cleaned_data.get(judgement_field_name(a.value))
+        }
+
+    def visit_data(self) -> dict[str, Any]:
+        return {
+            k: self.cleaned_data[k]
+            for k in ("date", "focus_areas", "evidence", "strengths", "areas_for_development")
+        }
+
+    def judgement_fields(self) -> list[Any]:
+        return [self[judgement_field_name(a.value)] for a in JudgementArea]
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(label="Action", widget=forms.Textarea(attrs={"rows": 2}))
+    owner = forms.CharField(label="Owner", max_length=200)
+    due_on = forms.DateField(
+        label="Due by", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+
+class ActionStatusForm(forms.Form):
+    status = forms.ChoiceField(label="Status", choices=ActionStatus.choices)
+    note = forms.CharField(label="Follow-up note", required=False, max_length=2000)
+
+
+class RespondForm(forms.Form):
+    response = forms.CharField(
+        label="Your response to the visit", widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class VisitTypeForm(forms.Form):
+    name = forms.CharField(
+        label="Name of the visit type",
+        max_length=120,
+        help_text="For example: Reading review, Early years review.",
+    )
