@@ -11,7 +11,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from trust_si.tenancy.api import TenantAPIView
+from trust_si.web.api import TenantAPIView
 
 from . import services
 from .models import Academy, Inspection, PhaseOfEducation

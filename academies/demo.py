@@ -182,3 +182,23 @@ def seed(trust: Any, ctx: dict[str, Any]) -> None:
         strength[academy.pk] = s
         academies.append(academy)
     ctx["academies"] = academies
+
+
+def weakest_first(academies: list[Any], ctx: dict[str, Any]) -> list[Any]:
+    """Academies ordered from weakest to strongest using ctx["strength"] when it is there.
+
+    The strength map may be keyed by academy, id or URN; higher means stronger. Without it
+    the given order is kept.
+    """
+    strength = ctx.get("strength")
+    if not isinstance(strength, dict):
+        return list(academies)
+
+    def score(academy: Any) -> float:
+        for key in (academy, academy.pk, academy.urn):
+            value = strength.get(key)
+            if isinstance(value, (int, float)):
+                return float(value)
+        return 0.0
+
+    return sorted(academies, key=score)

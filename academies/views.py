@@ -7,8 +7,8 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from trust_si.accounts.access import require
-from trust_si.tenancy.http import TenantRequest
+from trust_si.web.access import require
+from trust_si.web.http import TenantRequest
 
 from . import services
 from .forms import AcademyFilterForm, AcademyForm, GiasImportForm, InspectionForm

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from academies.selectors import academy_list_for
 from trust_si.accounts.models import Membership
-from trust_si.tenancy.api import TenantAPIView, TenantReadOnlyViewSet
+from trust_si.web.api import TenantAPIView, TenantReadOnlyViewSet
 
 from . import selectors, services
 from .models import Enrolment, Npq, Programme, SchoolRole, Session

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from academies.demo import weakest_first
 from trust_si.accounts.models import Membership, User
 from trust_si.accounts.roles import Role
 
@@ -63,26 +64,6 @@ COMMENTS = [
     "",
     "Too much content for one twilight.",
 ]
-
-
-def weakest_first(academies: list[Any], ctx: dict[str, Any]) -> list[Any]:
-    """Academies ordered from weakest to strongest using ctx["strength"] when it is there.
-
-    The strength map may be keyed by academy, id or URN; higher means stronger. Without it
-    the given order is kept.
-    """
-    strength = ctx.get("strength")
-    if not isinstance(strength, dict):
-        return list(academies)
-
-    def score(academy: Any) -> float:
-        for key in (academy, academy.pk, academy.urn):
-            value = strength.get(key)
-            if isinstance(value, (int, float)):
-                return float(value)
-        return 0.0
-
-    return sorted(academies, key=score)
 
 
 def _staff(trust: Any, academy: Any, count: int) -> list[tuple[User, str]]:

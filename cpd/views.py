@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET
 
 from academies.models import Academy
 from academies.selectors import academy_list_for
-from trust_si.accounts.access import require
 from trust_si.forms import errors_to_form, tenant_redirect
+from trust_si.web.access import require
 
 from . import calculations, selectors, services
 from .forms import EnrolForm, EvaluationForm, NpqForm, ProgrammeForm, SessionForm

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from academies.models import Academy
-from trust_si.tenancy.api import TenantAPIView, TenantReadOnlyViewSet
+from trust_si.web.api import TenantAPIView, TenantReadOnlyViewSet
 
 from . import selectors, services
 from .models import Activity, Commission, PartnerContact, PartnerOrganisation

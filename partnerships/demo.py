@@ -1,7 +1,7 @@
 """Demo partnerships: a maths hub, a research school for reading, a safeguarding consultancy.
 
 Called by seed_demo inside the trust's scope: seed(trust, ctx). Idempotent. The weaker academies
-(see cpd.demo.weakest_first) get more days; the safeguarding challenge nears its end unspent and
+(see academies.demo.weakest_first) get more days; the safeguarding challenge nears its end unspent and
 the weakest academy has used more maths days than allocated, so the dashboard has warnings.
 The demo external partner user is a member of the maths hub commission.
 """
@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from cpd.demo import weakest_first
+from academies.demo import weakest_first
 from trust_si.accounts.models import Membership
 from trust_si.accounts.roles import Role
 

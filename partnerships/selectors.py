@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from academies.selectors import academy_list_for
 from trust_si.accounts.roles import Role
+from trust_si.terms import TermCode
 
 from . import accounting
 from .models import Activity, Commission, CommissionAllocation, KeyArea, PartnerOrganisation
@@ -220,8 +221,6 @@ def activity_get_for(membership: Any, pk: int) -> Activity:
 
 def partnerships_summary_for_report(*, trust: Any, academy: Any, term_code: str) -> dict[str, Any]:
     """The governors' report: commissions covering the academy, days used of days allocated."""
-    from cpd.calculations import term_code_for
-
     rows = []
     commissions = Commission.objects.filter(trust_id=trust.pk, academies=academy).select_related(
         "partner"
@@ -236,7 +235,7 @@ def partnerships_summary_for_report(*, trust: Any, academy: Any, term_code: str)
         used_all[activity.commission_id] = (
             used_all.get(activity.commission_id, Decimal(0)) + activity.days
         )
-        if term_code_for(activity.date) == term_code:
+        if TermCode.for_date(activity.date).code == term_code:
             used_term[activity.commission_id] = (
                 used_term.get(activity.commission_id, Decimal(0)) + activity.days
             )

@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from academies.selectors import academy_get_for, academy_list_for
-from trust_si.tenancy.api import TenantAPIView
+from trust_si.web.api import TenantAPIView
 
 from . import selectors, services
 from .models import Judgement, JudgementArea, JudgementSource, Placement

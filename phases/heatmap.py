@@ -25,9 +25,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from assessment.contracts import KpiFigure
+from assessment.kpis.banding import P8Band, p8_band
 from assessment.kpis.catalogue import CATALOGUE, KPIS
 
-from .banding import P8Band, p8_band
 from .rules import (
     GRADE_LEVELS,
     P8_LEVELS,

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from .banding import P8Band, p8_band
+from assessment.kpis.banding import P8Band, p8_band
 
 STABILISE, REPAIR, IMPROVE, SUSTAIN = "stabilise", "repair", "improve", "sustain"
 PHASES = [STABILISE, REPAIR, IMPROVE, SUSTAIN]  # weakest first; index + 1 is the level

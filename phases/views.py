@@ -11,10 +11,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from academies.models import PhaseOfEducation
-from trust_si.accounts.access import require
 from trust_si.audit.services import audit_record
 from trust_si.exports import csv_response, xlsx_response
-from trust_si.tenancy.http import TenantRequest
+from trust_si.web.access import require
+from trust_si.web.http import TenantRequest
 
 from . import selectors, services
 from .config import NATIONAL_SHARES, phase_names

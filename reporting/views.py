@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from academies.selectors import academy_get_for, academy_list_for
-from trust_si.accounts.access import require
-from trust_si.tenancy.http import TenantRequest
+from trust_si.web.access import require
+from trust_si.web.http import TenantRequest
 
 from . import selectors, services
 from .forms import GenerateForm, LogoForm

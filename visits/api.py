@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from academies.selectors import academy_get_for
 from phases.models import JudgementArea
-from trust_si.tenancy.api import TenantAPIView
+from trust_si.web.api import TenantAPIView
 
 from . import selectors, services
 from .models import Action, ActionStatus, ProgrammeEntry, Visit, VisitType

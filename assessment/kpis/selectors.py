@@ -10,7 +10,7 @@ from django.http import Http404
 from academies.models import Academy
 from academies.selectors import academy_list_for
 from assessment.contracts import KpiFigure, PublishedFigure
-from phases.banding import P8Band, band_from_dfe_code
+from assessment.kpis.banding import P8Band, band_from_dfe_code
 
 from .catalogue import (
     CATALOGUE,

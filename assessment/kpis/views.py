@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 
 from academies.models import PhaseOfEducation
 from academies.selectors import academy_get_for, academy_list_for
-from trust_si.accounts.access import require
 from trust_si.exports import csv_response, xlsx_response
-from trust_si.tenancy.http import TenantRequest
+from trust_si.web.access import require
+from trust_si.web.http import TenantRequest
 
 from . import selectors, services
 from .catalogue import CATALOGUE, GROUPS, KPIS

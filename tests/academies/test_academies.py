@@ -199,10 +199,10 @@ def test_api_list_detail_and_create(world, client_for):
 
 def test_seed_demo_is_idempotent(db, settings):
     settings.TRUST_SI_DEMO_PASSWORD = "demo"
-    import trust_si.tenancy.demo as demo
+    import trust_si.site.demo as demo
 
     hooks = demo.DEMO_HOOKS
-    demo.DEMO_HOOKS = ["academies.demo"]  # the other apps' demo data have tests of their own
+    demo.DEMO_HOOKS = [demo.academies_demo]  # the other apps' demo data have tests of their own
     try:
         call_command("seed_demo", stdout=StringIO())
         call_command("seed_demo", stdout=StringIO())

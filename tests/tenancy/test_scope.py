@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from django.apps import apps
 
+from academies.tasks import scope_probe
 from tests.conftest import wait_for
 from trust_si.audit.models import AuditEvent
 from trust_si.tenancy.context import NoTrustScope, dangerously_unscoped, trust_scope
 from trust_si.tenancy.models import TenantModel
-from trust_si.tenancy.tasks import scope_probe
 
 TENANT_MODELS = [m for m in apps.get_models() if issubclass(m, TenantModel)]
 

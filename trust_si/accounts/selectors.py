@@ -9,9 +9,42 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from trust_si.audit.models import AuditEvent
-from trust_si.tenancy.selectors import memberships_of
+from trust_si.tenancy.context import dangerously_unscoped, trust_scope
+from trust_si.tenancy.models import Trust
 
 from .models import Invitation, Membership
+
+
+def membership_for(user: Any, trust_slug: str) -> Membership | None:
+    """The user's active membership of the active trust with that slug, or None.
+
+    None covers "no such trust", "inactive trust" and "not a member" alike, so callers answer
+    the same 404 for all three and never reveal that another trust exists.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    trust = Trust.objects.filter(slug=trust_slug, is_active=True).first()
+    if trust is None:
+        return None
+    with trust_scope(trust):
+        return (
+            Membership.objects.select_related("trust", "user")
+            .filter(user=user, is_active=True)
+            .first()
+        )
+
+
+def memberships_of(user: Any) -> list[Membership]:
+    """Every active membership of the user, across trusts (for the trust switcher)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    with dangerously_unscoped():
+        # Safe: filtered to the user's own rows; the list is evaluated before the block ends.
+        return list(
+            Membership.objects.select_related("trust")
+            .filter(user=user, is_active=True, trust__is_active=True)
+            .order_by("trust__name")
+        )
 
 
 def user_requires_mfa(user: Any) -> bool:

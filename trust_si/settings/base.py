@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "cpd",
     "partnerships",
     "reporting",
+    "trust_si.site",
 ]
 
 MIDDLEWARE = [
@@ -61,10 +62,10 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "trust_si.accounts.middleware.MFARequiredMiddleware",
-    "trust_si.tenancy.middleware.TenantMiddleware",
+    "trust_si.web.middleware.TenantMiddleware",
 ]
 
-ROOT_URLCONF = "trust_si.urls"
+ROOT_URLCONF = "trust_si.site.urls"
 WSGI_APPLICATION = "trust_si.wsgi.application"
 
 TEMPLATES = [
@@ -78,7 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
-                "trust_si.tenancy.context_processors.tenancy",
+                "trust_si.site.context_processors.tenancy",
             ],
         },
     },

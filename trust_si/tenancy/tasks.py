@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from celery import Task, shared_task
+from celery import Task
 
 from .context import trust_scope
 from .models import Trust
@@ -30,18 +30,3 @@ class TenantTask(Task):
             return None
         with trust_scope(trust):
             return super().__call__(*args, **kwargs)
-
-
-@shared_task(base=TenantTask, bind=True)
-def scope_probe(self: Any, *, trust_id: int, tag: str) -> int:
-    """Diagnostic job: records what the worker can see inside the trust it was given.
-
-    Used by the tenancy tests and by operators to check a worker: it writes one audit row with
-    the trust in scope and the number of academies visible to it.
-    """
-    from academies.models import Academy
-    from trust_si.audit.services import audit_record
-
-    visible = Academy.objects.count()
-    audit_record(actor=None, action="tenancy.probe", changes={"tag": tag, "academies": visible})
-    return visible

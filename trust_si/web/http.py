@@ -10,8 +10,7 @@ if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails
 
     from trust_si.accounts.models import Membership, User
-
-    from .models import Trust
+    from trust_si.tenancy.models import Trust
 
 
 class TenantRequest(HttpRequest):

@@ -8,8 +8,8 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 
-from .context import activate, deactivate
-from .selectors import membership_for
+from trust_si.accounts.selectors import membership_for
+from trust_si.tenancy.context import activate, deactivate
 
 API_PREFIX = "/api/"
 

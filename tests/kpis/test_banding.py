@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from phases.banding import P8Band, band_from_dfe_code, p8_band
+from assessment.kpis.banding import P8Band, band_from_dfe_code, p8_band
 
 KS4 = Path(__file__).resolve().parents[1] / "data" / "dfe" / "england_ks4provisional_2019.csv"
 

@@ -1,11 +1,10 @@
-"""Account routes: trust-scoped (dashboard, people, audit) and global (accept an invitation)."""
+"""Account routes: trust-scoped (people, audit) and global (accept an invitation)."""
 
 from django.urls import path
 
 from . import api, views
 
 tenant_urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
     path("people/", views.people, name="people"),
     path("people/invite/", views.invite, name="invite"),
     path("people/api-token/", views.api_token, name="api_token"),

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from trust_si.tenancy.demo import CONSULTANT, DEMO_TRUSTS, run_hooks
+from trust_si.site.demo import CONSULTANT, DEMO_TRUSTS, run_hooks
 from trust_si.tenancy.models import Trust
 
 

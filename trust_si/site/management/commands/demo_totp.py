@@ -12,7 +12,7 @@ from allauth.mfa.totp.internal.auth import (
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from trust_si.tenancy.demo import demo_totp_secret
+from trust_si.site.demo import demo_totp_secret
 
 
 class Command(BaseCommand):

@@ -2,9 +2,9 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from trust_si.nav import nav_for
+from trust_si.accounts.selectors import memberships_of
 
-from .selectors import memberships_of
+from .nav import nav_for
 
 
 def tenancy(request: HttpRequest) -> dict[str, Any]:

@@ -5,13 +5,16 @@ from typing import Any
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 
-from academies.models import Academy
+from trust_si.accounts.models import Membership
+from trust_si.accounts.roles import ROLE_CHOICES, STAFF_ROLE_CHOICES
 
-from .roles import ROLE_CHOICES, STAFF_ROLE_CHOICES
+# The academy model, as the membership's scope declares it: accounts sit below academies in
+# the layers, so they know the model only through the relation.
+Academy: Any = Membership._meta.get_field("academies").related_model
 
 
 class AcademyChoices(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Academy) -> str:
+    def label_from_instance(self, obj: Any) -> str:
         return obj.name
 
 

@@ -11,8 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .context import Scope, activate, deactivate
-from .selectors import membership_for
+from trust_si.accounts.selectors import membership_for
+from trust_si.tenancy.context import Scope, activate, deactivate
 
 
 class TenantAPIMixin:

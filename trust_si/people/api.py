@@ -10,12 +10,12 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from trust_si.accounts import selectors
+from trust_si.accounts.models import Membership
 from trust_si.audit.models import AuditEvent
-from trust_si.tenancy.api import TenantAPIView
+from trust_si.web.api import TenantAPIView
 
-from . import selectors
 from .forms import AuditFilterForm
-from .models import Membership
 
 
 class AuditEventOutput(serializers.ModelSerializer):

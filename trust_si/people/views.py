@@ -1,4 +1,4 @@
-"""Thin views: the dashboard, people management, invitations, API tokens, the audit log."""
+"""Thin views: people management, invitations, API tokens, the audit log."""
 
 from __future__ import annotations
 
@@ -13,63 +13,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
+from trust_si.accounts import selectors, services
+from trust_si.accounts.models import Invitation
 from trust_si.tenancy.context import dangerously_unscoped, trust_scope
-from trust_si.tenancy.http import TenantRequest
+from trust_si.web.access import require
+from trust_si.web.http import TenantRequest
 
-from . import selectors, services
-from .access import require
 from .forms import AcceptInvitationForm, AuditFilterForm, InviteForm, MembershipForm
-from .models import Invitation
-from .roles import CAPABILITIES
-
-# What each capability lets a person do, in words, for the dashboard.
-DASHBOARD_LINKS = [
-    ("heatmap.view", "phases:heatmap", "Review the trust heat map and phase placements"),
-    ("academy.view", "academies:list", "See your academies"),
-    ("pupil_data.upload", "assessment:upload_list", "Upload this term's pupil data"),
-    ("kpi.view", "kpis:trust_table", "Compare outcomes with national figures and targets"),
-    ("visit.view", "visits:list", "Plan and record visits, and follow up actions"),
-    ("cpd.view", "cpd:dashboard", "Professional development"),
-    ("partnership.view", "partnerships:dashboard", "External partnerships"),
-    ("report.view", "reporting:list", "Read and download termly reports"),
-    ("users.manage", "people", "Invite people and set their roles"),
-    ("audit.view", "audit_log", "Audit log: who changed what"),
-]
-
-
-def dashboard(request: TenantRequest) -> HttpResponse:
-    membership = require(request, "academy.view")
-    from django.urls import NoReverseMatch, reverse
-
-    links = []
-    for capability, route, label in DASHBOARD_LINKS:
-        if capability in CAPABILITIES and membership.can(capability):
-            try:
-                links.append(
-                    {
-                        "url": reverse(route, kwargs={"trust_slug": request.trust.slug}),
-                        "label": label,
-                    }
-                )
-            except NoReverseMatch:
-                continue
-    from academies.selectors import academy_list_for
-
-    overdue = None
-    if membership.can("visit.view"):
-        from visits.selectors import overdue_actions_for
-
-        overdue = list(overdue_actions_for(membership)[:10])
-    return render(
-        request,
-        "dashboard.html",
-        {
-            "role": membership.role_enum,
-            "links": links,
-            "academies": academy_list_for(membership)[:12],
-            "overdue": overdue,
-        },
-    )
 
 
 def people(request: TenantRequest) -> HttpResponse:

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import importlib
 from typing import Any
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 
+from academies import demo as academies_demo
+from assessment import demo as assessment_demo
+from cpd import demo as cpd_demo
+from partnerships import demo as partnerships_demo
+from phases import demo as phases_demo
+from reporting import demo as reporting_demo
 from trust_si.accounts.models import Membership, User
 from trust_si.accounts.roles import MFA_REQUIRED_ROLES, Role, StaffRole
 from trust_si.tenancy.context import trust_scope
 from trust_si.tenancy.models import Trust
+from visits import demo as visits_demo
 
 DEMO_TRUSTS = [
     ("northmoor", "Northmoor Learning Trust"),
@@ -21,13 +27,13 @@ DEMO_TRUSTS = [
 ]
 # Apps' demo hooks, in dependency order: each module has seed(trust, ctx).
 DEMO_HOOKS = [
-    "academies.demo",
-    "assessment.demo",
-    "cpd.demo",
-    "partnerships.demo",
-    "visits.demo",
-    "phases.demo",
-    "reporting.demo",
+    academies_demo,
+    assessment_demo,
+    cpd_demo,
+    partnerships_demo,
+    visits_demo,
+    phases_demo,
+    reporting_demo,
 ]
 CONSULTANT = "consultant@example.org"
 
@@ -84,15 +90,9 @@ def seed_people(trust: Trust, academies: list[Any], password: str) -> dict[str, 
 
 
 def run_hooks(trust: Trust, ctx: dict[str, Any], log: Any) -> None:
-    for name in DEMO_HOOKS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
+    for module in DEMO_HOOKS:
         with trust_scope(trust):
             module.seed(trust, ctx)
-        if name == "academies.demo":
+        if module is academies_demo:
             ctx["users"] = seed_people(trust, ctx["academies"], ctx["password"])
-        log(f"  {trust.slug}: {name} done")
+        log(f"  {trust.slug}: {module.__name__} done")

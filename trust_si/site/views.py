@@ -1,0 +1,70 @@
+"""The landing redirect, the trust switcher and each trust's dashboard (it links every app)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from academies.selectors import academy_list_for
+from trust_si.accounts.roles import CAPABILITIES
+from trust_si.accounts.selectors import memberships_of
+from trust_si.web.access import require
+from trust_si.web.http import TenantRequest
+from visits.selectors import overdue_actions_for
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send the user to the trust they last worked in, or their only one; else explain."""
+    memberships = memberships_of(request.user)
+    if not memberships:
+        return render(request, "no_trust.html", status=200)
+    slugs = [m.trust.slug for m in memberships]
+    last = request.session.get("current_trust")
+    slug = last if last in slugs else slugs[0]
+    return redirect("dashboard", trust_slug=slug)
+
+
+@login_required
+def switch_trust(request: HttpRequest) -> HttpResponse:
+    memberships = memberships_of(request.user)
+    return render(request, "switch_trust.html", {"memberships": memberships})
+
+
+# What each capability lets a person do, in words, for the dashboard.
+DASHBOARD_LINKS = [
+    ("heatmap.view", "phases:heatmap", "Review the trust heat map and phase placements"),
+    ("academy.view", "academies:list", "See your academies"),
+    ("pupil_data.upload", "assessment:upload_list", "Upload this term's pupil data"),
+    ("kpi.view", "kpis:trust_table", "Compare outcomes with national figures and targets"),
+    ("visit.view", "visits:list", "Plan and record visits, and follow up actions"),
+    ("cpd.view", "cpd:dashboard", "Professional development"),
+    ("partnership.view", "partnerships:dashboard", "External partnerships"),
+    ("report.view", "reporting:list", "Read and download termly reports"),
+    ("users.manage", "people", "Invite people and set their roles"),
+    ("audit.view", "audit_log", "Audit log: who changed what"),
+]
+
+
+def dashboard(request: TenantRequest) -> HttpResponse:
+    membership = require(request, "academy.view")
+    links = []
+    for capability, route, label in DASHBOARD_LINKS:
+        if capability in CAPABILITIES and membership.can(capability):
+            url = reverse(route, kwargs={"trust_slug": request.trust.slug})
+            links.append({"url": url, "label": label})
+    overdue = None
+    if membership.can("visit.view"):
+        overdue = list(overdue_actions_for(membership)[:10])
+    return render(
+        request,
+        "dashboard.html",
+        {
+            "role": membership.role_enum,
+            "links": links,
+            "academies": academy_list_for(membership)[:12],
+            "overdue": overdue,
+        },
+    )
