@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from django.db import transaction
@@ -10,6 +9,7 @@ from django.db import transaction
 from trust_si.audit.services import apply_changes, audit_record
 from trust_si.tenancy.models import Trust
 
+from . import signals
 from .models import Academy, Inspection
 
 EDITABLE_FIELDS = [
@@ -80,18 +80,8 @@ def inspection_record(*, actor: Any, academy: Academy, data: dict[str, Any]) -> 
         target=inspection,
         changes={k: v for k, v in data.items()} | {"created": created},
     )
-    hook = _optional_hook("phases.services", "judgement_record_from_inspection")
-    if hook is not None:
-        hook(inspection=inspection, actor=actor)
+    signals.inspection_recorded.send(sender=Inspection, inspection=inspection, actor=actor)
     return inspection
-
-
-def _optional_hook(module: str, name: str) -> Any:
-    """A function of an app that may not be installed yet (placement consumes inspections)."""
-    try:
-        return getattr(importlib.import_module(module), name, None)
-    except ModuleNotFoundError:
-        return None
 
 
 @transaction.atomic

@@ -20,10 +20,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from academies.models import Academy
-from phases.recompute import recompute_request
 from trust_si.audit.services import audit_record
 from trust_si.tenancy.models import Trust
 
+from . import signals
 from .kinds import KINDS
 from .models import (
     Attendance,
@@ -413,8 +413,11 @@ def upload_confirm(*, actor: Any, upload: Upload) -> Upload:
                     "previous": current.pk if current else None,
                 },
             )
-            recompute_request(
-                trust_id=upload.trust_id, academy_id=upload.academy_id, reason="upload"
+            signals.pupil_data_changed.send(
+                sender=Upload,
+                trust_id=upload.trust_id,
+                academy_id=upload.academy_id,
+                reason="upload",
             )
     except UploadRejected as exc:
         Upload.objects.filter(pk=upload.pk).update(status=UploadStatus.INVALID, message=str(exc))
@@ -455,7 +458,9 @@ def upload_restore(*, actor: Any, upload: Upload) -> Upload:
             "current": previous.pk if previous else None,
         },
     )
-    recompute_request(trust_id=upload.trust_id, academy_id=upload.academy_id, reason="restore")
+    signals.pupil_data_changed.send(
+        sender=Upload, trust_id=upload.trust_id, academy_id=upload.academy_id, reason="restore"
+    )
     return upload
 
 

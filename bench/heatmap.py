@@ -159,7 +159,7 @@ def main() -> None:
 
         from assessment.models import Result
         from phases.models import HeatmapRow
-        from phases.tasks import recompute_trust
+        from phases.pipeline import recompute_run
         from trust_si.tenancy.context import trust_scope
 
         figures: dict[str, float] = {}
@@ -183,11 +183,11 @@ def main() -> None:
             )  # type: ignore[attr-defined]
             cursor.fetchall()
         with trust_scope(trust):  # type: ignore[arg-type]
-            recompute_trust(trust=trust, term="2025-26-spring")  # last term's map, for compare
+            recompute_run(trust=trust, term="2025-26-spring")  # last term's map, for compare
             with timed(figures, "recompute"):
-                recompute_trust(trust=trust)  # type: ignore[arg-type]
+                recompute_run(trust=trust)  # type: ignore[arg-type]
             with timed(figures, "recompute_again"):
-                recompute_trust(trust=trust)  # type: ignore[arg-type]
+                recompute_run(trust=trust)  # type: ignore[arg-type]
             map_rows = HeatmapRow.objects.filter(term_code="2025-26-summer").count()
 
         client = Client()

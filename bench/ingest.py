@@ -200,14 +200,14 @@ def pipeline_child(folder: Path) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    import phases.tasks
+    import phases.pipeline
     from assessment.services import upload_confirm, upload_create
     from trust_si.tenancy.context import trust_scope
 
     if connection.vendor == "sqlite":
         call_command("migrate", verbosity=0, interactive=False)
     # Production runs the recompute on a worker after commit; this measures up to committed rows.
-    phases.tasks.recompute_enqueue = lambda **kwargs: False  # type: ignore[assignment]
+    phases.pipeline.recompute_enqueue = lambda **kwargs: False  # type: ignore[assignment]
     paths = sorted(folder.glob("results-*.csv"))
     trust, academies, term = make_trust(f"pipeline-{connection.vendor}", len(paths))
     statuses = []

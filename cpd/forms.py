@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from typing import Any
 
 from django import forms
 from django.utils import timezone
+
+from assessment.kpis.catalogue import KPIS
 
 from .models import Domain, Format, NpqProgramme, NpqStatus, SchoolRole
 
@@ -17,11 +18,7 @@ TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 def kpi_choices(extra: list[str] | None = None) -> list[tuple[str, str]]:
     """The KPI catalogue's codes, plus any code a programme already holds (kept, not dropped)."""
-    try:
-        catalogue = importlib.import_module("assessment.kpis.catalogue")
-        choices = [(code, kpi.label) for code, kpi in catalogue.KPIS.items()]
-    except (ImportError, AttributeError):
-        choices = []
+    choices = [(code, kpi.label) for code, kpi in KPIS.items()]
     known = {code for code, _ in choices}
     return choices + [(code, code) for code in extra or [] if code not in known]
 

@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
-import importlib
-import logging
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from academies.selectors import academy_list_for
-from trust_si.accounts.models import Membership
+from assessment.contracts import KpiFigure
+from assessment.kpis.selectors import kpi_figures_for
+from partnerships.models import PartnerOrganisation
+from phases.selectors import current_phases_for
+from trust_si.accounts.models import Membership, User
 from trust_si.accounts.roles import TRUST_WIDE_ROLES
 
 from . import calculations
-from .models import AttendanceStatus, Enrolment, Evaluation, Npq, Priority, Programme, Session
-
-logger = logging.getLogger(__name__)
+from .models import (
+    AttendanceStatus,
+    Domain,
+    Enrolment,
+    Evaluation,
+    Npq,
+    Priority,
+    Programme,
+    Session,
+)
 
 
 def _academy_ids(membership: Any) -> set[int] | None:
@@ -75,8 +84,6 @@ def _rows(enrolments: QuerySet[Enrolment]) -> list[dict[str, str]]:
     labels = {
         "role": dict(Enrolment._meta.get_field("school_role").choices),  # type: ignore[arg-type]
     }
-    from .models import Domain
-
     domains = dict(Domain.choices)
     return [
         {
@@ -98,25 +105,8 @@ def _rows(enrolments: QuerySet[Enrolment]) -> list[dict[str, str]]:
 
 
 def phases_by_academy(trust_id: int) -> dict[int, str]:
-    """Current phase per academy from the phases app, if it offers one; else nothing (unknown).
-
-    Imported lazily: the phases selectors are built by another feature and may not exist yet.
-    """
-    try:
-        module = importlib.import_module("phases.selectors")
-    except ImportError:
-        return {}
-    for name in ("current_phases_for", "phase_by_academy", "current_phase_by_academy"):
-        func = getattr(module, name, None)
-        if func is None:
-            continue
-        try:
-            result = func(trust_id=trust_id)
-        except Exception:  # a neighbour's bug must not break the CPD dashboard
-            logger.exception("phases lookup failed")
-            return {}
-        return {int(k): str(getattr(v, "value", v)).lower() for k, v in dict(result).items()}
-    return {}
+    """Current phase code per academy ("sustain"...), from the placement engine."""
+    return current_phases_for(trust_id=trust_id)
 
 
 def dashboard_for(membership: Any) -> dict[str, Any]:
@@ -141,21 +131,13 @@ def dashboard_for(membership: Any) -> dict[str, Any]:
 
 def kpi_figures(
     *, trust_id: int, academy_ids: list[int], term_codes: list[str] | None = None
-) -> tuple[list[Any], bool]:
-    """KPI figures from the KPI engine, and whether the engine is available at all."""
-    try:
-        module = importlib.import_module("assessment.kpis.selectors")
-        kpi_figures_for = module.kpi_figures_for
-    except (ImportError, AttributeError):
-        return [], False
-    try:
-        figures = kpi_figures_for(
+) -> list[KpiFigure]:
+    """The KPI engine's figures (all pupils) for the academies a programme targets."""
+    return list(
+        kpi_figures_for(
             trust_id=trust_id, academy_ids=academy_ids, term_codes=term_codes, groups=("all",)
         )
-    except Exception:  # degrade to "no KPI data" rather than lose the evaluations
-        logger.exception("kpi_figures_for failed")
-        return [], False
-    return list(figures), True
+    )
 
 
 def programme_impact(membership: Any, programme: Programme) -> dict[str, Any]:
@@ -167,11 +149,8 @@ def programme_impact(membership: Any, programme: Programme) -> dict[str, Any]:
     scope = _academy_ids(membership)
     academies = [a for a in programme.academies.order_by("name") if scope is None or a.id in scope]
     movements: list[calculations.KpiMovement] = []
-    available = False
     if sessions and academies:
-        figures, available = kpi_figures(
-            trust_id=membership.trust_id, academy_ids=[a.id for a in academies]
-        )
+        figures = kpi_figures(trust_id=membership.trust_id, academy_ids=[a.id for a in academies])
         codes = set(programme.kpi_codes or [])
         for priority in programme.priorities.all():
             codes.update(priority.kpi_codes or [])
@@ -189,7 +168,6 @@ def programme_impact(membership: Any, programme: Programme) -> dict[str, Any]:
         .exclude(comment="")
         .order_by("-created_at")[:10],
         "movements": [(names.get(m.academy_id or 0, "Trust"), m) for m in movements],
-        "kpis_available": available,
         "academies": academies,
     }
 
@@ -204,8 +182,6 @@ def npq_get_for(membership: Any, pk: int) -> Npq:
 def people_for(membership: Any) -> QuerySet[Any]:
     """Users the reader may enrol or record an NPQ for: active members of the trust, limited to
     members of the reader's academies for scoped roles (an officer books their schools' staff)."""
-    from trust_si.accounts.models import User
-
     members = Membership.objects.filter(trust_id=membership.trust_id, is_active=True)
     ids = _academy_ids(membership)
     if ids is not None:
@@ -217,8 +193,6 @@ def people_for(membership: Any) -> QuerySet[Any]:
 
 def partners_for(membership: Any) -> QuerySet[Any]:
     """Partner organisations that can lead a session: the trust's own list."""
-    from partnerships.models import PartnerOrganisation
-
     return PartnerOrganisation.objects.filter(trust_id=membership.trust_id).order_by("name")
 
 

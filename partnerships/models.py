@@ -159,15 +159,9 @@ class Activity(TenantModel):
     )
     # The visit this activity came from ("visits.visit:12"). A visit edited later updates its
     # activity through activity_sync_for_visit; the constraint makes a second row impossible.
+    # A reference, not a foreign key: visits sit above partnerships in the layers (a visit
+    # records the partner and commission it was made under), so partnerships never import them.
     visit_ref = models.CharField(max_length=64, blank=True)
-    # The visit itself, for links and joins; deleting the visit removes the days it logged.
-    visit = models.ForeignKey(
-        "visits.Visit",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="partner_activities",
-    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -179,12 +173,13 @@ class Activity(TenantModel):
                 condition=~models.Q(visit_ref=""),
                 name="one_activity_per_visit",
             ),
-            models.UniqueConstraint(
-                fields=["trust", "visit"],
-                condition=models.Q(visit__isnull=False),
-                name="one_activity_per_visit_row",
-            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.commission} at {self.academy} on {self.date}"
+
+    @property
+    def visit_id(self) -> int | None:
+        """The id of the visit behind `visit_ref` ("visits.visit:12" -> 12), for links."""
+        label, _, pk = self.visit_ref.partition(":")
+        return int(pk) if label == "visits.visit" and pk.isdigit() else None

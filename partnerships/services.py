@@ -275,16 +275,6 @@ def activity_log(
     return activity
 
 
-def visit_ref_for(visit: Any) -> str:
-    return f"{visit._meta.label_lower}:{visit.pk}"
-
-
-def _visit_id(visit_ref: str) -> int | None:
-    """The Visit id behind a "visits.visit:<pk>" reference (other sources have none)."""
-    label, _, pk = visit_ref.partition(":")
-    return int(pk) if label == "visits.visit" and pk.isdigit() else None
-
-
 def _visit_activity(visit_ref: str) -> Activity | None:
     """The activity row of a visit, locked for the update that follows."""
     return Activity.objects.select_for_update().filter(visit_ref=visit_ref).first()
@@ -323,7 +313,6 @@ def activity_sync_for_visit(
                     description=description,
                     logged_by=actor,
                     visit_ref=visit_ref,
-                    visit_id=_visit_id(visit_ref),
                 )
         except IntegrityError:
             activity = Activity.objects.select_for_update().get(visit_ref=visit_ref)

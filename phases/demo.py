@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from .models import Placement
+from .pipeline import recompute_run
 from .services import placement_decide
-from .tasks import recompute_trust
 
 
 def seed(trust: Any, ctx: dict[str, Any]) -> None:
@@ -16,7 +16,7 @@ def seed(trust: Any, ctx: dict[str, Any]) -> None:
     # history shows a journey; the latest term is the one in force.
     newest = current_term_code(trust.pk)
     for term in reversed(term_window(trust.pk, newest, size=3)):
-        recompute_trust(trust=trust, term=term)
+        recompute_run(trust=trust, term=term)
     leader = ctx["users"]["trust_leader"]
     latest: dict[int, Placement] = {}
     for p in Placement.objects.filter(subject="").order_by("academy_id", "-computed_at"):

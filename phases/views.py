@@ -20,7 +20,7 @@ from . import selectors, services
 from .config import NATIONAL_SHARES, phase_names
 from .forms import PhaseSettingsForm
 from .models import PhaseCode
-from .tasks import recompute_enqueue
+from .pipeline import recompute_enqueue
 
 
 def placement_list(request: TenantRequest) -> HttpResponse:

@@ -4,7 +4,6 @@ the monitoring programme and reminders. Every one atomic and audited."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +13,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from academies.models import Academy
+from partnerships import services as partnership_services
 from phases.models import JudgementSource
+from phases.selectors import current_phase_name as placement_phase_name
 from phases.services import judgement_record, judgement_withdraw, validate_grade
 from trust_si.audit.services import apply_changes, audit_record
 from trust_si.tenancy.models import Trust
@@ -148,12 +149,11 @@ def _sync_evidence(*, actor: Any, membership: Any, visit: Visit) -> None:
         source_ref=ref,
         keep_areas=areas,
     )
-    partnerships = importlib.import_module("partnerships.services")
     if not (visit.commission_id and visit.days):
         # The partner's days were taken off the visit: they must stop counting too.
-        partnerships.activity_delete_for_visit(actor=actor, visit_ref=ref)
+        partnership_services.activity_delete_for_visit(actor=actor, visit_ref=ref)
     else:
-        partnerships.activity_sync_for_visit(
+        partnership_services.activity_sync_for_visit(
             actor=actor,
             membership=membership,
             visit_ref=ref,
@@ -259,12 +259,7 @@ def action_follow_up(
 
 def current_phase_name(academy: Academy) -> str:
     """The academy's current phase, from the placement engine when it exists (else Improve)."""
-    try:
-        selectors = importlib.import_module("phases.selectors")
-    except ModuleNotFoundError:
-        return "Improve"
-    current = getattr(selectors, "current_phase_name", None)
-    return (current(academy) if current else None) or "Improve"
+    return placement_phase_name(academy) or "Improve"
 
 
 @transaction.atomic

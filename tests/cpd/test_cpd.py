@@ -1,9 +1,5 @@
 """CPD services and pages: capacity, register, evaluations, impact with KPI figures."""
 
-import sys
-import types
-from types import SimpleNamespace
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -130,59 +126,30 @@ def test_evaluations_only_from_attendees_and_replace(world):
     assert impact["evaluations"].count == 1 and impact["evaluations"].mean == 5.0
 
 
-def test_impact_page_shows_kpi_movement_and_not_causal(world, client_for, monkeypatch):
+def test_impact_page_shows_kpi_movement_and_not_causal(world, client_for):
+    """The targeted academy's writing (TA) before and after the programme, from real results."""
+    from tests.kpis.data import pupils, results
+
     a = world.a
-    objs = make_programme(a)
-    target = a.academies[0].id
-    calls = {}
-
-    def kpi_figures_for(*, trust_id, academy_ids=None, term_codes=None, groups=("all",)):
-        calls["args"] = (trust_id, academy_ids, groups)
-        return [
-            SimpleNamespace(
-                academy_id=target,
-                kpi_code="ks2_rwm_exp",
-                label="RWM expected",
-                unit="%",
-                term_code="2024-25-summer",
-                value=52.0,
-            ),
-            SimpleNamespace(
-                academy_id=target,
-                kpi_code="ks2_rwm_exp",
-                label="RWM expected",
-                unit="%",
-                term_code="2025-26-summer",
-                value=58.0,
-            ),
-            SimpleNamespace(
-                academy_id=target,
-                kpi_code="attendance_pa",
-                label="Persistent absence",
-                unit="%",
-                term_code="2025-26-summer",
-                value=20.0,
-            ),
-        ]
-
-    fake = types.ModuleType("assessment.kpis.selectors")
-    fake.kpi_figures_for = kpi_figures_for
-    monkeypatch.setitem(sys.modules, "assessment.kpis.selectors", fake)
+    objs = make_programme(a, kpi_codes=("ta_writing_are",))  # a session on 1 October 2025
+    cohort = [(n, "4", False, "F" if n % 2 else "M", "") for n in range(10)]
+    pupils(a, cohort, year="2024-25")
+    pupils(a, cohort, year="2025-26")
+    results(a, {n: "EXS" if n < 5 else "WTS" for n in range(10)}, "2024-25-summer")  # before
+    results(a, {n: "EXS" if n < 6 else "WTS" for n in range(10)}, "2025-26-summer")  # after
     client = client_for(a.user(Role.TRUST_LEADER))
     url = reverse("cpd:programme_detail", kwargs={"trust_slug": a.slug, "pk": objs["programme"].pk})
     page = client.get(url).content.decode()
-    assert calls["args"] == (a.trust.id, [target], ("all",))
-    assert "not causal" in page and "52.0%" in page and "58.0%" in page and "+6.0" in page
+    assert "not causal" in page and "50.0%" in page and "60.0%" in page and "+10.0" in page
     assert "Persistent absence" not in page  # not a KPI the programme targets
 
 
-def test_impact_degrades_without_kpi_engine(world, client_for, monkeypatch):
+def test_impact_says_when_there_are_no_figures(world, client_for):
     a = world.a
     objs = make_programme(a)
-    monkeypatch.setitem(sys.modules, "assessment.kpis.selectors", None)
     url = reverse("cpd:programme_detail", kwargs={"trust_slug": a.slug, "pk": objs["programme"].pk})
     page = client_for(a.user(Role.TRUST_ADMIN)).get(url).content.decode()
-    assert "KPI figures are not available yet" in page
+    assert "No KPI figures for the targeted academies around the programme" in page
 
 
 def test_api_enrolment_respects_capacity(world, client_for):

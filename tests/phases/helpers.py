@@ -6,8 +6,8 @@ import datetime as dt
 
 from assessment.models import Attendance, Enrolment, Pupil
 from assessment.services import term_get_or_create
+from phases.pipeline import recompute_run
 from phases.services import judgement_record
-from phases.tasks import recompute_trust
 from trust_si.accounts.roles import Role
 
 
@@ -42,7 +42,7 @@ def map_two_terms(world):
     a = world.a
     pupils_and_absence(a, a.academies[0], "2025-26-spring", "A", missed=4)
     with a.scope():
-        recompute_trust(trust=a.trust)
+        recompute_run(trust=a.trust)
     pupils_and_absence(a, a.academies[0], "2025-26-summer", "A", missed=15)
     with a.scope():
         judgement_record(
@@ -53,5 +53,5 @@ def map_two_terms(world):
             judged_on=dt.date.today() - dt.timedelta(days=5),
             source="direct",
         )
-        recompute_trust(trust=a.trust)
+        recompute_run(trust=a.trust)
     return world

@@ -16,8 +16,8 @@ from academies.models import Academy
 from assessment.contracts import KpiFigure
 from phases.heatmap import judgement_cell, kpi_cell, p8_cell
 from phases.models import HeatmapRow, Placement
+from phases.pipeline import recompute_run
 from phases.rules import DEFAULT_SETTINGS, JudgementEvidence, P8Evidence
-from phases.tasks import recompute_trust
 from tests.phases.helpers import map_two_terms
 from trust_si.accounts.roles import Role
 
@@ -197,7 +197,7 @@ def test_heatmap_exports_are_formula_safe(mapped, client_for):
     a = mapped.a
     with a.scope():
         Academy.objects.filter(pk=a.academies[0].pk).update(name='=HYPERLINK("http://x")')
-        recompute_trust(trust=a.trust)
+        recompute_run(trust=a.trust)
     leader = client_for(a.user(Role.TRUST_LEADER))
     text = leader.get("/t/alpha/heatmap/?format=csv").content.decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "Persistent absence (10% or more): rating" in text
@@ -229,7 +229,7 @@ def test_heatmap_query_count_does_not_grow_with_academies(mapped, client_for):
                 age_low=4,
                 age_high=11,
             )
-        recompute_trust(trust=a.trust)
+        recompute_run(trust=a.trust)
         assert HeatmapRow.objects.filter(term_code="2025-26-summer", group="all").count() == 14
     assert queries() == before
 
@@ -270,7 +270,7 @@ def test_trust_names_its_phases_and_tunes_rules(mapped, client_for):
     assert a.trust.config["phases"]["stabilise"]["name"] == "De-clutter"
     assert a.trust.config["phases"]["sustain"]["name"] == "Sustain and Strengthen"
     with a.scope():
-        recompute_trust(trust=a.trust)
+        recompute_run(trust=a.trust)
     page = client_for(a.user(Role.TRUST_LEADER)).get("/t/alpha/heatmap/").content.decode()
     assert "De-clutter" in page and "Sustain and Strengthen" in page
     assert client_for(a.user(Role.TRUST_LEADER)).get("/t/alpha/phases/settings/").status_code == 403

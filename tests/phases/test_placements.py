@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from phases.models import HeatmapRow, Placement, RecomputeJob
+from phases.pipeline import recompute_run
 from phases.services import judgement_record, placement_decide
-from phases.tasks import recompute_trust
 from tests.conftest import wait_for
 from trust_si.accounts.roles import Role
 
@@ -34,10 +34,10 @@ def test_recompute_places_on_judgements_and_is_idempotent(world):
     with a.scope():
         _judge(a, "curriculum_teaching", "strong_standard")
         _judge(a, "leadership_governance", "exceptional")
-        recompute_trust(trust=a.trust)
+        recompute_run(trust=a.trust)
         first = Placement.objects.get(academy=a.academies[0], subject="")
         assert first.proposed_phase == "sustain"
-        recompute_trust(trust=a.trust)
+        recompute_run(trust=a.trust)
         assert Placement.objects.filter(academy=a.academies[0], subject="").count() == 1
 
 
@@ -46,13 +46,13 @@ def test_safeguarding_not_met_moves_to_stabilise_and_history_is_kept(world):
     with a.scope():
         _judge(a, "curriculum_teaching", "strong_standard")
         _judge(a, "leadership_governance", "strong_standard")
-        recompute_trust(trust=a.trust)
+        recompute_run(trust=a.trust)
         placement_decide(
             actor=a.user(Role.TRUST_LEADER),
             placement=Placement.objects.get(academy=a.academies[0], subject=""),
         )
         _judge(a, "safeguarding", "not_met", days_ago=1)
-        recompute_trust(trust=a.trust)
+        recompute_run(trust=a.trust)
         history = list(Placement.objects.filter(academy=a.academies[0], subject=""))
         assert [p.proposed_phase for p in history] == ["stabilise", "sustain"]
         assert history[1].status == "confirmed"
@@ -64,7 +64,7 @@ def test_override_needs_a_rationale(world):
     with a.scope():
         _judge(a, "curriculum_teaching", "expected_standard")
         _judge(a, "achievement", "expected_standard")
-        recompute_trust(trust=a.trust)
+        recompute_run(trust=a.trust)
         placement = Placement.objects.get(academy=a.academies[0], subject="")
         with pytest.raises(ValidationError):
             placement_decide(actor=a.user(Role.TRUST_LEADER), placement=placement, phase="repair")
@@ -100,7 +100,7 @@ def test_placements_page_and_api(world, client_for):
     with a.scope():
         _judge(a, "curriculum_teaching", "strong_standard")
         _judge(a, "achievement", "strong_standard")
-        recompute_trust(trust=a.trust)
+        recompute_run(trust=a.trust)
     leader = client_for(a.user(Role.TRUST_LEADER))
     page = leader.get("/t/alpha/placements/").content.decode()
     assert "Sustain" in page and a.academies[0].name in page
@@ -188,11 +188,11 @@ def test_a_change_of_phase_notifies_leaders_and_the_academys_officer(
     with a.scope():
         _judge(a, "curriculum_teaching", "strong_standard")
         _judge(a, "leadership_governance", "strong_standard")
-        recompute_trust(trust=a.trust)
+        recompute_run(trust=a.trust)
         mail.outbox.clear()
         with django_capture_on_commit_callbacks(execute=True):
             _judge(a, "safeguarding", "not_met", days_ago=1)
-            recompute_trust(trust=a.trust)
+            recompute_run(trust=a.trust)
         assert len(mail.outbox) == 1
         message = mail.outbox[0]
         assert "Sustain → Stabilise" in message.subject
@@ -212,5 +212,5 @@ def test_a_change_of_phase_notifies_leaders_and_the_academys_officer(
             )
         assert len(mail.outbox) == 1 and "Stabilise → Repair" in mail.outbox[0].subject
         mail.outbox.clear()
-        recompute_trust(trust=a.trust)  # nothing changed: nobody is emailed again
+        recompute_run(trust=a.trust)  # nothing changed: nobody is emailed again
         assert mail.outbox == []

@@ -75,8 +75,8 @@ def test_trust_board_report_lists_every_academy(world):
 def test_demo_regenerates_a_report_once_the_academy_has_a_phase(world):
     import datetime as dt
 
+    from phases.pipeline import recompute_run
     from phases.services import judgement_record
-    from phases.tasks import recompute_trust
     from reporting import demo
     from trust_si.accounts.roles import Role
 
@@ -96,7 +96,7 @@ def test_demo_regenerates_a_report_once_the_academy_has_a_phase(world):
                 judged_on=dt.date.today(),
                 source="direct",
             )
-        recompute_trust(trust=world.a.trust, term=first.term_code)  # the report's term
+        recompute_run(trust=world.a.trust, term=first.term_code)  # the report's term
         demo.seed(world.a.trust, {})
         latest = Report.objects.filter(academy=academy).order_by("-version").first()
         assert latest.version == 2 and latest.snapshot["placement"]["phase"]

@@ -15,9 +15,9 @@ import pytest
 from pypdf import PdfReader
 
 from assessment.kpis.selectors import kpi_figures_for
+from phases.pipeline import recompute_run
 from phases.selectors import placement_summary_for_report
 from phases.services import judgement_record
-from phases.tasks import recompute_trust
 from reporting.services import report_generate, report_request
 from tests.reporting.data import seed_attendance
 from trust_si.accounts.roles import Role
@@ -63,7 +63,7 @@ def generated(world):
                 judged_on=dt.date.today() - dt.timedelta(days=10),
                 source="direct",
             )
-        recompute_trust(trust=tw.trust)
+        recompute_run(trust=tw.trust)
         report = report_generate(
             report=report_request(
                 actor=None, trust=tw.trust, term_code=TERM, academy=academy, enqueue=False

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from phases.tasks import recompute_enqueue, recompute_trust
+from phases.pipeline import recompute_enqueue, recompute_run
 from trust_si.tenancy.context import trust_scope
 from trust_si.tenancy.models import Trust
 
@@ -26,7 +26,7 @@ class Command(BaseCommand):
         if options["sync"]:
             started = time.perf_counter()
             with trust_scope(trust):
-                done = recompute_trust(trust=trust)
+                done = recompute_run(trust=trust)
             self.stdout.write(
                 f"Recomputed {done} academies of {trust.slug} in {time.perf_counter() - started:.2f}s"
             )

@@ -1,0 +1,273 @@
+"""The placement and heat-map recompute: how it is asked for, coalesced, run and recorded.
+
+Other apps never call this directly: they send their own signals (an upload committed, an
+inspection recorded) and `phases.receivers` turns those into `recompute_request`. Within the
+phases app, services that change evidence (judgements, rule settings) call it too.
+
+1. `recompute_request` runs inside the caller's transaction and acts on commit only: a rolled
+   back upload never recomputes anything.
+2. `recompute_enqueue` coalesces bursts: the first request for an academy (or the whole trust)
+   takes a cache key and schedules one job a little later; the others find the key and add
+   nothing. Each job has a `RecomputeJob` row, so the page can say "recomputing…".
+3. `recompute_job_run` is the body of the Celery task: it marks the job running, recomputes,
+   and ends the row as done or failed with the reason.
+4. `recompute_run` is the work itself, for one academy or the whole trust, in the trust's scope:
+   `placement_recompute` per academy, then `heatmap_refresh` for the term's rows.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from academies.models import Academy
+from assessment.kpis.selectors import kpi_figures_for
+from trust_si.audit.services import audit_record
+from trust_si.tenancy.context import trust_scope
+from trust_si.tenancy.models import Trust
+from trust_si.tenancy.storage import tenant_cache_key
+
+from . import tasks
+from .config import placement_settings
+from .evidence import Bundle, current_term_code, evidence_for
+from .heatmap import HEATMAP_GROUPS, heatmap_row, term_key
+from .models import HeatmapRow, Placement, RecomputeJob
+from .notify import phase_change_notify
+from .rules import propose
+from .selectors import latest_placements
+
+if TYPE_CHECKING:
+    from trust_si.terms import TermCode
+
+# Many uploads in a minute become one recompute per academy.
+COALESCE_SECONDS = getattr(settings, "TRUST_SI_RECOMPUTE_DELAY", 20)
+
+
+def recompute_request(*, trust_id: int, academy_id: int | None, reason: str) -> None:
+    """Ask for the academy's (or, with academy_id None, the whole trust's) recompute on commit."""
+    transaction.on_commit(
+        lambda: recompute_enqueue(trust_id=trust_id, academy_id=academy_id, reason=reason)
+    )
+
+
+def recompute_enqueue(*, trust_id: int, academy_id: int | None, reason: str) -> bool:
+    """Schedule one recompute job unless one is already waiting; True when this call queued it."""
+    key = tenant_cache_key("recompute", academy_id or "all", trust_id=trust_id)
+    if not cache.add(key, "1", timeout=COALESCE_SECONDS + 30):
+        return False
+    # The job row belongs to the trust it recomputes, whoever asked (a request, a task, beat).
+    with trust_scope(trust_id):
+        job = RecomputeJob.objects.create(
+            trust_id=trust_id, academy_id=academy_id, reason=reason[:100]
+        )
+    tasks.placement_recompute_task.apply_async(
+        kwargs={
+            "trust_id": trust_id,
+            "academy_id": academy_id,
+            "job_id": job.pk,
+            "cache_key": key,
+        },
+        countdown=COALESCE_SECONDS,
+    )
+    return True
+
+
+def recompute_job_run(
+    *, trust: Trust, academy_id: int | None, job_id: int | None, cache_key: str
+) -> int:
+    """Run one queued job inside the trust's scope, recording how it ended on its row."""
+    if cache_key:
+        cache.delete(cache_key)  # later requests schedule a fresh run
+    jobs = RecomputeJob.objects.filter(pk=job_id or 0)
+    jobs.update(status="running", started_at=timezone.now())
+    try:
+        done = recompute_run(trust=trust, academy_id=academy_id)
+    except Exception as exc:
+        jobs.update(status="failed", finished_at=timezone.now(), message=str(exc)[:300])
+        raise
+    jobs.update(status="done", finished_at=timezone.now(), message=f"{done} academies")
+    return done
+
+
+def recompute_run(
+    *, trust: Trust, academy_id: int | None = None, term: str | TermCode | None = None
+) -> int:
+    """Recompute placements and the term's heat map for one academy or the whole trust.
+
+    Runs in the trust's scope. The KPI figures are computed once, for every academy concerned,
+    the term and the heat map's pupil groups; trends come from the last kept map. `term` (the
+    demo, an operator replaying a past term) defaults to the latest term with data. Returns the
+    number of academies done.
+    """
+    term_code = str(term) if term else current_term_code(trust.pk)
+    queryset = Academy.objects.filter(trust=trust, is_active=True)
+    if academy_id is not None:
+        queryset = queryset.filter(pk=academy_id)
+    academies = list(queryset.order_by("name"))
+    figures = kpi_figures_for(
+        trust_id=trust.pk,
+        academy_ids=[a.pk for a in academies],
+        term_codes=[term_code],
+        groups=HEATMAP_GROUPS,
+    )
+    now = [f for f in figures if f.term_code == term_code and f.group == "all"]
+    bundle = Bundle.load([a.pk for a in academies])
+    latest = latest_placements(academies)
+    for academy in academies:
+        academy.trust = trust  # one trust object, not a query per academy
+        placement_recompute(
+            academy=academy,
+            term_code=term_code,
+            kpi_figures=now,
+            bundle=bundle,
+            latest=latest.get(academy.pk),
+        )
+    heatmap_refresh(
+        trust=trust, academies=academies, term_code=term_code, figures=figures, bundle=bundle
+    )
+    return len(academies)
+
+
+def _reason_dicts(reasons: list[Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "rule": r.rule,
+            "text": r.text,
+            "level": r.level,
+            "weight": r.weight,
+            "evidence": r.evidence,
+        }
+        for r in reasons
+    ]
+
+
+@transaction.atomic
+def placement_recompute(
+    *,
+    academy: Academy,
+    term_code: str,
+    kpi_figures: list[Any] | None = None,
+    bundle: Any = None,
+    latest: Placement | bool | None = False,
+) -> Placement:
+    """Propose the academy's phase (and per-subject phases) from its evidence, now.
+
+    A new Placement row is written only when the proposal changed (phase, level or reasons),
+    so re-running is idempotent and the history shows real movements. A change of the phase in
+    force notifies the trust's leaders and the academy's officers.
+    """
+    proposal = propose(
+        evidence_for(academy, term_code, kpi_figures, bundle), academy.trust.config.get("placement")
+    )
+    if latest is False:  # not preloaded by the caller
+        latest = Placement.objects.filter(academy=academy, subject="").first()
+    assert latest is None or isinstance(latest, Placement)
+    reasons = _reason_dicts(proposal.reasons)
+    if (
+        latest is not None
+        and latest.term_code == term_code
+        and latest.proposed_phase == proposal.phase
+        and latest.reasons == reasons
+        and latest.missing == proposal.missing
+    ):
+        return latest
+    placement = Placement.objects.create(
+        trust_id=academy.trust_id,
+        academy=academy,
+        term_code=term_code,
+        proposed_phase=proposal.phase,
+        level=proposal.level,
+        reasons=reasons,
+        missing=proposal.missing,
+    )
+    Placement.objects.bulk_create(
+        [
+            Placement(
+                trust_id=academy.trust_id,
+                academy=academy,
+                term_code=term_code,
+                subject=subject,
+                proposed_phase=phase,
+                reasons=_reason_dicts(subject_reasons),
+            )
+            for subject, (phase, subject_reasons) in proposal.subjects.items()
+        ]
+    )
+    audit_record(
+        actor=None,
+        action="placement.propose",
+        target=placement,
+        changes={"phase": proposal.phase, "level": proposal.level, "term": term_code},
+    )
+    if latest is not None and latest.phase != proposal.phase:
+        phase_change_notify(academy, latest.phase, proposal.phase)
+    return placement
+
+
+@transaction.atomic
+def heatmap_refresh(
+    *, trust: Any, academies: list[Academy], term_code: str, figures: list[Any], bundle: Any = None
+) -> int:
+    """Rewrite the term's heat-map rows of these academies (every group) from their evidence.
+
+    Earlier terms' rows are left alone: they are the kept snapshots, and the latest of them gives
+    each cell its trend. `bundle` is the judgements and P8 the placement recompute already loaded.
+    Returns the rows written.
+    """
+    settings = {**placement_settings(trust.config), "min_cohort": max(trust.min_cohort, 3)}
+    ids = [a.pk for a in academies]
+    bundle = bundle or Bundle.load(ids)
+    by_key: dict[tuple[int, str], list[Any]] = {}
+    for f in figures:
+        if f.academy_id is not None:
+            by_key.setdefault((f.academy_id, f.group), []).append(f)
+    earlier = sorted(
+        {
+            t
+            for t in HeatmapRow.objects.filter(trust_id=trust.pk)
+            .values_list("term_code", flat=True)
+            .distinct()
+            if term_key(t) < term_key(term_code)
+        },
+        key=term_key,
+    )
+    previous: dict[tuple[int, str], dict[str, Any]] = {}
+    if earlier:
+        for academy_id, group, cells in HeatmapRow.objects.filter(
+            trust_id=trust.pk, term_code=earlier[-1], academy_id__in=ids
+        ).values_list("academy_id", "group", "cells"):
+            previous[(academy_id, group)] = cells
+    placements = latest_placements(academies)
+    today = timezone.localdate()
+    HeatmapRow.objects.filter(trust_id=trust.pk, term_code=term_code, academy_id__in=ids).delete()
+    rows = []
+    for academy in academies:
+        placement = placements.get(academy.pk)
+        for group in HEATMAP_GROUPS:
+            cells = heatmap_row(
+                term=term_code,
+                figures=by_key.get((academy.pk, group), []),
+                previous=previous.get((academy.pk, group)),
+                judgements=bundle.judgements.get(academy.pk, []),
+                p8=bundle.p8.get(academy.pk),
+                teaches_ks4="KS4" in academy.key_stages,
+                today=today,
+                settings=settings,
+            )
+            rows.append(
+                HeatmapRow(
+                    trust_id=trust.pk,
+                    academy=academy,
+                    term_code=term_code,
+                    group=group,
+                    phase=placement.phase if placement else "",
+                    phase_status=placement.status if placement else "",
+                    cells=cells,
+                )
+            )
+    HeatmapRow.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
