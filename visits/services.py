@@ -149,7 +149,8 @@ def _sync_evidence(*, actor: Any, membership: Any, visit: Visit) -> None:
         source_ref=ref,
         keep_areas=areas,
     )
-    if not (visit.commission_id and visit.days):
+    commission = visit.commission
+    if commission is None or not visit.days:
         # The partner's days were taken off the visit: they must stop counting too.
         partnership_services.activity_delete_for_visit(actor=actor, visit_ref=ref)
     else:
@@ -157,7 +158,7 @@ def _sync_evidence(*, actor: Any, membership: Any, visit: Visit) -> None:
             actor=actor,
             membership=membership,
             visit_ref=ref,
-            commission=visit.commission,
+            commission=commission,
             academy=visit.academy,
             date=visit.date,
             days=Decimal(visit.days),
