@@ -1,19 +1,26 @@
-"""Adapters from the other apps' selectors to plain, JSON-safe report sections.
+"""The sections of a governor report, each built from the selector of the app that owns it.
 
 Every section is aggregate-only (governors never see pupil-level data) and already suppressed:
 a KPI figure from fewer pupils than the trust's minimum cohort is stored as suppressed in the
-snapshot itself, so no later rendering can leak it. Apps that are not installed yet simply
-contribute an empty section with a note, never an error.
+snapshot itself, so no later rendering can leak it. Reporting sits above every other app, so it
+imports their selectors by name: a renamed selector fails at import, not silently in a report.
+The academy report's sections are listed once, in ACADEMY_SECTIONS; a test holds that list equal
+to the sections of its template.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from reporting.models import term_label
+from assessment.kpis.selectors import kpi_figures_for
+from cpd.selectors import cpd_summary_for_report
+from partnerships.selectors import partnerships_summary_for_report
+from phases.selectors import heatmap_row_for_report, placement_summary_for_report
+from trust_si.terms import TermCode
+from visits.selectors import visits_summary_for_report
 
 GROUP_LABELS = {
     "all": "All pupils",
@@ -31,13 +38,6 @@ GROUP_LABELS = {
 REPORT_GROUPS = ("all", "disadvantaged", "non_disadvantaged", "boys", "girls", "send")
 
 
-def _optional(module: str, name: str) -> Callable[..., Any] | None:
-    try:
-        return getattr(importlib.import_module(module), name, None)
-    except ImportError:
-        return None
-
-
 def _fmt(value: float | None, unit: str) -> str:
     if value is None:
         return "no data"
@@ -50,26 +50,12 @@ def _fmt(value: float | None, unit: str) -> str:
 
 def previous_terms(term_code: str, count: int) -> list[str]:
     """The term and the ones before it, oldest first: '2025-26-summer' -> [..., spring, summer]."""
-    seasons = ["autumn", "spring", "summer"]
-    year, _, season = term_code.rpartition("-")
-    start = int(year.split("-")[0])
-    index = seasons.index(season) if season in seasons else 2
-    codes = []
-    for _ in range(count):
-        codes.append(f"{start}-{str(start + 1)[-2:]}-{seasons[index]}")
-        index -= 1
-        if index < 0:
-            index = 2
-            start -= 1
-    return list(reversed(codes))
+    return [t.code for t in TermCode.parse(term_code).window(count)]
 
 
 def kpi_section(*, trust: Any, academy_ids: list[int] | None, term_code: str) -> dict[str, Any]:
     """KPIs against national and target, with a trend over six terms and the main groups."""
-    kpi_figures_for = _optional("assessment.kpis.selectors", "kpi_figures_for")
     min_cohort = trust.min_cohort
-    if kpi_figures_for is None:
-        return {"kpis": [], "kpi_note": "KPI figures are not available yet."}
     terms = previous_terms(term_code, 6)
     figures = kpi_figures_for(
         trust_id=trust.pk, academy_ids=academy_ids, term_codes=terms, groups=REPORT_GROUPS
@@ -92,7 +78,7 @@ def kpi_section(*, trust: Any, academy_ids: list[int] | None, term_code: str) ->
             trend.append(
                 {
                     "term": t,
-                    "term_label": term_label(t).replace(" term", ""),
+                    "term_label": TermCode.parse(t).short_label,
                     "value": None if point is None or point.suppressed else point.value,
                     "national": None if point is None else point.national,
                 }
@@ -161,21 +147,8 @@ def kpi_section(*, trust: Any, academy_ids: list[int] | None, term_code: str) ->
     return {"kpis": kpis, "kpi_note": ""}
 
 
-def _call_section(module: str, name: str, **kwargs: Any) -> Any:
-    fn = _optional(module, name)
-    if fn is None:
-        return None
-    return fn(**kwargs)
-
-
 def placement_section(*, trust: Any, academy: Any, term_code: str) -> dict[str, Any]:
-    data = _call_section(
-        "phases.selectors",
-        "placement_summary_for_report",
-        trust=trust,
-        academy=academy,
-        term_code=term_code,
-    )
+    data = placement_summary_for_report(trust=trust, academy=academy, term_code=term_code)
     return data or {
         "phase": None,
         "reasons": [],
@@ -185,53 +158,43 @@ def placement_section(*, trust: Any, academy: Any, term_code: str) -> dict[str, 
 
 
 def heatmap_section(*, trust: Any, academy: Any, term_code: str) -> list[dict[str, Any]]:
-    return (
-        _call_section(
-            "phases.selectors",
-            "heatmap_row_for_report",
-            trust=trust,
-            academy=academy,
-            term_code=term_code,
-        )
-        or []
-    )
+    return heatmap_row_for_report(trust=trust, academy=academy, term_code=term_code) or []
 
 
 def visits_section(*, trust: Any, academy: Any, term_code: str) -> dict[str, Any]:
-    data = _call_section(
-        "visits.selectors",
-        "visits_summary_for_report",
-        trust=trust,
-        academy=academy,
-        term_code=term_code,
-    )
+    data = visits_summary_for_report(trust=trust, academy=academy, term_code=term_code)
     return data or {"visits": [], "open_actions": [], "note": "No visits recorded this term."}
 
 
 def cpd_section(*, trust: Any, academy: Any, term_code: str) -> dict[str, Any]:
-    data = _call_section(
-        "cpd.selectors", "cpd_summary_for_report", trust=trust, academy=academy, term_code=term_code
-    )
+    data = cpd_summary_for_report(trust=trust, academy=academy, term_code=term_code)
     return data or {"rows": [], "note": "No CPD recorded this term."}
 
 
 def partnerships_section(*, trust: Any, academy: Any, term_code: str) -> dict[str, Any]:
-    data = _call_section(
-        "partnerships.selectors",
-        "partnerships_summary_for_report",
-        trust=trust,
-        academy=academy,
-        term_code=term_code,
-    )
+    data = partnerships_summary_for_report(trust=trust, academy=academy, term_code=term_code)
     return data or {"rows": [], "note": "No commissioned support this term."}
 
 
 def moderation_section(*, trust: Any, academy: Any, term_code: str) -> dict[str, Any]:
-    data = _call_section(
-        "assessment.selectors",
-        "moderation_summary_for_report",
-        trust=trust,
-        academy=academy,
-        term_code=term_code,
-    )
-    return data or {"rows": [], "note": "No moderation outcomes recorded yet."}
+    # Writing moderation is not recorded in trust-si yet: the section says so plainly.
+    return {"rows": [], "note": "No moderation outcomes recorded yet."}
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the academy report: its snapshot key (also the template's
+    `data-section`) and the function that builds it from the owning app's selector."""
+
+    key: str
+    build: Callable[..., Any]
+
+
+ACADEMY_SECTIONS: tuple[Section, ...] = (
+    Section("placement", placement_section),
+    Section("heatmap_row", heatmap_section),
+    Section("visits", visits_section),
+    Section("cpd", cpd_section),
+    Section("partnerships", partnerships_section),
+    Section("moderation", moderation_section),
+)

@@ -92,12 +92,7 @@ class AcademyTermlyReport(BaseReport):
         snapshot.update(
             sources.kpi_section(trust=trust, academy_ids=[academy.pk], term_code=term_code)
         )
-        kwargs = {"trust": trust, "academy": academy, "term_code": term_code}
-        snapshot["placement"] = sources.placement_section(**kwargs)
-        snapshot["heatmap_row"] = sources.heatmap_section(**kwargs)
-        snapshot["visits"] = sources.visits_section(**kwargs)
-        snapshot["cpd"] = sources.cpd_section(**kwargs)
-        snapshot["partnerships"] = sources.partnerships_section(**kwargs)
-        snapshot["moderation"] = sources.moderation_section(**kwargs)
+        for section in sources.ACADEMY_SECTIONS:
+            snapshot[section.key] = section.build(trust=trust, academy=academy, term_code=term_code)
         snapshot["changes"], snapshot["attention"] = attention_items(snapshot)
         return snapshot

@@ -66,3 +66,30 @@ def test_real_worker_runs_the_task_in_the_given_trust_only(world, celery_worker_
     assert event.changes == {"tag": "worker", "academies": 2}
     with trust_scope(world.a.trust):
         assert not AuditEvent.objects.filter(action="tenancy.probe").exists()
+
+
+@pytest.mark.django_db
+def test_a_row_of_another_trust_cannot_be_saved_inside_a_scope(world):
+    from academies.models import Academy
+    from trust_si.tenancy.context import CrossTrustWrite
+
+    other = world.b.academies[0]
+    with world.a.scope(), pytest.raises(CrossTrustWrite):
+        Academy(trust_id=other.trust_id, urn="999111", name="Smuggled in").save()
+    with world.a.scope(), pytest.raises(CrossTrustWrite):
+        other.name = "Renamed from trust A"
+        other.save()
+    with dangerously_unscoped():
+        assert Academy.objects.get(pk=other.pk).name != "Renamed from trust A"
+
+
+@pytest.mark.django_db
+def test_keyed_lookups_answer_one_key_only(world):
+    from trust_si.accounts.models import Membership
+
+    with pytest.raises(NoTrustScope):
+        Membership.of_user.count()
+    user = world.a.user("trust_leader")
+    assert {m.trust_id for m in Membership.of_user.lookup(user)} == {world.a.trust.pk}
+    assert not Membership.of_user.lookup(None).exists()
+    assert Membership._default_manager is Membership.objects

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
+from trust_si.tenancy.managers import KeyedLookupManager
 from trust_si.tenancy.models import TenantModel, Trust
 
 from .roles import (
@@ -77,7 +78,11 @@ class Membership(TenantModel):
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # A user's memberships across trusts (the trust switcher, sign-in checks): by user only.
+    of_user = KeyedLookupManager("user")
+
     class Meta:
+        default_manager_name = "objects"
         constraints = [
             models.UniqueConstraint(fields=["trust", "user"], name="one_membership_per_trust"),
         ]
@@ -126,7 +131,11 @@ class Invitation(TenantModel):
     expires_at = models.DateTimeField(default=_invitation_expiry)
     accepted_at = models.DateTimeField(null=True, blank=True)
 
+    # The emailed link names its invitation by token, before its trust is known.
+    by_token = KeyedLookupManager("token")
+
     class Meta:
+        default_manager_name = "objects"
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

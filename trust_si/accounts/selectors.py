@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from trust_si.audit.models import AuditEvent
-from trust_si.tenancy.context import dangerously_unscoped, trust_scope
+from trust_si.tenancy.context import trust_scope
 from trust_si.tenancy.models import Trust
 
 from .models import Invitation, Membership
@@ -38,13 +38,12 @@ def memberships_of(user: Any) -> list[Membership]:
     """Every active membership of the user, across trusts (for the trust switcher)."""
     if not getattr(user, "is_authenticated", False):
         return []
-    with dangerously_unscoped():
-        # Safe: filtered to the user's own rows; the list is evaluated before the block ends.
-        return list(
-            Membership.objects.select_related("trust")
-            .filter(user=user, is_active=True, trust__is_active=True)
-            .order_by("trust__name")
-        )
+    return list(
+        Membership.of_user.lookup(user)
+        .select_related("trust")
+        .filter(is_active=True, trust__is_active=True)
+        .order_by("trust__name")
+    )
 
 
 def user_requires_mfa(user: Any) -> bool:

@@ -15,7 +15,7 @@ from rest_framework.authtoken.models import Token
 
 from trust_si.accounts import selectors, services
 from trust_si.accounts.models import Invitation
-from trust_si.tenancy.context import dangerously_unscoped, trust_scope
+from trust_si.tenancy.context import trust_scope
 from trust_si.web.access import require
 from trust_si.web.http import TenantRequest
 
@@ -136,9 +136,8 @@ def audit_log(request: TenantRequest) -> HttpResponse:
 
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """Accepting needs no account: the token in the emailed link is the proof."""
-    with dangerously_unscoped():
-        # Safe: looked up by its unguessable token only; everything after runs in its trust.
-        invitation = Invitation.objects.select_related("trust").filter(token=token).first()
+    # Looked up by its unguessable token only; everything after runs in its trust.
+    invitation = Invitation.by_token.lookup(token).select_related("trust").first()
     if invitation is None or not invitation.is_usable:
         return render(
             request, "accounts/invitation_invalid.html", status=410 if invitation else 404

@@ -21,6 +21,10 @@ class NoTrustScope(RuntimeError):
     """A tenant-owned model was queried with no trust scope active."""
 
 
+class CrossTrustWrite(RuntimeError):
+    """A tenant-owned row of one trust was saved while acting for another."""
+
+
 @dataclass(frozen=True)
 class Scope:
     trust_id: int | None

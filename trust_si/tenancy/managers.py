@@ -34,3 +34,31 @@ class TrustScopedManager(models.Manager):
         if scope.unscoped:
             return queryset
         return queryset.filter(trust_id=scope.trust_id)
+
+
+class KeyedLookupManager(models.Manager):
+    """The narrow door for the few reads that must find rows before a trust is in scope.
+
+    Some questions are asked before the trust is known: which trusts is this user a member of
+    (the trust switcher), which invitation does this emailed token name. This manager answers
+    exactly one of them, by one key (a user, an unguessable token) and nothing else: it has no
+    `all()` to leak through, because its plain queryset raises like the scoped manager does.
+    """
+
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self.key = key
+
+    def deconstruct(self) -> tuple[bool, str | None, str | None, tuple[Any, ...], dict[str, Any]]:
+        as_manager, manager_class, qs_class, _args, kwargs = super().deconstruct()
+        return as_manager, manager_class, qs_class, (self.key,), kwargs
+
+    def get_queryset(self) -> models.QuerySet[Any]:
+        raise NoTrustScope(
+            f"{self.model._meta.label}: this manager only answers lookup(<{self.key}>)."
+        )
+
+    def lookup(self, value: Any) -> models.QuerySet[Any]:
+        if value is None or value == "":
+            return super().get_queryset().none()
+        return super().get_queryset().filter(**{self.key: value})

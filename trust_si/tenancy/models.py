@@ -8,7 +8,7 @@ from typing import Any
 from django.core.validators import RegexValidator
 from django.db import models
 
-from .context import current_trust_id
+from .context import CrossTrustWrite, current_scope, current_trust_id
 from .managers import TrustScopedManager
 
 
@@ -64,7 +64,13 @@ class TenantModel(models.Model):
         abstract = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # A row created inside a scope belongs to that trust; a mismatch is a bug, not data.
+        # A row created inside a scope belongs to that trust; a mismatch is a bug, not data:
+        # refuse it rather than write one trust's row while acting for another.
         if self.trust_id is None:
             self.trust_id = current_trust_id()
+        scope = current_scope()
+        if scope is not None and scope.trust_id is not None and self.trust_id != scope.trust_id:
+            raise CrossTrustWrite(
+                f"{self._meta.label} of trust {self.trust_id} saved inside trust {scope.trust_id}'s scope."
+            )
         super().save(*args, **kwargs)
