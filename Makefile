@@ -40,11 +40,12 @@ test: env browser
 test-fast: env
 	$(PY) -m pytest -p no:cacheprovider -q -m "not browser"
 
-## lint: ruff, formatting, mypy, migrations in step with models
+## lint: ruff, formatting, mypy, import layers, migrations in step with models
 lint: env
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy .
+	.venv/bin/lint-imports
 	$(LOCAL) $(PY) manage.py makemigrations --check --dry-run
 
 demo-prepare: env
