@@ -96,9 +96,10 @@ class Cells:
 
     def test(self, predicate: Callable[[Any], bool]) -> np.ndarray:
         """Per row: does predicate hold for the row's value?"""
-        return np.fromiter((bool(predicate(v)) for v in self.values), bool, len(self.values))[
-            self.codes
-        ]
+        result: np.ndarray = np.fromiter(
+            (bool(predicate(v)) for v in self.values), bool, len(self.values)
+        )[self.codes]
+        return result
 
     def __getitem__(self, row: int) -> Any:
         return self.values[self.codes[row]]

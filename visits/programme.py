@@ -7,6 +7,7 @@ and Stabilise are visited more, and Stabilise adds a safeguarding review every t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 # phase -> (visits per term, extra visit types every term). A trust may override in config.
 DEFAULT_VISITS_PER_TERM: dict[str, int] = {"sustain": 1, "improve": 2, "repair": 3, "stabilise": 4}
@@ -24,7 +25,7 @@ class PlannedVisits:
     planned: int
 
 
-def plan_for_phase(phase: str, config: dict | None = None) -> list[PlannedVisits]:
+def plan_for_phase(phase: str, config: dict[str, Any] | None = None) -> list[PlannedVisits]:
     """The programme for one academic year.
 
     1. Look up the phase (case-insensitive; unknown phases plan as Improve) in the trust's

@@ -52,7 +52,7 @@ def user_requires_mfa(user: Any) -> bool:
 
 
 def user_has_totp(user: Any) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return bool(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())
 
 
 def member_list_for(membership: Any) -> QuerySet[Membership]:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models
 
 from .context import NoTrustScope, current_scope
 
+_M = TypeVar("_M", bound=models.Model)
 
-class TrustScopedQuerySet(models.QuerySet):
+
+class TrustScopedQuerySet(models.QuerySet[_M]):
     pass
 
 
-class TrustScopedManager(models.Manager):
+class TrustScopedManager(models.Manager[_M]):
     """Filters every query to the trust in scope, and raises when no scope is active.
 
     Related-object access (`upload.academy`) goes through Django's plain base manager, so
@@ -22,7 +24,7 @@ class TrustScopedManager(models.Manager):
 
     _queryset_class = TrustScopedQuerySet
 
-    def get_queryset(self) -> models.QuerySet[Any]:
+    def get_queryset(self) -> models.QuerySet[_M]:
         scope = current_scope()
         if scope is None:
             raise NoTrustScope(
@@ -36,7 +38,7 @@ class TrustScopedManager(models.Manager):
         return queryset.filter(trust_id=scope.trust_id)
 
 
-class KeyedLookupManager(models.Manager):
+class KeyedLookupManager(models.Manager[_M]):
     """The narrow door for the few reads that must find rows before a trust is in scope.
 
     Some questions are asked before the trust is known: which trusts is this user a member of
@@ -49,16 +51,16 @@ class KeyedLookupManager(models.Manager):
         super().__init__()
         self.key = key
 
-    def deconstruct(self) -> tuple[bool, str | None, str | None, tuple[Any, ...], dict[str, Any]]:
+    def deconstruct(self) -> Any:
         as_manager, manager_class, qs_class, _args, kwargs = super().deconstruct()
         return as_manager, manager_class, qs_class, (self.key,), kwargs
 
-    def get_queryset(self) -> models.QuerySet[Any]:
+    def get_queryset(self) -> models.QuerySet[_M]:
         raise NoTrustScope(
             f"{self.model._meta.label}: this manager only answers lookup(<{self.key}>)."
         )
 
-    def lookup(self, value: Any) -> models.QuerySet[Any]:
+    def lookup(self, value: Any) -> models.QuerySet[_M]:
         if value is None or value == "":
             return super().get_queryset().none()
         return super().get_queryset().filter(**{self.key: value})

@@ -10,7 +10,7 @@ from .context import trust_scope
 from .models import Trust
 
 
-class TenantTask(Task):
+class TenantTask(Task):  # type: ignore[type-arg]  # celery-types: Task[P, R] per task
     """Tasks built on this take `trust_id` as their first keyword argument.
 
     The worker loads the trust, refuses an inactive or missing one, and runs the body inside

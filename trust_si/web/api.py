@@ -69,15 +69,15 @@ class TenantAPIView(TenantAPIMixin, APIView):
     pass
 
 
-class TenantGenericAPIView(TenantAPIMixin, generics.GenericAPIView):
+class TenantGenericAPIView(TenantAPIMixin, generics.GenericAPIView[Any]):
     pass
 
 
-class TenantReadOnlyViewSet(TenantAPIMixin, viewsets.ReadOnlyModelViewSet):
+class TenantReadOnlyViewSet(TenantAPIMixin, viewsets.ReadOnlyModelViewSet[Any]):
     pass
 
 
-class TenantModelViewSet(TenantAPIMixin, viewsets.ModelViewSet):
+class TenantModelViewSet(TenantAPIMixin, viewsets.ModelViewSet[Any]):
     pass
 
 
