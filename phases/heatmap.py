@@ -27,6 +27,7 @@ from typing import Any
 from assessment.contracts import KpiFigure
 from assessment.kpis.banding import P8Band, p8_band
 from assessment.kpis.catalogue import CATALOGUE, KPIS
+from trust_si.terms import term_label, term_sort_key
 
 from .rules import (
     GRADE_LEVELS,
@@ -47,7 +48,6 @@ GROUP_LABELS = {
     "boys": "Boys",
     "girls": "Girls",
 }
-SEASONS = {"autumn": 0, "spring": 1, "summer": 2}
 
 
 @dataclass(frozen=True)
@@ -131,14 +131,9 @@ GRADE_WORDS = {
 SAFEGUARDING_LEVELS = {"met": 4, "not_met": 1}
 
 
-def term_key(code: str) -> tuple[str, int]:
-    year, season = code.rsplit("-", 1)
-    return year, SEASONS.get(season, 0)
-
-
-def term_label(code: str) -> str:
-    year, season = code.rsplit("-", 1)
-    return f"{season.capitalize()} {year}"
+def term_key(code: str) -> tuple[int, int]:
+    """The order of term codes (oldest first), as trust_si.terms defines it."""
+    return term_sort_key(code)
 
 
 def _fmt(value: float, unit: str) -> str:
