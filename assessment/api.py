@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from academies.selectors import academy_list_for
+from trust_si.terms import TermCode, TermError
 from trust_si.web.api import TenantAPIView
 
 from . import selectors, services
@@ -57,10 +58,14 @@ class UploadOutput(serializers.ModelSerializer):
 class UploadInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=UploadKind.choices)
     academy = serializers.RegexField(r"^\d{6}$", help_text="The academy's URN")
-    term = serializers.RegexField(
-        r"^\d{4}-\d{2}-(autumn|spring|summer)$", help_text="e.g. 2025-26-summer"
-    )
+    term = serializers.CharField(help_text="e.g. 2025-26-summer")
     file = serializers.FileField()
+
+    def validate_term(self, value: str) -> TermCode:
+        try:
+            return TermCode.parse(value)
+        except TermError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
 
 
 class UploadListAPI(TenantAPIView):
@@ -82,10 +87,7 @@ class UploadListAPI(TenantAPIView):
             raise ValidationError({"academy": ["No academy with that URN in your scope."]})
         if d["file"].size > MAX_UPLOAD_BYTES:
             raise ValidationError({"file": ["The file is larger than 20 MB."]})
-        try:
-            term = services.term_get_or_create(trust=self.trust, code=d["term"])
-        except ValueError as exc:
-            raise ValidationError({"term": [str(exc)]}) from exc
+        term = services.term_get_or_create(trust=self.trust, code=d["term"])
         upload = services.upload_create(
             actor=request.user,
             academy=academy,

@@ -11,8 +11,11 @@ from django.core.files.base import ContentFile
 
 from assessment.models import Upload, UploadStatus
 from assessment.services import term_get_or_create, upload_confirm, upload_validate
+from trust_si.terms import AcademicYear, Season, TermCode
 
-TERMS = ["2025-26-autumn", "2025-26-spring", "2025-26-summer"]
+DEMO_YEAR = AcademicYear.parse("2025-26")
+TERMS = [t.code for t in DEMO_YEAR.terms()]
+GROWTH = {Season.AUTUMN: -0.05, Season.SPRING: 0.0, Season.SUMMER: 0.05}
 TA_SUBJECTS = ["reading", "writing", "maths"]
 
 
@@ -81,7 +84,8 @@ def seed(trust: Any, ctx: dict[str, Any]) -> None:
                     )
                 )
         for code in TERMS:
-            if code.endswith("autumn"):  # enrolment and groups are per academic year
+            season = TermCode.parse(code).season
+            if season is Season.AUTUMN:  # enrolment and groups are per academic year
                 _commit(
                     trust,
                     academy,
@@ -96,7 +100,7 @@ def seed(trust: Any, ctx: dict[str, Any]) -> None:
                     ],
                     actor,
                 )
-            growth = {"autumn": -0.05, "spring": 0.0, "summer": 0.05}[code.rsplit("-", 1)[1]]
+            growth = GROWTH[season]
             results = ["upn,subject,measure,value"]
             attendance = ["upn,sessions_possible,sessions_missed"]
             for upn, group, dis, _send, _eal, _sex, _band, ability in pupils:
@@ -107,7 +111,7 @@ def seed(trust: Any, ctx: dict[str, Any]) -> None:
                     results.append(
                         f"{upn},{subject},ta,{'GDS' if a > 0.8 else 'EXS' if a > 0.42 else 'WTS'}"
                     )
-                if code.endswith("summer"):
+                if season is Season.SUMMER:
                     if group == "R":
                         results.append(f"{upn},eyfs,gld,{'Y' if a > 0.36 else 'N'}")
                     if group == "1":

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from academies.models import Academy
+from trust_si.terms import TermCode, term_choices
 
 from .kinds import KINDS
 from .models import UploadKind
@@ -18,11 +21,15 @@ class UploadForm(forms.Form):
     file = forms.FileField(label="File (CSV or XLSX, up to 20 MB)")
 
     def __init__(
-        self, *args: Any, academies: Any, terms: list[tuple[str, str]], **kwargs: Any
+        self, *args: Any, academies: Any, today: dt.date | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["academy"].queryset = academies  # type: ignore[attr-defined]
-        self.fields["term"].choices = terms  # type: ignore[attr-defined]
+        # The terms come from today, not a fixed list: the current term (the usual choice) and
+        # the three academic years before it, for late or corrected returns. No future term.
+        today = today or timezone.localdate()
+        self.fields["term"].choices = term_choices(today, years_back=3)  # type: ignore[attr-defined]
+        self.fields["term"].initial = TermCode.for_date(today).code
         if len(academies) == 1:
             # A head teacher uploads for their own academy: no choice to make.
             self.fields["academy"].initial = academies[0].pk

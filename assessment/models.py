@@ -9,9 +9,11 @@ from django.db import models
 from academies.models import Academy
 from trust_si.tenancy.models import TenantModel
 from trust_si.tenancy.storage import TenantUploadTo
+from trust_si.terms import TermCode
 
 
 class Season(models.TextChoices):
+    # The stored values are trust_si.terms.Season codes; TermCode gives their order and labels.
     AUTUMN = "autumn", "Autumn"
     SPRING = "spring", "Spring"
     SUMMER = "summer", "Summer"
@@ -28,11 +30,15 @@ class Term(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_season_display()} term {self.academic_year}"
+        return self.term_code.label
+
+    @property
+    def term_code(self) -> TermCode:
+        return TermCode.of(self.academic_year, self.season)
 
     @property
     def code(self) -> str:
-        return f"{self.academic_year}-{self.season}"
+        return self.term_code.code
 
 
 class Pupil(TenantModel):

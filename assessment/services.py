@@ -22,6 +22,7 @@ from django.utils import timezone
 from academies.models import Academy
 from trust_si.audit.services import audit_record
 from trust_si.tenancy.models import Trust
+from trust_si.terms import TermCode
 
 from . import signals
 from .kinds import KINDS
@@ -31,7 +32,6 @@ from .models import (
     Enrolment,
     Pupil,
     Result,
-    Season,
     Term,
     Upload,
     UploadStatus,
@@ -53,15 +53,12 @@ INSERT_BATCH_ROWS = 20_000  # rows per executemany on other databases
 KEY_BATCH = 5_000  # pupil keys per IN (...) lookup: SQLite caps the parameters of one query
 
 
-def term_get_or_create(*, trust: Trust, code: str) -> Term:
-    """'2025-26-summer' -> the trust's Term row (ValueError for a malformed code)."""
-    year, _, season = code.rpartition("-")
-    if season not in Season.values or len(year) != 7 or year[4] != "-":
-        raise ValueError(f"{code!r} is not a term like 2025-26-summer.")
-    start = int(year[:4])
-    if int(year[5:]) != (start + 1) % 100:
-        raise ValueError(f"{code!r} is not a term like 2025-26-summer.")
-    term, _ = Term.objects.get_or_create(trust=trust, academic_year=year, season=season)
+def term_get_or_create(*, trust: Trust, code: str | TermCode) -> Term:
+    """'2025-26-summer' -> the trust's Term row (TermError, a ValueError, for a malformed code)."""
+    term_code = code if isinstance(code, TermCode) else TermCode.parse(code)
+    term, _ = Term.objects.get_or_create(
+        trust=trust, academic_year=term_code.academic_year, season=term_code.season.code
+    )
     return term
 
 

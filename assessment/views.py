@@ -38,7 +38,6 @@ def upload_new(request: TenantRequest) -> HttpResponse:
         request.POST if posted else None,
         request.FILES if posted else None,
         academies=academy_list_for(membership),
-        terms=selectors.term_choices(request.trust),
     )
     if posted and form.is_valid():
         term = services.term_get_or_create(trust=request.trust, code=form.cleaned_data["term"])

@@ -45,6 +45,7 @@ def build(n_academies: int, n_pupils: int) -> tuple[object, object]:
     from trust_si.accounts.roles import Role
     from trust_si.tenancy.context import trust_scope
     from trust_si.tenancy.models import Trust
+    from trust_si.terms import Season, TermCode
 
     rng = random.Random(2026)
     trust = Trust.objects.create(slug="bench", name="Bench Trust")
@@ -65,8 +66,10 @@ def build(n_academies: int, n_pupils: int) -> tuple[object, object]:
         Academy.objects.bulk_create(academies)
         terms = {}
         for code in TERMS:
-            year, season = code.rsplit("-", 1)
-            terms[code] = Term.objects.create(trust=trust, academic_year=year, season=season)
+            term = TermCode.parse(code)
+            terms[code] = Term.objects.create(
+                trust=trust, academic_year=term.academic_year, season=term.season.code
+            )
         Pupil.objects.bulk_create(
             [Pupil(trust=trust, key=f"{n:064x}") for n in range(n_pupils)], batch_size=5000
         )
@@ -89,7 +92,7 @@ def build(n_academies: int, n_pupils: int) -> tuple[object, object]:
             enrol.write(
                 f"{trust.pk}\t{pupil}\t{academy.pk}\t{year}\t{year_group}\t{dis}\t\t{False}\t{sex}\t{band}\n"
             )
-        for code, term in terms.items():
+        for term in terms.values():
             strength = rng.random()
             if not secondary and year_group not in ("R",):
                 for subject in ("reading", "writing", "maths"):
@@ -97,7 +100,7 @@ def build(n_academies: int, n_pupils: int) -> tuple[object, object]:
                     results.write(
                         f"{trust.pk}\t{pupil}\t{academy.pk}\t{term.pk}\t{subject}\tta\t{grade}\t\\N\n"
                     )
-            if code.endswith("summer"):
+            if term.term_code.season is Season.SUMMER:
                 if year_group == "6":
                     for subject in ("reading", "maths"):
                         score = int(90 + strength * 25)

@@ -86,9 +86,9 @@ def seed(size: dict[str, int]) -> tuple[Any, list[Any]]:
     from assessment.models import Attendance, Enrolment, Pupil, Result
     from assessment.services import term_get_or_create
     from phases.models import Placement
-    from reporting.sources import previous_terms
     from trust_si.tenancy.context import trust_scope
     from trust_si.tenancy.models import Trust
+    from trust_si.terms import TermCode
     from visits.models import Action, Visit
     from visits.services import visit_types_ensure
 
@@ -118,7 +118,7 @@ def seed(size: dict[str, int]) -> tuple[Any, list[Any]]:
                     pupils_on_roll=size["pupils"] * 7,
                 )
             )
-        codes = previous_terms(TERM, 6)
+        codes = [t.code for t in TermCode.parse(TERM).window(6)]
         terms = [term_get_or_create(trust=trust, code=c) for c in codes]
         years = sorted({t.academic_year for t in terms})
         pupils, enrolments, results, attendance = [], [], [], []

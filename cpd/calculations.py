@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-TERMS = ("autumn", "spring", "summer")
+from trust_si.terms import TermCode, term_sort_key
 
 
 @dataclass
@@ -58,22 +58,6 @@ def evaluation_summary(ratings: Iterable[int]) -> EvaluationSummary:
     return EvaluationSummary(count=len(ratings), mean=mean, distribution=distribution)
 
 
-def term_code_for(day: dt.date) -> str:
-    """The school term a date falls in ("2025-26-autumn"): Sep-Dec, Jan-Mar, Apr-Aug."""
-    start_year = day.year if day.month >= 9 else day.year - 1
-    term = "autumn" if day.month >= 9 else ("spring" if day.month <= 3 else "summer")
-    return f"{start_year}-{(start_year + 1) % 100:02d}-{term}"
-
-
-def term_order(code: str) -> tuple[int, int]:
-    """Sort key of a term code; unknown shapes sort first rather than failing."""
-    try:
-        year, _, term = code.split("-")
-        return int(year), TERMS.index(term)
-    except (ValueError, IndexError):
-        return (0, 0)
-
-
 @dataclass(frozen=True)
 class KpiMovement:
     academy_id: int | None
@@ -100,8 +84,9 @@ def kpi_movement(figures: Iterable[object], *, starts: dt.date, ends: dt.date) -
     KpiFigure-like objects (academy_id, kpi_code, label, unit, term_code, value). The result is
     an association, not evidence that the programme caused the change: the page says so.
     """
-    start_key = term_order(term_code_for(starts))
-    end_key = term_order(term_code_for(ends))
+    # Terms by the census definition (trust_si.terms), like every other section of the product.
+    start_key = term_sort_key(TermCode.for_date(starts).code)
+    end_key = term_sort_key(TermCode.for_date(ends).code)
     series: dict[tuple[int | None, str], list[object]] = {}
     for figure in figures:
         if getattr(figure, "value", None) is None:
@@ -111,9 +96,9 @@ def kpi_movement(figures: Iterable[object], *, starts: dt.date, ends: dt.date) -
     for (academy_id, code), items in sorted(
         series.items(), key=lambda kv: (kv[0][0] or 0, kv[0][1])
     ):
-        items.sort(key=lambda f: term_order(f.term_code))  # type: ignore[attr-defined]
-        before = [f for f in items if term_order(f.term_code) < start_key]  # type: ignore[attr-defined]
-        after = [f for f in items if term_order(f.term_code) >= end_key]  # type: ignore[attr-defined]
+        items.sort(key=lambda f: term_sort_key(f.term_code))  # type: ignore[attr-defined]
+        before = [f for f in items if term_sort_key(f.term_code) < start_key]  # type: ignore[attr-defined]
+        after = [f for f in items if term_sort_key(f.term_code) >= end_key]  # type: ignore[attr-defined]
         b = before[-1] if before else None
         a = after[-1] if after else None
         first = items[0]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from academies.demo import weakest_first
 from trust_si.accounts.models import Membership, User
 from trust_si.accounts.roles import Role
+from trust_si.terms import TermCode
 
 from . import services
 from .models import AttendanceStatus, Domain, Format, Programme, SchoolRole
@@ -187,7 +188,9 @@ def seed(trust: Any, ctx: dict[str, Any]) -> None:
             academy=academy,
             programme=npq_programme,
             provider=["Ambition Institute", "Teach First", "Best Practice Network"][i % 3],
-            cohort="2025-26 autumn" if status != "applied" else "2026-27 spring",
+            cohort=TermCode.parse(
+                "2025-26-autumn" if status != "applied" else "2026-27-spring"
+            ).label,
             status=status,
         )
     ctx["cpd_staff"] = staff

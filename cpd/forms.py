@@ -179,7 +179,9 @@ class NpqForm(forms.Form):
         label="NPQ", choices=[("", "Choose an NPQ"), *NpqProgramme.choices]
     )
     provider = forms.CharField(label="Provider", max_length=200)
-    cohort = forms.CharField(label="Cohort", max_length=20, help_text="For example, 2025-26 autumn")
+    cohort = forms.CharField(
+        label="Cohort", max_length=20, help_text="For example, Autumn term 2025-26"
+    )
     status = forms.ChoiceField(label="Status", choices=NpqStatus.choices, widget=forms.RadioSelect)
 
     def __init__(self, *args: Any, people: Any, academies: Any, **kwargs: Any) -> None:

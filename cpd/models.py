@@ -187,7 +187,8 @@ class Npq(TenantModel):
     academy = models.ForeignKey("academies.Academy", on_delete=models.CASCADE, related_name="+")
     programme = models.CharField(max_length=16, choices=NpqProgramme.choices)
     provider = models.CharField(max_length=200)
-    cohort = models.CharField(max_length=20, help_text="e.g. 2025-26 autumn")
+    # The provider's cohort in its own words; a term is written as people read it everywhere.
+    cohort = models.CharField(max_length=20, help_text="For example, Autumn term 2025-26")
     status = models.CharField(max_length=16, choices=NpqStatus.choices, default=NpqStatus.APPLIED)
 
     class Meta:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from academies.selectors import academy_list_for
 from assessment.contracts import KpiFigure
@@ -14,6 +15,7 @@ from partnerships.models import PartnerOrganisation
 from phases.selectors import current_phases_for
 from trust_si.accounts.models import Membership, User
 from trust_si.accounts.roles import TRUST_WIDE_ROLES
+from trust_si.terms import TermCode
 
 from . import calculations
 from .models import (
@@ -157,7 +159,9 @@ def programme_impact(membership: Any, programme: Programme) -> dict[str, Any]:
         if codes:
             figures = [f for f in figures if f.kpi_code in codes]
         movements = calculations.kpi_movement(
-            figures, starts=sessions[0].starts_at.date(), ends=sessions[-1].ends_at.date()
+            figures,
+            starts=timezone.localdate(sessions[0].starts_at),
+            ends=timezone.localdate(sessions[-1].ends_at),
         )
     names = {a.id: a.name for a in academies}
     return {
@@ -219,13 +223,15 @@ def priority_list_for(membership: Any) -> QuerySet[Priority]:
 def cpd_summary_for_report(*, trust: Any, academy: Any, term_code: str) -> dict[str, Any]:
     """The governors' report: programmes the academy's staff attended this term, counted, never named."""
     rows: dict[tuple[str, str], set[int]] = {}
-    for enrolment in Enrolment.objects.filter(trust_id=trust.pk, academy=academy).select_related(
-        "session__programme"
-    ):
-        if calculations.term_code_for(enrolment.session.starts_at.date()) != term_code:
-            continue
-        if enrolment.status != AttendanceStatus.ATTENDED:
-            continue
+    # The term's days by the census definition, the same as the report's visits section; the
+    # session's day is the local (UK) one, as people booked it.
+    enrolments = Enrolment.objects.filter(
+        trust_id=trust.pk,
+        academy=academy,
+        status=AttendanceStatus.ATTENDED,
+        session__starts_at__date__range=TermCode.parse(term_code).bounds,
+    ).select_related("session__programme")
+    for enrolment in enrolments:
         programme = enrolment.session.programme
         rows.setdefault((programme.title, programme.get_domain_display()), set()).add(
             enrolment.participant_id

@@ -17,6 +17,7 @@ from django.utils import timezone
 from academies.demo import weakest_first
 from trust_si.accounts.models import Membership
 from trust_si.accounts.roles import Role
+from trust_si.terms import AcademicYear
 
 from . import services
 from .models import KeyArea, Nature, PartnerKind, PartnerOrganisation
@@ -34,7 +35,11 @@ def seed(trust: Any, ctx: dict[str, Any]) -> None:
         return
     weak, rest = academies[: max(1, len(academies) // 2)], academies[max(1, len(academies) // 2) :]
     today = timezone.localdate()
-    year_start = dt.date(today.year if today.month >= 9 else today.year - 1, 9, 1)
+    # Commissions start with teaching: the September that opened this academic year, or the one
+    # before while it is August (already next year's autumn term, but no teaching yet).
+    year_start = dt.date(AcademicYear.for_date(today).start, 9, 1)
+    if year_start > today:
+        year_start = year_start.replace(year=year_start.year - 1)
     partner_user = users.get(Role.EXTERNAL_PARTNER.value) or users.get("external_partner")
     partner_membership = (
         Membership.objects.filter(user=partner_user).first() if partner_user is not None else None

@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from academies.selectors import academy_get_for, academy_list_for
+from trust_si.terms import TermCode, TermError
 from trust_si.web.api import TenantAPIView
 
 from . import selectors, services
@@ -174,7 +175,11 @@ class HeatmapAPI(TenantAPIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("term", str, description="e.g. 2025-26-summer; default the latest"),
+            OpenApiParameter(
+                "term",
+                str,
+                description="e.g. 2025-26-summer; default (or a term without a map) the latest",
+            ),
             OpenApiParameter(
                 "group", str, description="all, disadvantaged, non_disadvantaged, send, boys, girls"
             ),
@@ -186,9 +191,15 @@ class HeatmapAPI(TenantAPIView):
     def get(self, request: Request) -> Response:
         q = request.query_params
         key_stage = q.get("key_stage", "")
+        term = q.get("term") or None
+        if term:
+            try:
+                term = TermCode.parse(term).code
+            except TermError as exc:
+                raise ValidationError({"term": str(exc)}) from exc
         view = selectors.heatmap_view_for(
             self.membership,
-            term=q.get("term") or None,
+            term=term,
             group=q.get("group") or "all",
             key_stage=key_stage if key_stage in ("EYFS", "KS1", "KS2", "KS4", "judged") else "",
             drop_empty=False,

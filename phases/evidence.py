@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from academies.models import Academy, Inspection
+from trust_si.terms import TermCode
 
 from .models import Judgement
 from .rules import Evidence, JudgementEvidence, KpiEvidence, P8Evidence
@@ -20,29 +21,19 @@ def current_term_code(trust_id: int) -> str:
     terms = term_codes_with_data(trust_id)
     if terms:
         return terms[0]
-    today = timezone.localdate()
-    start = today.year if today.month >= 9 else today.year - 1
-    season = "autumn" if today.month >= 9 else "spring" if today.month <= 3 else "summer"
-    return f"{start}-{str(start + 1)[-2:]}-{season}"
+    return TermCode.for_date(timezone.localdate()).code
 
 
 def term_window(trust_id: int, term_code: str, size: int = 4) -> list[str]:
     """The term and up to size-1 earlier terms of the trust that exist, newest first."""
     from assessment.models import Term
 
-    order = {"autumn": 0, "spring": 1, "summer": 2}
-    year, season = term_code.rsplit("-", 1)
-    key = (year, order[season])
+    term = TermCode.parse(term_code)
     earlier = sorted(
-        (
-            t
-            for t in Term.objects.filter(trust_id=trust_id)
-            if (t.academic_year, order[t.season]) < key
-        ),
-        key=lambda t: (t.academic_year, order[t.season]),
+        (t.term_code for t in Term.objects.filter(trust_id=trust_id) if t.term_code < term),
         reverse=True,
     )
-    return [term_code, *[t.code for t in earlier[: size - 1]]]
+    return [term.code, *[t.code for t in earlier[: size - 1]]]
 
 
 @dataclass

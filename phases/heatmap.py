@@ -3,7 +3,7 @@
 Algorithm for each cell:
 1. Outcome KPIs (one column per catalogue KPI): take the figure of the map's term; if the term
    has none (tests and GCSEs are summer-only), carry the cell of the last kept map and label it
-   stale ("from Summer 2024-25").
+   stale ("from Summer term 2024-25").
 2. Rate it against the national figure of the same year with the placement engine's bands
    (`rules.kpi_level`), in words ("Below national") as well as a level 1-4 for the colour;
    a KPI with no national figure (in-year teacher assessment) is rated against the trust's
@@ -27,6 +27,7 @@ from typing import Any
 from assessment.contracts import KpiFigure
 from assessment.kpis.banding import P8Band, p8_band
 from assessment.kpis.catalogue import CATALOGUE, KPIS
+from trust_si.terms import TermCode, term_label, term_sort_key
 
 from .rules import (
     GRADE_LEVELS,
@@ -47,7 +48,6 @@ GROUP_LABELS = {
     "boys": "Boys",
     "girls": "Girls",
 }
-SEASONS = {"autumn": 0, "spring": 1, "summer": 2}
 
 
 @dataclass(frozen=True)
@@ -131,14 +131,9 @@ GRADE_WORDS = {
 SAFEGUARDING_LEVELS = {"met": 4, "not_met": 1}
 
 
-def term_key(code: str) -> tuple[str, int]:
-    year, season = code.rsplit("-", 1)
-    return year, SEASONS.get(season, 0)
-
-
-def term_label(code: str) -> str:
-    year, season = code.rsplit("-", 1)
-    return f"{season.capitalize()} {year}"
+def term_key(code: str) -> tuple[int, int]:
+    """The order of term codes (oldest first), as trust_si.terms defines it."""
+    return term_sort_key(code)
 
 
 def _fmt(value: float, unit: str) -> str:
@@ -273,7 +268,7 @@ def p8_cell(p8: P8Evidence | None, term: str, teaches_ks4: bool) -> dict[str, An
     """Step 6: DfE's Progress 8 band, never guessed when suppressed, and why it may be absent."""
     if not teaches_ks4:
         return {"col": "p8", "state": "na", "rating": "Not applicable", "level": None}
-    year = term[:7]
+    year = TermCode.parse(term).academic_year
     if p8 is None:
         note = (
             "not published for this cohort" if year in P8_NOT_PUBLISHED else "no published figure"

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assessment.kpis.banding import P8Band, p8_band
+from trust_si.terms import TermCode
 
 STABILISE, REPAIR, IMPROVE, SUSTAIN = "stabilise", "repair", "improve", "sustain"
 PHASES = [STABILISE, REPAIR, IMPROVE, SUSTAIN]  # weakest first; index + 1 is the level
@@ -265,9 +266,9 @@ def propose(evidence: Evidence, settings: dict[str, Any] | None = None) -> Propo
             )
         )
 
-    academic_year = evidence.term[:7]
-    start = int(academic_year[:4])
-    usable_years = {academic_year, f"{start - 1}-{str(start)[-2:]}"}  # this year's or last summer's
+    year = TermCode.parse(evidence.term).year
+    academic_year = year.code
+    usable_years = {academic_year, year.previous().code}  # this year's or last summer's
     if evidence.teaches_ks4:
         if academic_year in P8_NOT_PUBLISHED:
             missing.append(

@@ -9,6 +9,7 @@ from django.http import Http404
 
 from academies.models import Academy
 from academies.selectors import academy_get_for, academy_list_for
+from trust_si.terms import term_label, term_sort_key
 
 from .models import HeatmapRow, PhaseCode, Placement, RecomputeJob
 
@@ -98,13 +99,12 @@ def placement_summary_for_report(
     """The phase as it stood for the report's term: proposals of later terms are left out, so a
     regenerated report of last term still shows last term's phase; a decision wins over the proposal."""
     from .config import phase_names
-    from .heatmap import term_key
 
     names = phase_names(trust.config)
     history = [
         p
         for p in Placement.objects.filter(academy=academy, subject="").select_related("decided_by")
-        if term_key(p.term_code) <= term_key(term_code)
+        if term_sort_key(p.term_code) <= term_sort_key(term_code)
     ][:8]
     if not history:
         return None
@@ -160,12 +160,10 @@ def heatmap_row_for_report(*, trust: Any, academy: Academy, term_code: str) -> l
 
 def heatmap_terms(trust_id: int) -> list[str]:
     """Terms with a kept heat map, newest first."""
-    from .heatmap import term_key
-
     codes = set(
         HeatmapRow.objects.filter(trust_id=trust_id).values_list("term_code", flat=True).distinct()
     )
-    return sorted(codes, key=term_key, reverse=True)
+    return sorted(codes, key=term_sort_key, reverse=True)
 
 
 def heatmap_rows_for(
@@ -222,7 +220,7 @@ def heatmap_view_for(
     from trust_si.tenancy.models import Trust
 
     from .config import NATIONAL_SHARES, PHASE_ORDER, phase_names
-    from .heatmap import GROUP_LABELS, HEATMAP_GROUPS, columns, term_key, term_label
+    from .heatmap import GROUP_LABELS, HEATMAP_GROUPS, columns
 
     trust = Trust.objects.get(pk=membership.trust_id)
     names = phase_names(trust.config)
@@ -313,7 +311,9 @@ def heatmap_view_for(
     for r in rows:
         if r.phase in now_counts:
             now_counts[r.phase] += 1
-    previous_term = next((t for t in terms if term and term_key(t) < term_key(term)), None)
+    previous_term = next(
+        (t for t in terms if term and term_sort_key(t) < term_sort_key(term)), None
+    )
     last_counts = {code: 0 for code in PHASE_ORDER}
     if previous_term:
         for r in heatmap_rows_for(

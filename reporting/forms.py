@@ -1,31 +1,47 @@
 from __future__ import annotations
 
-import re
+import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from academies.selectors import academy_list_for
+from assessment.kpis.selectors import term_codes_with_data
+from trust_si.terms import TermCode, TermError, term_choices
 
-TERM_RE = re.compile(r"^\d{4}-\d{2}-(autumn|spring|summer)$")
 
+def report_terms(trust_id: int, today: dt.date) -> tuple[list[tuple[str, str]], TermCode]:
+    """The terms a report can be generated for, newest first, and the default one.
 
-def term_choices() -> list[tuple[str, str]]:
-    from .models import term_label
-
-    codes = []
-    for start in (2026, 2025, 2024):
-        for season in ("summer", "spring", "autumn"):
-            codes.append(f"{start}-{str(start + 1)[-2:]}-{season}")
-    return [(c, term_label(c)) for c in codes]
+    1. The current term and the two academic years before it, from today (no fixed list), and
+       any earlier term with data, so an old report can still be regenerated.
+    2. Never a future term: a report is of a term that has happened or is happening.
+    3. The default is the latest term with data, else the current term.
+    """
+    current = TermCode.for_date(today)
+    with_data = [
+        t
+        for t in (TermCode.parse_or_none(c) for c in term_codes_with_data(trust_id))
+        if t is not None and t <= current
+    ]
+    terms = {TermCode.parse(code) for code, _ in term_choices(today, years_back=2)}
+    terms.update(with_data)
+    choices = [(t.code, t.label) for t in sorted(terms, reverse=True)]
+    return choices, max(with_data, default=current)
 
 
 class GenerateForm(forms.Form):
-    term = forms.ChoiceField(label="Term", choices=term_choices)
+    term = forms.ChoiceField(label="Term")
     academy = forms.ChoiceField(label="Report")
 
-    def __init__(self, *args: Any, membership: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, membership: Any, today: dt.date | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        choices, default = report_terms(membership.trust_id, today or timezone.localdate())
+        self.fields["term"].choices = choices  # type: ignore[attr-defined]
+        self.fields["term"].initial = default.code
         choices = [
             ("__all__", "Every academy and the trust board (batch)"),
             ("__trust__", "Trust board report"),
@@ -34,10 +50,10 @@ class GenerateForm(forms.Form):
         self.fields["academy"].choices = choices  # type: ignore[attr-defined]
 
     def clean_term(self) -> str:
-        term = self.cleaned_data["term"]
-        if not TERM_RE.match(term):
-            raise forms.ValidationError("Choose a term.")
-        return term
+        try:
+            return TermCode.parse(self.cleaned_data["term"]).code
+        except TermError:
+            raise forms.ValidationError("Choose a term.") from None
 
 
 class LogoForm(forms.Form):

@@ -8,6 +8,10 @@ from django.db import models
 from academies.models import Academy
 from trust_si.tenancy.models import TenantModel
 from trust_si.tenancy.storage import TenantUploadTo
+from trust_si.terms import term_label  # reporting.sources still imports it from here
+
+# Term codes sort as text in time order ("2025-26-autumn" < "-spring" < "-summer" <
+# "2026-27-autumn"), so a database ORDER BY term_code is chronological.
 
 
 class ReportKind(models.TextChoices):
@@ -42,7 +46,7 @@ class ReportBatch(TenantModel):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"Reports for {self.term_code}"
+        return f"Reports for {term_label(self.term_code)}"
 
     @property
     def progress(self) -> int:
@@ -99,7 +103,7 @@ class Report(TenantModel):
 
     def __str__(self) -> str:
         subject = self.academy.name if self.academy else "Trust board"
-        return f"{subject} report {self.term_code} v{self.version}"
+        return f"{subject} report, {term_label(self.term_code)}, version {self.version}"
 
     @property
     def title(self) -> str:
@@ -110,9 +114,3 @@ class Report(TenantModel):
     def filename(self) -> str:
         subject = self.academy.urn if self.academy else "trust-board"
         return f"report-{subject}-{self.term_code}-v{self.version}.pdf"
-
-
-def term_label(code: str) -> str:
-    """'2025-26-summer' -> 'Summer term 2025-26'."""
-    year, _, season = code.rpartition("-")
-    return f"{season.capitalize()} term {year}" if year else code

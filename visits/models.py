@@ -9,6 +9,7 @@ from django.db import models
 from academies.models import Academy
 from phases.models import GRADE_CHOICES, JudgementArea
 from trust_si.tenancy.models import TenantModel
+from trust_si.terms import Season, TermCode, TermError
 
 DEFAULT_VISIT_TYPES = [
     ("teaching_learning", "Teaching and learning review"),
@@ -139,18 +140,12 @@ class Action(TenantModel):
         return self.description[:80]
 
 
-class Term(models.TextChoices):
-    AUTUMN = "autumn", "Autumn"
-    SPRING = "spring", "Spring"
-    SUMMER = "summer", "Summer"
-
-
 class ProgrammeEntry(TenantModel):
     """Visits planned for an academy in one term: generated from its tier, editable."""
 
     academy = models.ForeignKey(Academy, on_delete=models.CASCADE, related_name="programme")
     academic_year = models.CharField(max_length=7)  # "2025-26"
-    term = models.CharField(max_length=8, choices=Term.choices)
+    term = models.CharField(max_length=8, choices=[(s.code, s.label) for s in Season])
     visit_type = models.ForeignKey(
         VisitType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -168,7 +163,11 @@ class ProgrammeEntry(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.academy}: {self.planned} visit(s) in {self.term} {self.academic_year}"
+        try:
+            when = TermCode.of(self.academic_year, self.term).label
+        except TermError:
+            when = f"{self.term} {self.academic_year}"
+        return f"{self.academy}: {self.planned} visit(s) in {when}"
 
 
 class ReminderSent(TenantModel):

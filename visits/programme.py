@@ -9,18 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from trust_si.terms import SEASON_CODES
+
 # phase -> (visits per term, extra visit types every term). A trust may override in config.
 DEFAULT_VISITS_PER_TERM: dict[str, int] = {"sustain": 1, "improve": 2, "repair": 3, "stabilise": 4}
 DEFAULT_EXTRA_TYPES: dict[str, list[str]] = {
     "stabilise": ["safeguarding"],
     "repair": ["teaching_learning"],
 }
-TERMS = ("autumn", "spring", "summer")
 
 
 @dataclass(frozen=True)
 class PlannedVisits:
-    term: str
+    term: str  # a season code of trust_si.terms: "autumn", "spring", "summer"
     visit_type: str | None  # None: any type (the officer chooses the focus)
     planned: int
 
@@ -41,7 +42,7 @@ def plan_for_phase(phase: str, config: dict[str, Any] | None = None) -> list[Pla
     total = per_term.get(key, per_term["improve"])
     required = extras.get(key, [])
     plan: list[PlannedVisits] = []
-    for term in TERMS:
+    for term in SEASON_CODES:
         for code in required:
             plan.append(PlannedVisits(term, code, 1))
         open_visits = max(total - len(required), 0)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from academies.selectors import academy_list_for
 from trust_si.accounts.roles import Role
+from trust_si.terms import AcademicYear, TermCode
 
 from .models import OPEN_STATUSES, Action, ProgrammeEntry, Visit, VisitStatus
 
@@ -67,40 +68,33 @@ def programme_for(membership: Any, academic_year: str) -> list[dict[str, Any]]:
     academies = list(academy_list_for(membership))
     entries = ProgrammeEntry.objects.filter(academy__in=academies, academic_year=academic_year)
     visits = Visit.objects.filter(academy__in=academies, status=VisitStatus.PUBLISHED)
-    start = int(academic_year[:4])
-    bounds = {
-        "autumn": (dt.date(start, 9, 1), dt.date(start, 12, 31)),
-        "spring": (dt.date(start + 1, 1, 1), dt.date(start + 1, 4, 14)),
-        "summer": (dt.date(start + 1, 4, 15), dt.date(start + 1, 8, 31)),
-    }
+    terms = AcademicYear.parse(academic_year).terms()
+    today = timezone.localdate()
     rows = []
     for academy in academies:
         row: dict[str, Any] = {"academy": academy, "terms": []}
-        for term, (lo, hi) in bounds.items():
+        for term in terms:
+            lo, hi = term.bounds
             planned = sum(
-                e.planned for e in entries if e.academy_id == academy.pk and e.term == term
+                e.planned
+                for e in entries
+                if e.academy_id == academy.pk and e.term == term.season.code
             )
             done = sum(1 for v in visits if v.academy_id == academy.pk and lo <= v.date <= hi)
-            today = timezone.localdate()
             state = "complete" if done >= planned else ("behind" if today > hi else "in progress")
             if today < lo and done < planned:
                 state = "planned"
-            row["terms"].append({"term": term, "planned": planned, "done": done, "state": state})
+            row["terms"].append(
+                {"term": term.season.code, "planned": planned, "done": done, "state": state}
+            )
         rows.append(row)
     return rows
 
 
 def visits_summary_for_report(*, trust: Any, academy: Any, term_code: str) -> dict[str, Any]:
     """The report's visits section: published visits of the term and the open actions."""
-    year, _, season = term_code.rpartition("-")
-    start = int(year[:4])
-    lo, hi = {
-        "autumn": (dt.date(start, 9, 1), dt.date(start, 12, 31)),
-        "spring": (dt.date(start + 1, 1, 1), dt.date(start + 1, 4, 14)),
-        "summer": (dt.date(start + 1, 4, 15), dt.date(start + 1, 8, 31)),
-    }.get(season, (dt.date(start, 9, 1), dt.date(start + 1, 8, 31)))
     visits = Visit.objects.filter(
-        academy=academy, status=VisitStatus.PUBLISHED, date__range=(lo, hi)
+        academy=academy, status=VisitStatus.PUBLISHED, date__range=TermCode.parse(term_code).bounds
     )
     today = timezone.localdate()
     return {

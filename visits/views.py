@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from academies.selectors import academy_list_for
 from trust_si.audit.services import audit_record
+from trust_si.terms import AcademicYear, TermError, academic_year_choices
 from trust_si.web.access import require
 from trust_si.web.http import TenantRequest
 
@@ -31,10 +32,18 @@ from .models import ActionStatus, VisitStatus, VisitType
 from .pdf import visit_note_pdf
 
 
-def _academic_year(today=None) -> str:  # type: ignore[no-untyped-def]
-    today = today or timezone.localdate()
-    start = today.year if today.month >= 9 else today.year - 1
-    return f"{start}-{str(start + 1)[-2:]}"
+def _programme_years(asked: str | None, today: dt.date) -> tuple[str, list[tuple[str, str]]]:
+    """The year shown (as asked when it is an academic year, else this one) and the choices:
+    next year (to plan ahead), this year and the three before, from today, not a fixed list."""
+    current = AcademicYear.for_date(today)
+    try:
+        year = AcademicYear.parse(asked) if asked else current
+    except TermError:
+        year = current
+    choices = [(current.next().code, current.next().label), *academic_year_choices(today)]
+    if year.code not in dict(choices):
+        choices.append((year.code, year.label))
+    return year.code, choices
 
 
 def visit_list(request: TenantRequest) -> HttpResponse:
@@ -60,7 +69,7 @@ def visit_list(request: TenantRequest) -> HttpResponse:
 
 def programme(request: TenantRequest) -> HttpResponse:
     membership = require(request, "visit.view")
-    year = request.GET.get("year") or _academic_year()
+    year, years = _programme_years(request.GET.get("year"), timezone.localdate())
     if request.method == "POST":
         require(request, "placement.confirm")
         services.programme_generate(
@@ -79,6 +88,7 @@ def programme(request: TenantRequest) -> HttpResponse:
         {
             "rows": selectors.programme_for(membership, year),
             "year": year,
+            "years": years,
             "can_plan": membership.can("placement.confirm"),
         },
     )

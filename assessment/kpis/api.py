@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -14,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from academies.selectors import academy_get_for, academy_list_for
+from trust_si.terms import TermCode, TermError
 from trust_si.web.api import TenantAPIView
 
 from . import selectors, services
@@ -21,8 +21,6 @@ from .catalogue import GROUPS, KPIS
 from .models import KpiTarget, PublishedResult
 from .selectors import banding_label, kpi_figures_for, published_results_for
 from .transitions import BANDS, CATEGORIES, CATEGORY_LABELS
-
-TERM = re.compile(r"^\d{4}-\d{2}-(autumn|spring|summer)$")
 
 
 class PublishedResultOutput(serializers.ModelSerializer):
@@ -111,8 +109,11 @@ class KpiFigureListAPI(TenantAPIView):
     )
     def get(self, request: Request) -> Response:
         term = request.query_params.get("term")
-        if term and not TERM.match(term):
-            raise ValidationError({"term": "Give the term like 2025-26-summer."})
+        if term:
+            try:
+                term = TermCode.parse(term).code
+            except TermError as exc:
+                raise ValidationError({"term": str(exc)}) from exc
         kpi = _choice(request, "kpi", KPIS)
         group = _choice(request, "group", GROUPS)
         if urn := request.query_params.get("urn"):

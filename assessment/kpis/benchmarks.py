@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass
+
+from trust_si.terms import AcademicYear, TermError
 
 from .catalogue import KPIS
 
 COLUMNS = ["kpi", "year", "value", "source"]
-YEAR = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -55,8 +55,9 @@ def parse_benchmarks(data: bytes) -> tuple[list[BenchmarkRow], list[str]]:
         row_problems = []
         if kpi not in KPIS:
             row_problems.append(f"unknown KPI {kpi!r}")
-        match = YEAR.match(year)
-        if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
+        try:
+            AcademicYear.parse(year)
+        except TermError:
             row_problems.append(f"year {year!r} is not like 2024-25")
         try:
             value = float(value_text.rstrip("%"))

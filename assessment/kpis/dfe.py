@@ -12,6 +12,8 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from trust_si.terms import AcademicYear, TermError
+
 NUMBER = re.compile(r"^-?\d+(\.\d+)?%?$")
 
 # field -> (lower-limit field, upper-limit field, banding field)
@@ -144,5 +146,7 @@ def year_from_filename(name: str) -> str | None:
     match = re.search(r"(20\d\d)", name)
     if not match:
         return None
-    end = int(match.group(1))
-    return f"{end - 1}-{str(end)[-2:]}"
+    try:
+        return AcademicYear.ending_in(int(match.group(1))).code
+    except TermError:  # a number in the name that is no year this product knows
+        return None

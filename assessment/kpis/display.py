@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-SEASON_ORDER = {"autumn": 0, "spring": 1, "summer": 2}
 GROUP_LABELS = {
     "all": "All pupils",
     "disadvantaged": "Disadvantaged",
@@ -24,16 +23,6 @@ IN_SENTENCE = {
     "girls": "girls",
     "no_send": "pupils without SEND",
 }
-
-
-def term_sort_key(code: str) -> tuple[str, int]:
-    year, _, season = code.rpartition("-")
-    return year, SEASON_ORDER.get(season, 9)
-
-
-def term_label(code: str) -> str:
-    year, _, season = code.rpartition("-")
-    return f"{season.capitalize()} term {year}" if season in SEASON_ORDER else code
 
 
 def figure_text(

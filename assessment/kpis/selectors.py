@@ -11,6 +11,7 @@ from academies.models import Academy
 from academies.selectors import academy_list_for
 from assessment.contracts import KpiFigure, PublishedFigure
 from assessment.kpis.banding import P8Band, band_from_dfe_code
+from trust_si.terms import Season, TermCode, term_label, term_sort_key
 
 from .catalogue import (
     CATALOGUE,
@@ -29,8 +30,6 @@ from .display import (
     compare_text,
     figure_text,
     gap_text,
-    term_label,
-    term_sort_key,
     trend_step,
 )
 from .models import KpiTarget, NationalBenchmark, PublishedResult
@@ -101,11 +100,10 @@ def kpi_figures_for(
     from trust_si.tenancy.models import Trust
 
     trust = Trust.objects.get(pk=trust_id)
-    wanted = {tuple(c.rsplit("-", 1)) for c in term_codes or []}
+    # A code that is not a term matches no term (an empty answer, never an error).
+    wanted = {TermCode.parse_or_none(c) for c in term_codes or []}
     terms = [
-        t
-        for t in Term.objects.filter(trust_id=trust_id)
-        if not wanted or (t.academic_year, t.season) in wanted
+        t for t in Term.objects.filter(trust_id=trust_id) if not term_codes or t.term_code in wanted
     ]
     if not terms:
         return []
@@ -164,7 +162,7 @@ def kpi_figures_for(
                     pupils
                 )
         for kpi in KPIS.values():
-            if kpi.summer_only and term.season != "summer":
+            if kpi.summer_only and term.term_code.season is not Season.SUMMER:
                 continue
             national = benchmark_for(benchmarks, kpi.code, term.academic_year)
             units: list[tuple[int | None, str, list[PupilFacts]]] = [
@@ -369,7 +367,9 @@ def academy_kpis_for(
                 else "not published",
                 "national_source": benchmark_source(benchmarks, code, now.national_year),
                 "national_stale": bool(
-                    now.national_year and term and now.national_year != term.rsplit("-", 1)[0]
+                    now.national_year
+                    and term
+                    and now.national_year != TermCode.parse(term).academic_year
                 ),
                 "vs_national": compare_text(
                     now.value, now.national, unit=kpi.unit, direction=kpi.direction, what="national"
@@ -428,7 +428,8 @@ def transition_choice(
     earlier = [t for t in terms if term_sort_key(t) < term_sort_key(to)]
     if from_code == "prior" or from_code in earlier:
         return from_code, to
-    same_year = [t for t in earlier if t.rsplit("-", 1)[0] == to.rsplit("-", 1)[0]]
+    to_year = TermCode.parse(to).year
+    same_year = [t for t in earlier if TermCode.parse(t).year == to_year]
     return (same_year or earlier or ["prior"])[0], to
 
 
@@ -478,8 +479,10 @@ def transition_matrix_for(
         return context
 
     def term_of(code: str) -> Any:
-        year, season = code.rsplit("-", 1)
-        return Term.objects.get(trust_id=trust_id, academic_year=year, season=season)
+        term = TermCode.parse(code)
+        return Term.objects.get(
+            trust_id=trust_id, academic_year=term.academic_year, season=term.season.code
+        )
 
     to_term = term_of(to_code)
     enrolled = {
@@ -546,12 +549,8 @@ def term_codes_with_data(trust_id: int) -> list[str]:
 
     from assessment.models import Attendance, Result, Term
 
-    order = {"autumn": 0, "spring": 1, "summer": 2}
     terms = Term.objects.filter(trust_id=trust_id).filter(
         Q(pk__in=Result.objects.filter(trust_id=trust_id).values("term_id"))
         | Q(pk__in=Attendance.objects.filter(trust_id=trust_id).values("term_id"))
     )
-    return [
-        t.code
-        for t in sorted(terms, key=lambda t: (t.academic_year, order[t.season]), reverse=True)
-    ]
+    return [t.code for t in sorted((t.term_code for t in terms), reverse=True)]

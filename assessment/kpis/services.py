@@ -10,8 +10,9 @@ from django.db import transaction
 from academies.models import Academy
 from trust_si.audit.services import audit_record
 from trust_si.tenancy.models import Trust
+from trust_si.terms import AcademicYear, TermError
 
-from .benchmarks import YEAR, BenchmarkRow
+from .benchmarks import BenchmarkRow
 from .catalogue import KPIS
 from .dfe import PerformanceFile
 from .models import KpiTarget, NationalBenchmark, PublishedResult
@@ -90,8 +91,9 @@ def _check_target(
     errors: dict[str, str] = {}
     if kpi_code not in KPIS:
         errors["kpi_code"] = "Choose a KPI from the catalogue."
-    match = YEAR.match(academic_year or "")
-    if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
+    try:
+        AcademicYear.parse(academic_year or "")
+    except TermError:
         errors["academic_year"] = "Enter the academic year like 2025-26."
     top = 100 if kpi_code in KPIS and KPIS[kpi_code].unit == "%" else 90
     if not 0 <= value <= top:

@@ -8,18 +8,20 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from academies.models import PhaseOfEducation
 from academies.selectors import academy_get_for, academy_list_for
 from trust_si.exports import csv_response, xlsx_response
+from trust_si.terms import AcademicYear, TermCode, term_label
 from trust_si.web.access import require
 from trust_si.web.http import TenantRequest
 
 from . import selectors, services
 from .catalogue import CATALOGUE, GROUPS, KPIS
 from .dfe import read_performance_file, year_from_filename
-from .display import GROUP_LABELS, term_label
+from .display import GROUP_LABELS
 from .forms import PerformanceTableForm, TargetForm
 from .selectors import banding_label, kpi_figures_for, published_results_for, term_codes_with_data
 from .services import published_results_import
@@ -184,7 +186,9 @@ def kpi_table_xlsx(request: TenantRequest) -> HttpResponse:
     if context["show_trust_row"] and context["rows"]:
         rows.append(["Whole trust", "", *context["trust_row"]])
     rows.append(["National", "", *context["national"]])
-    title = f"{context['group']} {context['term']}"
+    term = TermCode.parse_or_none(context["term"])
+    # A sheet's name holds 31 characters: the short label ("Spring 2025-26") fits.
+    title = f"{term.short_label} {context['group']}" if term else context["group"]
     return xlsx_response(f"kpis-{context['term']}-{context['group']}.xlsx", [(title, rows)])
 
 
@@ -284,7 +288,7 @@ def targets(request: TenantRequest) -> HttpResponse:
             request.POST if request.method == "POST" else None,
             academies=academy_list_for(membership),
             kpis=[(k.code, k.label) for k in CATALOGUE],
-            initial={"academic_year": "2025-26"},
+            initial={"academic_year": AcademicYear.for_date(timezone.localdate()).code},
         )
         if request.method == "POST" and form.is_valid():
             d = form.cleaned_data

@@ -7,7 +7,8 @@ from typing import Any, ClassVar
 from django.utils import timezone
 
 from reporting import sources
-from reporting.models import ReportKind, term_label
+from reporting.models import ReportKind
+from trust_si.terms import term_label
 
 from .base import BaseReport
 

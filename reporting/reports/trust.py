@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from academies.models import Academy
 from reporting import sources
-from reporting.models import ReportKind, term_label
+from reporting.models import ReportKind
+from trust_si.terms import term_label
 
 from .academy import attention_items
 from .base import BaseReport

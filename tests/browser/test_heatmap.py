@@ -16,7 +16,7 @@ def test_heatmap_filter_compare_keyboard_and_axe(world, page, login_as):
     a = world.a
     login_as(a.user(Role.TRUST_LEADER))
     page.goto(f"/t/{a.slug}/heatmap/")
-    assert "Summer 2025-26" in page.locator("h1").inner_text()
+    assert "Summer term 2025-26" in page.locator("h1").inner_text()
     assert_no_axe_violations(page)
 
     # Filter to the disadvantaged pupils and compare with spring, using the form.
@@ -25,7 +25,7 @@ def test_heatmap_filter_compare_keyboard_and_axe(world, page, login_as):
     page.get_by_role("button", name="Show").click()
     page.wait_for_url("**group=disadvantaged**")
     assert page.get_by_text("Suppressed (n<5)").first.is_visible()
-    assert "compared with Spring 2025-26" in page.locator("caption").last.inner_text()
+    assert "compared with Spring term 2025-26" in page.locator("caption").last.inner_text()
     assert_no_axe_violations(page)
 
     # Keyboard: one tab stop into the grid, then arrows move between cells.

@@ -1,4 +1,4 @@
-"""Pure CPD calculations: attendance breakdowns, evaluations, term codes, KPI movement."""
+"""Pure CPD calculations: attendance breakdowns, evaluations, KPI movement."""
 
 import datetime as dt
 from types import SimpleNamespace
@@ -26,14 +26,6 @@ def test_evaluation_summary():
     assert summary.count == 4 and summary.mean == 4.0
     assert summary.distribution == {1: 0, 2: 0, 3: 1, 4: 2, 5: 1}
     assert calc.evaluation_summary([]).mean is None
-
-
-def test_term_codes():
-    assert calc.term_code_for(dt.date(2025, 10, 1)) == "2025-26-autumn"
-    assert calc.term_code_for(dt.date(2026, 2, 1)) == "2025-26-spring"
-    assert calc.term_code_for(dt.date(2026, 6, 1)) == "2025-26-summer"
-    assert calc.term_order("2025-26-summer") > calc.term_order("2025-26-spring")
-    assert calc.term_order("nonsense") == (0, 0)
 
 
 def fig(academy_id, term, value, code="ks2_rwm_exp"):
@@ -76,3 +68,21 @@ def test_capacity_given_counts_sustain_leaders_only():
     ash, birch, cedar = lines
     assert (ash.sessions_led, ash.participants, ash.counts_as_given) == (2, 20, True)
     assert not birch.counts_as_given and cedar.phase == "unknown"
+
+
+def test_kpi_movement_uses_the_census_terms():
+    """Terms are the school census ones: 2 April 2026 is before Easter (5 April), so still
+    spring; 20 August 2026 is already the autumn term of 2026-27. Figures of a term the
+    programme ran in count neither before nor after; a term that is not one sorts first."""
+    figures = [
+        fig(1, "nonsense", 10.0),
+        fig(1, "2025-26-autumn", 50.0),
+        fig(1, "2025-26-spring", 52.0),
+        fig(1, "2025-26-summer", 54.0),
+        fig(1, "2026-27-autumn", 58.0),
+    ]
+    (one,) = calc.kpi_movement(figures, starts=dt.date(2026, 4, 2), ends=dt.date(2026, 8, 20))
+    assert (one.before_term, one.before) == ("2025-26-autumn", 50.0)
+    assert (one.after_term, one.after) == ("2026-27-autumn", 58.0)
+    (late,) = calc.kpi_movement(figures, starts=dt.date(2026, 4, 6), ends=dt.date(2026, 7, 31))
+    assert late.before_term == "2025-26-spring"  # Easter Monday starts the summer term

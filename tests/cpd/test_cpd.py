@@ -141,6 +141,7 @@ def test_impact_page_shows_kpi_movement_and_not_causal(world, client_for):
     url = reverse("cpd:programme_detail", kwargs={"trust_slug": a.slug, "pk": objs["programme"].pk})
     page = client.get(url).content.decode()
     assert "not causal" in page and "50.0%" in page and "60.0%" in page and "+10.0" in page
+    assert "(Summer term 2024-25)" in page and "(Summer term 2025-26)" in page  # words, not codes
     assert "Persistent absence" not in page  # not a KPI the programme targets
 
 

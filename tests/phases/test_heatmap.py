@@ -67,7 +67,8 @@ def test_kpi_cell_rates_in_words_with_trend():
     assert cell["rating"] == "Below national" and cell["level"] == 2
     assert cell["display"] == "49.0%" and cell["cohort"] == 30
     assert (
-        cell["trend"] == "down" and cell["trend_text"] == "down 9.0 pts on Summer 2024-25 (worse)"
+        cell["trend"] == "down"
+        and cell["trend_text"] == "down 9.0 pts on Summer term 2024-25 (worse)"
     )
     assert not cell["stale"]
 
@@ -83,7 +84,9 @@ def test_absence_lower_is_better_and_carried_cells_are_stale():
     assert summer["rating"] == "Well below national (better)" and summer["level"] == 4
     autumn = kpi_cell("persistent_absence", "2026-27-autumn", None, summer, DEFAULT_SETTINGS)
     assert (
-        autumn["stale"] and autumn["note"] == "from Summer 2025-26" and autumn["display"] == "12.0%"
+        autumn["stale"]
+        and autumn["note"] == "from Summer term 2025-26"
+        and autumn["display"] == "12.0%"
     )
     assert (
         kpi_cell("ks4_att8", "2026-27-autumn", None, None, DEFAULT_SETTINGS)["rating"] == "No data"
@@ -169,7 +172,7 @@ def test_heatmap_page_words_groups_suppression_compare(mapped, client_for):
     a = mapped.a
     leader = client_for(a.user(Role.TRUST_LEADER))
     page = leader.get("/t/alpha/heatmap/").content.decode()
-    assert a.academies[0].name in page and "Summer 2025-26" in page
+    assert a.academies[0].name in page and "Summer term 2025-26" in page
     assert "Well above national (worse)" in page  # 100% persistent absence, in words
     assert "Needs attention" in page and "n=10" in page
     # Three disadvantaged pupils: suppressed in that group's map.
@@ -178,8 +181,8 @@ def test_heatmap_page_words_groups_suppression_compare(mapped, client_for):
     page = leader.get(
         "/t/alpha/heatmap/?term=2025-26-summer&compare=2025-26-spring"
     ).content.decode()
-    assert "compared with Spring 2025-26" in page
-    assert "Spring 2025-26: Well below national (better) 0.0% (worse)" in page
+    assert "compared with Spring term 2025-26" in page
+    assert "Spring term 2025-26: Well below national (better) 0.0% (worse)" in page
     # Unknown filter values are ignored, never an error.
     assert (
         leader.get(

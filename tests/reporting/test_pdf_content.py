@@ -94,8 +94,9 @@ def test_pdf_shows_the_current_phase_and_its_reasons(generated):
     assert f"Phase: {placement['phase']} ({placement['status_label']})" in text
     for reason in placement["reasons"][:5]:
         assert " ".join(reason["text"].split()) in text
-    # The phase history table lists the same placement.
-    assert "Phase history" in text and TERM in text
+    # The phase history table lists the same placement, its term in words (never the code).
+    assert "Phase history" in text and f"Summer term 2025-26 {placement['phase']}" in text
+    assert TERM not in text
 
 
 def test_pdf_kpi_figures_match_the_kpi_engine(generated):

@@ -8,11 +8,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from academies.models import Academy
-from reporting.forms import TERM_RE
 from reporting.models import ReportStatus
 from reporting.services import report_generate, report_request
 from trust_si.tenancy.context import trust_scope
 from trust_si.tenancy.models import Trust
+from trust_si.terms import TermCode, TermError
 
 
 class Command(BaseCommand):
@@ -28,9 +28,10 @@ class Command(BaseCommand):
         trust = Trust.objects.filter(slug=options["trust"]).first()
         if trust is None:
             raise CommandError(f"No trust with slug {options['trust']!r}.")
-        term = options["term"]
-        if not TERM_RE.match(term):
-            raise CommandError("--term must look like 2025-26-summer.")
+        try:
+            term = TermCode.parse(options["term"]).code
+        except TermError as exc:
+            raise CommandError(f"--term: {exc}") from exc
         out = Path(options["out"]) if options.get("out") else None
         if out:
             out.mkdir(parents=True, exist_ok=True)
