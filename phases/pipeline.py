@@ -30,11 +30,12 @@ from trust_si.audit.services import audit_record
 from trust_si.tenancy.context import trust_scope
 from trust_si.tenancy.models import Trust
 from trust_si.tenancy.storage import tenant_cache_key
+from trust_si.terms import term_sort_key
 
 from . import tasks
 from .config import placement_settings
 from .evidence import Bundle, current_term_code, evidence_for
-from .heatmap import HEATMAP_GROUPS, heatmap_row, term_key
+from .heatmap import HEATMAP_GROUPS, heatmap_row
 from .models import HeatmapRow, Placement, RecomputeJob
 from .notify import phase_change_notify
 from .rules import propose
@@ -231,9 +232,9 @@ def heatmap_refresh(
             for t in HeatmapRow.objects.filter(trust_id=trust.pk)
             .values_list("term_code", flat=True)
             .distinct()
-            if term_key(t) < term_key(term_code)
+            if term_sort_key(t) < term_sort_key(term_code)
         },
-        key=term_key,
+        key=term_sort_key,
     )
     previous: dict[tuple[int, str], dict[str, Any]] = {}
     if earlier:

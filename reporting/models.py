@@ -8,7 +8,7 @@ from django.db import models
 from academies.models import Academy
 from trust_si.tenancy.models import TenantModel
 from trust_si.tenancy.storage import TenantUploadTo
-from trust_si.terms import term_label  # reporting.sources still imports it from here
+from trust_si.terms import term_label
 
 # Term codes sort as text in time order ("2025-26-autumn" < "-spring" < "-summer" <
 # "2026-27-autumn"), so a database ORDER BY term_code is chronological.
