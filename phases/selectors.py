@@ -145,6 +145,10 @@ def heatmap_row_for_report(*, trust: Any, academy: Academy, term_code: str) -> l
             continue
         out.append(
             {
+                # The code and grade let the report flag what needs attention (safeguarding not
+                # met) without matching the words.
+                "area": column.code,
+                "rating_code": cell.rating_code,
                 "area_label": column.title.split(":")[0]
                 if column.kind is CellKind.JUDGEMENT
                 else column.title,

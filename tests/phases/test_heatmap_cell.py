@@ -373,6 +373,35 @@ def test_an_old_snapshot_renders_as_it_did(world, client_for):
         "Strong standard (Ofsted inspection, 01 Jan 2024 (stale))"
     )
     assert "Inclusion" not in by_area
+    assert by_area["Safeguarding"]["area"] == "safeguarding"
+    assert by_area["Safeguarding"]["rating_code"] == "not_met"  # worked out from the old words
+
+
+@pytest.mark.django_db
+def test_the_governors_report_puts_safeguarding_not_met_first(world):
+    from phases.services import judgement_record
+    from phases.tasks import recompute_trust
+    from reporting.reports.academy import AcademyTermlyReport
+    from tests.phases.helpers import map_two_terms
+
+    map_two_terms(world)
+    a = world.a
+    with a.scope():
+        judgement_record(
+            actor=a.user(Role.IMPROVEMENT_OFFICER),
+            academy=a.academies[0],
+            area="safeguarding",
+            grade="not_met",
+            judged_on=dt.date.today() - dt.timedelta(days=2),
+            source="direct",
+        )
+        recompute_trust(trust=a.trust)
+        snapshot = AcademyTermlyReport.build_snapshot(
+            trust=a.trust, academy=a.academies[0], term_code="2025-26-summer"
+        )
+    row = {c["area"]: c for c in snapshot["heatmap_row"]}
+    assert row["safeguarding"]["rating"] == "Not met"
+    assert snapshot["attention"][0] == "Safeguarding was judged not met."
 
 
 def test_the_api_keeps_the_cell_field_names_integrations_read():
