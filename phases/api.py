@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
@@ -14,6 +16,8 @@ from trust_si.terms import TermCode, TermError
 from trust_si.web.api import TenantAPIView
 
 from . import selectors, services
+from .heatmap import Cell, CellKind, CellState, TrendDirection
+from .heatmap_page import AcademyRow, HeatmapFilters, HeatmapPage, heatmap_page_for
 from .models import Judgement, JudgementArea, JudgementSource, Placement
 
 
@@ -136,36 +140,110 @@ class JudgementListAPI(TenantAPIView):
 
 class HeatmapColumnOutput(serializers.Serializer):
     code = serializers.CharField()
-    heading = serializers.CharField(help_text="Short column heading.")
+    heading = serializers.CharField(source="label", help_text="Short column heading.")
     title = serializers.CharField()
-    kind = serializers.ChoiceField(choices=["kpi", "p8", "judgement"])
+    kind = serializers.ChoiceField(choices=[k.value for k in CellKind])
     key_stage = serializers.CharField()
 
 
+class HeatmapCellOutput(serializers.Serializer):
+    """One `phases.heatmap.Cell`. The field names are the API's since before the Cell type:
+    integrations read them, so they stay.
+
+    The fields declare the schema; `to_representation` reads the cell by hand because a map is
+    thousands of cells and DRF's per-field machinery would be most of the response's time
+    (tests/phases/test_heatmap_cell.py holds the two to the same names).
+    """
+
+    col = serializers.CharField(source="column", help_text="The column's code.")
+    state = serializers.ChoiceField(choices=[s.value for s in CellState])
+    rating = serializers.CharField(help_text="In words.")
+    level = serializers.IntegerField(
+        allow_null=True, help_text="1 (weakest) to 4 (strongest); null: no rating."
+    )
+    display = serializers.CharField(help_text="The value as shown.")
+    value = serializers.FloatField(allow_null=True, help_text="Null when suppressed.")
+    cohort = serializers.IntegerField(allow_null=True, help_text="Null when suppressed.")
+    term = serializers.CharField(
+        source="term_code", allow_null=True, help_text="The figure's term (earlier when carried)."
+    )
+    stale = serializers.BooleanField()
+    trend = serializers.ChoiceField(
+        source="trend.direction", choices=[d.value for d in TrendDirection], allow_null=True
+    )
+    trend_text = serializers.CharField(source="trend.text", default="")
+    trend_better = serializers.BooleanField(source="trend.better", allow_null=True)
+    note = serializers.CharField()
+    link = serializers.CharField(help_text="The visit or inspection behind a judgement.")
+    judged_on = serializers.DateField(allow_null=True)
+    national = serializers.FloatField(allow_null=True)
+    national_year = serializers.CharField(allow_null=True)
+    target = serializers.FloatField(allow_null=True)
+    gap = serializers.FloatField(allow_null=True, help_text="To national (or target); + better.")
+
+    def to_representation(self, instance: Cell) -> dict[str, Any]:
+        cell, trend = instance, instance.trend
+        return {
+            "col": cell.column,
+            "state": cell.state.value,
+            "rating": cell.rating,
+            "level": cell.level,
+            "display": cell.display,
+            "value": cell.value,
+            "cohort": cell.cohort,
+            "term": cell.term_code,
+            "stale": cell.stale,
+            "trend": trend.direction.value if trend else None,
+            "trend_text": trend.text if trend else "",
+            "trend_better": trend.better if trend else None,
+            "note": cell.note,
+            "link": cell.link,
+            "judged_on": cell.judged_on.isoformat() if cell.judged_on else None,
+            "national": cell.national,
+            "national_year": cell.national_year,
+            "target": cell.target,
+            "gap": cell.gap,
+        }
+
+
+_CELL_OUTPUT = HeatmapCellOutput()
+
+
 class HeatmapRowOutput(serializers.Serializer):
-    urn = serializers.CharField()
-    academy = serializers.CharField()
-    phase_of_education = serializers.CharField()
+    urn = serializers.CharField(source="academy.urn")
+    academy = serializers.CharField(source="academy.name")
+    phase_of_education = serializers.CharField(source="academy.phase_of_education")
     phase = serializers.CharField(
         help_text="Phase code in force for the term (decision, else proposal)."
     )
     phase_name = serializers.CharField(help_text="The trust's own name for the phase.")
     phase_status = serializers.CharField()
-    cells = serializers.DictField(
-        child=serializers.DictField(),
-        help_text=(
-            "Column code -> cell: state (value / suppressed / none / na), rating (words), level (1-4 or "
-            "null), display, value, cohort, trend (up / down / level), trend_text, stale, note, link."
-        ),
+    cells = serializers.SerializerMethodField()
+
+    @extend_schema_field(
+        serializers.DictField(child=HeatmapCellOutput(), help_text="Column code -> cell.")
     )
+    def get_cells(self, row: AcademyRow) -> dict[str, Any]:
+        cell = _CELL_OUTPUT
+        return {c.column.code: cell.to_representation(c.cell) for c in row.cells}
 
 
 class HeatmapOutput(serializers.Serializer):
     term = serializers.CharField(allow_null=True)
     group = serializers.CharField()
-    terms = serializers.ListField(child=serializers.CharField())
+    terms = serializers.SerializerMethodField()
     columns = HeatmapColumnOutput(many=True)
-    rows = HeatmapRowOutput(many=True)
+    rows = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_terms(self, page: HeatmapPage) -> list[str]:
+        return [code for code, _ in page.terms]
+
+    @extend_schema_field(HeatmapRowOutput(many=True))
+    def get_rows(self, page: HeatmapPage) -> list[Any]:
+        urn = self.context.get("urn")
+        rows = [r for r in page.rows if not urn or r.academy.urn == urn]
+        return list(HeatmapRowOutput(rows, many=True).data)
 
 
 class HeatmapAPI(TenantAPIView):
@@ -197,46 +275,13 @@ class HeatmapAPI(TenantAPIView):
                 term = TermCode.parse(term).code
             except TermError as exc:
                 raise ValidationError({"term": str(exc)}) from exc
-        view = selectors.heatmap_view_for(
+        page = heatmap_page_for(
             self.membership,
-            term=term,
-            group=q.get("group") or "all",
-            key_stage=key_stage if key_stage in ("EYFS", "KS1", "KS2", "KS4", "judged") else "",
-            drop_empty=False,
+            HeatmapFilters(
+                term=term,
+                group=q.get("group") or "all",
+                key_stage=key_stage if key_stage in ("EYFS", "KS1", "KS2", "KS4", "judged") else "",
+                drop_empty=False,
+            ),
         )
-        codes = [c.code for c in view["columns"]]
-        rows = [
-            {
-                "urn": r["academy"].urn,
-                "academy": r["academy"].name,
-                "phase_of_education": r["academy"].phase_of_education,
-                "phase": r["phase"],
-                "phase_name": r["phase_name"],
-                "phase_status": r["phase_status"],
-                "cells": {
-                    code: {k: v for k, v in cell.items() if k != "column"}
-                    for code, cell in zip(codes, r["cells"], strict=True)
-                },
-            }
-            for _, section in view["sections"]
-            for r in section
-            if not q.get("urn") or r["academy"].urn == q.get("urn")
-        ]
-        return Response(
-            {
-                "term": view["term"],
-                "group": view["group"],
-                "terms": [t for t, _ in view["terms"]],
-                "columns": [
-                    {
-                        "code": c.code,
-                        "heading": c.label,
-                        "title": c.title,
-                        "kind": c.kind,
-                        "key_stage": c.key_stage,
-                    }
-                    for c in view["columns"]
-                ],
-                "rows": rows,
-            }
-        )
+        return Response(HeatmapOutput(page, context={"urn": q.get("urn")}).data)

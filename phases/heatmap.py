@@ -16,18 +16,26 @@ Algorithm for each cell:
    date and a link; older than the stale limit it is labelled stale. Trend compares it with the
    area's previous judgement.
 6. Progress 8 (secondaries): DfE's band from score and confidence interval, or why there is none.
+
+Each cell is a `Cell`: a frozen, typed value that every reader (page, API, exports, governor
+reports) reads by attribute. It is stored as JSON in `HeatmapRow.cells` with its schema version
+(`Cell.to_dict`); `Cell.from_dict` also reads the unversioned dicts kept before the type existed,
+so old terms' snapshots render as they did and are never rewritten.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from assessment.contracts import KpiFigure
-from assessment.kpis.banding import P8Band, p8_band
+from assessment.kpis.banding import P8_LABELS, P8Band, p8_band
 from assessment.kpis.catalogue import CATALOGUE, KPIS
-from trust_si.terms import TermCode, term_label, term_sort_key
+from trust_si.terms import TermCode
 
 from .rules import (
     GRADE_LEVELS,
@@ -50,12 +58,18 @@ GROUP_LABELS = {
 }
 
 
+class CellKind(StrEnum):
+    KPI = "kpi"  # an outcome from the KPI catalogue, rated against national or the target
+    P8 = "p8"  # Progress 8, DfE's band
+    JUDGEMENT = "judgement"  # the latest judgement of an area (visit, review, inspection)
+
+
 @dataclass(frozen=True)
 class Column:
     code: str
     label: str  # short, for the header
     title: str  # full, for the tooltip and the export
-    kind: str  # "kpi", "p8", "judgement"
+    kind: CellKind
     key_stage: str  # "EYFS", "KS1", "KS2", "KS4", "all", or "" for judged areas
 
 
@@ -92,17 +106,28 @@ JUDGED_AREAS = [
 
 def columns() -> list[Column]:
     kpis = [
-        Column(k.code, KPI_SHORT.get(k.code, k.label), k.label, "kpi", k.key_stage)
+        Column(k.code, KPI_SHORT.get(k.code, k.label), k.label, CellKind.KPI, k.key_stage)
         for k in [*CATALOGUE, KPIS["absence"]]
     ]
     p8 = Column(
-        "p8", "Progress 8", "Progress 8: DfE band from score and confidence interval", "p8", "KS4"
+        "p8",
+        "Progress 8",
+        "Progress 8: DfE band from score and confidence interval",
+        CellKind.P8,
+        "KS4",
     )
     judged = [
-        Column(code, label, f"{label}: latest judgement", "judgement", "")
+        Column(code, label, f"{label}: latest judgement", CellKind.JUDGEMENT, "")
         for code, label in JUDGED_AREAS
     ]
     return [*kpis, p8, *judged]
+
+
+_COLUMNS = columns()
+_KIND_OF = {c.code: c.kind for c in _COLUMNS}
+_POSITION = {c.code: i for i, c in enumerate(_COLUMNS)}
+_KPI_UNITS = {code: k.unit for code, k in KPIS.items()}
+P8_UNIT = "score"
 
 
 KPI_WORDS = {
@@ -131,9 +156,250 @@ GRADE_WORDS = {
 SAFEGUARDING_LEVELS = {"met": 4, "not_met": 1}
 
 
-def term_key(code: str) -> tuple[int, int]:
-    """The order of term codes (oldest first), as trust_si.terms defines it."""
-    return term_sort_key(code)
+_GRADE_CODES = {words: code for code, words in GRADE_WORDS.items()}
+_P8_CODES = {label: band.value for band, label in P8_LABELS.items()}
+
+
+@lru_cache(maxsize=256)
+def _term(code: str | None) -> TermCode | None:
+    # Cached: a page reads thousands of cells that name a handful of terms.
+    return TermCode.parse_or_none(code)
+
+
+def term_label(code: str) -> str:
+    """'2025-26-summer' -> 'Summer term 2025-26': the product's one way of naming a term."""
+    term = _term(code)
+    return term.label if term else code
+
+
+# ---- the cell type ----
+
+# 1: the unversioned dicts written before `Cell` (keys "col", "trend_text"...): read, never written.
+# 2: `Cell.to_dict`.
+SCHEMA_VERSION = 2
+
+
+class CellState(StrEnum):
+    VALUE = "value"  # a figure or judgement to show
+    SUPPRESSED = "suppressed"  # a figure from too few pupils: neither value nor cohort is kept
+    NONE = "none"  # no data, not judged, not published
+    NA = "na"  # not applicable (Progress 8 in a school without KS4)
+
+
+class TrendDirection(StrEnum):
+    UP = "up"
+    DOWN = "down"
+    LEVEL = "level"
+
+
+_KINDS = {k.value: k for k in CellKind}
+_STATES = {s.value: s for s in CellState}
+_TRENDS = {d.value: d for d in TrendDirection}
+
+
+@dataclass(frozen=True, slots=True)
+class Trend:
+    """The change from the previous figure or judgement, in words."""
+
+    direction: TrendDirection
+    text: str  # "down 9.0 pts on Summer term 2024-25 (worse)"
+    better: bool | None = None  # None when level
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One academy's cell in one column of the heat map.
+
+    A suppressed cell never carries its value or its cohort: the type refuses them, so no reader
+    can show a figure from fewer pupils than the trust's minimum.
+    """
+
+    column: str  # the column's code: a KPI code, "p8", or a judged area
+    kind: CellKind
+    state: CellState
+    rating: str  # in words: "Below national", "Needs attention", "Suppressed (n<5)"
+    # The code the words stand for, where there is one: the judgement's grade ("not_met") or
+    # DfE's Progress 8 band ("well_below"). KPIs are rated by level and gap instead.
+    rating_code: str = ""
+    level: int | None = None  # 1 (weakest) to 4 (strongest), the colour; None: no rating
+    value: float | None = None
+    display: str = ""  # the value as shown: "49.0%", "+0.12"
+    unit: str = ""  # "%", "points" (KPIs), "score" (Progress 8)
+    cohort: int | None = None  # pupils behind the figure
+    term: TermCode | None = None  # the figure's term (earlier than the map's when carried)
+    stale: bool = False
+    carried: bool = False  # a summer-only result carried into autumn and spring
+    trend: Trend | None = None
+    note: str = ""  # "from Summer term 2024-25", "Visit, 10 Jun 2025 (stale)", "2018-19"
+    link: str = ""  # the visit or inspection behind a judgement
+    judged_on: dt.date | None = None
+    national: float | None = None
+    national_year: str | None = None  # the benchmark's academic year, "2024-25"
+    target: float | None = None  # the trust's target, when it is what the rating compares with
+    gap: float | None = None  # to national (or target), positive = better
+
+    def __post_init__(self) -> None:
+        if self.state is CellState.SUPPRESSED and (
+            self.value is not None or self.cohort is not None
+        ):
+            raise ValueError("A suppressed heat-map cell keeps neither its value nor its cohort.")
+
+    @classmethod
+    def no_data(cls, column: str) -> Cell:
+        """The cell of a column a snapshot does not have (a KPI added since)."""
+        return cls(column, _KIND_OF.get(column, CellKind.KPI), CellState.NONE, "No data")
+
+    @property
+    def suppressed(self) -> bool:
+        return self.state is CellState.SUPPRESSED
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to show: no data, not judged, or not applicable."""
+        return self.state in (CellState.NONE, CellState.NA)
+
+    @property
+    def term_code(self) -> str | None:
+        return self.term.code if self.term else None
+
+    @property
+    def rating_with_note(self) -> str:
+        """The rating, with why it is stale ("... (from Summer term 2024-25)"): exports and reports."""
+        return f"{self.rating} ({self.note})" if self.stale and self.note else self.rating
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe, with the schema version; fields at their default are left out."""
+        d: dict[str, Any] = {
+            "v": SCHEMA_VERSION,
+            "column": self.column,
+            "kind": self.kind.value,
+            "state": self.state.value,
+            "rating": self.rating,
+        }
+        optional: dict[str, Any] = {
+            "rating_code": self.rating_code,
+            "level": self.level,
+            "value": self.value,
+            "display": self.display,
+            "unit": self.unit,
+            "cohort": self.cohort,
+            "term": self.term.code if self.term else None,
+            "stale": self.stale,
+            "carried": self.carried,
+            "note": self.note,
+            "link": self.link,
+            "judged_on": self.judged_on.isoformat() if self.judged_on else None,
+            "national": self.national,
+            "national_year": self.national_year,
+            "target": self.target,
+            "gap": self.gap,
+        }
+        d.update(
+            (k, v) for k, v in optional.items() if v is not None and v != "" and v is not False
+        )
+        if self.trend is not None:
+            d["trend"] = {
+                "direction": self.trend.direction.value,
+                "text": self.trend.text,
+                "better": self.trend.better,
+            }
+        return d
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Cell:
+        """A stored cell of any schema version this code knows; a newer one is refused."""
+        version = d.get("v", 1)
+        if version == SCHEMA_VERSION:
+            return cls._from_v2(d)
+        if version == 1:
+            return cls._from_v1(d)
+        raise ValueError(
+            f"Heat-map cell schema {version!r} is not one this code reads (<= {SCHEMA_VERSION})."
+        )
+
+    @classmethod
+    def _from_v2(cls, d: Mapping[str, Any]) -> Cell:
+        # The keys are the field names (see to_dict): only the non-JSON types need making. A page
+        # reads thousands of cells, so this stays a dict copy rather than a get per field.
+        fields = {k: v for k, v in d.items() if k != "v"}
+        fields["kind"] = _KINDS[d["kind"]]
+        fields["state"] = _STATES[d["state"]]
+        if term := d.get("term"):
+            fields["term"] = _term(term)
+        if judged_on := d.get("judged_on"):
+            fields["judged_on"] = dt.date.fromisoformat(judged_on)
+        if trend := d.get("trend"):
+            fields["trend"] = Trend(_TRENDS[trend["direction"]], trend["text"], trend["better"])
+        return cls(**fields)
+
+    @classmethod
+    def _from_v1(cls, d: Mapping[str, Any]) -> Cell:
+        """The dicts kept before `Cell`: {"col", "state", "rating", "level", "trend" (a word),
+        "trend_text", "trend_better", ...}. What they did not store is worked out as they would
+        have had it: the kind from the column, the unit from the catalogue, the grade from its
+        words; only a KPI is ever carried, and a carried KPI is the only stale one."""
+        column = d.get("col", "")
+        kind = _KIND_OF.get(column, CellKind.KPI)
+        state = CellState(d.get("state") or CellState.NONE)
+        rating = d.get("rating", "")
+        stale = bool(d.get("stale", False))
+        direction = d.get("trend")
+        trend = None
+        if direction in _TRENDS:
+            trend = Trend(
+                TrendDirection(direction),
+                d.get("trend_text", ""),
+                None if direction == TrendDirection.LEVEL else bool(d.get("trend_better")),
+            )
+        rating_code = ""
+        if state is CellState.VALUE and kind is CellKind.JUDGEMENT:
+            rating_code = _GRADE_CODES.get(rating, rating)  # an unknown grade was shown as its code
+        elif state is CellState.VALUE and kind is CellKind.P8:
+            rating_code = _P8_CODES.get(rating, "")
+        judged_on = d.get("judged_on")
+        suppressed = state is CellState.SUPPRESSED
+        return cls(
+            column=column,
+            kind=kind,
+            state=state,
+            rating=rating,
+            rating_code=rating_code,
+            level=d.get("level"),
+            value=None if suppressed else d.get("value"),
+            display=d.get("display") or "",
+            unit=_KPI_UNITS.get(column, "")
+            if kind is CellKind.KPI
+            else P8_UNIT
+            if kind is CellKind.P8
+            else "",
+            cohort=None if suppressed else d.get("cohort"),  # v1 kept a suppressed cohort: drop it
+            term=_term(d.get("term")),
+            stale=stale,
+            carried=stale and kind is CellKind.KPI,
+            trend=trend,
+            note=d.get("note") or "",
+            link=d.get("link") or "",
+            judged_on=dt.date.fromisoformat(judged_on) if judged_on else None,
+            national=d.get("national"),
+            national_year=d.get("national_year"),
+            target=d.get("target"),
+            gap=d.get("gap"),
+        )
+
+
+def cells_to_json(cells: Iterable[Cell]) -> dict[str, dict[str, Any]]:
+    """A row's cells as `HeatmapRow.cells` keeps them: {column code: cell dict}."""
+    return {c.column: c.to_dict() for c in cells}
+
+
+def cells_from_json(data: Mapping[str, Mapping[str, Any]] | None) -> list[Cell]:
+    """A stored row's cells (any schema version), in the columns' order; a column no longer in
+    the catalogue keeps its cell, last."""
+    cells = [Cell.from_dict(d) for d in (data or {}).values()]
+    return sorted(cells, key=lambda c: _POSITION.get(c.column, len(_POSITION)))
+
+
+# ---- the cell rules ----
 
 
 def _fmt(value: float, unit: str) -> str:
@@ -144,39 +410,25 @@ def kpi_cell(
     code: str,
     term: str,
     figure: KpiFigure | None,
-    previous: dict[str, Any] | None,
+    previous: Cell | None,
     settings: dict[str, Any],
-) -> dict[str, Any]:
+) -> Cell:
     """Steps 1-4 for one KPI: this term's figure, else last term's kept cell carried as stale."""
     if figure is None:
-        if previous and previous.get("state") in ("value", "suppressed"):
-            carried = {**previous, "stale": True, "trend": None, "trend_text": ""}
-            carried["note"] = f"from {term_label(previous['term'])}"
-            return carried
-        return {"col": code, "state": "none", "rating": "No data", "level": None}
-    cell: dict[str, Any] = {
-        "col": code,
-        "term": figure.term_code,
-        "cohort": figure.cohort,
-        "stale": False,
-        "level": None,
-        "trend": None,
-    }
+        if previous is not None and previous.state in (CellState.VALUE, CellState.SUPPRESSED):
+            when = term_label(previous.term.code) if previous.term else "an earlier term"
+            return replace(previous, stale=True, carried=True, trend=None, note=f"from {when}")
+        return Cell(code, CellKind.KPI, CellState.NONE, "No data", unit=_KPI_UNITS.get(code, ""))
+    figure_term = _term(figure.term_code)
     if figure.suppressed or figure.value is None:
-        cell.update(
-            state="suppressed",
-            rating="Suppressed (n<{})".format(settings.get("min_cohort", 5)),
-            value=None,
-            display="",
+        return Cell(
+            code,
+            CellKind.KPI,
+            CellState.SUPPRESSED,
+            "Suppressed (n<{})".format(settings.get("min_cohort", 5)),
+            unit=figure.unit,
+            term=figure_term,
         )
-        return cell
-    cell.update(
-        state="value",
-        value=figure.value,
-        display=_fmt(figure.value, figure.unit),
-        national=figure.national,
-        national_year=figure.national_year,
-    )
     evidence = KpiEvidence(
         figure.kpi_code,
         figure.label,
@@ -190,139 +442,164 @@ def kpi_cell(
         False,
         figure.term_code,
     )
+    rating, level, gap, target = "", None, None, None
     scored = kpi_level(evidence, settings)
     if scored is not None:
-        level, gap = scored
-        cell.update(level=level, rating=KPI_WORDS[figure.direction][level], gap=round(gap, 1))
+        level, raw_gap = scored
+        rating, gap = KPI_WORDS[figure.direction][level], round(raw_gap, 1)
     elif figure.target is not None:
         # No national figure (in-year teacher assessment): rate against the trust's target.
         against_target = kpi_level(replace(evidence, national=figure.target), settings)
         if against_target is not None:
-            level, gap = against_target
-            cell.update(
-                level=level,
-                gap=round(gap, 1),
-                target=figure.target,
-                rating=KPI_WORDS[figure.direction][level].replace("national", "target"),
-            )
+            level, raw_gap = against_target
+            gap, target = round(raw_gap, 1), figure.target
+            rating = KPI_WORDS[figure.direction][level].replace("national", "target")
     else:
-        cell["rating"] = "No national figure or target"
+        rating = "No national figure or target"
+    trend = None
     if (
-        previous
-        and previous.get("state") == "value"
-        and previous.get("value") is not None
-        and previous.get("term") != figure.term_code
+        previous is not None
+        and previous.state is CellState.VALUE
+        and previous.value is not None
+        and previous.term is not None
+        and previous.term != figure_term
     ):
-        change = figure.value - previous["value"]
+        change = figure.value - previous.value
         better = change * (1 if figure.direction == "higher" else -1)
         unit = "pts" if figure.unit == "%" else "points"
-        when = term_label(previous["term"])
+        when = term_label(previous.term.code)
         if abs(change) < 0.05:
-            cell.update(trend="level", trend_text=f"level with {when}")
+            trend = Trend(TrendDirection.LEVEL, f"level with {when}")
         else:
-            cell.update(
-                trend="up" if change > 0 else "down",
-                trend_better=better > 0,
-                trend_text=f"{'up' if change > 0 else 'down'} {abs(change):.1f} {unit} on {when} "
+            word = "up" if change > 0 else "down"
+            trend = Trend(
+                TrendDirection(word),
+                f"{word} {abs(change):.1f} {unit} on {when} "
                 f"({'better' if better > 0 else 'worse'})",
+                better > 0,
             )
-    return cell
+    return Cell(
+        code,
+        CellKind.KPI,
+        CellState.VALUE,
+        rating,
+        level=level,
+        value=figure.value,
+        display=_fmt(figure.value, figure.unit),
+        unit=figure.unit,
+        cohort=figure.cohort,
+        term=figure_term,
+        trend=trend,
+        national=figure.national,
+        national_year=figure.national_year,
+        target=target,
+        gap=gap,
+    )
 
 
 def judgement_cell(
     area: str, judgements: list[JudgementEvidence], today: dt.date, settings: dict[str, Any]
-) -> dict[str, Any]:
+) -> Cell:
     """Step 5: the latest judgement of the area, its trend against the one before."""
     ordered = sorted((j for j in judgements if j.area == area), key=lambda j: j.judged_on)
     if not ordered:
-        return {"col": area, "state": "none", "rating": "Not judged", "level": None}
+        return Cell(area, CellKind.JUDGEMENT, CellState.NONE, "Not judged")
     latest = ordered[-1]
     levels = SAFEGUARDING_LEVELS if area == "safeguarding" else GRADE_LEVELS
     stale = (today - latest.judged_on).days > settings.get("judgement_stale_days", 365)
-    cell: dict[str, Any] = {
-        "col": area,
-        "state": "value",
-        "rating": GRADE_WORDS.get(latest.grade, latest.grade),
-        "level": levels.get(latest.grade),
-        "display": "",
-        "stale": stale,
-        "trend": None,
-        "note": f"{latest.source}, {latest.judged_on:%d %b %Y}" + (" (stale)" if stale else ""),
-        "link": latest.link,
-        "judged_on": latest.judged_on.isoformat(),
-    }
+    trend = None
     if len(ordered) > 1:
         before = levels.get(ordered[-2].grade)
         now = levels.get(latest.grade)
         if before is not None and now is not None:
-            cell["trend"] = "up" if now > before else "down" if now < before else "level"
-            cell["trend_better"] = now > before
-            cell["trend_text"] = (
+            text = (
                 f"{'better than' if now > before else 'worse than' if now < before else 'same as'} "
                 f"{ordered[-2].judged_on:%b %Y} ({GRADE_WORDS.get(ordered[-2].grade, '')})"
             )
-    return cell
+            if now == before:
+                trend = Trend(TrendDirection.LEVEL, text)
+            else:
+                trend = Trend(
+                    TrendDirection.UP if now > before else TrendDirection.DOWN, text, now > before
+                )
+    return Cell(
+        area,
+        CellKind.JUDGEMENT,
+        CellState.VALUE,
+        GRADE_WORDS.get(latest.grade, latest.grade),
+        rating_code=latest.grade,
+        level=levels.get(latest.grade),
+        stale=stale,
+        trend=trend,
+        note=f"{latest.source}, {latest.judged_on:%d %b %Y}" + (" (stale)" if stale else ""),
+        link=latest.link,
+        judged_on=latest.judged_on,
+    )
 
 
-def p8_cell(p8: P8Evidence | None, term: str, teaches_ks4: bool) -> dict[str, Any]:
+def p8_cell(p8: P8Evidence | None, term: str, teaches_ks4: bool) -> Cell:
     """Step 6: DfE's Progress 8 band, never guessed when suppressed, and why it may be absent."""
     if not teaches_ks4:
-        return {"col": "p8", "state": "na", "rating": "Not applicable", "level": None}
-    year = TermCode.parse(term).academic_year
+        return Cell("p8", CellKind.P8, CellState.NA, "Not applicable", unit=P8_UNIT)
+    map_term = _term(term)
+    year = map_term.academic_year if map_term else term[:7]
     if p8 is None:
-        note = (
-            "not published for this cohort" if year in P8_NOT_PUBLISHED else "no published figure"
+        unpublished = year in P8_NOT_PUBLISHED
+        return Cell(
+            "p8",
+            CellKind.P8,
+            CellState.NONE,
+            "Not published" if unpublished else "No data",
+            unit=P8_UNIT,
+            note="not published for this cohort" if unpublished else "no published figure",
         )
-        return {
-            "col": "p8",
-            "state": "none",
-            "rating": "Not published" if year in P8_NOT_PUBLISHED else "No data",
-            "level": None,
-            "note": note,
-        }
     band = p8_band(p8.score, p8.lower, p8.upper, suppressed=str(p8.dfe_banding).upper() == "SUPP")
     stale = p8.year != year
-    cell: dict[str, Any] = {
-        "col": "p8",
-        "state": "value",
-        "rating": band.label,
-        "stale": stale,
-        "level": None if band == P8Band.NOT_BANDED else P8_LEVELS[band],
-        "display": f"{p8.score:+.2f}" if p8.score is not None else "",
-        "note": p8.year + (" (stale)" if stale else ""),
-        "trend": None,
-    }
+    note = p8.year + (" (stale)" if stale else "")
     if year in P8_NOT_PUBLISHED:
-        cell["note"] += "; not published for this cohort"
-    return cell
+        note += "; not published for this cohort"
+    return Cell(
+        "p8",
+        CellKind.P8,
+        CellState.VALUE,
+        band.label,
+        rating_code=band.value,
+        level=None if band == P8Band.NOT_BANDED else P8_LEVELS[band],
+        display=f"{p8.score:+.2f}" if p8.score is not None else "",
+        unit=P8_UNIT,
+        stale=stale,
+        note=note,
+    )
 
 
 def heatmap_row(
     *,
     term: str,
     figures: list[KpiFigure],
-    previous: dict[str, dict[str, Any]] | None,
+    previous: Iterable[Cell] | None,
     judgements: list[JudgementEvidence],
     p8: P8Evidence | None,
     teaches_ks4: bool,
     today: dt.date,
     settings: dict[str, Any],
-) -> dict[str, dict[str, Any]]:
-    """Every column's cell for one academy, term and group: {column code: cell}.
+) -> list[Cell]:
+    """Every column's cell for one academy, term and group, in the columns' order.
 
     `figures` are this term's; `previous` is the academy's cells in the last kept map (same
     group), which gives the trend and carries summer-only results through autumn and spring.
     """
     by_kpi = {f.kpi_code: f for f in figures if f.term_code == term}
-    previous = previous or {}
-    cells: dict[str, dict[str, Any]] = {}
-    for column in columns():
-        if column.kind == "kpi":
-            cells[column.code] = kpi_cell(
-                column.code, term, by_kpi.get(column.code), previous.get(column.code), settings
+    before = {c.column: c for c in previous or ()}
+    cells: list[Cell] = []
+    for column in _COLUMNS:
+        if column.kind is CellKind.KPI:
+            cells.append(
+                kpi_cell(
+                    column.code, term, by_kpi.get(column.code), before.get(column.code), settings
+                )
             )
-        elif column.kind == "p8":
-            cells[column.code] = p8_cell(p8, term, teaches_ks4)
+        elif column.kind is CellKind.P8:
+            cells.append(p8_cell(p8, term, teaches_ks4))
         else:
-            cells[column.code] = judgement_cell(column.code, judgements, today, settings)
+            cells.append(judgement_cell(column.code, judgements, today, settings))
     return cells

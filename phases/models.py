@@ -12,6 +12,8 @@ from django.db import models
 from academies.models import Academy, InspectionArea, ReportCardGrade
 from trust_si.tenancy.models import TenantModel
 
+from .heatmap import Cell, cells_from_json
+
 
 class JudgementArea(models.TextChoices):
     # Ofsted report-card areas, then safeguarding (met / not met), then trust review areas.
@@ -167,7 +169,9 @@ class HeatmapRow(TenantModel):
     group = models.CharField(max_length=24, default="all")
     phase = models.CharField(max_length=16, choices=PhaseCode.choices, blank=True)
     phase_status = models.CharField(max_length=16, blank=True)
-    cells = models.JSONField(default=dict)  # column code -> cell (phases.heatmap)
+    # Column code -> `Cell.to_dict()`. Rows kept before the Cell type hold unversioned dicts;
+    # `Cell.from_dict` reads both, so old terms are never rewritten. Read through the accessors.
+    cells = models.JSONField(default=dict)
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -178,3 +182,11 @@ class HeatmapRow(TenantModel):
                 name="one_heatmap_row_per_term_group",
             )
         ]
+
+    def cell_list(self) -> list[Cell]:
+        """The row's cells, typed, in the columns' order."""
+        return cells_from_json(self.cells)
+
+    def cell(self, column: str) -> Cell | None:
+        data = (self.cells or {}).get(column)
+        return Cell.from_dict(data) if data is not None else None

@@ -35,7 +35,7 @@ from trust_si.terms import term_sort_key
 from . import tasks
 from .config import placement_settings
 from .evidence import Bundle, current_term_code, evidence_for
-from .heatmap import HEATMAP_GROUPS, heatmap_row
+from .heatmap import HEATMAP_GROUPS, Cell, cells_from_json, cells_to_json, heatmap_row
 from .models import HeatmapRow, Placement, RecomputeJob
 from .notify import phase_change_notify
 from .rules import propose
@@ -236,12 +236,12 @@ def heatmap_refresh(
         },
         key=term_sort_key,
     )
-    previous: dict[tuple[int, str], dict[str, Any]] = {}
+    previous: dict[tuple[int, str], list[Cell]] = {}
     if earlier:
-        for academy_id, group, cells in HeatmapRow.objects.filter(
+        for academy_id, group, stored in HeatmapRow.objects.filter(
             trust_id=trust.pk, term_code=earlier[-1], academy_id__in=ids
         ).values_list("academy_id", "group", "cells"):
-            previous[(academy_id, group)] = cells
+            previous[(academy_id, group)] = cells_from_json(stored)
     placements = latest_placements(academies)
     today = timezone.localdate()
     HeatmapRow.objects.filter(trust_id=trust.pk, term_code=term_code, academy_id__in=ids).delete()
@@ -267,7 +267,7 @@ def heatmap_refresh(
                     group=group,
                     phase=placement.phase if placement else "",
                     phase_status=placement.status if placement else "",
-                    cells=cells,
+                    cells=cells_to_json(cells),
                 )
             )
     HeatmapRow.objects.bulk_create(rows, batch_size=500)

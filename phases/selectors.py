@@ -9,7 +9,7 @@ from django.http import Http404
 
 from academies.models import Academy
 from academies.selectors import academy_get_for, academy_list_for
-from trust_si.terms import term_label, term_sort_key
+from trust_si.terms import term_sort_key
 
 from .models import HeatmapRow, PhaseCode, Placement, RecomputeJob
 
@@ -130,29 +130,31 @@ def placement_summary_for_report(
 
 def heatmap_row_for_report(*, trust: Any, academy: Academy, term_code: str) -> list[dict[str, Any]]:
     """The academy's heat-map row (all pupils) for the report's term, as text; suppression kept."""
-    from .heatmap import columns
+    from .heatmap import CellKind, columns
 
     row = HeatmapRow.objects.filter(
         trust_id=trust.pk, academy=academy, term_code=term_code, group="all"
     ).first()
     if row is None:
         return []
+    cells = {c.column: c for c in row.cell_list()}
     out = []
     for column in columns():
-        cell = row.cells.get(column.code) or {}
-        if cell.get("state") in (None, "none", "na"):
+        cell = cells.get(column.code)
+        if cell is None or cell.empty:
             continue
-        rating = cell.get("rating", "")
-        if cell.get("stale") and cell.get("note"):
-            rating += f" ({cell['note']})"
         out.append(
             {
+                # The code and grade let the report flag what needs attention (safeguarding not
+                # met) without matching the words.
+                "area": column.code,
+                "rating_code": cell.rating_code,
                 "area_label": column.title.split(":")[0]
-                if column.kind == "judgement"
+                if column.kind is CellKind.JUDGEMENT
                 else column.title,
-                "value": cell.get("display") or ("–" if cell.get("state") != "suppressed" else ""),
-                "rating": rating,
-                "trend": cell.get("trend_text", ""),
+                "value": cell.display or ("" if cell.suppressed else "–"),
+                "rating": cell.rating_with_note,
+                "trend": cell.trend.text if cell.trend else "",
             }
         )
     return out
@@ -201,156 +203,6 @@ def officer_academy_ids(membership: Any, officer_id: int) -> list[int]:
 
     officer = Membership.objects.filter(trust_id=membership.trust_id, pk=officer_id).first()
     return list(officer.academies.values_list("pk", flat=True)) if officer else []
-
-
-def heatmap_view_for(
-    membership: Any,
-    *,
-    term: str | None = None,
-    group: str = "all",
-    compare: str | None = None,
-    education: str = "",
-    phase: str = "",
-    key_stage: str = "",
-    officer: int | None = None,
-    drop_empty: bool = True,
-) -> dict[str, Any]:
-    """Everything the heat map page, its exports and its API show, filtered. A fixed number of
-    queries whatever the number of academies (rows are kept snapshots, read in one query)."""
-    from trust_si.tenancy.models import Trust
-
-    from .config import NATIONAL_SHARES, PHASE_ORDER, phase_names
-    from .heatmap import GROUP_LABELS, HEATMAP_GROUPS, columns
-
-    trust = Trust.objects.get(pk=membership.trust_id)
-    names = phase_names(trust.config)
-    terms = heatmap_terms(membership.trust_id)
-    term = term if term in terms else (terms[0] if terms else None)
-    group = group if group in HEATMAP_GROUPS else "all"
-    compare = compare if compare in terms and compare != term else None
-    academy_ids = officer_academy_ids(membership, officer) if officer else None
-    rows = (
-        heatmap_rows_for(membership, term=term, group=group, academy_ids=academy_ids)
-        if term
-        else []
-    )
-    if education:
-        rows = [r for r in rows if r.academy.phase_of_education == education]
-    if phase:
-        rows = [r for r in rows if r.phase == phase]
-    cols = columns()
-    if key_stage == "judged":
-        cols = [c for c in cols if c.kind == "judgement"]
-    elif key_stage:  # that key stage's outcomes, the whole-school ones, and the judged areas
-        cols = [c for c in cols if c.kind == "judgement" or c.key_stage in (key_stage, "all")]
-    # Areas with nothing to show for any academy in view (KS4 columns in a primary-only view,
-    # early years in a secondary one) are left out rather than filling the map with "No data".
-    if drop_empty:
-        cols = [
-            c
-            for c in cols
-            if any(
-                (r.cells.get(c.code) or {}).get("state") not in (None, "none", "na") for r in rows
-            )
-        ] or cols
-    before: dict[int, HeatmapRow] = {}
-    if compare:
-        before = {
-            r.academy_id: r
-            for r in heatmap_rows_for(
-                membership, term=compare, group=group, academy_ids=[r.academy_id for r in rows]
-            )
-        }
-    order = {code: i for i, code in enumerate(PHASE_ORDER)}
-    from academies.models import PhaseOfEducation
-
-    education_labels = dict(PhaseOfEducation.choices)
-    sections: dict[str, list[dict[str, Any]]] = {}
-    for row in sorted(
-        rows, key=lambda r: (r.academy.phase_of_education, order.get(r.phase, 9), r.academy.name)
-    ):
-        cells = []
-        for c in cols:
-            cell = dict(
-                row.cells.get(c.code, {"state": "none", "rating": "No data", "level": None})
-            )
-            old = before.get(row.academy_id)
-            was = old.cells.get(c.code, {}) if compare and old is not None else {}
-            if was and not (
-                was.get("state") in (None, "none", "na")
-                and cell.get("state") in (None, "none", "na")
-            ):
-                cell["compare"] = {
-                    "rating": was.get("rating", "No data"),
-                    "display": was.get("display", ""),
-                    "level": was.get("level"),
-                }
-                if cell.get("level") is not None and was.get("level") is not None:
-                    delta = cell["level"] - was["level"]
-                    cell["compare"]["change"] = (
-                        "better" if delta > 0 else "worse" if delta < 0 else "same"
-                    )
-            cells.append({"column": c, **cell})
-        label = str(
-            education_labels.get(row.academy.phase_of_education, row.academy.phase_of_education)
-        )
-        sections.setdefault(label, []).append(
-            {
-                "academy": row.academy,
-                "phase": row.phase,
-                "phase_name": names.get(row.phase, "Not placed"),
-                "phase_status": row.phase_status,
-                "cells": cells,
-                "was_phase": names.get(before[row.academy_id].phase, "")
-                if row.academy_id in before
-                else "",
-            }
-        )
-    # The overview counts every academy in scope (all groups show the same phases).
-    now_counts = {code: 0 for code in PHASE_ORDER}
-    for r in rows:
-        if r.phase in now_counts:
-            now_counts[r.phase] += 1
-    previous_term = next(
-        (t for t in terms if term and term_sort_key(t) < term_sort_key(term)), None
-    )
-    last_counts = {code: 0 for code in PHASE_ORDER}
-    if previous_term:
-        for r in heatmap_rows_for(
-            membership, term=previous_term, group="all", academy_ids=academy_ids
-        ):
-            if r.phase in last_counts:
-                last_counts[r.phase] += 1
-    total, last_total = sum(now_counts.values()) or 1, sum(last_counts.values()) or 1
-    overview = [
-        {
-            "code": code,
-            "name": names[code],
-            "now": now_counts[code],
-            "share": round(100 * now_counts[code] / total),
-            "last": last_counts[code] if previous_term else None,
-            "last_share": round(100 * last_counts[code] / last_total) if previous_term else None,
-            "national": NATIONAL_SHARES[code],
-        }
-        for code in reversed(PHASE_ORDER)
-    ]
-    return {
-        "term": term,
-        "term_label": term_label(term) if term else "",
-        "terms": [(t, term_label(t)) for t in terms],
-        "compare": compare,
-        "compare_label": term_label(compare) if compare else "",
-        "group": group,
-        "group_label": GROUP_LABELS[group],
-        "groups": [(g, GROUP_LABELS[g]) for g in HEATMAP_GROUPS],
-        "columns": cols,
-        "sections": list(sections.items()),
-        "overview": overview,
-        "previous_term_label": term_label(previous_term) if previous_term else "",
-        "phase_names": names,
-        "row_count": len(rows),
-        "min_cohort": max(trust.min_cohort, 3),
-    }
 
 
 # Nearness in phase of education: the same phase first, then the same family, then the rest.

@@ -19,6 +19,7 @@ from trust_si.web.http import TenantRequest
 from . import selectors, services
 from .config import NATIONAL_SHARES, phase_names
 from .forms import PhaseSettingsForm
+from .heatmap_page import KEY_STAGES, HeatmapFilters, heatmap_page_for, heatmap_table
 from .models import PhaseCode
 from .pipeline import recompute_enqueue
 
@@ -109,68 +110,33 @@ def recompute(request: TenantRequest) -> HttpResponse:
     return redirect("phases:list", trust_slug=request.trust.slug)
 
 
-KEY_STAGES = [
-    ("", "All key stages"),
-    ("EYFS", "EYFS"),
-    ("KS1", "Key stage 1"),
-    ("KS2", "Key stage 2"),
-    ("KS4", "Key stage 4"),
-    ("judged", "Judged areas only"),
-]
-
-
-def _heatmap_filters(request: TenantRequest, membership: Any) -> dict[str, Any]:
-    """The query string, cleaned: unknown values fall back to the defaults (never an error)."""
-    get = request.GET
-    officer: int | None = None
-    if get.get("officer") == "mine" or (
-        not membership.is_trust_wide and get.get("officer") != "all"
-    ):
-        officer = membership.pk if not membership.is_trust_wide else None
-    elif (get.get("officer") or "").isdigit():
-        officer = int(get["officer"])
-    return {
-        "term": get.get("term") or None,
-        "group": get.get("group") or "all",
-        "compare": get.get("compare") or None,
-        "education": get.get("education", "")
-        if get.get("education", "") in PhaseOfEducation.values
-        else "",
-        "phase": get.get("phase", "") if get.get("phase", "") in PhaseCode.values else "",
-        "key_stage": get.get("key_stage", "")
-        if get.get("key_stage", "") in dict(KEY_STAGES)
-        else "",
-        "officer": officer,
-    }
-
-
 def heatmap(request: TenantRequest) -> HttpResponse:
     """The trust leader's main page: academies by area for a term, with words, colour and trend."""
     membership = require(request, "heatmap.view")
-    filters = _heatmap_filters(request, membership)
-    view = selectors.heatmap_view_for(membership, **filters)
+    filters = HeatmapFilters.from_query(request.GET, membership)
+    page = heatmap_page_for(membership, filters)
     export = request.GET.get("format")
     if export in ("csv", "xlsx"):
         audit_record(
             actor=request.user,
             action="heatmap.export",
             target=None,
-            changes={"term": view["term"], "group": view["group"], "format": export},
+            changes={"term": page.term, "group": page.group, "format": export},
         )
-        header, rows = _heatmap_table(view)
-        name = f"heatmap-{request.trust.slug}-{view['term'] or 'none'}-{view['group']}.{export}"
+        header, rows = heatmap_table(page)
+        name = f"heatmap-{request.trust.slug}-{page.term or 'none'}-{page.group}.{export}"
         if export == "csv":
             return csv_response(name, header, rows)
-        return xlsx_response(name, [(f"Heat map {view['term_label']}", [header, *rows])])
+        return xlsx_response(name, [(f"Heat map {page.term_label}", [header, *rows])])
     return render(
         request,
         "phases/heatmap.html",
         {
-            **view,
+            **page.context(),
             "filters": filters,
             "key_stages": KEY_STAGES,
             "educations": PhaseOfEducation.choices,
-            "phase_choices": [(c, view["phase_names"][c]) for c in PhaseCode.values],
+            "phase_choices": [(c, page.phase_names[c]) for c in PhaseCode.values],
             "officers": selectors.officer_choices(membership) if membership.is_trust_wide else [],
             "job": selectors.last_recompute(request.trust.pk),
             "can_decide": membership.can("placement.confirm"),
@@ -178,41 +144,6 @@ def heatmap(request: TenantRequest) -> HttpResponse:
             "query": request.GET.urlencode(),
         },
     )
-
-
-def _heatmap_table(view: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
-    """One row per academy: value and rating per column (words, as on the page), suppression kept."""
-    header = ["URN", "Academy", "Phase of education", "Phase", "Term", "Group"]
-    for c in view["columns"]:
-        header += [
-            f"{c.title}: value",
-            f"{c.title}: rating",
-            f"{c.title}: trend",
-            f"{c.title}: cohort",
-        ]
-    rows = []
-    for _, section in view["sections"]:
-        for row in section:
-            line: list[Any] = [
-                row["academy"].urn,
-                row["academy"].name,
-                row["academy"].get_phase_of_education_display(),
-                row["phase_name"],
-                view["term_label"],
-                dict(view["groups"])[view["group"]],
-            ]
-            for cell in row["cells"]:
-                rating = cell.get("rating", "")
-                if cell.get("stale") and cell.get("note"):
-                    rating += f" ({cell['note']})"
-                line += [
-                    cell.get("display", ""),
-                    rating,
-                    cell.get("trend_text", ""),
-                    cell.get("cohort", "") if cell.get("state") != "suppressed" else "",
-                ]
-            rows.append(line)
-    return header, rows
 
 
 def support_matching(request: TenantRequest) -> HttpResponse:

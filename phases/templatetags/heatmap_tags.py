@@ -3,58 +3,59 @@ template language would spend most of the page's time resolving lookups for them
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from phases.heatmap import CellKind, CellState, TrendDirection
+from phases.heatmap_page import AcademyRow, PageCell
+
 register = template.Library()
 
-ARROWS = {"up": "↑", "down": "↓", "level": "→"}
+ARROWS = {TrendDirection.UP: "↑", TrendDirection.DOWN: "↓", TrendDirection.LEVEL: "→"}
 
 
 def _cell(
-    cell: dict[str, Any], academy_name: str, evidence_url: str, kpi_url: str, compare_label: str
+    page_cell: PageCell, academy_name: str, evidence_url: str, kpi_url: str, compare_label: str
 ) -> str:
-    level = cell.get("level")
+    cell, column = page_cell.cell, page_cell.column
+    level = cell.level
     classes = f"govuk-table__cell app-heat app-heat--l{level if level is not None else 'none'}"
-    if cell.get("stale"):
+    if cell.stale:
         classes += " app-heat--stale"
     # Outcomes link to the academy's KPI page; judgements to the visit or inspection behind them.
-    href = escape(kpi_url if cell["column"].kind == "kpi" else cell.get("link") or evidence_url)
+    href = escape(kpi_url if column.kind is CellKind.KPI else cell.link or evidence_url)
     parts = [
         f'<td class="{classes}"><a class="app-heat__link" tabindex="-1" data-heat-cell href="{href}">'
-        f'<span class="govuk-visually-hidden">{escape(academy_name)}, {escape(cell["column"].title)}: </span>'
-        f'<span class="app-heat__rating">{escape(cell.get("rating", ""))}</span></a>'
+        f'<span class="govuk-visually-hidden">{escape(academy_name)}, {escape(column.title)}: </span>'
+        f'<span class="app-heat__rating">{escape(cell.rating)}</span></a>'
     ]
-    if cell.get("display"):
-        parts.append(f'<span class="app-heat__value">{escape(cell["display"])}</span>')
-    trend = cell.get("trend")
+    if cell.display:
+        parts.append(f'<span class="app-heat__value">{escape(cell.display)}</span>')
+    trend = cell.trend
     if trend:
-        trend_text = escape(cell.get("trend_text", ""))
+        trend_text = escape(trend.text)
         words = (
             ""
-            if trend == "level"
-            else (
-                f' <span class="app-heat__better">{"better" if cell.get("trend_better") else "worse"}</span>'
-            )
+            if trend.direction is TrendDirection.LEVEL
+            else (f' <span class="app-heat__better">{"better" if trend.better else "worse"}</span>')
         )
         parts.append(
-            f'<span class="app-heat__trend" title="{trend_text}"><span aria-hidden="true">{ARROWS[trend]}</span>'
+            f'<span class="app-heat__trend" title="{trend_text}"><span aria-hidden="true">'
+            f"{ARROWS[trend.direction]}</span>"
             f'<span class="govuk-visually-hidden">{trend_text}</span>{words}</span>'
         )
-    if cell.get("cohort") and cell.get("state") == "value":
-        parts.append(f'<span class="app-heat__cohort">n={int(cell["cohort"])}</span>')
-    if cell.get("note"):
-        parts.append(f'<span class="app-heat__note">{escape(cell["note"])}</span>')
-    compare = cell.get("compare")
+    if cell.cohort and cell.state is CellState.VALUE:
+        parts.append(f'<span class="app-heat__cohort">n={int(cell.cohort)}</span>')
+    if cell.note:
+        parts.append(f'<span class="app-heat__note">{escape(cell.note)}</span>')
+    compare = page_cell.compare
     if compare:
-        text: str = f"{compare_label}: {compare.get('rating', '')}"
-        if compare.get("display"):
-            text += f" {compare['display']}"
-        if compare.get("change"):
-            text += f" ({compare['change']})"
+        text = f"{compare_label}: {compare.rating}"
+        if compare.display:
+            text += f" {compare.display}"
+        if compare.change:
+            text += f" ({compare.change})"
         parts.append(f'<span class="app-heat__compare">{escape(text)}</span>')
     parts.append("</td>")
     return "".join(parts)
@@ -62,9 +63,9 @@ def _cell(
 
 @register.simple_tag
 def heat_cells(
-    row: dict[str, Any], evidence_url: str, kpi_url: str, compare_label: str = ""
+    row: AcademyRow, evidence_url: str, kpi_url: str, compare_label: str = ""
 ) -> SafeString:
     """Every cell of one academy's row; each value is escaped here."""
-    name = row["academy"].name
-    cells = "".join(_cell(c, name, evidence_url, kpi_url, compare_label) for c in row["cells"])
+    name = row.academy.name
+    cells = "".join(_cell(c, name, evidence_url, kpi_url, compare_label) for c in row.cells)
     return mark_safe(cells)  # noqa: S308 - every part was escaped by _cell

@@ -64,13 +64,11 @@ def test_kpi_cell_rates_in_words_with_trend():
     cell = kpi_cell(
         "ks2_rwm_exp", "2025-26-summer", fig("2025-26-summer", 49.0), last, DEFAULT_SETTINGS
     )
-    assert cell["rating"] == "Below national" and cell["level"] == 2
-    assert cell["display"] == "49.0%" and cell["cohort"] == 30
-    assert (
-        cell["trend"] == "down"
-        and cell["trend_text"] == "down 9.0 pts on Summer term 2024-25 (worse)"
-    )
-    assert not cell["stale"]
+    assert cell.rating == "Below national" and cell.level == 2
+    assert cell.display == "49.0%" and cell.cohort == 30
+    assert cell.trend.direction == "down"
+    assert cell.trend.text == "down 9.0 pts on Summer term 2024-25 (worse)"
+    assert not cell.stale
 
 
 def test_absence_lower_is_better_and_carried_cells_are_stale():
@@ -81,26 +79,20 @@ def test_absence_lower_is_better_and_carried_cells_are_stale():
         None,
         DEFAULT_SETTINGS,
     )
-    assert summer["rating"] == "Well below national (better)" and summer["level"] == 4
+    assert summer.rating == "Well below national (better)" and summer.level == 4
     autumn = kpi_cell("persistent_absence", "2026-27-autumn", None, summer, DEFAULT_SETTINGS)
-    assert (
-        autumn["stale"]
-        and autumn["note"] == "from Summer term 2025-26"
-        and autumn["display"] == "12.0%"
-    )
-    assert (
-        kpi_cell("ks4_att8", "2026-27-autumn", None, None, DEFAULT_SETTINGS)["rating"] == "No data"
-    )
+    assert autumn.stale and autumn.note == "from Summer term 2025-26" and autumn.display == "12.0%"
+    assert kpi_cell("ks4_att8", "2026-27-autumn", None, None, DEFAULT_SETTINGS).rating == "No data"
 
 
 def test_in_year_kpi_without_national_is_rated_against_the_target():
     ta = fig("2025-26-spring", 61.0, cohort=40, code="ta_reading_are", national=None, target=75.0)
     cell = kpi_cell("ta_reading_are", "2025-26-spring", ta, None, DEFAULT_SETTINGS)
-    assert cell["rating"] == "Below target" and cell["level"] == 2 and cell["gap"] == -14.0
+    assert cell.rating == "Below target" and cell.level == 2 and cell.gap == -14.0
     no_target = kpi_cell(
         "ta_reading_are", "2025-26-spring", replace(ta, target=None), None, DEFAULT_SETTINGS
     )
-    assert no_target["rating"] == "No national figure or target" and no_target["level"] is None
+    assert no_target.rating == "No national figure or target" and no_target.level is None
 
 
 def test_suppressed_kpi_cell_has_no_value():
@@ -111,11 +103,7 @@ def test_suppressed_kpi_cell_has_no_value():
         None,
         {**DEFAULT_SETTINGS, "min_cohort": 5},
     )
-    assert (
-        cell["state"] == "suppressed"
-        and cell["rating"] == "Suppressed (n<5)"
-        and cell["value"] is None
-    )
+    assert cell.state == "suppressed" and cell.rating == "Suppressed (n<5)" and cell.value is None
 
 
 def test_judgement_cell_latest_with_trend_and_staleness():
@@ -124,17 +112,17 @@ def test_judgement_cell_latest_with_trend_and_staleness():
         JudgementEvidence("achievement", "expected_standard", dt.date(2025, 6, 10), "Visit"),
     ]
     cell = judgement_cell("achievement", judged, TODAY, DEFAULT_SETTINGS)
-    assert cell["rating"] == "Expected standard" and cell["trend"] == "up" and cell["stale"]
-    assert judgement_cell("inclusion", judged, TODAY, DEFAULT_SETTINGS)["rating"] == "Not judged"
+    assert cell.rating == "Expected standard" and cell.trend.direction == "up" and cell.stale
+    assert judgement_cell("inclusion", judged, TODAY, DEFAULT_SETTINGS).rating == "Not judged"
 
 
 def test_p8_cell_not_published_and_banded():
-    assert p8_cell(None, "2025-26-summer", True)["rating"] == "Not published"
-    assert p8_cell(None, "2025-26-summer", False)["rating"] == "Not applicable"
+    assert p8_cell(None, "2025-26-summer", True).rating == "Not published"
+    assert p8_cell(None, "2025-26-summer", False).rating == "Not applicable"
     banded = p8_cell(P8Evidence("2018-19", -0.62, -0.8, -0.44, "1"), "2018-19-summer", True)
-    assert banded["rating"] == "Well below average" and banded["level"] == 1
+    assert banded.rating == "Well below average" and banded.level == 1
     supp = p8_cell(P8Evidence("2018-19", 0.1, -0.2, 0.4, "SUPP"), "2018-19-summer", True)
-    assert supp["rating"] == "Not banded" and supp["level"] is None
+    assert supp.rating == "Not banded" and supp.level is None
 
 
 # ---- with the database ----
@@ -157,14 +145,14 @@ def test_recompute_keeps_one_snapshot_per_term(mapped):
         spring = HeatmapRow.objects.get(
             academy=a.academies[0], term_code="2025-26-spring", group="all"
         )
-    assert summer.cells["persistent_absence"]["display"] == "100.0%"
-    assert summer.cells["persistent_absence"]["trend"] == "up"  # 0% in spring: worse
-    assert "worse" in summer.cells["persistent_absence"]["trend_text"]
-    assert summer.cells["curriculum_teaching"]["rating"] == "Needs attention"
-    assert (
-        spring.cells["persistent_absence"]["display"] == "0.0%"
-    )  # last term's map is kept as it was
-    assert spring.cells["curriculum_teaching"]["state"] == "none"
+    absence = summer.cell("persistent_absence")
+    assert absence.display == "100.0%"
+    assert absence.trend.direction == "up"  # 0% in spring: worse
+    assert "worse" in absence.trend.text
+    assert summer.cell("curriculum_teaching").rating == "Needs attention"
+    # Last term's map is kept as it was.
+    assert spring.cell("persistent_absence").display == "0.0%"
+    assert spring.cell("curriculum_teaching").state == "none"
 
 
 @pytest.mark.django_db

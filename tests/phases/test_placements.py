@@ -175,7 +175,7 @@ def test_committed_upload_changes_the_placement_through_a_real_worker(
         row = HeatmapRow.objects.get(
             academy=a.academies[0], term_code="2025-26-summer", group="all"
         )
-    assert row.cells["persistent_absence"]["rating"] == "Well above national (worse)"
+    assert row.cell("persistent_absence").rating == "Well above national (worse)"
     assert row.phase == placement.proposed_phase
 
 
