@@ -4,7 +4,14 @@ from typing import Any
 
 from django import forms
 
-from .models import Academy, Inspection, InspectionArea, LegacyGrade, ReportCardGrade
+from .models import (
+    Academy,
+    Inspection,
+    InspectionArea,
+    LegacyGrade,
+    PhaseOfEducation,
+    ReportCardGrade,
+)
 
 DATE_HINT = "For example, 1 9 2023"
 
@@ -152,6 +159,5 @@ class AcademyFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from .models import PhaseOfEducation
 
         self.fields["phase"].choices = [("", "All"), *PhaseOfEducation.choices]  # type: ignore[attr-defined]

@@ -27,6 +27,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+from openpyxl import load_workbook
 
 from .kinds import KINDS, MEASURES, SUBJECTS, YEAR_GROUPS, Kind
 
@@ -195,8 +199,6 @@ def rows_checksum(frame: pd.DataFrame, fields: Sequence[str]) -> str:
     """
     if frame.empty:
         return hashlib.sha256(b"").hexdigest()
-    import pyarrow as pa
-    import pyarrow.compute as pc
 
     names = sorted(fields)
     fragments, codes, ranks = [], [], []
@@ -267,7 +269,6 @@ def _read_xlsx(data: bytes) -> Table:
         raise UploadRejected(
             "The workbook expands to more than 200 MB: it is too large to read safely."
         )
-    from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -290,8 +291,6 @@ def _read_csv_columns(data: bytes, delimiter: str, width: int) -> Table | None:
     Returns None when the file is not a tidy rectangle (rows of different lengths): the
     standard library then reads it the forgiving way.
     """
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
 
     names = [f"c{i}" for i in range(width)]
     try:

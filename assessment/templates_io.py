@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
 from .kinds import KINDS, readme_rows
 
 
@@ -28,8 +31,6 @@ def template_readme(kind_code: str) -> str:
 
 
 def template_xlsx(kind_code: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     kind = KINDS[kind_code]
     workbook = Workbook()

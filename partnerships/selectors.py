@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from academies.selectors import academy_list_for
+from trust_si.accounts.models import Membership
 from trust_si.accounts.roles import Role
 from trust_si.terms import TermCode
 
@@ -201,7 +202,6 @@ def utilisation_for(membership: Any, today: dt.date | None = None) -> dict[str, 
 
 
 def partner_memberships(trust_id: int) -> QuerySet[Any]:
-    from trust_si.accounts.models import Membership
 
     return Membership.objects.filter(
         trust_id=trust_id, role=Role.EXTERNAL_PARTNER, is_active=True

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from .evidence import current_term_code, term_window
 from .models import Placement
 from .pipeline import recompute_run
 from .services import placement_decide
 
 
 def seed(trust: Any, ctx: dict[str, Any]) -> None:
-    from .evidence import current_term_code, term_window
 
     # Replay the demo's terms oldest first, so each term keeps its heat map and the phase
     # history shows a journey; the latest term is the one in force.

@@ -8,6 +8,9 @@ from typing import Any
 from django.utils import timezone
 
 from academies.models import Academy, Inspection
+from assessment.kpis.models import PublishedResult
+from assessment.kpis.selectors import kpi_figures_for, term_codes_with_data
+from assessment.models import Term
 from trust_si.terms import TermCode
 
 from .models import Judgement
@@ -16,7 +19,6 @@ from .rules import Evidence, JudgementEvidence, KpiEvidence, P8Evidence
 
 def current_term_code(trust_id: int) -> str:
     """The latest term with committed data, else the term today falls in."""
-    from assessment.kpis.selectors import term_codes_with_data
 
     terms = term_codes_with_data(trust_id)
     if terms:
@@ -26,7 +28,6 @@ def current_term_code(trust_id: int) -> str:
 
 def term_window(trust_id: int, term_code: str, size: int = 4) -> list[str]:
     """The term and up to size-1 earlier terms of the trust that exist, newest first."""
-    from assessment.models import Term
 
     term = TermCode.parse(term_code)
     earlier = sorted(
@@ -46,7 +47,6 @@ class Bundle:
 
     @classmethod
     def load(cls, academy_ids: list[int]) -> Bundle:
-        from assessment.kpis.models import PublishedResult
 
         judgements: dict[int, list[JudgementEvidence]] = {}
         for j in Judgement.objects.filter(academy_id__in=academy_ids).order_by("judged_on", "id"):
@@ -74,7 +74,6 @@ def evidence_for(
     kpi_figures: list[Any] | None = None,
     bundle: Bundle | None = None,
 ) -> Evidence:
-    from assessment.kpis.selectors import kpi_figures_for
 
     figures = (
         kpi_figures

@@ -9,8 +9,13 @@ from django.http import Http404
 
 from academies.models import Academy
 from academies.selectors import academy_get_for, academy_list_for
+from trust_si.accounts.models import Membership
+from trust_si.accounts.roles import Role
+from trust_si.tenancy.models import Trust
 from trust_si.terms import term_sort_key
 
+from .config import phase_names
+from .heatmap import CellKind, columns
 from .models import HeatmapRow, PhaseCode, Placement, RecomputeJob
 
 PHASE_LABELS = dict(PhaseCode.choices)
@@ -98,7 +103,6 @@ def placement_summary_for_report(
 ) -> dict[str, Any] | None:
     """The phase as it stood for the report's term: proposals of later terms are left out, so a
     regenerated report of last term still shows last term's phase; a decision wins over the proposal."""
-    from .config import phase_names
 
     names = phase_names(trust.config)
     history = [
@@ -130,7 +134,6 @@ def placement_summary_for_report(
 
 def heatmap_row_for_report(*, trust: Any, academy: Academy, term_code: str) -> list[dict[str, Any]]:
     """The academy's heat-map row (all pupils) for the report's term, as text; suppression kept."""
-    from .heatmap import CellKind, columns
 
     row = HeatmapRow.objects.filter(
         trust_id=trust.pk, academy=academy, term_code=term_code, group="all"
@@ -185,8 +188,6 @@ def heatmap_rows_for(
 
 def officer_choices(membership: Any) -> list[tuple[int, str]]:
     """Improvement officers of the trust (membership id, name), for the heat map's filter."""
-    from trust_si.accounts.models import Membership
-    from trust_si.accounts.roles import Role
 
     officers = (
         Membership.objects.filter(
@@ -199,7 +200,6 @@ def officer_choices(membership: Any) -> list[tuple[int, str]]:
 
 
 def officer_academy_ids(membership: Any, officer_id: int) -> list[int]:
-    from trust_si.accounts.models import Membership
 
     officer = Membership.objects.filter(trust_id=membership.trust_id, pk=officer_id).first()
     return list(officer.academies.values_list("pk", flat=True)) if officer else []
@@ -233,9 +233,6 @@ def support_matches_for(membership: Any) -> list[dict[str, Any]]:
     A giver's capacity is the number of subjects it gives in, less the takers it is already the
     first suggestion for, so one strong academy is not offered to everyone.
     """
-    from trust_si.tenancy.models import Trust
-
-    from .config import phase_names
 
     names = phase_names(Trust.objects.get(pk=membership.trust_id).config)
     academies = {a.pk: a for a in academy_list_for(membership)}

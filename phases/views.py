@@ -17,7 +17,7 @@ from trust_si.web.access import require
 from trust_si.web.http import TenantRequest
 
 from . import selectors, services
-from .config import NATIONAL_SHARES, phase_names
+from .config import NATIONAL_SHARES, phase_names, phases_for, placement_settings
 from .forms import PhaseSettingsForm
 from .heatmap_page import KEY_STAGES, HeatmapFilters, heatmap_page_for, heatmap_table
 from .models import PhaseCode
@@ -157,7 +157,6 @@ def support_matching(request: TenantRequest) -> HttpResponse:
 def phase_settings(request: TenantRequest) -> HttpResponse:
     """Trust admins name and describe their phases and tune the placement thresholds."""
     require(request, "rules.edit")
-    from .config import phases_for, placement_settings
 
     form = PhaseSettingsForm(request.POST or None, config=request.trust.config)
     if request.method == "POST" and form.is_valid():

@@ -10,6 +10,8 @@ from academies.selectors import academy_list_for
 from assessment.kpis.selectors import term_codes_with_data
 from trust_si.terms import TermCode, TermError, term_choices
 
+from .logo import MAX_BYTES, LogoError, logo_normalise
+
 
 def report_terms(trust_id: int, today: dt.date) -> tuple[list[tuple[str, str]], TermCode]:
     """The terms a report can be generated for, newest first, and the default one.
@@ -69,7 +71,6 @@ class LogoForm(forms.Form):
     )
 
     def clean_logo(self) -> bytes:
-        from .logo import MAX_BYTES, LogoError, logo_normalise
 
         upload = self.cleaned_data["logo"]
         # Size first, from the upload's header, so a huge file is never read into memory.

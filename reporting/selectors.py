@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from academies.selectors import academy_list_for
 from trust_si.accounts.roles import Role
 
+from .logo import logo_data_uri
 from .models import Report, ReportBatch, ReportKind
 
 
@@ -80,9 +82,6 @@ def logo_data_uri_for(name: str | None) -> str:
 
     Only files under a trust's branding folder are read: a snapshot is data, not a path to trust.
     """
-    from django.core.files.storage import default_storage
-
-    from .logo import logo_data_uri
 
     if not name or not name.startswith("trusts/") or "/branding/" not in name or ".." in name:
         return ""

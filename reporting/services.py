@@ -15,6 +15,7 @@ from academies.models import Academy
 from trust_si.audit.services import audit_record
 from trust_si.tenancy.models import Trust
 
+from . import tasks  # module reference: the tasks call back into these services
 from .models import Report, ReportBatch, ReportKind, ReportStatus
 from .reports import report_class_for
 
@@ -69,10 +70,8 @@ def report_request(
         changes={"term": term_code, "version": report.version},
     )
     if enqueue:
-        from .tasks import report_generate_task
-
         transaction.on_commit(
-            lambda: report_generate_task.delay(trust_id=trust.pk, report_id=report.pk)
+            lambda: tasks.report_generate_task.delay(trust_id=trust.pk, report_id=report.pk)
         )
     return report
 
@@ -167,10 +166,8 @@ def batch_start(
         target=batch,
         changes={"term": term_code, "reports": len(reports)},
     )
-    from .tasks import batch_enqueue
-
     ids = [r.pk for r in reports]
-    transaction.on_commit(lambda: batch_enqueue(trust_id=trust.pk, report_ids=ids))
+    transaction.on_commit(lambda: tasks.batch_enqueue(trust_id=trust.pk, report_ids=ids))
     return batch
 
 

@@ -8,6 +8,8 @@ from celery import group, shared_task
 
 from trust_si.tenancy.tasks import TenantTask
 
+# A module reference, not names: services enqueue these tasks, and these tasks call services.
+from . import services
 from .models import Report
 
 MAX_RETRIES = 2
@@ -15,16 +17,14 @@ MAX_RETRIES = 2
 
 @shared_task(base=TenantTask, bind=True, max_retries=MAX_RETRIES, acks_late=True)
 def report_generate_task(self: Any, *, trust_id: int, report_id: int) -> str:
-    from .services import report_generate, report_mark_failed
-
     report = Report.objects.filter(pk=report_id).first()
     if report is None:
         return "missing"
     try:
-        report_generate(report=report)
+        services.report_generate(report=report)
     except Exception as exc:
         final = self.request.retries >= MAX_RETRIES
-        report_mark_failed(
+        services.report_mark_failed(
             report_id=report_id, error=f"{exc.__class__.__name__}: {exc}", final=final
         )
         if not final:

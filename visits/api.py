@@ -9,7 +9,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from academies.selectors import academy_get_for
+from academies.selectors import academy_get_for, academy_list_for
 from phases.models import JudgementArea
 from trust_si.web.api import TenantAPIView
 
@@ -210,7 +210,6 @@ class ProgrammeListAPI(TenantAPIView):
 
     @extend_schema(responses=ProgrammeOutput(many=True))
     def get(self, request: Request) -> Response:
-        from academies.selectors import academy_list_for
 
         entries = ProgrammeEntry.objects.filter(
             academy__in=academy_list_for(self.membership)

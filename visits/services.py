@@ -11,12 +11,15 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from academies.models import Academy
 from partnerships import services as partnership_services
 from phases.models import JudgementSource
 from phases.selectors import current_phase_name as placement_phase_name
 from phases.services import judgement_record, judgement_withdraw, validate_grade
+from trust_si.accounts.models import Membership
+from trust_si.accounts.roles import Role
 from trust_si.audit.services import apply_changes, audit_record
 from trust_si.tenancy.models import Trust
 
@@ -49,7 +52,6 @@ def visit_types_ensure(*, trust: Trust) -> list[VisitType]:
 @transaction.atomic
 def visit_type_add(*, actor: Any, trust: Trust, name: str) -> VisitType:
     """A trust's own visit type, next to the standard ones."""
-    from django.utils.text import slugify
 
     base = slugify(name)[:36] or "visit"
     code, n = base, 1
@@ -297,8 +299,6 @@ def reminders_send(*, trust: Trust, today: dt.date | None = None) -> int:
     The ReminderSent row is claimed (unique per action and day) before the email goes, so a
     retried job finds the row and sends nothing twice.
     """
-    from trust_si.accounts.models import Membership
-    from trust_si.accounts.roles import Role
 
     today = today or timezone.localdate()
     sent = 0

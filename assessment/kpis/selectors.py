@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from academies.models import Academy
 from academies.selectors import academy_list_for
 from assessment.contracts import KpiFigure, PublishedFigure
 from assessment.kpis.banding import P8Band, band_from_dfe_code
+from assessment.models import Attendance, Enrolment, Result, Term
+from trust_si.tenancy.models import Trust
 from trust_si.terms import Season, TermCode, term_label, term_sort_key
 
 from .catalogue import (
@@ -96,8 +98,6 @@ def kpi_figures_for(
     5. `target` (group "all" only: targets are for all pupils) is the academy's own target for
        the KPI and academic year, else the trust-wide one; trust-wide rows take the trust-wide.
     """
-    from assessment.models import Attendance, Enrolment, Result, Term
-    from trust_si.tenancy.models import Trust
 
     trust = Trust.objects.get(pk=trust_id)
     # A code that is not a term matches no term (an empty answer, never an error).
@@ -237,7 +237,6 @@ def target_for(targets: TargetIndex, academy_id: int | None, kpi: str, year: str
 
 def kpi_target_list_for(membership: Any) -> QuerySet[KpiTarget]:
     """Trust-wide targets and the targets of the academies this membership covers."""
-    from django.db.models import Q
 
     return (
         KpiTarget.objects.filter(trust_id=membership.trust_id)
@@ -408,7 +407,6 @@ YEAR_ORDER = ["N1", "N2", "R", *[str(n) for n in range(1, 14)]]
 
 def transition_terms_for(*, trust_id: int, academy: Academy) -> list[str]:
     """Term codes in which the academy has teacher assessments, oldest first."""
-    from assessment.models import Result, Term
 
     ids = Result.objects.filter(trust_id=trust_id, academy=academy, measure="ta").values("term_id")
     return sorted(
@@ -454,7 +452,6 @@ def transition_matrix_for(
        for; small cohorts are suppressed and, for readers without pupil-data access, small
        counts are hidden as well.
     """
-    from assessment.models import Enrolment, Result, Term
 
     trust_id = membership.trust_id
     min_cohort = max(membership.trust.min_cohort, 3)
@@ -545,9 +542,6 @@ def transition_matrix_for(
 
 def term_codes_with_data(trust_id: int) -> list[str]:
     """Terms with committed results or attendance, newest first (attendance alone counts)."""
-    from django.db.models import Q
-
-    from assessment.models import Attendance, Result, Term
 
     terms = Term.objects.filter(trust_id=trust_id).filter(
         Q(pk__in=Result.objects.filter(trust_id=trust_id).values("term_id"))

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from typing import Any, ClassVar
 
 from django.template.loader import render_to_string
+from pypdf import PdfReader
 
 from reporting.charts import Series, bar_chart, line_chart
+from reporting.selectors import logo_data_uri_for
 from trust_si.exports import formula_safe
 from trust_si.pdf import html_to_pdf
 
@@ -54,7 +57,6 @@ class BaseReport:
 
     @classmethod
     def context(cls, snapshot: dict[str, Any]) -> dict[str, Any]:
-        from reporting.selectors import logo_data_uri_for
 
         logo = logo_data_uri_for((snapshot.get("trust") or {}).get("logo"))
         return {
@@ -70,9 +72,6 @@ class BaseReport:
 
     @classmethod
     def render_pdf(cls, snapshot: dict[str, Any], *, title: str) -> tuple[bytes, int]:
-        import datetime as dt
-
-        from pypdf import PdfReader
 
         created = dt.datetime.fromisoformat(snapshot["generated_at"])
         pdf = html_to_pdf(

@@ -9,6 +9,8 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 
+from trust_si.celery import app
+
 
 def _check_database() -> str:
     with connection.cursor() as cursor:
@@ -26,7 +28,6 @@ def _check_cache() -> str:
 
 
 def _check_broker() -> str:
-    from trust_si.celery import app
 
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
