@@ -116,7 +116,7 @@ class AcademyListAPI(TenantAPIView):
             raise ValidationError({"urn": ["An academy with this URN is already in your trust."]})
         try:
             academy = services.academy_create(
-                actor=request.user, trust=self.trust, urn=str(urn), data=values
+                actor=self.actor, trust=self.trust, urn=str(urn), data=values
             )
         except DjangoValidationError as exc:
             raise _django_errors(exc) from exc
@@ -139,7 +139,7 @@ class AcademyDetailAPI(TenantAPIView):
         data.is_valid(raise_exception=True)
         values = {k: v for k, v in data.validated_data.items() if k != "urn"}
         try:
-            services.academy_update(actor=request.user, academy=academy, data=values)
+            services.academy_update(actor=self.actor, academy=academy, data=values)
         except DjangoValidationError as exc:
             raise _django_errors(exc) from exc
         return Response(AcademyOutput(academy).data)

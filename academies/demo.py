@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from academies.models import Academy, Inspection, PhaseOfEducation
 from academies.services import academy_upsert
+
+if TYPE_CHECKING:
+    from trust_si.tenancy.models import Trust
+
 
 P = PhaseOfEducation
 
@@ -149,7 +153,7 @@ def _inspection(academy: Academy, strength: float, index: int) -> dict[str, Any]
     }
 
 
-def seed(trust: Any, ctx: dict[str, Any]) -> None:
+def seed(trust: Trust, ctx: dict[str, Any]) -> None:
     rows = DEMO_ACADEMIES.get(trust.slug, [])
     academies = []
     strength: dict[int, float] = ctx.setdefault("strength", {})
@@ -194,7 +198,7 @@ def weakest_first(academies: list[Any], ctx: dict[str, Any]) -> list[Any]:
     if not isinstance(strength, dict):
         return list(academies)
 
-    def score(academy: Any) -> float:
+    def score(academy: Academy) -> float:
         for key in (academy, academy.pk, academy.urn):
             value = strength.get(key)
             if isinstance(value, (int, float)):

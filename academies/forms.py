@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 
@@ -12,6 +12,10 @@ from .models import (
     PhaseOfEducation,
     ReportCardGrade,
 )
+
+if TYPE_CHECKING:
+    from trust_si.tenancy.models import Trust
+
 
 DATE_HINT = "For example, 1 9 2023"
 
@@ -36,7 +40,7 @@ class AcademyForm(forms.ModelForm):
         ]
         widgets = {"date_joined": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
-    def __init__(self, *args: Any, trust: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, trust: Trust, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.trust = trust
         self.instance.trust = trust

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.http import Http404
 
 from .models import Academy, Inspection
 
+if TYPE_CHECKING:
+    from trust_si.accounts.models import Membership
 
-def academy_list_for(membership: Any) -> QuerySet[Academy]:
+
+def academy_list_for(membership: Membership) -> QuerySet[Academy]:
     """The academies this membership covers, filtered explicitly by trust (the manager also does).
 
     Trust-wide roles (admin, leader, board governor) see every academy; everyone else sees the
@@ -22,7 +25,7 @@ def academy_list_for(membership: Any) -> QuerySet[Academy]:
     return queryset.order_by("name")
 
 
-def academy_get_for(membership: Any, urn: str) -> Academy:
+def academy_get_for(membership: Membership, urn: str) -> Academy:
     """One academy in the membership's scope; 404 for another trust's or an unassigned one."""
     academy = academy_list_for(membership).filter(urn=urn).first()
     if academy is None:

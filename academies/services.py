@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -11,6 +11,10 @@ from trust_si.tenancy.models import Trust
 
 from . import signals
 from .models import Academy, Inspection
+
+if TYPE_CHECKING:
+    from trust_si.accounts.models import User
+
 
 EDITABLE_FIELDS = [
     "name",
@@ -30,7 +34,7 @@ EDITABLE_FIELDS = [
 
 
 @transaction.atomic
-def academy_create(*, actor: Any, trust: Trust, urn: str, data: dict[str, Any]) -> Academy:
+def academy_create(*, actor: User | None, trust: Trust, urn: str, data: dict[str, Any]) -> Academy:
     academy = Academy(
         trust=trust, urn=urn, **{k: v for k, v in data.items() if k in EDITABLE_FIELDS}
     )
@@ -46,7 +50,9 @@ def academy_create(*, actor: Any, trust: Trust, urn: str, data: dict[str, Any]) 
 
 
 @transaction.atomic
-def academy_update(*, actor: Any, academy: Academy, data: dict[str, Any]) -> dict[str, list[Any]]:
+def academy_update(
+    *, actor: User | None, academy: Academy, data: dict[str, Any]
+) -> dict[str, list[Any]]:
     changed = apply_changes(academy, {k: v for k, v in data.items() if k in EDITABLE_FIELDS})
     if changed:
         academy.full_clean()
@@ -55,7 +61,7 @@ def academy_update(*, actor: Any, academy: Academy, data: dict[str, Any]) -> dic
     return changed
 
 
-def academy_upsert(*, actor: Any, trust: Trust, urn: str, data: dict[str, Any]) -> Academy:
+def academy_upsert(*, actor: User | None, trust: Trust, urn: str, data: dict[str, Any]) -> Academy:
     """Create the academy with this URN in the trust, or update it: never a duplicate."""
     academy = Academy.objects.filter(trust=trust, urn=urn).first()
     if academy is None:
@@ -65,7 +71,7 @@ def academy_upsert(*, actor: Any, trust: Trust, urn: str, data: dict[str, Any]) 
 
 
 @transaction.atomic
-def inspection_record(*, actor: Any, academy: Academy, data: dict[str, Any]) -> Inspection:
+def inspection_record(*, actor: User | None, academy: Academy, data: dict[str, Any]) -> Inspection:
     """Record (or correct) an inspection; its grades become judgement records for placement."""
     inspection, created = Inspection.objects.update_or_create(
         trust_id=academy.trust_id,
@@ -85,7 +91,7 @@ def inspection_record(*, actor: Any, academy: Academy, data: dict[str, Any]) -> 
 
 
 @transaction.atomic
-def academies_import_gias(*, actor: Any, trust: Trust, rows: list[Any]) -> dict[str, int]:
+def academies_import_gias(*, actor: User | None, trust: Trust, rows: list[Any]) -> dict[str, int]:
     """Upsert academies by (trust, URN) from parsed GIAS rows: re-running never duplicates.
 
     Only the fields GIAS knows are written; ages are set for new academies only, so a trust's

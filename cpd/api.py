@@ -129,7 +129,7 @@ class EnrolmentListCreate(TenantAPIView):
             raise exceptions.NotFound("No such session, academy or participant.")
         try:
             enrolment = services.enrolment_create(
-                actor=request.user,
+                actor=self.actor,
                 session=session,
                 participant=member.user,
                 academy=academy,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -20,6 +20,11 @@ from trust_si.terms import TermCode
 
 from . import services
 from .models import AttendanceStatus, Domain, Format, Programme, SchoolRole
+
+if TYPE_CHECKING:
+    from academies.models import Academy
+    from trust_si.tenancy.models import Trust
+
 
 PROGRAMMES = [
     # title, domain, format, kpi codes, priority index, target weakest n academies
@@ -67,7 +72,7 @@ COMMENTS = [
 ]
 
 
-def _staff(trust: Any, academy: Any, count: int) -> list[tuple[User, str]]:
+def _staff(trust: Trust, academy: Academy, count: int) -> list[tuple[User, str]]:
     people: list[tuple[User, str]] = []
     for n in range(count):
         email = f"cpd{n + 1}.{academy.urn}@{trust.slug}.demo"
@@ -93,7 +98,7 @@ _FIRST = ["Amira", "Ben", "Chloe", "Dev", "Ella", "Finn", "Grace", "Harun", "Isl
 _LAST = ["Ahmed", "Brown", "Clarke", "Davies", "Evans", "Fisher", "Green", "Hughes", "Iqbal"]
 
 
-def seed(trust: Any, ctx: dict[str, Any]) -> None:
+def seed(trust: Trust, ctx: dict[str, Any]) -> None:
     if Programme.objects.exists():
         return
     rng = random.Random(f"cpd-{trust.slug}")  # a stable story on every reseed

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -29,15 +29,19 @@ from .models import (
     Session,
 )
 
+if TYPE_CHECKING:
+    from academies.models import Academy
+    from trust_si.tenancy.models import Trust
 
-def _academy_ids(membership: Any) -> set[int] | None:
+
+def _academy_ids(membership: Membership) -> set[int] | None:
     """None for trust-wide roles (every academy), else the academies the membership covers."""
     if membership.is_trust_wide:
         return None
     return set(academy_list_for(membership).values_list("id", flat=True))
 
 
-def programme_list_for(membership: Any) -> QuerySet[Programme]:
+def programme_list_for(membership: Membership) -> QuerySet[Programme]:
     # The catalogue is the trust's: everyone with cpd.view may see what is on offer.
     return (
         Programme.objects.filter(trust_id=membership.trust_id)
@@ -47,27 +51,27 @@ def programme_list_for(membership: Any) -> QuerySet[Programme]:
     )
 
 
-def programme_get_for(membership: Any, pk: int) -> Programme:
+def programme_get_for(membership: Membership, pk: int) -> Programme:
     programme = programme_list_for(membership).filter(pk=pk).first()
     if programme is None:
         raise Http404("No such programme.")
     return programme
 
 
-def session_list_for(membership: Any) -> QuerySet[Session]:
+def session_list_for(membership: Membership) -> QuerySet[Session]:
     return Session.objects.filter(trust_id=membership.trust_id).select_related(
         "programme", "leader", "partner", "leading_academy"
     )
 
 
-def session_get_for(membership: Any, pk: int) -> Session:
+def session_get_for(membership: Membership, pk: int) -> Session:
     session = session_list_for(membership).filter(pk=pk).first()
     if session is None:
         raise Http404("No such session.")
     return session
 
 
-def enrolment_list_for(membership: Any) -> QuerySet[Enrolment]:
+def enrolment_list_for(membership: Membership) -> QuerySet[Enrolment]:
     """Enrolments of the academies the reader covers (people's attendance is per academy)."""
     queryset = Enrolment.objects.filter(trust_id=membership.trust_id).select_related(
         "participant", "academy", "session", "session__programme"
@@ -76,7 +80,7 @@ def enrolment_list_for(membership: Any) -> QuerySet[Enrolment]:
     return queryset if ids is None else queryset.filter(academy_id__in=ids)
 
 
-def npq_list_for(membership: Any) -> QuerySet[Npq]:
+def npq_list_for(membership: Membership) -> QuerySet[Npq]:
     queryset = Npq.objects.filter(trust_id=membership.trust_id).select_related("person", "academy")
     ids = _academy_ids(membership)
     return queryset if ids is None else queryset.filter(academy_id__in=ids)
@@ -111,7 +115,7 @@ def phases_by_academy(trust_id: int) -> dict[int, str]:
     return current_phases_for(trust_id=trust_id)
 
 
-def dashboard_for(membership: Any) -> dict[str, Any]:
+def dashboard_for(membership: Membership) -> dict[str, Any]:
     rows = _rows(enrolment_list_for(membership))
     sessions_led = (
         Session.objects.filter(trust_id=membership.trust_id, leading_academy__isnull=False)
@@ -142,7 +146,7 @@ def kpi_figures(
     )
 
 
-def programme_impact(membership: Any, programme: Programme) -> dict[str, Any]:
+def programme_impact(membership: Membership, programme: Programme) -> dict[str, Any]:
     """Evaluations and the KPI movement of targeted academies, for the impact section."""
     ratings = Evaluation.objects.filter(
         trust_id=membership.trust_id, session__programme=programme
@@ -176,14 +180,14 @@ def programme_impact(membership: Any, programme: Programme) -> dict[str, Any]:
     }
 
 
-def npq_get_for(membership: Any, pk: int) -> Npq:
+def npq_get_for(membership: Membership, pk: int) -> Npq:
     npq = npq_list_for(membership).filter(pk=pk).first()
     if npq is None:
         raise Http404("No such NPQ record.")
     return npq
 
 
-def people_for(membership: Any) -> QuerySet[Any]:
+def people_for(membership: Membership) -> QuerySet[Any]:
     """Users the reader may enrol or record an NPQ for: active members of the trust, limited to
     members of the reader's academies for scoped roles (an officer books their schools' staff)."""
     members = Membership.objects.filter(trust_id=membership.trust_id, is_active=True)
@@ -195,18 +199,18 @@ def people_for(membership: Any) -> QuerySet[Any]:
     return User.objects.filter(pk__in=members.values("user_id")).order_by("full_name", "email")
 
 
-def partners_for(membership: Any) -> QuerySet[Any]:
+def partners_for(membership: Membership) -> QuerySet[Any]:
     """Partner organisations that can lead a session: the trust's own list."""
     return PartnerOrganisation.objects.filter(trust_id=membership.trust_id).order_by("name")
 
 
-def evaluation_for(membership: Any, session: Session) -> Evaluation | None:
+def evaluation_for(membership: Membership, session: Session) -> Evaluation | None:
     return Evaluation.objects.filter(
         trust_id=membership.trust_id, session=session, participant_id=membership.user_id
     ).first()
 
 
-def attended(membership: Any, session: Session) -> bool:
+def attended(membership: Membership, session: Session) -> bool:
     """Whether the reader themself attended the session (only attendees evaluate it)."""
     return Enrolment.objects.filter(
         trust_id=membership.trust_id,
@@ -216,11 +220,11 @@ def attended(membership: Any, session: Session) -> bool:
     ).exists()
 
 
-def priority_list_for(membership: Any) -> QuerySet[Priority]:
+def priority_list_for(membership: Membership) -> QuerySet[Priority]:
     return Priority.objects.filter(trust_id=membership.trust_id).order_by("title")
 
 
-def cpd_summary_for_report(*, trust: Any, academy: Any, term_code: str) -> dict[str, Any]:
+def cpd_summary_for_report(*, trust: Trust, academy: Academy, term_code: str) -> dict[str, Any]:
     """The governors' report: programmes the academy's staff attended this term, counted, never named."""
     rows: dict[tuple[str, str], set[int]] = {}
     # The term's days by the census definition, the same as the report's visits section; the

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -22,6 +22,10 @@ from .models import (
     Session,
 )
 
+if TYPE_CHECKING:
+    from academies.models import Academy
+    from trust_si.accounts.models import User
+
 
 class SessionFull(ValidationError):
     pass
@@ -29,7 +33,7 @@ class SessionFull(ValidationError):
 
 @transaction.atomic
 def priority_create(
-    *, actor: Any, title: str, kpi_codes: list[str], description: str = ""
+    *, actor: User | None, title: str, kpi_codes: list[str], description: str = ""
 ) -> Priority:
     priority = Priority.objects.create(
         title=title, kpi_codes=list(kpi_codes), description=description
@@ -46,7 +50,7 @@ def priority_create(
 @transaction.atomic
 def programme_create(
     *,
-    actor: Any,
+    actor: User | None,
     title: str,
     domain: str,
     format: str,
@@ -76,7 +80,7 @@ def programme_create(
 @transaction.atomic
 def programme_update(
     *,
-    actor: Any,
+    actor: User | None,
     programme: Programme,
     data: dict[str, Any],
     priorities: Iterable[Priority] | None = None,
@@ -103,7 +107,7 @@ def programme_update(
 @transaction.atomic
 def session_create(
     *,
-    actor: Any,
+    actor: User | None,
     programme: Programme,
     starts_at: dt.datetime,
     ends_at: dt.datetime,
@@ -137,7 +141,7 @@ def session_create(
 
 
 @transaction.atomic
-def session_update(*, actor: Any, session: Session, data: dict[str, Any]) -> Session:
+def session_update(*, actor: User | None, session: Session, data: dict[str, Any]) -> Session:
     """Reschedule or re-staff a session. Capacity cannot drop below the places already taken."""
     starts_at = data.get("starts_at", session.starts_at)
     ends_at = data.get("ends_at", session.ends_at)
@@ -158,7 +162,7 @@ def session_update(*, actor: Any, session: Session, data: dict[str, Any]) -> Ses
 
 @transaction.atomic
 def enrolment_create(
-    *, actor: Any, session: Session, participant: Any, academy: Any, school_role: str
+    *, actor: User | None, session: Session, participant: Any, academy: Academy, school_role: str
 ) -> Enrolment:
     """Book a place; refused when the session is full (cancelled places free up again)."""
     # Lock the session row so two bookings for the last place cannot both succeed.
@@ -193,7 +197,7 @@ def enrolment_create(
 
 
 @transaction.atomic
-def enrolment_mark(*, actor: Any, enrolment: Enrolment, status: str) -> Enrolment:
+def enrolment_mark(*, actor: User | None, enrolment: Enrolment, status: str) -> Enrolment:
     if status not in AttendanceStatus.values:
         raise ValidationError({"status": "Unknown attendance status."})
     changes = apply_changes(enrolment, {"status": status})
@@ -204,7 +208,9 @@ def enrolment_mark(*, actor: Any, enrolment: Enrolment, status: str) -> Enrolmen
 
 
 @transaction.atomic
-def register_take(*, actor: Any, enrolments: Iterable[Enrolment], attended: dict[int, bool]) -> int:
+def register_take(
+    *, actor: User | None, enrolments: Iterable[Enrolment], attended: dict[int, bool]
+) -> int:
     """Record attended yes/no for the given enrolments; returns how many changed.
 
     Only the enrolments passed in (the ones the register showed the reader) can change, so a
@@ -224,7 +230,7 @@ def register_take(*, actor: Any, enrolments: Iterable[Enrolment], attended: dict
 
 @transaction.atomic
 def evaluation_record(
-    *, actor: Any, session: Session, participant: Any, rating: int, comment: str = ""
+    *, actor: User | None, session: Session, participant: Any, rating: int, comment: str = ""
 ) -> Evaluation:
     """One evaluation per participant and session; submitting again replaces the first."""
     if not 1 <= int(rating) <= 5:
@@ -250,9 +256,9 @@ def evaluation_record(
 @transaction.atomic
 def npq_create(
     *,
-    actor: Any,
+    actor: User | None,
     person: Any,
-    academy: Any,
+    academy: Academy,
     programme: str,
     provider: str,
     cohort: str,
@@ -276,7 +282,7 @@ def npq_create(
 
 
 @transaction.atomic
-def npq_update(*, actor: Any, npq: Npq, data: dict[str, Any]) -> Npq:
+def npq_update(*, actor: User | None, npq: Npq, data: dict[str, Any]) -> Npq:
     if "status" in data and data["status"] not in NpqStatus.values:
         raise ValidationError({"status": "Unknown NPQ status."})
     changes = apply_changes(npq, data)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -14,18 +14,22 @@ from academies.models import Academy
 from academies.selectors import academy_list_for
 from trust_si.forms import errors_to_form, tenant_redirect
 from trust_si.web.access import require
+from trust_si.web.http import TenantRequest
 
 from . import calculations, selectors, services
 from .forms import EnrolForm, EvaluationForm, NpqForm, ProgrammeForm, SessionForm
 from .models import AttendanceStatus, Npq, Programme, Session
 
+if TYPE_CHECKING:
+    from trust_si.accounts.models import Membership
 
-def dashboard(request: HttpRequest) -> HttpResponse:
+
+def dashboard(request: TenantRequest) -> HttpResponse:
     membership = require(request, "cpd.view")
     return render(request, "cpd/dashboard.html", selectors.dashboard_for(membership))
 
 
-def programme_list(request: HttpRequest) -> HttpResponse:
+def programme_list(request: TenantRequest) -> HttpResponse:
     membership = require(request, "cpd.view")
     return render(
         request,
@@ -37,7 +41,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def programme_detail(request: TenantRequest, pk: int) -> HttpResponse:
     membership = require(request, "cpd.view")
     programme = selectors.programme_get_for(membership, pk)
     return render(
@@ -53,7 +57,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def session_detail(request: TenantRequest, pk: int) -> HttpResponse:
     membership = require(request, "cpd.view")
     session = selectors.session_get_for(membership, pk)
     enrolments = selectors.enrolment_list_for(membership).filter(session=session)
@@ -74,7 +78,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def npq_list(request: HttpRequest) -> HttpResponse:
+def npq_list(request: TenantRequest) -> HttpResponse:
     membership = require(request, "cpd.view")
     return render(
         request,
@@ -83,7 +87,9 @@ def npq_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _programme_form(request: HttpRequest, membership: Any, programme: Programme | None) -> Any:
+def _programme_form(
+    request: HttpRequest, membership: Membership, programme: Programme | None
+) -> Any:
     initial = {}
     if programme is not None:
         initial = {
@@ -104,7 +110,7 @@ def _programme_form(request: HttpRequest, membership: Any, programme: Programme 
     )
 
 
-def programme_create(request: HttpRequest) -> HttpResponse:
+def programme_create(request: TenantRequest) -> HttpResponse:
     membership = require(request, "cpd.manage")
     form = _programme_form(request, membership, None)
     if request.method == "POST" and form.is_valid():
@@ -119,7 +125,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
     return render(request, "cpd/programme_form.html", {"form": form, "programme": None})
 
 
-def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def programme_edit(request: TenantRequest, pk: int) -> HttpResponse:
     membership = require(request, "cpd.manage")
     programme = selectors.programme_get_for(membership, pk)
     form = _programme_form(request, membership, programme)
@@ -139,7 +145,9 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cpd/programme_form.html", {"form": form, "programme": programme})
 
 
-def _session_form(request: HttpRequest, membership: Any, session: Session | None) -> SessionForm:
+def _session_form(
+    request: HttpRequest, membership: Membership, session: Session | None
+) -> SessionForm:
     people = selectors.people_for(membership)
     academies = academy_list_for(membership)
     if session is not None:
@@ -157,7 +165,7 @@ def _session_form(request: HttpRequest, membership: Any, session: Session | None
     )
 
 
-def session_create(request: HttpRequest, pk: int) -> HttpResponse:
+def session_create(request: TenantRequest, pk: int) -> HttpResponse:
     membership = require(request, "cpd.manage")
     programme = selectors.programme_get_for(membership, pk)
     form = _session_form(request, membership, None)
@@ -176,7 +184,7 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def session_edit(request: TenantRequest, pk: int) -> HttpResponse:
     membership = require(request, "cpd.manage")
     session = selectors.session_get_for(membership, pk)
     form = _session_form(request, membership, session)
@@ -195,7 +203,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def session_enrol(request: HttpRequest, pk: int) -> HttpResponse:
+def session_enrol(request: TenantRequest, pk: int) -> HttpResponse:
     membership = require(request, "cpd.manage")
     session = selectors.session_get_for(membership, pk)
     form = EnrolForm(
@@ -214,7 +222,7 @@ def session_enrol(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cpd/enrol_form.html", {"form": form, "session": session})
 
 
-def session_register(request: HttpRequest, pk: int) -> HttpResponse:
+def session_register(request: TenantRequest, pk: int) -> HttpResponse:
     """The register: one row per booked person (of the reader's academies), attended yes or no."""
     membership = require(request, "cpd.manage")
     session = selectors.session_get_for(membership, pk)
@@ -235,7 +243,7 @@ def session_register(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cpd/register.html", {"session": session, "enrolments": enrolments})
 
 
-def session_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
+def session_evaluate(request: TenantRequest, pk: int) -> HttpResponse:
     """A participant's own evaluation of a session they attended (submitting again replaces it)."""
     membership = require(request, "cpd.view")
     session = selectors.session_get_for(membership, pk)
@@ -260,7 +268,7 @@ def session_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _npq_form(request: HttpRequest, membership: Any, npq: Npq | None) -> NpqForm:
+def _npq_form(request: TenantRequest, membership: Membership, npq: Npq | None) -> NpqForm:
     people = selectors.people_for(membership)
     if npq is not None:
         people = (people | people.model.objects.filter(pk=npq.person_id)).distinct()
@@ -277,7 +285,7 @@ def _npq_form(request: HttpRequest, membership: Any, npq: Npq | None) -> NpqForm
     )
 
 
-def npq_create(request: HttpRequest) -> HttpResponse:
+def npq_create(request: TenantRequest) -> HttpResponse:
     membership = require(request, "cpd.manage")
     form = _npq_form(request, membership, None)
     if request.method == "POST" and form.is_valid():
@@ -287,7 +295,7 @@ def npq_create(request: HttpRequest) -> HttpResponse:
     return render(request, "cpd/npq_form.html", {"form": form, "npq": None})
 
 
-def npq_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def npq_edit(request: TenantRequest, pk: int) -> HttpResponse:
     membership = require(request, "cpd.manage")
     npq = selectors.npq_get_for(membership, pk)
     form = _npq_form(request, membership, npq)

@@ -144,7 +144,7 @@ class ActivityListCreate(TenantAPIView):
             raise exceptions.NotFound("No such commission or academy.")
         try:
             activity = services.activity_log(
-                actor=request.user,
+                actor=self.actor,
                 membership=self.membership,
                 commission=commission,
                 academy=academy,

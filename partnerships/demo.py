@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -22,10 +22,14 @@ from trust_si.terms import AcademicYear
 from . import services
 from .models import KeyArea, Nature, PartnerKind, PartnerOrganisation
 
+if TYPE_CHECKING:
+    from trust_si.tenancy.models import Trust
+
+
 D = Decimal
 
 
-def seed(trust: Any, ctx: dict[str, Any]) -> None:
+def seed(trust: Trust, ctx: dict[str, Any]) -> None:
     if PartnerOrganisation.objects.exists():
         return
     users = ctx.get("users", {})

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 
 from .models import KeyArea, Nature, PartnerKind
+
+if TYPE_CHECKING:
+    from academies.models import Academy
 
 
 class ActivityForm(forms.Form):
@@ -175,7 +178,7 @@ class CommissionForm(forms.Form):
             )
 
     @staticmethod
-    def days_name(academy: Any) -> str:
+    def days_name(academy: Academy) -> str:
         return f"days_{academy.pk}"
 
     @staticmethod

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -18,6 +18,10 @@ from trust_si.terms import TermCode
 
 from . import accounting
 from .models import Activity, Commission, CommissionAllocation, KeyArea, PartnerOrganisation
+
+if TYPE_CHECKING:
+    from academies.models import Academy
+    from trust_si.tenancy.models import Trust
 
 
 @dataclass(frozen=True)
@@ -32,11 +36,11 @@ class PartnerScope:
         return self.everything or (academy_id in self.academy_ids and key_area in self.key_areas)
 
 
-def _is_partner(membership: Any) -> bool:
+def _is_partner(membership: Membership) -> bool:
     return membership.role == Role.EXTERNAL_PARTNER
 
 
-def partner_scope(membership: Any) -> PartnerScope:
+def partner_scope(membership: Membership) -> PartnerScope:
     """An external partner: the academies and key areas of their own commissions only.
 
     Trust-wide roles see everything; other roles (officers) see commissions in any area for
@@ -57,12 +61,12 @@ def partner_scope(membership: Any) -> PartnerScope:
     return PartnerScope(False, ids, frozenset(KeyArea.values))
 
 
-def can_log_activity(membership: Any) -> bool:
+def can_log_activity(membership: Membership) -> bool:
     # Leaders manage commissions; officers and partners (visit.edit) log days where they work.
     return membership.can("partnership.manage") or membership.can("visit.edit")
 
 
-def commission_list_for(membership: Any) -> QuerySet[Commission]:
+def commission_list_for(membership: Membership) -> QuerySet[Commission]:
     queryset = Commission.objects.filter(trust_id=membership.trust_id).select_related("partner")
     if membership.is_trust_wide:
         return queryset
@@ -72,14 +76,14 @@ def commission_list_for(membership: Any) -> QuerySet[Commission]:
     return queryset.filter(academies__id__in=scope.academy_ids).distinct()
 
 
-def commission_get_for(membership: Any, pk: int) -> Commission:
+def commission_get_for(membership: Membership, pk: int) -> Commission:
     commission = commission_list_for(membership).filter(pk=pk).first()
     if commission is None:
         raise Http404("No such commission.")
     return commission
 
 
-def partner_list_for(membership: Any) -> QuerySet[PartnerOrganisation]:
+def partner_list_for(membership: Membership) -> QuerySet[PartnerOrganisation]:
     queryset = PartnerOrganisation.objects.filter(trust_id=membership.trust_id)
     if membership.is_trust_wide:
         return queryset.order_by("name")
@@ -87,14 +91,14 @@ def partner_list_for(membership: Any) -> QuerySet[PartnerOrganisation]:
     return queryset.filter(pk__in=visible).order_by("name")
 
 
-def partner_get_for(membership: Any, pk: int) -> PartnerOrganisation:
+def partner_get_for(membership: Membership, pk: int) -> PartnerOrganisation:
     partner = partner_list_for(membership).filter(pk=pk).first()
     if partner is None:
         raise Http404("No such partner.")
     return partner
 
 
-def activity_list_for(membership: Any) -> QuerySet[Activity]:
+def activity_list_for(membership: Membership) -> QuerySet[Activity]:
     queryset = Activity.objects.filter(
         trust_id=membership.trust_id, commission__in=commission_list_for(membership)
     ).select_related("commission", "academy", "logged_by")
@@ -104,7 +108,7 @@ def activity_list_for(membership: Any) -> QuerySet[Activity]:
     return queryset
 
 
-def visible_academies(membership: Any, commission: Commission) -> list[Any]:
+def visible_academies(membership: Membership, commission: Commission) -> list[Any]:
     """The commission's academies this membership may see (and log against)."""
     scope = partner_scope(membership)
     return [
@@ -146,7 +150,7 @@ class CommissionSummary:
 
 
 def commission_summary(
-    membership: Any, commission: Commission, today: dt.date | None = None
+    membership: Membership, commission: Commission, today: dt.date | None = None
 ) -> CommissionSummary:
     scope = partner_scope(membership)
     all_lines = commission_days(commission)
@@ -164,12 +168,12 @@ def commission_summary(
     )
 
 
-def summaries_for(membership: Any, today: dt.date | None = None) -> list[CommissionSummary]:
+def summaries_for(membership: Membership, today: dt.date | None = None) -> list[CommissionSummary]:
     commissions = commission_list_for(membership).prefetch_related("academies", "allocations")
     return [commission_summary(membership, c, today) for c in commissions]
 
 
-def utilisation_for(membership: Any, today: dt.date | None = None) -> dict[str, Any]:
+def utilisation_for(membership: Membership, today: dt.date | None = None) -> dict[str, Any]:
     """Days by partner, academy and key area, and cost per academy, across visible commissions."""
     summaries = summaries_for(membership, today)
     by_partner, by_academy, by_area = [], [], []
@@ -208,7 +212,7 @@ def partner_memberships(trust_id: int) -> QuerySet[Any]:
     ).select_related("user")
 
 
-def activity_get_for(membership: Any, pk: int) -> Activity:
+def activity_get_for(membership: Membership, pk: int) -> Activity:
     """One activity the reader may see: of a visible commission, in an academy and area they cover."""
     activity = activity_list_for(membership).filter(pk=pk).first()
     if activity is None:
@@ -219,7 +223,9 @@ def activity_get_for(membership: Any, pk: int) -> Activity:
     return activity
 
 
-def partnerships_summary_for_report(*, trust: Any, academy: Any, term_code: str) -> dict[str, Any]:
+def partnerships_summary_for_report(
+    *, trust: Trust, academy: Academy, term_code: str
+) -> dict[str, Any]:
     """The governors' report: commissions covering the academy, days used of days allocated."""
     rows = []
     commissions = Commission.objects.filter(trust_id=trust.pk, academies=academy).select_related(

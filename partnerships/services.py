@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -23,11 +23,15 @@ from .models import (
 )
 from .selectors import partner_scope
 
+if TYPE_CHECKING:
+    from academies.models import Academy
+    from trust_si.accounts.models import Membership, User
+
 
 @transaction.atomic
 def partner_create(
     *,
-    actor: Any,
+    actor: User | None,
     name: str,
     kind: str,
     website: str = "",
@@ -66,7 +70,7 @@ def _check_partner_name(name: str, exclude_pk: int | None = None) -> None:
 @transaction.atomic
 def partner_update(
     *,
-    actor: Any,
+    actor: User | None,
     partner: PartnerOrganisation,
     data: Mapping[str, Any],
     contacts: Iterable[Mapping[str, Any]] | None = None,
@@ -125,7 +129,7 @@ def _sync_partner_academies(memberships: Iterable[Any]) -> None:
 @transaction.atomic
 def commission_create(
     *,
-    actor: Any,
+    actor: User | None,
     partner: PartnerOrganisation,
     title: str,
     key_area: str,
@@ -177,7 +181,7 @@ def commission_create(
 @transaction.atomic
 def commission_update(
     *,
-    actor: Any,
+    actor: User | None,
     commission: Commission,
     data: Mapping[str, Any],
     academies: Iterable[Any] | None = None,
@@ -223,7 +227,9 @@ def commission_update(
 
 
 @transaction.atomic
-def allocation_set(*, actor: Any, commission: Commission, academy: Any, days: Decimal) -> None:
+def allocation_set(
+    *, actor: User | None, commission: Commission, academy: Academy, days: Decimal
+) -> None:
     CommissionAllocation.objects.update_or_create(
         commission=commission, academy=academy, defaults={"days": days}
     )
@@ -235,7 +241,9 @@ def allocation_set(*, actor: Any, commission: Commission, academy: Any, days: De
     )
 
 
-def _check_activity(membership: Any, commission: Commission, academy: Any, days: Decimal) -> None:
+def _check_activity(
+    membership: Membership, commission: Commission, academy: Academy, days: Decimal
+) -> None:
     if not commission.academies.filter(pk=academy.pk).exists():
         raise ValidationError({"academy": "This academy is not covered by the commission."})
     if not partner_scope(membership).covers(academy.pk, commission.key_area):
@@ -248,10 +256,10 @@ def _check_activity(membership: Any, commission: Commission, academy: Any, days:
 @transaction.atomic
 def activity_log(
     *,
-    actor: Any,
-    membership: Any,
+    actor: User | None,
+    membership: Membership,
     commission: Commission,
-    academy: Any,
+    academy: Academy,
     date: dt.date,
     days: Decimal,
     description: str = "",
@@ -283,11 +291,11 @@ def _visit_activity(visit_ref: str) -> Activity | None:
 @transaction.atomic
 def activity_sync_for_visit(
     *,
-    actor: Any,
-    membership: Any,
+    actor: User | None,
+    membership: Membership,
     visit_ref: str,
     commission: Commission,
-    academy: Any,
+    academy: Academy,
     date: dt.date,
     days: Decimal,
     description: str = "",
@@ -350,7 +358,7 @@ def _check_manual(activity: Activity) -> None:
 
 @transaction.atomic
 def activity_update(
-    *, actor: Any, membership: Any, activity: Activity, data: Mapping[str, Any]
+    *, actor: User | None, membership: Membership, activity: Activity, data: Mapping[str, Any]
 ) -> Activity:
     """Correct a logged activity: its days are replaced, never added to the old figure."""
     _check_manual(activity)
@@ -365,7 +373,7 @@ def activity_update(
 
 
 @transaction.atomic
-def activity_delete(*, actor: Any, membership: Any, activity: Activity) -> None:
+def activity_delete(*, actor: User | None, membership: Membership, activity: Activity) -> None:
     _check_manual(activity)
     if not partner_scope(membership).covers(activity.academy_id, activity.commission.key_area):
         raise ValidationError({"academy": "You cannot remove activity for this academy."})
@@ -379,7 +387,7 @@ def activity_delete(*, actor: Any, membership: Any, activity: Activity) -> None:
 
 
 @transaction.atomic
-def activity_delete_for_visit(*, actor: Any, visit_ref: str) -> None:
+def activity_delete_for_visit(*, actor: User | None, visit_ref: str) -> None:
     activity = Activity.objects.filter(visit_ref=visit_ref).first()
     if activity is not None:
         audit_record(
@@ -393,7 +401,7 @@ def activity_delete_for_visit(*, actor: Any, visit_ref: str) -> None:
 
 @transaction.atomic
 def evidence_add(
-    *, actor: Any, commission: Commission, recorded_on: dt.date, text: str
+    *, actor: User | None, commission: Commission, recorded_on: dt.date, text: str
 ) -> ImpactEvidence:
     evidence = ImpactEvidence.objects.create(
         commission=commission, recorded_on=recorded_on, text=text, recorded_by=actor

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,19 +14,23 @@ from academies.models import Academy
 from academies.selectors import academy_list_for
 from trust_si.forms import errors_to_form, tenant_redirect
 from trust_si.web.access import require
+from trust_si.web.http import TenantRequest
 
 from . import selectors, services
 from .forms import ActivityForm, CommissionForm, ContactFormSet, PartnerForm, contacts_from
 from .models import Commission, PartnerOrganisation
 
+if TYPE_CHECKING:
+    from trust_si.accounts.models import Membership
 
-def dashboard(request: HttpRequest) -> HttpResponse:
+
+def dashboard(request: TenantRequest) -> HttpResponse:
     membership = require(request, "partnership.view")
     data = selectors.utilisation_for(membership)
     return render(request, "partnerships/dashboard.html", data)
 
 
-def partner_list(request: HttpRequest) -> HttpResponse:
+def partner_list(request: TenantRequest) -> HttpResponse:
     membership = require(request, "partnership.view")
     partners = selectors.partner_list_for(membership).prefetch_related("contacts")
     return render(
@@ -36,7 +40,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def partner_detail(request: TenantRequest, pk: int) -> HttpResponse:
     membership = require(request, "partnership.view")
     partner = selectors.partner_get_for(membership, pk)
     commissions = selectors.commission_list_for(membership).filter(partner=partner)
@@ -52,7 +56,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def commission_list(request: HttpRequest) -> HttpResponse:
+def commission_list(request: TenantRequest) -> HttpResponse:
     membership = require(request, "partnership.view")
     return render(
         request,
@@ -64,7 +68,7 @@ def commission_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def commission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def commission_detail(request: TenantRequest, pk: int) -> HttpResponse:
     membership = require(request, "partnership.view")
     commission = selectors.commission_get_for(membership, pk)
     scope_ids = {a.id for a in selectors.visible_academies(membership, commission)}
@@ -84,7 +88,7 @@ def commission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def activity_log(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_log(request: TenantRequest, pk: int) -> HttpResponse:
     membership = require(request, "partnership.view")
     commission = selectors.commission_get_for(membership, pk)
     if not selectors.can_log_activity(membership):
@@ -110,12 +114,12 @@ def activity_log(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def utilisation(request: HttpRequest) -> HttpResponse:
+def utilisation(request: TenantRequest) -> HttpResponse:
     membership = require(request, "partnership.view")
     return render(request, "partnerships/utilisation.html", selectors.utilisation_for(membership))
 
 
-def _partner_form(request: HttpRequest, partner: PartnerOrganisation | None) -> tuple[Any, Any]:
+def _partner_form(request: TenantRequest, partner: PartnerOrganisation | None) -> tuple[Any, Any]:
     initial: dict[str, Any] = {}
     contacts: list[dict[str, Any]] = []
     if partner is not None:
@@ -129,7 +133,7 @@ def _partner_form(request: HttpRequest, partner: PartnerOrganisation | None) -> 
     return form, formset
 
 
-def partner_create(request: HttpRequest) -> HttpResponse:
+def partner_create(request: TenantRequest) -> HttpResponse:
     require(request, "partnership.manage")
     form, formset = _partner_form(request, None)
     # `&`, not `and`: validate both so every error shows at once.
@@ -150,7 +154,7 @@ def partner_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def partner_edit(request: TenantRequest, pk: int) -> HttpResponse:
     membership = require(request, "partnership.manage")
     partner = selectors.partner_get_for(membership, pk)
     form, formset = _partner_form(request, partner)
@@ -176,7 +180,7 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _commission_form(
-    request: HttpRequest, membership: Any, commission: Commission | None
+    request: HttpRequest, membership: Membership, commission: Commission | None
 ) -> CommissionForm:
     initial: dict[str, Any] = {}
     academies = academy_list_for(membership)
@@ -200,7 +204,7 @@ def _commission_form(
     )
 
 
-def commission_create(request: HttpRequest) -> HttpResponse:
+def commission_create(request: TenantRequest) -> HttpResponse:
     membership = require(request, "partnership.manage")
     form = _commission_form(request, membership, None)
     if request.method == "POST" and form.is_valid():
@@ -221,7 +225,7 @@ def commission_create(request: HttpRequest) -> HttpResponse:
     return render(request, "partnerships/commission_form.html", {"form": form, "commission": None})
 
 
-def commission_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def commission_edit(request: TenantRequest, pk: int) -> HttpResponse:
     membership = require(request, "partnership.manage")
     commission = selectors.commission_get_for(membership, pk)
     form = _commission_form(request, membership, commission)
@@ -245,7 +249,7 @@ def commission_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_edit(request: TenantRequest, pk: int) -> HttpResponse:
     """Correct logged days (the new figure replaces the old one; nothing is added twice)."""
     membership = require(request, "partnership.view")
     if not selectors.can_log_activity(membership):
@@ -281,7 +285,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_delete(request: TenantRequest, pk: int) -> HttpResponse:
     membership = require(request, "partnership.view")
     if not selectors.can_log_activity(membership):
         raise PermissionDenied("Your role does not allow removing activity.")

@@ -123,7 +123,7 @@ class JudgementListAPI(TenantAPIView):
         academy = academy_get_for(self.membership, d["urn"])
         try:
             judgement = services.judgement_record(
-                actor=request.user,
+                actor=self.actor,
                 academy=academy,
                 area=d["area"],
                 grade=d["grade"],

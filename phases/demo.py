@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .evidence import current_term_code, term_window
 from .models import Placement
 from .pipeline import recompute_run
 from .services import placement_decide
 
+if TYPE_CHECKING:
+    from trust_si.tenancy.models import Trust
 
-def seed(trust: Any, ctx: dict[str, Any]) -> None:
+
+def seed(trust: Trust, ctx: dict[str, Any]) -> None:
 
     # Replay the demo's terms oldest first, so each term keeps its heat map and the phase
     # history shows a journey; the latest term is the one in force.

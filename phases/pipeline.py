@@ -211,7 +211,12 @@ def placement_recompute(
 
 @transaction.atomic
 def heatmap_refresh(
-    *, trust: Any, academies: list[Academy], term_code: str, figures: list[Any], bundle: Any = None
+    *,
+    trust: Trust,
+    academies: list[Academy],
+    term_code: str,
+    figures: list[Any],
+    bundle: Any = None,
 ) -> int:
     """Rewrite the term's heat-map rows of these academies (every group) from their evidence.
 

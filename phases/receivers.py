@@ -6,12 +6,15 @@ Thin on purpose: each receiver calls one service. Connected in `PhasesConfig.rea
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from academies.models import Inspection
 
 from .pipeline import recompute_request
 from .services import judgement_record_from_inspection
+
+if TYPE_CHECKING:
+    from trust_si.accounts.models import User
 
 
 def recompute_on_pupil_data(
@@ -21,6 +24,6 @@ def recompute_on_pupil_data(
 
 
 def judgements_from_inspection(
-    sender: Any, *, inspection: Inspection, actor: Any, **kwargs: Any
+    sender: Any, *, inspection: Inspection, actor: User | None, **kwargs: Any
 ) -> None:
     judgement_record_from_inspection(inspection=inspection, actor=actor)

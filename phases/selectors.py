@@ -31,7 +31,7 @@ def latest_placements(academies: list[Academy]) -> dict[int, Placement]:
     return latest
 
 
-def placement_rows_for(membership: Any) -> list[dict[str, Any]]:
+def placement_rows_for(membership: Membership) -> list[dict[str, Any]]:
     academies = list(academy_list_for(membership))
     latest = latest_placements(academies)
     decided: dict[int, Placement] = {}
@@ -59,14 +59,14 @@ def placement_rows_for(membership: Any) -> list[dict[str, Any]]:
     ]
 
 
-def placement_history_for(membership: Any, urn: str) -> tuple[Academy, QuerySet[Placement]]:
+def placement_history_for(membership: Membership, urn: str) -> tuple[Academy, QuerySet[Placement]]:
     academy = academy_get_for(membership, urn)
     return academy, Placement.objects.filter(academy=academy, subject="").select_related(
         "decided_by"
     )
 
 
-def placement_get_for(membership: Any, pk: int) -> Placement:
+def placement_get_for(membership: Membership, pk: int) -> Placement:
     placement = Placement.objects.filter(
         pk=pk, academy__in=academy_list_for(membership).values("pk")
     ).first()
@@ -99,7 +99,7 @@ def current_phases_for(*, trust_id: int) -> dict[int, str]:
 
 
 def placement_summary_for_report(
-    *, trust: Any, academy: Academy, term_code: str
+    *, trust: Trust, academy: Academy, term_code: str
 ) -> dict[str, Any] | None:
     """The phase as it stood for the report's term: proposals of later terms are left out, so a
     regenerated report of last term still shows last term's phase; a decision wins over the proposal."""
@@ -132,7 +132,9 @@ def placement_summary_for_report(
     }
 
 
-def heatmap_row_for_report(*, trust: Any, academy: Academy, term_code: str) -> list[dict[str, Any]]:
+def heatmap_row_for_report(
+    *, trust: Trust, academy: Academy, term_code: str
+) -> list[dict[str, Any]]:
     """The academy's heat-map row (all pupils) for the report's term, as text; suppression kept."""
 
     row = HeatmapRow.objects.filter(
@@ -172,7 +174,7 @@ def heatmap_terms(trust_id: int) -> list[str]:
 
 
 def heatmap_rows_for(
-    membership: Any, *, term: str, group: str = "all", academy_ids: list[int] | None = None
+    membership: Membership, *, term: str, group: str = "all", academy_ids: list[int] | None = None
 ) -> list[HeatmapRow]:
     """The term's rows for the membership's academies: one query whatever the number of academies."""
     rows = HeatmapRow.objects.filter(
@@ -186,7 +188,7 @@ def heatmap_rows_for(
     return list(rows)
 
 
-def officer_choices(membership: Any) -> list[tuple[int, str]]:
+def officer_choices(membership: Membership) -> list[tuple[int, str]]:
     """Improvement officers of the trust (membership id, name), for the heat map's filter."""
 
     officers = (
@@ -199,7 +201,7 @@ def officer_choices(membership: Any) -> list[tuple[int, str]]:
     return [(m.pk, m.user.display_name) for m in officers]
 
 
-def officer_academy_ids(membership: Any, officer_id: int) -> list[int]:
+def officer_academy_ids(membership: Membership, officer_id: int) -> list[int]:
 
     officer = Membership.objects.filter(trust_id=membership.trust_id, pk=officer_id).first()
     return list(officer.academies.values_list("pk", flat=True)) if officer else []
@@ -227,7 +229,7 @@ def _nearness(taker: Academy, giver: Academy) -> int:
     )
 
 
-def support_matches_for(membership: Any) -> list[dict[str, Any]]:
+def support_matches_for(membership: Membership) -> list[dict[str, Any]]:
     """Per subject: takers (Repair or Stabilise in it) with givers (Sustain in it), nearest first.
 
     A giver's capacity is the number of subjects it gives in, less the takers it is already the

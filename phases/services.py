@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,6 +26,11 @@ from .models import (
 from .notify import phase_change_notify
 from .pipeline import recompute_request
 
+if TYPE_CHECKING:
+    from trust_si.accounts.models import User
+    from trust_si.tenancy.models import Trust
+
+
 REPORT_CARD_GRADES = {g.value for g in ReportCardGrade}
 SAFEGUARDING_GRADES = {g.value for g in SafeguardingGrade}
 
@@ -44,7 +49,7 @@ def validate_grade(area: str, grade: str) -> None:
 @transaction.atomic
 def judgement_record(
     *,
-    actor: Any,
+    actor: User | None,
     academy: Academy,
     area: str,
     grade: str,
@@ -97,7 +102,7 @@ def judgement_record(
 
 @transaction.atomic
 def judgement_withdraw(
-    *, actor: Any, academy: Academy, source: str, source_ref: str, keep_areas: set[str]
+    *, actor: User | None, academy: Academy, source: str, source_ref: str, keep_areas: set[str]
 ) -> int:
     """Remove a source record's judgements for areas it no longer judges (an edited visit)."""
     stale = Judgement.objects.filter(academy=academy, source=source, source_ref=source_ref).exclude(
@@ -120,7 +125,9 @@ def judgement_withdraw(
     return count
 
 
-def judgement_record_from_inspection(*, inspection: Inspection, actor: Any) -> list[Judgement]:
+def judgement_record_from_inspection(
+    *, inspection: Inspection, actor: User | None
+) -> list[Judgement]:
     """An inspection's report-card grades and safeguarding outcome become judgement records.
 
     A legacy overall grade is read straight from the inspection by the engine: it only asks for
@@ -165,7 +172,7 @@ def judgement_record_from_inspection(*, inspection: Inspection, actor: Any) -> l
 
 @transaction.atomic
 def placement_decide(
-    *, actor: Any, placement: Placement, phase: str | None = None, rationale: str = ""
+    *, actor: User | None, placement: Placement, phase: str | None = None, rationale: str = ""
 ) -> Placement:
     """Confirm the proposal (phase None or equal), or override it with a rationale."""
     if (
@@ -204,7 +211,7 @@ def placement_decide(
 
 
 @transaction.atomic
-def phase_settings_update(*, actor: Any, trust: Any, cleaned: dict[str, Any]) -> None:
+def phase_settings_update(*, actor: User | None, trust: Trust, cleaned: dict[str, Any]) -> None:
     """Save the trust's phase names and placement thresholds; recompute every academy on commit."""
     config = dict(trust.config or {})
     before = {"phases": config.get("phases", {}), "placement": config.get("placement", {})}

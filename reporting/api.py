@@ -86,7 +86,7 @@ class ReportDownloadAPI(TenantAPIView):
         report = selectors.report_get_for(self.membership, pk)
         if report.status != ReportStatus.READY or not report.pdf:
             raise Http404("This report is not ready.")
-        services.report_download_record(actor=request.user, report=report)
+        services.report_download_record(actor=self.actor, report=report)
         return FileResponse(
             report.pdf.open("rb"),
             as_attachment=True,

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from academies.models import Academy
 from reporting import sources
 from reporting.models import Report, ReportStatus
 from reporting.services import report_generate, report_request
 
+if TYPE_CHECKING:
+    from trust_si.tenancy.models import Trust
+
+
 DEMO_TERM = "2025-26-summer"
 
 
-def seed(trust: Any, ctx: dict[str, Any]) -> None:
+def seed(trust: Trust, ctx: dict[str, Any]) -> None:
     """Generate each academy's and the board's report for the demo term (idempotent).
 
     A report already there is kept unless the academy's phase has changed since (a demo seeded
@@ -33,7 +37,7 @@ def seed(trust: Any, ctx: dict[str, Any]) -> None:
         report_generate(report=report)
 
 
-def _phase_changed(trust: Any, academy: Academy | None, report: Report) -> bool:
+def _phase_changed(trust: Trust, academy: Academy | None, report: Report) -> bool:
     if academy is None:
         return False
     now = sources.placement_section(trust=trust, academy=academy, term_code=DEMO_TERM).get("phase")

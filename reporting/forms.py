@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
@@ -11,6 +11,9 @@ from assessment.kpis.selectors import term_codes_with_data
 from trust_si.terms import TermCode, TermError, term_choices
 
 from .logo import MAX_BYTES, LogoError, logo_normalise
+
+if TYPE_CHECKING:
+    from trust_si.accounts.models import Membership
 
 
 def report_terms(trust_id: int, today: dt.date) -> tuple[list[tuple[str, str]], TermCode]:
@@ -38,7 +41,7 @@ class GenerateForm(forms.Form):
     academy = forms.ChoiceField(label="Report")
 
     def __init__(
-        self, *args: Any, membership: Any, today: dt.date | None = None, **kwargs: Any
+        self, *args: Any, membership: Membership, today: dt.date | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         choices, default = report_terms(membership.trust_id, today or timezone.localdate())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.files.storage import default_storage
 from django.db.models import Q, QuerySet
@@ -14,8 +14,11 @@ from trust_si.accounts.roles import Role
 from .logo import logo_data_uri
 from .models import Report, ReportBatch, ReportKind
 
+if TYPE_CHECKING:
+    from trust_si.accounts.models import Membership
 
-def report_list_for(membership: Any) -> QuerySet[Report]:
+
+def report_list_for(membership: Membership) -> QuerySet[Report]:
     """Reports the membership may see, filtered by trust and academy scope.
 
     1. Trust-wide roles (admin, leader, board governors) see every academy's report and the board's.
@@ -32,14 +35,14 @@ def report_list_for(membership: Any) -> QuerySet[Report]:
     return queryset.filter(visible)
 
 
-def report_get_for(membership: Any, pk: int) -> Report:
+def report_get_for(membership: Membership, pk: int) -> Report:
     report = report_list_for(membership).filter(pk=pk).first()
     if report is None:
         raise Http404("No such report.")
     return report
 
 
-def report_latest_versions(membership: Any, term_code: str | None = None) -> list[Report]:
+def report_latest_versions(membership: Membership, term_code: str | None = None) -> list[Report]:
     """The newest version of each report in scope (older versions stay on the report page)."""
     queryset = report_list_for(membership)
     if term_code:
@@ -68,7 +71,7 @@ def report_versions(report: Report) -> QuerySet[Report]:
     ).order_by("-version")
 
 
-def batch_get_for(membership: Any, pk: int) -> ReportBatch:
+def batch_get_for(membership: Membership, pk: int) -> ReportBatch:
     if not membership.can("report.generate"):
         raise Http404
     batch = ReportBatch.objects.filter(trust_id=membership.trust_id, pk=pk).first()

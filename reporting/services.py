@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -19,6 +19,9 @@ from . import tasks  # module reference: the tasks call back into these services
 from .models import Report, ReportBatch, ReportKind, ReportStatus
 from .reports import report_class_for
 
+if TYPE_CHECKING:
+    from trust_si.accounts.models import Membership, User
+
 
 def _next_version(*, trust_id: int, kind: str, academy_id: int | None, term_code: str) -> int:
     reports = Report.objects.filter(trust_id=trust_id, kind=kind, term_code=term_code)
@@ -33,7 +36,7 @@ def _next_version(*, trust_id: int, kind: str, academy_id: int | None, term_code
 @transaction.atomic
 def report_request(
     *,
-    actor: Any,
+    actor: User | None,
     trust: Trust,
     term_code: str,
     academy: Academy | None = None,
@@ -134,7 +137,7 @@ def batch_finish_if_complete(*, batch_id: int) -> None:
 @transaction.atomic
 def batch_start(
     *,
-    actor: Any,
+    actor: User | None,
     trust: Trust,
     term_code: str,
     academies: list[Academy],
@@ -171,7 +174,7 @@ def batch_start(
     return batch
 
 
-def report_download_record(*, actor: Any, report: Report) -> None:
+def report_download_record(*, actor: User | None, report: Report) -> None:
     """Every download is audited: who, which report and version, when."""
     audit_record(
         actor=actor,
@@ -181,13 +184,15 @@ def report_download_record(*, actor: Any, report: Report) -> None:
     )
 
 
-def _require_trust_manager(membership: Any, trust: Trust) -> None:
+def _require_trust_manager(membership: Membership, trust: Trust) -> None:
     if membership is None or membership.trust_id != trust.pk or not membership.can("trust.manage"):
         raise PermissionDenied("Only the trust's administrators can change its logo.")
 
 
 @transaction.atomic
-def trust_logo_set(*, actor: Any, membership: Any, trust: Trust, png: bytes) -> Trust:
+def trust_logo_set(
+    *, actor: User | None, membership: Membership, trust: Trust, png: bytes
+) -> Trust:
     """Store a new logo (already validated and re-encoded by reporting.logo) for the trust.
 
     The previous file is kept, not deleted: report snapshots already generated name it, and a
@@ -213,7 +218,7 @@ def trust_logo_set(*, actor: Any, membership: Any, trust: Trust, png: bytes) -> 
 
 
 @transaction.atomic
-def trust_logo_remove(*, actor: Any, membership: Any, trust: Trust) -> Trust:
+def trust_logo_remove(*, actor: User | None, membership: Membership, trust: Trust) -> Trust:
     _require_trust_manager(membership, trust)
     previous = trust.logo.name if trust.logo else ""
     if previous:

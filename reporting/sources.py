@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assessment.kpis.selectors import kpi_figures_for
 from cpd.selectors import cpd_summary_for_report
@@ -21,6 +21,11 @@ from partnerships.selectors import partnerships_summary_for_report
 from phases.selectors import heatmap_row_for_report, placement_summary_for_report
 from trust_si.terms import TermCode
 from visits.selectors import visits_summary_for_report
+
+if TYPE_CHECKING:
+    from academies.models import Academy
+    from trust_si.tenancy.models import Trust
+
 
 GROUP_LABELS = {
     "all": "All pupils",
@@ -53,7 +58,7 @@ def previous_terms(term_code: str, count: int) -> list[str]:
     return [t.code for t in TermCode.parse(term_code).window(count)]
 
 
-def kpi_section(*, trust: Any, academy_ids: list[int] | None, term_code: str) -> dict[str, Any]:
+def kpi_section(*, trust: Trust, academy_ids: list[int] | None, term_code: str) -> dict[str, Any]:
     """KPIs against national and target, with a trend over six terms and the main groups."""
     min_cohort = trust.min_cohort
     terms = previous_terms(term_code, 6)
@@ -147,7 +152,7 @@ def kpi_section(*, trust: Any, academy_ids: list[int] | None, term_code: str) ->
     return {"kpis": kpis, "kpi_note": ""}
 
 
-def placement_section(*, trust: Any, academy: Any, term_code: str) -> dict[str, Any]:
+def placement_section(*, trust: Trust, academy: Academy, term_code: str) -> dict[str, Any]:
     data = placement_summary_for_report(trust=trust, academy=academy, term_code=term_code)
     return data or {
         "phase": None,
@@ -157,26 +162,26 @@ def placement_section(*, trust: Any, academy: Any, term_code: str) -> dict[str, 
     }
 
 
-def heatmap_section(*, trust: Any, academy: Any, term_code: str) -> list[dict[str, Any]]:
+def heatmap_section(*, trust: Trust, academy: Academy, term_code: str) -> list[dict[str, Any]]:
     return heatmap_row_for_report(trust=trust, academy=academy, term_code=term_code) or []
 
 
-def visits_section(*, trust: Any, academy: Any, term_code: str) -> dict[str, Any]:
+def visits_section(*, trust: Trust, academy: Academy, term_code: str) -> dict[str, Any]:
     data = visits_summary_for_report(trust=trust, academy=academy, term_code=term_code)
     return data or {"visits": [], "open_actions": [], "note": "No visits recorded this term."}
 
 
-def cpd_section(*, trust: Any, academy: Any, term_code: str) -> dict[str, Any]:
+def cpd_section(*, trust: Trust, academy: Academy, term_code: str) -> dict[str, Any]:
     data = cpd_summary_for_report(trust=trust, academy=academy, term_code=term_code)
     return data or {"rows": [], "note": "No CPD recorded this term."}
 
 
-def partnerships_section(*, trust: Any, academy: Any, term_code: str) -> dict[str, Any]:
+def partnerships_section(*, trust: Trust, academy: Academy, term_code: str) -> dict[str, Any]:
     data = partnerships_summary_for_report(trust=trust, academy=academy, term_code=term_code)
     return data or {"rows": [], "note": "No commissioned support this term."}
 
 
-def moderation_section(*, trust: Any, academy: Any, term_code: str) -> dict[str, Any]:
+def moderation_section(*, trust: Trust, academy: Academy, term_code: str) -> dict[str, Any]:
     # Writing moderation is not recorded in trust-si yet: the section says so plainly.
     return {"rows": [], "note": "No moderation outcomes recorded yet."}
 

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from academies.selectors import academy_get_for, academy_list_for
 from phases.models import JudgementArea
+from trust_si.accounts.models import Membership, User
 from trust_si.web.api import TenantAPIView
 
 from . import selectors, services
@@ -119,15 +120,15 @@ class VisitListAPI(TenantAPIView):
             raise ValidationError({"visit_type": ["Unknown visit type."]})
         try:
             visit = services.visit_create(
-                actor=request.user, academy=academy, visit_type=visit_type, date=d["date"]
+                actor=self.actor, academy=academy, visit_type=visit_type, date=d["date"]
             )
-            _apply(request, self.membership, visit, d)
+            _apply(self.actor, self.membership, visit, d)
         except DjangoValidationError as exc:
             raise _raise(exc) from exc
         return Response(VisitOutput(visit).data, status=status.HTTP_201_CREATED)
 
 
-def _apply(request: Request, membership: object, visit: Visit, d: dict) -> None:
+def _apply(actor: User, membership: Membership, visit: Visit, d: dict) -> None:
     fields = {
         k: d[k]
         for k in ("date", "focus_areas", "evidence", "strengths", "areas_for_development")
@@ -137,10 +138,10 @@ def _apply(request: Request, membership: object, visit: Visit, d: dict) -> None:
     if judgements is not None and any(a not in JudgementArea.values for a in judgements):
         raise ValidationError({"judgements": ["Unknown area."]})
     services.visit_autosave(
-        actor=request.user, membership=membership, visit=visit, data=fields, judgements=judgements
+        actor=actor, membership=membership, visit=visit, data=fields, judgements=judgements
     )
     if d.get("publish"):
-        services.visit_publish(actor=request.user, membership=membership, visit=visit)
+        services.visit_publish(actor=actor, membership=membership, visit=visit)
 
 
 class VisitDetailAPI(TenantAPIView):
@@ -158,7 +159,7 @@ class VisitDetailAPI(TenantAPIView):
         data = VisitInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         try:
-            _apply(request, self.membership, visit, dict(data.validated_data))
+            _apply(self.actor, self.membership, visit, dict(data.validated_data))
         except DjangoValidationError as exc:
             raise _raise(exc) from exc
         return Response(VisitOutput(visit).data)
@@ -185,7 +186,7 @@ class ActionDetailAPI(TenantAPIView):
             raise PermissionDenied("Your role does not update actions.")
         data = ActionInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        services.action_update(actor=request.user, action=action, data=dict(data.validated_data))
+        services.action_update(actor=self.actor, action=action, data=dict(data.validated_data))
         return Response(ActionOutput(action).data)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trust_si.accounts.models import Membership
 from visits.models import Visit
@@ -18,6 +18,10 @@ from visits.services import (
     visit_respond,
     visit_types_ensure,
 )
+
+if TYPE_CHECKING:
+    from trust_si.tenancy.models import Trust
+
 
 AREAS = [
     "curriculum_teaching",
@@ -48,7 +52,7 @@ def _grade(strength: float, rng: random.Random) -> str:
     return "urgent_improvement"
 
 
-def seed(trust: Any, ctx: dict[str, Any]) -> None:
+def seed(trust: Trust, ctx: dict[str, Any]) -> None:
     if Visit.objects.exists():
         return  # idempotent: the demo's visits are made once
     rng = random.Random(f"visits-{trust.slug}")

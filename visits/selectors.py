@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -15,8 +15,13 @@ from trust_si.terms import AcademicYear, TermCode
 
 from .models import OPEN_STATUSES, Action, ProgrammeEntry, Visit, VisitStatus
 
+if TYPE_CHECKING:
+    from academies.models import Academy
+    from trust_si.accounts.models import Membership
+    from trust_si.tenancy.models import Trust
 
-def visit_list_for(membership: Any) -> QuerySet[Visit]:
+
+def visit_list_for(membership: Membership) -> QuerySet[Visit]:
     """Visits of the academies in scope. School staff see only published visits."""
     visits = (
         Visit.objects.filter(
@@ -30,14 +35,14 @@ def visit_list_for(membership: Any) -> QuerySet[Visit]:
     return visits
 
 
-def visit_get_for(membership: Any, pk: int) -> Visit:
+def visit_get_for(membership: Membership, pk: int) -> Visit:
     visit = visit_list_for(membership).filter(pk=pk).first()
     if visit is None:
         raise Http404("No such visit.")
     return visit
 
 
-def action_list_for(membership: Any) -> QuerySet[Action]:
+def action_list_for(membership: Membership) -> QuerySet[Action]:
     actions = Action.objects.filter(
         trust_id=membership.trust_id, academy__in=academy_list_for(membership).values("pk")
     )
@@ -46,24 +51,24 @@ def action_list_for(membership: Any) -> QuerySet[Action]:
     return actions.select_related("academy", "visit", "visit__visit_type")
 
 
-def action_get_for(membership: Any, pk: int) -> Action:
+def action_get_for(membership: Membership, pk: int) -> Action:
     action = action_list_for(membership).filter(pk=pk).first()
     if action is None:
         raise Http404("No such action.")
     return action
 
 
-def overdue_actions_for(membership: Any, today: dt.date | None = None) -> QuerySet[Action]:
+def overdue_actions_for(membership: Membership, today: dt.date | None = None) -> QuerySet[Action]:
     """Open actions past their due date, for the officer's and the head's dashboards."""
     today = today or timezone.localdate()
     return action_list_for(membership).filter(status__in=OPEN_STATUSES, due_on__lt=today)
 
 
-def open_actions_for_academy(academy: Any) -> QuerySet[Action]:
+def open_actions_for_academy(academy: Academy) -> QuerySet[Action]:
     return Action.objects.filter(academy=academy, status__in=OPEN_STATUSES).select_related("visit")
 
 
-def programme_for(membership: Any, academic_year: str) -> list[dict[str, Any]]:
+def programme_for(membership: Membership, academic_year: str) -> list[dict[str, Any]]:
     """Planned against done per academy and term (done = published visits that term)."""
     academies = list(academy_list_for(membership))
     entries = ProgrammeEntry.objects.filter(academy__in=academies, academic_year=academic_year)
@@ -91,7 +96,7 @@ def programme_for(membership: Any, academic_year: str) -> list[dict[str, Any]]:
     return rows
 
 
-def visits_summary_for_report(*, trust: Any, academy: Any, term_code: str) -> dict[str, Any]:
+def visits_summary_for_report(*, trust: Trust, academy: Academy, term_code: str) -> dict[str, Any]:
     """The report's visits section: published visits of the term and the open actions."""
     visits = Visit.objects.filter(
         academy=academy, status=VisitStatus.PUBLISHED, date__range=TermCode.parse(term_code).bounds

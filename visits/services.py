@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -37,6 +37,10 @@ from .models import (
 )
 from .programme import plan_for_phase
 
+if TYPE_CHECKING:
+    from trust_si.accounts.models import User
+
+
 TEXT_FIELDS = ["focus_areas", "evidence", "strengths", "areas_for_development"]
 CREATE_FIELDS = {*TEXT_FIELDS, "partner", "commission", "days"}
 AUTOSAVE_FIELDS = {*TEXT_FIELDS, "date", "visit_type", "days"}
@@ -50,7 +54,7 @@ def visit_types_ensure(*, trust: Trust) -> list[VisitType]:
 
 
 @transaction.atomic
-def visit_type_add(*, actor: Any, trust: Trust, name: str) -> VisitType:
+def visit_type_add(*, actor: User | None, trust: Trust, name: str) -> VisitType:
     """A trust's own visit type, next to the standard ones."""
 
     base = slugify(name)[:36] or "visit"
@@ -70,7 +74,7 @@ def visit_ref(visit: Visit) -> str:
 @transaction.atomic
 def visit_create(
     *,
-    actor: Any,
+    actor: User | None,
     academy: Academy,
     visit_type: VisitType,
     date: dt.date,
@@ -108,8 +112,8 @@ def _set_judgements(visit: Visit, judgements: dict[str, str]) -> None:
 @transaction.atomic
 def visit_autosave(
     *,
-    actor: Any,
-    membership: Any,
+    actor: User | None,
+    membership: Membership,
     visit: Visit,
     data: dict[str, Any],
     judgements: dict[str, str] | None = None,
@@ -128,7 +132,7 @@ def visit_autosave(
     return changes
 
 
-def _sync_evidence(*, actor: Any, membership: Any, visit: Visit) -> None:
+def _sync_evidence(*, actor: User | None, membership: Membership, visit: Visit) -> None:
     """Judgements and partner days of a published visit: one row per area / per visit, updated."""
     ref = visit_ref(visit)
     areas = set()
@@ -169,7 +173,7 @@ def _sync_evidence(*, actor: Any, membership: Any, visit: Visit) -> None:
 
 
 @transaction.atomic
-def visit_publish(*, actor: Any, membership: Any, visit: Visit) -> Visit:
+def visit_publish(*, actor: User | None, membership: Membership, visit: Visit) -> Visit:
     """Publish to the school: its judgements become evidence for placement (recompute on commit)."""
     if not visit.judgements.exists() and not visit.strengths and not visit.areas_for_development:
         raise ValidationError(
@@ -186,7 +190,11 @@ def visit_publish(*, actor: Any, membership: Any, visit: Visit) -> Visit:
 
 @transaction.atomic
 def visit_respond(
-    *, actor: Any, visit: Visit, response: str, action_responses: dict[int, str] | None = None
+    *,
+    actor: User | None,
+    visit: Visit,
+    response: str,
+    action_responses: dict[int, str] | None = None,
 ) -> Visit:
     if not visit.is_published:
         raise ValidationError("Only a published visit can be answered.")
@@ -207,7 +215,7 @@ def visit_respond(
 
 @transaction.atomic
 def action_create(
-    *, actor: Any, visit: Visit, description: str, owner: str, due_on: dt.date
+    *, actor: User | None, visit: Visit, description: str, owner: str, due_on: dt.date
 ) -> Action:
     action = Action.objects.create(
         trust_id=visit.trust_id,
@@ -227,7 +235,9 @@ def action_create(
 
 
 @transaction.atomic
-def action_update(*, actor: Any, action: Action, data: dict[str, Any]) -> dict[str, list[Any]]:
+def action_update(
+    *, actor: User | None, action: Action, data: dict[str, Any]
+) -> dict[str, list[Any]]:
     allowed = {k: v for k, v in data.items() if k in ("description", "owner", "due_on", "status")}
     if allowed.get("status") == ActionStatus.DONE and action.status != ActionStatus.DONE:
         allowed["completed_on"] = timezone.localdate()
@@ -240,7 +250,7 @@ def action_update(*, actor: Any, action: Action, data: dict[str, Any]) -> dict[s
 
 @transaction.atomic
 def action_follow_up(
-    *, actor: Any, action: Action, at_visit: Visit, status: str, note: str
+    *, actor: User | None, action: Action, at_visit: Visit, status: str, note: str
 ) -> Action:
     """At the next visit the officer records where each open action stands."""
     if at_visit.academy_id != action.academy_id:
@@ -267,7 +277,7 @@ def current_phase_name(academy: Academy) -> str:
 
 @transaction.atomic
 def programme_generate(
-    *, actor: Any, trust: Trust, academic_year: str, academies: list[Academy]
+    *, actor: User | None, trust: Trust, academic_year: str, academies: list[Academy]
 ) -> int:
     """Plan each academy's visits for the year from its tier; entries already edited stay."""
     types = {t.code: t for t in visit_types_ensure(trust=trust)}

@@ -213,7 +213,7 @@ class KpiTargetListAPI(TenantAPIView):
         academy = academy_get_for(self.membership, d["urn"]) if d.get("urn") else None
         target = _service(
             lambda: services.kpi_target_set(
-                actor=request.user,
+                actor=self.actor,
                 membership=self.membership,
                 academy=academy,
                 kpi_code=d["kpi_code"],
@@ -240,7 +240,7 @@ class KpiTargetDetailAPI(TenantAPIView):
         data.is_valid(raise_exception=True)
         target = _service(
             lambda: services.kpi_target_update(
-                actor=request.user,
+                actor=self.actor,
                 membership=self.membership,
                 target=target,
                 value=data.validated_data["value"],
@@ -255,7 +255,7 @@ class KpiTargetDetailAPI(TenantAPIView):
         target = selectors.kpi_target_get_for(self.membership, pk)
         _service(
             lambda: services.kpi_target_delete(
-                actor=request.user, membership=self.membership, target=target
+                actor=self.actor, membership=self.membership, target=target
             )
         )
         return Response(status=status.HTTP_204_NO_CONTENT)

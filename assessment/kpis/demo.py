@@ -5,15 +5,19 @@ Called from assessment.demo after the pupil data (bands across three terms) is c
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .catalogue import KPIS, benchmark_for, load_benchmarks
 from .models import KpiTarget
 
+if TYPE_CHECKING:
+    from trust_si.tenancy.models import Trust
+
+
 YEAR = "2025-26"
 
 
-def seed(trust: Any, ctx: dict[str, Any]) -> None:
+def seed(trust: Trust, ctx: dict[str, Any]) -> None:
     actor = ctx.get("users", {}).get("trust_leader")
     benchmarks = load_benchmarks()
     for code, kpi in KPIS.items():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -37,10 +37,14 @@ from .display import (
 from .models import KpiTarget, NationalBenchmark, PublishedResult
 from .transitions import band_from_prior, band_from_ta, transition_matrix
 
+if TYPE_CHECKING:
+    from trust_si.accounts.models import Membership
+
+
 Benchmarks = dict[str, list[tuple[str, float, str]]]
 
 
-def published_results_for(membership: Any) -> QuerySet[PublishedResult]:
+def published_results_for(membership: Membership) -> QuerySet[PublishedResult]:
     return PublishedResult.objects.filter(
         trust_id=membership.trust_id, academy__in=academy_list_for(membership).values("pk")
     ).select_related("academy")
@@ -235,7 +239,7 @@ def target_for(targets: TargetIndex, academy_id: int | None, kpi: str, year: str
     return own if own is not None else targets.get((None, kpi, year))
 
 
-def kpi_target_list_for(membership: Any) -> QuerySet[KpiTarget]:
+def kpi_target_list_for(membership: Membership) -> QuerySet[KpiTarget]:
     """Trust-wide targets and the targets of the academies this membership covers."""
 
     return (
@@ -245,7 +249,7 @@ def kpi_target_list_for(membership: Any) -> QuerySet[KpiTarget]:
     )
 
 
-def kpi_target_get_for(membership: Any, pk: int) -> KpiTarget:
+def kpi_target_get_for(membership: Membership, pk: int) -> KpiTarget:
     target = kpi_target_list_for(membership).filter(pk=pk).first()
     if target is None:
         raise Http404("No such target.")
@@ -256,7 +260,7 @@ PAGE_GROUPS = ["all", "disadvantaged", "non_disadvantaged", "boys", "girls", "se
 
 
 def academy_kpis_for(
-    membership: Any, academy: Academy, term_code: str | None = None
+    membership: Membership, academy: Academy, term_code: str | None = None
 ) -> dict[str, Any]:
     """One academy's KPI page: for each KPI with data in the chosen term, the value, national,
     target, the trend over the terms with data, cohort and the group gaps, all in words.
@@ -432,7 +436,7 @@ def transition_choice(
 
 
 def transition_matrix_for(
-    membership: Any,
+    membership: Membership,
     academy: Academy,
     *,
     from_code: str | None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,13 +17,17 @@ from .catalogue import KPIS
 from .dfe import PerformanceFile
 from .models import KpiTarget, NationalBenchmark, PublishedResult
 
+if TYPE_CHECKING:
+    from trust_si.accounts.models import Membership, User
+
+
 # Cohort sizes are published even when every measure is suppressed: they do not count as results.
 COUNT_FIELDS = {"TELIG", "TPUP", "P8PUP"}
 
 
 @transaction.atomic
 def published_results_import(
-    *, actor: Any, trust: Trust, parsed: PerformanceFile, year: str, source: str
+    *, actor: User | None, trust: Trust, parsed: PerformanceFile, year: str, source: str
 ) -> dict[str, int]:
     """Store the file's figures for the trust's academies (matched by URN); re-running changes
     nothing. Returns rows read, academies matched, unmatched rows, schools with nothing
@@ -82,7 +86,7 @@ def published_results_import(
 
 
 def _check_target(
-    membership: Any, academy: Academy | None, kpi_code: str, academic_year: str, value: float
+    membership: Membership, academy: Academy | None, kpi_code: str, academic_year: str, value: float
 ) -> None:
     if not membership.can("targets.edit"):
         raise PermissionDenied("Your role does not set targets.")
@@ -105,8 +109,8 @@ def _check_target(
 @transaction.atomic
 def kpi_target_set(
     *,
-    actor: Any,
-    membership: Any,
+    actor: User | None,
+    membership: Membership,
     academy: Academy | None,
     kpi_code: str,
     academic_year: str,
@@ -158,7 +162,9 @@ def kpi_target_set(
 
 
 @transaction.atomic
-def kpi_target_update(*, actor: Any, membership: Any, target: KpiTarget, value: float) -> KpiTarget:
+def kpi_target_update(
+    *, actor: User | None, membership: Membership, target: KpiTarget, value: float
+) -> KpiTarget:
     _check_target(membership, target.academy, target.kpi_code, target.academic_year, value)
     if target.value != value:
         old = target.value
@@ -180,7 +186,7 @@ def kpi_target_update(*, actor: Any, membership: Any, target: KpiTarget, value: 
 
 
 @transaction.atomic
-def kpi_target_delete(*, actor: Any, membership: Any, target: KpiTarget) -> None:
+def kpi_target_delete(*, actor: User | None, membership: Membership, target: KpiTarget) -> None:
     if not membership.can("targets.edit"):
         raise PermissionDenied("Your role does not set targets.")
     audit_record(

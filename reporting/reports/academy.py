@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.utils import timezone
 
@@ -11,6 +11,11 @@ from reporting.models import ReportKind
 from trust_si.terms import term_label
 
 from .base import BaseReport
+
+if TYPE_CHECKING:
+    from academies.models import Academy
+    from trust_si.tenancy.models import Trust
+
 
 # A KPI that moved by at least this much since last term is worth governors' attention.
 NOTABLE_MOVE = {"%": 5.0, "points": 2.0, "score": 0.3}
@@ -60,7 +65,11 @@ class AcademyTermlyReport(BaseReport):
     template_name: ClassVar[str] = "reporting/pdf/academy.html"
 
     @classmethod
-    def build_snapshot(cls, *, trust: Any, academy: Any, term_code: str) -> dict[str, Any]:
+    def build_snapshot(
+        cls, *, trust: Trust, academy: Academy | None, term_code: str
+    ) -> dict[str, Any]:
+        if academy is None:
+            raise ValueError("An academy report needs its academy.")
         snapshot: dict[str, Any] = {
             "kind": cls.kind,
             "generated_at": timezone.now().isoformat(timespec="seconds"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.template.loader import render_to_string
 from pypdf import PdfReader
@@ -14,6 +14,10 @@ from reporting.charts import Series, bar_chart, line_chart
 from reporting.selectors import logo_data_uri_for
 from trust_si.exports import formula_safe
 from trust_si.pdf import html_to_pdf
+
+if TYPE_CHECKING:
+    from academies.models import Academy
+    from trust_si.tenancy.models import Trust
 
 
 def fmt_figure(
@@ -33,7 +37,9 @@ class BaseReport:
     template_name: ClassVar[str]
 
     @classmethod
-    def build_snapshot(cls, *, trust: Any, academy: Any, term_code: str) -> dict[str, Any]:
+    def build_snapshot(
+        cls, *, trust: Trust, academy: Academy | None, term_code: str
+    ) -> dict[str, Any]:
         raise NotImplementedError  # each report class states its own snapshot
 
     @classmethod

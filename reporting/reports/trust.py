@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.utils import timezone
 
@@ -14,13 +14,18 @@ from trust_si.terms import term_label
 from .academy import attention_items
 from .base import BaseReport
 
+if TYPE_CHECKING:
+    from trust_si.tenancy.models import Trust
+
 
 class TrustBoardReport(BaseReport):
     kind: ClassVar[str] = ReportKind.TRUST
     template_name: ClassVar[str] = "reporting/pdf/trust.html"
 
     @classmethod
-    def build_snapshot(cls, *, trust: Any, academy: Any, term_code: str) -> dict[str, Any]:
+    def build_snapshot(
+        cls, *, trust: Trust, academy: Academy | None, term_code: str
+    ) -> dict[str, Any]:
         academies = list(Academy.objects.filter(trust_id=trust.pk, is_active=True).order_by("name"))
         snapshot: dict[str, Any] = {
             "kind": cls.kind,

@@ -55,7 +55,7 @@ def user_has_totp(user: Any) -> bool:
     return bool(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())
 
 
-def member_list_for(membership: Any) -> QuerySet[Membership]:
+def member_list_for(membership: Membership) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(trust_id=membership.trust_id)
         .select_related("user")
@@ -64,7 +64,7 @@ def member_list_for(membership: Any) -> QuerySet[Membership]:
     )
 
 
-def member_get_for(membership: Any, pk: int) -> Membership:
+def member_get_for(membership: Membership, pk: int) -> Membership:
     member = member_list_for(membership).filter(pk=pk).first()
     if member is None:
         raise Http404("No such member.")
@@ -79,11 +79,11 @@ def mfa_user_ids(user_ids: list[int]) -> set[int]:
     )
 
 
-def invitation_list_for(membership: Any) -> QuerySet[Invitation]:
+def invitation_list_for(membership: Membership) -> QuerySet[Invitation]:
     return Invitation.objects.filter(trust_id=membership.trust_id, accepted_at__isnull=True)
 
 
-def audit_list_for(membership: Any, filters: dict[str, Any]) -> QuerySet[AuditEvent]:
+def audit_list_for(membership: Membership, filters: dict[str, Any]) -> QuerySet[AuditEvent]:
     events = AuditEvent.objects.filter(trust_id=membership.trust_id).select_related("actor")
     if filters.get("actor"):
         events = events.filter(actor__email__icontains=filters["actor"])

@@ -52,7 +52,7 @@ def validate_scope(*, trust: Trust, role: str, academies: list[Any], is_board: b
 @transaction.atomic
 def invitation_create(
     *,
-    actor: Any,
+    actor: User | None,
     trust: Trust,
     email: str,
     role: str,
@@ -136,7 +136,7 @@ def invitation_accept(*, invitation: Invitation, password: str, full_name: str) 
 @transaction.atomic
 def membership_update(
     *,
-    actor: Any,
+    actor: User | None,
     membership: Membership,
     role: str,
     academies: list[Any],
@@ -168,7 +168,7 @@ def membership_update(
 
 
 @transaction.atomic
-def membership_set_active(*, actor: Any, membership: Membership, active: bool) -> None:
+def membership_set_active(*, actor: User | None, membership: Membership, active: bool) -> None:
     """Deactivate (or reactivate) a member; nobody can lock themselves out."""
     if not active and membership.user_id == getattr(actor, "pk", None):
         raise ValidationError("You cannot deactivate yourself.")
@@ -186,7 +186,7 @@ def membership_set_active(*, actor: Any, membership: Membership, active: bool) -
 
 
 @transaction.atomic
-def api_token_rotate(*, actor: Any) -> Token:
+def api_token_rotate(*, actor: User) -> Token:
     """A new API token for the user; the old one stops working at once."""
     Token.objects.filter(user=actor).delete()
     token = Token.objects.create(user=actor)

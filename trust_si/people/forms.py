@@ -1,12 +1,16 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 
 from trust_si.accounts.models import Membership
 from trust_si.accounts.roles import ROLE_CHOICES, STAFF_ROLE_CHOICES
+
+if TYPE_CHECKING:
+    from trust_si.tenancy.models import Trust
+
 
 # The academy model, as the membership's scope declares it: accounts sit below academies in
 # the layers, so they know the model only through the relation.
@@ -36,7 +40,7 @@ class MembershipForm(forms.Form):
         help_text="Officers, staff, local governors and partners see only these.",
     )
 
-    def __init__(self, *args: Any, trust: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, trust: Trust, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         academies = self.fields["academies"]
         assert isinstance(academies, forms.ModelMultipleChoiceField)

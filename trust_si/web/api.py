@@ -11,8 +11,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from trust_si.accounts.models import Membership, User
 from trust_si.accounts.selectors import membership_for
 from trust_si.tenancy.context import Scope, activate, deactivate
+from trust_si.tenancy.models import Trust
 
 
 class TenantAPIMixin:
@@ -55,12 +57,20 @@ class TenantAPIMixin:
         return response
 
     @property
-    def trust(self) -> Any:
-        return self.request._request.trust  # type: ignore[attr-defined]
+    def trust(self) -> Trust:
+        trust: Trust = self.request._request.trust
+        return trust
 
     @property
-    def membership(self) -> Any:
-        return self.request._request.membership  # type: ignore[attr-defined]
+    def membership(self) -> Membership:
+        membership: Membership = self.request._request.membership
+        return membership
+
+    @property
+    def actor(self) -> User:
+        """The signed-in caller (initial() has refused everyone else)."""
+        user: User = self.request.user
+        return user
 
     request: Any
 
