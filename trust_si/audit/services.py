@@ -7,6 +7,8 @@ import decimal
 from collections.abc import Mapping
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
 from .models import AuditEvent
@@ -30,7 +32,7 @@ def _jsonable(value: Any) -> Any:
 
 def audit_record(
     *,
-    actor: Any,
+    actor: AbstractBaseUser | AnonymousUser | None,
     action: str,
     target: models.Model | None = None,
     changes: Mapping[str, Any] | None = None,
@@ -38,7 +40,8 @@ def audit_record(
 ) -> AuditEvent:
     """Write one audit row in the active trust (or the given one)."""
     event = AuditEvent(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        # Jobs and anonymous callers write audit rows too; only a signed-in person is an actor.
+        actor_id=actor.pk if actor is not None and actor.is_authenticated else None,
         action=action,
         object_type=target._meta.label_lower if target is not None else "",
         object_id=str(target.pk) if target is not None and target.pk is not None else "",
