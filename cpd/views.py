@@ -116,7 +116,12 @@ def programme_create(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, "Programme added to the catalogue.")
         return tenant_redirect(request, "cpd:programme_detail", pk=programme.pk)
-    return render(request, "cpd/programme_form.html", {"form": form, "programme": None})
+    return render(
+        request,
+        "cpd/programme_form.html",
+        {"form": form, "programme": None},
+        status=400 if form.errors else 200,
+    )
 
 
 def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -136,7 +141,12 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, "Programme saved.")
         return tenant_redirect(request, "cpd:programme_detail", pk=programme.pk)
-    return render(request, "cpd/programme_form.html", {"form": form, "programme": programme})
+    return render(
+        request,
+        "cpd/programme_form.html",
+        {"form": form, "programme": programme},
+        status=400 if form.errors else 200,
+    )
 
 
 def _session_form(request: HttpRequest, membership: Any, session: Session | None) -> SessionForm:
@@ -172,7 +182,10 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Session added.")
             return tenant_redirect(request, "cpd:session_detail", pk=session.pk)
     return render(
-        request, "cpd/session_form.html", {"form": form, "programme": programme, "session": None}
+        request,
+        "cpd/session_form.html",
+        {"form": form, "programme": programme, "session": None},
+        status=400 if form.errors else 200,
     )
 
 
@@ -192,6 +205,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "cpd/session_form.html",
         {"form": form, "programme": session.programme, "session": session},
+        status=400 if form.errors else 200,
     )
 
 
@@ -211,7 +225,12 @@ def session_enrol(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{form.cleaned_data['participant']} is booked.")
             return tenant_redirect(request, "cpd:session_detail", pk=session.pk)
-    return render(request, "cpd/enrol_form.html", {"form": form, "session": session})
+    return render(
+        request,
+        "cpd/enrol_form.html",
+        {"form": form, "session": session},
+        status=400 if form.errors else 200,
+    )
 
 
 def session_register(request: HttpRequest, pk: int) -> HttpResponse:
@@ -284,7 +303,12 @@ def npq_create(request: HttpRequest) -> HttpResponse:
         services.npq_create(actor=request.user, **form.cleaned_data)
         messages.success(request, "NPQ recorded.")
         return tenant_redirect(request, "cpd:npq_list")
-    return render(request, "cpd/npq_form.html", {"form": form, "npq": None})
+    return render(
+        request,
+        "cpd/npq_form.html",
+        {"form": form, "npq": None},
+        status=400 if form.errors else 200,
+    )
 
 
 def npq_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -299,4 +323,9 @@ def npq_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "NPQ saved.")
             return tenant_redirect(request, "cpd:npq_list")
-    return render(request, "cpd/npq_form.html", {"form": form, "npq": npq})
+    return render(
+        request,
+        "cpd/npq_form.html",
+        {"form": form, "npq": npq},
+        status=400 if form.errors else 200,
+    )

@@ -106,7 +106,10 @@ def activity_log(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Activity logged.")
             return redirect("partnerships:commission_detail", trust_slug=request.trust.slug, pk=pk)  # type: ignore[attr-defined]
     return render(
-        request, "partnerships/activity_form.html", {"commission": commission, "form": form}
+        request,
+        "partnerships/activity_form.html",
+        {"commission": commission, "form": form},
+        status=400 if form.errors else 200,
     )
 
 
@@ -218,7 +221,12 @@ def commission_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Commission {commission.title} added.")
             return tenant_redirect(request, "partnerships:commission_detail", pk=commission.pk)
-    return render(request, "partnerships/commission_form.html", {"form": form, "commission": None})
+    return render(
+        request,
+        "partnerships/commission_form.html",
+        {"form": form, "commission": None},
+        status=400 if form.errors else 200,
+    )
 
 
 def commission_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -241,7 +249,10 @@ def commission_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Commission saved.")
             return tenant_redirect(request, "partnerships:commission_detail", pk=commission.pk)
     return render(
-        request, "partnerships/commission_form.html", {"form": form, "commission": commission}
+        request,
+        "partnerships/commission_form.html",
+        {"form": form, "commission": commission},
+        status=400 if form.errors else 200,
     )
 
 
@@ -277,6 +288,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "partnerships/activity_form.html",
         {"commission": commission, "form": form, "activity": activity},
+        status=400 if form.errors else 200,
     )
 
 
