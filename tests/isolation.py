@@ -143,13 +143,20 @@ def response_text(response: Any) -> str:
             parts += [str(v) for row in sheet.iter_rows(values_only=True) for v in row if v]
         return "\n".join(parts)
     if "application/pdf" in content_type:
-        # Compressed streams: the PDF's text is not searchable here (its HTML twin is checked).
-        return ""
+        from pypdf import PdfReader
+        from pypdf.errors import PdfReadError
+
+        try:
+            return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+        except PdfReadError:  # a placeholder file, not a real PDF: its bytes are the text
+            pass
     return body.decode("utf-8", errors="replace")
 
 
 def sentinels_in(text: str, sentinels: list[str]) -> list[str]:
-    """The sentinels the text contains: names anywhere (any case), numbers as whole numbers."""
+    """The sentinels the text contains: names anywhere (any case, however the lines broke),
+    numbers as whole numbers."""
+    text = " ".join(text.split())
     lowered = text.lower()
     return [
         s

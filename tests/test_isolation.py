@@ -325,13 +325,20 @@ def test_route_is_isolated(case: Case, populated: Any) -> None:
     write = case.method != "get"
     before = trust_fingerprint(a.trust) if write else {}
 
-    # 1. A member of B (same role) gets 404 for A's object, under A's slug and under B's.
+    # 1. A member of B (same role) gets 404 for A's object, under A's slug and under B's, and
+    #    the 404 says nothing of A (beyond the URL's own URN, which the caller sent).
     outsider = _member(b, case.allowed_role)
-    response = _request(outsider, case, a.slug, kwargs_a, _data(case, a))
-    assert response.status_code == 404, ("B's member under A's slug", response.status_code)
+    checks = [("B's member under A's slug", a.slug)]
     if kwargs_a and case.kwargs_are_objects:
-        response = _request(outsider, case, b.slug, kwargs_a, _data(case, a))
-        assert response.status_code == 404, ("A's object under B's slug", response.status_code)
+        checks.append(("A's object under B's slug", b.slug))
+    for what, slug in checks:
+        response = _request(outsider, case, slug, kwargs_a, _data(case, a))
+        assert response.status_code == 404, (what, response.status_code)
+        sent = {str(v) for v in kwargs_a.values()}
+        leaked = [
+            s for s in sentinels_in(response_text(response), sentinels_of(a)) if s not in sent
+        ]
+        assert not leaked, f"{what}: the 404 shows A's data: {leaked}"
 
     # 2. Anonymous: the login page for HTML, 401 for the API.
     response = _request(Client(), case, a.slug, kwargs_a, _data(case, a))

@@ -166,7 +166,13 @@ CASES = [
         allowed_role=Role.SCHOOL_STAFF,
         forbidden_role=OFFICER,
     ),
-    Case("visits:pdf", kwargs=visit_pk, allowed_role=OFFICER, forbidden_role=Role.GOVERNOR),
+    Case(
+        "visits:pdf",
+        kwargs=visit_pk,
+        allowed_role=OFFICER,
+        forbidden_role=Role.GOVERNOR,
+        shows_sentinel=True,
+    ),
     Case(
         "visits:action_status",
         kwargs=action_pk,
