@@ -3,7 +3,7 @@
 Each app's `tests/<app>/isolation.py` defines `CASES: list[Case]` (and optionally
 `setup(world)` that creates the objects its cases point at, for both trusts, naming them with
 `sentinel(tw, ...)`). tests/test_isolation.py walks the URL resolver, takes every route whose
-converted kwargs include `trust_slug`, reads the HTTP methods its view accepts, and fails when a
+captured kwargs include `trust_slug`, reads the HTTP methods its view accepts, and fails when a
 (route, method) has no case or a case names one that does not exist. For each case it asserts:
 
 1. a member of trust B (same role) gets 404 for A's object under A's slug, and, when the route
@@ -32,12 +32,13 @@ from typing import Any
 
 from django.apps import apps
 from django.db import connection, models
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 
 from trust_si.accounts.models import Membership, User
 from trust_si.accounts.roles import Role
 from trust_si.tenancy.models import TenantModel, Trust
-
-WRITE_METHODS = ("post", "put", "patch", "delete")
 
 
 @dataclass
@@ -68,7 +69,7 @@ class Case:
     # alone, over `data(B)`, by B's member to B's route: B's usual answer (or 400 / 404), and
     # none of A's data in it.
     query_ids: Callable[[Any], dict[str, Any]] | None = None
-    # A's member sees at least one of A's sentinels on this page or export.
+    # Reads: each trust's member sees at least one of their own trust's sentinels here.
     shows_sentinel: bool = False
     # API only: send `data` as multipart (file uploads) instead of JSON.
     multipart: bool = False
@@ -125,7 +126,7 @@ def name_world(world: Any) -> None:
 
 
 def response_text(response: Any) -> str:
-    """The words of a response, whatever it is: HTML, JSON, CSV, or the cells of an XLSX."""
+    """The words of a response, whatever it is: HTML, JSON, CSV, an XLSX's cells, a PDF's text."""
     content_type = response.get("Content-Type", "")
     if getattr(response, "streaming", False):
         # Read to the end, the test client closes the response itself (an explicit close()
@@ -134,8 +135,6 @@ def response_text(response: Any) -> str:
     else:
         body = response.content
     if "spreadsheetml" in content_type:
-        from openpyxl import load_workbook
-
         book = load_workbook(io.BytesIO(body), read_only=True)
         parts = []
         for sheet in book.worksheets:
@@ -143,9 +142,6 @@ def response_text(response: Any) -> str:
             parts += [str(v) for row in sheet.iter_rows(values_only=True) for v in row if v]
         return "\n".join(parts)
     if "application/pdf" in content_type:
-        from pypdf import PdfReader
-        from pypdf.errors import PdfReadError
-
         try:
             return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
         except PdfReadError:  # a placeholder file, not a real PDF: its bytes are the text
@@ -183,7 +179,7 @@ def _table(model: type[models.Model]) -> str:
 
 
 def _pk(model: type[models.Model]) -> str:
-    return _q(model._meta.pk.column)  # type: ignore[union-attr]
+    return _q(model._meta.pk.column)
 
 
 def _m2m_links(model: type[models.Model]) -> list[tuple[Any, str, str, str]]:
@@ -194,7 +190,7 @@ def _m2m_links(model: type[models.Model]) -> list[tuple[Any, str, str, str]]:
             _q(f.remote_field.through._meta.db_table),
             _q(f.m2m_column_name()),
             _q(f.m2m_reverse_name()),
-        )  # type: ignore[union-attr]
+        )
         for f in model._meta.many_to_many
     ]
 

@@ -219,7 +219,7 @@ def populated(django_db_setup: Any, django_db_blocker: Any) -> Any:
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         # As in TestCase: a service's durable atomic block may run inside this one.
-        atomic._from_testcase = True  # type: ignore[attr-defined]
+        atomic._from_testcase = True
         atomic.__enter__()
         try:
             world = World(a=build_trust_world("alpha"), b=build_trust_world("beta"))
