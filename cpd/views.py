@@ -122,7 +122,12 @@ def programme_create(request: TenantRequest) -> HttpResponse:
         )
         messages.success(request, "Programme added to the catalogue.")
         return tenant_redirect(request, "cpd:programme_detail", pk=programme.pk)
-    return render(request, "cpd/programme_form.html", {"form": form, "programme": None})
+    return render(
+        request,
+        "cpd/programme_form.html",
+        {"form": form, "programme": None},
+        status=400 if form.errors else 200,
+    )
 
 
 def programme_edit(request: TenantRequest, pk: int) -> HttpResponse:
@@ -142,7 +147,12 @@ def programme_edit(request: TenantRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, "Programme saved.")
         return tenant_redirect(request, "cpd:programme_detail", pk=programme.pk)
-    return render(request, "cpd/programme_form.html", {"form": form, "programme": programme})
+    return render(
+        request,
+        "cpd/programme_form.html",
+        {"form": form, "programme": programme},
+        status=400 if form.errors else 200,
+    )
 
 
 def _session_form(
@@ -180,7 +190,10 @@ def session_create(request: TenantRequest, pk: int) -> HttpResponse:
             messages.success(request, "Session added.")
             return tenant_redirect(request, "cpd:session_detail", pk=session.pk)
     return render(
-        request, "cpd/session_form.html", {"form": form, "programme": programme, "session": None}
+        request,
+        "cpd/session_form.html",
+        {"form": form, "programme": programme, "session": None},
+        status=400 if form.errors else 200,
     )
 
 
@@ -200,6 +213,7 @@ def session_edit(request: TenantRequest, pk: int) -> HttpResponse:
         request,
         "cpd/session_form.html",
         {"form": form, "programme": session.programme, "session": session},
+        status=400 if form.errors else 200,
     )
 
 
@@ -219,7 +233,12 @@ def session_enrol(request: TenantRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{form.cleaned_data['participant']} is booked.")
             return tenant_redirect(request, "cpd:session_detail", pk=session.pk)
-    return render(request, "cpd/enrol_form.html", {"form": form, "session": session})
+    return render(
+        request,
+        "cpd/enrol_form.html",
+        {"form": form, "session": session},
+        status=400 if form.errors else 200,
+    )
 
 
 def session_register(request: TenantRequest, pk: int) -> HttpResponse:
@@ -292,7 +311,12 @@ def npq_create(request: TenantRequest) -> HttpResponse:
         services.npq_create(actor=request.user, **form.cleaned_data)
         messages.success(request, "NPQ recorded.")
         return tenant_redirect(request, "cpd:npq_list")
-    return render(request, "cpd/npq_form.html", {"form": form, "npq": None})
+    return render(
+        request,
+        "cpd/npq_form.html",
+        {"form": form, "npq": None},
+        status=400 if form.errors else 200,
+    )
 
 
 def npq_edit(request: TenantRequest, pk: int) -> HttpResponse:
@@ -307,4 +331,9 @@ def npq_edit(request: TenantRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "NPQ saved.")
             return tenant_redirect(request, "cpd:npq_list")
-    return render(request, "cpd/npq_form.html", {"form": form, "npq": npq})
+    return render(
+        request,
+        "cpd/npq_form.html",
+        {"form": form, "npq": npq},
+        status=400 if form.errors else 200,
+    )

@@ -110,7 +110,10 @@ def activity_log(request: TenantRequest, pk: int) -> HttpResponse:
             messages.success(request, "Activity logged.")
             return redirect("partnerships:commission_detail", trust_slug=request.trust.slug, pk=pk)  # type: ignore[attr-defined]
     return render(
-        request, "partnerships/activity_form.html", {"commission": commission, "form": form}
+        request,
+        "partnerships/activity_form.html",
+        {"commission": commission, "form": form},
+        status=400 if form.errors else 200,
     )
 
 
@@ -222,7 +225,12 @@ def commission_create(request: TenantRequest) -> HttpResponse:
         else:
             messages.success(request, f"Commission {commission.title} added.")
             return tenant_redirect(request, "partnerships:commission_detail", pk=commission.pk)
-    return render(request, "partnerships/commission_form.html", {"form": form, "commission": None})
+    return render(
+        request,
+        "partnerships/commission_form.html",
+        {"form": form, "commission": None},
+        status=400 if form.errors else 200,
+    )
 
 
 def commission_edit(request: TenantRequest, pk: int) -> HttpResponse:
@@ -245,7 +253,10 @@ def commission_edit(request: TenantRequest, pk: int) -> HttpResponse:
             messages.success(request, "Commission saved.")
             return tenant_redirect(request, "partnerships:commission_detail", pk=commission.pk)
     return render(
-        request, "partnerships/commission_form.html", {"form": form, "commission": commission}
+        request,
+        "partnerships/commission_form.html",
+        {"form": form, "commission": commission},
+        status=400 if form.errors else 200,
     )
 
 
@@ -281,6 +292,7 @@ def activity_edit(request: TenantRequest, pk: int) -> HttpResponse:
         request,
         "partnerships/activity_form.html",
         {"commission": commission, "form": form, "activity": activity},
+        status=400 if form.errors else 200,
     )
 
 

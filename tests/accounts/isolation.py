@@ -8,23 +8,47 @@ def member_pk(tw):
         return {"pk": Membership.objects.get(user=tw.user(Role.GOVERNOR)).pk}
 
 
+def _invite_form(tw) -> dict:
+    return {
+        "email": f"new.head@{tw.slug}.test",
+        "role": "school_staff",
+        "staff_role": "head",
+        "academies": [tw.academies[0].pk],
+    }
+
+
+def _member_form(tw) -> dict:
+    # A local governor of the trust's other academy.
+    return {"role": "governor", "academies": [tw.academies[1].pk]}
+
+
+def _academy_ids(tw) -> dict:
+    return {"academies": [tw.academies[1].pk]}
+
+
+def _actor(tw) -> dict:
+    # The audit log's filter by person: another trust's admin has done nothing here.
+    return {"actor": tw.user(Role.TRUST_ADMIN).email}
+
+
 CASES = [
-    Case("dashboard", allowed_role=Role.GOVERNOR),
-    Case("people", forbidden_role=Role.TRUST_LEADER),
-    Case("invite", forbidden_role=Role.TRUST_LEADER),
+    Case("dashboard", allowed_role=Role.GOVERNOR, shows_sentinel=True),
+    Case("people", forbidden_role=Role.TRUST_LEADER, shows_sentinel=True),
+    Case("invite", forbidden_role=Role.TRUST_LEADER, shows_sentinel=True),
     Case(
         "invite",
         method="post",
-        data=lambda tw: {"email": "x"},
-        ok_statuses=(400,),
+        data=_invite_form,
+        body_ids=_academy_ids,
         forbidden_role=Role.IMPROVEMENT_OFFICER,
     ),
-    Case("member_edit", kwargs=member_pk, forbidden_role=Role.TRUST_LEADER),
+    Case("member_edit", kwargs=member_pk, forbidden_role=Role.TRUST_LEADER, shows_sentinel=True),
     Case(
         "member_edit",
         kwargs=member_pk,
         method="post",
-        data=lambda tw: {"role": "governor", "is_board": "on"},
+        data=_member_form,
+        body_ids=_academy_ids,
         forbidden_role=Role.SCHOOL_STAFF,
     ),
     Case(
@@ -35,7 +59,23 @@ CASES = [
         forbidden_role=Role.TRUST_LEADER,
     ),
     Case("api_token", allowed_role=Role.SCHOOL_STAFF, forbidden_role=Role.GOVERNOR),
-    Case("audit_log", forbidden_role=Role.TRUST_LEADER),
-    Case("accounts_api:audit-event-list", forbidden_role=Role.TRUST_LEADER),
-    Case("accounts_api:member-list", forbidden_role=Role.IMPROVEMENT_OFFICER),
+    Case(
+        "api_token",
+        method="post",
+        allowed_role=Role.SCHOOL_STAFF,
+        forbidden_role=Role.GOVERNOR,
+    ),
+    Case(
+        "audit_log",
+        forbidden_role=Role.TRUST_LEADER,
+        query_ids=_actor,
+        shows_sentinel=True,
+    ),
+    Case(
+        "accounts_api:audit-event-list",
+        forbidden_role=Role.TRUST_LEADER,
+        query_ids=_actor,
+        shows_sentinel=True,
+    ),
+    Case("accounts_api:member-list", forbidden_role=Role.IMPROVEMENT_OFFICER, shows_sentinel=True),
 ]

@@ -17,6 +17,14 @@ def setup(world):
                 banding="3",
                 source="test",
             )
+            PublishedResult.objects.create(
+                trust=tw.trust,
+                academy=tw.academies[0],
+                year="2018-19",
+                field="PTRWM_EXP",
+                value=65,
+                source="test",
+            )
             tw.extra["target"] = KpiTarget.objects.create(
                 trust=tw.trust,
                 academy=tw.academies[0],
@@ -35,19 +43,30 @@ def target(tw):
 
 
 CASES = [
-    Case("kpis:trust_table", allowed_role=Role.GOVERNOR, forbidden_role=Role.EXTERNAL_PARTNER),
+    Case(
+        "kpis:trust_table",
+        allowed_role=Role.GOVERNOR,
+        forbidden_role=Role.EXTERNAL_PARTNER,
+        shows_sentinel=True,
+    ),
     Case(
         "kpis:trust_table_csv",
         allowed_role=Role.IMPROVEMENT_OFFICER,
         forbidden_role=Role.EXTERNAL_PARTNER,
+        shows_sentinel=True,
     ),
     Case(
         "kpis:trust_table_xlsx",
         allowed_role=Role.SCHOOL_STAFF,
         forbidden_role=Role.EXTERNAL_PARTNER,
+        shows_sentinel=True,
     ),
     Case(
-        "kpis:academy", kwargs=urn, allowed_role=Role.GOVERNOR, forbidden_role=Role.EXTERNAL_PARTNER
+        "kpis:academy",
+        kwargs=urn,
+        allowed_role=Role.GOVERNOR,
+        forbidden_role=Role.EXTERNAL_PARTNER,
+        shows_sentinel=True,
     ),
     Case(
         "kpis:academy_xlsx",
@@ -60,13 +79,24 @@ CASES = [
         kwargs=urn,
         allowed_role=Role.IMPROVEMENT_OFFICER,
         forbidden_role=Role.EXTERNAL_PARTNER,
+        shows_sentinel=True,
     ),
-    Case("kpis:targets", allowed_role=Role.GOVERNOR, forbidden_role=Role.EXTERNAL_PARTNER),
+    Case(
+        "kpis:targets",
+        allowed_role=Role.GOVERNOR,
+        forbidden_role=Role.EXTERNAL_PARTNER,
+        shows_sentinel=True,
+    ),
     Case(
         "kpis:targets",
         method="post",
-        data=lambda tw: {},
-        ok_statuses=(400,),
+        data=lambda tw: {
+            "academy": tw.academies[0].pk,
+            "kpi_code": "y1_phonics",
+            "academic_year": "2025-26",
+            "value": "80",
+        },
+        body_ids=lambda tw: {"academy": tw.academies[0].pk},
         allowed_role=Role.TRUST_LEADER,
         forbidden_role=Role.IMPROVEMENT_OFFICER,
     ),
@@ -78,7 +108,10 @@ CASES = [
         forbidden_role=Role.SCHOOL_STAFF,
     ),
     Case(
-        "kpis:published_results", allowed_role=Role.GOVERNOR, forbidden_role=Role.EXTERNAL_PARTNER
+        "kpis:published_results",
+        allowed_role=Role.GOVERNOR,
+        forbidden_role=Role.EXTERNAL_PARTNER,
+        shows_sentinel=True,
     ),
     Case(
         "kpis:published_results",
@@ -92,14 +125,21 @@ CASES = [
         "kpis_api:published-result-list",
         allowed_role=Role.SCHOOL_STAFF,
         forbidden_role=Role.EXTERNAL_PARTNER,
+        query_ids=urn,
+        shows_sentinel=True,
     ),
     Case(
-        "kpis_api:kpi-figure-list", allowed_role=Role.GOVERNOR, forbidden_role=Role.EXTERNAL_PARTNER
+        "kpis_api:kpi-figure-list",
+        allowed_role=Role.GOVERNOR,
+        forbidden_role=Role.EXTERNAL_PARTNER,
+        query_ids=urn,
+        shows_sentinel=True,
     ),
     Case(
         "kpis_api:kpi-target-list",
         allowed_role=Role.SCHOOL_STAFF,
         forbidden_role=Role.EXTERNAL_PARTNER,
+        shows_sentinel=True,
     ),
     Case(
         "kpis_api:kpi-target-list",
@@ -110,6 +150,7 @@ CASES = [
             "academic_year": "2025-26",
             "value": 82,
         },
+        body_ids=lambda tw: {"urn": tw.academies[0].urn},
         allowed_role=Role.TRUST_LEADER,
         forbidden_role=Role.IMPROVEMENT_OFFICER,
     ),
@@ -118,6 +159,7 @@ CASES = [
         kwargs=target,
         allowed_role=Role.SCHOOL_STAFF,
         forbidden_role=Role.EXTERNAL_PARTNER,
+        shows_sentinel=True,
     ),
     Case(
         "kpis_api:kpi-target-detail",
@@ -139,5 +181,6 @@ CASES = [
         kwargs=urn,
         allowed_role=Role.GOVERNOR,
         forbidden_role=Role.EXTERNAL_PARTNER,
+        shows_sentinel=True,
     ),
 ]

@@ -145,7 +145,7 @@ def test_partner_sees_only_own_commission_and_academies(world, client_for):
             "days": "1",
         },
     )
-    assert response.status_code == 200 and "There is a problem" in response.content.decode()
+    assert response.status_code == 400 and "There is a problem" in response.content.decode()
     response = client.post(
         url("partnerships:activity_log", pk=mine.pk),
         {

@@ -1,13 +1,29 @@
 import datetime as dt
 
 from phases.models import Placement
+from phases.services import judgement_record
+from phases.pipeline import recompute_run
 from tests.isolation import Case
+from trust_si.accounts.models import Membership
 from trust_si.accounts.roles import Role
+
+from .helpers import pupils_and_absence
 
 
 def setup(world):
     for tw in (world.a, world.b):
+        # A term of attendance, recomputed: placements and heat-map rows naming the academies.
+        pupils_and_absence(tw, tw.academies[0], "2025-26-summer", tw.slug[0].upper(), missed=5)
         with tw.scope():
+            judgement_record(
+                actor=tw.user(Role.IMPROVEMENT_OFFICER),
+                academy=tw.academies[0],
+                area="curriculum_teaching",
+                grade="expected_standard",
+                judged_on=dt.date(2025, 12, 1),
+                source="direct",
+            )
+            recompute_run(trust=tw.trust)
             tw.extra["placement"] = Placement.objects.create(
                 trust=tw.trust,
                 academy=tw.academies[0],
@@ -22,21 +38,60 @@ def urn(tw):
     return {"urn": tw.academies[0].urn}
 
 
+def _officer(tw):
+    with tw.scope():
+        return Membership.objects.get(user=tw.user(Role.IMPROVEMENT_OFFICER))
+
+
 CASES = [
     Case(
         "phases:recompute_status",
         allowed_role=Role.IMPROVEMENT_OFFICER,
         forbidden_role=Role.GOVERNOR,
     ),
-    Case("phases:heatmap", allowed_role=Role.TRUST_LEADER, forbidden_role=Role.GOVERNOR),
+    Case(
+        "phases:heatmap",
+        allowed_role=Role.TRUST_LEADER,
+        forbidden_role=Role.GOVERNOR,
+        query_ids=lambda tw: {"officer": _officer(tw).pk},
+        shows_sentinel=True,
+    ),
+    *[
+        Case(
+            "phases:heatmap",
+            data=lambda tw, fmt=fmt: {"format": fmt},
+            allowed_role=Role.TRUST_LEADER,
+            forbidden_role=Role.GOVERNOR,
+            shows_sentinel=True,
+            label=fmt,
+        )
+        for fmt in ("csv", "xlsx")
+    ],
     Case(
         "phases:matching", allowed_role=Role.IMPROVEMENT_OFFICER, forbidden_role=Role.SCHOOL_STAFF
     ),
     Case("phases:settings", allowed_role=Role.TRUST_ADMIN, forbidden_role=Role.TRUST_LEADER),
+    # Blank: the form re-renders with its errors; who may post is what counts.
     Case(
-        "phases_api:heatmap", allowed_role=Role.TRUST_LEADER, forbidden_role=Role.EXTERNAL_PARTNER
+        "phases:settings",
+        method="post",
+        data=lambda tw: {},
+        allowed_role=Role.TRUST_ADMIN,
+        forbidden_role=Role.TRUST_LEADER,
     ),
-    Case("phases:list", allowed_role=Role.TRUST_LEADER, forbidden_role=Role.GOVERNOR),
+    Case(
+        "phases_api:heatmap",
+        allowed_role=Role.TRUST_LEADER,
+        forbidden_role=Role.EXTERNAL_PARTNER,
+        query_ids=urn,
+        shows_sentinel=True,
+    ),
+    Case(
+        "phases:list",
+        allowed_role=Role.TRUST_LEADER,
+        forbidden_role=Role.GOVERNOR,
+        shows_sentinel=True,
+    ),
     Case(
         "phases:recompute",
         method="post",
@@ -48,6 +103,7 @@ CASES = [
         kwargs=urn,
         allowed_role=Role.IMPROVEMENT_OFFICER,
         forbidden_role=Role.SCHOOL_STAFF,
+        shows_sentinel=True,
     ),
     Case(
         "phases:decide",
@@ -57,14 +113,25 @@ CASES = [
         allowed_role=Role.TRUST_LEADER,
         forbidden_role=Role.IMPROVEMENT_OFFICER,
     ),
-    Case("phases_api:placement-list", allowed_role=Role.TRUST_LEADER, forbidden_role=Role.GOVERNOR),
+    Case(
+        "phases_api:placement-list",
+        allowed_role=Role.TRUST_LEADER,
+        forbidden_role=Role.GOVERNOR,
+        shows_sentinel=True,
+    ),
     Case(
         "phases_api:placement-history",
         kwargs=urn,
         allowed_role=Role.IMPROVEMENT_OFFICER,
         forbidden_role=Role.SCHOOL_STAFF,
     ),
-    Case("phases_api:judgement-list", allowed_role=Role.TRUST_LEADER, forbidden_role=Role.GOVERNOR),
+    Case(
+        "phases_api:judgement-list",
+        allowed_role=Role.TRUST_LEADER,
+        forbidden_role=Role.GOVERNOR,
+        query_ids=urn,
+        shows_sentinel=True,
+    ),
     Case(
         "phases_api:judgement-list",
         method="post",
@@ -74,6 +141,7 @@ CASES = [
             "grade": "met",
             "judged_on": "2026-01-05",
         },
+        body_ids=lambda tw: {"urn": tw.academies[0].urn},
         allowed_role=Role.IMPROVEMENT_OFFICER,
         forbidden_role=Role.SCHOOL_STAFF,
     ),

@@ -23,7 +23,7 @@ def setup(world):
                     "term": TERM,
                     "term_label": "Summer term 2025-26",
                     "trust": {"name": tw.trust.name},
-                    "academy": {"name": "x"},
+                    "academy": {"name": tw.academies[0].name},
                     "placement": {},
                     "kpis": [],
                     "min_cohort": 5,
@@ -40,14 +40,20 @@ def report_pk(tw):
 
 
 CASES = [
-    Case("reporting:list", forbidden_role=Role.SCHOOL_STAFF),
+    Case("reporting:list", forbidden_role=Role.SCHOOL_STAFF, shows_sentinel=True),
     Case(
         "reporting:detail",
         kwargs=report_pk,
         allowed_role=Role.GOVERNOR,
         forbidden_role=Role.SCHOOL_STAFF,
+        shows_sentinel=True,
     ),
-    Case("reporting:preview", kwargs=report_pk, forbidden_role=Role.EXTERNAL_PARTNER),
+    Case(
+        "reporting:preview",
+        kwargs=report_pk,
+        forbidden_role=Role.EXTERNAL_PARTNER,
+        shows_sentinel=True,
+    ),
     Case(
         "reporting:download",
         kwargs=report_pk,
@@ -59,6 +65,7 @@ CASES = [
         "reporting:generate",
         method="post",
         data=lambda tw: {"term": TERM, "academy": tw.academies[0].urn},
+        body_ids=lambda tw: {"academy": tw.academies[0].urn},
         allowed_role=Role.TRUST_LEADER,
         forbidden_role=Role.GOVERNOR,
     ),
@@ -82,12 +89,19 @@ CASES = [
         forbidden_role=Role.TRUST_LEADER,
         ok_statuses=(400,),
     ),
-    Case("reporting_api:report-list", allowed_role=Role.GOVERNOR, forbidden_role=Role.SCHOOL_STAFF),
+    Case(
+        "reporting_api:report-list",
+        allowed_role=Role.GOVERNOR,
+        forbidden_role=Role.SCHOOL_STAFF,
+        query_ids=lambda tw: {"urn": tw.academies[0].urn},
+        shows_sentinel=True,
+    ),
     Case(
         "reporting_api:report-detail",
         kwargs=report_pk,
         allowed_role=Role.GOVERNOR,
         forbidden_role=Role.SCHOOL_STAFF,
+        shows_sentinel=True,
     ),
     Case(
         "reporting_api:report-download",
