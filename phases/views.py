@@ -173,6 +173,7 @@ def phase_settings(request: TenantRequest) -> HttpResponse:
             "phases": phases_for(request.trust.config).values(),
             "rules": placement_settings(request.trust.config),
         },
+        status=400 if form.errors else 200,
     )
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -194,6 +194,8 @@ def action_status(request: TenantRequest, pk: int) -> HttpResponse:
     at_visit = request.POST.get("at_visit")
     if form.is_valid():
         if at_visit:
+            if not at_visit.isdigit():
+                raise Http404("No such visit.")
             visit = selectors.visit_get_for(membership, int(at_visit))
             services.action_follow_up(
                 actor=request.user,

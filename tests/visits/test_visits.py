@@ -344,3 +344,27 @@ def test_overdue_actions_show_on_the_officer_and_head_dashboards(world, client_f
         assert "Long overdue reading plan" in page, role
     governor_page = client_for(a.user(Role.GOVERNOR)).get("/t/alpha/").content.decode()
     assert "Long overdue reading plan" not in governor_page
+
+
+def test_action_follow_up_with_a_bad_visit_id_is_404_not_500(world, client_for):
+    from django.urls import reverse
+
+    from visits.models import Action, Visit, VisitType
+
+    a = world.a
+    with a.scope():
+        kind = VisitType.objects.create(code="walk", name="Learning walk")
+        visit = Visit.objects.create(
+            academy=a.academies[0], visit_type=kind, date=dt.date(2026, 2, 3)
+        )
+        action = Action.objects.create(
+            visit=visit,
+            academy=a.academies[0],
+            description="Fix it",
+            owner="Head",
+            due_on=dt.date(2026, 3, 1),
+        )
+    client = client_for(a.user("trust_leader"))
+    url = reverse("visits:action_status", kwargs={"trust_slug": a.slug, "pk": action.pk})
+    response = client.post(url, {"status": "done", "at_visit": "abc"})
+    assert response.status_code == 404
