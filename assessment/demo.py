@@ -1,5 +1,5 @@
 """Demo: three terms of plausible synthetic pupil data for every demo academy, committed through
-the same check-and-confirm path a school's upload takes. Stronger academies get better results."""
+the same check, confirm and commit a school's upload takes. Stronger academies get better results."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 
 from assessment.models import Upload, UploadStatus
-from assessment.services import term_get_or_create, upload_confirm, upload_validate
+from assessment.services import term_get_or_create, upload_confirm_now, upload_validate
 
 TERMS = ["2025-26-autumn", "2025-26-spring", "2025-26-summer"]
 TA_SUBJECTS = ["reading", "writing", "maths"]
@@ -50,7 +50,9 @@ def _commit(trust: Any, academy: Any, code: str, kind: str, lines: list[str], ac
     upload.save()
     upload = upload_validate(upload=upload)
     assert upload.status == UploadStatus.VALID, (upload.message, upload.errors[:3])
-    upload_confirm(actor=actor, upload=upload)
+    # Saved in this process, not by a worker: seed_demo ends with every upload committed.
+    upload = upload_confirm_now(actor=actor, upload=upload)
+    assert upload.status == UploadStatus.COMMITTED, upload.message
 
 
 def seed(trust: Any, ctx: dict[str, Any]) -> None:
