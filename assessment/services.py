@@ -253,7 +253,7 @@ def _confirm_claim(*, actor: Any, upload: Upload) -> bool:
         confirmed_by=actor,
         claimed_at=timezone.now(),
         progress=0,
-        message="the save starts shortly; this page updates when it is done.",
+        message="The save starts shortly. This page updates when it is done.",
     )
     if not claimed:
         status = Upload.objects.filter(pk=upload.pk).values_list("status", flat=True).first()
@@ -307,7 +307,7 @@ def upload_commit(*, upload_id: int) -> Upload | None:
         status=UploadStatus.COMMITTING,
         claimed_at=timezone.now(),
         progress=10,
-        message="this page updates when it is done.",
+        message="This page updates when it is done.",
     )
     try:
         with transaction.atomic():
@@ -318,8 +318,8 @@ def upload_commit(*, upload_id: int) -> Upload | None:
     except Exception as exc:
         logger.exception("The save of upload %s failed; it is sent back to the user.", upload_id)
         reason = (
-            "Some rows clash with data saved since the file was checked; nothing was changed. "
-            "Confirm again, or upload a corrected file."
+            "Some rows clash with data saved for another academy (the same pupil's result or "
+            "enrolment there); nothing was changed. Correct the file, or confirm again."
             if isinstance(exc, IntegrityError)
             else INTERRUPTED
         )
@@ -341,7 +341,17 @@ def _commit_locked(upload: Upload) -> Upload:
        audit, and announce the change (phases recomputes on commit).
     """
     slice_lock(upload)
-    checked, _columns, missing, headers = _checked(upload)
+    try:
+        checked, _columns, missing, headers = _checked(upload)
+    except (UploadRejected, OSError) as exc:  # the stored file is gone or no longer readable
+        reason = str(exc) if isinstance(exc, UploadRejected) else "The stored file is missing."
+        Upload.objects.filter(pk=upload.pk).update(
+            status=UploadStatus.FAILED,
+            progress=100,
+            message=f"{reason} Nothing has been saved: upload the file again."[:300],
+        )
+        upload.refresh_from_db()
+        return upload
     outcome = _outcome(upload, checked, missing, headers)
     if outcome["status"] != UploadStatus.VALID:
         outcome["message"] = (
@@ -422,7 +432,7 @@ def upload_restore(*, actor: Any, upload: Upload) -> Upload:
         confirmed_by=actor,
         claimed_at=timezone.now(),
         progress=0,
-        message="restoring this version; this page updates when it is done.",
+        message="Restoring this version. This page updates when it is done.",
     )
     if not claimed:
         raise UploadStateError("The earlier version is already being restored.")

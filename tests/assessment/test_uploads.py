@@ -198,13 +198,18 @@ def test_a_commit_run_twice_or_confirmed_twice_writes_once(world):
         assert upload_commit_task.delay(trust_id=world.a.trust.pk, upload_id=0).get() == "missing"
 
 
-def test_an_interrupted_save_is_saved_by_the_next_run(world):
+def test_an_interrupted_save_is_saved_by_the_next_run(world, client_for):
     """A worker killed mid-save leaves the upload "saving" and nothing written (its transaction
     rolled back): the redelivered job saves it, once."""
     upload = _upload(world.a, "results", RESULTS)
     with world.a.scope():
         upload_confirm(actor=world.a.user(STAFF), upload=upload)
         Upload.objects.filter(pk=upload.pk).update(status="committing")  # the killed run's claim
+    page = client_for(world.a.user(STAFF)).get(
+        reverse("assessment:upload_detail", kwargs={"trust_slug": "alpha", "pk": upload.pk})
+    )
+    assert "Saving…" in page.content.decode() and "hx-trigger" in page.content.decode()
+    with world.a.scope():
         assert upload_commit(upload_id=upload.pk).status == "committed"
         assert Result.objects.filter(upload=upload).count() == 3
 
@@ -229,6 +234,7 @@ def test_a_failure_inside_the_commit_leaves_the_upload_ready_to_confirm_with_the
         )
         failed = upload_confirm_now(actor=world.a.user(STAFF), upload=newer)
         assert failed.status == "valid"  # ready to confirm again: never stuck "saving"
+        assert "clash with data saved for another academy" in failed.message
         assert "nothing was changed" in failed.message
         assert (
             sorted(Result.objects.filter(academy=world.a.academies[0]).values_list("pk", "value"))
@@ -306,6 +312,14 @@ def test_restore_is_refused_for_a_first_upload_and_for_an_old_one(world, client_
     with world.a.scope(), pytest.raises(UploadStateError, match="Only the current"):
         upload_restore(actor=world.a.user(STAFF), upload=first)  # superseded: not current
     assert client.post(page + "restore/").status_code == 409
+
+
+def test_a_stored_file_gone_at_commit_time_fails_with_the_reason(world):
+    upload = _upload(world.a, "results", RESULTS)
+    upload.file.storage.delete(upload.file.name)
+    failed = _confirm(world.a, upload)
+    assert failed.status == "failed" and "The stored file is missing." in failed.message
+    assert _nothing_written(world.a)
 
 
 def test_pupil_in_two_academies_is_an_error(world):
