@@ -132,7 +132,10 @@ def _insert(model: type[models.Model], count: int, values: dict[str, Any]) -> No
             import pyarrow.csv as pacsv
 
             options = pacsv.WriteOptions(include_header=False, quoting_style="all_valid")
-            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
+            copy_rows = f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)"
+            # psycopg's copy() is not wrapped by Django: its errors become Django's here (a
+            # broken unique rule is an IntegrityError, as it is from executemany).
+            with connection.wrap_database_errors, cursor.copy(copy_rows) as copy:
                 for start in range(0, count, COPY_BATCH_ROWS):
                     stop = min(start + COPY_BATCH_ROWS, count)
                     batch = pa.table({n: _arrow(values[n], start, stop) for n in names})
