@@ -28,7 +28,7 @@ from assessment.services import (
     upload_restore,
     upload_validate,
 )
-from assessment.tasks import upload_commit_task
+from assessment.tasks import upload_commit_task, upload_stalled_release_fan_out
 from trust_si.accounts.roles import Role
 from trust_si.audit.models import AuditEvent
 from trust_si.exports import formula_safe
@@ -393,12 +393,10 @@ def test_columns_cannot_be_remapped_once_an_upload_is_checked_or_saved(world, cl
         assert upload_confirm(actor=world.a.user(STAFF), upload=committed).status == "committed"
 
 
-def test_a_save_interrupted_long_ago_goes_back_to_ready_to_confirm(world):
+def test_a_save_interrupted_long_ago_goes_back_to_ready_to_confirm(world, settings):
     from datetime import timedelta
 
     from django.utils import timezone
-
-    from assessment.services import upload_stalled_release
 
     stalled = _upload(world.a, "results", RESULTS)
     recent = _upload(
@@ -410,7 +408,12 @@ def test_a_save_interrupted_long_ago_goes_back_to_ready_to_confirm(world):
         Upload.objects.filter(pk=stalled.pk).update(
             status="committing", claimed_at=timezone.now() - timedelta(hours=1)
         )
-        assert upload_stalled_release(trust=world.a.trust) == 1
+    # Beat's job: one release per trust, each in its own scope.
+    assert upload_stalled_release_fan_out.delay().get() == 2
+    assert settings.CELERY_BEAT_SCHEDULE["upload-stalled-saves"]["task"] == (
+        upload_stalled_release_fan_out.name
+    )
+    with world.a.scope():
         stalled.refresh_from_db()
         recent.refresh_from_db()
         assert stalled.status == "valid" and "interrupted" in stalled.message
