@@ -1,4 +1,8 @@
-"""Uploads over the API: 202 on receipt, poll for status and errors, confirm to commit."""
+"""Uploads over the API: 202 on receipt, poll for status and errors, confirm to save.
+
+Confirming answers 202: a worker saves the upload, and its URL says when ("committed"). A list
+shows each upload's status and counts; its problems are on its own URL.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from trust_si.terms import TermCode, TermError
 from trust_si.web.api import TenantAPIView
 
 from . import selectors, services
-from .models import Upload, UploadKind
+from .models import Upload, UploadKind, UploadStatus
 from .parsing import MAX_UPLOAD_BYTES
 
 
@@ -50,9 +54,17 @@ class UploadOutput(serializers.ModelSerializer):
         ]
 
     def get_url(self, obj: Upload) -> str:
-        return self.context["request"].build_absolute_uri(
-            f"/api/v1/t/{obj.academy.trust.slug}/uploads/{obj.pk}/"
-        )
+        request = self.context["request"]  # the trust is the request's: no query per upload
+        return request.build_absolute_uri(f"/api/v1/t/{request.trust.slug}/uploads/{obj.pk}/")
+
+
+class UploadSummaryOutput(UploadOutput):
+    class Meta(UploadOutput.Meta):
+        fields = [f for f in UploadOutput.Meta.fields if f != "errors"]
+
+
+class Refusal(serializers.Serializer):
+    detail = serializers.CharField()
 
 
 class UploadInput(serializers.Serializer):
@@ -72,10 +84,10 @@ class UploadListAPI(TenantAPIView):
     required_capability = "pupil_data.upload"
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(responses=UploadOutput(many=True))
+    @extend_schema(responses=UploadSummaryOutput(many=True))
     def get(self, request: Request) -> Response:
-        uploads = selectors.upload_list_for(self.membership)[:200]
-        return Response(UploadOutput(uploads, many=True, context={"request": request}).data)
+        uploads = selectors.upload_summaries_for(self.membership, with_counts=True)[:200]
+        return Response(UploadSummaryOutput(uploads, many=True, context={"request": request}).data)
 
     @extend_schema(request={"multipart/form-data": UploadInput}, responses={202: UploadOutput})
     def post(self, request: Request) -> Response:
@@ -89,7 +101,7 @@ class UploadListAPI(TenantAPIView):
             raise ValidationError({"file": ["The file is larger than 20 MB."]})
         term = services.term_get_or_create(trust=self.trust, code=d["term"])
         upload = services.upload_create(
-            actor=request.user,
+            actor=self.actor,
             academy=academy,
             term=term,
             kind=d["kind"],
@@ -112,13 +124,18 @@ class UploadDetailAPI(TenantAPIView):
 class UploadConfirmAPI(TenantAPIView):
     required_capability = "pupil_data.upload"
 
-    @extend_schema(request=None, responses=UploadOutput)
+    @extend_schema(request=None, responses={200: UploadOutput, 202: UploadOutput, 409: Refusal})
     def post(self, request: Request, pk: int) -> Response:
+        """Queue the save of an upload that is ready to confirm (202; 200 once it is saved)."""
         upload = selectors.upload_get_for(self.membership, pk)
-        upload = services.upload_confirm(actor=request.user, upload=upload)
-        code = (
-            status.HTTP_200_OK
-            if upload.status in ("committed", "unchanged")
-            else status.HTTP_409_CONFLICT
+        try:
+            upload = services.upload_confirm(actor=self.actor, upload=upload)
+        except services.UploadStateError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        body = UploadOutput(upload, context={"request": request}).data
+        done = upload.status in (UploadStatus.COMMITTED, UploadStatus.UNCHANGED)
+        return Response(
+            body,
+            status=status.HTTP_200_OK if done else status.HTTP_202_ACCEPTED,
+            headers={"Location": body["url"]},
         )
-        return Response(UploadOutput(upload, context={"request": request}).data, status=code)

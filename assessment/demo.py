@@ -1,17 +1,24 @@
 """Demo: three terms of plausible synthetic pupil data for every demo academy, committed through
-the same check-and-confirm path a school's upload takes. Stronger academies get better results."""
+the same check, confirm and commit a school's upload takes. Stronger academies get better results."""
 
 from __future__ import annotations
 
 import hashlib
 import random
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
 
+from assessment.kpis.demo import seed as seed_kpi_targets
 from assessment.models import Upload, UploadStatus
-from assessment.services import term_get_or_create, upload_confirm, upload_validate
+from assessment.services import term_get_or_create, upload_confirm_now, upload_validate
 from trust_si.terms import AcademicYear, Season, TermCode
+
+if TYPE_CHECKING:
+    from academies.models import Academy
+    from trust_si.accounts.models import User
+    from trust_si.tenancy.models import Trust
+
 
 DEMO_YEAR = AcademicYear.parse("2025-26")
 TERMS = [t.code for t in DEMO_YEAR.terms()]
@@ -19,7 +26,7 @@ GROWTH = {Season.AUTUMN: -0.05, Season.SPRING: 0.0, Season.SUMMER: 0.05}
 TA_SUBJECTS = ["reading", "writing", "maths"]
 
 
-def _year_groups(academy: Any) -> list[str]:
+def _year_groups(academy: Academy) -> list[str]:
     groups = []
     for age in range(academy.age_low, min(academy.age_high, 18)):
         group = age - 4  # Reception at 4-5, Year 1 at 5-6 ...
@@ -32,7 +39,9 @@ def _upn(seed: str) -> str:
     return "D" + digits.rjust(12, "0")
 
 
-def _commit(trust: Any, academy: Any, code: str, kind: str, lines: list[str], actor: Any) -> None:
+def _commit(
+    trust: Trust, academy: Academy, code: str, kind: str, lines: list[str], actor: User | None
+) -> None:
     term = term_get_or_create(trust=trust, code=code)
     if Upload.objects.filter(
         academy=academy, term=term, kind=kind, status=UploadStatus.COMMITTED
@@ -53,10 +62,12 @@ def _commit(trust: Any, academy: Any, code: str, kind: str, lines: list[str], ac
     upload.save()
     upload = upload_validate(upload=upload)
     assert upload.status == UploadStatus.VALID, (upload.message, upload.errors[:3])
-    upload_confirm(actor=actor, upload=upload)
+    # Saved in this process, not by a worker: seed_demo ends with every upload committed.
+    upload = upload_confirm_now(actor=actor, upload=upload)
+    assert upload.status == UploadStatus.COMMITTED, upload.message
 
 
-def seed(trust: Any, ctx: dict[str, Any]) -> None:
+def seed(trust: Trust, ctx: dict[str, Any]) -> None:
     actor = ctx["users"]["school_staff"] if "users" in ctx else None
     for academy in ctx["academies"]:
         strength = ctx.get("strength", {}).get(academy.pk, 0.5)
@@ -137,7 +148,5 @@ def seed(trust: Any, ctx: dict[str, Any]) -> None:
                 attendance.append(f"{upn},130,{min(missed, 130)}")
             _commit(trust, academy, code, "results", results, actor)
             _commit(trust, academy, code, "attendance", attendance, actor)
-
-    from assessment.kpis.demo import seed as seed_kpi_targets  # KPI targets (owned by the kpis app)
 
     seed_kpi_targets(trust, ctx)

@@ -62,7 +62,8 @@ class UploadStatus(models.TextChoices):
     VALIDATING = "validating", "Checking"
     INVALID = "invalid", "Has problems"
     VALID = "valid", "Ready to confirm"
-    COMMITTING = "committing", "Saving"
+    COMMIT_QUEUED = "commit_queued", "Waiting to be saved"
+    COMMITTING = "committing", "Saving…"
     COMMITTED = "committed", "Confirmed"
     UNCHANGED = "unchanged", "Identical to the current data"
     SUPERSEDED = "superseded", "Replaced by a newer upload"
@@ -88,15 +89,17 @@ class Upload(TenantModel):
     errors = models.JSONField(default=list, blank=True)
     preview = models.JSONField(default=list, blank=True)
     mapping = models.JSONField(default=dict, blank=True)
-    # The slice this upload replaced, kept so the previous version can be restored.
-    replaced = models.JSONField(default=list, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # When this upload last became the slice's current data (a confirm, or a restore).
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # When the save was asked for or started: a save waiting or running far longer than it
+    # takes was interrupted (see services.upload_stalled_release).
+    claimed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,22 +1,22 @@
-"""Writes for pupil data: receive an upload, check it, confirm it atomically, restore.
+"""Writes for pupil data: receive an upload, check it, confirm it, save it, restore.
 
-Nothing reaches results until a person confirms; the commit is one transaction that replaces
-the academy's slice (academy, term, kind) and keeps the slice it replaced, so the previous
-version can be restored. The same data twice changes nothing.
+Nothing reaches results until a person confirms. Confirming only queues the save; a worker
+(`upload_commit`) re-checks the stored file and replaces the academy's slice (academy, term,
+kind) in one transaction, safe to run twice or after an interrupted run. Restoring saves the
+previous upload's stored file again through the same commit. The same data twice changes nothing.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-import io
+import logging
 from itertools import batched
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 from django.core.files.base import ContentFile
-from django.db import connection, models, transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from academies.models import Academy
@@ -24,14 +24,14 @@ from trust_si.audit.services import audit_record
 from trust_si.tenancy.models import Trust
 from trust_si.terms import TermCode
 
-from . import signals
+from . import (
+    signals,
+    tasks,  # module reference: the tasks call back into these services
+)
 from .kinds import KINDS
 from .models import (
-    Attendance,
     ColumnMapping,
     Enrolment,
-    Pupil,
-    Result,
     Term,
     Upload,
     UploadStatus,
@@ -46,11 +46,15 @@ from .parsing import (
     read_table,
     rows_checksum,
 )
+from .selectors import slice_uploads, upload_previous_version
+from .slices import KEY_BATCH, frame_of, slice_lock, slice_replace
 
+if TYPE_CHECKING:
+    from trust_si.accounts.models import User
+
+
+logger = logging.getLogger(__name__)
 PREVIEW_ROWS = 20
-COPY_BATCH_ROWS = 100_000  # rows per chunk sent to PostgreSQL's COPY (bounds the memory used)
-INSERT_BATCH_ROWS = 20_000  # rows per executemany on other databases
-KEY_BATCH = 5_000  # pupil keys per IN (...) lookup: SQLite caps the parameters of one query
 
 
 def term_get_or_create(*, trust: Trust, code: str | TermCode) -> Term:
@@ -64,7 +68,7 @@ def term_get_or_create(*, trust: Trust, code: str | TermCode) -> Term:
 
 @transaction.atomic
 def upload_create(
-    *, actor: Any, academy: Academy, term: Term, kind: str, name: str, content: bytes
+    *, actor: User | None, academy: Academy, term: Term, kind: str, name: str, content: bytes
 ) -> Upload:
     """Store the file under the trust's folder and queue its check after commit."""
     upload = Upload(
@@ -85,10 +89,8 @@ def upload_create(
         target=upload,
         changes={"kind": kind, "term": term.code, "academy": academy.urn, "size": len(content)},
     )
-    from .tasks import upload_validate_task
-
     transaction.on_commit(
-        lambda: upload_validate_task.delay(trust_id=academy.trust_id, upload_id=upload.pk)
+        lambda: tasks.upload_validate_task.delay(trust_id=academy.trust_id, upload_id=upload.pk)
     )
     return upload
 
@@ -147,25 +149,13 @@ def _other_academy_problems(upload: Upload, checked: Checked) -> None:
 
 def content_hash(kind: str, rows: pd.DataFrame | list[dict[str, Any]]) -> str:
     """Checksum of the clean rows of an upload, whatever their order."""
-    return rows_checksum(_frame(kind, rows), FIELDS[kind])
+    return rows_checksum(frame_of(kind, rows), FIELDS[kind])
 
 
-def _frame(kind: str, rows: pd.DataFrame | list[dict[str, Any]]) -> pd.DataFrame:
-    return rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows, columns=FIELDS[kind])
-
-
-def upload_validate(*, upload: Upload) -> Upload:
-    """Check the whole file and record counts, a preview and every problem. Writes no results."""
-    _progress(upload, 5, UploadStatus.VALIDATING)
-    try:
-        checked, _columns, missing, headers = _checked(upload)
-    except UploadRejected as exc:
-        Upload.objects.filter(pk=upload.pk).update(
-            status=UploadStatus.FAILED, progress=100, message=str(exc), errors=[]
-        )
-        upload.refresh_from_db()
-        return upload
-    _progress(upload, 70)
+def _outcome(
+    upload: Upload, checked: Checked, missing: list[str], headers: list[str]
+) -> dict[str, Any]:
+    """What a check found, as the upload's fields: valid, or invalid with every problem."""
     if missing:
         errors = [
             {
@@ -176,22 +166,16 @@ def upload_validate(*, upload: Upload) -> Upload:
             }
             for name in missing
         ]
-        Upload.objects.filter(pk=upload.pk).update(
-            status=UploadStatus.INVALID,
-            progress=100,
-            errors=errors,
-            counts={"rows": 0, "valid": 0, "problems": len(errors), "headers": headers},
-            message="Some template columns were not found. Choose which of your columns they are.",
-        )
-        upload.refresh_from_db()
-        return upload
+        return {
+            "status": UploadStatus.INVALID,
+            "errors": errors,
+            "counts": {"rows": 0, "valid": 0, "problems": len(errors), "headers": headers},
+            "message": "Some template columns were not found. Choose which of your columns they are.",
+        }
     _other_academy_problems(upload, checked)
     problems = [p.as_dict() for p in checked.problems]
     valid = len(checked.frame)
     rows_total = valid + len({p["row"] for p in problems})
-    preview = [
-        {k: v for k, v in r.items() if k != "pupil_key"} for r in checked.records(PREVIEW_ROWS)
-    ]
     status = UploadStatus.INVALID if problems else UploadStatus.VALID
     if not valid and not problems:
         status = UploadStatus.INVALID
@@ -203,267 +187,307 @@ def upload_validate(*, upload: Upload) -> Upload:
                 "message": "The file has a header row but no data.",
             }
         ]
-    Upload.objects.filter(pk=upload.pk).update(
-        status=status,
-        progress=100,
-        errors=problems,
-        preview=preview,
-        content_hash=content_hash(upload.kind, checked.frame) if not problems else "",
-        counts={"rows": rows_total, "valid": valid, "problems": len(problems)},
-        message=""
+    return {
+        "status": status,
+        "errors": problems,
+        "preview": [
+            {k: v for k, v in r.items() if k != "pupil_key"} for r in checked.records(PREVIEW_ROWS)
+        ],
+        "content_hash": content_hash(upload.kind, checked.frame) if not problems else "",
+        "counts": {"rows": rows_total, "valid": valid, "problems": len(problems)},
+        "message": ""
         if not problems
         else f"{len(problems)} problem(s) to fix. Nothing has been saved.",
-    )
-    upload.refresh_from_db()
-    return upload
-
-
-def _slice(upload: Upload) -> Any:
-    if upload.kind == "pupils":
-        return Enrolment.objects.filter(
-            academy=upload.academy, academic_year=upload.term.academic_year
-        )
-    model = Result if upload.kind == "results" else Attendance
-    return model.objects.filter(academy=upload.academy, term=upload.term)
-
-
-def _serialise(upload: Upload) -> list[dict[str, Any]]:
-    """The slice as plain rows (what _write_slice takes), kept so it can be restored."""
-    fields = FIELDS[upload.kind]
-    rows = _slice(upload).values_list("pupil__key", *fields[1:])
-    return [dict(zip(fields, row, strict=True)) for row in rows.iterator(chunk_size=KEY_BATCH)]
-
-
-def _pupil_ids(trust_id: int, keys: list[str]) -> dict[str, int]:
-    """Pupil key -> id, creating the pupils seen for the first time."""
-
-    def lookup(wanted: list[str]) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for chunk in batched(wanted, KEY_BATCH, strict=False):
-            found.update(
-                Pupil.objects.filter(trust_id=trust_id, key__in=chunk).values_list("key", "pk")
-            )
-        return found
-
-    ids = lookup(keys)
-    new = [k for k in keys if k not in ids]
-    if new:
-        # ignore_conflicts: a concurrent upload of another academy may create the same pupil.
-        Pupil.objects.bulk_create(
-            [Pupil(trust_id=trust_id, key=k) for k in new], batch_size=2000, ignore_conflicts=True
-        )
-        ids.update(lookup(new))
-    return ids
-
-
-def _write_slice(upload: Upload, rows: pd.DataFrame | list[dict[str, Any]]) -> None:
-    """Replace the slice with these rows: delete, then insert them in bulk (one transaction).
-
-    Rows go in as columns, never as one model object each: PostgreSQL gets them through COPY,
-    other databases through executemany.
-    """
-    frame = _frame(upload.kind, rows)
-    ids = _pupil_ids(upload.trust_id, pd.unique(frame["pupil_key"]).tolist())
-    _slice(upload).delete()
-    if frame.empty:
-        return
-    values: dict[str, Any] = {
-        "trust_id": upload.trust_id,
-        "academy_id": upload.academy_id,
-        "upload_id": upload.pk,
-        "pupil_id": frame["pupil_key"].map(ids).to_numpy(dtype=np.int64),
     }
-    model: type[models.Model]
-    if upload.kind == "pupils":
-        model = Enrolment
-        values["academic_year"] = upload.term.academic_year
-    else:
-        model = Result if upload.kind == "results" else Attendance
-        values["term_id"] = upload.term_id
-    for name in FIELDS[upload.kind][1:]:
-        values[name] = frame[name]
-    _insert(model, len(frame), values)
 
 
-def _insert(model: type[models.Model], count: int, values: dict[str, Any]) -> None:
-    """Insert count rows; each value is one column (a sequence) or the same for every row."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = list(values)
-    column_of = {f.attname: f.column or f.attname for f in model._meta.concrete_fields}
-    columns = ", ".join(connection.ops.quote_name(column_of[n]) for n in names)
+def upload_validate(*, upload: Upload) -> Upload:
+    """Check the whole file and record counts, a preview and every problem. Writes no results.
 
-    def column(name: str, start: int, stop: int) -> list[Any]:
-        value = values[name]
-        if not isinstance(value, (pd.Series, np.ndarray)):
-            return [value] * (stop - start)
-        part = (
-            value.iloc[start:stop] if isinstance(value, pd.Series) else pd.Series(value[start:stop])
-        )
-        if part.dtype.kind == "f":  # NaN means "no number": NULL
-            return [None if v != v else v for v in part.tolist()]
-        return part.tolist()
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            import pyarrow as pa
-            import pyarrow.csv as pacsv
-
-            options = pacsv.WriteOptions(include_header=False, quoting_style="all_valid")
-            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
-                for start in range(0, count, COPY_BATCH_ROWS):
-                    stop = min(start + COPY_BATCH_ROWS, count)
-                    batch = pa.table({n: _arrow(values[n], start, stop) for n in names})
-                    sink = io.BytesIO()
-                    pacsv.write_csv(batch, sink, options)
-                    copy.write(sink.getvalue())
-            return
-        # Names come from the model's meta, quoted; every value is a bound parameter.
-        insert = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"  # noqa: S608
-        for start in range(0, count, INSERT_BATCH_ROWS):
-            stop = min(start + INSERT_BATCH_ROWS, count)
-            cursor.executemany(
-                insert, list(zip(*(column(n, start, stop) for n in names), strict=True))
-            )
-
-
-def _arrow(value: Any, start: int, stop: int) -> Any:
-    """One column of rows start..stop for pyarrow; a category column is written as its text."""
-    import pyarrow as pa
-
-    if isinstance(value, pd.Series):
-        array = pa.array(value.iloc[start:stop], from_pandas=True)
-        return array.dictionary_decode() if pa.types.is_dictionary(array.type) else array
-    if isinstance(value, np.ndarray):
-        return pa.array(value[start:stop])
-    return pa.array([value] * (stop - start))
-
-
-def _current(upload: Upload) -> Upload | None:
-    return (
-        Upload.objects.filter(
-            academy=upload.academy,
-            term=upload.term,
-            kind=upload.kind,
-            status=UploadStatus.COMMITTED,
-        )
-        .exclude(pk=upload.pk)
-        .first()
-    )
-
-
-def upload_confirm(*, actor: Any, upload: Upload) -> Upload:
-    """Commit a checked upload in one transaction; a second confirm (or a twin) does nothing.
-
-    1. Claim it: valid -> committing with a conditional update; if no row changed, someone
-       else confirmed it first, and this call returns without writing.
-    2. Re-read the stored file (it is the source of truth) and re-check it.
-    3. If its rows equal the slice's current upload, mark it unchanged: nothing is written.
-    4. Otherwise keep the current slice in the upload (for restore), replace the slice, and
-       mark the previous upload superseded. Request the recompute after commit.
+    Only a received upload (or one whose check was interrupted) is checked: a check job run
+    twice, or late, never reopens an upload that was confirmed or is being saved.
     """
-    claimed = Upload.objects.filter(pk=upload.pk, status=UploadStatus.VALID).update(
-        status=UploadStatus.COMMITTING
+    checkable = (UploadStatus.RECEIVED, UploadStatus.VALIDATING)
+    claimed = Upload.objects.filter(pk=upload.pk, status__in=checkable).update(
+        status=UploadStatus.VALIDATING, progress=5
     )
     if not claimed:
         upload.refresh_from_db()
         return upload
+    checking = Upload.objects.filter(pk=upload.pk, status=UploadStatus.VALIDATING)
     try:
-        with transaction.atomic():
-            upload = Upload.objects.select_for_update().get(pk=upload.pk)
-            checked, _, missing, _ = _checked(upload)
-            _other_academy_problems(upload, checked)
-            rows = checked.frame
-            if missing or checked.problems:
-                raise UploadRejected("The file changed since it was checked.")
-            current = (
-                Upload.objects.select_for_update()
-                .filter(
-                    academy=upload.academy,
-                    term=upload.term,
-                    kind=upload.kind,
-                    status=UploadStatus.COMMITTED,
-                )
-                .first()
-            )
-            if current is not None and current.content_hash == content_hash(upload.kind, rows):
-                upload.status = UploadStatus.UNCHANGED
-                upload.message = "Identical to the data already confirmed: nothing changed."
-                upload.save(update_fields=["status", "message"])
-                audit_record(actor=actor, action="upload.unchanged", target=upload)
-                return upload
-            upload.replaced = _serialise(upload)
-            _write_slice(upload, rows)
-            if current is not None:
-                Upload.objects.filter(pk=current.pk).update(status=UploadStatus.SUPERSEDED)
-            upload.status = UploadStatus.COMMITTED
-            upload.confirmed_by = actor
-            upload.confirmed_at = timezone.now()
-            upload.message = f"{len(rows)} rows confirmed."
-            upload.save()
-            audit_record(
-                actor=actor,
-                action="upload.confirm",
-                target=upload,
-                changes={
-                    "rows": len(rows),
-                    "replaced": len(upload.replaced),
-                    "previous": current.pk if current else None,
-                },
-            )
-            signals.pupil_data_changed.send(
-                sender=Upload,
-                trust_id=upload.trust_id,
-                academy_id=upload.academy_id,
-                reason="upload",
-            )
+        checked, _columns, missing, headers = _checked(upload)
     except UploadRejected as exc:
-        Upload.objects.filter(pk=upload.pk).update(status=UploadStatus.INVALID, message=str(exc))
+        checking.update(status=UploadStatus.FAILED, progress=100, message=str(exc), errors=[])
+        upload.refresh_from_db()
+        return upload
+    _progress(upload, 70)
+    checking.update(progress=100, **_outcome(upload, checked, missing, headers))
     upload.refresh_from_db()
     return upload
 
 
+class UploadStateError(Exception):
+    """The upload is not in a state that allows this action. The message is for the user."""
+
+
+INTERRUPTED = "The save was interrupted; nothing was changed. Confirm again."
+# A save waiting or running this long was interrupted (a worker lost with the job in hand): the
+# broker gives the job back only after its visibility timeout, so the user is told sooner.
+STALLED_AFTER = dt.timedelta(minutes=15)
+SAVING = (UploadStatus.COMMIT_QUEUED, UploadStatus.COMMITTING)
+# Asking again for a save that is queued, running or done is not an error: nothing happens.
+CONFIRMED = (*SAVING, UploadStatus.COMMITTED, UploadStatus.UNCHANGED)
+
+
+def _commit_enqueue(upload: Upload) -> None:
+    trust_id, upload_id = upload.trust_id, upload.pk
+    transaction.on_commit(
+        lambda: tasks.upload_commit_task.delay(trust_id=trust_id, upload_id=upload_id)
+    )
+
+
 @transaction.atomic
-def upload_restore(*, actor: Any, upload: Upload) -> Upload:
-    """Put back the slice this (current) upload replaced; the upload before it is current again."""
-    upload = Upload.objects.select_for_update().get(pk=upload.pk)
-    if upload.status != UploadStatus.COMMITTED:
-        raise ValueError("Only the confirmed, current upload can be rolled back.")
-    _write_slice(upload, upload.replaced)
-    previous = (
-        Upload.objects.filter(
-            Q(status=UploadStatus.SUPERSEDED),
-            academy=upload.academy,
-            term=upload.term,
-            kind=upload.kind,
-            confirmed_at__isnull=False,
+def _confirm_claim(*, actor: User | None, upload: Upload) -> bool:
+    """Ready to confirm -> waiting to be saved; False when it was asked for already."""
+    claimed = Upload.objects.filter(pk=upload.pk, status=UploadStatus.VALID).update(
+        status=UploadStatus.COMMIT_QUEUED,
+        confirmed_by=actor,
+        claimed_at=timezone.now(),
+        progress=0,
+        message="The save starts shortly. This page updates when it is done.",
+    )
+    if not claimed:
+        status = Upload.objects.filter(pk=upload.pk).values_list("status", flat=True).first()
+        if status in CONFIRMED:
+            return False
+        label = UploadStatus(status).label if status else "Deleted"
+        raise UploadStateError(
+            f"Only an upload that is ready to confirm can be confirmed. This one is: {label}."
         )
-        .exclude(pk=upload.pk)
-        .order_by("-confirmed_at")
+    audit_record(actor=actor, action="upload.confirm_request", target=upload)
+    return True
+
+
+def upload_confirm(*, actor: User | None, upload: Upload) -> Upload:
+    """Ask for a checked upload to be saved: a worker commits it (`upload_commit`).
+
+    The request only claims it (ready to confirm -> waiting to be saved, a conditional update,
+    so a second click or a twin request claims nothing) and queues the job after commit; the
+    upload's page follows the job. Raises UploadStateError for an upload not ready to confirm.
+    """
+    with transaction.atomic():
+        if _confirm_claim(actor=actor, upload=upload):
+            _commit_enqueue(upload)
+    upload.refresh_from_db()
+    return upload
+
+
+def upload_confirm_now(*, actor: User | None, upload: Upload) -> Upload:
+    """Confirm and save in this process (the demo, the benchmark): the same claim, then the
+    same commit the worker runs, with no job queued."""
+    _confirm_claim(actor=actor, upload=upload)
+    upload_commit(upload_id=upload.pk)
+    upload.refresh_from_db()
+    return upload
+
+
+def upload_commit(*, upload_id: int) -> Upload | None:
+    """Save a confirmed upload: the worker's job, safe to run twice, late, or after a killed run.
+
+    1. Claim it: waiting to be saved -> saving (a conditional update, committed at once, so the
+       page says "Saving"). A run that finds it saving already goes on: the run before was
+       interrupted (its transaction rolled back and its locks went with it) or is still going.
+    2. In one transaction: lock the upload's row. A second run waits here for the first, then
+       finds the upload saved (or sent back) and does nothing: every row is written once.
+    3. `_commit_locked` re-checks the file and replaces the slice, in the same transaction.
+    4. Any error rolls that transaction back, so nothing changed: the upload goes back to ready
+       to confirm, with the reason. Only when even that fails (the database is gone) does the
+       error reach the caller, which retries: the upload is still "saving", so step 1 goes on.
+    """
+    Upload.objects.filter(pk=upload_id, status=UploadStatus.COMMIT_QUEUED).update(
+        status=UploadStatus.COMMITTING,
+        claimed_at=timezone.now(),
+        progress=10,
+        message="This page updates when it is done.",
+    )
+    try:
+        with transaction.atomic():
+            upload = Upload.objects.select_for_update().filter(pk=upload_id).first()
+            if upload is None or upload.status not in SAVING:
+                return upload  # saved already, or sent back to the user: nothing to do
+            return _commit_locked(upload)
+    except Exception as exc:
+        logger.exception("The save of upload %s failed; it is sent back to the user.", upload_id)
+        reason = (
+            "Some rows clash with data saved for another academy (the same pupil's result or "
+            "enrolment there); nothing was changed. Correct the file, or confirm again."
+            if isinstance(exc, IntegrityError)
+            else INTERRUPTED
+        )
+        Upload.objects.filter(pk=upload_id, status__in=SAVING).update(
+            status=UploadStatus.VALID, progress=100, message=reason
+        )
+    return Upload.objects.filter(pk=upload_id).first()
+
+
+def _commit_locked(upload: Upload) -> Upload:
+    """Inside the transaction that holds the upload's row: re-check, then replace the slice.
+
+    1. Hold the slice's lock: commits of the same slice run one after the other.
+    2. Re-read the stored file (the source of truth) and re-check it; if it no longer passes
+       (a pupil since enrolled at another academy, a changed column mapping), the upload has
+       problems again, with the reason, and nothing is written.
+    3. If its rows equal the slice's current upload, it is unchanged: nothing is written.
+    4. Otherwise replace the slice, mark the current upload superseded and this one committed,
+       audit, and announce the change (phases recomputes on commit).
+    """
+    slice_lock(upload)
+    try:
+        checked, _columns, missing, headers = _checked(upload)
+    except (UploadRejected, OSError) as exc:  # the stored file is gone or no longer readable
+        reason = str(exc) if isinstance(exc, UploadRejected) else "The stored file is missing."
+        Upload.objects.filter(pk=upload.pk).update(
+            status=UploadStatus.FAILED,
+            progress=100,
+            message=f"{reason} Nothing has been saved: upload the file again."[:300],
+        )
+        upload.refresh_from_db()
+        return upload
+    outcome = _outcome(upload, checked, missing, headers)
+    if outcome["status"] != UploadStatus.VALID:
+        outcome["message"] = (
+            "It no longer passes the checks (the data it is checked against changed since): "
+            f"nothing has been saved. {outcome['message']}"
+        )[:300]
+        Upload.objects.filter(pk=upload.pk).update(progress=100, **outcome)
+        audit_record(actor=upload.confirmed_by, action="upload.commit_refused", target=upload)
+        upload.refresh_from_db()
+        return upload
+    rows = checked.frame
+    restoring = upload.confirmed_at is not None  # it was current before: a restore
+    current = (
+        slice_uploads(upload)
+        .filter(status=UploadStatus.COMMITTED)
+        .select_for_update(of=("self",))
         .first()
     )
-    upload.status = UploadStatus.SUPERSEDED
-    upload.message = "Rolled back: the previous version is current again."
-    upload.save(update_fields=["status", "message"])
-    if previous is not None:
-        Upload.objects.filter(pk=previous.pk).update(status=UploadStatus.COMMITTED)
+    if current is not None and current.content_hash == outcome["content_hash"]:
+        upload.status = UploadStatus.UNCHANGED
+        upload.progress = 100
+        upload.message = "Identical to the data already confirmed: nothing changed."
+        upload.save(update_fields=["status", "progress", "message"])
+        audit_record(actor=upload.confirmed_by, action="upload.unchanged", target=upload)
+        return upload
+    written = slice_replace(upload, rows)
+    if current is not None:
+        Upload.objects.filter(pk=current.pk).update(status=UploadStatus.SUPERSEDED)
+    upload.status = UploadStatus.COMMITTED
+    upload.progress = 100
+    upload.confirmed_at = timezone.now()
+    upload.content_hash = outcome["content_hash"]
+    upload.message = (
+        f"{written} rows confirmed." if not restoring else f"Restored: {written} rows confirmed."
+    )
+    upload.save(update_fields=["status", "progress", "confirmed_at", "content_hash", "message"])
     audit_record(
-        actor=actor,
-        action="upload.restore",
+        actor=upload.confirmed_by,
+        action="upload.confirm",
         target=upload,
         changes={
-            "restored_rows": len(upload.replaced),
-            "current": previous.pk if previous else None,
+            "rows": written,
+            "previous": current.pk if current else None,
+            "restore": restoring,
         },
     )
     signals.pupil_data_changed.send(
-        sender=Upload, trust_id=upload.trust_id, academy_id=upload.academy_id, reason="restore"
+        sender=Upload,
+        trust_id=upload.trust_id,
+        academy_id=upload.academy_id,
+        reason="restore" if restoring else "upload",
     )
     return upload
 
 
 @transaction.atomic
-def upload_map_columns(*, actor: Any, upload: Upload, mapping: dict[str, str]) -> Upload:
+def upload_restore(*, actor: User | None, upload: Upload) -> Upload:
+    """Make the version before this (current) upload current again; returns that version.
+
+    Its stored file is checked and saved again by the same commit as a confirm (queued here),
+    which supersedes this one. Refused for an upload that is not the current one, and for a
+    term's first upload: there is no earlier version, and "restoring" would delete the data.
+    """
+    upload = Upload.objects.select_for_update(of=("self",)).get(pk=upload.pk)
+    if upload.status != UploadStatus.COMMITTED:
+        raise UploadStateError(
+            "Only the current, confirmed upload can be rolled back. This one is: "
+            f"{upload.get_status_display()}."
+        )
+    previous = upload_previous_version(upload)
+    if previous is None:
+        raise UploadStateError(
+            "This is the first confirmed upload of this data for the term: there is no earlier "
+            "version to restore. To change the data, upload a corrected file."
+        )
+    claimed = Upload.objects.filter(pk=previous.pk, status=UploadStatus.SUPERSEDED).update(
+        status=UploadStatus.COMMIT_QUEUED,
+        confirmed_by=actor,
+        claimed_at=timezone.now(),
+        progress=0,
+        message="Restoring this version. This page updates when it is done.",
+    )
+    if not claimed:
+        raise UploadStateError("The earlier version is already being restored.")
+    audit_record(
+        actor=actor, action="upload.restore", target=upload, changes={"restoring": previous.pk}
+    )
+    _commit_enqueue(previous)
+    previous.refresh_from_db()
+    return previous
+
+
+def upload_stalled_release(*, trust: Trust) -> int:
+    """Send back to the user the saves interrupted long ago; returns how many.
+
+    A save waiting or running for STALLED_AFTER with no run holding its row (a run in progress
+    holds it: `skip_locked` passes over it) lost its worker. Nothing was written (its
+    transaction rolled back), so it goes back to ready to confirm, with the reason. A late
+    redelivery of its job then finds nothing to do.
+    """
+    cutoff = timezone.now() - STALLED_AFTER
+    with transaction.atomic():
+        stalled = list(
+            Upload.objects.select_for_update(skip_locked=True)
+            .filter(trust=trust, status__in=SAVING, claimed_at__lt=cutoff)
+            .only("pk")
+        )
+        for upload in stalled:
+            Upload.objects.filter(pk=upload.pk).update(
+                status=UploadStatus.VALID, progress=100, message=INTERRUPTED
+            )
+            audit_record(actor=None, action="upload.release", target=upload)
+    return len(stalled)
+
+
+MAP_COLUMNS_REFUSED = (
+    "Columns can only be matched for a file refused because template columns were missing, "
+    "before it is confirmed."
+)
+
+
+def upload_can_map_columns(upload: Upload) -> bool:
+    """Only an upload still being received, or refused for missing columns, can be remapped."""
+    return upload.status == UploadStatus.RECEIVED or (
+        upload.status == UploadStatus.INVALID and bool(upload.counts.get("headers"))
+    )
+
+
+@transaction.atomic
+def upload_map_columns(*, actor: User | None, upload: Upload, mapping: dict[str, str]) -> Upload:
     """Save the user's column mapping (remembered for the academy and kind) and check again."""
+    upload = Upload.objects.select_for_update(of=("self",)).get(pk=upload.pk)
+    if not upload_can_map_columns(upload):
+        raise UploadStateError(MAP_COLUMNS_REFUSED)
     upload.mapping = {k: v for k, v in mapping.items() if v}
     upload.status = UploadStatus.RECEIVED
     upload.progress = 0
@@ -475,9 +499,7 @@ def upload_map_columns(*, actor: Any, upload: Upload, mapping: dict[str, str]) -
         defaults={"mapping": upload.mapping},
     )
     audit_record(actor=actor, action="upload.map_columns", target=upload, changes=upload.mapping)
-    from .tasks import upload_validate_task
-
     transaction.on_commit(
-        lambda: upload_validate_task.delay(trust_id=upload.trust_id, upload_id=upload.pk)
+        lambda: tasks.upload_validate_task.delay(trust_id=upload.trust_id, upload_id=upload.pk)
     )
     return upload

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +17,7 @@ from trust_si.web.http import TenantRequest
 from . import selectors, services
 from .forms import MappingForm, UploadForm
 from .kinds import KINDS
-from .models import UploadStatus
+from .models import Upload, UploadStatus
 from .templates_io import template_csv, template_readme, template_xlsx
 
 
@@ -25,7 +27,7 @@ def upload_list(request: TenantRequest) -> HttpResponse:
         request,
         "assessment/upload_list.html",
         {
-            "uploads": selectors.upload_list_for(membership)[:200],
+            "uploads": selectors.upload_summaries_for(membership)[:200],
             "kinds": KINDS,
         },
     )
@@ -58,20 +60,42 @@ def upload_new(request: TenantRequest) -> HttpResponse:
     )
 
 
+# The page polls while a job works on the upload: its check, or its save.
+WORKING = (
+    UploadStatus.RECEIVED,
+    UploadStatus.VALIDATING,
+    UploadStatus.COMMIT_QUEUED,
+    UploadStatus.COMMITTING,
+)
+
+
+def _detail_context(upload: Upload) -> dict[str, Any]:
+    committed = upload.status == UploadStatus.COMMITTED
+    return {
+        "upload": upload,
+        "working": upload.status in WORKING,
+        "previous": selectors.upload_previous_version(upload) if committed else None,
+        "can_map_columns": services.upload_can_map_columns(upload),
+    }
+
+
 def upload_detail(request: TenantRequest, pk: int) -> HttpResponse:
     membership = require(request, "pupil_data.upload")
     upload = selectors.upload_get_for(membership, pk)
     template = (
         "assessment/upload_detail.html#status" if request.htmx else "assessment/upload_detail.html"
     )
+    return render(request, template, _detail_context(upload))
+
+
+def _refused(request: TenantRequest, upload: Upload, error: Exception) -> HttpResponse:
+    """The upload's state does not allow the action: its page, saying why (409)."""
+    upload.refresh_from_db()
     return render(
         request,
-        template,
-        {
-            "upload": upload,
-            "working": upload.status
-            in (UploadStatus.RECEIVED, UploadStatus.VALIDATING, UploadStatus.COMMITTING),
-        },
+        "assessment/upload_detail.html",
+        {**_detail_context(upload), "refused": str(error)},
+        status=409,
     )
 
 
@@ -88,13 +112,11 @@ def upload_errors_csv(request: TenantRequest, pk: int) -> HttpResponse:
 @require_POST
 def upload_confirm(request: TenantRequest, pk: int) -> HttpResponse:
     membership = require(request, "pupil_data.upload")
-    upload = services.upload_confirm(
-        actor=request.user, upload=selectors.upload_get_for(membership, pk)
-    )
-    if upload.status == UploadStatus.COMMITTED:
-        messages.success(request, upload.message)
-    elif upload.status == UploadStatus.UNCHANGED:
-        messages.info(request, upload.message)
+    upload = selectors.upload_get_for(membership, pk)
+    try:
+        services.upload_confirm(actor=request.user, upload=upload)
+    except services.UploadStateError as exc:
+        return _refused(request, upload, exc)
     return redirect("assessment:upload_detail", trust_slug=request.trust.slug, pk=upload.pk)
 
 
@@ -103,21 +125,27 @@ def upload_restore(request: TenantRequest, pk: int) -> HttpResponse:
     membership = require(request, "pupil_data.upload")
     upload = selectors.upload_get_for(membership, pk)
     try:
-        services.upload_restore(actor=request.user, upload=upload)
-    except ValueError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "The previous version is current again.")
-    return redirect("assessment:upload_detail", trust_slug=request.trust.slug, pk=upload.pk)
+        previous = services.upload_restore(actor=request.user, upload=upload)
+    except services.UploadStateError as exc:
+        return _refused(request, upload, exc)
+    messages.success(request, "Restoring the previous version: it is saved again from its file.")
+    return redirect("assessment:upload_detail", trust_slug=request.trust.slug, pk=previous.pk)
 
 
 def upload_mapping(request: TenantRequest, pk: int) -> HttpResponse:
     membership = require(request, "pupil_data.upload")
     upload = selectors.upload_get_for(membership, pk)
+    if not services.upload_can_map_columns(upload):
+        return _refused(request, upload, services.UploadStateError(services.MAP_COLUMNS_REFUSED))
     headers = upload.counts.get("headers") or []
     form = MappingForm(request.POST or None, kind=upload.kind, headers=headers)
     if request.method == "POST" and form.is_valid():
-        services.upload_map_columns(actor=request.user, upload=upload, mapping=form.cleaned_data)
+        try:
+            services.upload_map_columns(
+                actor=request.user, upload=upload, mapping=form.cleaned_data
+            )
+        except services.UploadStateError as exc:
+            return _refused(request, upload, exc)
         return redirect("assessment:upload_detail", trust_slug=request.trust.slug, pk=upload.pk)
     return render(
         request,

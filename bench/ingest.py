@@ -9,7 +9,8 @@ GCSE grade in 12 subjects, and Attainment 8), 1,000,000 rows in all. `--ci` runs
     untimed), COPY'd into assessment_result: the floor of what PostgreSQL takes. On this table it
     is bounded by PostgreSQL's own work: five foreign keys checked at commit, and eight indexes.
 (b) our pipeline, file to committed rows, per academy: upload_create (stores the file, audits,
-    runs the check job, eagerly here) then upload_confirm (re-reads and re-checks the file, creates
+    runs the check job, eagerly here) then upload_confirm_now (the confirm's claim, then the
+    commit a worker runs in production, here in-process: re-reads and re-checks the file, creates
     the pupils, replaces the slice). Timed in a child process, so its peak RSS is its own. The
     placement recompute a commit requests runs on a worker in production: it is left out here.
     Run again on SQLite (the embedded default) in another child process.
@@ -190,7 +191,7 @@ def raw_copy(paths: list[Path], url: str) -> tuple[float, int]:
 
 
 def pipeline_child(folder: Path) -> None:
-    """Runs in its own process: every academy's file through upload_create and upload_confirm."""
+    """Runs in its own process: every academy's file through upload_create and upload_confirm_now."""
     import django
 
     sys.path.insert(0, str(ROOT))
@@ -201,7 +202,7 @@ def pipeline_child(folder: Path) -> None:
     from django.db import connection
 
     import phases.pipeline
-    from assessment.services import upload_confirm, upload_create
+    from assessment.services import upload_confirm_now, upload_create
     from trust_si.tenancy.context import trust_scope
 
     if connection.vendor == "sqlite":
@@ -225,7 +226,7 @@ def pipeline_child(folder: Path) -> None:
             upload.refresh_from_db()
             if upload.status != "valid":
                 sys.exit(f"{path.name}: {upload.status} {upload.message} {upload.errors[:3]}")
-            statuses.append(upload_confirm(actor=None, upload=upload).status)
+            statuses.append(upload_confirm_now(actor=None, upload=upload).status)
     seconds = time.perf_counter() - start
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
     print(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import time
 import uuid
@@ -96,12 +97,83 @@ def real_services() -> bool:
     )
 
 
+class CeleryWorkers:
+    """Real `celery worker` processes on Redis, using this test's PostgreSQL database.
+
+    `start()` starts one (it can be given broker transport options, e.g. a short visibility
+    timeout), `kill(process)` kills it and its pool's children with SIGKILL, as the kernel's OOM
+    killer or a lost machine would. Every worker listens on this test's own queue.
+    """
+
+    def __init__(self, env: dict[str, str], queue: str) -> None:
+        self.env = env
+        self.queue = queue
+        self.processes: list[subprocess.Popen[str]] = []
+
+    def start(self, *, visibility_timeout: int | None = None) -> subprocess.Popen[str]:
+        env = {**self.env, "CELERY_TEST_QUEUE": self.queue}  # read by trust_si.settings.test
+        if visibility_timeout is not None:  # read by trust_si.settings.test
+            env["CELERY_VISIBILITY_TIMEOUT"] = str(visibility_timeout)
+        root = Path(__file__).resolve().parent.parent
+        process = subprocess.Popen(
+            [
+                str(root / ".venv" / "bin" / "celery"),
+                "-A",
+                "trust_si",
+                "worker",
+                "-l",
+                "warning",
+                "--concurrency",
+                "2",
+                "-Q",
+                self.queue,
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,  # its own process group: kill() reaches the pool's children
+        )
+        self.processes.append(process)
+        time.sleep(3)
+        if process.poll() is not None:
+            pytest.fail(
+                "the Celery worker did not start:\n"
+                + (process.stdout.read() if process.stdout else "")
+            )
+        return process
+
+    @staticmethod
+    def pool_children(process: subprocess.Popen[str]) -> list[int]:
+        """The pids of the worker's pool processes (they run the tasks)."""
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text()
+        return [int(pid) for pid in children.split()]
+
+    def kill(self, process: subprocess.Popen[str]) -> None:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=20)
+
+    def stop_all(self) -> None:
+        for process in self.processes:
+            if process.poll() is not None:
+                continue
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=20)
+
+
 @pytest.fixture
-def celery_worker_process(transactional_db: Any, settings: Any) -> Any:
-    """A real `celery worker` process on Redis, using this test's PostgreSQL database.
+def celery_workers(transactional_db: Any, settings: Any) -> Any:
+    """Start real workers for this test (see CeleryWorkers); all are stopped at its end.
 
     Tasks are sent for real (not eager) while the fixture is active; the test's rows are
-    committed (transactional_db) so the worker sees them.
+    committed (transactional_db) so the workers see them.
     """
     if not real_services():
         pytest.skip("needs PostgreSQL and Redis (DATABASE_URL / REDIS_URL): run by .ci/run")
@@ -118,47 +190,21 @@ def celery_worker_process(transactional_db: Any, settings: Any) -> Any:
         "CELERY_EAGER": "0",
         "TRUST_SI_MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
-    root = Path(__file__).resolve().parent.parent
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    process = subprocess.Popen(
-        [
-            str(root / ".venv" / "bin" / "celery"),
-            "-A",
-            "trust_si",
-            "worker",
-            "-l",
-            "warning",
-            "--concurrency",
-            "2",
-            "-Q",
-            queue,
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=root,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    workers = CeleryWorkers(env, queue=f"test-{uuid.uuid4().hex[:8]}")
     previous = (app.conf.task_always_eager, app.conf.task_default_queue)
     app.conf.task_always_eager = False
-    app.conf.task_default_queue = queue
+    app.conf.task_default_queue = workers.queue
     try:
-        time.sleep(3)
-        if process.poll() is not None:
-            pytest.fail(
-                "the Celery worker did not start:\n"
-                + (process.stdout.read() if process.stdout else "")
-            )
-        yield process
+        yield workers
     finally:
         app.conf.task_always_eager, app.conf.task_default_queue = previous
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        workers.stop_all()
+
+
+@pytest.fixture
+def celery_worker_process(celery_workers: CeleryWorkers) -> Any:
+    """One real `celery worker` process for this test (see celery_workers)."""
+    return celery_workers.start()
 
 
 def wait_for(predicate: Callable[[], Any], timeout: float = 60, interval: float = 0.3) -> Any:

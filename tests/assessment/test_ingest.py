@@ -12,7 +12,7 @@ import pytest
 from assessment.kinds import KINDS
 from assessment.models import Attendance, Enrolment, Result
 from assessment.parsing import FIELDS, check_rows, match_headers, read_table, rows_checksum
-from assessment.services import upload_restore
+from assessment.services import upload_commit, upload_restore
 from tests.assessment.test_uploads import PUPILS, STAFF, UPN1, UPN2, _confirm, _upload
 
 SECRET = "test-secret"
@@ -145,12 +145,15 @@ def test_many_rows_commit_once_and_restore(world):
         assert Result.objects.filter(numeric=101.0, value="101").count() == 600
     lines[1] = lines[1].replace("EXS", "GDS")
     second = _confirm(world.a, _upload(world.a, "results", ("\n".join(lines) + "\n").encode()))
-    assert second.status == "committed" and len(second.replaced) == 1800
+    assert second.status == "committed" and second.message == "1800 rows confirmed."
     with world.a.scope():
         assert Result.objects.filter(value="GDS").count() == 1
-        upload_restore(actor=world.a.user(STAFF), upload=second)
+        restored = upload_restore(actor=world.a.user(STAFF), upload=second)
+        assert restored.pk == first.pk
+        assert upload_commit(upload_id=first.pk).status == "committed"  # the worker's job
         assert Result.objects.count() == 1800 and not Result.objects.filter(value="GDS").exists()
         assert Result.objects.filter(numeric__isnull=True).count() == 1200
+        assert set(Result.objects.values_list("upload", flat=True)) == {first.pk}
 
 
 def test_pupils_and_attendance_commit_through_the_same_path(world):

@@ -6,7 +6,12 @@ import pytest
 
 from assessment.kpis.catalogue import KPIS, PupilFacts, benchmark_for, compute, load_benchmarks
 from assessment.kpis.selectors import kpi_figures_for
-from assessment.services import term_get_or_create, upload_confirm, upload_create, upload_validate
+from assessment.services import (
+    term_get_or_create,
+    upload_confirm_now,
+    upload_create,
+    upload_validate,
+)
 from trust_si.accounts.roles import Role
 
 
@@ -70,7 +75,7 @@ def _commit(tw, kind, text):
         )
         upload = upload_validate(upload=upload)
         assert upload.status == "valid", upload.errors
-        return upload_confirm(actor=tw.user(Role.SCHOOL_STAFF), upload=upload)
+        return upload_confirm_now(actor=tw.user(Role.SCHOOL_STAFF), upload=upload)
 
 
 @pytest.mark.django_db

@@ -1,8 +1,8 @@
 import datetime as dt
 
 from phases.models import Placement
-from phases.services import judgement_record
 from phases.pipeline import recompute_run
+from phases.services import judgement_record
 from tests.isolation import Case
 from trust_si.accounts.models import Membership
 from trust_si.accounts.roles import Role

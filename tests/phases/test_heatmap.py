@@ -255,7 +255,7 @@ def test_trust_names_its_phases_and_tunes_rules(mapped, client_for):
         else:
             data[key] = value
     bad = admin.post("/t/alpha/phases/settings/", {**data, "cut_improve": 9})
-    assert bad.status_code == 200 and "The cut points must rise" in bad.content.decode()
+    assert bad.status_code == 400 and "The cut points must rise" in bad.content.decode()
     assert admin.post("/t/alpha/phases/settings/", data).status_code == 302
     a.trust.refresh_from_db()
     assert a.trust.config["phases"]["stabilise"]["name"] == "De-clutter"

@@ -302,6 +302,10 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "phases.tasks.recompute_all_trusts",
             "schedule": crontab(hour=2, minute=15),
         },
+        "upload-stalled-saves": {
+            "task": "assessment.tasks.upload_stalled_release_fan_out",
+            "schedule": crontab(minute="*/5"),
+        },
         "visit-action-reminders": {
             "task": "visits.tasks.action_reminders_fan_out",
             "schedule": crontab(hour=7, minute=30),

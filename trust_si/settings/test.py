@@ -31,3 +31,15 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 TRUST_SI_DEMO_PASSWORD = "demo-password-for-tests"
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}
 TRUST_SI_RECOMPUTE_DELAY = 0
+# A real worker started by the tests listens on the test's own queue, and sends the jobs it
+# queues itself (a recompute after a save) there too.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TEST_QUEUE", default="celery")
+# A test that kills a worker starts the next one with a short visibility timeout: Redis hands a
+# job that was delivered but never acknowledged to a worker again only after that long, and the
+# worker looks for such jobs every second instead of every 100 s.
+if env.str("REDIS_URL", default="") and env.int("CELERY_VISIBILITY_TIMEOUT", default=0):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT"),
+        "unacked_restore_interval": 1,
+        "unacked_restore_throttle": 1,
+    }
