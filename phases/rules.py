@@ -7,7 +7,7 @@ says what evidence it used, and the evidence that was missing or stale is listed
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assessment.kpis.banding import P8Band, p8_band
@@ -35,6 +35,41 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "cut_repair": 1.75,
     "judgement_stale_days": 365,
     "min_evidence_items": 2,
+    # A figure from fewer pupils is shown but does not move the phase.
+    "min_cohort_to_place": 10,
+    # Ofsted inspects about every four years: an inspection's weight halves with each four
+    # years of age (never below a quarter), and the newest inspection is never dropped.
+    "inspection_halves_after_years": 4,
+}
+
+SPECIAL = {"special", "alternative_provision"}
+KEY_JUDGEMENTS = {
+    "quality_of_education": "Quality of education",
+    "behaviour_attitudes": "Behaviour and attitudes",
+    "personal_development": "Personal development",
+    "leadership_management": "Leadership and management",
+    "early_years": "Early years provision",
+    "sixth_form": "Sixth-form provision",
+}
+AREA_WORDS = {
+    "inclusion": "Inclusion",
+    "curriculum_teaching": "Curriculum and teaching",
+    "achievement": "Achievement",
+    "attendance_behaviour": "Attendance and behaviour",
+    "personal_development": "Personal development and well-being",
+    "leadership_governance": "Leadership and governance",
+    "early_years": "Early years",
+    "sixth_form": "Sixth form",
+    "safeguarding": "Safeguarding",
+    "send": "SEND",
+}
+LEGACY_GRADE_WORDS = {1: "Outstanding", 2: "Good", 3: "Requires improvement", 4: "Inadequate"}
+CONCERN_WORDS = {"special_measures": "special measures", "serious_weaknesses": "serious weaknesses"}
+INSPECTION_KIND_WORDS = {
+    "legacy": "Ofsted inspection",
+    "graded": "Ofsted graded inspection (no overall grade)",
+    "report_card": "Ofsted report card",
+    "ungraded": "Ofsted ungraded inspection",
 }
 
 GRADE_LEVELS = {
@@ -69,6 +104,7 @@ class KpiEvidence:
     term: str
     trend: tuple[float | None, ...] = ()
     target: float | None = None
+    group: str = "all"  # disadvantaged pupils come with national *other* pupils as "national"
 
 
 @dataclass(frozen=True)
@@ -90,15 +126,41 @@ class P8Evidence:
 
 
 @dataclass(frozen=True)
+class InspectionEvidence:
+    """One Ofsted inspection as Ofsted records it.
+
+    kind: "legacy" (overall effectiveness 1-4, key judgements, safeguarding effective),
+    "graded" (September 2024 to November 2025: key judgements 1-4, safeguarding effective, no
+    overall grade), "report_card" (from November 2025: evaluation areas on the five-point scale,
+    safeguarding met / not met) or "ungraded" (a section 8 inspection: it can find safeguarding
+    not effective or a category of concern, but it does not replace the graded outcome).
+    """
+
+    kind: str
+    inspected_on: dt.date
+    overall_grade: int | None = None
+    key_judgements: tuple[tuple[str, int], ...] = ()  # ("leadership_management", 4)
+    area_grades: tuple[tuple[str, str], ...] = ()  # ("leadership_governance", "urgent_improvement")
+    safeguarding_met: bool | None = None
+    category_of_concern: str = ""  # "special_measures" / "serious_weaknesses"
+    predecessor: bool = False  # the predecessor school's inspection (converter academy)
+    link: str = ""
+
+
+@dataclass(frozen=True)
 class Evidence:
     term: str  # "2025-26-summer"
     today: dt.date
     kpis: tuple[KpiEvidence, ...] = ()
-    judgements: tuple[JudgementEvidence, ...] = ()
+    judgements: tuple[JudgementEvidence, ...] = ()  # the trust's own: visits, reviews, direct
     p8: P8Evidence | None = None
     teaches_ks4: bool = False
+    # Kept for callers that know only the last overall grade; read as a legacy inspection.
     legacy_grade: int | None = None
     legacy_date: dt.date | None = None
+    inspections: tuple[InspectionEvidence, ...] = ()
+    phase_of_education: str = ""  # "special" and "alternative_provision" are not compared
+    # with mainstream national attainment
 
 
 @dataclass(frozen=True)
@@ -108,6 +170,7 @@ class Reason:
     level: int | None  # 1 Stabilise .. 4 Sustain; None for notes that do not score
     weight: float
     evidence: dict[str, Any]
+    source: str = ""  # "Ofsted", "DfE", "seed 004"...: shown beside the rule
 
 
 @dataclass
@@ -143,117 +206,486 @@ def phase_for(level: float, s: dict[str, Any]) -> str:
     return STABILISE
 
 
+def _words(code: str) -> str:
+    return code.replace("_", " ")
+
+
+def _area(code: str) -> str:
+    return AREA_WORDS.get(code) or _words(code).capitalize()
+
+
 def _kpi_reasons(
-    kpis: tuple[KpiEvidence, ...], s: dict[str, Any], missing: list[str]
+    kpis: tuple[KpiEvidence, ...],
+    s: dict[str, Any],
+    missing: list[str],
+    special: bool = False,
 ) -> list[Reason]:
+    """Score outcome KPIs against national (DfE) or, for special schools, the trust's target."""
     reasons = []
     for k in kpis:
         if k.suppressed:
             missing.append(f"{k.label}: suppressed (cohort below the minimum), not used")
             continue
-        scored = kpi_level(k, s)
-        if scored is None:
-            missing.append(f"{k.label}: no national figure to compare with")
+        if k.cohort < s["min_cohort_to_place"]:
+            missing.append(
+                f"{k.label}: {k.cohort} pupils, fewer than {s['min_cohort_to_place']}: "
+                "shown, but too few pupils to move the phase"
+            )
+            continue
+        group = "" if k.group == "all" else f" ({_words(k.group)} pupils)"
+        if special:
+            if k.target is None:
+                missing.append(
+                    f"{k.label}{group}: not compared with mainstream national figures "
+                    "(special school or alternative provision) and no trust target set"
+                )
+                continue
+            scored = kpi_level(replace(k, national=k.target), s)
+            rule, against, source = "kpi_vs_target", "the trust's target", "trust benchmark"
+            benchmark = k.target
+        else:
+            scored = kpi_level(k, s)
+            rule, against, source = "kpi_vs_national", "nationally", "DfE"
+            benchmark = k.national
+        if scored is None or benchmark is None:
+            missing.append(f"{k.label}{group}: no national figure to compare with")
             continue
         level, gap = scored
-        stale = bool(k.national_year) and not k.term.startswith(k.national_year or "")
+        stale = (
+            not special and bool(k.national_year) and not k.term.startswith(k.national_year or "")
+        )
         unit = "%" if k.unit == "%" else ""
         text = (
-            f"{k.label} {k.value:.1f}{unit} against {k.national:.1f}{unit} nationally "
-            f"({'+' if gap >= 0 else ''}{gap:.1f} {'points' if unit == '' else 'pts'}, cohort {k.cohort})"
+            f"{k.label}{group} {k.value:.1f}{unit} against {benchmark:.1f}{unit} {against} "
+            f"({'+' if gap >= 0 else ''}{gap:.1f} {'points' if unit == '' else 'pts'}, "
+            f"cohort {k.cohort})"
         )
         if stale:
             text += f"; national figure from {k.national_year} (latest published)"
+        text += f". Source: {source}."
         reasons.append(
             Reason(
-                "kpi_vs_national",
+                rule,
                 text,
                 level,
                 s["weights"]["kpi"],
                 {
                     "kpi": k.code,
+                    "group": k.group,
                     "value": k.value,
                     "national": k.national,
                     "national_year": k.national_year,
                     "target": k.target,
+                    "gap": round(gap, 2),
                     "trend": list(k.trend),
                     "cohort": k.cohort,
                     "term": k.term,
                     "stale_benchmark": stale,
                 },
+                source,
             )
         )
     return reasons
 
 
+def _age_factor(inspection: InspectionEvidence, today: dt.date, s: dict[str, Any]) -> float:
+    years = (today - inspection.inspected_on).days / 365.25
+    return max(0.25, 0.5 ** int(max(years, 0) // s["inspection_halves_after_years"]))
+
+
+def _inspection_words(i: InspectionEvidence) -> str:
+    name = INSPECTION_KIND_WORDS.get(i.kind, "Ofsted inspection")
+    if i.predecessor:
+        name = f"Predecessor school's {name}"
+    return f"{name} of {i.inspected_on:%d %b %Y}"
+
+
+def _floors(
+    latest: InspectionEvidence | None,
+    ungraded: list[InspectionEvidence],
+    trust_latest: dict[str, JudgementEvidence],
+) -> list[Reason]:
+    """The evidence that holds an academy in Stabilise, whatever else says.
+
+    Only the newest graded inspection (and ungraded inspections since) can set a floor, so a
+    newer inspection lifts it; a trust visit never does. A leader lifts it by overriding the
+    proposal with a recorded reason.
+    """
+    floors: list[Reason] = []
+    hold = (
+        "Placed in Stabilise whatever else says, until a newer inspection lifts it or a leader "
+        "overrides with a recorded reason."
+    )
+    for i in [*([latest] if latest else []), *ungraded]:
+        what = _inspection_words(i)
+        facts = {"inspection": i.kind, "date": i.inspected_on.isoformat(), "link": i.link}
+        if i.safeguarding_met is False:
+            verdict = "not met" if i.kind == "report_card" else "not effective"
+            later = trust_latest.get("safeguarding")
+            note = ""
+            if later is not None and later.grade == "met" and later.judged_on > i.inspected_on:
+                note = (
+                    f" The {later.source.lower()} of {later.judged_on:%d %b %Y} recording met "
+                    "adds evidence beside it; it does not replace Ofsted's judgement."
+                )
+            floors.append(
+                Reason(
+                    "safeguarding_not_met",
+                    f"Safeguarding {verdict} ({what}): it stands until Ofsted re-judges it. "
+                    f"{hold}{note} Source: Ofsted; seed 004 Stabilise "
+                    "(ineffective safeguarding practices).",
+                    1,
+                    0,
+                    {**facts, "area": "safeguarding", "grade": "not_met", "source": "Ofsted"},
+                    "Ofsted",
+                )
+            )
+        if i.category_of_concern:
+            floors.append(
+                Reason(
+                    "category_of_concern",
+                    f"Ofsted placed the school in {CONCERN_WORDS.get(i.category_of_concern, _words(i.category_of_concern))} "
+                    f"({what}). {hold} Source: Ofsted; seed 003 (seriously underperforming: "
+                    "rescue or recovery).",
+                    1,
+                    0,
+                    {**facts, "category": i.category_of_concern},
+                    "Ofsted",
+                )
+            )
+        if i.kind == "legacy" and i.overall_grade == 4:
+            floors.append(
+                Reason(
+                    "legacy_inadequate",
+                    f"Overall effectiveness Inadequate ({what}). {hold} Source: Ofsted; "
+                    "seed 003 (seriously underperforming: rescue or recovery).",
+                    1,
+                    0,
+                    {**facts, "grade": 4},
+                    "Ofsted",
+                )
+            )
+        if dict(i.area_grades).get("leadership_governance") == "urgent_improvement":
+            floors.append(
+                Reason(
+                    "leadership_urgent_improvement",
+                    f"Leadership and governance: urgent improvement ({what}). {hold} Source: "
+                    "Ofsted; seed 004 Stabilise (limited leadership capacity to improve; "
+                    "confused and ineffective governance).",
+                    1,
+                    0,
+                    {**facts, "area": "leadership_governance", "grade": "urgent_improvement"},
+                    "Ofsted",
+                )
+            )
+        if dict(i.key_judgements).get("leadership_management") == 4:
+            floors.append(
+                Reason(
+                    "leadership_inadequate",
+                    f"Leadership and management: Inadequate ({what}). {hold} Source: Ofsted; "
+                    "seed 004 Stabilise (limited leadership capacity to improve).",
+                    1,
+                    0,
+                    {**facts, "area": "leadership_management", "grade": 4},
+                    "Ofsted",
+                )
+            )
+    ts = trust_latest.get("safeguarding")
+    ofsted_after = latest is not None and ts is not None and latest.inspected_on > ts.judged_on
+    if ts is not None and ts.grade == "not_met" and not ofsted_after:
+        floors.append(
+            Reason(
+                "safeguarding_not_met",
+                f"Safeguarding judged not met ({ts.source}, {ts.judged_on:%d %b %Y}): placed in "
+                "Stabilise whatever the data, until a later judgement finds it met. Source: seed "
+                "004 Stabilise (ineffective safeguarding practices).",
+                1,
+                0,
+                {
+                    "area": "safeguarding",
+                    "grade": "not_met",
+                    "date": ts.judged_on.isoformat(),
+                    "source": ts.source,
+                    "link": ts.link,
+                },
+                "seed 004",
+            )
+        )
+    return floors
+
+
+def _inspection_reasons(
+    i: InspectionEvidence, today: dt.date, s: dict[str, Any], missing: list[str]
+) -> list[Reason]:
+    """The newest graded inspection, scored at a weight that falls with its age."""
+    factor = _age_factor(i, today, s)
+    years = (today - i.inspected_on).days / 365.25
+    what = _inspection_words(i)
+    flag = ""
+    if factor < 1:
+        flag = (
+            f"; inspected {years:.0f} years ago, beyond Ofsted's usual four-year cycle: "
+            f"weight lowered to {factor:.0%} and flagged for a fresh look"
+        )
+    facts = {"inspection": i.kind, "date": i.inspected_on.isoformat(), "age_factor": factor}
+    facts["predecessor"] = i.predecessor
+    reasons = []
+    if i.kind == "legacy" and i.overall_grade in LEGACY_LEVELS:
+        reasons.append(
+            Reason(
+                "legacy_inspection",
+                f"Overall effectiveness {LEGACY_GRADE_WORDS[i.overall_grade]} "
+                f"(grade {i.overall_grade}, {what}){flag}. Source: Ofsted.",
+                LEGACY_LEVELS[i.overall_grade],
+                s["weights"]["inspection"] * factor,
+                {**facts, "grade": i.overall_grade},
+                "Ofsted",
+            )
+        )
+    if i.kind == "graded":
+        for area, grade in i.key_judgements:
+            if grade not in LEGACY_LEVELS:
+                continue
+            reasons.append(
+                Reason(
+                    "inspection_key_judgement",
+                    f"{KEY_JUDGEMENTS.get(area, _words(area).capitalize())}: "
+                    f"{LEGACY_GRADE_WORDS[grade]} ({what}){flag}. Source: Ofsted.",
+                    LEGACY_LEVELS[grade],
+                    s["weights"]["judgement"] * factor,
+                    {**facts, "area": area, "grade": grade},
+                    "Ofsted",
+                )
+            )
+    if i.kind == "report_card":
+        for area, grade in i.area_grades:
+            level = GRADE_LEVELS.get(grade)
+            if level is None:
+                continue
+            reasons.append(
+                Reason(
+                    "inspection_area",
+                    f"{_area(area)}: {_words(grade)} ({what}){flag}. Source: Ofsted.",
+                    level,
+                    s["weights"]["judgement"] * factor,
+                    {**facts, "area": area, "grade": grade},
+                    "Ofsted",
+                )
+            )
+    if i.safeguarding_met is True:
+        verdict = "met" if i.kind == "report_card" else "effective"
+        reasons.append(
+            Reason(
+                "safeguarding_met",
+                f"Safeguarding {verdict} ({what}). Source: Ofsted.",
+                None,
+                0,
+                {**facts, "area": "safeguarding", "grade": "met"},
+                "Ofsted",
+            )
+        )
+    return reasons
+
+
+def _inspections(evidence: Evidence) -> list[InspectionEvidence]:
+    found = list(evidence.inspections)
+    if evidence.legacy_grade and not any(i.kind == "legacy" for i in found):
+        found.append(
+            InspectionEvidence(
+                "legacy",
+                evidence.legacy_date or dt.date(1900, 1, 1),
+                overall_grade=evidence.legacy_grade,
+            )
+        )
+    return sorted(found, key=lambda i: i.inspected_on)
+
+
+def _p8_reasons(evidence: Evidence, s: dict[str, Any], missing: list[str]) -> list[Reason]:
+    """DfE's Progress 8 band: results are published in the autumn after the exams, so the
+    previous academic year's P8 is the latest valid figure all through this year."""
+    if not evidence.teaches_ks4:
+        return []
+    year = TermCode.parse(evidence.term).year
+    results_year = year.previous().code  # the latest results published during this year
+    usable = {year.code, results_year}
+    if results_year in P8_NOT_PUBLISHED:
+        missing.append(
+            f"Progress 8 not published for this cohort (results of {results_year}: their KS2 "
+            "tests were cancelled); placed on the other evidence. Source: DfE."
+        )
+    p8 = evidence.p8
+    if p8 is None:
+        return []
+    band = p8_band(p8.score, p8.lower, p8.upper, suppressed=p8.dfe_banding.upper() == "SUPP")
+    if band == P8Band.NOT_BANDED:
+        missing.append(f"Progress 8 {p8.year}: not banded by DfE")
+        return []
+    stale = p8.year not in usable
+    text = (
+        f"Progress 8 {p8.year}: {p8.score:+.2f} (95% CI {p8.lower:+.2f} to {p8.upper:+.2f}), "
+        f"{band.label.lower()}"
+    )
+    if stale:
+        text += " — stale (an older cohort), shown for context and not used"
+    elif year.code in P8_NOT_PUBLISHED:
+        text += (
+            f" — the latest valid figure, used all through {year.code} (Progress 8 will not be "
+            f"published for the results of {year.code})"
+        )
+    text += ". Source: DfE."
+    return [
+        Reason(
+            "p8_band",
+            text,
+            None if stale else P8_LEVELS[band],
+            0 if stale else s["weights"]["p8"],
+            {
+                "year": p8.year,
+                "score": p8.score,
+                "lower": p8.lower,
+                "upper": p8.upper,
+                "band": band.value,
+                "dfe_banding": p8.dfe_banding,
+                "stale": stale,
+            },
+            "DfE",
+        )
+    ]
+
+
+def _sustain_gate(reasons: list[Reason], special: bool) -> Reason | None:
+    """Sustain needs outcomes above national (not merely at) for every pupil group shown."""
+    outcomes = [
+        r
+        for r in reasons
+        if r.rule in ("kpi_vs_national", "kpi_vs_target", "p8_band") and r.level is not None
+    ]
+    short = [
+        r
+        for r in outcomes
+        if (r.rule == "p8_band" and r.level < 4) or (r.rule != "p8_band" and r.evidence["gap"] <= 0)
+    ]
+    if outcomes and not short:
+        return None
+    if not outcomes:
+        why = "there is no outcome evidence above " + (
+            "the trust's targets" if special else "national"
+        )
+    else:
+        why = "not above: " + "; ".join(r.text.split(" (")[0] for r in short[:4])
+    return Reason(
+        "sustain_needs_outcomes_above_national",
+        f"Sustain needs outcomes above national benchmarks for all pupil groups, {why}: "
+        "proposed Improve. Source: seed 004 Sustain (outcomes exceptional and above national "
+        "benchmarks); seed 002 (Progress 8 above or well above average).",
+        None,
+        0,
+        {"short": [r.evidence.get("kpi") or r.rule for r in short]},
+        "seed 004; seed 002",
+    )
+
+
 def propose(evidence: Evidence, settings: dict[str, Any] | None = None) -> Proposal:
     """Propose a phase for one academy.
 
-    1. Safeguarding: if the latest safeguarding judgement (visit, review or inspection) is
-       "not met", the academy is placed in Stabilise whatever its data, and that is the reason.
-    2. Score each piece of evidence on a four-level scale (4 Sustain ... 1 Stabilise):
-       a. each KPI by its gap to the national figure for the same year (suppressed KPIs are not
-          used; a national figure from an earlier year is used and labelled stale);
-       b. the latest judgement per area (report-card scale); older than a year is stale;
-       c. DfE's Progress 8 band from score and confidence interval (suppressed: not banded),
-          used when it is this year's or last summer's; for 2024-25 and 2025-26 Progress 8 is
-          not published, which the reasons say, and an older band is shown as stale, unused;
-       d. a legacy overall-effectiveness grade, when there is no report-card judgement.
-    3. Take the weighted mean level (weights in settings: P8 3, judgements 2, inspection 2,
-       each KPI 1) and map it to a phase with the settings' cut points.
-    4. With too little evidence, propose Improve and say that evidence is missing.
-    5. Repeat 2a-3 per subject for the KPIs of each subject (reading, writing, maths...).
+    1. Inspections follow Ofsted's cycle: the newest graded inspection (legacy, graded or
+       report card) stands until the next one; older ones are history, listed and not used.
+       Ungraded inspections since add their findings; they do not replace the grades.
+    2. Floors: Ofsted safeguarding not met / not effective, a category of concern, a legacy
+       Inadequate, leadership and governance urgent improvement (or leadership and management
+       Inadequate) on that inspection, or the trust's latest safeguarding judgement not met
+       (unless a newer inspection found it met) place the academy in Stabilise whatever else
+       says. A trust visit never lifts an Ofsted floor.
+    3. Score each piece of evidence on a four-level scale (4 Sustain ... 1 Stabilise):
+       a. the newest inspection (its overall grade, key judgements or report-card areas), at a
+          weight that halves with each four years of age and is flagged; never dropped;
+       b. the trust's own judgements (visits, reviews) beside it; older than a year is stale;
+       c. each KPI by its gap to the national figure for the same year (suppressed KPIs or
+          cohorts below the minimum are shown, not used). Special schools and alternative
+          provision are compared with the trust's targets, never mainstream national figures;
+       d. DfE's Progress 8 band: the previous year's results are the latest valid figure all
+          year; for the results of 2024-25 and 2025-26 P8 is not published, which is said.
+    4. Take the weighted mean level and map it to a phase with the settings' cut points.
+    5. Sustain needs every outcome above national (P8 above or well above): else Improve.
+    6. With too little evidence and no floor, propose Improve and say that evidence is missing.
+    7. Repeat 3c-4 per subject for the KPIs of each subject (reading, writing, maths...).
     """
     s = {**DEFAULT_SETTINGS, **(settings or {})}
     s["weights"] = {**DEFAULT_SETTINGS["weights"], **(settings or {}).get("weights", {})}
     missing: list[str] = []
-    latest: dict[str, JudgementEvidence] = {}
-    for j in sorted(evidence.judgements, key=lambda j: j.judged_on):
-        latest[j.area] = j
-    safeguarding = latest.get("safeguarding")
-    if safeguarding is not None and safeguarding.grade == "not_met":
-        reason = Reason(
-            "safeguarding_not_met",
-            f"Safeguarding judged not met ({safeguarding.source}, {safeguarding.judged_on:%d %b %Y}): "
-            "placed in Stabilise whatever the data.",
-            1,
-            0,
-            {
-                "area": "safeguarding",
-                "grade": "not_met",
-                "date": safeguarding.judged_on.isoformat(),
-                "source": safeguarding.source,
-                "link": safeguarding.link,
-            },
-        )
-        return Proposal(STABILISE, 1.0, [reason], missing)
+    special = evidence.phase_of_education in SPECIAL
 
-    reasons = _kpi_reasons(evidence.kpis, s, missing)
-    for j in latest.values():
-        if j.area == "safeguarding":
-            reasons.append(
-                Reason(
-                    "safeguarding_met",
-                    f"Safeguarding met ({j.source}, {j.judged_on:%d %b %Y})",
-                    None,
-                    0,
-                    {"area": j.area, "grade": j.grade, "date": j.judged_on.isoformat()},
-                )
+    inspections = _inspections(evidence)
+    graded = [i for i in inspections if i.kind != "ungraded"]
+    latest_inspection = graded[-1] if graded else None
+    ungraded = [
+        i
+        for i in inspections
+        if i.kind == "ungraded"
+        and (latest_inspection is None or i.inspected_on >= latest_inspection.inspected_on)
+    ]
+    trust_latest: dict[str, JudgementEvidence] = {}
+    for j in sorted(evidence.judgements, key=lambda j: j.judged_on):
+        trust_latest[j.area] = j
+
+    floors = _floors(latest_inspection, ungraded, trust_latest)
+    reasons: list[Reason] = []
+    if latest_inspection is not None:
+        reasons += _inspection_reasons(latest_inspection, evidence.today, s, missing)
+        for old in graded[:-1]:
+            missing.append(
+                f"{_inspection_words(old)}: superseded by the {_inspection_words(latest_inspection)}"
+                " (the most recent inspection stands; Ofsted): history, not used"
             )
+    for i in ungraded:
+        missing.append(f"{_inspection_words(i)}: recorded; it does not change the graded outcome")
+
+    if special:
+        reasons.append(
+            Reason(
+                "special_like_with_like",
+                "Special school or alternative provision: attainment is not compared with "
+                "mainstream national figures; placed on inspection, trust review and the "
+                "trust's own measures. Source: DfE (like-with-like comparison).",
+                None,
+                0,
+                {"phase_of_education": evidence.phase_of_education},
+                "DfE",
+            )
+        )
+    all_pupils = tuple(k for k in evidence.kpis if k.group == "all")
+    groups = tuple(k for k in evidence.kpis if k.group != "all")
+    reasons += _kpi_reasons(all_pupils, s, missing, special)
+    group_reasons = _kpi_reasons(groups, s, [], special)
+
+    for j in trust_latest.values():
+        age = (evidence.today - j.judged_on).days
+        stale = age > s["judgement_stale_days"]
+        text = f"{_area(j.area)}: {_words(j.grade)} ({j.source}, {j.judged_on:%d %b %Y})"
+        if stale:
+            missing.append(f"{text}: older than a year, not used")
+            continue
+        if j.area == "safeguarding":
+            if j.grade == "met":
+                reasons.append(
+                    Reason(
+                        "safeguarding_met",
+                        f"Safeguarding met ({j.source}, {j.judged_on:%d %b %Y}). Source: trust "
+                        "review.",
+                        None,
+                        0,
+                        {"area": j.area, "grade": j.grade, "date": j.judged_on.isoformat()},
+                        "trust review",
+                    )
+                )
             continue
         level = GRADE_LEVELS.get(j.grade)
         if level is None:
             continue
-        age = (evidence.today - j.judged_on).days
-        stale = age > s["judgement_stale_days"]
-        text = f"{j.area.replace('_', ' ').capitalize()}: {j.grade.replace('_', ' ')} ({j.source}, {j.judged_on:%d %b %Y})"
-        if stale:
-            missing.append(f"{text}: older than a year, not used")
-            continue
         reasons.append(
             Reason(
                 "judgement",
-                text,
+                f"{text}: adds to the inspection, never replaces it. Source: trust review.",
                 level,
                 s["weights"]["judgement"],
                 {
@@ -263,85 +695,40 @@ def propose(evidence: Evidence, settings: dict[str, Any] | None = None) -> Propo
                     "source": j.source,
                     "link": j.link,
                 },
+                "trust review",
             )
         )
 
-    year = TermCode.parse(evidence.term).year
-    academic_year = year.code
-    usable_years = {academic_year, year.previous().code}  # this year's or last summer's
-    if evidence.teaches_ks4:
-        if academic_year in P8_NOT_PUBLISHED:
-            missing.append(
-                "Progress 8 not published for this cohort (their KS2 tests were cancelled); "
-                "placed on the other evidence"
-            )
-        if evidence.p8 is not None:
-            p8 = evidence.p8
-            band = p8_band(
-                p8.score, p8.lower, p8.upper, suppressed=p8.dfe_banding.upper() == "SUPP"
-            )
-            stale = p8.year not in usable_years or academic_year in P8_NOT_PUBLISHED
-            if band == P8Band.NOT_BANDED:
-                missing.append(f"Progress 8 {p8.year}: not banded by DfE")
-            else:
-                text = (
-                    f"Progress 8 {p8.year}: {p8.score:+.2f} (95% CI {p8.lower:+.2f} to {p8.upper:+.2f}), "
-                    f"{band.label.lower()}"
-                )
-                if stale:
-                    text += " — stale (an older cohort), shown for context and not used"
-                reasons.append(
-                    Reason(
-                        "p8_band",
-                        text,
-                        None if stale else P8_LEVELS[band],
-                        0 if stale else s["weights"]["p8"],
-                        {
-                            "year": p8.year,
-                            "score": p8.score,
-                            "lower": p8.lower,
-                            "upper": p8.upper,
-                            "band": band.value,
-                            "dfe_banding": p8.dfe_banding,
-                            "stale": stale,
-                        },
-                    )
-                )
-
-    has_report_card = any(r.rule == "judgement" for r in reasons)
-    if evidence.legacy_grade and not has_report_card:
-        level = LEGACY_LEVELS.get(evidence.legacy_grade)
-        if level:
-            reasons.append(
-                Reason(
-                    "legacy_inspection",
-                    f"Last inspection: grade {evidence.legacy_grade} overall"
-                    + (f" ({evidence.legacy_date:%b %Y})" if evidence.legacy_date else ""),
-                    level,
-                    s["weights"]["inspection"],
-                    {
-                        "grade": evidence.legacy_grade,
-                        "date": evidence.legacy_date.isoformat() if evidence.legacy_date else None,
-                    },
-                )
-            )
+    reasons += _p8_reasons(evidence, s, missing)
 
     scored = [r for r in reasons if r.level is not None and r.weight > 0]
-    if len(scored) < s["min_evidence_items"]:
+    mean = (
+        sum((r.level or 0) * r.weight for r in scored) / sum(r.weight for r in scored)
+        if scored
+        else None
+    )
+    if floors:
+        proposal = Proposal(STABILISE, 1.0, [*floors, *reasons], missing)
+    elif len(scored) < s["min_evidence_items"] or mean is None:
         missing.append(
             "Too little evidence to place with confidence: proposed Improve until more arrives"
         )
         proposal = Proposal(IMPROVE, None, reasons, missing)
     else:
-        mean = sum((r.level or 0) * r.weight for r in scored) / sum(r.weight for r in scored)
-        proposal = Proposal(phase_for(mean, s), round(mean, 2), reasons, missing)
+        phase = phase_for(mean, s)
+        if phase == SUSTAIN:
+            gate = _sustain_gate([*reasons, *group_reasons], special)
+            if gate is not None:
+                phase = IMPROVE
+                reasons.append(gate)
+        proposal = Proposal(phase, round(mean, 2), reasons, missing)
 
     by_subject: dict[str, list[KpiEvidence]] = {}
-    for k in evidence.kpis:
+    for k in all_pupils:
         if k.subject:
             by_subject.setdefault(k.subject, []).append(k)
     for subject, kpis in sorted(by_subject.items()):
-        subject_reasons = _kpi_reasons(tuple(kpis), s, [])
+        subject_reasons = _kpi_reasons(tuple(kpis), s, [], special)
         levels = [r.level for r in subject_reasons if r.level is not None]
         if levels:
             proposal.subjects[subject] = (phase_for(sum(levels) / len(levels), s), subject_reasons)

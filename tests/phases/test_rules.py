@@ -170,13 +170,15 @@ def test_per_subject_placement():
     assert phases == {"maths": SUSTAIN, "reading": STABILISE, "writing": REPAIR}
 
 
-def test_legacy_grade_counts_only_without_report_card_judgements():
+def test_a_visit_adds_to_a_legacy_grade_never_replaces_it():
     legacy = propose(evidence(legacy_grade=4, kpis=(kpi(value=55),)))
     assert any(r.rule == "legacy_inspection" and r.level == 1 for r in legacy.reasons)
-    with_card = propose(
+    with_visit = propose(
         evidence(legacy_grade=4, judgements=(judgement(grade="strong_standard"),), kpis=(kpi(),))
     )
-    assert not any(r.rule == "legacy_inspection" for r in with_card.reasons)
+    assert with_visit.phase == STABILISE
+    assert with_visit.reasons[0].rule == "legacy_inadequate"
+    assert any(r.rule == "judgement" for r in with_visit.reasons)
 
 
 def test_settings_tune_the_thresholds():

@@ -1,0 +1,70 @@
+"""Every casebook case through the pure engine: the page shows the same cases and results."""
+
+from __future__ import annotations
+
+import pytest
+
+from phases.casebook import CASES
+from phases.rules import propose
+
+
+def test_the_casebook_has_the_issue_cases_and_twenty_more():
+    numbers = [c.number for c in CASES]
+    assert numbers == sorted(set(numbers))
+    assert set(range(1, 10)) <= set(numbers) and len(CASES) >= 29
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.number}-{c.title[:30]}")
+def test_case_gives_what_a_director_says(case):
+    proposal = propose(case.evidence)
+    rules = [r.rule for r in proposal.reasons]
+    assert proposal.phase == case.phase, (rules, [r.text for r in proposal.reasons])
+    assert case.rule in rules, rules
+    fired = next(r for r in proposal.reasons if r.rule == case.rule)
+    assert "Source:" in fired.text, fired.text  # every rule names its source on screen
+
+
+def test_case_2_the_old_inadequate_is_history():
+    proposal = propose(CASES[1].evidence)
+    assert not any(r.rule == "legacy_inadequate" for r in proposal.reasons)
+    assert any("superseded" in m and "history" in m for m in proposal.missing)
+
+
+def test_case_5_p8_is_the_latest_valid_figure_and_labelled():
+    proposal = propose(CASES[4].evidence)
+    p8 = next(r for r in proposal.reasons if r.rule == "p8_band")
+    assert p8.level == 1 and p8.weight > 0
+    assert "latest valid figure, used all through 2024-25" in p8.text
+
+
+def test_case_6_a_visit_met_does_not_lift_ofsted_not_met():
+    proposal = propose(CASES[5].evidence)
+    floor = proposal.reasons[0]
+    assert floor.rule == "safeguarding_not_met" and floor.source == "Ofsted"
+    assert "until Ofsted re-judges it" in floor.text and "leader overrides" in floor.text
+    assert "does not replace Ofsted" in floor.text
+
+
+def test_case_7_attainment_not_compared_with_mainstream():
+    proposal = propose(CASES[6].evidence)
+    assert not any(r.rule == "kpi_vs_national" for r in proposal.reasons)
+    assert any("not compared with mainstream" in m for m in proposal.missing)
+
+
+def test_case_9_old_inspection_is_flagged_and_weighs_less():
+    proposal = propose(CASES[8].evidence)
+    old = next(r for r in proposal.reasons if r.rule == "legacy_inspection")
+    assert old.weight < 2 and "beyond Ofsted's usual four-year cycle" in old.text
+
+
+def test_p8_not_published_is_said_from_autumn_2025_to_summer_2027():
+    from dataclasses import replace
+
+    case = CASES[18]
+    for term in ("2025-26-autumn", "2026-27-summer"):
+        proposal = propose(replace(case.evidence, term=term))
+        assert any("Progress 8 not published for this cohort" in m for m in proposal.missing)
+    later = propose(replace(case.evidence, term="2027-28-autumn"))
+    assert not any("Progress 8 not published" in m for m in later.missing)
+    earlier = propose(replace(case.evidence, term="2024-25-summer"))
+    assert not any("Progress 8 not published" in m for m in earlier.missing)
