@@ -25,8 +25,13 @@ class InspectionOutput(serializers.ModelSerializer):
             "kind",
             "inspected_on",
             "area_grades",
+            "key_judgements",
             "safeguarding_met",
             "overall_grade",
+            "category_of_concern",
+            "is_predecessor",
+            "published_on",
+            "source",
             "report_url",
         ]
 

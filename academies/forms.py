@@ -6,8 +6,10 @@ from django import forms
 
 from .models import (
     Academy,
+    CategoryOfConcern,
     Inspection,
     InspectionArea,
+    KeyJudgement,
     LegacyGrade,
     PhaseOfEducation,
     ReportCardGrade,
@@ -81,15 +83,37 @@ class InspectionForm(forms.Form):
         choices=[("", "Not applicable"), *LegacyGrade.choices],
     )
     safeguarding_met = forms.TypedChoiceField(
-        label="Safeguarding (report cards)",
+        label="Safeguarding",
+        help_text="Report cards: met or not met. Earlier inspections: effective or not effective.",
         required=False,
         coerce=lambda v: {"met": True, "not_met": False}.get(v),
-        choices=[("", "Not applicable"), ("met", "Met"), ("not_met", "Not met")],
+        choices=[
+            ("", "Not recorded"),
+            ("met", "Met (effective)"),
+            ("not_met", "Not met (not effective)"),
+        ],
+    )
+    category_of_concern = forms.ChoiceField(
+        label="Category of concern",
+        required=False,
+        choices=CategoryOfConcern.choices,
+    )
+    is_predecessor = forms.BooleanField(
+        label="This is the predecessor school's inspection (before the academy opened)",
+        required=False,
     )
     report_url = forms.URLField(label="Link to the report", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for judgement in KeyJudgement:
+            self.fields[f"kj_{judgement.value}"] = forms.TypedChoiceField(
+                label=judgement.label,
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=[("", "Not graded"), *LegacyGrade.choices],
+            )
         for area in InspectionArea:
             self.fields[f"area_{area.value}"] = forms.ChoiceField(
                 label=area.label,
@@ -104,25 +128,40 @@ class InspectionForm(forms.Form):
             for a in InspectionArea
             if data.get(f"area_{a.value}")
         }
-        if data.get("kind") == Inspection.Kind.LEGACY and not data.get("overall_grade"):
+        judgements = {
+            k.value: data[f"kj_{k.value}"] for k in KeyJudgement if data.get(f"kj_{k.value}")
+        }
+        kind = data.get("kind")
+        if kind == Inspection.Kind.LEGACY and not data.get("overall_grade"):
             self.add_error("overall_grade", "Choose the overall effectiveness grade.")
-        if data.get("kind") == Inspection.Kind.REPORT_CARD:
-            if not areas:
-                self.add_error(None, "Grade at least one evaluation area.")
-            if data.get("safeguarding_met") is None:
-                self.add_error("safeguarding_met", "Say whether safeguarding was met.")
+        if kind == Inspection.Kind.GRADED and not judgements:
+            self.add_error(None, "Grade at least one key judgement.")
+        if kind == Inspection.Kind.REPORT_CARD and not areas:
+            self.add_error(None, "Grade at least one evaluation area.")
+        if kind in (Inspection.Kind.REPORT_CARD, Inspection.Kind.GRADED) and (
+            data.get("safeguarding_met") is None
+        ):
+            self.add_error("safeguarding_met", "Say whether safeguarding was met (effective).")
         data["area_grades"] = areas
+        data["key_judgements"] = judgements
         return data
 
     def inspection_data(self) -> dict[str, Any]:
+        """Only the fields this kind of inspection has: Ofsted records each kind differently."""
         d = self.cleaned_data
-        legacy = d["kind"] == Inspection.Kind.LEGACY
+        kind = d["kind"]
+        legacy = kind == Inspection.Kind.LEGACY
         return {
-            "kind": d["kind"],
+            "kind": kind,
             "inspected_on": d["inspected_on"],
-            "area_grades": {} if legacy else d["area_grades"],
-            "safeguarding_met": None if legacy else d["safeguarding_met"],
+            "area_grades": d["area_grades"] if kind == Inspection.Kind.REPORT_CARD else {},
+            "key_judgements": d["key_judgements"]
+            if kind in (Inspection.Kind.LEGACY, Inspection.Kind.GRADED)
+            else {},
+            "safeguarding_met": d["safeguarding_met"],
             "overall_grade": d["overall_grade"] if legacy else None,
+            "category_of_concern": d.get("category_of_concern") or "",
+            "is_predecessor": bool(d.get("is_predecessor")),
             "report_url": d.get("report_url") or "",
         }
 

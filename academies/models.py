@@ -116,12 +116,42 @@ class InspectionArea(models.TextChoices):
     SIXTH_FORM = "sixth_form", "Sixth form"
 
 
+class KeyJudgement(models.TextChoices):
+    """The key judgements of Ofsted's 2019 education inspection framework (graded 1-4)."""
+
+    QUALITY_OF_EDUCATION = "quality_of_education", "Quality of education"
+    BEHAVIOUR_ATTITUDES = "behaviour_attitudes", "Behaviour and attitudes"
+    PERSONAL_DEVELOPMENT = "personal_development", "Personal development"
+    LEADERSHIP_MANAGEMENT = "leadership_management", "Leadership and management"
+    EARLY_YEARS = "early_years", "Early years provision"
+    SIXTH_FORM = "sixth_form", "Sixth-form provision"
+
+
+class CategoryOfConcern(models.TextChoices):
+    NONE = "", "None"
+    SPECIAL_MEASURES = "special_measures", "Special measures"
+    SERIOUS_WEAKNESSES = "serious_weaknesses", "Serious weaknesses"
+
+
 class Inspection(TenantModel):
-    """An Ofsted inspection: a report card (grades per area + safeguarding) or a legacy grade."""
+    """An Ofsted inspection as Ofsted records it.
+
+    legacy: overall effectiveness 1-4, the key judgements, safeguarding effective yes/no;
+    graded (September 2024 to November 2025): the key judgements and safeguarding, no overall
+    grade; report card (from November 2025): evaluation areas on the five-point scale and
+    safeguarding met / not met; ungraded (section 8): safeguarding and any category of concern.
+    `safeguarding_met` holds "effective" for the older kinds and "met" for report cards.
+    """
 
     class Kind(models.TextChoices):
         REPORT_CARD = "report_card", "Report card (from November 2025)"
-        LEGACY = "legacy", "Overall effectiveness (before November 2025)"
+        GRADED = "graded", "Graded, without an overall grade (September 2024 to November 2025)"
+        LEGACY = "legacy", "Overall effectiveness (before September 2024)"
+        UNGRADED = "ungraded", "Ungraded inspection (section 8)"
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", "Recorded by the trust"
+        OFSTED = "ofsted", "Ofsted management information"
 
     academy = models.ForeignKey(Academy, on_delete=models.CASCADE, related_name="inspections")
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -132,6 +162,15 @@ class Inspection(TenantModel):
     overall_grade = models.PositiveSmallIntegerField(
         choices=LegacyGrade.choices, null=True, blank=True
     )
+    # Legacy and graded: {key judgement: 1-4} using KeyJudgement values.
+    key_judgements = models.JSONField(default=dict, blank=True)
+    category_of_concern = models.CharField(
+        max_length=24, choices=CategoryOfConcern.choices, blank=True, default=""
+    )
+    published_on = models.DateField(null=True, blank=True)
+    # A converter academy's latest inspection may be its predecessor school's (another URN).
+    is_predecessor = models.BooleanField("predecessor school's inspection", default=False)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.MANUAL)
     report_url = models.URLField(blank=True)
 
     class Meta:
@@ -161,14 +200,31 @@ def inspection_area_rows(inspection: Inspection) -> list[tuple[str, str]]:
 
 
 def inspection_headline(inspection: Inspection) -> str:
-    """One line for tables: the legacy grade, or the report card's safeguarding outcome."""
+    """One line for tables: the grade or the safeguarding outcome, and any category of concern."""
+    concern = (
+        f"; {inspection.get_category_of_concern_display().lower()}"
+        if inspection.category_of_concern
+        else ""
+    )
+    prefix = "Predecessor school: " if inspection.is_predecessor else ""
     if inspection.kind == Inspection.Kind.LEGACY:
-        return f"{inspection.get_overall_grade_display()} (overall effectiveness)"
-    safeguarding = {True: "met", False: "not met", None: "not recorded"}[
-        inspection.safeguarding_met
-    ]
-    return f"Report card; safeguarding {safeguarding}"
+        return f"{prefix}{inspection.get_overall_grade_display()} (overall effectiveness){concern}"
+    if inspection.kind == Inspection.Kind.REPORT_CARD:
+        words = {True: "met", False: "not met", None: "not recorded"}
+        return f"{prefix}Report card; safeguarding {words[inspection.safeguarding_met]}{concern}"
+    words = {True: "effective", False: "not effective", None: "not recorded"}
+    kind = "Graded, no overall grade" if inspection.kind == Inspection.Kind.GRADED else "Ungraded"
+    return f"{prefix}{kind}; safeguarding {words[inspection.safeguarding_met]}{concern}"
+
+
+def inspection_key_judgement_rows(inspection: Inspection) -> list[tuple[str, str]]:
+    """(key judgement, grade) in the framework's order, for display."""
+    labels = dict(KeyJudgement.choices)
+    grades = dict(LegacyGrade.choices)
+    kj = inspection.key_judgements or {}
+    return [(labels[k], str(grades.get(kj[k], kj[k]))) for k in labels if k in kj]
 
 
 Inspection.area_rows = property(inspection_area_rows)  # type: ignore[attr-defined]
 Inspection.headline = property(inspection_headline)  # type: ignore[attr-defined]
+Inspection.key_judgement_rows = property(inspection_key_judgement_rows)  # type: ignore[attr-defined]

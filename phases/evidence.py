@@ -14,7 +14,28 @@ from assessment.models import Term
 from trust_si.terms import TermCode
 
 from .models import Judgement
-from .rules import Evidence, JudgementEvidence, KpiEvidence, P8Evidence
+from .rules import Evidence, InspectionEvidence, JudgementEvidence, KpiEvidence, P8Evidence
+
+# Judgement rows written from an inspection carry this source_ref prefix: the engine reads the
+# inspection itself, so they are left out of the trust's own judgements (never counted twice).
+INSPECTION_REF = "academies.inspection:"
+
+
+def inspection_evidence(i: Inspection) -> InspectionEvidence:
+    """An inspection row as the pure engine reads it."""
+    return InspectionEvidence(
+        kind=i.kind,
+        inspected_on=i.inspected_on,
+        overall_grade=i.overall_grade,
+        key_judgements=tuple(
+            (k, int(v)) for k, v in sorted((i.key_judgements or {}).items()) if str(v).isdigit()
+        ),
+        area_grades=tuple(sorted((i.area_grades or {}).items())),
+        safeguarding_met=i.safeguarding_met,
+        category_of_concern=i.category_of_concern,
+        predecessor=i.is_predecessor,
+        link=i.report_url,
+    )
 
 
 def current_term_code(trust_id: int) -> str:
@@ -41,31 +62,32 @@ def term_window(trust_id: int, term_code: str, size: int = 4) -> list[str]:
 class Bundle:
     """The qualitative evidence of many academies, loaded in a few queries (a trust's recompute)."""
 
-    judgements: dict[int, list[JudgementEvidence]]
+    judgements: dict[int, list[JudgementEvidence]]  # every judgement (the heat map shows all)
     p8: dict[int, P8Evidence]
-    legacy: dict[int, Inspection]
+    inspections: dict[int, list[InspectionEvidence]]
+    trust_judgements: dict[int, list[JudgementEvidence]]  # visits, reviews, direct: not Ofsted
 
     @classmethod
     def load(cls, academy_ids: list[int]) -> Bundle:
 
         judgements: dict[int, list[JudgementEvidence]] = {}
+        trust_judgements: dict[int, list[JudgementEvidence]] = {}
         for j in Judgement.objects.filter(academy_id__in=academy_ids).order_by("judged_on", "id"):
-            judgements.setdefault(j.academy_id, []).append(
-                JudgementEvidence(
-                    j.area, j.grade, j.judged_on, j.get_source_display(), j.source_url
-                )
+            item = JudgementEvidence(
+                j.area, j.grade, j.judged_on, j.get_source_display(), j.source_url
             )
+            judgements.setdefault(j.academy_id, []).append(item)
+            if not j.source_ref.startswith(INSPECTION_REF):
+                trust_judgements.setdefault(j.academy_id, []).append(item)
         p8: dict[int, P8Evidence] = {}
         for r in PublishedResult.objects.filter(academy_id__in=academy_ids, field="P8MEA").order_by(
             "academy_id", "-year"
         ):
             p8.setdefault(r.academy_id, P8Evidence(r.year, r.value, r.lower, r.upper, r.banding))
-        legacy: dict[int, Inspection] = {}
-        for i in Inspection.objects.filter(
-            academy_id__in=academy_ids, kind=Inspection.Kind.LEGACY
-        ).order_by("academy_id", "-inspected_on"):
-            legacy.setdefault(i.academy_id, i)
-        return cls(judgements, p8, legacy)
+        inspections: dict[int, list[InspectionEvidence]] = {}
+        for i in Inspection.objects.filter(academy_id__in=academy_ids).order_by("inspected_on"):
+            inspections.setdefault(i.academy_id, []).append(inspection_evidence(i))
+        return cls(judgements, p8, inspections, trust_judgements)
 
 
 def evidence_for(
@@ -105,14 +127,13 @@ def evidence_for(
         if f.academy_id == academy.pk and f.group == "all"
     )
     bundle = bundle or Bundle.load([academy.pk])
-    legacy = bundle.legacy.get(academy.pk)
     return Evidence(
         term=term_code,
         today=timezone.localdate(),
         kpis=kpis,
-        judgements=tuple(bundle.judgements.get(academy.pk, [])),
+        judgements=tuple(bundle.trust_judgements.get(academy.pk, [])),
         p8=bundle.p8.get(academy.pk),
         teaches_ks4="KS4" in academy.key_stages,
-        legacy_grade=legacy.overall_grade if legacy else None,
-        legacy_date=legacy.inspected_on if legacy else None,
+        inspections=tuple(bundle.inspections.get(academy.pk, [])),
+        phase_of_education=academy.phase_of_education,
     )

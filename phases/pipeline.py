@@ -141,6 +141,7 @@ def _reason_dicts(reasons: list[Any]) -> list[dict[str, Any]]:
             "level": r.level,
             "weight": r.weight,
             "evidence": r.evidence,
+            "source": r.source,
         }
         for r in reasons
     ]

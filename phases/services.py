@@ -13,6 +13,7 @@ from academies.models import Academy, Inspection
 from trust_si.audit.services import audit_record
 
 from .config import PHASE_ORDER, TUNABLE, WEIGHTS
+from .evidence import INSPECTION_REF
 from .models import (
     Judgement,
     JudgementArea,
@@ -130,16 +131,13 @@ def judgement_record_from_inspection(
 ) -> list[Judgement]:
     """An inspection's report-card grades and safeguarding outcome become judgement records.
 
-    A legacy overall grade is read straight from the inspection by the engine: it only asks for
-    the recompute."""
-    if inspection.kind != Inspection.Kind.REPORT_CARD:
-        recompute_request(
-            trust_id=inspection.trust_id, academy_id=inspection.academy_id, reason="inspection"
-        )
-        return []
-    ref = f"academies.inspection:{inspection.pk}"
+    They feed the heat map's qualitative cells; the placement engine reads the inspection
+    itself (every kind, with its floors), so these rows are left out of its trust judgements.
+    Every kind asks for the recompute."""
+    ref = f"{INSPECTION_REF}{inspection.pk}"
     recorded = []
-    for area, grade in (inspection.area_grades or {}).items():
+    areas = inspection.area_grades if inspection.kind == Inspection.Kind.REPORT_CARD else {}
+    for area, grade in (areas or {}).items():
         recorded.append(
             judgement_record(
                 actor=actor,
@@ -167,6 +165,9 @@ def judgement_record_from_inspection(
                 source_url=inspection.report_url,
             )
         )
+    recompute_request(
+        trust_id=inspection.trust_id, academy_id=inspection.academy_id, reason="inspection"
+    )
     return recorded
 
 
