@@ -186,6 +186,22 @@ class GiasImportForm(forms.Form):
         return upload
 
 
+class OfstedImportForm(forms.Form):
+    file = forms.FileField(
+        label="Ofsted management information file (CSV)",
+        help_text="Ofsted's monthly 'State-funded schools inspections and outcomes: management "
+        "information' file, as downloaded from GOV.UK.",
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > 40 * 1024 * 1024:
+            raise forms.ValidationError("The file must be smaller than 40 MB.")
+        if not upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError("The file must be a CSV.")
+        return upload
+
+
 class AcademyFilterForm(forms.Form):
     q = forms.CharField(label="Search by name or URN", required=False)
     phase = forms.ChoiceField(label="Phase of education", required=False)

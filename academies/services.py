@@ -120,3 +120,28 @@ def academies_import_gias(*, actor: User | None, trust: Trust, rows: list[Any]) 
             counts["unchanged"] += 1
     audit_record(actor=actor, action="academies.import_gias", changes=counts, trust_id=trust.pk)
     return counts
+
+
+@transaction.atomic
+def inspections_import_ofsted(
+    *, actor: User | None, trust: Trust, rows: list[Any]
+) -> dict[str, int]:
+    """Record the inspections read from Ofsted's management information, by (academy, date).
+
+    Re-importing the same file changes nothing; a corrected row updates its inspection. Each
+    recorded inspection asks for the academy's recompute (through `inspection_record`).
+    """
+    academies = {a.urn: a for a in Academy.objects.filter(trust=trust)}
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    for row in rows:
+        academy = academies[row.urn]
+        existing = Inspection.objects.filter(
+            trust=trust, academy=academy, inspected_on=row.data["inspected_on"]
+        ).first()
+        if existing is not None and all(getattr(existing, k) == v for k, v in row.data.items()):
+            counts["unchanged"] += 1
+            continue
+        inspection_record(actor=actor, academy=academy, data=row.data)
+        counts["updated" if existing else "created"] += 1
+    audit_record(actor=actor, action="inspections.import_ofsted", changes=counts, trust_id=trust.pk)
+    return counts

@@ -11,8 +11,9 @@ from trust_si.web.access import require
 from trust_si.web.http import TenantRequest
 
 from . import services
-from .forms import AcademyFilterForm, AcademyForm, GiasImportForm, InspectionForm
+from .forms import AcademyFilterForm, AcademyForm, GiasImportForm, InspectionForm, OfstedImportForm
 from .gias import read_group
+from .ofsted import NotAnOfstedFile, read_outcomes
 from .selectors import academy_get_for, academy_list_for, latest_inspections
 
 
@@ -121,6 +122,34 @@ def academy_import(request: TenantRequest) -> HttpResponse:
     return render(
         request,
         "academies/import.html",
+        {"form": form, "result": result, "counts": counts},
+        status=400 if form.errors else 200,
+    )
+
+
+def ofsted_import(request: TenantRequest) -> HttpResponse:
+    """Ofsted's own data: refused whole when a row of the trust's academies cannot be read."""
+    membership = require(request, "academy.import")
+    form = OfstedImportForm(request.POST or None, request.FILES or None)
+    result = counts = None
+    if request.method == "POST" and form.is_valid():
+        urns = set(academy_list_for(membership).values_list("urn", flat=True))
+        try:
+            result = read_outcomes(form.cleaned_data["file"].read(), urns)
+        except NotAnOfstedFile as exc:
+            form.add_error("file", str(exc))
+        else:
+            if result.problems:
+                form.add_error(
+                    "file", f"{len(result.problems)} rows could not be read: nothing was imported."
+                )
+            else:
+                counts = services.inspections_import_ofsted(
+                    actor=request.user, trust=request.trust, rows=result.rows
+                )
+    return render(
+        request,
+        "academies/ofsted_import.html",
         {"form": form, "result": result, "counts": counts},
         status=400 if form.errors else 200,
     )

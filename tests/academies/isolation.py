@@ -66,6 +66,14 @@ CASES = [
         ok_statuses=(400,),
         forbidden_role=Role.TRUST_LEADER,
     ),
+    Case("academies:ofsted_import", forbidden_role=Role.TRUST_LEADER),
+    Case(
+        "academies:ofsted_import",
+        method="post",
+        data=lambda tw: {},
+        ok_statuses=(400,),
+        forbidden_role=Role.TRUST_LEADER,
+    ),
     Case("academies_api:academy-list", allowed_role=Role.SCHOOL_STAFF, shows_sentinel=True),
     Case(
         "academies_api:academy-list",

@@ -1,0 +1,324 @@
+"""Reads Ofsted's monthly "management information: state-funded schools inspections and
+outcomes" CSV. Pure: no ORM import.
+
+1. Bounded: at most MAX_BYTES, MAX_ROWS rows, MAX_COLUMNS columns, MAX_CELL characters a cell.
+2. The header is found by name (the first of the first ten rows with a URN column), and each
+   field we read is matched by any of the names the editions have used (normalised: case,
+   punctuation and spacing ignored). What was matched is reported.
+3. A file without a URN, an inspection start date and at least one outcome column (overall
+   effectiveness, a key judgement or a report-card area) is refused with a clear message.
+4. Only the rows of the URNs asked for are read; each becomes the latest graded inspection of
+   its kind: report card (evaluation areas on the five-point scale, safeguarding met / not met),
+   graded without an overall grade (from September 2024), or legacy (overall effectiveness).
+   Codes stay codes: "9", "NULL", "Not judged" never become a grade.
+5. A row that cannot be read is reported with its row, column and reason; rows with no
+   inspection yet are skipped with their reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+MAX_BYTES = 40 * 1024 * 1024  # the full national file is about 16 MB
+MAX_ROWS = 40_000  # about 22,000 state-funded schools
+MAX_COLUMNS = 300
+MAX_CELL = 2_000
+GRADED_WITHOUT_OVERALL_FROM = dt.date(2024, 9, 1)
+REPORT_CARDS_FROM = dt.date(2025, 11, 10)
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", name.lower()).strip()
+
+
+# Our field -> the names Ofsted's editions have given the column (normalised when compared).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "urn": ("URN",),
+    "school_name": ("School name",),
+    "inspected_on": (
+        "Inspection start date",
+        "Inspection start date of latest full inspection",
+        "Inspection start date of latest graded inspection",
+        "Inspection start date of latest report card inspection",
+    ),
+    "published_on": (
+        "Publication date",
+        "Publication date of latest full inspection",
+        "Publication date of latest graded inspection",
+        "Publication date of latest report card inspection",
+    ),
+    "report_url": ("Web link", "Web link (opens in new window)"),
+    "overall_effectiveness": ("Overall effectiveness",),
+    "category_of_concern": ("Category of concern",),
+    "kj_quality_of_education": ("Quality of education",),
+    "kj_behaviour_attitudes": ("Behaviour and attitudes",),
+    "kj_personal_development": ("Personal development",),
+    "kj_leadership_management": (
+        "Effectiveness of leadership and management",
+        "Leadership and management",
+    ),
+    "kj_early_years": ("Early years provision (where applicable)", "Early years provision"),
+    "kj_sixth_form": ("Sixth form provision (where applicable)", "Sixth form provision"),
+    "safeguarding_effective": (
+        "Safeguarding is effective?",
+        "Safeguarding is effective",
+        "Is safeguarding effective?",
+    ),
+    "rc_inclusion": ("Inclusion",),
+    "rc_curriculum_teaching": ("Curriculum and teaching",),
+    "rc_achievement": ("Achievement",),
+    "rc_attendance_behaviour": ("Attendance and behaviour",),
+    "rc_personal_development": (
+        "Personal development and well-being",
+        "Personal development and wellbeing",
+    ),
+    "rc_leadership_governance": ("Leadership and governance",),
+    "rc_early_years": ("Early years",),
+    "rc_sixth_form": ("Sixth form",),
+    "safeguarding_met": (
+        "Safeguarding",
+        "Safeguarding standards",
+        "Safeguarding standards met?",
+        "Safeguarding met?",
+    ),
+    "relates_to_current_urn": (
+        "Does the latest full inspection relate to the URN of the current school?",
+        "Does the latest graded inspection relate to the URN of the current school?",
+        "Does the latest inspection relate to the URN of the current school?",
+    ),
+}
+OUTCOME_FIELDS = {"overall_effectiveness"} | {k for k in COLUMNS if k.startswith(("kj_", "rc_"))}
+REPORT_CARD_GRADES = {
+    "exceptional": "exceptional",
+    "strong standard": "strong_standard",
+    "strong": "strong_standard",
+    "expected standard": "expected_standard",
+    "expected": "expected_standard",
+    "needs attention": "needs_attention",
+    "urgent improvement": "urgent_improvement",
+}
+CONCERNS = {"special measures": "special_measures", "serious weaknesses": "serious_weaknesses"}
+YES = {"yes", "y", "met"}
+NO = {"no", "n", "not met"}
+DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d/%m/%y", "%d %B %Y", "%d %b %Y")
+
+
+class NotAnOfstedFile(ValueError):
+    """The file is not Ofsted's management information: the message says why."""
+
+
+@dataclass
+class OfstedProblem:
+    row: int
+    column: str
+    value: str
+    message: str
+
+
+@dataclass
+class OfstedRow:
+    row: int
+    urn: str
+    data: dict[str, Any]  # the fields of academies.models.Inspection this row sets
+
+
+@dataclass
+class OfstedResult:
+    matched: dict[str, str] = field(default_factory=dict)  # our field -> their header
+    rows: list[OfstedRow] = field(default_factory=list)
+    problems: list[OfstedProblem] = field(default_factory=list)
+    skipped: list[OfstedProblem] = field(default_factory=list)
+    rows_read: int = 0
+    other_schools: int = 0  # rows for URNs not asked for
+
+
+def _decode(content: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise NotAnOfstedFile("The file is not text (neither UTF-8 nor Windows-1252).")
+
+
+def _date(value: str) -> dt.date | None:
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(value.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _grade(value: str) -> int | None:
+    """A 1-4 grade, or None for Ofsted's codes ("9", "NULL", "Not judged", blank)."""
+    v = value.strip()
+    return int(v) if v in {"1", "2", "3", "4"} else None
+
+
+def _match(header: list[str]) -> dict[str, int]:
+    positions = {_norm(h): i for i, h in reversed(list(enumerate(header)))}
+    found: dict[str, int] = {}
+    for name, aliases in COLUMNS.items():
+        for alias in aliases:
+            if _norm(alias) in positions:
+                found[name] = positions[_norm(alias)]
+                break
+    return found
+
+
+def read_outcomes(content: bytes, urns: set[str]) -> OfstedResult:
+    """Parse the file and return the inspections of these URNs, with what was matched."""
+    if len(content) > MAX_BYTES:
+        raise NotAnOfstedFile(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+    reader = csv.reader(io.StringIO(_decode(content)))
+    result = OfstedResult()
+    header: list[str] | None = None
+    columns: dict[str, int] = {}
+    try:
+        for number, cells in enumerate(reader, start=1):
+            if len(cells) > MAX_COLUMNS:
+                raise NotAnOfstedFile(f"Row {number} has more than {MAX_COLUMNS} columns.")
+            if header is None:
+                if any(_norm(c) == "urn" for c in cells):
+                    header, columns = cells, _match(cells)
+                    _check_edition(columns)
+                    result.matched = {k: header[i] for k, i in columns.items()}
+                elif number >= 10:
+                    break
+                continue
+            if not any(c.strip() for c in cells):
+                continue
+            result.rows_read += 1
+            if result.rows_read > MAX_ROWS:
+                raise NotAnOfstedFile(f"The file has more than {MAX_ROWS} rows.")
+            _read_row(number, cells, header, columns, urns, result)
+    except csv.Error as exc:
+        raise NotAnOfstedFile(f"The file is not a readable CSV: {exc}.") from exc
+    if header is None:
+        raise NotAnOfstedFile(
+            "This is not Ofsted's management information file: no URN column in its first ten rows."
+        )
+    return result
+
+
+def _check_edition(columns: dict[str, int]) -> None:
+    missing = [n for n in ("urn", "inspected_on") if n not in columns]
+    if missing or not OUTCOME_FIELDS & columns.keys():
+        needs = [COLUMNS[n][0] for n in missing]
+        if not OUTCOME_FIELDS & columns.keys():
+            needs.append(
+                "an outcome column (Overall effectiveness, a key judgement or a report-card area)"
+            )
+        raise NotAnOfstedFile(
+            "This is not Ofsted's management information file (state-funded schools "
+            f"inspections and outcomes): no {', '.join(needs)} column was found."
+        )
+
+
+def _read_row(
+    number: int,
+    cells: list[str],
+    header: list[str],
+    columns: dict[str, int],
+    urns: set[str],
+    result: OfstedResult,
+) -> None:
+    def cell(name: str) -> str:
+        i = columns.get(name)
+        return cells[i].strip() if i is not None and i < len(cells) else ""
+
+    urn = cell("urn")
+    if urn not in urns:
+        result.other_schools += 1
+        return
+    for i, value in enumerate(cells):
+        if len(value) > MAX_CELL:
+            result.problems.append(
+                OfstedProblem(
+                    number,
+                    header[i] if i < len(header) else f"column {i + 1}",
+                    value[:40],
+                    f"longer than {MAX_CELL} characters",
+                )
+            )
+            return
+    start_header = header[columns["inspected_on"]]
+    raw_date = cell("inspected_on")
+    if raw_date.upper() in {"", "NULL", "NA", "N/A"}:
+        result.skipped.append(OfstedProblem(number, start_header, raw_date, "no inspection yet"))
+        return
+    inspected_on = _date(raw_date)
+    if inspected_on is None:
+        result.problems.append(OfstedProblem(number, start_header, raw_date, "not a date"))
+        return
+    published_on = _date(cell("published_on")) if cell("published_on") else None
+
+    areas: dict[str, str] = {}
+    for name in [k for k in columns if k.startswith("rc_")]:
+        raw = cell(name)
+        grade = REPORT_CARD_GRADES.get(_norm(raw))
+        if grade:
+            areas[name[3:]] = grade
+        elif raw and raw.upper() not in {"NULL", "9", "NA", "N/A", "NOT APPLICABLE"}:
+            result.problems.append(
+                OfstedProblem(number, header[columns[name]], raw, "not a report-card grade")
+            )
+            return
+    judgements = {
+        name[3:]: g
+        for name in columns
+        if name.startswith("kj_") and (g := _grade(cell(name))) is not None
+    }
+    overall = _grade(cell("overall_effectiveness"))
+
+    if areas:
+        kind = "report_card"
+        sg_raw = cell("safeguarding_met") or cell("safeguarding_effective")
+    elif overall is not None:
+        kind = "legacy"
+        sg_raw = cell("safeguarding_effective")
+    elif judgements:
+        kind = "graded" if inspected_on >= GRADED_WITHOUT_OVERALL_FROM else "legacy"
+        sg_raw = cell("safeguarding_effective")
+    else:
+        result.skipped.append(
+            OfstedProblem(
+                number,
+                header[columns["overall_effectiveness"]]
+                if "overall_effectiveness" in columns
+                else "outcome",
+                cell("overall_effectiveness"),
+                "no graded outcome (codes such as 9 or NULL are not grades)",
+            )
+        )
+        return
+    sg = _norm(sg_raw)
+    safeguarding = True if sg in YES else False if sg in NO else None
+    relates = _norm(cell("relates_to_current_urn"))
+    result.rows.append(
+        OfstedRow(
+            number,
+            urn,
+            {
+                "kind": kind,
+                "inspected_on": inspected_on,
+                "published_on": published_on,
+                "overall_grade": overall if kind == "legacy" else None,
+                "key_judgements": judgements if kind != "report_card" else {},
+                "area_grades": areas,
+                "safeguarding_met": safeguarding,
+                "category_of_concern": CONCERNS.get(_norm(cell("category_of_concern")), ""),
+                "is_predecessor": relates in {"no", "n"},
+                "report_url": cell("report_url")[:200]
+                if cell("report_url").startswith("http")
+                else "",
+                "source": "ofsted",
+            },
+        )
+    )
