@@ -78,8 +78,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "Personal development and wellbeing",
     ),
     "rc_leadership_governance": ("Leadership and governance",),
-    "rc_early_years": ("Early years",),
-    "rc_sixth_form": ("Sixth form",),
+    # Not plain "Sixth form": that column says whether the school has one (Yes / No).
+    "rc_early_years": ("Early years (report card)", "Early years evaluation"),
+    "rc_sixth_form": ("Sixth form (report card)", "Sixth form evaluation"),
     "safeguarding_met": (
         "Safeguarding",
         "Safeguarding standards",
