@@ -10,6 +10,7 @@ urlpatterns = [
     path("support-matching/", views.support_matching, name="matching"),
     path("phases/settings/", views.phase_settings, name="settings"),
     path("placements/", views.placement_list, name="list"),
+    path("how-placements-are-decided/", views.casebook, name="casebook"),
     path("placements/recompute/", views.recompute, name="recompute"),
     path("placements/recompute/status/", views.recompute_status, name="recompute_status"),
     path("placements/<str:urn>/", views.placement_detail, name="detail"),

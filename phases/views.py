@@ -17,11 +17,13 @@ from trust_si.web.access import require
 from trust_si.web.http import TenantRequest
 
 from . import selectors, services
+from .casebook import CASES, RULES
 from .config import NATIONAL_SHARES, phase_names, phases_for, placement_settings
 from .forms import PhaseSettingsForm
 from .heatmap_page import KEY_STAGES, HeatmapFilters, heatmap_page_for, heatmap_table
 from .models import PhaseCode
 from .pipeline import recompute_enqueue
+from .rules import propose
 
 
 def placement_list(request: TenantRequest) -> HttpResponse:
@@ -183,3 +185,26 @@ def recompute_status(request: TenantRequest) -> HttpResponse:
     return render(
         request, "phases/_job_status.html", {"job": selectors.last_recompute(request.trust.pk)}
     )
+
+
+def casebook(request: TenantRequest) -> HttpResponse:
+    """How placements are decided: the rules and the casebook, each case run through the engine.
+
+    The cases run with the default thresholds, the same as `tests/phases/test_casebook.py`.
+    Anyone in the trust may read it (governors too): it shows rules, not pupils or academies."""
+    require(request, "academy.view")
+    names = phase_names(request.trust.config)
+    cases = []
+    for case in CASES:
+        proposal = propose(case.evidence)
+        fired = next((r for r in proposal.reasons if r.rule == case.rule), None)
+        cases.append(
+            {
+                "case": case,
+                "phase": names.get(proposal.phase, proposal.phase),
+                "agrees": proposal.phase == case.phase,
+                "reason": fired,
+                "first": proposal.reasons[0] if proposal.reasons else None,
+            }
+        )
+    return render(request, "phases/casebook.html", {"rules": RULES, "cases": cases})

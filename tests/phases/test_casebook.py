@@ -68,3 +68,17 @@ def test_p8_not_published_is_said_from_autumn_2025_to_summer_2027():
     assert not any("Progress 8 not published" in m for m in later.missing)
     earlier = propose(replace(case.evidence, term="2024-25-summer"))
     assert not any("Progress 8 not published" in m for m in earlier.missing)
+
+
+@pytest.mark.django_db
+def test_casebook_page_shows_every_case_with_its_phase_and_source(world, client_for):
+    from trust_si.accounts.roles import Role
+
+    page = client_for(world.a.user(Role.GOVERNOR)).get("/t/alpha/how-placements-are-decided/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "differs from the expected phase" not in html
+    for case in CASES:
+        assert f'id="case-{case.number}"' in html
+    assert html.count("Source:") >= len(CASES)
+    assert "until Ofsted re-judges it" in html
