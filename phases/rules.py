@@ -233,6 +233,7 @@ def _kpi_reasons(
             )
             continue
         group = "" if k.group == "all" else f" ({_words(k.group)} pupils)"
+        benchmark: float | None
         if special:
             if k.target is None:
                 missing.append(
@@ -443,17 +444,17 @@ def _inspection_reasons(
             )
         )
     if i.kind == "graded":
-        for area, grade in i.key_judgements:
-            if grade not in LEGACY_LEVELS:
+        for kj_area, kj_grade in i.key_judgements:
+            if kj_grade not in LEGACY_LEVELS:
                 continue
             reasons.append(
                 Reason(
                     "inspection_key_judgement",
-                    f"{KEY_JUDGEMENTS.get(area, _words(area).capitalize())}: "
-                    f"{LEGACY_GRADE_WORDS[grade]} ({what}){flag}. Source: Ofsted.",
-                    LEGACY_LEVELS[grade],
+                    f"{KEY_JUDGEMENTS.get(kj_area, _words(kj_area).capitalize())}: "
+                    f"{LEGACY_GRADE_WORDS[kj_grade]} ({what}){flag}. Source: Ofsted.",
+                    LEGACY_LEVELS[kj_grade],
                     s["weights"]["judgement"] * factor,
-                    {**facts, "area": area, "grade": grade},
+                    {**facts, "area": kj_area, "grade": kj_grade},
                     "Ofsted",
                 )
             )
@@ -563,7 +564,8 @@ def _sustain_gate(reasons: list[Reason], special: bool) -> Reason | None:
     short = [
         r
         for r in outcomes
-        if (r.rule == "p8_band" and r.level < 4) or (r.rule != "p8_band" and r.evidence["gap"] <= 0)
+        if (r.rule == "p8_band" and (r.level or 0) < 4)
+        or (r.rule != "p8_band" and r.evidence["gap"] <= 0)
     ]
     if outcomes and not short:
         return None
