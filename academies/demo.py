@@ -153,6 +153,54 @@ def _inspection(academy: Academy, strength: float, index: int) -> dict[str, Any]
     }
 
 
+# One academy held at the floor by each kind of Ofsted evidence (issue 12), reasons in words.
+_CARD_AREAS = {
+    "inclusion": "expected_standard",
+    "curriculum_teaching": "expected_standard",
+    "achievement": "needs_attention",
+    "attendance_behaviour": "expected_standard",
+    "personal_development": "expected_standard",
+    "leadership_governance": "expected_standard",
+}
+FLOORS: dict[str, dict[str, Any]] = {
+    # Safeguarding not met on a report card.
+    "990102": {
+        "kind": Inspection.Kind.REPORT_CARD,
+        "inspected_on": dt.date(2026, 2, 3),
+        "area_grades": _CARD_AREAS,
+        "safeguarding_met": False,
+    },
+    # A sponsored academy whose predecessor school was judged Inadequate.
+    "990202": {
+        "kind": Inspection.Kind.LEGACY,
+        "inspected_on": dt.date(2024, 6, 12),
+        "overall_grade": 4,
+        "safeguarding_met": True,
+        "is_predecessor": True,
+    },
+    # A graded inspection (no overall grade) that found serious weaknesses.
+    "990201": {
+        "kind": Inspection.Kind.GRADED,
+        "inspected_on": dt.date(2025, 3, 4),
+        "key_judgements": {
+            "quality_of_education": 3,
+            "behaviour_attitudes": 3,
+            "personal_development": 2,
+            "leadership_management": 3,
+        },
+        "safeguarding_met": True,
+        "category_of_concern": "serious_weaknesses",
+    },
+    # A report card with leadership and governance urgent improvement.
+    "991104": {
+        "kind": Inspection.Kind.REPORT_CARD,
+        "inspected_on": dt.date(2026, 3, 10),
+        "area_grades": {**_CARD_AREAS, "leadership_governance": "urgent_improvement"},
+        "safeguarding_met": True,
+    },
+}
+
+
 def seed(trust: Trust, ctx: dict[str, Any]) -> None:
     rows = DEMO_ACADEMIES.get(trust.slug, [])
     academies = []
@@ -177,7 +225,7 @@ def seed(trust: Trust, ctx: dict[str, Any]) -> None:
                 "date_joined": dt.date(2015 + index % 8, 9, 1),
             },
         )
-        inspection = _inspection(academy, s, index)
+        inspection = dict(FLOORS.get(urn) or _inspection(academy, s, index))
         Inspection.objects.update_or_create(
             academy=academy,
             inspected_on=inspection.pop("inspected_on"),

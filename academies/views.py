@@ -130,9 +130,10 @@ def academy_import(request: TenantRequest) -> HttpResponse:
 def ofsted_import(request: TenantRequest) -> HttpResponse:
     """Ofsted's own data: refused whole when a row of the trust's academies cannot be read."""
     membership = require(request, "academy.import")
-    form = OfstedImportForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = OfstedImportForm(request.POST if posted else None, request.FILES if posted else None)
     result = counts = None
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         urns = set(academy_list_for(membership).values_list("urn", flat=True))
         try:
             result = read_outcomes(form.cleaned_data["file"].read(), urns)

@@ -241,3 +241,41 @@ def test_case_9_an_old_outstanding_is_flagged_and_weighs_less(world, client_for,
     proposed = _api_row(client_for, a, academy)
     old = next(r for r in proposed["reasons"] if r["rule"] == "legacy_inspection")
     assert old["weight"] < 2 and "four-year cycle" in old["text"]
+
+
+def test_demo_holds_one_academy_at_the_floor_by_each_kind_of_evidence(db, settings):
+    """seed_demo's academies only, then a recompute: each floor academy is Stabilise, in words."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    import trust_si.site.demo as demo
+    from academies.demo import FLOORS
+    from academies.models import Academy
+    from trust_si.tenancy.context import trust_scope
+    from trust_si.tenancy.models import Trust
+
+    settings.TRUST_SI_DEMO_PASSWORD = "demo"
+    hooks = demo.DEMO_HOOKS
+    demo.DEMO_HOOKS = [demo.academies_demo]
+    try:
+        call_command("seed_demo", stdout=StringIO())
+    finally:
+        demo.DEMO_HOOKS = hooks
+    expected = {
+        "990102": "safeguarding_not_met",
+        "990202": "legacy_inadequate",
+        "990201": "category_of_concern",
+        "991104": "leadership_urgent_improvement",
+    }
+    assert set(expected) == set(FLOORS)
+    for slug in ("northmoor", "riverside"):
+        trust = Trust.objects.get(slug=slug)
+        with trust_scope(trust):
+            recompute_run(trust=trust)
+            for academy in Academy.objects.filter(trust=trust, urn__in=expected):
+                placement = Placement.objects.filter(academy=academy, subject="").first()
+                assert placement is not None and placement.proposed_phase == "stabilise"
+                first = placement.reasons[0]
+                assert first["rule"] == expected[academy.urn], first
+                assert "Placed in Stabilise" in first["text"] and "Source: Ofsted" in first["text"]
