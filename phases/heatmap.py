@@ -47,6 +47,9 @@ from .rules import (
     kpi_level,
 )
 
+# The label phases.models.JudgementSource.INSPECTION gives judgements written from inspections.
+OFSTED_SOURCE = "Ofsted inspection"
+
 HEATMAP_GROUPS = ("all", "disadvantaged", "non_disadvantaged", "send", "boys", "girls")
 GROUP_LABELS = {
     "all": "All pupils",
@@ -505,6 +508,13 @@ def judgement_cell(
     if not ordered:
         return Cell(area, CellKind.JUDGEMENT, CellState.NONE, "Not judged")
     latest = ordered[-1]
+    held = ""
+    if area == "safeguarding":
+        # Ofsted's "not met" stands until Ofsted re-judges it: a later trust "met" does not
+        # replace it here, as it does not in the placement (rules: floors).
+        ofsted = [j for j in ordered if j.source == OFSTED_SOURCE]
+        if ofsted and ofsted[-1].grade == "not_met" and latest.source != OFSTED_SOURCE:
+            latest, held = ofsted[-1], "; stands until Ofsted re-judges it"
     levels = SAFEGUARDING_LEVELS if area == "safeguarding" else GRADE_LEVELS
     stale = (today - latest.judged_on).days > settings.get("judgement_stale_days", 365)
     trend = None
@@ -531,7 +541,7 @@ def judgement_cell(
         level=levels.get(latest.grade),
         stale=stale,
         trend=trend,
-        note=f"{latest.source}, {latest.judged_on:%d %b %Y}" + (" (stale)" if stale else ""),
+        note=f"{latest.source}, {latest.judged_on:%d %b %Y}{held}" + (" (stale)" if stale else ""),
         link=latest.link,
         judged_on=latest.judged_on,
     )

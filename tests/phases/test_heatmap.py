@@ -313,3 +313,29 @@ def test_recompute_status_is_polled_until_the_job_is_done(world, client_for):
         )
     fragment = officer.get("/t/alpha/placements/recompute/status/").content.decode()
     assert "Recomputed" in fragment and "hx-trigger" not in fragment
+
+
+def test_safeguarding_cell_keeps_ofsteds_not_met_over_a_later_visit_met():
+    from phases.heatmap import judgement_cell
+
+    judgements = [
+        JudgementEvidence("safeguarding", "not_met", dt.date(2025, 12, 1), "Ofsted inspection"),
+        JudgementEvidence("safeguarding", "met", dt.date(2025, 12, 2), "Visit"),
+    ]
+    cell = judgement_cell("safeguarding", judgements, dt.date(2026, 1, 5), DEFAULT_SETTINGS)
+    assert cell.rating_code == "not_met" and "until Ofsted re-judges it" in cell.note
+    later = [
+        *judgements,
+        JudgementEvidence("safeguarding", "met", dt.date(2026, 3, 1), "Ofsted inspection"),
+    ]
+    assert (
+        judgement_cell("safeguarding", later, dt.date(2026, 4, 1), DEFAULT_SETTINGS).rating_code
+        == "met"
+    )
+
+
+def test_the_ofsted_source_label_is_the_models():
+    from phases.heatmap import OFSTED_SOURCE
+    from phases.models import JudgementSource
+
+    assert OFSTED_SOURCE == JudgementSource.INSPECTION.label
