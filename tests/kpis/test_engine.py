@@ -104,17 +104,21 @@ def test_small_groups_are_suppressed_in_figures_page_and_export(world, client_fo
     everyone = by[(world.a.academies[0].pk, "absence", "all")]
     assert everyone.cohort == 8 and everyone.value == pytest.approx(7.0) and not everyone.suppressed
     small = by[(world.a.academies[0].pk, "absence", "disadvantaged")]
-    assert small.suppressed and small.value is None and small.cohort == 4
+    # The cohort of a suppressed figure never leaves the selector.
+    assert small.suppressed and small.value is None and small.cohort == 0
+    assert small.suppression == "primary"
     leader = client_for(world.a.user(Role.TRUST_LEADER))
     page = leader.get(
         "/t/alpha/kpis/", {"term": "2025-26-summer", "group": "disadvantaged"}
     ).content.decode()
-    assert "suppressed (n&lt;5)" in page or "suppressed (n<5)" in page
+    assert "suppressed (5 or fewer pupils, or would reveal them)" in page
     export = leader.get(
         "/t/alpha/kpis/export.csv", {"term": "2025-26-summer", "group": "disadvantaged"}
     )
-    assert "suppressed (n<5)" in export.content.decode("utf-8-sig")
-    # A trust that lowers its threshold to 3 shows the group of four.
+    assert "suppressed (5 or fewer pupils, or would reveal them)" in export.content.decode(
+        "utf-8-sig"
+    )
+    # A trust may not lower the threshold below DfE's 5: at 3 the group of four stays hidden.
     world.a.trust.min_cohort = 3
     world.a.trust.save()
     with world.a.scope():
@@ -124,4 +128,4 @@ def test_small_groups_are_suppressed_in_figures_page_and_export(world, client_fo
     shown = next(
         f for f in figures if f.academy_id == world.a.academies[0].pk and f.kpi_code == "absence"
     )
-    assert not shown.suppressed and shown.value == pytest.approx(3.0)
+    assert shown.suppressed and shown.value is None
