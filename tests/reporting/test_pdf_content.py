@@ -128,7 +128,11 @@ def test_pdf_suppresses_a_group_of_fewer_than_five(generated):
     from reporting.reports import report_class_for
 
     csv = report_class_for("academy").render_csv(generated["report"].snapshot)
-    assert "suppressed (5 or fewer pupils, or would reveal them)" in csv and "15.2" not in csv and "15.3" not in csv
+    assert (
+        "suppressed (5 or fewer pupils, or would reveal them)" in csv
+        and "15.2" not in csv
+        and "15.3" not in csv
+    )
 
 
 def test_pdf_is_identified_as_pdf_ua_1_in_english_and_tagged(generated):
