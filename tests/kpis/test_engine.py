@@ -129,3 +129,30 @@ def test_small_groups_are_suppressed_in_figures_page_and_export(world, client_fo
         f for f in figures if f.academy_id == world.a.academies[0].pk and f.kpi_code == "absence"
     )
     assert shown.suppressed and shown.value is None
+
+
+def _ks4(**grades):
+    results = {(s, "gcse_grade"): (str(g), float(g)) for s, g in grades.items()}
+    return pupil(yg="11", results=results)
+
+
+def test_english_and_maths_follow_dfe_language_or_literature_and_every_pupil():
+    pupils = [
+        _ks4(english_language=5, maths=5),  # 4+ and 5+
+        _ks4(english_language=3, english_literature=4, maths=4),  # 4+ through literature
+        _ks4(english_language=4, english_literature=6, maths=5),  # 5+ through literature
+        _ks4(maths=2),  # no English grade: in the denominator, not met
+    ]
+    em4, em5 = compute(KPIS["ks4_em4"], pupils, "all"), compute(KPIS["ks4_em5"], pupils, "all")
+    assert (em4.value, em4.cohort) == (75.0, 4)
+    assert (em5.value, em5.cohort) == (50.0, 4)
+    # Attainment 8: the average over every pupil at the end of KS4 (no score counts 0).
+    att8 = [
+        pupil(yg="11", results={("attainment8", "att8"): ("50", 50.0)}),
+        pupil(yg="11", results={("attainment8", "att8"): ("40", 40.0)}),
+        _ks4(maths=4),
+    ]
+    figure = compute(KPIS["ks4_att8"], att8, "all")
+    assert (figure.value, figure.cohort) == (30.0, 3)
+    # Before any KS4 result arrives there is no figure (not 0%).
+    assert compute(KPIS["ks4_em4"], [pupil(yg="11")] * 8, "all").cohort == 0
