@@ -13,8 +13,8 @@ from dataclasses import dataclass
 class KpiFigure:
     """One KPI for one academy (or trust-wide, academy_id None), term and pupil group.
 
-    `value` is None when the figure is suppressed (cohort below the trust's minimum) or when
-    there is no data; `suppressed` says which. Percentages are 0-100.
+    `value` is None when the figure is suppressed (by `assessment.kpis.disclosure`; `cohort` is
+    then 0, never the real count) or when there is no data; `suppressed` says which. Percentages are 0-100.
     """
 
     academy_id: int | None
@@ -35,6 +35,9 @@ class KpiFigure:
     # Set on the aggregate of one phase of education ("primary"...; academy_id None): only when
     # the caller asks for them (by_education), so "academy_id None" alone still means the trust.
     education: str = ""
+    # Why a suppressed figure is hidden: "primary" (5 or fewer pupils) or "secondary" (it would
+    # give a primary one away by subtraction); "" when shown. See assessment.kpis.disclosure.
+    suppression: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -428,7 +428,9 @@ def kpi_cell(
             code,
             CellKind.KPI,
             CellState.SUPPRESSED,
-            "Suppressed (n<{})".format(settings.get("min_cohort", 5)),
+            "Suppressed ({} or fewer pupils, or would reveal them)".format(
+                settings.get("min_cohort", 5)
+            ),
             unit=figure.unit,
             term=figure_term,
         )

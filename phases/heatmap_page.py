@@ -27,6 +27,7 @@ from typing import Any
 from django.http import QueryDict
 
 from academies.models import Academy, PhaseOfEducation
+from assessment.kpis.disclosure import threshold
 from trust_si.accounts.models import Membership
 from trust_si.tenancy.models import Trust
 from trust_si.terms import term_sort_key
@@ -293,7 +294,7 @@ def heatmap_page_for(membership: Membership, filters: HeatmapFilters) -> Heatmap
         previous_term_label=term_label(previous_term) if previous_term else "",
         phase_names=names,
         row_count=len(rows),
-        min_cohort=max(trust.min_cohort, 3),
+        min_cohort=threshold(trust.min_cohort),
     )
 
 

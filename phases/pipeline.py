@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from academies.models import Academy
+from assessment.kpis.disclosure import threshold
 from assessment.kpis.selectors import kpi_figures_for
 from trust_si.audit.services import audit_record
 from trust_si.tenancy.context import trust_scope
@@ -225,7 +226,7 @@ def heatmap_refresh(
     each cell its trend. `bundle` is the judgements and P8 the placement recompute already loaded.
     Returns the rows written.
     """
-    settings = {**placement_settings(trust.config), "min_cohort": max(trust.min_cohort, 3)}
+    settings = {**placement_settings(trust.config), "min_cohort": threshold(trust.min_cohort)}
     ids = [a.pk for a in academies]
     bundle = bundle or Bundle.load(ids)
     by_key: dict[tuple[int, str], list[Any]] = {}

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from assessment.kpis.disclosure import threshold
 from assessment.kpis.selectors import kpi_figures_for
 from cpd.selectors import cpd_summary_for_report
 from partnerships.selectors import partnerships_summary_for_report
@@ -60,7 +61,7 @@ def previous_terms(term_code: str, count: int) -> list[str]:
 
 def kpi_section(*, trust: Trust, academy_ids: list[int] | None, term_code: str) -> dict[str, Any]:
     """KPIs against national and target, with a trend over six terms and the main groups."""
-    min_cohort = trust.min_cohort
+    min_cohort = threshold(trust.min_cohort)
     terms = previous_terms(term_code, 6)
     figures = kpi_figures_for(
         trust_id=trust.pk, academy_ids=academy_ids, term_codes=terms, groups=REPORT_GROUPS
@@ -98,10 +99,10 @@ def kpi_section(*, trust: Trust, academy_ids: list[int] | None, term_code: str) 
                     "group": g,
                     "group_label": GROUP_LABELS.get(g, g),
                     "value": None if r.suppressed else r.value,
-                    "display": f"suppressed (n<{min_cohort})"
+                    "display": f"suppressed ({min_cohort} or fewer pupils, or would reveal them)"
                     if r.suppressed
                     else _fmt(r.value, r.unit),
-                    "cohort_display": f"fewer than {min_cohort}" if r.suppressed else str(r.cohort),
+                    "cohort_display": "not shown" if r.suppressed else str(r.cohort),
                     "suppressed": r.suppressed,
                 }
             )
@@ -131,7 +132,7 @@ def kpi_section(*, trust: Trust, academy_ids: list[int] | None, term_code: str) 
                 "value": value,
                 "suppressed": all_now.suppressed,
                 "cohort": None if all_now.suppressed else all_now.cohort,
-                "display": f"suppressed (n<{min_cohort})"
+                "display": f"suppressed ({min_cohort} or fewer pupils, or would reveal them)"
                 if all_now.suppressed
                 else _fmt(value, all_now.unit),
                 "national": all_now.national,

@@ -79,6 +79,10 @@ class KpiFigureOutput(serializers.Serializer):
     unit = serializers.CharField()
     cohort = serializers.IntegerField(allow_null=True, help_text="null when suppressed")
     suppressed = serializers.BooleanField()
+    suppression = serializers.CharField(
+        help_text="primary (5 or fewer pupils), secondary (would reveal one by subtraction), "
+        "or empty when shown"
+    )
     national = serializers.FloatField(allow_null=True)
     national_year = serializers.CharField(allow_null=True)
     target = serializers.FloatField(allow_null=True, help_text="group all only")
@@ -104,8 +108,10 @@ class KpiFigureListAPI(TenantAPIView):
                 "group", str, enum=GROUPS, description="Pupil group (default: every group)"
             ),
         ],
-        description="KPI figures per academy, term and group; figures from fewer pupils than the "
-        "trust's minimum cohort are suppressed (value and cohort null).",
+        description="KPI figures per academy, term and group. Disclosure control as DfE: a figure "
+        "from 5 or fewer pupils (or the trust's higher threshold) is suppressed, and so are "
+        "enough of its complements and totals that no subtraction recovers it (value and "
+        "cohort null; `suppression` says primary or secondary).",
     )
     def get(self, request: Request) -> Response:
         term = request.query_params.get("term")
@@ -139,6 +145,7 @@ class KpiFigureListAPI(TenantAPIView):
                 "unit": f.unit,
                 "cohort": None if f.suppressed else f.cohort,
                 "suppressed": f.suppressed,
+                "suppression": f.suppression,
                 "national": f.national,
                 "national_year": f.national_year,
                 "target": f.target,

@@ -102,19 +102,35 @@ def _gld(p: PupilFacts) -> bool | None:
     return None if v is None else v[0] == "Y"
 
 
+KS4_SUBJECTS = ("english_language", "english_literature", "maths")
+
+
+def _grade(p: PupilFacts, subject: str) -> float:
+    v = _value(p, subject, "gcse_grade")
+    return (v[1] or 0.0) if v is not None else 0.0
+
+
 def _em(grade: int) -> Callable[[PupilFacts], bool | None]:
+    """DfE: English is met by English language *or* English literature; the denominator is
+    every pupil at the end of KS4, so a pupil with no English or maths grade has not met it."""
+
     def rule(p: PupilFacts) -> bool | None:
-        eng, maths = _value(p, "english_language", "gcse_grade"), _value(p, "maths", "gcse_grade")
-        if eng is None or maths is None:
-            return None
-        return (eng[1] or 0) >= grade and (maths[1] or 0) >= grade
+        english = max(_grade(p, "english_language"), _grade(p, "english_literature"))
+        return english >= grade and _grade(p, "maths") >= grade
 
     return rule
 
 
 def _att8(p: PupilFacts) -> float | None:
+    """DfE: the average over every pupil at the end of KS4; a pupil with no score has 0."""
     v = _value(p, "attainment8", "att8")
-    return None if v is None else v[1]
+    return 0.0 if v is None else (v[1] or 0.0)
+
+
+def _has_ks4(p: PupilFacts) -> bool:
+    return any(_value(p, s, "gcse_grade") is not None for s in KS4_SUBJECTS) or bool(
+        _value(p, "attainment8", "att8")
+    )
 
 
 def _absent(p: PupilFacts) -> bool | None:
@@ -135,6 +151,11 @@ class Kpi:
     meets: Callable[[PupilFacts], bool | None] | None = None  # % of pupils meeting it
     average: Callable[[PupilFacts], float | None] | None = None  # mean of a value
     summer_only: bool = False
+    # DfE's end-of-KS4 measures count every pupil of the year group, with or without a result,
+    # once the cohort has results at all (before results arrive there is no figure, not 0%).
+    every_pupil: Callable[[PupilFacts], bool] | None = None
+    definition: str = ""  # DfE's definition in words, shown beside the figure
+    source: str = ""
 
 
 ALL_YEARS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10")
@@ -224,6 +245,7 @@ CATALOGUE: list[Kpi] = [
         "higher",
         average=_att8,
         summer_only=True,
+        every_pupil=_has_ks4,
     ),
     Kpi(
         "ks4_em4",
@@ -235,6 +257,7 @@ CATALOGUE: list[Kpi] = [
         "higher",
         _em(4),
         summer_only=True,
+        every_pupil=_has_ks4,
     ),
     Kpi(
         "ks4_em5",
@@ -246,6 +269,7 @@ CATALOGUE: list[Kpi] = [
         "higher",
         _em(5),
         summer_only=True,
+        every_pupil=_has_ks4,
     ),
     Kpi(
         "ta_reading_are",
@@ -302,7 +326,8 @@ def compute(kpi: Kpi, pupils: Iterable[PupilFacts], group: str) -> Figure:
     """One KPI over a set of pupils for one group.
 
     1. Keep the pupils of the KPI's year groups and the group.
-    2. A pupil with no result for the KPI does not count (the cohort is those with data).
+    2. A pupil with no result for the KPI does not count (the cohort is those with data),
+       except in DfE's end-of-KS4 measures, whose denominator is every pupil of the year group.
     3. % KPIs: share meeting the rule; averages: the mean; overall absence: missed/possible.
     """
     return compute_groups(kpi, pupils, (group,))[group]
@@ -319,9 +344,10 @@ def compute_groups(
     tests = [(g, _GROUP_TESTS[g]) for g in groups]
     sums = {g: [0.0, 0, 0] for g, _ in tests}  # numerator, denominator, pupils
     years = kpi.year_groups
+    pupils = [p for p in pupils if not years or p.year_group in years]
+    if kpi.every_pupil is not None and not any(kpi.every_pupil(p) for p in pupils):
+        pupils = []  # no results for this cohort yet: no figure
     for p in pupils:
-        if years and p.year_group not in years:
-            continue
         if kpi.code == "absence":
             if not p.sessions_possible:
                 continue

@@ -29,7 +29,7 @@ def figure_text(
     value: float | None, unit: str, *, suppressed: bool = False, min_cohort: int = 5
 ) -> str:
     if suppressed:
-        return f"suppressed (n<{min_cohort})"
+        return f"suppressed ({min_cohort} or fewer pupils, or would reveal them)"
     if value is None:
         return "no data"
     return f"{value:.1f}%" if unit == "%" else f"{value:.1f}"
@@ -85,7 +85,7 @@ def gap_text(
 ) -> tuple[float | None, str]:
     """The gap first - second, signed, and in words; not given when either side is suppressed."""
     if suppressed:
-        return None, f"not shown: a group has fewer than {min_cohort} pupils"
+        return None, f"not shown: a group has {min_cohort} or fewer pupils, or would reveal one"
     if first is None or second is None:
         return None, "no data for one of the groups"
     gap = round(first - second, 1)

@@ -15,6 +15,7 @@ from assessment.models import Attendance, Enrolment, Result, Term
 from trust_si.tenancy.models import Trust
 from trust_si.terms import Season, TermCode, term_label, term_sort_key
 
+from . import disclosure
 from .catalogue import (
     CATALOGUE,
     GROUPS,
@@ -96,7 +97,10 @@ def kpi_figures_for(
 
     1. Load the terms' results and attendance and the matching years' enrolments (group flags).
     2. Build each pupil's facts per academy and term; compute every catalogue KPI per group.
-    3. A figure from fewer pupils than the trust's minimum cohort is suppressed: no value.
+    3. Disclosure control (`kpis.disclosure.protect`) over the whole table of each KPI and
+       term: figures from 5 or fewer pupils (or the trust's higher threshold) and enough of
+       their complements and totals that no subtraction recovers them carry no value and no
+       cohort (`suppressed`, with `suppression` saying primary or secondary).
     4. Compare with the national figure of the same academic year (or the latest earlier one):
        the shipped CSV with any figures loaded by `manage.py load_benchmarks` over it.
     5. `target` (group "all" only: targets are for all pupils) is the academy's own target for
@@ -111,10 +115,13 @@ def kpi_figures_for(
     ]
     if not terms:
         return []
+    # Disclosure control needs the whole table (every academy, aggregate and group), whatever
+    # the caller asked for: a pattern worked out on part of it could differ from another page's,
+    # and the two together would give a small group away. The answer is filtered afterwards.
     academies = Academy.objects.filter(trust_id=trust_id, is_active=True)
-    if academy_ids is not None:
-        academies = academies.filter(pk__in=academy_ids)
+    asked = set(academy_ids) if academy_ids is not None else None
     academy_ids = list(academies.values_list("pk", flat=True))
+    asked_groups = set(groups)
     years = {t.academic_year for t in terms}
     enrolments = {
         (pupil, year): (academy, yg, dis, send, eal, sex, band)
@@ -146,6 +153,12 @@ def kpi_figures_for(
     benchmarks = benchmarks_current()
     targets = targets_index(trust_id=trust_id, years=years)
     labels = {a.pk: a for a in academies}
+    limit = disclosure.threshold(trust.min_cohort)
+    educations: dict[str, list[int]] = {}
+    for member in academies:
+        educations.setdefault(member.phase_of_education, []).append(member.pk)
+    totals: dict[Any, list[Any]] = {TRUST_UNIT: list(labels)}
+    totals.update({(EDUCATION_UNIT, edu): members for edu, members in educations.items()})
     figures: list[KpiFigure] = []
     for term in terms:
         by_academy: dict[int, list[PupilFacts]] = {}
@@ -159,53 +172,68 @@ def kpi_figures_for(
                 )
             )
         everyone = [p for pupils in by_academy.values() for p in pupils]
-        by_education_pupils: dict[str, list[PupilFacts]] = {}
-        if by_education:
-            for member_id, pupils in by_academy.items():
-                by_education_pupils.setdefault(labels[member_id].phase_of_education, []).extend(
-                    pupils
-                )
+        by_education_pupils = {
+            edu: [p for m in members for p in by_academy.get(m, [])]
+            for edu, members in educations.items()
+        }
         for kpi in KPIS.values():
             if kpi.summer_only and term.term_code.season is not Season.SUMMER:
                 continue
             national = benchmark_for(benchmarks, kpi.code, term.academic_year)
-            units: list[tuple[int | None, str, list[PupilFacts]]] = [
-                *((a, "", by_academy.get(a, [])) for a in labels),
-                (None, "", everyone),
-                *((None, edu, pupils) for edu, pupils in by_education_pupils.items()),
+            units: list[tuple[Any, list[PupilFacts]]] = [
+                *((a, by_academy.get(a, [])) for a in labels),
+                (TRUST_UNIT, everyone),
+                *(((EDUCATION_UNIT, edu), pupils) for edu, pupils in by_education_pupils.items()),
             ]
-            for academy_id, education, pupils in units:
-                for group, figure in compute_groups(kpi, pupils, groups).items():
-                    if figure.cohort == 0:
-                        continue
-                    suppressed = figure.cohort < max(trust.min_cohort, 3)
-                    figures.append(
-                        KpiFigure(
-                            academy_id=academy_id,
-                            kpi_code=kpi.code,
-                            label=kpi.label,
-                            key_stage=kpi.key_stage,
-                            subject=kpi.subject,
-                            group=group,
-                            term_code=term.code,
-                            value=None
-                            if suppressed
-                            else round(figure.value or 0, 1)
-                            if figure.value is not None
-                            else None,
-                            cohort=figure.cohort,
-                            suppressed=suppressed,
-                            national=national[1] if national else None,
-                            national_year=national[0] if national else None,
-                            target=target_for(targets, academy_id, kpi.code, term.academic_year)
-                            if group == "all" and not education
-                            else None,
-                            unit=kpi.unit,
-                            direction=kpi.direction,
-                            education=education,
-                        )
+            table = {
+                (unit, group): figure
+                for unit, pupils in units
+                for group, figure in compute_groups(kpi, pupils, GROUPS).items()
+            }
+            hidden = disclosure.protect(
+                {cell: f.cohort for cell, f in table.items()},
+                disclosure.kpi_relations([u for u, _ in units], GROUPS, totals),
+                limit,
+            )
+            for (unit, group), figure in table.items():
+                if figure.cohort == 0 or group not in asked_groups:
+                    continue
+                academy_id = unit if isinstance(unit, int) else None
+                education = unit[1] if isinstance(unit, tuple) else ""
+                if academy_id is not None and asked is not None and academy_id not in asked:
+                    continue
+                if education and not by_education:
+                    continue
+                reason = hidden.get((unit, group), "")
+                figures.append(
+                    KpiFigure(
+                        academy_id=academy_id,
+                        kpi_code=kpi.code,
+                        label=kpi.label,
+                        key_stage=kpi.key_stage,
+                        subject=kpi.subject,
+                        group=group,
+                        term_code=term.code,
+                        value=None if reason or figure.value is None else round(figure.value, 1),
+                        # A suppressed figure's cohort never leaves this function.
+                        cohort=0 if reason else figure.cohort,
+                        suppressed=bool(reason),
+                        national=national[1] if national else None,
+                        national_year=national[0] if national else None,
+                        target=target_for(targets, academy_id, kpi.code, term.academic_year)
+                        if group == "all" and not education
+                        else None,
+                        unit=kpi.unit,
+                        direction=kpi.direction,
+                        education=education,
+                        suppression=reason,
                     )
+                )
     return figures
+
+
+TRUST_UNIT = "trust"
+EDUCATION_UNIT = "education"
 
 
 def benchmarks_current() -> Benchmarks:
@@ -273,7 +301,7 @@ def academy_kpis_for(
     """
 
     trust = membership.trust
-    min_cohort = max(trust.min_cohort, 3)
+    min_cohort = disclosure.threshold(trust.min_cohort)
     figures = kpi_figures_for(trust_id=trust.pk, academy_ids=[academy.pk], groups=PAGE_GROUPS)
     figures = [f for f in figures if f.academy_id == academy.pk]
     terms = sorted({f.term_code for f in figures}, key=term_sort_key)
@@ -402,7 +430,7 @@ def academy_kpis_for(
 def _cohort_text(figure: Any, min_cohort: int) -> str:
     if figure is None:
         return "–"
-    return f"fewer than {min_cohort}" if figure.suppressed else str(figure.cohort)
+    return "not shown" if figure.suppressed else str(figure.cohort)
 
 
 TRANSITION_SUBJECTS = ["reading", "writing", "maths"]
@@ -458,7 +486,7 @@ def transition_matrix_for(
     """
 
     trust_id = membership.trust_id
-    min_cohort = max(membership.trust.min_cohort, 3)
+    min_cohort = disclosure.threshold(membership.trust.min_cohort)
     subject = subject if subject in TRANSITION_SUBJECTS else "reading"
     group = group if group in GROUPS else "all"
     terms = transition_terms_for(trust_id=trust_id, academy=academy)

@@ -90,7 +90,7 @@ class Matrix:
 
 
 def _count(n: int, total: int, min_cohort: int, hide_small: bool) -> Count:
-    if hide_small and 0 < n < min_cohort:
+    if hide_small and 0 < n <= min_cohort:
         return Count(None, None, hidden=True)
     return Count(n, round(100 * n / total, 1) if total else None)
 
@@ -104,15 +104,15 @@ def transition_matrix(
     """The 3 x 3 matrix and the five movement categories for (from band, to band) pairs.
 
     1. Pairs missing either band are not matched and do not count.
-    2. The cohort is the matched pupils; fewer than `min_cohort` (never below 3) suppresses
+    2. The cohort is the matched pupils; `min_cohort` or fewer (never below DfE's 5) suppresses
        the whole matrix: no counts, no percentages.
     3. Each cell is a count and its share of the from-band row; each category a count and its
        share of the cohort.
     4. With `hide_small_counts` (readers who may not see pupil-level data, e.g. governors), a
-       matrix with any count from 1 to min_cohort - 1 is withheld whole: hiding only that cell
+       matrix with any count from 1 to min_cohort is withheld whole: hiding only that cell
        would not do, as row totals, categories and the cohort would give it away.
     """
-    floor = max(min_cohort, 3)
+    floor = max(min_cohort, 5)
     matched: list[tuple[str, str]] = []
     not_matched = 0
     for a, b in pairs:
@@ -122,7 +122,7 @@ def transition_matrix(
             not_matched += 1
     cohort = len(matched)
     result = Matrix(
-        cohort=cohort, suppressed=cohort < floor, min_cohort=floor, not_matched=not_matched
+        cohort=cohort, suppressed=cohort <= floor, min_cohort=floor, not_matched=not_matched
     )
     if result.suppressed:
         return result

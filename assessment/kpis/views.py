@@ -21,6 +21,7 @@ from trust_si.web.http import TenantRequest
 from . import selectors, services
 from .catalogue import CATALOGUE, GROUPS, KPIS
 from .dfe import read_performance_file, year_from_filename
+from .disclosure import threshold
 from .display import GROUP_LABELS
 from .forms import PerformanceTableForm, TargetForm
 from .selectors import banding_label, kpi_figures_for, published_results_for, term_codes_with_data
@@ -90,7 +91,7 @@ def _cell_text(figure: Any, min_cohort: int) -> str:
     if figure is None:
         return "–"
     if figure.suppressed:
-        return f"suppressed (n<{min_cohort})"
+        return f"suppressed ({min_cohort} or fewer pupils, or would reveal them)"
     if figure.value is None:
         return "no data"
     suffix = "%" if figure.unit == "%" else ""
@@ -122,7 +123,7 @@ def _trust_table(request: TenantRequest) -> tuple[dict[str, Any], Any]:
     educations = sorted({f.education for f in figures if f.education})
     by_education = {(f.education, f.kpi_code): f for f in figures if f.education}
     columns = [code for code in TABLE_KPIS if any(f.kpi_code == code for f in figures)]
-    min_cohort = max(request.trust.min_cohort, 3)
+    min_cohort = threshold(request.trust.min_cohort)
     rows = [
         {"academy": a, "cells": [_cell_text(index.get((a.pk, c)), min_cohort) for c in columns]}
         for a in academies

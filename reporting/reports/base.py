@@ -25,7 +25,7 @@ def fmt_figure(
 ) -> str:
     """A figure as governors read it: suppressed and missing figures say so in words."""
     if suppressed:
-        return f"suppressed (n<{min_cohort})"
+        return f"suppressed ({min_cohort} or fewer pupils, or would reveal them)"
     if value is None:
         return "no data"
     text = f"{value:.1f}" if unit in ("%", "points") else f"{value:.2f}"

@@ -24,7 +24,9 @@ def test_heatmap_filter_compare_keyboard_and_axe(world, page, login_as):
     page.get_by_label("Compare with").select_option("2025-26-spring")
     page.get_by_role("button", name="Show").click()
     page.wait_for_url("**group=disadvantaged**")
-    assert page.get_by_text("Suppressed (n<5)").first.is_visible()
+    assert page.get_by_text(
+        "Suppressed (5 or fewer pupils, or would reveal them)"
+    ).first.is_visible()
     assert "compared with Spring term 2025-26" in page.locator("caption").last.inner_text()
     assert_no_axe_violations(page)
 

@@ -104,17 +104,21 @@ def test_small_groups_are_suppressed_in_figures_page_and_export(world, client_fo
     everyone = by[(world.a.academies[0].pk, "absence", "all")]
     assert everyone.cohort == 8 and everyone.value == pytest.approx(7.0) and not everyone.suppressed
     small = by[(world.a.academies[0].pk, "absence", "disadvantaged")]
-    assert small.suppressed and small.value is None and small.cohort == 4
+    # The cohort of a suppressed figure never leaves the selector.
+    assert small.suppressed and small.value is None and small.cohort == 0
+    assert small.suppression == "primary"
     leader = client_for(world.a.user(Role.TRUST_LEADER))
     page = leader.get(
         "/t/alpha/kpis/", {"term": "2025-26-summer", "group": "disadvantaged"}
     ).content.decode()
-    assert "suppressed (n&lt;5)" in page or "suppressed (n<5)" in page
+    assert "suppressed (5 or fewer pupils, or would reveal them)" in page
     export = leader.get(
         "/t/alpha/kpis/export.csv", {"term": "2025-26-summer", "group": "disadvantaged"}
     )
-    assert "suppressed (n<5)" in export.content.decode("utf-8-sig")
-    # A trust that lowers its threshold to 3 shows the group of four.
+    assert "suppressed (5 or fewer pupils, or would reveal them)" in export.content.decode(
+        "utf-8-sig"
+    )
+    # A trust may not lower the threshold below DfE's 5: at 3 the group of four stays hidden.
     world.a.trust.min_cohort = 3
     world.a.trust.save()
     with world.a.scope():
@@ -124,4 +128,31 @@ def test_small_groups_are_suppressed_in_figures_page_and_export(world, client_fo
     shown = next(
         f for f in figures if f.academy_id == world.a.academies[0].pk and f.kpi_code == "absence"
     )
-    assert not shown.suppressed and shown.value == pytest.approx(3.0)
+    assert shown.suppressed and shown.value is None
+
+
+def _ks4(**grades):
+    results = {(s, "gcse_grade"): (str(g), float(g)) for s, g in grades.items()}
+    return pupil(yg="11", results=results)
+
+
+def test_english_and_maths_follow_dfe_language_or_literature_and_every_pupil():
+    pupils = [
+        _ks4(english_language=5, maths=5),  # 4+ and 5+
+        _ks4(english_language=3, english_literature=4, maths=4),  # 4+ through literature
+        _ks4(english_language=4, english_literature=6, maths=5),  # 5+ through literature
+        _ks4(maths=2),  # no English grade: in the denominator, not met
+    ]
+    em4, em5 = compute(KPIS["ks4_em4"], pupils, "all"), compute(KPIS["ks4_em5"], pupils, "all")
+    assert (em4.value, em4.cohort) == (75.0, 4)
+    assert (em5.value, em5.cohort) == (50.0, 4)
+    # Attainment 8: the average over every pupil at the end of KS4 (no score counts 0).
+    att8 = [
+        pupil(yg="11", results={("attainment8", "att8"): ("50", 50.0)}),
+        pupil(yg="11", results={("attainment8", "att8"): ("40", 40.0)}),
+        _ks4(maths=4),
+    ]
+    figure = compute(KPIS["ks4_att8"], att8, "all")
+    assert (figure.value, figure.cohort) == (30.0, 3)
+    # Before any KS4 result arrives there is no figure (not 0%).
+    assert compute(KPIS["ks4_em4"], [pupil(yg="11")] * 8, "all").cohort == 0

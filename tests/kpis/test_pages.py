@@ -41,19 +41,17 @@ def test_academy_page_value_national_target_trend_groups(world, client_for):
     assert "up 25.0 percentage points since Autumn term 2025-26: better" in page
     assert "Overall absence" in page and "6.9% in 2024-25 (latest published)" in page
     assert "DfE, pupil absence in schools in England 2024/25" in page
-    assert "suppressed (n&lt;5)" in page  # disadvantaged: four pupils
-    assert "not shown: a group has fewer than 5 pupils" in page
+    assert "suppressed (5 or fewer pupils, or would reveal them)" in page  # disadvantaged: four
+    assert "not shown: a group has 5 or fewer pupils, or would reveal one" in page
     # The trust table links to the page.
     table = governor.get("/t/alpha/kpis/", {"term": "2025-26-spring"}).content.decode()
     assert f"/t/alpha/kpis/{world.a.academies[0].urn}/?term=2025-26-spring" in table
-    # The threshold is the trust's: at 3, the group of four shows and the gap is given.
+    # The trust may raise the threshold, never lower it: at 3 the group of four stays hidden.
     world.a.trust.min_cohort = 3
     world.a.trust.save()
     page = governor.get(f"/t/alpha/kpis/{world.a.academies[0].urn}/").content.decode()
-    assert (
-        "suppressed (n&lt;3)" not in page
-        and "Disadvantaged 50.0 percentage points above other pupils" in page
-    )
+    assert "Disadvantaged 50.0 percentage points above other pupils" not in page
+    assert "suppressed (5 or fewer pupils, or would reveal them)" in page
 
 
 @pytest.mark.django_db
@@ -89,13 +87,15 @@ def test_xlsx_exports_are_suppressed_and_formula_safe(world, client_for):
     )
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     cells, values = _sheet_values(response)
-    assert "suppressed (n<5)" in values
+    assert "suppressed (5 or fewer pupils, or would reveal them)" in values
     assert "'" + academy.name in values
     assert not any(c.data_type == "f" for c in cells)
     assert not any(isinstance(v, str) and v.startswith(("=", "+", "-", "@")) for v in values)
     response = leader.get(f"/t/alpha/kpis/{academy.urn}/export.xlsx")
     cells, values = _sheet_values(response)
-    assert "suppressed (n<5)" in values  # disadvantaged, on the groups sheet
+    assert (
+        "suppressed (5 or fewer pupils, or would reveal them)" in values
+    )  # disadvantaged, on the groups sheet
     assert "'+cmd|' /C calc'!A0" in values  # the loaded benchmark's source, neutralised
     assert "7.1%" in values  # and its value replaces the shipped figure for 2025-26
     assert not any(c.data_type == "f" for c in cells)

@@ -69,7 +69,10 @@ def test_matrix_counts_and_percentages():
 def test_small_cohort_is_suppressed_and_small_counts_can_be_hidden():
     m = transition_matrix([("low", "middle")] * 4, min_cohort=5)
     assert m.suppressed and m.cells == {} and m.categories == {}
-    assert transition_matrix([("low", "middle")] * 2, min_cohort=1).suppressed  # floor of 3
+    assert transition_matrix([("low", "middle")] * 2, min_cohort=1).suppressed  # floor of 5
+    # DfE suppresses 1 to 5 pupils: a cohort of exactly 5 is suppressed, 6 is shown.
+    assert transition_matrix([("low", "middle")] * 5, min_cohort=3).suppressed
+    assert not transition_matrix([("low", "middle")] * 6, min_cohort=3).suppressed
     # One pupil moved high -> low: for a governor the whole matrix is withheld, since the cohort
     # and the other counts would reveal that hidden 1.
     pairs = [("low", "middle")] * 6 + [("high", "low")]
@@ -77,11 +80,16 @@ def test_small_cohort_is_suppressed_and_small_counts_can_be_hidden():
     assert m.suppressed and m.small_counts and m.categories == {} and m.cells == {}
     m = transition_matrix(pairs, min_cohort=5)
     assert m.categories["double_negative"].n == 1 and m.categories["positive"].n == 6
-    # Counts of zero or at least the threshold give nothing away: shown to governors too.
+    # Counts of zero or above the threshold give nothing away: shown to governors too.
+    m = transition_matrix(
+        [("low", "middle")] * 6 + [("high", "high")] * 6, min_cohort=5, hide_small_counts=True
+    )
+    assert not m.suppressed and m.categories["no_change"].n == 6 and m.categories["negative"].n == 0
+    # A count of exactly 5 is small (n <= 5): withheld from governors.
     m = transition_matrix(
         [("low", "middle")] * 6 + [("high", "high")] * 5, min_cohort=5, hide_small_counts=True
     )
-    assert not m.suppressed and m.categories["no_change"].n == 5 and m.categories["negative"].n == 0
+    assert m.suppressed and m.small_counts
 
 
 def _two_terms(tw):
@@ -123,15 +131,15 @@ def test_page_shows_matrix_and_categories(world, client_for):
     # high->middle 1, high->high 1.
     assert "Double positive (low to high)" in page
     assert "1 (10.0%)" in page and "2 (20.0%)" in page
-    # Five disadvantaged pupils: shown; the group of boys at threshold 6 is suppressed.
-    assert (
-        "Suppressed"
-        not in officer.get(url, {"subject": "writing", "group": "disadvantaged"}).content.decode()
-    )
-    world.a.trust.min_cohort = 6
+    # Five disadvantaged pupils: suppressed (DfE: 1 to 5), and the count itself is not shown.
+    small = officer.get(url, {"subject": "writing", "group": "disadvantaged"}).content.decode()
+    assert "Suppressed: 5 or fewer pupils have a band at both points" in small
+    assert "5 pupils" not in small
+    # The trust may raise the threshold, never lower it.
+    world.a.trust.min_cohort = 3
     world.a.trust.save()
     assert (
-        "Suppressed: 5 pupils"
+        "Suppressed: 5 or fewer"
         in officer.get(url, {"subject": "writing", "group": "boys"}).content.decode()
     )
     # Nonsense parameters never fail.
@@ -204,5 +212,5 @@ def test_trend_and_gap_words_follow_the_kpi_direction():
             suppressed=True,
             min_cohort=6,
         )[1]
-        == "not shown: a group has fewer than 6 pupils"
+        == "not shown: a group has 6 or fewer pupils, or would reveal one"
     )

@@ -103,7 +103,11 @@ def test_suppressed_kpi_cell_has_no_value():
         None,
         {**DEFAULT_SETTINGS, "min_cohort": 5},
     )
-    assert cell.state == "suppressed" and cell.rating == "Suppressed (n<5)" and cell.value is None
+    assert (
+        cell.state == "suppressed"
+        and cell.rating == "Suppressed (5 or fewer pupils, or would reveal them)"
+        and cell.value is None
+    )
 
 
 def test_judgement_cell_latest_with_trend_and_staleness():
@@ -165,7 +169,7 @@ def test_heatmap_page_words_groups_suppression_compare(mapped, client_for):
     assert "Needs attention" in page and "n=10" in page
     # Three disadvantaged pupils: suppressed in that group's map.
     page = leader.get("/t/alpha/heatmap/?group=disadvantaged").content.decode()
-    assert "Suppressed (n&lt;5)" in page and "n=3" not in page
+    assert "Suppressed (5 or fewer pupils, or would reveal them)" in page and "n=3" not in page
     page = leader.get(
         "/t/alpha/heatmap/?term=2025-26-summer&compare=2025-26-spring"
     ).content.decode()
