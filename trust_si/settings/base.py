@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "visits",
     "cpd",
     "partnerships",
+    "planning",
     "reporting",
     "trust_si.site",
 ]
