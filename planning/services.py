@@ -15,7 +15,7 @@ from cpd.models import Priority as TrustPriority
 from phases.heatmap import columns as heatmap_columns
 from phases.models import HeatmapRow, Placement
 from trust_si.audit.services import apply_changes, audit_record
-from trust_si.terms import TermCode
+from trust_si.terms import TermCode, term_label
 from visits.models import Action as VisitAction
 
 from .models import (
@@ -364,7 +364,7 @@ def risk_suggestions_refresh(*, trust: Trust, term_code: str) -> list[Risk]:
                 f"heatmap:{term_code}:{row.academy_id}:{cell.column}",
                 f"{row.academy.name}: {labels.get(cell.column, cell.column)} rated "
                 f"{cell.rating.lower()}",
-                f"the heat map, {TermCode.parse(term_code).label}",
+                f"the heat map, {term_label(term_code)}",
                 3,
                 CELL_CATEGORY.get(cell.column, RiskCategory.ACHIEVEMENT),
             )
