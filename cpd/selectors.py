@@ -11,6 +11,7 @@ from django.utils import timezone
 from academies.selectors import academy_list_for
 from assessment.contracts import KpiFigure
 from assessment.kpis.selectors import kpi_figures_for
+from assessment.outcomes import programme_effects, subjects_for_kpis
 from partnerships.models import PartnerOrganisation
 from phases.selectors import current_phases_for
 from trust_si.accounts.models import Membership, User
@@ -146,6 +147,29 @@ def kpi_figures(
     )
 
 
+def programme_effects_for(
+    membership: Membership, programme: Programme, sessions: list[Any], academies: list[Any]
+) -> list[dict[str, Any]]:
+    """Effect sizes (assessment.effects) of the programme's targeted KPIs for the pupils of its
+    academies, from its first session to its last: the same method as commissions and the board
+    report."""
+    if not sessions or not academies:
+        return []
+    codes = set(programme.kpi_codes or [])
+    for priority in programme.priorities.all():
+        codes.update(priority.kpi_codes or [])
+    return programme_effects(
+        trust_id=membership.trust_id,
+        # Every academy the programme targets takes part (the comparison is the rest), even
+        # those outside the reader's scope; the figure is aggregate either way.
+        academy_ids=list(programme.academies.values_list("pk", flat=True)),
+        subjects=subjects_for_kpis(sorted(codes)),
+        starts=timezone.localdate(sessions[0].starts_at),
+        ends=timezone.localdate(sessions[-1].ends_at),
+        min_n=membership.trust.min_cohort,
+    )
+
+
 def programme_impact(membership: Membership, programme: Programme) -> dict[str, Any]:
     """Evaluations and the KPI movement of targeted academies, for the impact section."""
     ratings = Evaluation.objects.filter(
@@ -169,6 +193,7 @@ def programme_impact(membership: Membership, programme: Programme) -> dict[str, 
         )
     names = {a.id: a.name for a in academies}
     return {
+        "effects": programme_effects_for(membership, programme, sessions, academies),
         "evaluations": calculations.evaluation_summary(ratings),
         "comments": Evaluation.objects.filter(
             trust_id=membership.trust_id, session__programme=programme

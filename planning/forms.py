@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from academies.models import Academy, InspectionArea, ReportCardGrade
+from academies.models import InspectionArea, ReportCardGrade
 
 from .models import Rag, RiskCategory
 
@@ -74,7 +74,7 @@ class RiskDecideForm(forms.Form):
 
 class RiskForm(forms.Form):
     academy = forms.ModelChoiceField(
-        queryset=Academy.objects.none(), required=False, empty_label="The trust as a whole"
+        queryset=None, required=False, empty_label="The trust as a whole"
     )
     category = forms.ChoiceField(choices=RiskCategory.choices)
     title = forms.CharField(max_length=200)

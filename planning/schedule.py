@@ -67,17 +67,24 @@ class ReviewSchedule:
 
 
 def review_schedule(
-    *, starts_on: dt.date, reviews: Iterable[dt.date], today: dt.date
+    *,
+    starts_on: dt.date,
+    reviews: Iterable[dt.date],
+    today: dt.date,
+    ends_on: dt.date | None = None,
 ) -> ReviewSchedule:
-    """Steps 2-4 of the module doc."""
+    """Steps 2-4 of the module doc; a plan that ended (`ends_on`, its year's last day) owes
+    nothing after it."""
     dates = sorted(reviews)
     owed: list[HalfTerm] = []
+    limit = today if ends_on is None else min(today, ends_on + dt.timedelta(days=1))
     half = half_term_of(starts_on)
-    while half.last_day < today:
+    while half.last_day < limit:
         owed.append(half)
         half = half_term_of(half.last_day + dt.timedelta(days=1))
     overdue = [h for h in owed if not any(h.contains(d) for d in dates)]
     current = half_term_of(today)
     reviewed_now = any(current.contains(d) for d in dates)
-    next_due = None if reviewed_now or starts_on > current.last_day else current.last_day
+    ended = ends_on is not None and today > ends_on
+    next_due = None if ended or reviewed_now or starts_on > current.last_day else current.last_day
     return ReviewSchedule(owed, overdue, next_due)

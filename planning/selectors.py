@@ -194,14 +194,17 @@ def priority_get_for(membership: Membership, pk: int) -> PlanPriority:
 
 def schedule_for(priority: PlanPriority, today: dt.date) -> ReviewSchedule:
     dates = [r.reviewed_on for r in priority.reviews.all()]  # type: ignore[attr-defined]
-    return review_schedule(starts_on=priority.starts_on, reviews=dates, today=today)
+    year_end = AcademicYear.parse(priority.plan.academic_year).terms()[-1].last_day
+    return review_schedule(
+        starts_on=priority.starts_on, reviews=dates, today=today, ends_on=year_end
+    )
 
 
 def plan_detail(plan: ImprovementPlan | None, today: dt.date) -> list[dict[str, Any]]:
     if plan is None:
         return []
     rows = []
-    for p in plan.priorities.select_related("trust_priority").prefetch_related(  # type: ignore[attr-defined]
+    for p in plan.priorities.select_related("trust_priority", "plan").prefetch_related(  # type: ignore[attr-defined]
         "reviews", "actions"
     ):
         reviews = list(p.reviews.all())
