@@ -73,7 +73,7 @@ class RiskDecideForm(forms.Form):
 
 
 class RiskForm(forms.Form):
-    academy = forms.ModelChoiceField(
+    academy: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         queryset=None, required=False, empty_label="The trust as a whole"
     )
     category = forms.ChoiceField(choices=RiskCategory.choices)
