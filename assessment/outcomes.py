@@ -249,3 +249,47 @@ def programme_effects(
         )
         out.append(row)
     return out
+
+
+def effects_as_data(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Effect rows as plain JSON values, for a report snapshot."""
+    out = []
+    for r in rows:
+        e: effects.EffectSize | None = r.get("effect")
+        out.append(
+            {
+                "subject": r["subject"],
+                "years": r["years"],
+                "terms": f"{r['from_label']} to {r['to_label']}" if e else "",
+                "pupils": (
+                    f"{e.n_treated} taking part, {e.n_comparison} comparison"
+                    if e and e.design == "comparison"
+                    else f"{e.n_treated} before and after"
+                    if e
+                    else ""
+                ),
+                "g": None if e is None or e.suppressed else e.g,
+                "interval": ""
+                if e is None or e.suppressed
+                else f"{e.ci_low:+.2f} to {e.ci_high:+.2f}",
+                "words": (e.note if e.suppressed else e.magnitude) if e else r.get("note", ""),
+            }
+        )
+    return out
+
+
+def forecast_as_data(data: dict[str, Any]) -> dict[str, Any]:
+    """A KS2 forecast as plain JSON values, for a report snapshot."""
+    f: forecasts.Forecast = data["forecast"]
+    return {
+        "available": f.available,
+        "expected": f.expected.display if f.expected else "",
+        "higher": f.higher.display if f.higher else "",
+        "pupils": f.n_pupils,
+        "cohorts": f.n_cohorts,
+        "history_pupils": f.n_history_pupils,
+        "from_term": data["from_term"],
+        "actual": data["actual"],
+        "note": f.note,
+        "method": data["method"],
+    }

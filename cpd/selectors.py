@@ -11,7 +11,7 @@ from django.utils import timezone
 from academies.selectors import academy_list_for
 from assessment.contracts import KpiFigure
 from assessment.kpis.selectors import kpi_figures_for
-from assessment.outcomes import programme_effects, subjects_for_kpis
+from assessment.outcomes import effects_as_data, programme_effects, subjects_for_kpis
 from partnerships.models import PartnerOrganisation
 from phases.selectors import current_phases_for
 from trust_si.accounts.models import Membership, User
@@ -276,3 +276,35 @@ def cpd_summary_for_report(*, trust: Trust, academy: Academy, term_code: str) ->
         else ""
     )
     return {"rows": out, "note": note or "No CPD attended this term."}
+
+
+def programme_effects_for_report(*, trust: Any, term_code: str) -> list[dict[str, Any]]:
+    """Every programme with targeted KPIs and sessions up to the term's end: its effect sizes
+    (aggregate, suppressed) for the board report."""
+    last_day = TermCode.parse(term_code).last_day
+    out = []
+    for programme in Programme.objects.filter(trust_id=trust.pk).prefetch_related("priorities"):
+        sessions = [
+            s
+            for s in programme.sessions.order_by("starts_at")  # type: ignore[attr-defined]
+            if timezone.localdate(s.starts_at) <= last_day
+        ]
+        codes = set(programme.kpi_codes or [])
+        for priority in programme.priorities.all():
+            codes.update(priority.kpi_codes or [])
+        academy_ids = list(programme.academies.values_list("pk", flat=True))
+        subjects = subjects_for_kpis(sorted(codes))
+        if not sessions or not academy_ids or not subjects:
+            continue
+        rows = programme_effects(
+            trust_id=trust.pk,
+            academy_ids=academy_ids,
+            subjects=subjects,
+            starts=timezone.localdate(sessions[0].starts_at),
+            ends=timezone.localdate(sessions[-1].ends_at),
+            min_n=trust.min_cohort,
+        )
+        out.append(
+            {"title": programme.title, "kind": "CPD programme", "effects": effects_as_data(rows)}
+        )
+    return out

@@ -12,7 +12,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from academies.selectors import academy_list_for
-from assessment.outcomes import AREA_SUBJECTS, KEY_STAGE_YEARS, programme_effects
+from assessment.outcomes import (
+    AREA_SUBJECTS,
+    KEY_STAGE_YEARS,
+    effects_as_data,
+    programme_effects,
+)
 from trust_si.accounts.models import Membership
 from trust_si.accounts.roles import Role
 from trust_si.terms import TermCode
@@ -275,3 +280,28 @@ def commission_effects(membership: Membership, commission: Commission) -> list[d
         ends=commission.ends_on,
         min_n=membership.trust.min_cohort,
     )
+
+
+def commission_effects_for_report(*, trust: Trust, term_code: str) -> list[dict[str, Any]]:
+    """Each commission under way by the term's end, with a key area measured by teacher
+    assessment: its effect sizes (aggregate, suppressed) for the board report."""
+    last_day = TermCode.parse(term_code).last_day
+    out = []
+    for commission in Commission.objects.filter(trust_id=trust.pk, starts_on__lte=last_day):
+        subjects = AREA_SUBJECTS.get(commission.key_area, [])
+        academy_ids = list(commission.academies.values_list("pk", flat=True))
+        if not subjects or not academy_ids:
+            continue
+        years = tuple(sorted({*KEY_STAGE_YEARS["KS1"], *KEY_STAGE_YEARS["KS2"]}))
+        rows = programme_effects(
+            trust_id=trust.pk,
+            academy_ids=academy_ids,
+            subjects=[(s, years) for s in subjects],
+            starts=commission.starts_on,
+            ends=commission.ends_on,
+            min_n=trust.min_cohort,
+        )
+        out.append(
+            {"title": commission.title, "kind": "Commission", "effects": effects_as_data(rows)}
+        )
+    return out
