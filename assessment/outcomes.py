@@ -121,6 +121,15 @@ def ks2_forecast_for(
     rows = _y6_rows(trust_id, [term.academic_year], [academy_id])
     bands = [b for b in (_band(r, season.code) for r in rows.values()) if b is not None]
     result = forecasts.forecast(model if model.n_cohorts else None, bands, min_n=min_n)
+    if not bands:
+        result = forecasts.Forecast(
+            0,
+            model.n_cohorts,
+            model.n_pupils,
+            None,
+            None,
+            f"No Year 6 pupils with teacher assessments in {TermCode.of(term.academic_year, season.code).label}.",
+        )
     actual = None
     if term.season is Season.SUMMER:
         outcomes = [o for o in (_outcome(r) for r in rows.values()) if o is not None]
