@@ -282,3 +282,18 @@ def test_ks2_forecast_is_fitted_on_past_cohorts_and_shown_on_the_kpi_page(world,
     html = page.content.decode()
     assert page.status_code == 200
     assert "Forecast: end of key stage 2" in html and "fitted on 4 past cohorts" in html
+
+
+def test_backtest_command_prints_error_and_coverage(world) -> None:
+    from django.core.management import call_command
+
+    tw = world.a
+    with tw.scope():
+        for n, year in enumerate(("2021-22", "2022-23", "2023-24", "2024-25")):
+            bands = ["WTS"] * (2 + n) + ["EXS"] * 6 + ["GDS"] * 2
+            _cohort(tw.academies[0], year, bands, outcomes=True)
+    out = io.StringIO()
+    call_command("forecast_backtest", trust=tw.slug, stdout=out)
+    text = out.getvalue()
+    assert "expected: 4 cohorts, mean absolute error" in text
+    assert "90% interval held the outcome in" in text
