@@ -59,25 +59,25 @@ def _academy_id(tw) -> dict:
     return {"academy": tw.academies[0].pk}
 
 
-G, L, O, S = Role.GOVERNOR, Role.TRUST_LEADER, Role.IMPROVEMENT_OFFICER, Role.SCHOOL_STAFF
+G, L, OFFICER, S = Role.GOVERNOR, Role.TRUST_LEADER, Role.IMPROVEMENT_OFFICER, Role.SCHOOL_STAFF
 CASES = [
     Case("planning:overview", forbidden_role=G, shows_sentinel=True),
     Case("planning:academy", kwargs=_urn, forbidden_role=G, shows_sentinel=True),
-    Case("planning:sef_edit", kwargs=_urn, allowed_role=S, forbidden_role=O),
+    Case("planning:sef_edit", kwargs=_urn, allowed_role=S, forbidden_role=OFFICER),
     Case(
         "planning:sef_edit",
         kwargs=_urn,
         method="post",
         data=_sef,
         allowed_role=S,
-        forbidden_role=O,
+        forbidden_role=OFFICER,
     ),
     Case(
         "planning:review_add",
         kwargs=_priority,
         method="post",
         data=_review,
-        allowed_role=O,
+        allowed_role=OFFICER,
         forbidden_role=G,
     ),
     Case("planning:risks", forbidden_role=S, shows_sentinel=True),
@@ -87,7 +87,7 @@ CASES = [
         data=_risk_form,
         body_ids=_academy_id,
         allowed_role=L,
-        forbidden_role=O,
+        forbidden_role=OFFICER,
     ),
     Case(
         "planning:risk_decide",
@@ -95,7 +95,7 @@ CASES = [
         method="post",
         data=lambda tw: {"decision": "close", "note": "Done"},
         allowed_role=L,
-        forbidden_role=O,
+        forbidden_role=OFFICER,
     ),
     Case("planning_api:sef-list", forbidden_role=G),
     Case("planning_api:plan-list", forbidden_role=G, shows_sentinel=True),
