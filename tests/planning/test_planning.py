@@ -297,3 +297,13 @@ def test_backtest_command_prints_error_and_coverage(world) -> None:
     text = out.getvalue()
     assert "expected: 4 cohorts, mean absolute error" in text
     assert "90% interval held the outcome in" in text
+
+
+def test_overdue_reviews_are_on_the_dashboard_beside_overdue_actions(world, client_for) -> None:
+    make_plan(world.a, reviews=[dt.date(2025, 10, 15)])
+    page = client_for(world.a.user(Role.IMPROVEMENT_OFFICER)).get(f"/t/{world.a.slug}/")
+    html = page.content.decode()
+    assert "Overdue actions" in html and "Overdue half-termly reviews" in html
+    assert "Reading fluency" in html and "not reviewed in Autumn 2 2025-26" in html
+    governor = client_for(world.a.user(Role.GOVERNOR)).get(f"/t/{world.a.slug}/")
+    assert "Overdue half-termly reviews" not in governor.content.decode()
