@@ -71,6 +71,36 @@ EVIDENCE = {
 }
 
 
+TRUST_STATEMENTS = {
+    "2025-26-autumn": [
+        (
+            "education",
+            "Every pupil, including the disadvantaged, reads fluently by Year 3",
+            "developing",
+        ),
+        ("school_improvement", "Support is matched to each academy's phase and reviewed", "strong"),
+        (
+            "workforce",
+            "Staff receive evidence-informed development tied to priorities",
+            "developing",
+        ),
+        ("finance", "Budgets are set to the integrated curriculum and financial plan", "strong"),
+        ("governance", "Local governors challenge on the academy's own plan", "developing"),
+    ],
+    "2025-26-summer": [
+        (
+            "education",
+            "Every pupil, including the disadvantaged, reads fluently by Year 3",
+            "developing",
+        ),
+        ("school_improvement", "Support is matched to each academy's phase and reviewed", "strong"),
+        ("workforce", "Staff receive evidence-informed development tied to priorities", "strong"),
+        ("finance", "Budgets are set to the integrated curriculum and financial plan", "strong"),
+        ("governance", "Local governors challenge on the academy's own plan", "strong"),
+    ],
+}
+
+
 def seed(trust: Trust, ctx: dict[str, Any]) -> None:
     seed_past_year6(trust, ctx)
     if ImprovementPlan.objects.filter(trust=trust).exists():
@@ -152,6 +182,17 @@ def seed(trust: Trust, ctx: dict[str, Any]) -> None:
             if n % 3 != 2
             else None,
         )
+    for term_code, rows in TRUST_STATEMENTS.items():
+        for pillar, statement, rating in rows:
+            services.trust_statement_add(
+                actor=leader,
+                trust=trust,
+                term_code=term_code,
+                pillar=pillar,
+                statement=statement,
+                rating=rating,
+                evidence="Board minutes; heat map; the improvement plans' reviews.",
+            )
     for category, title, likelihood, impact, owner in (
         (RiskCategory.FINANCE, "Falling rolls reduce income in two primaries", 3, 4, "CFO"),
         (RiskCategory.STAFFING, "Recruitment of maths specialists", 4, 3, "Director of HR"),

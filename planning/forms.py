@@ -8,7 +8,7 @@ from django import forms
 
 from academies.models import InspectionArea, ReportCardGrade
 
-from .models import Rag, RiskCategory
+from .models import DescriptorRating, Rag, RiskCategory, TrustPillar
 
 SCALE = [(str(n), str(n)) for n in range(1, 6)]
 
@@ -89,3 +89,14 @@ class RiskForm(forms.Form):
         field = self.fields["academy"]
         field.queryset = academies  # type: ignore[attr-defined]
         field.required = not trust_wide
+
+
+class TrustStatementForm(forms.Form):
+    pillar = forms.ChoiceField(
+        choices=TrustPillar.choices, label="Pillar (DfE trust quality descriptors)"
+    )
+    statement = forms.CharField(max_length=500, label="Statement, in the trust's words")
+    rating = forms.ChoiceField(choices=DescriptorRating.choices, widget=forms.RadioSelect)
+    evidence = forms.CharField(
+        required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -212,3 +212,47 @@ class RiskReview(TenantModel):
 
     class Meta:
         ordering = ["-at", "-id"]
+
+
+class TrustPillar(models.TextChoices):
+    # DfE, Trust Quality Descriptors (2023): the five pillars.
+    EDUCATION = "education", "High-quality and inclusive education"
+    SCHOOL_IMPROVEMENT = "school_improvement", "School improvement"
+    WORKFORCE = "workforce", "Workforce"
+    FINANCE = "finance", "Finance and operations"
+    GOVERNANCE = "governance", "Governance and leadership"
+
+
+class DescriptorRating(models.TextChoices):
+    STRONG = "strong", "Strong: the descriptor is met across the trust"
+    DEVELOPING = "developing", "Developing: met in part, with a plan"
+    WEAK = "weak", "Weak: not yet met"
+
+
+class TrustSelfAssessment(TenantModel):
+    """The trust's own assessment, twice a year (autumn and summer), against the statements it
+    enters under DfE's trust quality descriptor pillars."""
+
+    term_code = models.CharField(max_length=20)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-term_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trust", "term_code"], name="one_trust_assessment_per_term"
+            )
+        ]
+
+
+class TrustStatement(TenantModel):
+    assessment = models.ForeignKey(
+        TrustSelfAssessment, on_delete=models.CASCADE, related_name="statements"
+    )
+    pillar = models.CharField(max_length=24, choices=TrustPillar.choices)
+    statement = models.CharField(max_length=500)
+    rating = models.CharField(max_length=16, choices=DescriptorRating.choices)
+    evidence = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pillar", "id"]

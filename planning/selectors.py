@@ -23,6 +23,7 @@ from .models import (
     Risk,
     RiskStatus,
     SelfEvaluation,
+    TrustSelfAssessment,
 )
 from .schedule import ReviewSchedule, review_schedule
 
@@ -374,3 +375,13 @@ def reviews_recent(membership: Membership) -> QuerySet[PlanReview]:
     return PlanReview.objects.filter(
         trust_id=membership.trust_id, priority__plan__academy_id__in=academy_ids_for(membership)
     ).select_related("priority__plan__academy")
+
+
+def trust_assessments_for(membership: Membership) -> list[TrustSelfAssessment]:
+    """The trust's self-assessments, newest first, each with its statements."""
+    rows = list(
+        TrustSelfAssessment.objects.filter(trust_id=membership.trust_id).prefetch_related(
+            "statements"
+        )
+    )
+    return sorted(rows, key=lambda a: term_sort_key(a.term_code), reverse=True)

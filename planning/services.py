@@ -19,6 +19,7 @@ from trust_si.terms import TermCode, term_label
 from visits.models import Action as VisitAction
 
 from .models import (
+    DescriptorRating,
     ImprovementPlan,
     PlanAction,
     PlanPriority,
@@ -30,6 +31,9 @@ from .models import (
     RiskStatus,
     SefEntry,
     SelfEvaluation,
+    TrustPillar,
+    TrustSelfAssessment,
+    TrustStatement,
 )
 
 if TYPE_CHECKING:
@@ -378,3 +382,36 @@ def risk_suggestions_refresh(*, trust: Trust, term_code: str) -> list[Risk]:
             trust_id=trust.pk,
         )
     return made
+
+
+@transaction.atomic
+def trust_statement_add(
+    *,
+    actor: User | None,
+    trust: Trust,
+    term_code: str,
+    pillar: str,
+    statement: str,
+    rating: str,
+    evidence: str = "",
+) -> TrustStatement:
+    """One statement of the trust's twice-yearly self-assessment (autumn and summer), under a
+    DfE trust quality descriptor pillar, in the trust's own words."""
+    term = TermCode.parse(term_code)
+    if term.season.code not in ("autumn", "summer"):
+        raise ValidationError("The trust assesses itself twice a year: in autumn and in summer.")
+    if pillar not in TrustPillar.values or rating not in DescriptorRating.values:
+        raise ValidationError("Choose a pillar and a rating.")
+    if not statement.strip():
+        raise ValidationError("Enter the statement.")
+    assessment, _ = TrustSelfAssessment.objects.get_or_create(trust=trust, term_code=term.code)
+    row = TrustStatement.objects.create(
+        trust=trust,
+        assessment=assessment,
+        pillar=pillar,
+        statement=statement[:500],
+        rating=rating,
+        evidence=evidence[:5000],
+    )
+    audit_record(actor=actor, action="trust_statement.add", target=row)
+    return row

@@ -12,4 +12,5 @@ urlpatterns: list = [
     path("planning/priorities/<int:pk>/review/", views.review_add, name="review_add"),
     path("planning/risks/", views.risks, name="risks"),
     path("planning/risks/<int:pk>/decide/", views.risk_decide, name="risk_decide"),
+    path("planning/trust-assessment/", views.trust_assessment, name="trust_assessment"),
 ]

@@ -18,7 +18,7 @@ from trust_si.web.access import require
 from trust_si.web.http import TenantRequest
 
 from . import selectors, services
-from .forms import ReviewForm, RiskDecideForm, RiskForm, SefForm
+from .forms import ReviewForm, RiskDecideForm, RiskForm, SefForm, TrustStatementForm
 from .models import Risk, RiskStatus
 
 
@@ -172,3 +172,37 @@ def risk_decide(request: TenantRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"“{risk.title}”: {risk.get_status_display().lower()}.")
     return tenant_redirect(request, "planning:risks")
+
+
+@require_http_methods(["GET", "POST"])
+def trust_assessment(request: TenantRequest) -> HttpResponse:
+    membership = require(request, "risk.view")
+    term = TermCode.for_date(dt.date.today())
+    # Twice a year: autumn's assessment, or summer's (spring statements join the summer one).
+    season = "autumn" if term.season.code == "autumn" else "summer"
+    current = TermCode.of(term.academic_year, season)
+    form = TrustStatementForm(request.POST or None)
+    if request.method == "POST":
+        require(request, "risk.manage")
+        if form.is_valid():
+            try:
+                services.trust_statement_add(
+                    actor=request.user,
+                    trust=request.trust,
+                    term_code=current.code,
+                    **form.cleaned_data,
+                )
+            except ValidationError as exc:
+                errors_to_form(form, exc)
+            else:
+                messages.success(request, f"Statement added to the {current.label} assessment.")
+                return tenant_redirect(request, "planning:trust_assessment")
+    context = {
+        "assessments": selectors.trust_assessments_for(membership),
+        "form": form,
+        "current_label": current.label,
+        "can_manage": membership.can("risk.manage"),
+    }
+    return render(
+        request, "planning/trust_assessment.html", context, status=400 if form.errors else 200
+    )

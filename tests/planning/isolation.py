@@ -18,6 +18,14 @@ def setup(world):
                 likelihood=2,
                 impact=2,
             )
+            services.trust_statement_add(
+                actor=None,
+                trust=tw.trust,
+                term_code="2025-26-autumn",
+                pillar="governance",
+                statement=sentinel(tw, "Statement"),
+                rating="strong",
+            )
         tw.extra.update(plan=plan, priority=priority, risk=risk, risk2=suggested)
 
 
@@ -94,6 +102,18 @@ CASES = [
         kwargs=_risk,
         method="post",
         data=lambda tw: {"decision": "close", "note": "Done"},
+        allowed_role=L,
+        forbidden_role=OFFICER,
+    ),
+    Case("planning:trust_assessment", forbidden_role=S, shows_sentinel=True),
+    Case(
+        "planning:trust_assessment",
+        method="post",
+        data=lambda tw: {
+            "pillar": "workforce",
+            "statement": "We grow leaders",
+            "rating": "developing",
+        },
         allowed_role=L,
         forbidden_role=OFFICER,
     ),

@@ -307,3 +307,29 @@ def test_overdue_reviews_are_on_the_dashboard_beside_overdue_actions(world, clie
     assert "Reading fluency" in html and "not reviewed in Autumn 2 2025-26" in html
     governor = client_for(world.a.user(Role.GOVERNOR)).get(f"/t/{world.a.slug}/")
     assert "Overdue half-termly reviews" not in governor.content.decode()
+
+
+def test_trust_self_assessment_is_twice_yearly_under_the_dfe_pillars(world, client_for) -> None:
+    tw = world.a
+    with tw.scope():
+        with pytest.raises(ValidationError):
+            services.trust_statement_add(
+                actor=None,
+                trust=tw.trust,
+                term_code="2025-26-spring",
+                pillar="workforce",
+                statement="x",
+                rating="strong",
+            )
+        services.trust_statement_add(
+            actor=None,
+            trust=tw.trust,
+            term_code="2025-26-autumn",
+            pillar="workforce",
+            statement="Leaders grown from within",
+            rating="developing",
+        )
+    page = client_for(tw.user(Role.TRUST_LEADER)).get(f"/t/{tw.slug}/planning/trust-assessment/")
+    html = page.content.decode()
+    assert "Autumn term 2025-26" in html and "Leaders grown from within" in html
+    assert "Developing: met in part, with a plan" in html
