@@ -248,6 +248,8 @@ SPECTACULAR_SETTINGS = {
         "VisitStatusEnum": "visits.models.VisitStatus",
         "ActionStatusEnum": "visits.models.ActionStatus",
         "PhaseEnum": "phases.models.PhaseCode",
+        "InspectionAreaEnum": "academies.models.InspectionArea",
+        "JudgementAreaEnum": "phases.models.JudgementArea",
     },
 }
 
