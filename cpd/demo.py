@@ -32,7 +32,7 @@ PROGRAMMES = [
         "Reading fluency and phonics",
         Domain.APPLYING,
         Format.INSTRUCTIONAL_COACHING,
-        ["ks2_read_exp", "ks1_phonics"],
+        ["ks2_reading_exp", "y1_phonics"],
         0,
         2,
     ),
@@ -40,7 +40,7 @@ PROGRAMMES = [
         "Maths mastery network",
         Domain.SHARING,
         Format.SUBJECT_NETWORK,
-        ["ks2_mat_exp", "ks4_att8"],
+        ["ks2_maths_exp", "ks4_att8"],
         1,
         3,
     ),
@@ -49,8 +49,8 @@ PROGRAMMES = [
     ("Middle leaders' lesson study", Domain.LEADERSHIP, Format.LESSON_STUDY, [], 2, 0),
 ]
 PRIORITIES = [
-    ("Every child a fluent reader by year 2", ["ks1_phonics", "ks2_read_exp"]),
-    ("Close the maths gap for disadvantaged pupils", ["ks2_mat_exp", "ks4_att8"]),
+    ("Every child a fluent reader by year 2", ["y1_phonics", "ks2_reading_exp"]),
+    ("Close the maths gap for disadvantaged pupils", ["ks2_maths_exp", "ks4_att8"]),
     ("Curriculum and subject leadership", []),
 ]
 ROLES = (

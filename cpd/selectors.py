@@ -11,6 +11,7 @@ from django.utils import timezone
 from academies.selectors import academy_list_for
 from assessment.contracts import KpiFigure
 from assessment.kpis.selectors import kpi_figures_for
+from assessment.outcomes import effects_as_data, programme_effects, subjects_for_kpis
 from partnerships.models import PartnerOrganisation
 from phases.selectors import current_phases_for
 from trust_si.accounts.models import Membership, User
@@ -146,6 +147,29 @@ def kpi_figures(
     )
 
 
+def programme_effects_for(
+    membership: Membership, programme: Programme, sessions: list[Any], academies: list[Any]
+) -> list[dict[str, Any]]:
+    """Effect sizes (assessment.effects) of the programme's targeted KPIs for the pupils of its
+    academies, from its first session to its last: the same method as commissions and the board
+    report."""
+    if not sessions or not academies:
+        return []
+    codes = set(programme.kpi_codes or [])
+    for priority in programme.priorities.all():
+        codes.update(priority.kpi_codes or [])
+    return programme_effects(
+        trust_id=membership.trust_id,
+        # Every academy the programme targets takes part (the comparison is the rest), even
+        # those outside the reader's scope; the figure is aggregate either way.
+        academy_ids=list(programme.academies.values_list("pk", flat=True)),
+        subjects=subjects_for_kpis(sorted(codes)),
+        starts=timezone.localdate(sessions[0].starts_at),
+        ends=timezone.localdate(sessions[-1].ends_at),
+        min_n=membership.trust.min_cohort,
+    )
+
+
 def programme_impact(membership: Membership, programme: Programme) -> dict[str, Any]:
     """Evaluations and the KPI movement of targeted academies, for the impact section."""
     ratings = Evaluation.objects.filter(
@@ -169,6 +193,7 @@ def programme_impact(membership: Membership, programme: Programme) -> dict[str, 
         )
     names = {a.id: a.name for a in academies}
     return {
+        "effects": programme_effects_for(membership, programme, sessions, academies),
         "evaluations": calculations.evaluation_summary(ratings),
         "comments": Evaluation.objects.filter(
             trust_id=membership.trust_id, session__programme=programme
@@ -251,3 +276,35 @@ def cpd_summary_for_report(*, trust: Trust, academy: Academy, term_code: str) ->
         else ""
     )
     return {"rows": out, "note": note or "No CPD attended this term."}
+
+
+def programme_effects_for_report(*, trust: Any, term_code: str) -> list[dict[str, Any]]:
+    """Every programme with targeted KPIs and sessions up to the term's end: its effect sizes
+    (aggregate, suppressed) for the board report."""
+    last_day = TermCode.parse(term_code).last_day
+    out = []
+    for programme in Programme.objects.filter(trust_id=trust.pk).prefetch_related("priorities"):
+        sessions = [
+            s
+            for s in programme.sessions.order_by("starts_at")  # type: ignore[attr-defined]
+            if timezone.localdate(s.starts_at) <= last_day
+        ]
+        codes = set(programme.kpi_codes or [])
+        for priority in programme.priorities.all():
+            codes.update(priority.kpi_codes or [])
+        academy_ids = list(programme.academies.values_list("pk", flat=True))
+        subjects = subjects_for_kpis(sorted(codes))
+        if not sessions or not academy_ids or not subjects:
+            continue
+        rows = programme_effects(
+            trust_id=trust.pk,
+            academy_ids=academy_ids,
+            subjects=subjects,
+            starts=timezone.localdate(sessions[0].starts_at),
+            ends=timezone.localdate(sessions[-1].ends_at),
+            min_n=trust.min_cohort,
+        )
+        out.append(
+            {"title": programme.title, "kind": "CPD programme", "effects": effects_as_data(rows)}
+        )
+    return out

@@ -12,6 +12,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from academies.selectors import academy_list_for
+from assessment.outcomes import (
+    AREA_SUBJECTS,
+    KEY_STAGE_YEARS,
+    effects_as_data,
+    programme_effects,
+)
 from trust_si.accounts.models import Membership
 from trust_si.accounts.roles import Role
 from trust_si.terms import TermCode
@@ -257,3 +263,45 @@ def partnerships_summary_for_report(
             }
         )
     return {"rows": rows, "note": "" if rows else "No commissioned support this term."}
+
+
+def commission_effects(membership: Membership, commission: Commission) -> list[dict[str, Any]]:
+    """Effect sizes (assessment.effects) of a commission's key area for the pupils of the
+    academies it covers, over its dates: the same method as CPD programmes."""
+    subjects = AREA_SUBJECTS.get(commission.key_area, [])
+    if not subjects:
+        return []
+    years = tuple(sorted({*KEY_STAGE_YEARS["KS1"], *KEY_STAGE_YEARS["KS2"]}))
+    return programme_effects(
+        trust_id=membership.trust_id,
+        academy_ids=list(commission.academies.values_list("pk", flat=True)),
+        subjects=[(s, years) for s in subjects],
+        starts=commission.starts_on,
+        ends=commission.ends_on,
+        min_n=membership.trust.min_cohort,
+    )
+
+
+def commission_effects_for_report(*, trust: Trust, term_code: str) -> list[dict[str, Any]]:
+    """Each commission under way by the term's end, with a key area measured by teacher
+    assessment: its effect sizes (aggregate, suppressed) for the board report."""
+    last_day = TermCode.parse(term_code).last_day
+    out = []
+    for commission in Commission.objects.filter(trust_id=trust.pk, starts_on__lte=last_day):
+        subjects = AREA_SUBJECTS.get(commission.key_area, [])
+        academy_ids = list(commission.academies.values_list("pk", flat=True))
+        if not subjects or not academy_ids:
+            continue
+        years = tuple(sorted({*KEY_STAGE_YEARS["KS1"], *KEY_STAGE_YEARS["KS2"]}))
+        rows = programme_effects(
+            trust_id=trust.pk,
+            academy_ids=academy_ids,
+            subjects=[(s, years) for s in subjects],
+            starts=commission.starts_on,
+            ends=commission.ends_on,
+            min_n=trust.min_cohort,
+        )
+        out.append(
+            {"title": commission.title, "kind": "Commission", "effects": effects_as_data(rows)}
+        )
+    return out

@@ -78,6 +78,7 @@ def commission_detail(request: TenantRequest, pk: int) -> HttpResponse:
         {
             "commission": commission,
             "summary": selectors.commission_summary(membership, commission),
+            "effects": selectors.commission_effects(membership, commission),
             "activities": commission.activities.filter(academy_id__in=scope_ids).select_related(  # type: ignore[attr-defined]
                 "academy", "logged_by"
             ),

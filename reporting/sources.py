@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 from assessment.kpis.disclosure import threshold
 from assessment.kpis.selectors import kpi_figures_for
-from cpd.selectors import cpd_summary_for_report
-from partnerships.selectors import partnerships_summary_for_report
+from assessment.outcomes import forecast_as_data, ks2_forecast_for
+from cpd.selectors import cpd_summary_for_report, programme_effects_for_report
+from partnerships.selectors import commission_effects_for_report, partnerships_summary_for_report
 from phases.selectors import heatmap_row_for_report, placement_summary_for_report
+from planning.selectors import planning_summary_for_report, risks_for_board
 from trust_si.terms import TermCode
 from visits.selectors import visits_summary_for_report
 
@@ -187,6 +189,34 @@ def moderation_section(*, trust: Trust, academy: Academy, term_code: str) -> dic
     return {"rows": [], "note": "No moderation outcomes recorded yet."}
 
 
+def planning_section(*, trust: Trust, academy: Academy, term_code: str) -> dict[str, Any]:
+    """The SEF against visits and inspection, the plan's priorities with their latest
+    half-termly review, and the academy's open risks."""
+    return planning_summary_for_report(trust=trust, academy=academy, term_code=term_code)
+
+
+def forecast_section(*, trust: Trust, academy: Academy, term_code: str) -> dict[str, Any]:
+    """The Year 6 forecast of KS2 reading, writing and maths, labelled as a forecast."""
+    if "KS2" not in academy.key_stages:
+        return {"available": False, "note": "The academy has no key stage 2.", "method": ""}
+    data = ks2_forecast_for(
+        trust_id=trust.pk, academy_id=academy.pk, term_code=term_code, min_n=trust.min_cohort
+    )
+    return forecast_as_data(data)
+
+
+def board_risks_section(*, trust: Trust, term_code: str) -> list[dict[str, Any]]:
+    return risks_for_board(trust=trust)
+
+
+def board_effects_section(*, trust: Trust, term_code: str) -> list[dict[str, Any]]:
+    """Effect sizes of the trust's CPD programmes and commissions (association, not proof)."""
+    return [
+        *programme_effects_for_report(trust=trust, term_code=term_code),
+        *commission_effects_for_report(trust=trust, term_code=term_code),
+    ]
+
+
 @dataclass(frozen=True)
 class Section:
     """One section of the academy report: its snapshot key (also the template's
@@ -203,4 +233,6 @@ ACADEMY_SECTIONS: tuple[Section, ...] = (
     Section("cpd", cpd_section),
     Section("partnerships", partnerships_section),
     Section("moderation", moderation_section),
+    Section("planning", planning_section),
+    Section("forecast", forecast_section),
 )

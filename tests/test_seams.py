@@ -25,6 +25,7 @@ APPS = [
     "visits",
     "cpd",
     "partnerships",
+    "planning",
     "reporting",
 ]
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from academies.models import PhaseOfEducation
 from academies.selectors import academy_get_for, academy_list_for
+from assessment.outcomes import ks2_forecast_for
 from trust_si.exports import csv_response, xlsx_response
 from trust_si.terms import AcademicYear, TermCode, term_label
 from trust_si.web.access import require
@@ -198,6 +199,13 @@ def academy_kpis(request: TenantRequest, urn: str) -> HttpResponse:
     academy = academy_get_for(membership, urn)
     context = selectors.academy_kpis_for(membership, academy, request.GET.get("term"))
     context["can_edit_targets"] = membership.can("targets.edit")
+    if "KS2" in academy.key_stages and context.get("term"):
+        context["forecast"] = ks2_forecast_for(
+            trust_id=membership.trust_id,
+            academy_id=academy.pk,
+            term_code=context["term"],
+            min_n=membership.trust.min_cohort,
+        )
     return render(request, "kpis/academy.html", context)
 
 

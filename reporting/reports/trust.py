@@ -63,6 +63,8 @@ class TrustBoardReport(BaseReport):
         for r in rows:
             counts[r["phase"]] = counts.get(r["phase"], 0) + 1
         snapshot["phase_counts"] = [{"phase": k, "count": v} for k, v in sorted(counts.items())]
+        snapshot["risks"] = sources.board_risks_section(trust=trust, term_code=term_code)
+        snapshot["effects"] = sources.board_effects_section(trust=trust, term_code=term_code)
         snapshot["placement"] = {}
         snapshot["changes"], snapshot["attention"] = attention_items(snapshot)
         return snapshot

@@ -89,6 +89,13 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "report.view": frozenset({A, L, O, G}),
     "report.generate": frozenset({A, L}),
     "api.token": frozenset({A, L, O, S}),
+    # School improvement planning: the head keeps the SEF, officers and heads review plans,
+    # leaders keep the risk register.
+    "planning.view": frozenset({A, L, O, S}),
+    "sef.edit": frozenset({A, S}),
+    "plan.review": frozenset({A, L, O, S}),
+    "risk.view": frozenset({A, L, O}),
+    "risk.manage": frozenset({A, L}),
 }
 
 

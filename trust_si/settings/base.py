@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "visits",
     "cpd",
     "partnerships",
+    "planning",
     "reporting",
     "trust_si.site",
 ]
@@ -247,6 +248,8 @@ SPECTACULAR_SETTINGS = {
         "VisitStatusEnum": "visits.models.VisitStatus",
         "ActionStatusEnum": "visits.models.ActionStatus",
         "PhaseEnum": "phases.models.PhaseCode",
+        "InspectionAreaEnum": "academies.models.InspectionArea",
+        "JudgementAreaEnum": "phases.models.JudgementArea",
     },
 }
 

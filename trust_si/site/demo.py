@@ -14,6 +14,7 @@ from assessment import demo as assessment_demo
 from cpd import demo as cpd_demo
 from partnerships import demo as partnerships_demo
 from phases import demo as phases_demo
+from planning import demo as planning_demo
 from reporting import demo as reporting_demo
 from trust_si.accounts.models import Membership, User
 from trust_si.accounts.roles import MFA_REQUIRED_ROLES, Role, StaffRole
@@ -33,6 +34,7 @@ DEMO_HOOKS = [
     partnerships_demo,
     visits_demo,
     phases_demo,
+    planning_demo,
     reporting_demo,
 ]
 CONSULTANT = "consultant@example.org"

@@ -13,6 +13,7 @@ from assessment.kpis import nav as kpis_nav
 from cpd import nav as cpd_nav
 from partnerships import nav as partnerships_nav
 from phases import nav as phases_nav
+from planning import nav as planning_nav
 from reporting import nav as reporting_nav
 from trust_si.nav import NavItem
 from trust_si.people import nav as accounts_nav
@@ -28,6 +29,7 @@ ITEMS: list[NavItem] = sorted(
         *visits_nav.ITEMS,
         *cpd_nav.ITEMS,
         *partnerships_nav.ITEMS,
+        *planning_nav.ITEMS,
         *reporting_nav.ITEMS,
     ],
     key=lambda i: (i.order, i.label),

@@ -21,6 +21,8 @@ from partnerships import api_urls as partnerships_api
 from partnerships import urls as partnerships_urls
 from phases import api_urls as phases_api
 from phases import urls as phases_urls
+from planning import api_urls as planning_api
+from planning import urls as planning_urls
 from reporting import api_urls as reporting_api
 from reporting import urls as reporting_urls
 from trust_si.people import urls as account_urls
@@ -37,6 +39,7 @@ APP_URLS = [
     visits_urls,
     cpd_urls,
     partnerships_urls,
+    planning_urls,
     reporting_urls,
 ]
 APP_API_URLS = [
@@ -47,6 +50,7 @@ APP_API_URLS = [
     visits_api,
     cpd_api,
     partnerships_api,
+    planning_api,
     reporting_api,
 ]
 

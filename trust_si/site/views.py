@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from academies.selectors import academy_list_for
+from planning.selectors import overdue_reviews_for
 from trust_si.accounts.roles import CAPABILITIES
 from trust_si.accounts.selectors import memberships_of
 from trust_si.web.access import require
@@ -42,6 +45,8 @@ DASHBOARD_LINKS = [
     ("visit.view", "visits:list", "Plan and record visits, and follow up actions"),
     ("cpd.view", "cpd:dashboard", "Professional development"),
     ("partnership.view", "partnerships:dashboard", "External partnerships"),
+    ("planning.view", "planning:overview", "Self-evaluation, improvement plans and reviews"),
+    ("risk.view", "planning:risks", "The trust risk register"),
     ("report.view", "reporting:list", "Read and download termly reports"),
     ("users.manage", "people", "Invite people and set their roles"),
     ("audit.view", "audit_log", "Audit log: who changed what"),
@@ -58,10 +63,14 @@ def dashboard(request: TenantRequest) -> HttpResponse:
     overdue = None
     if membership.can("visit.view"):
         overdue = list(overdue_actions_for(membership)[:10])
+    overdue_reviews = None
+    if membership.can("planning.view"):
+        overdue_reviews = overdue_reviews_for(membership, dt.date.today())[:10]
     return render(
         request,
         "dashboard.html",
         {
+            "overdue_reviews": overdue_reviews,
             "role": membership.role_enum,
             "links": links,
             "academies": academy_list_for(membership)[:12],

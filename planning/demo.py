@@ -1,0 +1,213 @@
+"""Demo planning: earlier Year 6 cohorts (for the forecasts), each academy's SEF for two terms,
+a 2025-26 improvement plan with half-termly reviews, and a risk register with suggested,
+accepted and dismissed risks. Idempotent: a trust that already has plans is left alone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import TYPE_CHECKING, Any
+
+from academies.demo import weakest_first
+from academies.models import InspectionArea
+from assessment.demo import seed_past_year6
+from cpd.models import Priority as TrustPriority
+from phases.selectors import heatmap_terms
+
+from . import services
+from .models import ImprovementPlan, Rag, RiskCategory
+from .selectors import GRADE_RANK
+
+if TYPE_CHECKING:
+    from trust_si.tenancy.models import Trust
+
+AREAS = [
+    InspectionArea.INCLUSION,
+    InspectionArea.CURRICULUM_TEACHING,
+    InspectionArea.ACHIEVEMENT,
+    InspectionArea.ATTENDANCE_BEHAVIOUR,
+    InspectionArea.PERSONAL_DEVELOPMENT,
+    InspectionArea.LEADERSHIP_GOVERNANCE,
+]
+RANK_GRADE = {rank: grade for grade, rank in GRADE_RANK.items()}
+PRIORITIES = [
+    (
+        "Reading fluency in key stage 2",
+        "Reading at the expected standard below national; fluency gaps in Year 3.",
+        "Reading at or above national; every Year 3 pupil reads 90 words a minute by July.",
+        "ks2_reading_exp",
+        0,
+        "Instructional coaching from the reading programme; 3 English hub days.",
+    ),
+    (
+        "Disadvantaged pupils' maths",
+        "Disadvantaged pupils 15 points behind their peers in maths.",
+        "The gap halved; disadvantaged pupils' attainment above national for the group.",
+        "ks2_maths_exp",
+        1,
+        "Maths mastery network; a lead practitioner from a Sustain academy, 1 day a half term.",
+    ),
+    (
+        "Subject leadership in the foundation subjects",
+        "Subject leaders new to the role; curriculum sequencing uneven.",
+        "Every subject leader can show how their curriculum builds year on year.",
+        "",
+        2,
+        "Middle leaders' lesson study; subject networks.",
+    ),
+]
+HALF_TERM_REVIEWS = [
+    dt.date(2025, 10, 15),
+    dt.date(2025, 12, 3),
+    dt.date(2026, 2, 11),
+    dt.date(2026, 3, 25),
+    dt.date(2026, 5, 20),
+    dt.date(2026, 7, 8),
+]
+EVIDENCE = {
+    Rag.ON_TRACK: "Book look and pupil voice show the strategy in every class; data in line.",
+    Rag.AT_RISK: "Strategy in place in most classes; spring assessments below the trajectory.",
+    Rag.OFF_TRACK: "Staffing changes stalled the work; no improvement in the assessments.",
+}
+
+
+TRUST_STATEMENTS = {
+    "2025-26-autumn": [
+        (
+            "education",
+            "Every pupil, including the disadvantaged, reads fluently by Year 3",
+            "developing",
+        ),
+        ("school_improvement", "Support is matched to each academy's phase and reviewed", "strong"),
+        (
+            "workforce",
+            "Staff receive evidence-informed development tied to priorities",
+            "developing",
+        ),
+        ("finance", "Budgets are set to the integrated curriculum and financial plan", "strong"),
+        ("governance", "Local governors challenge on the academy's own plan", "developing"),
+    ],
+    "2025-26-summer": [
+        (
+            "education",
+            "Every pupil, including the disadvantaged, reads fluently by Year 3",
+            "developing",
+        ),
+        ("school_improvement", "Support is matched to each academy's phase and reviewed", "strong"),
+        ("workforce", "Staff receive evidence-informed development tied to priorities", "strong"),
+        ("finance", "Budgets are set to the integrated curriculum and financial plan", "strong"),
+        ("governance", "Local governors challenge on the academy's own plan", "strong"),
+    ],
+}
+
+
+def seed(trust: Trust, ctx: dict[str, Any]) -> None:
+    seed_past_year6(trust, ctx)
+    if ImprovementPlan.objects.filter(trust=trust).exists():
+        return
+    users = ctx.get("users", {})
+    head, officer, leader = (
+        users.get("school_staff"),
+        users.get("improvement_officer"),
+        users.get("trust_leader"),
+    )
+    trust_priorities = list(TrustPriority.objects.filter(trust=trust).order_by("pk"))
+    academies = weakest_first(ctx["academies"], ctx)
+    for index, academy in enumerate(academies):
+        rng = random.Random(f"{trust.slug}-{academy.urn}-planning")
+        strength = ctx.get("strength", {}).get(academy.pk, 0.5)
+        base = 2 + round(strength * 2.4)  # 2 (needs attention) .. 4 (strong)
+        for term, optimism in (("2025-26-autumn", 1), ("2025-26-spring", 0)):
+            entries = {}
+            for area in AREAS:
+                rank = max(1, min(5, base + rng.choice([0, 0, optimism, 1 - optimism])))
+                entries[area.value] = {
+                    "grade": RANK_GRADE[rank],
+                    "narrative": f"{area.label}: our evaluation from the {term.split('-')[-1]} "
+                    "monitoring cycle (lesson visits, book looks, pupil voice).",
+                    "evidence": "KPI page; latest visit; moderation round",
+                }
+            services.sef_save(actor=head, academy=academy, term_code=term, entries=entries)
+        plan = services.plan_get_or_create(actor=head, academy=academy, academic_year="2025-26")
+        for title, departure, arrival, kpi, tp_index, support in PRIORITIES:
+            priority = services.priority_add(
+                actor=head,
+                plan=plan,
+                title=title,
+                departure=departure,
+                arrival=arrival,
+                starts_on=dt.date(2025, 9, 8),
+                kpi_code=kpi,
+                target=75.0 if kpi else None,
+                trust_priority=trust_priorities[tp_index]
+                if tp_index < len(trust_priorities) and (index + tp_index) % 4
+                else None,
+                support=support,
+                success_criteria=arrival,
+                owner="Head teacher" if tp_index != 2 else "Deputy head (curriculum)",
+            )
+            for n, due in enumerate((dt.date(2025, 11, 28), dt.date(2026, 3, 20))):
+                services.plan_action_add(
+                    actor=head,
+                    priority=priority,
+                    description=f"{'Launch' if n == 0 else 'Evaluate'}: {title.lower()}",
+                    owner=priority.owner,
+                    due_on=due,
+                )
+            # The weakest academy missed its summer reviews: they show as overdue.
+            dates = HALF_TERM_REVIEWS[:3] if index == 0 else HALF_TERM_REVIEWS
+            for d in dates:
+                roll = rng.random() + strength * 0.5
+                rag = Rag.ON_TRACK if roll > 0.8 else Rag.AT_RISK if roll > 0.45 else Rag.OFF_TRACK
+                services.review_record(
+                    actor=officer,
+                    priority=priority,
+                    reviewed_on=d,
+                    rag=rag,
+                    evidence=EVIDENCE[rag],
+                    today=dt.date(2026, 7, 31),
+                )
+    terms = heatmap_terms(trust.pk)
+    suggested = services.risk_suggestions_refresh(trust=trust, term_code=terms[0] if terms else "")
+    for n, risk in enumerate(suggested[:4]):
+        services.risk_decide(
+            actor=leader,
+            risk=risk,
+            decision="accept" if n % 3 != 2 else "dismiss",
+            note="Accepted at the standards committee."
+            if n % 3 != 2
+            else "Already covered by the academy's plan.",
+            owner="Director of education" if n % 3 != 2 else None,
+            mitigations="Targeted support tier; half-termly review of the plan."
+            if n % 3 != 2
+            else None,
+        )
+    for term_code, rows in TRUST_STATEMENTS.items():
+        for pillar, statement, rating in rows:
+            services.trust_statement_add(
+                actor=leader,
+                trust=trust,
+                term_code=term_code,
+                pillar=pillar,
+                statement=statement,
+                rating=rating,
+                evidence="Board minutes; heat map; the improvement plans' reviews.",
+            )
+    for category, title, likelihood, impact, owner in (
+        (RiskCategory.FINANCE, "Falling rolls reduce income in two primaries", 3, 4, "CFO"),
+        (RiskCategory.STAFFING, "Recruitment of maths specialists", 4, 3, "Director of HR"),
+        (RiskCategory.ESTATES, "Roof condition at the oldest site", 2, 4, "Estates manager"),
+        (RiskCategory.SAFEGUARDING, "Single central record checks", 1, 5, "DSL lead"),
+    ):
+        services.risk_add(
+            actor=leader,
+            trust=trust,
+            academy=None,
+            category=category,
+            title=title,
+            likelihood=likelihood,
+            impact=impact,
+            owner=owner,
+            mitigations="Reviewed termly by the board's audit and risk committee.",
+            review_on=dt.date(2026, 12, 15),
+        )

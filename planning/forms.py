@@ -1,0 +1,102 @@
+"""Forms of planning: the SEF (one grade, narrative and evidence per area), a review, a risk."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from academies.models import InspectionArea, ReportCardGrade
+
+from .models import DescriptorRating, Rag, RiskCategory, TrustPillar
+
+SCALE = [(str(n), str(n)) for n in range(1, 6)]
+
+
+class SefForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for value, label in InspectionArea.choices:
+            self.fields[f"{value}-grade"] = forms.ChoiceField(
+                label=label,
+                required=False,
+                choices=[("", "Not judged"), *ReportCardGrade.choices],
+            )
+            self.fields[f"{value}-narrative"] = forms.CharField(
+                label=f"{label}: why", required=False, widget=forms.Textarea(attrs={"rows": 3})
+            )
+            self.fields[f"{value}-evidence"] = forms.CharField(
+                label=f"{label}: evidence in trust-si (KPIs, visits, uploads, moderation)",
+                required=False,
+                max_length=2000,
+            )
+
+    def areas(self) -> list[tuple[str, list[Any]]]:
+        return [
+            (label, [self[f"{v}-grade"], self[f"{v}-narrative"], self[f"{v}-evidence"]])
+            for v, label in InspectionArea.choices
+        ]
+
+    def entries(self) -> dict[str, dict[str, str]]:
+        return {
+            v: {
+                "grade": self.cleaned_data[f"{v}-grade"],
+                "narrative": self.cleaned_data[f"{v}-narrative"],
+                "evidence": self.cleaned_data[f"{v}-evidence"],
+            }
+            for v, _ in InspectionArea.choices
+        }
+
+
+class ReviewForm(forms.Form):
+    reviewed_on = forms.DateField(
+        label="Date of the review", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    rag = forms.ChoiceField(label="Progress", choices=Rag.choices, widget=forms.RadioSelect)
+    evidence = forms.CharField(
+        label="Evidence", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class RiskDecideForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[
+            ("accept", "Accept"),
+            ("dismiss", "Dismiss"),
+            ("review", "Review"),
+            ("close", "Close"),
+        ]
+    )
+    note = forms.CharField(required=False, max_length=2000)
+    likelihood = forms.TypedChoiceField(choices=SCALE, coerce=int, required=False, empty_value=None)
+    impact = forms.TypedChoiceField(choices=SCALE, coerce=int, required=False, empty_value=None)
+
+
+class RiskForm(forms.Form):
+    academy: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="The trust as a whole"
+    )
+    category = forms.ChoiceField(choices=RiskCategory.choices)
+    title = forms.CharField(max_length=200)
+    likelihood = forms.TypedChoiceField(choices=SCALE, coerce=int, label="Likelihood (1 to 5)")
+    impact = forms.TypedChoiceField(choices=SCALE, coerce=int, label="Impact (1 to 5)")
+    owner = forms.CharField(max_length=200, required=False)
+    mitigations = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    review_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, academies: Any, trust_wide: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["academy"]
+        field.queryset = academies  # type: ignore[attr-defined]
+        field.required = not trust_wide
+
+
+class TrustStatementForm(forms.Form):
+    pillar = forms.ChoiceField(
+        choices=TrustPillar.choices, label="Pillar (DfE trust quality descriptors)"
+    )
+    statement = forms.CharField(max_length=500, label="Statement, in the trust's words")
+    rating = forms.ChoiceField(choices=DescriptorRating.choices, widget=forms.RadioSelect)
+    evidence = forms.CharField(
+        required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -1,0 +1,16 @@
+"""HTML routes of planning, mounted under /t/<trust_slug>/ (namespace "planning")."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "planning"
+urlpatterns: list = [
+    path("planning/", views.overview, name="overview"),
+    path("planning/academies/<str:urn>/", views.academy_plan, name="academy"),
+    path("planning/academies/<str:urn>/sef/", views.sef_edit, name="sef_edit"),
+    path("planning/priorities/<int:pk>/review/", views.review_add, name="review_add"),
+    path("planning/risks/", views.risks, name="risks"),
+    path("planning/risks/<int:pk>/decide/", views.risk_decide, name="risk_decide"),
+    path("planning/trust-assessment/", views.trust_assessment, name="trust_assessment"),
+]

@@ -1,0 +1,125 @@
+from planning import services
+from tests.isolation import Case, sentinel
+from trust_si.accounts.roles import Role
+
+from .helpers import make_plan
+
+
+def setup(world):
+    for tw in (world.a, world.b):
+        plan, priority, risk = make_plan(tw, title=sentinel(tw, "Priority"))
+        with tw.scope():
+            suggested = services.risk_add(
+                actor=None,
+                trust=tw.trust,
+                academy=tw.academies[0],
+                category="finance",
+                title=sentinel(tw, "Risk"),
+                likelihood=2,
+                impact=2,
+            )
+            services.trust_statement_add(
+                actor=None,
+                trust=tw.trust,
+                term_code="2025-26-autumn",
+                pillar="governance",
+                statement=sentinel(tw, "Statement"),
+                rating="strong",
+            )
+        tw.extra.update(plan=plan, priority=priority, risk=risk, risk2=suggested)
+
+
+def _urn(tw) -> dict:
+    return {"urn": tw.academies[0].urn}
+
+
+def _priority(tw) -> dict:
+    return {"pk": tw.extra["priority"].pk}
+
+
+def _risk(tw) -> dict:
+    return {"pk": tw.extra["risk"].pk}
+
+
+def _plan(tw) -> dict:
+    return {"pk": tw.extra["plan"].pk}
+
+
+def _review(tw) -> dict:
+    return {"reviewed_on": "2025-10-20", "rag": "on_track", "evidence": "Pupil voice"}
+
+
+def _sef(tw) -> dict:
+    return {"achievement-grade": "expected_standard", "achievement-narrative": "Updated"}
+
+
+def _risk_form(tw) -> dict:
+    return {
+        "academy": tw.academies[0].pk,
+        "category": "staffing",
+        "title": "Vacancies",
+        "likelihood": "3",
+        "impact": "3",
+    }
+
+
+def _academy_id(tw) -> dict:
+    return {"academy": tw.academies[0].pk}
+
+
+G, L, OFFICER, S = Role.GOVERNOR, Role.TRUST_LEADER, Role.IMPROVEMENT_OFFICER, Role.SCHOOL_STAFF
+CASES = [
+    Case("planning:overview", forbidden_role=G, shows_sentinel=True),
+    Case("planning:academy", kwargs=_urn, forbidden_role=G, shows_sentinel=True),
+    Case("planning:sef_edit", kwargs=_urn, allowed_role=S, forbidden_role=OFFICER),
+    Case(
+        "planning:sef_edit",
+        kwargs=_urn,
+        method="post",
+        data=_sef,
+        allowed_role=S,
+        forbidden_role=OFFICER,
+    ),
+    Case(
+        "planning:review_add",
+        kwargs=_priority,
+        method="post",
+        data=_review,
+        allowed_role=OFFICER,
+        forbidden_role=G,
+    ),
+    Case("planning:risks", forbidden_role=S, shows_sentinel=True),
+    Case(
+        "planning:risks",
+        method="post",
+        data=_risk_form,
+        body_ids=_academy_id,
+        allowed_role=L,
+        forbidden_role=OFFICER,
+    ),
+    Case(
+        "planning:risk_decide",
+        kwargs=_risk,
+        method="post",
+        data=lambda tw: {"decision": "close", "note": "Done"},
+        allowed_role=L,
+        forbidden_role=OFFICER,
+    ),
+    Case("planning:trust_assessment", forbidden_role=S, shows_sentinel=True),
+    Case(
+        "planning:trust_assessment",
+        method="post",
+        data=lambda tw: {
+            "pillar": "workforce",
+            "statement": "We grow leaders",
+            "rating": "developing",
+        },
+        allowed_role=L,
+        forbidden_role=OFFICER,
+    ),
+    Case("planning_api:sef-list", forbidden_role=G),
+    Case("planning_api:plan-list", forbidden_role=G, shows_sentinel=True),
+    Case("planning_api:plan-detail", kwargs=_plan, forbidden_role=G, shows_sentinel=True),
+    Case("planning_api:risk-list", forbidden_role=S, shows_sentinel=True),
+    Case("planning_api:risk-detail", kwargs=_risk, forbidden_role=S, shows_sentinel=True),
+]

@@ -1,0 +1,335 @@
+"""Planning against the real database: the self-judgement difference, half-termly review
+scheduling and overdue lists, risk suggestions from the placement engine's floors, and the
+governor and board reports' new sections read back from the PDF text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from pypdf import PdfReader
+
+from phases.models import Placement
+from phases.services import judgement_record
+from planning import selectors, services
+from planning.models import Risk, RiskStatus
+from planning.schedule import half_term_of, review_schedule
+from reporting.services import report_generate, report_request
+from trust_si.accounts.models import Membership
+from trust_si.accounts.roles import Role
+
+from .helpers import START, make_plan
+
+pytestmark = pytest.mark.django_db
+
+
+def test_half_terms_follow_the_school_year() -> None:
+    assert half_term_of(dt.date(2025, 10, 31)).label == "Autumn 1 2025-26"
+    assert half_term_of(dt.date(2025, 11, 1)).label == "Autumn 2 2025-26"
+    assert half_term_of(dt.date(2026, 1, 5)).label == "Spring 1 2025-26"
+
+
+def test_review_schedule_lists_each_unreviewed_half_term_as_overdue() -> None:
+    reviews = [dt.date(2025, 10, 15), dt.date(2025, 12, 3)]
+    schedule = review_schedule(starts_on=START, reviews=reviews, today=dt.date(2026, 3, 10))
+    assert [h.label for h in schedule.owed] == [
+        "Autumn 1 2025-26",
+        "Autumn 2 2025-26",
+        "Spring 1 2025-26",
+    ]
+    assert [h.label for h in schedule.overdue] == ["Spring 1 2025-26"]
+    assert schedule.next_due is not None and schedule.next_due.month in (3, 4)
+    # A review this half term clears the next due date; a plan that ended owes nothing after.
+    done = review_schedule(
+        starts_on=START, reviews=[*reviews, dt.date(2026, 3, 9)], today=dt.date(2026, 3, 10)
+    )
+    assert done.next_due is None
+    ended = review_schedule(
+        starts_on=START,
+        reviews=reviews,
+        today=dt.date(2027, 1, 10),
+        ends_on=dt.date(2026, 7, 31),
+    )
+    assert len(ended.owed) == 6 and ended.next_due is None
+
+
+def test_overdue_reviews_appear_for_the_trust_and_not_for_another(world) -> None:
+    make_plan(world.a, reviews=[dt.date(2025, 10, 15)])
+    make_plan(world.b, title="Beta priority", reviews=[])
+    with world.a.scope():
+        m = Membership.objects.get(user=world.a.user(Role.TRUST_LEADER))
+        overdue = selectors.overdue_reviews_for(m, dt.date(2026, 1, 20))
+    assert [o["priority"].title for o in overdue] == ["Reading fluency"]
+    assert [h.label for h in overdue[0]["overdue"]] == ["Autumn 2 2025-26"]
+
+
+def test_a_review_in_the_future_or_with_no_evidence_is_refused(world) -> None:
+    _plan, priority, _risk = make_plan(world.a)
+    with world.a.scope():
+        with pytest.raises(ValidationError):
+            services.review_record(
+                actor=None,
+                priority=priority,
+                reviewed_on=dt.date.today() + dt.timedelta(days=2),
+                rag="on_track",
+                evidence="x",
+            )
+        with pytest.raises(ValidationError):
+            services.review_record(
+                actor=None, priority=priority, reviewed_on=START, rag="green", evidence="x"
+            )
+        with pytest.raises(ValidationError):
+            services.review_record(
+                actor=None, priority=priority, reviewed_on=START, rag="on_track", evidence=" "
+            )
+
+
+def test_self_judgement_is_shown_beside_the_visit_with_the_difference(world) -> None:
+    tw = world.a
+    make_plan(tw)
+    academy = tw.academies[0]
+    with tw.scope():
+        judgement_record(
+            actor=None,
+            academy=academy,
+            area="achievement",
+            grade="expected_standard",
+            judged_on=dt.date(2026, 3, 12),
+            source="visit",
+            source_ref="visits.visit:1",
+        )
+        rows = selectors.sef_validation(academy, selectors.sef_latest(academy))
+        m = Membership.objects.get(user=tw.user(Role.TRUST_LEADER))
+        accuracy = selectors.sef_accuracy_for(m)
+    [row] = rows
+    [comparison] = row["comparisons"]
+    assert comparison["text"] == (
+        "School judges Strong standard; visit of 12 Mar 2026 judged Expected standard "
+        "(one grade more generous)"
+    )
+    assert not comparison["agrees"]
+    assert accuracy[0]["compared"] == 1 and accuracy[0]["generous"] == 1
+    assert accuracy[0]["accuracy"] == 0
+
+
+def test_a_floor_placement_suggests_an_achievement_risk_once_and_a_leader_decides(world) -> None:
+    tw = world.a
+    academy = tw.academies[0]
+    with tw.scope():
+        Placement.objects.create(
+            trust=tw.trust,
+            academy=academy,
+            term_code="2025-26-summer",
+            proposed_phase="stabilise",
+            reasons=[{"text": "KS2 RWM below the floor"}],
+        )
+        made = services.risk_suggestions_refresh(trust=tw.trust, term_code="2025-26-summer")
+        assert len(made) == 1
+        risk = made[0]
+        assert risk.status == RiskStatus.SUGGESTED and risk.category == "achievement"
+        assert "KS2 RWM below the floor" in risk.title and "placement engine" in risk.source
+        assert services.risk_suggestions_refresh(trust=tw.trust, term_code="2025-26-summer") == []
+        services.risk_decide(actor=tw.user(Role.TRUST_LEADER), risk=risk, decision="accept")
+        risk.refresh_from_db()
+        assert risk.status == RiskStatus.OPEN
+        assert [h.status for h in risk.history.all()] == ["open", "suggested"]
+        with pytest.raises(ValidationError):
+            services.risk_decide(actor=None, risk=risk, decision="accept")
+    with world.b.scope():
+        assert not Risk.objects.exists()
+
+
+def test_risk_register_page_accepts_a_suggestion(world, client_for) -> None:
+    tw = world.a
+    with tw.scope():
+        Placement.objects.create(
+            trust=tw.trust,
+            academy=tw.academies[0],
+            term_code="2025-26-summer",
+            proposed_phase="repair",
+            reasons=[],
+        )
+    client = client_for(tw.user(Role.TRUST_LEADER))
+    url = f"/t/{tw.slug}/planning/risks/"
+    assert client.post(url, {"action": "suggest"}).status_code == 302
+    page = client.get(url).content.decode()
+    assert "Suggested from the evidence" in page and "placed in Repair" in page
+    with tw.scope():
+        risk = Risk.objects.get()
+    client.post(f"/t/{tw.slug}/planning/risks/{risk.pk}/decide/", {"decision": "accept"})
+    with tw.scope():
+        risk.refresh_from_db()
+    assert risk.status == "open"
+
+
+def _text(report) -> str:
+    with report.pdf.open("rb") as fh:
+        reader = PdfReader(io.BytesIO(fh.read()))
+    return " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+
+
+def test_governor_and_board_reports_carry_the_planning_sections(world) -> None:
+    tw = world.a
+    make_plan(tw, reviews=[dt.date(2025, 10, 15)])
+    with tw.scope():
+        academy_report = report_generate(
+            report=report_request(
+                actor=None,
+                trust=tw.trust,
+                term_code="2025-26-summer",
+                academy=tw.academies[0],
+                enqueue=False,
+            )
+        )
+        board_report = report_generate(
+            report=report_request(
+                actor=None, trust=tw.trust, term_code="2025-26-summer", academy=None, enqueue=False
+            )
+        )
+    text = _text(academy_report)
+    assert "Self-evaluation and improvement plan" in text
+    assert "Reading fluency" in text and "At risk (15 Oct 2025)" in text
+    assert "Strong standard" in text
+    assert "Forecast: end of key stage 2" in text
+    assert "No forecast: No Year 6 pupils with teacher assessments in Spring term 2025-26" in text
+    board = _text(board_report)
+    assert "Risk register" in board and "Reading fluency risk" in board
+    assert "High (12)" in board
+    assert "What the trust's programmes added: effect sizes" in board
+
+
+def _cohort(academy, year: str, bands: list[str], *, outcomes: bool) -> None:
+    """Year 6 pupils of one year: spring teacher assessments in the band (all three subjects),
+    and (with outcomes) KS2 tests and writing TA in summer that follow the band."""
+    import hashlib
+
+    from assessment.models import Enrolment, Pupil, Result
+    from assessment.services import term_get_or_create
+
+    spring = term_get_or_create(trust=academy.trust, code=f"{year}-spring")
+    summer = term_get_or_create(trust=academy.trust, code=f"{year}-summer")
+    for n, band in enumerate(bands):
+        key = hashlib.sha256(f"{academy.pk}-{year}-{n}".encode()).hexdigest()
+        pupil = Pupil.objects.create(trust=academy.trust, key=key)
+        Enrolment.objects.create(
+            trust=academy.trust,
+            pupil=pupil,
+            academy=academy,
+            academic_year=year,
+            year_group="6",
+            sex="F",
+        )
+        for subject in ("reading", "writing", "maths"):
+            Result.objects.create(
+                trust=academy.trust,
+                pupil=pupil,
+                academy=academy,
+                term=spring,
+                subject=subject,
+                measure="ta",
+                value=band,
+            )
+        if outcomes:
+            score = {"WTS": 95, "EXS": 104, "GDS": 112}[band]
+            for subject in ("reading", "maths"):
+                Result.objects.create(
+                    trust=academy.trust,
+                    pupil=pupil,
+                    academy=academy,
+                    term=summer,
+                    subject=subject,
+                    measure="scaled_score",
+                    value=str(score),
+                    numeric=score,
+                )
+            Result.objects.create(
+                trust=academy.trust,
+                pupil=pupil,
+                academy=academy,
+                term=summer,
+                subject="writing",
+                measure="ta",
+                value=band,
+            )
+
+
+def test_ks2_forecast_is_fitted_on_past_cohorts_and_shown_on_the_kpi_page(world, client_for):
+    from assessment.outcomes import ks2_backtest, ks2_forecast_for
+
+    tw = world.a
+    academy = tw.academies[0]
+    bands = ["WTS"] * 3 + ["EXS"] * 5 + ["GDS"] * 2
+    with tw.scope():
+        for year in ("2021-22", "2022-23", "2023-24", "2024-25"):
+            _cohort(academy, year, bands, outcomes=True)
+        _cohort(academy, "2025-26", ["EXS"] * 8 + ["GDS"] * 2, outcomes=False)
+        data = ks2_forecast_for(
+            trust_id=tw.trust.pk, academy_id=academy.pk, term_code="2025-26-spring", min_n=5
+        )
+        backtest = ks2_backtest(tw.trust.pk, "spring")
+    f = data["forecast"]
+    assert f.available and f.n_cohorts == 4 and f.n_pupils == 10 and f.n_history_pupils == 40
+    # Past EXS and GDS pupils all reached the expected standard: the forecast is high, its
+    # range below 100 by the Jeffreys estimate, never above it.
+    assert 85 <= f.expected.value <= 100 and f.expected.high <= 100
+    # Leave one out: each past cohort forecast from the other three, which hold it (same mix).
+    assert len(backtest.rows) == 8 and backtest.coverage("expected") == 1.0
+    page = client_for(tw.user(Role.TRUST_LEADER)).get(
+        f"/t/{tw.slug}/kpis/{academy.urn}/?term=2025-26-spring"
+    )
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Forecast: end of key stage 2" in html and "fitted on 4 past cohorts" in html
+
+
+def test_backtest_command_prints_error_and_coverage(world) -> None:
+    from django.core.management import call_command
+
+    tw = world.a
+    with tw.scope():
+        for n, year in enumerate(("2021-22", "2022-23", "2023-24", "2024-25")):
+            bands = ["WTS"] * (2 + n) + ["EXS"] * 6 + ["GDS"] * 2
+            _cohort(tw.academies[0], year, bands, outcomes=True)
+    out = io.StringIO()
+    call_command("forecast_backtest", trust=tw.slug, stdout=out)
+    text = out.getvalue()
+    assert "expected: 4 cohorts, mean absolute error" in text
+    assert "90% interval held the outcome in" in text
+
+
+def test_overdue_reviews_are_on_the_dashboard_beside_overdue_actions(world, client_for) -> None:
+    make_plan(world.a, reviews=[dt.date(2025, 10, 15)])
+    page = client_for(world.a.user(Role.IMPROVEMENT_OFFICER)).get(f"/t/{world.a.slug}/")
+    html = page.content.decode()
+    assert "Overdue actions" in html and "Overdue half-termly reviews" in html
+    assert "Reading fluency" in html and "not reviewed in Autumn 2 2025-26" in html
+    governor = client_for(world.a.user(Role.GOVERNOR)).get(f"/t/{world.a.slug}/")
+    assert "Overdue half-termly reviews" not in governor.content.decode()
+
+
+def test_trust_self_assessment_is_twice_yearly_under_the_dfe_pillars(world, client_for) -> None:
+    tw = world.a
+    with tw.scope():
+        with pytest.raises(ValidationError):
+            services.trust_statement_add(
+                actor=None,
+                trust=tw.trust,
+                term_code="2025-26-spring",
+                pillar="workforce",
+                statement="x",
+                rating="strong",
+            )
+        services.trust_statement_add(
+            actor=None,
+            trust=tw.trust,
+            term_code="2025-26-autumn",
+            pillar="workforce",
+            statement="Leaders grown from within",
+            rating="developing",
+        )
+    page = client_for(tw.user(Role.TRUST_LEADER)).get(f"/t/{tw.slug}/planning/trust-assessment/")
+    html = page.content.decode()
+    assert "Autumn term 2025-26" in html and "Leaders grown from within" in html
+    assert "Developing: met in part, with a plan" in html
