@@ -13,7 +13,6 @@ from trust_si.tenancy.tasks import TenantTask
 from . import services
 from .models import Upload
 
-
 # A database that blips (a restart, a failover, a cut connection) is worth waiting for; any
 # other error is the file's or ours, and retrying would not help.
 TRANSIENT = (OperationalError, InterfaceError)

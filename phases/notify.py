@@ -9,7 +9,6 @@ from django.db import models, transaction
 from academies.models import Academy
 from trust_si.accounts.models import Membership
 from trust_si.accounts.roles import Role
-
 from trust_si.tenancy.tasks import job_send
 
 from . import tasks  # module reference: the mail is sent by its own task

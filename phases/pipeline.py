@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from academies.models import Academy
@@ -152,7 +153,7 @@ def recompute_sweep(*, trust: Trust) -> dict[str, int]:
     ended = 0
     for job in jobs.filter(status="running", started_at__lt=now - limit - GRACE):
         lately = jobs.filter(
-            academy_id=job.academy_id,
+            Q(academy_id=job.academy_id),  # None: the whole trust's jobs
             message=INTERRUPTED,
             finished_at__gte=now - dt.timedelta(hours=1),
         ).count()
@@ -194,18 +195,21 @@ def recompute_run(
     now = [f for f in figures if f.term_code == term_code and f.group == "all"]
     bundle = Bundle.load([a.pk for a in academies])
     latest = latest_placements(academies)
-    for academy in academies:
-        academy.trust = trust  # one trust object, not a query per academy
-        placement_recompute(
-            academy=academy,
-            term_code=term_code,
-            kpi_figures=now,
-            bundle=bundle,
-            latest=latest.get(academy.pk),
+    # Placements and the heat map change together or not at all: a run killed half way leaves
+    # the last complete run's rows, and notifications (sent on commit) follow both.
+    with transaction.atomic():
+        for academy in academies:
+            academy.trust = trust  # one trust object, not a query per academy
+            placement_recompute(
+                academy=academy,
+                term_code=term_code,
+                kpi_figures=now,
+                bundle=bundle,
+                latest=latest.get(academy.pk),
+            )
+        heatmap_refresh(
+            trust=trust, academies=academies, term_code=term_code, figures=figures, bundle=bundle
         )
-    heatmap_refresh(
-        trust=trust, academies=academies, term_code=term_code, figures=figures, bundle=bundle
-    )
     return len(academies)
 
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import smtplib
+from typing import Any
 
 from celery import shared_task
 from django.core.mail import send_mail
@@ -14,7 +13,6 @@ from trust_si.tenancy.models import Trust
 from trust_si.tenancy.tasks import TenantTask
 
 from . import pipeline
-
 
 # Retried: a database that blips. Anything else is recorded on the job row and not retried.
 TRANSIENT = (OperationalError, InterfaceError)
