@@ -118,11 +118,7 @@ def backup_restore(source: Path, *, database_url: str = "", media_root: str = ""
             member.name = os.path.relpath(member.name, "media")
             if member.name != ".":
                 tar.extract(member, media, filter="data")
-    report = {
-        "tables": {t: [manifest["tables"][t], found.get(t)] for t in tables},
-        "media_files": [manifest["media_files"], _media_files(media)],
-    }
-    report["identical"] = all(a == b for a, b in report["tables"].values()) and (
-        report["media_files"][0] == report["media_files"][1]
-    )
-    return report
+    compared = {t: [manifest["tables"][t], found.get(t)] for t in tables}
+    files = [manifest["media_files"], _media_files(media)]
+    identical = all(a == b for a, b in compared.values()) and files[0] == files[1]
+    return {"tables": compared, "media_files": files, "identical": identical}

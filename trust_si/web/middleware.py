@@ -57,7 +57,8 @@ class TenantMiddleware:
             raise Http404("No such trust.")
         request.trust = membership.trust  # type: ignore[attr-defined]
         request.membership = membership  # type: ignore[attr-defined]
-        request.session["current_trust"] = slug
+        if request.session.get("current_trust") != slug:  # written only when it changes
+            request.session["current_trust"] = slug
         request._trust_scope_token = activate(membership.trust)  # type: ignore[attr-defined]
         return None
 
