@@ -10,7 +10,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from trust_si.tenancy.models import Trust
 from trust_si.tenancy.tasks import TenantTask
 
-from . import services
+from . import retention, services
 from .models import Upload
 
 # A database that blips (a restart, a failover, a cut connection) is worth waiting for; any
@@ -61,4 +61,18 @@ def upload_stalled_release_fan_out() -> int:
     trust_ids = list(Trust.objects.filter(is_active=True).values_list("pk", flat=True))
     for trust_id in trust_ids:
         upload_sweep_task.delay(trust_id=trust_id)  # includes the stalled-save release
+    return len(trust_ids)
+
+
+@shared_task(base=TenantTask, bind=True, acks_late=True)
+def pupil_data_retention_task(self: Any, *, trust_id: int) -> dict[str, int]:
+    return retention.pupil_data_retention_apply(trust=Trust.objects.get(pk=trust_id))
+
+
+@shared_task
+def pupil_data_retention_fan_out() -> int:
+    """Beat entry point (daily): one scoped retention job per active trust."""
+    trust_ids = list(Trust.objects.filter(is_active=True).values_list("pk", flat=True))
+    for trust_id in trust_ids:
+        pupil_data_retention_task.delay(trust_id=trust_id)
     return len(trust_ids)

@@ -334,6 +334,9 @@ TRUST_SI_DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="")
 TRUST_SI_IS_PRODUCTION = False
 TRUST_SI_MIN_COHORT_DEFAULT = 5
 TRUST_SI_MIN_COHORT_FLOOR = 3
+# Academic years of pupil-level data a trust keeps (counting the current one) unless its config
+# sets "retention_years"; assessment.retention deletes older data daily.
+TRUST_SI_RETENTION_YEARS = env.int("TRUST_SI_RETENTION_YEARS", default=6)
 # Seconds a recompute waits so a burst of uploads and judgements becomes one run per academy.
 TRUST_SI_RECOMPUTE_DELAY = env.int("TRUST_SI_RECOMPUTE_DELAY", default=20)
 
@@ -356,6 +359,10 @@ CELERY_BEAT_SCHEDULE.update(
         "report-sweep": {
             "task": "reporting.tasks.report_sweep_fan_out",
             "schedule": crontab(minute="*/2"),
+        },
+        "pupil-data-retention": {
+            "task": "assessment.tasks.pupil_data_retention_fan_out",
+            "schedule": crontab(hour=3, minute=30),
         },
         "visit-action-reminders": {
             "task": "visits.tasks.action_reminders_fan_out",
