@@ -1,5 +1,7 @@
-"""Retention of pupil data (UK GDPR, storage limitation): each trust keeps pupil-level data for a
-number of academic years, and a daily job deletes what is older.
+"""Retention and erasure of pupil data (UK GDPR).
+
+Storage limitation: each trust keeps pupil-level data for a number of academic years, and a
+daily job deletes what is older. Erasure: `pupil_erase` removes one pupil across the trust.
 
 A trust's period is `trust.config["retention_years"]` (whole academic years, counting the
 current one), or settings.TRUST_SI_RETENTION_YEARS. Aggregates (placements, heat-map rows,
@@ -9,7 +11,9 @@ report snapshots) hold no pupil-level data and are kept as the trust's history.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -20,6 +24,7 @@ from trust_si.tenancy.models import Trust
 from trust_si.terms import AcademicYear
 
 from .models import Attendance, Enrolment, Pupil, Result, Term, Upload
+from .parsing import pupil_key
 
 logger = logging.getLogger(__name__)
 
@@ -88,4 +93,50 @@ def pupil_data_retention_apply(*, trust: Trust, today: dt.date | None = None) ->
                     logger.warning("Could not remove a stored upload past retention.")
 
         transaction.on_commit(remove_files)
+    return counts
+
+
+def _redact(upload: Upload, upn: str) -> bool:
+    """Rewrite a stored CSV without the lines naming the UPN; False for a file it cannot edit
+    (a workbook), which the caller reports."""
+    if not upload.file.name or not upload.original_name.lower().endswith((".csv", ".txt")):
+        return False
+    with upload.file.open("rb") as fh:
+        text = fh.read().decode("utf-8-sig", errors="replace")
+    needle = upn.strip().upper()
+    lines = text.splitlines(keepends=True)
+    kept = [line for line in lines if needle not in line.upper()]
+    if len(kept) == len(lines):
+        return True
+    content = "".join(kept).encode()
+    with upload.file.storage.open(upload.file.name, "wb") as fh:
+        fh.write(content)
+    Upload.objects.filter(pk=upload.pk).update(
+        size=len(content), sha256=hashlib.sha256(content).hexdigest()
+    )
+    return True
+
+
+@transaction.atomic
+def pupil_erase(*, actor: Any, trust: Trust, upn: str) -> dict[str, int]:
+    """Erase one pupil across the trust (a UK GDPR erasure request); returns counts.
+
+    1. The pupil is found by its pseudonymous key (the UPN is never stored).
+    2. Its enrolments, results and attendance go with it (cascade), in every academy.
+    3. Every stored CSV of the trust's uploads is rewritten without the lines that name it, so a
+       restore or re-check cannot bring it back; workbooks cannot be edited and are counted in
+       `files_not_redacted` for the operator to delete or replace.
+    4. One audit row records the counts (never the key or the UPN).
+    """
+    key = pupil_key(upn, trust.pseudonym_secret)
+    pupil = Pupil.objects.filter(trust=trust, key=key).first()
+    counts = {"rows": 0, "files_redacted": 0, "files_not_redacted": 0}
+    if pupil is not None:
+        counts["rows"] = pupil.delete()[0]
+    for upload in Upload.objects.filter(trust=trust):
+        if upload.file.name and _redact(upload, upn):
+            counts["files_redacted"] += 1
+        elif upload.file.name:
+            counts["files_not_redacted"] += 1
+    audit_record(actor=actor, action="pupil.erase", changes=counts)
     return counts

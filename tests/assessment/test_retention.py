@@ -83,3 +83,27 @@ def test_data_past_the_trusts_retention_is_deleted_with_its_files(
         assert (
             sum(pupil_data_retention_apply(trust=a.trust, today=dt.date(2026, 1, 10)).values()) == 0
         )
+
+
+def test_erasing_a_pupil_removes_its_rows_and_its_lines_in_stored_files(world):
+    from django.core.management import call_command
+
+    a = world.a
+    content = (
+        f"upn,subject,measure,value\n{OLD_UPN},reading,ta,EXS\n{NEW_UPN},reading,ta,GDS\n"
+    ).encode()
+    saved = _saved(a, "2025-26-summer", content)
+    other = _saved(world.b, "2025-26-summer", content)
+    call_command("erase_pupil", trust=a.slug, upn=OLD_UPN.lower())
+    with a.scope():
+        assert Pupil.objects.count() == 1 and Result.objects.count() == 1
+        upload = Upload.objects.get(pk=saved.pk)
+        with upload.file.open("rb") as fh:
+            text = fh.read().decode()
+        assert OLD_UPN not in text and NEW_UPN in text
+        event = AuditEvent.objects.get(action="pupil.erase")
+        assert event.changes["files_redacted"] == 1 and OLD_UPN not in str(event.changes)
+    with world.b.scope():  # the other trust's pupil with the same UPN is another record
+        assert Result.objects.count() == 2
+        with Upload.objects.get(pk=other.pk).file.open("rb") as fh:
+            assert OLD_UPN in fh.read().decode()
