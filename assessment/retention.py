@@ -31,7 +31,8 @@ logger = logging.getLogger(__name__)
 
 def retention_years(trust: Trust) -> int:
     configured = (trust.config or {}).get("retention_years")
-    return max(1, int(configured or getattr(settings, "TRUST_SI_RETENTION_YEARS", 6)))
+    default: int = getattr(settings, "TRUST_SI_RETENTION_YEARS", 6)
+    return max(1, int(configured) if configured else default)
 
 
 def pupil_data_retention_apply(*, trust: Trust, today: dt.date | None = None) -> dict[str, int]:
