@@ -331,6 +331,8 @@ def test_broker_down_an_upload_is_received_and_says_it_waits(world, broker_down,
     with world.a.scope():
         upload.refresh_from_db()
     assert upload.status == "received" and "Waiting for the worker" in upload.message
+    page = client_for(world.a.user(STAFF)).get(f"/t/{world.a.slug}/uploads/{upload.pk}/")
+    assert page.status_code == 200 and b"Waiting for the worker" in page.content
     # Confirming while the broker is down: the request succeeds and the upload waits.
     with world.a.scope():
         Upload.objects.filter(pk=upload.pk).update(status="valid", content_hash="x")
