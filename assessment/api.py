@@ -100,14 +100,17 @@ class UploadListAPI(TenantAPIView):
         if d["file"].size > MAX_UPLOAD_BYTES:
             raise ValidationError({"file": ["The file is larger than 20 MB."]})
         term = services.term_get_or_create(trust=self.trust, code=d["term"])
-        upload = services.upload_create(
-            actor=self.actor,
-            academy=academy,
-            term=term,
-            kind=d["kind"],
-            name=d["file"].name,
-            content=d["file"].read(),
-        )
+        try:
+            upload = services.upload_create(
+                actor=self.actor,
+                academy=academy,
+                term=term,
+                kind=d["kind"],
+                name=d["file"].name,
+                content=d["file"].read(),
+            )
+        except services.UploadStoreError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
         body = UploadOutput(upload, context={"request": request}).data
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
 

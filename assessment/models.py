@@ -105,6 +105,16 @@ class Upload(TenantModel):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["trust", "academy", "term", "kind", "status"])]
+        constraints = [
+            # One current (committed) upload per slice, held by the database itself: the commit
+            # holds the slice's lock, and this refuses a second current upload whatever path
+            # wrote it.
+            models.UniqueConstraint(
+                fields=["trust", "academy", "term", "kind"],
+                condition=models.Q(status="committed"),
+                name="upload_one_current_per_slice",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.academy} ({self.term})"

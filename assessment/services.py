@@ -15,13 +15,16 @@ from itertools import batched
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from academies.models import Academy
 from trust_si.audit.services import audit_record
 from trust_si.tenancy.models import Trust
+from trust_si.tenancy.tasks import job_send
 from trust_si.terms import TermCode
 
 from . import (
@@ -66,11 +69,35 @@ def term_get_or_create(*, trust: Trust, code: str | TermCode) -> Term:
     return term
 
 
-@transaction.atomic
+class UploadStoreError(Exception):
+    """The server could not store the file (disk full, folder unwritable). For the user."""
+
+
+STORE_FAILED = (
+    "The file could not be stored: the server's storage is full or unavailable. Nothing was "
+    "saved. Try again later, or tell your trust's administrator."
+)
+WAITING_FOR_WORKER = "Waiting for the worker: the check starts as soon as it is available."
+
+
+def _file_remove(upload: Upload) -> None:
+    if upload.file.name:
+        try:
+            upload.file.storage.delete(upload.file.name)
+        except OSError:
+            logger.warning("Could not remove the stored file of a failed upload.")
+
+
 def upload_create(
     *, actor: User | None, academy: Academy, term: Term, kind: str, name: str, content: bytes
 ) -> Upload:
-    """Store the file under the trust's folder and queue its check after commit."""
+    """Store the file under the trust's folder and queue its check after commit.
+
+    The file is written inside the row's transaction and removed when that transaction fails,
+    so a failed upload leaves neither a row nor a partial file. A full or unwritable disk is
+    UploadStoreError, in words. When the broker is down the upload is received all the same and
+    says it is waiting for the worker; the sweeper (`upload_sweep`) sends its check later.
+    """
     upload = Upload(
         trust_id=academy.trust_id,
         academy=academy,
@@ -81,18 +108,45 @@ def upload_create(
         sha256=hashlib.sha256(content).hexdigest(),
         uploaded_by=actor,
     )
-    upload.file.save(name[-100:], ContentFile(content), save=False)
-    upload.save()
-    audit_record(
-        actor=actor,
-        action="upload.create",
-        target=upload,
-        changes={"kind": kind, "term": term.code, "academy": academy.urn, "size": len(content)},
-    )
-    transaction.on_commit(
-        lambda: tasks.upload_validate_task.delay(trust_id=academy.trust_id, upload_id=upload.pk)
-    )
+    try:
+        with transaction.atomic():
+            upload.file.save(name[-100:], ContentFile(content), save=False)
+            upload.save()
+            audit_record(
+                actor=actor,
+                action="upload.create",
+                target=upload,
+                changes={
+                    "kind": kind,
+                    "term": term.code,
+                    "academy": academy.urn,
+                    "size": len(content),
+                },
+            )
+    except OSError as exc:
+        _file_remove(upload)
+        logger.warning("Storing an upload failed: %s", exc.__class__.__name__)
+        raise UploadStoreError(STORE_FAILED) from exc
+    except BaseException:
+        _file_remove(upload)
+        raise
+    _validate_send(upload)
     return upload
+
+
+def _validate_send(upload: Upload) -> None:
+    """Send the check after commit; when the broker is down, say so on the row."""
+    trust_id, upload_id = upload.trust_id, upload.pk
+
+    def send() -> None:
+        if not job_send(
+            tasks.upload_validate_task, kwargs={"trust_id": trust_id, "upload_id": upload_id}
+        ):
+            Upload.objects.filter(pk=upload_id, status=UploadStatus.RECEIVED).update(
+                message=WAITING_FOR_WORKER
+            )
+
+    transaction.on_commit(send)
 
 
 def _progress(upload: Upload, value: int, status: str | None = None) -> None:
@@ -209,7 +263,7 @@ def upload_validate(*, upload: Upload) -> Upload:
     """
     checkable = (UploadStatus.RECEIVED, UploadStatus.VALIDATING)
     claimed = Upload.objects.filter(pk=upload.pk, status__in=checkable).update(
-        status=UploadStatus.VALIDATING, progress=5
+        status=UploadStatus.VALIDATING, progress=5, claimed_at=timezone.now(), message=""
     )
     if not claimed:
         upload.refresh_from_db()
@@ -241,10 +295,10 @@ CONFIRMED = (*SAVING, UploadStatus.COMMITTED, UploadStatus.UNCHANGED)
 
 
 def _commit_enqueue(upload: Upload) -> None:
-    trust_id, upload_id = upload.trust_id, upload.pk
-    transaction.on_commit(
-        lambda: tasks.upload_commit_task.delay(trust_id=trust_id, upload_id=upload_id)
-    )
+    """Send the save after commit. A broker that is down leaves it waiting to be saved, which
+    the page shows; `upload_sweep` sends it again (the save is safe to run twice)."""
+    kwargs = {"trust_id": upload.trust_id, "upload_id": upload.pk}
+    transaction.on_commit(lambda: job_send(tasks.upload_commit_task, kwargs=kwargs))
 
 
 @transaction.atomic
@@ -469,6 +523,69 @@ def upload_stalled_release(*, trust: Trust) -> int:
     return len(stalled)
 
 
+# How long a job may wait in the broker before the sweeper sends it again (the broker was
+# down when it was asked for, or lost it), and the margin past a job's time limit after which
+# a job still running was lost with its worker.
+RESEND_AFTER = dt.timedelta(minutes=2)
+GRACE = dt.timedelta(minutes=2)
+CHECK_INTERRUPTED = (
+    "The check did not finish (the worker stopped or ran out of time). Nothing has been saved: "
+    "upload the file again. If it happens again, split the file or tell your administrator."
+)
+CHECK_NEVER_STARTED = (
+    "The check could not start: the worker was unavailable for too long. Nothing has been "
+    "saved: upload the file again."
+)
+
+
+def job_deadline(task_name: str) -> dt.timedelta:
+    """A job's time limit (settings.TRUST_SI_TASK_TIME_LIMITS) plus the grace margin."""
+    limits = getattr(settings, "TRUST_SI_TASK_TIME_LIMITS", {})
+    return dt.timedelta(seconds=limits.get(task_name, 15 * 60)) + GRACE
+
+
+def upload_sweep(*, trust: Trust) -> dict[str, int]:
+    """Make every upload job of the trust end: send again, or end with a reason. Beat, per trust.
+
+    1. A check waiting longer than RESEND_AFTER (the broker was down, or lost it) is sent again;
+       one waiting past the check's deadline ends as failed, with the reason.
+    2. A check running past its deadline lost its worker: failed, with the reason (it wrote
+       nothing but the upload's own row; a late run of it finds nothing to do).
+    3. A save waiting longer than RESEND_AFTER is sent again (a save is safe to run twice).
+    4. A save interrupted long ago goes back to ready to confirm (`upload_stalled_release`).
+    Returns how many of each.
+    """
+    now = timezone.now()
+    check_deadline = now - job_deadline("assessment.tasks.upload_validate_task")
+    uploads = Upload.objects.filter(trust=trust)
+    waiting = uploads.filter(status=UploadStatus.RECEIVED).annotate(
+        since=Coalesce("claimed_at", "created_at")
+    )
+    never = waiting.filter(since__lt=check_deadline).values_list("pk", flat=True)
+    failed = Upload.objects.filter(pk__in=list(never), status=UploadStatus.RECEIVED).update(
+        status=UploadStatus.FAILED, progress=100, message=CHECK_NEVER_STARTED
+    )
+    resent = 0
+    for upload_id in waiting.filter(since__lt=now - RESEND_AFTER).values_list("pk", flat=True):
+        kwargs = {"trust_id": trust.pk, "upload_id": upload_id}
+        resent += job_send(tasks.upload_validate_task, kwargs=kwargs)
+    failed += uploads.filter(status=UploadStatus.VALIDATING, claimed_at__lt=check_deadline).update(
+        status=UploadStatus.FAILED, progress=100, message=CHECK_INTERRUPTED
+    )
+    saves = uploads.filter(
+        status=UploadStatus.COMMIT_QUEUED,
+        claimed_at__lt=now - RESEND_AFTER,
+        claimed_at__gte=now - STALLED_AFTER,
+    )
+    for upload_id in saves.values_list("pk", flat=True):
+        kwargs = {"trust_id": trust.pk, "upload_id": upload_id}
+        resent += job_send(tasks.upload_commit_task, kwargs=kwargs)
+    released = upload_stalled_release(trust=trust)
+    if failed:
+        logger.warning("Upload sweep ended %s interrupted check(s) with a reason.", failed)
+    return {"resent": resent, "failed": failed, "released": released}
+
+
 MAP_COLUMNS_REFUSED = (
     "Columns can only be matched for a file refused because template columns were missing, "
     "before it is confirmed."
@@ -491,7 +608,8 @@ def upload_map_columns(*, actor: User | None, upload: Upload, mapping: dict[str,
     upload.mapping = {k: v for k, v in mapping.items() if v}
     upload.status = UploadStatus.RECEIVED
     upload.progress = 0
-    upload.save(update_fields=["mapping", "status", "progress"])
+    upload.claimed_at = timezone.now()  # the sweeper measures a waiting check from here
+    upload.save(update_fields=["mapping", "status", "progress", "claimed_at"])
     ColumnMapping.objects.update_or_create(
         trust_id=upload.trust_id,
         academy=upload.academy,
@@ -499,7 +617,5 @@ def upload_map_columns(*, actor: User | None, upload: Upload, mapping: dict[str,
         defaults={"mapping": upload.mapping},
     )
     audit_record(actor=actor, action="upload.map_columns", target=upload, changes=upload.mapping)
-    transaction.on_commit(
-        lambda: tasks.upload_validate_task.delay(trust_id=upload.trust_id, upload_id=upload.pk)
-    )
+    _validate_send(upload)
     return upload

@@ -43,14 +43,20 @@ def upload_new(request: TenantRequest) -> HttpResponse:
     )
     if posted and form.is_valid():
         term = services.term_get_or_create(trust=request.trust, code=form.cleaned_data["term"])
-        upload = services.upload_create(
-            actor=request.user,
-            academy=form.cleaned_data["academy"],
-            term=term,
-            kind=form.cleaned_data["kind"],
-            name=form.cleaned_data["file"].name,
-            content=form.cleaned_data["file"].read(),
-        )
+        try:
+            upload = services.upload_create(
+                actor=request.user,
+                academy=form.cleaned_data["academy"],
+                term=term,
+                kind=form.cleaned_data["kind"],
+                name=form.cleaned_data["file"].name,
+                content=form.cleaned_data["file"].read(),
+            )
+        except services.UploadStoreError as exc:  # a full or unwritable disk, in words
+            form.add_error(None, str(exc))
+            return render(
+                request, "assessment/upload_new.html", {"form": form, "kinds": KINDS}, status=503
+            )
         return redirect("assessment:upload_detail", trust_slug=request.trust.slug, pk=upload.pk)
     return render(
         request,

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.mail import send_mail
 from django.db import models, transaction
 
 from academies.models import Academy
 from trust_si.accounts.models import Membership
 from trust_si.accounts.roles import Role
+from trust_si.tenancy.tasks import job_send
 
+from . import tasks  # module reference: the mail is sent by its own task
 from .config import phase_names
 
 
 def phase_change_notify(academy: Academy, before: str, after: str, decided_by: Any = None) -> None:
-    """Email the trust's leaders and the academy's officers (on commit) when its phase changes."""
+    """Email the trust's leaders and the academy's officers (on commit) when its phase changes.
+
+    The mail goes out from its own task (`phase_change_mail_task`, retried with backoff): a mail
+    server that refuses or hangs never holds or aborts the recompute or decision that caused it.
+    """
     names = phase_names(academy.trust.config)
     people = (
         Membership.objects.filter(trust_id=academy.trust_id, is_active=True)
@@ -39,8 +44,13 @@ def phase_change_notify(academy: Academy, before: str, after: str, decided_by: A
             f"(was {names[before]}). Review the reasons and confirm or override it."
         )
     if recipients:
+        kwargs = {
+            "trust_id": academy.trust_id,
+            "subject": subject,
+            "message": message,
+            "recipients": recipients,
+        }
+        # robust: whatever happens sending it, the caller's work after this commit goes on.
         transaction.on_commit(
-            lambda: send_mail(
-                subject=subject, message=message, from_email=None, recipient_list=recipients
-            )
+            lambda: job_send(tasks.phase_change_mail_task, kwargs=kwargs), robust=True
         )

@@ -17,11 +17,13 @@ phases app, services that change evidence (judgements, rule settings) call it to
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from academies.models import Academy
@@ -31,6 +33,7 @@ from trust_si.audit.services import audit_record
 from trust_si.tenancy.context import trust_scope
 from trust_si.tenancy.models import Trust
 from trust_si.tenancy.storage import tenant_cache_key
+from trust_si.tenancy.tasks import job_send
 from trust_si.terms import term_sort_key
 
 from . import tasks
@@ -66,33 +69,107 @@ def recompute_enqueue(*, trust_id: int, academy_id: int | None, reason: str) -> 
         job = RecomputeJob.objects.create(
             trust_id=trust_id, academy_id=academy_id, reason=reason[:100]
         )
-    tasks.placement_recompute_task.apply_async(
-        kwargs={
-            "trust_id": trust_id,
-            "academy_id": academy_id,
-            "job_id": job.pk,
-            "cache_key": key,
-        },
-        countdown=COALESCE_SECONDS,
-    )
+    _job_send(job, cache_key=key, countdown=COALESCE_SECONDS)
     return True
+
+
+WAITING_FOR_WORKER = "Waiting for the worker: the recompute starts as soon as it is available."
+INTERRUPTED = "The recompute was interrupted (the worker stopped); a new one has been queued."
+GAVE_UP = (
+    "The recompute was interrupted several times and has stopped. The figures shown are from "
+    "the last complete run; ask your administrator to check the worker."
+)
+RESEND_AFTER = dt.timedelta(minutes=2)
+GRACE = dt.timedelta(minutes=2)
+MAX_ATTEMPTS = 3
+
+
+def _job_send(job: RecomputeJob, *, cache_key: str = "", countdown: float | None = None) -> bool:
+    sent = job_send(
+        tasks.placement_recompute_task,
+        kwargs={
+            "trust_id": job.trust_id,
+            "academy_id": job.academy_id,
+            "job_id": job.pk,
+            "cache_key": cache_key,
+        },
+        countdown=countdown,
+    )
+    if not sent:  # the sweeper sends it when the broker is back
+        RecomputeJob.objects.filter(pk=job.pk, status="queued").update(message=WAITING_FOR_WORKER)
+    return sent
 
 
 def recompute_job_run(
     *, trust: Trust, academy_id: int | None, job_id: int | None, cache_key: str
 ) -> int:
-    """Run one queued job inside the trust's scope, recording how it ended on its row."""
+    """Run one queued job inside the trust's scope, recording how it ended on its row.
+
+    The job is claimed (queued or running -> running, a conditional update): a job the sweeper
+    has ended, or one that is done, is not run again by a late or duplicated delivery. A job
+    found running was interrupted (its worker killed): the recompute is idempotent, so it runs.
+    """
     if cache_key:
         cache.delete(cache_key)  # later requests schedule a fresh run
     jobs = RecomputeJob.objects.filter(pk=job_id or 0)
-    jobs.update(status="running", started_at=timezone.now())
+    if job_id is not None:
+        claimed = jobs.filter(status__in=["queued", "running"]).update(
+            status="running", started_at=timezone.now(), message=""
+        )
+        if not claimed:
+            return 0
     try:
         done = recompute_run(trust=trust, academy_id=academy_id)
+    except (OperationalError, InterfaceError):
+        raise  # the database blipped: the job stays running and the task's retry claims it
     except Exception as exc:
-        jobs.update(status="failed", finished_at=timezone.now(), message=str(exc)[:300])
+        jobs.update(
+            status="failed",
+            finished_at=timezone.now(),
+            message=f"The recompute failed ({exc.__class__.__name__}); it is tried again."[:300],
+        )
         raise
     jobs.update(status="done", finished_at=timezone.now(), message=f"{done} academies")
     return done
+
+
+def recompute_sweep(*, trust: Trust) -> dict[str, int]:
+    """Make every recompute job of the trust end. Beat, per trust, in the trust's scope.
+
+    1. A job queued longer than its delay plus RESEND_AFTER (the broker was down, or lost it)
+       is sent again.
+    2. A job running past its time limit plus GRACE lost its worker: it ends failed with the
+       reason, and a fresh job is queued in its place, up to MAX_ATTEMPTS interruptions for the
+       same academy within an hour; after that the last one says the recompute stopped and why.
+    Returns how many were sent again and how many ended.
+    """
+    now = timezone.now()
+    limits = getattr(settings, "TRUST_SI_TASK_TIME_LIMITS", {})
+    limit = dt.timedelta(seconds=limits.get("phases.tasks.placement_recompute_task", 900))
+    jobs = RecomputeJob.objects.filter(trust=trust)
+    resent = 0
+    queued_before = now - RESEND_AFTER - dt.timedelta(seconds=COALESCE_SECONDS)
+    for job in jobs.filter(status="queued", requested_at__lt=queued_before):
+        resent += _job_send(job)
+    ended = 0
+    for job in jobs.filter(status="running", started_at__lt=now - limit - GRACE):
+        lately = jobs.filter(
+            Q(academy_id=job.academy_id),  # None: the whole trust's jobs
+            message=INTERRUPTED,
+            finished_at__gte=now - dt.timedelta(hours=1),
+        ).count()
+        again = lately + 1 < MAX_ATTEMPTS
+        if not RecomputeJob.objects.filter(pk=job.pk, status="running").update(
+            status="failed", finished_at=now, message=INTERRUPTED if again else GAVE_UP
+        ):
+            continue
+        ended += 1
+        if again:
+            fresh = RecomputeJob.objects.create(
+                trust=trust, academy_id=job.academy_id, reason=f"retry of job {job.pk}"
+            )
+            _job_send(fresh)
+    return {"resent": resent, "ended": ended}
 
 
 def recompute_run(
@@ -119,18 +196,21 @@ def recompute_run(
     now = [f for f in figures if f.term_code == term_code and f.group == "all"]
     bundle = Bundle.load([a.pk for a in academies])
     latest = latest_placements(academies)
-    for academy in academies:
-        academy.trust = trust  # one trust object, not a query per academy
-        placement_recompute(
-            academy=academy,
-            term_code=term_code,
-            kpi_figures=now,
-            bundle=bundle,
-            latest=latest.get(academy.pk),
+    # Placements and the heat map change together or not at all: a run killed half way leaves
+    # the last complete run's rows, and notifications (sent on commit) follow both.
+    with transaction.atomic():
+        for academy in academies:
+            academy.trust = trust  # one trust object, not a query per academy
+            placement_recompute(
+                academy=academy,
+                term_code=term_code,
+                kpi_figures=now,
+                bundle=bundle,
+                latest=latest.get(academy.pk),
+            )
+        heatmap_refresh(
+            trust=trust, academies=academies, term_code=term_code, figures=figures, bundle=bundle
         )
-    heatmap_refresh(
-        trust=trust, academies=academies, term_code=term_code, figures=figures, bundle=bundle
-    )
     return len(academies)
 
 

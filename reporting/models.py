@@ -78,6 +78,9 @@ class Report(TenantModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # When a worker last claimed it: a report generating far past its time limit lost its
+    # worker, and the sweeper (services.report_sweep) queues it again or ends it with a reason.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     generated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from academies.models import Academy
@@ -73,10 +76,31 @@ def report_request(
         changes={"term": term_code, "version": report.version},
     )
     if enqueue:
-        transaction.on_commit(
-            lambda: tasks.report_generate_task.delay(trust_id=trust.pk, report_id=report.pk)
-        )
+        report_id = report.pk
+        transaction.on_commit(lambda: report_send(trust_id=trust.pk, report_ids=[report_id]))
     return report
+
+
+WAITING_FOR_WORKER = "Waiting for the worker: the report is generated as soon as it is available."
+RESEND_AFTER = dt.timedelta(seconds=30)  # a report whose job could not be sent
+LOST_AFTER = dt.timedelta(minutes=15)  # a report whose job the broker lost
+GRACE = dt.timedelta(minutes=2)
+
+
+def report_send(*, trust_id: int, report_ids: list[int]) -> bool:
+    """Send the reports' jobs; when the broker is down, they say they are waiting for it and
+    the sweeper (`report_sweep`) sends them when it is back."""
+    sent = tasks.batch_enqueue(trust_id=trust_id, report_ids=report_ids)
+    if not sent:
+        Report.objects.filter(pk__in=report_ids, status=ReportStatus.QUEUED).update(
+            error=WAITING_FOR_WORKER
+        )
+    return sent
+
+
+def _generate_deadline() -> dt.timedelta:
+    limits = getattr(settings, "TRUST_SI_TASK_TIME_LIMITS", {})
+    return dt.timedelta(seconds=limits.get("reporting.tasks.report_generate_task", 600)) + GRACE
 
 
 def report_generate(*, report: Report) -> Report:
@@ -88,9 +112,15 @@ def report_generate(*, report: Report) -> Report:
        regeneration of the same version renders the same content.
     3. Render HTML -> PDF/UA-1, store it under the trust's path, record its checksum and pages.
     """
-    claimed = Report.objects.filter(
-        pk=report.pk, status__in=[ReportStatus.QUEUED, ReportStatus.FAILED]
-    ).update(status=ReportStatus.GENERATING, attempts=F("attempts") + 1)
+    now = timezone.now()
+    claimable = Q(status__in=[ReportStatus.QUEUED, ReportStatus.FAILED]) | Q(
+        status=ReportStatus.GENERATING, claimed_at__lt=now - _generate_deadline()
+    )  # generating far past its limit: its worker was lost
+    claimed = (
+        Report.objects.filter(pk=report.pk)
+        .filter(claimable)
+        .update(status=ReportStatus.GENERATING, attempts=F("attempts") + 1, claimed_at=now)
+    )
     if not claimed:
         report.refresh_from_db()
         return report
@@ -110,28 +140,83 @@ def report_generate(*, report: Report) -> Report:
     report.generated_at = timezone.now()
     report.save(update_fields=["pdf", "pdf_sha256", "pages", "status", "error", "generated_at"])
     if report.batch_id:
-        ReportBatch.objects.filter(pk=report.batch_id).update(done=F("done") + 1)
         batch_finish_if_complete(batch_id=report.batch_id)
     return report
 
 
 def report_mark_failed(*, report_id: int, error: str, final: bool) -> None:
-    """Record a failure; a final one counts against its batch, which carries on regardless."""
-    Report.objects.filter(pk=report_id).update(status=ReportStatus.FAILED, error=error[:2000])
-    if final:
-        report = Report.objects.filter(pk=report_id).first()
-        if report is not None and report.batch_id:
-            ReportBatch.objects.filter(pk=report.batch_id).update(failed=F("failed") + 1)
-            batch_finish_if_complete(batch_id=report.batch_id)
+    """Record a failure. A retried one goes back to queued (with the error, for operators); a
+    final one is failed, with what the user can do, and counts against its batch."""
+    if not final:
+        Report.objects.filter(pk=report_id).update(status=ReportStatus.QUEUED, error=error[:2000])
+        return
+    message = (
+        f"The report could not be generated ({error[:300]}). Request it again; if it fails "
+        "again, tell your trust's administrator."
+    )
+    Report.objects.filter(pk=report_id).update(status=ReportStatus.FAILED, error=message)
+    report = Report.objects.filter(pk=report_id).first()
+    if report is not None and report.batch_id:
+        batch_finish_if_complete(batch_id=report.batch_id)
 
 
 def batch_finish_if_complete(*, batch_id: int) -> None:
+    """Count the batch from its reports' states (not increments: a job run twice, or killed
+    between its report and its batch, counts once), and finish it when every one has ended."""
+    reports = Report.objects.filter(batch_id=batch_id)
+    done = reports.filter(status=ReportStatus.READY).count()
+    failed = reports.filter(status=ReportStatus.FAILED).count()
+    ReportBatch.objects.filter(pk=batch_id).update(done=done, failed=failed)
     batch = ReportBatch.objects.filter(pk=batch_id).first()
-    if batch is not None and batch.done + batch.failed >= batch.total and not batch.finished_at:
-        status = ReportStatus.READY if batch.failed == 0 else ReportStatus.FAILED
+    if batch is not None and done + failed >= batch.total and not batch.finished_at:
+        status = ReportStatus.READY if failed == 0 else ReportStatus.FAILED
         ReportBatch.objects.filter(pk=batch_id, finished_at__isnull=True).update(
             status=status, finished_at=timezone.now()
         )
+
+
+INTERRUPTED_FINAL = (
+    "The report was interrupted every time it was generated (the worker stopped or ran out of "
+    "time). Request it again; if it fails again, tell your trust's administrator."
+)
+
+
+def report_sweep(*, trust: Trust) -> dict[str, int]:
+    """Make every report job of the trust end. Beat, per trust, in the trust's scope.
+
+    1. A report generating past its time limit plus GRACE lost its worker: queued again while
+       it has tries left (tasks.MAX_RETRIES + 1 in all), otherwise failed with the reason.
+    2. A queued report whose job could not be sent (the broker was down) is sent after
+       RESEND_AFTER; any queued report is sent again after LOST_AFTER (the broker lost it).
+       Generating is claimed with a conditional update, so a report sent twice renders once.
+    3. Every unfinished batch is counted again from its reports, and finished when complete.
+    Returns how many were sent again and how many ended.
+    """
+    now = timezone.now()
+    reports = Report.objects.filter(trust=trust)
+    stale = reports.filter(
+        status=ReportStatus.GENERATING, claimed_at__lt=now - _generate_deadline()
+    )
+    ended = stale.filter(attempts__gt=tasks.MAX_RETRIES).update(
+        status=ReportStatus.FAILED, error=INTERRUPTED_FINAL
+    )
+    stale.update(status=ReportStatus.QUEUED, claimed_at=now, error=WAITING_FOR_WORKER)
+    queued = reports.filter(status=ReportStatus.QUEUED).annotate(
+        since=Coalesce("claimed_at", "created_at")
+    )
+    due = queued.filter(
+        Q(error=WAITING_FOR_WORKER, since__lt=now - RESEND_AFTER) | Q(since__lt=now - LOST_AFTER)
+    )
+    ids = list(due.values_list("pk", flat=True))
+    resent = 0
+    if ids:
+        Report.objects.filter(pk__in=ids).update(claimed_at=now)
+        resent = len(ids) if report_send(trust_id=trust.pk, report_ids=ids) else 0
+    for batch_id in ReportBatch.objects.filter(trust=trust, finished_at__isnull=True).values_list(
+        "pk", flat=True
+    ):
+        batch_finish_if_complete(batch_id=batch_id)
+    return {"resent": resent, "ended": ended}
 
 
 @transaction.atomic
@@ -170,7 +255,7 @@ def batch_start(
         changes={"term": term_code, "reports": len(reports)},
     )
     ids = [r.pk for r in reports]
-    transaction.on_commit(lambda: tasks.batch_enqueue(trust_id=trust.pk, report_ids=ids))
+    transaction.on_commit(lambda: report_send(trust_id=trust.pk, report_ids=ids))
     return batch
 
 

@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "trust_si.web.middleware.SessionRenewMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -142,7 +143,9 @@ MFA_RECOVERY_CODE_COUNT = 10
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_SAVE_EVERY_REQUEST = True
+# Saved only when changed; trust_si.web.middleware.SessionRenewMiddleware renews an idle
+# session's expiry at most once every few minutes instead of writing it on every request.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 
@@ -169,9 +172,11 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Answers as an empty cache while Redis is down (rate limits degrade, no 500).
+            "BACKEND": "trust_si.tenancy.cache.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "trust-si",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 else:
@@ -185,9 +190,44 @@ else:
 # Celery: Redis in production; the embedded default is kombu's filesystem transport so a real
 # worker process runs the jobs exactly as in production, with no server to install.
 BROKER_DIR = VAR_DIR / "broker"
+# Every job's hard time limit (seconds). A job a user waits on that runs past its limit is
+# killed by the worker; the app's sweeper finds its row past the limit and requeues it or ends
+# it with a reason. The broker's visibility timeout (how long Redis waits before handing an
+# unacknowledged job to another worker) must exceed the longest limit, or a slow job would be
+# run twice at once; tests/ops/test_reliability.py holds that.
+TRUST_SI_TASK_TIME_LIMITS: dict[str, int] = {
+    "assessment.tasks.upload_validate_task": 10 * 60,
+    "assessment.tasks.upload_commit_task": 15 * 60,
+    "assessment.tasks.upload_sweep_task": 2 * 60,
+    "phases.tasks.placement_recompute_task": 15 * 60,
+    "phases.tasks.phase_change_mail_task": 60,
+    "phases.tasks.recompute_sweep_task": 2 * 60,
+    "reporting.tasks.report_generate_task": 10 * 60,
+    "reporting.tasks.report_sweep_task": 2 * 60,
+    "visits.tasks.action_reminders_send": 10 * 60,
+}
+CELERY_TASK_ANNOTATIONS = {
+    name: {"time_limit": limit, "soft_time_limit": max(limit - 30, limit * 9 // 10)}
+    for name, limit in TRUST_SI_TASK_TIME_LIMITS.items()
+}
+CELERY_TASK_TIME_LIMIT = 15 * 60  # any job not in the table
+BROKER_VISIBILITY_TIMEOUT = max(TRUST_SI_TASK_TIME_LIMITS.values()) + 5 * 60
+# Sending a job while the broker is down fails fast (the request records the job as waiting
+# and the sweeper sends it later) instead of holding a web thread.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 60 * 60}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+        "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+    }
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -281,6 +321,8 @@ MAILERS = {
         ),
     }
 }
+# The SMTP mailer's timeout (Django 6.1: MAILERS OPTIONS "timeout", EMAIL_TIMEOUT in the
+# environment) is set in production.py; notifications are sent by their own task.
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="trust-si <no-reply@trust-si.example>")
 
 LOGGING = {
@@ -295,6 +337,9 @@ TRUST_SI_DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="")
 TRUST_SI_IS_PRODUCTION = False
 TRUST_SI_MIN_COHORT_DEFAULT = 5
 TRUST_SI_MIN_COHORT_FLOOR = 3
+# Academic years of pupil-level data a trust keeps (counting the current one) unless its config
+# sets "retention_years"; assessment.retention deletes older data daily.
+TRUST_SI_RETENTION_YEARS = env.int("TRUST_SI_RETENTION_YEARS", default=6)
 # Seconds a recompute waits so a burst of uploads and judgements becomes one run per academy.
 TRUST_SI_RECOMPUTE_DELAY = env.int("TRUST_SI_RECOMPUTE_DELAY", default=20)
 
@@ -306,8 +351,21 @@ CELERY_BEAT_SCHEDULE.update(
             "schedule": crontab(hour=2, minute=15),
         },
         "upload-stalled-saves": {
-            "task": "assessment.tasks.upload_stalled_release_fan_out",
-            "schedule": crontab(minute="*/5"),
+            "task": "assessment.tasks.upload_stalled_release_fan_out",  # and upload_sweep
+            "schedule": crontab(minute="*/2"),
+        },
+        # Sweepers: every job a user waits on ends (sent again, or ended with a reason).
+        "recompute-sweep": {
+            "task": "phases.tasks.recompute_sweep_fan_out",
+            "schedule": crontab(minute="*/2"),
+        },
+        "report-sweep": {
+            "task": "reporting.tasks.report_sweep_fan_out",
+            "schedule": crontab(minute="*/2"),
+        },
+        "pupil-data-retention": {
+            "task": "assessment.tasks.pupil_data_retention_fan_out",
+            "schedule": crontab(hour=3, minute=30),
         },
         "visit-action-reminders": {
             "task": "visits.tasks.action_reminders_fan_out",

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from celery import Task
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from .context import trust_scope
 from .models import Trust
+
+logger = logging.getLogger(__name__)
 
 
 class TenantTask(Task):  # type: ignore[type-arg]  # celery-types: Task[P, R] per task
@@ -30,3 +34,26 @@ class TenantTask(Task):  # type: ignore[type-arg]  # celery-types: Task[P, R] pe
             return None
         with trust_scope(trust):
             return super().__call__(*args, **kwargs)
+
+
+# A broker that cannot be reached: kombu raises its OperationalError for a refused, reset or
+# timed-out connection, once its short publish retries (settings) are spent. Nothing wider, so
+# an eager task's own error (tests) is never taken for an outage.
+BROKER_UNREACHABLE = (KombuOperationalError,)
+
+
+def job_send(task: Any, *, kwargs: dict[str, Any], countdown: float | None = None) -> bool:
+    """Send a job to the broker; False (logged, not raised) when the broker cannot take it.
+
+    Every job a user waits on has a row (an upload, a recompute job, a report) that says
+    "waiting for the worker" until a worker claims it. When the broker is down the request still
+    succeeds: the row stays waiting and the sweeper of its app sends the job again later.
+    Jobs are idempotent (their rows are claimed with a conditional update), so a job sent twice
+    runs its work once.
+    """
+    try:
+        task.apply_async(kwargs=kwargs, countdown=countdown)
+    except BROKER_UNREACHABLE:
+        logger.warning("The broker is unreachable: %s stays waiting for the sweeper.", task.name)
+        return False
+    return True
