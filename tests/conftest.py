@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from academies.models import Academy
 from trust_si.accounts.models import User
@@ -22,6 +24,13 @@ from trust_si.tenancy.context import trust_scope
 from trust_si.tenancy.models import Trust
 
 from .factories import AcademyFactory, TrustFactory, member
+
+# Property tests check what is true, not how fast a shared 2-core CI box draws examples: no
+# per-example deadline and no "too slow" health check, so load never turns them red.
+hypothesis_settings.register_profile(
+    "trust_si", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("trust_si")
 
 
 @dataclass
