@@ -338,4 +338,4 @@ def test_the_ofsted_source_label_is_the_models():
     from phases.heatmap import OFSTED_SOURCE
     from phases.models import JudgementSource
 
-    assert OFSTED_SOURCE == JudgementSource.INSPECTION.label
+    assert JudgementSource.INSPECTION.label == OFSTED_SOURCE
