@@ -333,3 +333,36 @@ def test_trust_self_assessment_is_twice_yearly_under_the_dfe_pillars(world, clie
     html = page.content.decode()
     assert "Autumn term 2025-26" in html and "Leaders grown from within" in html
     assert "Developing: met in part, with a plan" in html
+
+
+def test_head_adds_a_priority_linked_to_a_trust_priority_and_coverage_counts_it(
+    world, client_for
+) -> None:
+    from cpd.models import Priority as TrustPriority
+
+    tw = world.a
+    with tw.scope():
+        tp = TrustPriority.objects.create(trust=tw.trust, title="Disadvantaged writing")
+    head = client_for(tw.user(Role.SCHOOL_STAFF))
+    url = f"/t/{tw.slug}/planning/academies/{tw.academies[0].urn}/priorities/new/"
+    bad = head.post(url, {"title": "Writing"})
+    assert bad.status_code == 400 and "There is a problem" in bad.content.decode()
+    ok = head.post(
+        url,
+        {
+            "title": "Writing stamina",
+            "departure": "Writing EXS 58%",
+            "arrival": "Writing EXS 72%",
+            "kpi_code": "ks2_writing_exp",
+            "target": "72",
+            "trust_priority": tp.pk,
+            "starts_on": "2025-09-08",
+        },
+    )
+    assert ok.status_code == 302
+    with tw.scope():
+        m = Membership.objects.get(user=tw.user(Role.TRUST_LEADER))
+        [coverage] = selectors.trust_priority_coverage(m)
+        plan = selectors.plan_list_for(m).get()
+    assert plan.academic_year == "2025-26"
+    assert coverage["text"] == "1 of 2 academies have a priority on disadvantaged writing"
