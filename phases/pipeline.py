@@ -40,7 +40,7 @@ from . import tasks
 from .config import placement_settings
 from .evidence import Bundle, current_term_code, evidence_for
 from .heatmap import HEATMAP_GROUPS, Cell, cells_from_json, cells_to_json, heatmap_row
-from .models import HeatmapRow, Placement, RecomputeJob
+from .models import HeatmapRow, PhaseCode, Placement, RecomputeJob
 from .notify import phase_change_notify
 from .rules import propose
 from .selectors import latest_placements
@@ -228,6 +228,38 @@ def _reason_dicts(reasons: list[Any]) -> list[dict[str, Any]]:
     ]
 
 
+def _phase_change(
+    latest: Placement, phase: str, before: list[dict[str, Any]], after: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """What changed and since when, when a recompute would change the phase in force."""
+    labels = dict(PhaseCode.choices)
+    old_texts = {r["text"] for r in before}
+    new_texts = {r["text"] for r in after}
+    added = [r["text"] for r in after if r["text"] not in old_texts][:3]
+    gone = [r["text"] for r in before if r["text"] not in new_texts][:3]
+    text = (
+        f"Would change the phase in force, {labels.get(latest.phase, latest.phase)} since "
+        f"{latest.computed_at:%d %b %Y}, to {labels.get(phase, phase)}."
+    )
+    if added:
+        text += " New or changed evidence: " + " | ".join(added) + "."
+    if gone:
+        text += " No longer used: " + " | ".join(gone) + "."
+    return {
+        "rule": "phase_change",
+        "text": text,
+        "level": None,
+        "weight": 0,
+        "evidence": {
+            "from": latest.phase,
+            "to": phase,
+            "since": latest.computed_at.date().isoformat(),
+            "previous_placement": latest.pk,
+        },
+        "source": "",
+    }
+
+
 @transaction.atomic
 def placement_recompute(
     *,
@@ -250,14 +282,17 @@ def placement_recompute(
         latest = Placement.objects.filter(academy=academy, subject="").first()
     assert latest is None or isinstance(latest, Placement)
     reasons = _reason_dicts(proposal.reasons)
+    kept = [r for r in (latest.reasons if latest else []) if r.get("rule") != "phase_change"]
     if (
         latest is not None
         and latest.term_code == term_code
         and latest.proposed_phase == proposal.phase
-        and latest.reasons == reasons
+        and kept == reasons
         and latest.missing == proposal.missing
     ):
         return latest
+    if latest is not None and latest.phase != proposal.phase:
+        reasons.append(_phase_change(latest, proposal.phase, kept, reasons))
     placement = Placement.objects.create(
         trust_id=academy.trust_id,
         academy=academy,

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from academies.models import InspectionArea, ReportCardGrade
+from assessment.kpis.catalogue import CATALOGUE
 
 from .models import DescriptorRating, Rag, RiskCategory, TrustPillar
 
@@ -100,3 +101,30 @@ class TrustStatementForm(forms.Form):
     evidence = forms.CharField(
         required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class PriorityForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    departure = forms.CharField(
+        label="Departure point: where the school is now", widget=forms.Textarea(attrs={"rows": 2})
+    )
+    arrival = forms.CharField(
+        label="Arrival point: where it will be", widget=forms.Textarea(attrs={"rows": 2})
+    )
+    kpi_code = forms.ChoiceField(label="KPI it is measured by", required=False)
+    target = forms.FloatField(required=False, label="Target for the KPI")
+    trust_priority: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="None", label="Trust priority it serves"
+    )
+    support = forms.CharField(required=False, label="Trust support allocated (offer, CPD, days)")
+    success_criteria = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    owner = forms.CharField(max_length=200, required=False)
+    starts_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, trust_priorities: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["trust_priority"].queryset = trust_priorities  # type: ignore[attr-defined]
+        self.fields["kpi_code"].choices = [  # type: ignore[attr-defined]
+            ("", "None"),
+            *((k.code, k.label) for k in CATALOGUE),
+        ]

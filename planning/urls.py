@@ -9,6 +9,7 @@ urlpatterns: list = [
     path("planning/", views.overview, name="overview"),
     path("planning/academies/<str:urn>/", views.academy_plan, name="academy"),
     path("planning/academies/<str:urn>/sef/", views.sef_edit, name="sef_edit"),
+    path("planning/academies/<str:urn>/priorities/new/", views.priority_add, name="priority_add"),
     path("planning/priorities/<int:pk>/review/", views.review_add, name="review_add"),
     path("planning/risks/", views.risks, name="risks"),
     path("planning/risks/<int:pk>/decide/", views.risk_decide, name="risk_decide"),

@@ -11,14 +11,15 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from academies.selectors import academy_get_for, academy_list_for
+from cpd.models import Priority as TrustPriority
 from phases.selectors import heatmap_terms
 from trust_si.forms import errors_to_form, tenant_redirect
-from trust_si.terms import TermCode
+from trust_si.terms import AcademicYear, TermCode
 from trust_si.web.access import require
 from trust_si.web.http import TenantRequest
 
 from . import selectors, services
-from .forms import ReviewForm, RiskDecideForm, RiskForm, SefForm, TrustStatementForm
+from .forms import PriorityForm, ReviewForm, RiskDecideForm, RiskForm, SefForm, TrustStatementForm
 from .models import Risk, RiskStatus
 
 
@@ -205,4 +206,32 @@ def trust_assessment(request: TenantRequest) -> HttpResponse:
     }
     return render(
         request, "planning/trust_assessment.html", context, status=400 if form.errors else 200
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def priority_add(request: TenantRequest, urn: str) -> HttpResponse:
+    membership = require(request, "plan.review")
+    academy = academy_get_for(membership, urn)
+    today = dt.date.today()
+    form = PriorityForm(
+        request.POST or None,
+        initial={"starts_on": today},
+        trust_priorities=TrustPriority.objects.filter(trust_id=membership.trust_id),
+    )
+    if request.method == "POST" and form.is_valid():
+        year = AcademicYear.for_date(form.cleaned_data["starts_on"]).code
+        try:
+            plan = services.plan_get_or_create(
+                actor=request.user, academy=academy, academic_year=year
+            )
+            services.priority_add(actor=request.user, plan=plan, **form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, "Priority added to the improvement plan.")
+            return tenant_redirect(request, "planning:academy", urn=academy.urn)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "planning/priority_form.html", {"academy": academy, "form": form}, status=status
     )

@@ -343,12 +343,16 @@ def test_broker_down_an_upload_is_received_and_says_it_waits(world, broker_down,
 
 
 @pytest.mark.django_db(transaction=True)
-def test_broker_down_a_report_waits_and_the_sweeper_sends_it_when_back(world, broker_down):
+def test_broker_down_a_report_waits_and_the_sweeper_sends_it_when_back(
+    world, broker_down, client_for
+):
     a = world.a
     with a.scope():
         report = report_request(actor=None, trust=a.trust, term_code=TERM, academy=a.academies[0])
         report.refresh_from_db()
         assert report.status == ReportStatus.QUEUED and "Waiting for the worker" in report.error
+    page = client_for(a.user(Role.TRUST_LEADER)).get(f"/t/{a.slug}/reports/{report.pk}/")
+    assert page.status_code == 200 and b"Waiting for the worker" in page.content
     app.conf.task_always_eager = True  # the broker is back (here: jobs run in-process)
     with a.scope():
         Report.objects.filter(pk=report.pk).update(created_at=_ago(minutes=5))

@@ -216,3 +216,21 @@ def test_a_change_of_phase_notifies_leaders_and_the_academys_officer(
         mail.outbox.clear()
         recompute_run(trust=a.trust)  # nothing changed: nobody is emailed again
         assert mail.outbox == []
+
+
+def test_a_recompute_that_changes_the_phase_says_what_changed_and_since_when(world):
+    a = world.a
+    with a.scope():
+        _judge(a, "curriculum_teaching", "expected_standard")
+        _judge(a, "achievement", "expected_standard")
+        recompute_run(trust=a.trust)
+        first = Placement.objects.get(academy=a.academies[0], subject="")
+        _judge(a, "safeguarding", "not_met", days_ago=1)
+        recompute_run(trust=a.trust)
+        latest = Placement.objects.filter(academy=a.academies[0], subject="").first()
+        note = latest.reasons[-1]
+        assert note["rule"] == "phase_change"
+        assert f"Improve since {first.computed_at:%d %b %Y}, to Stabilise" in note["text"]
+        assert "Safeguarding judged not met" in note["text"]
+        recompute_run(trust=a.trust)  # idempotent: the note does not make a new row
+        assert Placement.objects.filter(academy=a.academies[0], subject="").count() == 2

@@ -1,3 +1,4 @@
+from cpd.models import Priority as TrustPriority
 from planning import services
 from tests.isolation import Case, sentinel
 from trust_si.accounts.roles import Role
@@ -26,7 +27,12 @@ def setup(world):
                 statement=sentinel(tw, "Statement"),
                 rating="strong",
             )
-        tw.extra.update(plan=plan, priority=priority, risk=risk, risk2=suggested)
+            trust_priority = TrustPriority.objects.create(
+                trust=tw.trust, title=sentinel(tw, "Trust priority")
+            )
+        tw.extra.update(
+            plan=plan, priority=priority, risk=risk, risk2=suggested, trust_priority=trust_priority
+        )
 
 
 def _urn(tw) -> dict:
@@ -79,6 +85,21 @@ CASES = [
         data=_sef,
         allowed_role=S,
         forbidden_role=OFFICER,
+    ),
+    Case("planning:priority_add", kwargs=_urn, allowed_role=S, forbidden_role=G),
+    Case(
+        "planning:priority_add",
+        kwargs=_urn,
+        method="post",
+        data=lambda tw: {
+            "title": "Writing",
+            "departure": "Below",
+            "arrival": "At national",
+            "starts_on": "2025-09-08",
+        },
+        body_ids=lambda tw: {"trust_priority": tw.extra["trust_priority"].pk},
+        allowed_role=S,
+        forbidden_role=G,
     ),
     Case(
         "planning:review_add",

@@ -333,3 +333,85 @@ def test_trust_self_assessment_is_twice_yearly_under_the_dfe_pillars(world, clie
     html = page.content.decode()
     assert "Autumn term 2025-26" in html and "Leaders grown from within" in html
     assert "Developing: met in part, with a plan" in html
+
+
+def test_head_adds_a_priority_linked_to_a_trust_priority_and_coverage_counts_it(
+    world, client_for
+) -> None:
+    from cpd.models import Priority as TrustPriority
+
+    tw = world.a
+    with tw.scope():
+        tp = TrustPriority.objects.create(trust=tw.trust, title="Disadvantaged writing")
+    head = client_for(tw.user(Role.SCHOOL_STAFF))
+    url = f"/t/{tw.slug}/planning/academies/{tw.academies[0].urn}/priorities/new/"
+    bad = head.post(url, {"title": "Writing"})
+    assert bad.status_code == 400 and "There is a problem" in bad.content.decode()
+    ok = head.post(
+        url,
+        {
+            "title": "Writing stamina",
+            "departure": "Writing EXS 58%",
+            "arrival": "Writing EXS 72%",
+            "kpi_code": "ks2_writing_exp",
+            "target": "72",
+            "trust_priority": tp.pk,
+            "starts_on": "2025-09-08",
+        },
+    )
+    assert ok.status_code == 302
+    with tw.scope():
+        m = Membership.objects.get(user=tw.user(Role.TRUST_LEADER))
+        [coverage] = selectors.trust_priority_coverage(m)
+        plan = selectors.plan_list_for(m).get()
+    assert plan.academic_year == "2025-26"
+    assert coverage["text"] == "1 of 2 academies have a priority on disadvantaged writing"
+
+
+def test_cpd_programme_page_shows_the_effect_size_with_its_pupils(world, client_for) -> None:
+    import hashlib
+
+    from assessment.models import Enrolment, Pupil, Result
+    from assessment.services import term_get_or_create
+    from tests.cpd.helpers import make_programme
+
+    tw = world.a
+    objs = make_programme(tw)
+    academy = tw.academies[0]
+    before = ["WTS", "WTS", "EXS", "EXS", "WTS", "EXS", "WTS", "EXS"]
+    after = ["EXS", "WTS", "GDS", "EXS", "EXS", "GDS", "EXS", "EXS"]
+    with tw.scope():
+        autumn = term_get_or_create(trust=tw.trust, code="2025-26-autumn")
+        spring = term_get_or_create(trust=tw.trust, code="2025-26-spring")
+        for n, (b, a) in enumerate(zip(before, after, strict=True)):
+            pupil = Pupil.objects.create(
+                trust=tw.trust, key=hashlib.sha256(f"cpd-{n}".encode()).hexdigest()
+            )
+            Enrolment.objects.create(
+                trust=tw.trust,
+                pupil=pupil,
+                academy=academy,
+                academic_year="2025-26",
+                year_group="5",
+                sex="M",
+            )
+            for term, value in ((autumn, b), (spring, a)):
+                for subject in ("reading", "writing", "maths"):
+                    Result.objects.create(
+                        trust=tw.trust,
+                        pupil=pupil,
+                        academy=academy,
+                        term=term,
+                        subject=subject,
+                        measure="ta",
+                        value=value,
+                    )
+    page = client_for(tw.user(Role.TRUST_LEADER)).get(
+        f"/t/{tw.slug}/cpd/programmes/{objs['programme'].pk}/"
+    )
+    html = " ".join(page.content.decode().split())
+    assert page.status_code == 200
+    assert "Effect size for pupils of the targeted academies" in html
+    assert "8 (before and after)" in html
+    assert "Autumn term 2025-26 to Spring term 2025-26" in html
+    assert "positive association" in html and "not proof" in html
