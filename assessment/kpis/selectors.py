@@ -26,6 +26,7 @@ from .catalogue import (
     in_group,
     load_benchmarks,
 )
+from .dfe import ks2_descriptor_label
 from .display import (
     GROUP_LABELS,
     GROUP_PAIRS,
@@ -52,11 +53,13 @@ def published_results_for(membership: Membership) -> QuerySet[PublishedResult]:
 
 
 def banding_label(result: PublishedResult) -> str:
-    """DfE's banding in words: P8 codes 1-5 (SUPP: not banded), KS2 descriptors as published."""
+    """DfE's banding in words: P8 codes 1-5 (SUPP: not banded), KS2 descriptor codes 1-5."""
     if result.field == "P8MEA":
         return (
             band_from_dfe_code(result.banding).label if result.banding else P8Band.NOT_BANDED.label
         )
+    if result.field.endswith("PROG") and result.banding:
+        return ks2_descriptor_label(result.banding)
     return result.banding
 
 
