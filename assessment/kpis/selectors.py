@@ -18,6 +18,7 @@ from trust_si.terms import Season, TermCode, term_label, term_sort_key
 from . import disclosure
 from .catalogue import (
     CATALOGUE,
+    DEFINITIONS,
     GROUPS,
     KPIS,
     PupilFacts,
@@ -386,6 +387,8 @@ def academy_kpis_for(
             {
                 "code": code,
                 "label": kpi.label,
+                "definition": DEFINITIONS.get(code, ("", ""))[0],
+                "definition_source": DEFINITIONS.get(code, ("", ""))[1],
                 "unit": kpi.unit,
                 "direction": kpi.direction,
                 "value": now.value,
