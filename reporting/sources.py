@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from assessment.kpis.catalogue import DEFINITIONS
 from assessment.kpis.disclosure import threshold
 from assessment.kpis.selectors import kpi_figures_for
 from assessment.outcomes import forecast_as_data, ks2_forecast_for
@@ -127,6 +128,8 @@ def kpi_section(*, trust: Trust, academy_ids: list[int] | None, term_code: str) 
             {
                 "code": code,
                 "label": all_now.label,
+                "definition": DEFINITIONS.get(code, ("", ""))[0],
+                "definition_source": DEFINITIONS.get(code, ("", ""))[1],
                 "key_stage": all_now.key_stage,
                 "unit": all_now.unit,
                 "unit_suffix": "%" if all_now.unit == "%" else "",

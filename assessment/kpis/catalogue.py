@@ -315,6 +315,82 @@ CATALOGUE: list[Kpi] = [
 ABSENCE = Kpi("absence", "Overall absence", "all", "", (), "%", "lower")
 KPIS = {k.code: k for k in [*CATALOGUE, ABSENCE]}
 
+_EXPLORE = "https://explore-education-statistics.service.gov.uk/find-statistics/"
+# kpi -> (DfE's definition in words, the publication that defines it): shown on the KPI page and
+# in the governor report's glossary. A KPI the DfE does not publish says whose definition it is.
+DEFINITIONS: dict[str, tuple[str, str]] = {
+    "eyfs_gld": (
+        "Children at the end of Reception at the expected level in the early learning goals "
+        "of the prime areas (communication and language, personal, social and emotional "
+        "development, physical development) and of literacy and mathematics.",
+        f"DfE, Early years foundation stage profile results ({_EXPLORE}"
+        "early-years-foundation-stage-profile-results)",
+    ),
+    "y1_phonics": (
+        "Year 1 pupils meeting the expected standard of the phonics screening check (32 or "
+        "more of 40 words).",
+        f"DfE, Key stage 1 and phonics screening check attainment ({_EXPLORE}"
+        "key-stage-1-and-phonics-screening-check-attainment)",
+    ),
+    "ks2_reading_exp": (
+        "Year 6 pupils with a scaled score of 100 or more in the reading test.",
+        f"DfE, Key stage 2 attainment ({_EXPLORE}key-stage-2-attainment)",
+    ),
+    "ks2_maths_exp": (
+        "Year 6 pupils with a scaled score of 100 or more in the maths test.",
+        f"DfE, Key stage 2 attainment ({_EXPLORE}key-stage-2-attainment)",
+    ),
+    "ks2_writing_exp": (
+        "Year 6 pupils whose writing teacher assessment is working at the expected standard "
+        "or at greater depth.",
+        f"DfE, Key stage 2 attainment ({_EXPLORE}key-stage-2-attainment)",
+    ),
+    "ks2_writing_gds": (
+        "Year 6 pupils whose writing teacher assessment is working at greater depth.",
+        f"DfE, Key stage 2 attainment ({_EXPLORE}key-stage-2-attainment)",
+    ),
+    "ks2_rwm_exp": (
+        "Year 6 pupils meeting the expected standard in all three of reading (test), writing "
+        "(teacher assessment) and maths (test).",
+        f"DfE, Key stage 2 attainment ({_EXPLORE}key-stage-2-attainment)",
+    ),
+    "ks4_att8": (
+        "The average Attainment 8 score of every pupil at the end of key stage 4 (a pupil "
+        "with no qualifying entries scores 0).",
+        f"DfE, Key stage 4 performance ({_EXPLORE}key-stage-4-performance)",
+    ),
+    "ks4_em4": (
+        "Pupils at the end of key stage 4 with grade 4 or above in maths and in English "
+        "(English language or English literature); the denominator is every pupil at the end "
+        "of key stage 4.",
+        f"DfE, Key stage 4 performance ({_EXPLORE}key-stage-4-performance)",
+    ),
+    "ks4_em5": (
+        "As grade 4 or above, with grade 5 or above in both.",
+        f"DfE, Key stage 4 performance ({_EXPLORE}key-stage-4-performance)",
+    ),
+    "absence": (
+        "Sessions missed for any reason as a share of possible sessions.",
+        f"DfE, Pupil absence in schools in England ({_EXPLORE}pupil-absence-in-schools-in-england)",
+    ),
+    "persistent_absence": (
+        "Pupils missing 10% or more of their possible sessions.",
+        f"DfE, Pupil absence in schools in England ({_EXPLORE}pupil-absence-in-schools-in-england)",
+    ),
+    "ta_reading_are": (
+        "Pupils whose teacher assessment this term is at or above age-related expectations.",
+        "The trust's own in-year measure (not a DfE statistic)",
+    ),
+    "ta_writing_are": (
+        "Pupils whose teacher assessment this term is at or above age-related expectations.",
+        "The trust's own in-year measure (not a DfE statistic)",
+    ),
+    "ta_maths_are": (
+        "Pupils whose teacher assessment this term is at or above age-related expectations.",
+        "The trust's own in-year measure (not a DfE statistic)",
+    ),
+}
+
 
 @dataclass(frozen=True)
 class Figure:

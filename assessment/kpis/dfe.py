@@ -64,6 +64,9 @@ class PerformanceFile:
     kind: str  # "ks4" or "ks2"
     rows_read: int = 0
     schools: dict[str, list[PublishedRow]] = field(default_factory=dict)
+    # URN_AC -> URN: a converter academy's results published under its predecessor's URN.
+    predecessors: dict[str, str] = field(default_factory=dict)
+    year: str | None = None  # read from the file itself, when it says
     problems: list[str] = field(default_factory=list)
 
 
@@ -108,7 +111,7 @@ def read_performance_file(data: bytes) -> PerformanceFile:
         )
         return result
     fields = KS4_FIELDS if kind == "ks4" else KS2_FIELDS
-    result = PerformanceFile(kind=kind)
+    result = PerformanceFile(kind=kind, year=year_from_columns(header))
     for raw in reader:
         row = {k.strip(): v for k, v in raw.items() if k}
         if row.get("RECTYPE", "1").strip() in {"3", "4", "5"}:
@@ -117,6 +120,11 @@ def read_performance_file(data: bytes) -> PerformanceFile:
         if not urn:
             continue
         result.rows_read += 1
+        if result.year is None and result.rows_read == 1:
+            result.year = year_from_rows(header, row)
+        academy_urn = (row.get("URN_AC") or "").strip()
+        if academy_urn and academy_urn != urn:
+            result.predecessors[academy_urn] = urn
         published = []
         for name, (low, up, band) in fields.items():
             if name not in row:
@@ -142,11 +150,73 @@ def read_performance_file(data: bytes) -> PerformanceFile:
 
 
 def year_from_filename(name: str) -> str | None:
-    """'england_ks4provisional_2019.csv' -> '2018-19' (results of the summer of 2019)."""
-    match = re.search(r"(20\d\d)", name)
-    if not match:
+    """The academic year a file name states, or None (then the year must be given).
+
+    1. A range, as DfE names its folders: '2018-2019_england_ks2final.csv' or '2018-19' ->
+       '2018-19' (the two years must follow each other).
+    2. DfE's provisional downloads end in the summer's year: 'england_ks4provisional_2019.csv'
+       -> '2018-19'. Only a year at the end of the name counts.
+    3. Anything else (DfE's own 'england_ks2final.csv', a number elsewhere): None, never a guess.
+    """
+    stem = name.rsplit("/", 1)[-1]
+    ranges = re.findall(r"(?<!\d)(20\d\d)[-_ ](20\d\d|\d\d)(?!\d)", stem)
+    for start, end in ranges:
+        if int(end[-2:]) == (int(start) + 1) % 100:
+            return _year_ending(int(start) + 1)
+    if ranges:
         return None
+    match = re.search(r"_(20\d\d)\.csv$", stem, re.IGNORECASE)
+    return _year_ending(int(match.group(1))) if match else None
+
+
+def _year_ending(year: int) -> str | None:
     try:
-        return AcademicYear.ending_in(int(match.group(1))).code
+        return AcademicYear.ending_in(year).code
     except TermError:  # a number in the name that is no year this product knows
         return None
+
+
+# Fields DfE repeats for earlier years with a two-digit suffix: READPROG_DESCR_18 is "one year
+# prior" in the 2018-19 file, READPROG_DESCR_17 "two years prior".
+_PRIOR_YEAR = re.compile(
+    r"^(TELIG|PTRWM_EXP|PTRWM_HIGH|READPROG_DESCR|WRITPROG_DESCR|MATPROG_DESCR|"
+    r"PTFSM6CLA1A|PTNOTFSM6CLA1A|READPROG|WRITPROG|MATPROG)_(\d\d)$"
+)
+
+
+def year_from_columns(header: list[str]) -> str | None:
+    """The file's academic year read from its own columns: one after the latest prior-year
+    suffix (READPROG_DESCR_18 -> the file is 2018-19), or a year column (YEAR, TIME_PERIOD
+    as 201819); None when the file does not say."""
+
+    suffixes = [int(m.group(2)) for h in header if (m := _PRIOR_YEAR.match(h.strip()))]
+    if suffixes:
+        return _year_ending(2000 + max(suffixes) + 1)
+    return None
+
+
+def year_from_rows(header: list[str], first_row: dict[str, str]) -> str | None:
+    for name in ("TIME_PERIOD", "YEAR", "ACADEMIC_YEAR"):
+        value = (first_row.get(name) or "").strip()
+        if re.fullmatch(r"20\d\d(20)?\d\d", value):
+            return _year_ending(int(value[:4]) + 1)
+    return year_from_columns(header)
+
+
+# DfE's KS2 progress descriptors ("_DESCR") are codes 1-5; in words as DfE publishes them.
+KS2_DESCRIPTORS = {
+    "1": "Well above average",
+    "2": "Above average",
+    "3": "Average",
+    "4": "Below average",
+    "5": "Well below average",
+}
+
+
+def ks2_descriptor_label(code: str) -> str:
+    """'4' -> 'Below average'; DfE's own codes (SUPP, NE, ...) and words as they are."""
+
+    text = (code or "").strip()
+    if text in KS2_DESCRIPTORS:
+        return KS2_DESCRIPTORS[text]
+    return "Not banded" if text.upper() in {"", "SUPP", "NE", "NP", "NA", "LOWCOV"} else text

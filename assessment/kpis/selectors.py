@@ -18,6 +18,7 @@ from trust_si.terms import Season, TermCode, term_label, term_sort_key
 from . import disclosure
 from .catalogue import (
     CATALOGUE,
+    DEFINITIONS,
     GROUPS,
     KPIS,
     PupilFacts,
@@ -26,6 +27,7 @@ from .catalogue import (
     in_group,
     load_benchmarks,
 )
+from .dfe import ks2_descriptor_label
 from .display import (
     GROUP_LABELS,
     GROUP_PAIRS,
@@ -52,11 +54,13 @@ def published_results_for(membership: Membership) -> QuerySet[PublishedResult]:
 
 
 def banding_label(result: PublishedResult) -> str:
-    """DfE's banding in words: P8 codes 1-5 (SUPP: not banded), KS2 descriptors as published."""
+    """DfE's banding in words: P8 codes 1-5 (SUPP: not banded), KS2 descriptor codes 1-5."""
     if result.field == "P8MEA":
         return (
             band_from_dfe_code(result.banding).label if result.banding else P8Band.NOT_BANDED.label
         )
+    if result.field.endswith("PROG") and result.banding:
+        return ks2_descriptor_label(result.banding)
     return result.banding
 
 
@@ -383,6 +387,8 @@ def academy_kpis_for(
             {
                 "code": code,
                 "label": kpi.label,
+                "definition": DEFINITIONS.get(code, ("", ""))[0],
+                "definition_source": DEFINITIONS.get(code, ("", ""))[1],
                 "unit": kpi.unit,
                 "direction": kpi.direction,
                 "value": now.value,

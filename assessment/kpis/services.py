@@ -35,10 +35,18 @@ def published_results_import(
     academies = {
         a.urn: a for a in Academy.objects.filter(trust=trust, urn__in=list(parsed.schools))
     }
+    # A converter academy (URN_AC) whose results DfE published under its predecessor's URN:
+    # matched too, and its source says so ("as predecessor school").
+    via_predecessor = {
+        parsed.predecessors[a.urn]: a
+        for a in Academy.objects.filter(trust=trust, urn__in=list(parsed.predecessors))
+        if a.urn not in academies and parsed.predecessors[a.urn] not in academies
+    }
     counts = {
         "rows_read": parsed.rows_read,
-        "matched": len(academies),
-        "unmatched": parsed.rows_read - len(academies),
+        "matched": len(academies) + len(via_predecessor),
+        "as_predecessor": len(via_predecessor),
+        "unmatched": parsed.rows_read - len(academies) - len(via_predecessor),
         "not_published": 0,
         "created": 0,
         "updated": 0,
@@ -47,11 +55,12 @@ def published_results_import(
     existing = {
         (r.academy_id, r.field): r
         for r in PublishedResult.objects.filter(
-            trust=trust, year=year, academy__in=academies.values()
+            trust=trust, year=year, academy__in=[*academies.values(), *via_predecessor.values()]
         )
     }
-    for urn, academy in academies.items():
+    for urn, academy in [*academies.items(), *via_predecessor.items()]:
         rows = parsed.schools[urn]
+        label = source if urn == academy.urn else f"{source} (as predecessor school, URN {urn})"
         if all(r.value is None for r in rows if r.field not in COUNT_FIELDS):
             counts["not_published"] += 1
         for r in rows:
@@ -61,7 +70,7 @@ def published_results_import(
                 "lower": r.lower,
                 "upper": r.upper,
                 "banding": r.banding,
-                "source": source,
+                "source": label,
             }
             current = existing.get((academy.pk, r.field))
             if current is None:

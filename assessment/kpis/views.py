@@ -48,10 +48,13 @@ def published_results(request: TenantRequest) -> HttpResponse:
         assert form is not None
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            year = form.cleaned_data["year"] or year_from_filename(upload.name)
             parsed = read_performance_file(upload.read())
+            given = form.cleaned_data["year"]
+            year = given or parsed.year or year_from_filename(upload.name)
             if parsed.problems:
                 form.add_error("file", parsed.problems[0])
+            elif given and parsed.year and given != parsed.year:
+                form.add_error("year", f"The file says its year is {parsed.year}, not {given}.")
             elif not year:
                 form.add_error("year", "Enter the academic year of these results.")
             else:

@@ -191,3 +191,66 @@ def test_a_file_that_is_not_dfe_is_refused(world, tmp_path):
     path.write_text("a,b\n1,2\n")
     with pytest.raises(CommandError, match="not a DfE"):
         call_command("import_performance_tables", "--trust", "alpha", "--file", str(path))
+
+
+def _ks2_file(header_extra, rows):
+    """A KS2 file built from DfE's own column names (ks2_meta.csv)."""
+    header = ["RECTYPE", "URN", "URN_AC", "SCHNAME", "PTRWM_EXP", "READPROG", "READPROG_DESCR"]
+    header += header_extra
+    lines = [",".join(header)] + [",".join(r + [""] * (len(header) - len(r))) for r in rows]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_year_is_read_from_the_file_or_required_never_guessed():
+    meta = (DFE / "ks2_meta.csv").read_text(encoding="utf-8-sig")
+    # DfE's own prior-year columns, as ks2_meta lists them (READPROG_DESCR_17 and _18).
+    assert "READPROG_DESCR_17" in meta and "READPROG_DESCR_18" in meta
+    data = _ks2_file(["READPROG_DESCR_17", "READPROG_DESCR_18"], [["1", "100001", "", "A", "70"]])
+    assert read_performance_file(data).year == "2018-19"
+    # A year this product never saw: 2024-25's file carries _23 and _24.
+    data = _ks2_file(["PTRWM_EXP_23", "PTRWM_EXP_24"], [["1", "100001", "", "A", "70"]])
+    assert read_performance_file(data).year == "2024-25"
+    # The issue's names: a range is that range; DfE's bare name says nothing.
+    assert year_from_filename("2018-2019_england_ks2final.csv") == "2018-19"
+    assert year_from_filename("england_ks2final.csv") is None
+    assert year_from_filename("2019_12_england_ks2final.csv") is None
+    assert read_performance_file(_ks2_file([], [["1", "100001", "", "A", "70"]])).year is None
+
+
+def test_ks2_descriptors_in_words_codes_stay_codes_and_predecessors_matched(world):
+    from assessment.kpis.dfe import ks2_descriptor_label
+    from assessment.kpis.services import published_results_import
+
+    assert [ks2_descriptor_label(c) for c in "12345"] == [
+        "Well above average",
+        "Above average",
+        "Average",
+        "Below average",
+        "Well below average",
+    ]
+    assert ks2_descriptor_label("SUPP") == "Not banded"
+    tw = world.a
+    academy = tw.academies[0]
+    data = _ks2_file(
+        ["PTRWM_EXP_24"],
+        [
+            # The academy's results published under its predecessor's URN.
+            ["1", "999001", academy.urn, "Old school", "SUPP", "-1.2", "4"],
+            ["1", "999002", "", "Elsewhere", "65", "0.1", "3"],
+        ],
+    )
+    parsed = read_performance_file(data)
+    assert parsed.predecessors == {academy.urn: "999001"}
+    with tw.scope():
+        counts = published_results_import(
+            actor=None, trust=tw.trust, parsed=parsed, year=parsed.year, source="ks2.csv"
+        )
+        assert counts["matched"] == 1 and counts["as_predecessor"] == 1
+        rows = {r.field: r for r in PublishedResult.objects.filter(academy=academy)}
+    assert rows["PTRWM_EXP"].value is None and rows["PTRWM_EXP"].code == "SUPP"
+    assert rows["READPROG"].value == -1.2 and rows["READPROG"].banding == "4"
+    assert "as predecessor school, URN 999001" in rows["READPROG"].source
+    assert rows["READPROG"].year == "2024-25"
+    from assessment.kpis.selectors import banding_label
+
+    assert banding_label(rows["READPROG"]) == "Below average"

@@ -305,3 +305,30 @@ def test_pages_exports_heatmap_and_report_hide_the_same_cells(dataset, client_fo
             f"Disadvantaged suppressed (5 or fewer pupils, or would reveal them) {cohort}"
             not in text
         )
+
+
+@pytest.mark.django_db
+def test_definitions_are_named_on_the_kpi_page_and_in_the_report_glossary(dataset, client_for):
+    from assessment.kpis.catalogue import DEFINITIONS, KPIS
+
+    assert set(DEFINITIONS) == set(KPIS)  # every KPI has its definition and source
+    assert all(text and source for text, source in DEFINITIONS.values())
+    governor = client_for(dataset.user(Role.GOVERNOR))
+    page = governor.get(f"/t/alpha/kpis/{dataset.academies[0].urn}/", {"term": TERM})
+    text, source = DEFINITIONS["absence"]
+    assert f"Definition: {text} Source: {source}." in page.content.decode()
+    with dataset.scope():
+        report = report_generate(
+            report=report_request(
+                actor=None,
+                trust=dataset.trust,
+                term_code=TERM,
+                academy=dataset.academies[0],
+                enqueue=False,
+            )
+        )
+        with report.pdf.open("rb") as fh:
+            pdf = fh.read()
+    words = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "Glossary: how each figure is defined" in words
+    assert "Sessions missed for any reason as a share of possible sessions." in words

@@ -20,7 +20,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--trust", required=True)
         parser.add_argument("--file", required=True)
-        parser.add_argument("--year", help="academic year, e.g. 2018-19 (else from the file name)")
+        parser.add_argument(
+            "--year", help="academic year, e.g. 2018-19 (else as the file or its name states it)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         trust = Trust.objects.filter(slug=options["trust"]).first()
@@ -29,19 +31,26 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
-        year = options.get("year") or year_from_filename(path.name)
-        if not year or not re.fullmatch(r"\d{4}-\d{2}", year):
-            raise CommandError("Give the academic year with --year, e.g. --year 2018-19.")
         parsed = read_performance_file(path.read_bytes())
         if parsed.problems:
             raise CommandError(" ".join(parsed.problems))
+        given = options.get("year")
+        if given and parsed.year and given != parsed.year:
+            raise CommandError(f"The file says its year is {parsed.year}, not {given}.")
+        # The file's own word first (its prior-year columns), then a name that states the year.
+        year = given or parsed.year or year_from_filename(path.name)
+        if not year or not re.fullmatch(r"\d{4}-\d{2}", year):
+            raise CommandError(
+                "The file does not say its academic year: give it with --year, e.g. --year 2018-19."
+            )
         with trust_scope(trust):
             counts = published_results_import(
                 actor=None, trust=trust, parsed=parsed, year=year, source=path.name
             )
         self.stdout.write(
             f"{parsed.kind.upper()} {year} from {path.name}: {counts['rows_read']} school rows read, "
-            f"{counts['matched']} academies matched, {counts['unmatched']} unmatched, "
+            f"{counts['matched']} academies matched ({counts['as_predecessor']} as predecessor "
+            f"school), {counts['unmatched']} unmatched, "
             f"{counts['not_published']} with nothing published; {counts['created']} figures added, "
             f"{counts['updated']} updated, {counts['unchanged']} unchanged."
         )
