@@ -14,7 +14,10 @@ from . import services
 from .models import Upload
 
 
-@shared_task(base=TenantTask, bind=True, acks_late=True, max_retries=2)
+# A check reads one bounded file (trust_si.limits.UPLOAD: 90 s of reading at most).
+@shared_task(
+    base=TenantTask, bind=True, acks_late=True, max_retries=2, soft_time_limit=150, time_limit=180
+)
 def upload_validate_task(self: Any, *, trust_id: int, upload_id: int) -> str:
     upload = Upload.objects.filter(pk=upload_id).first()
     if upload is None:
