@@ -355,3 +355,29 @@ def test_a_deactivated_member_does_not_come_back_through_an_invitation(world):
     assert client.post(url).status_code == 410
     with world.a.scope():
         assert not Membership.objects.get(user=governor).is_active
+
+
+def test_rate_limits_key_on_the_client_behind_the_trusted_proxy(world, settings):
+    """One client's failed logins behind the TLS proxy lock out that client and that account,
+    not every login (all requests share the proxy's REMOTE_ADDR); a forged X-Forwarded-For
+    prefix does not escape the limit."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    attacker = Client(HTTP_X_FORWARDED_FOR="203.0.113.5")
+    target = world.a.user(Role.GOVERNOR).email
+    for n in range(7):
+        # The attacker varies the part of the header the client controls: still one client.
+        attacker.post(
+            "/accounts/login/",
+            {"login": target, "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=f"10.0.0.{n}, 203.0.113.5",
+        )
+    refused = attacker.post(
+        "/accounts/login/", {"login": world.b.user(Role.GOVERNOR).email, "password": "wrong"}
+    )
+    assert "Too many failed login attempts" in refused.content.decode()
+    someone_else = Client(HTTP_X_FORWARDED_FOR="198.51.100.7")
+    response = someone_else.post(
+        "/accounts/login/",
+        {"login": world.b.user(Role.GOVERNOR).email, "password": TEST_PASSWORD},
+    )
+    assert response.status_code == 302

@@ -136,6 +136,10 @@ ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "reset_password": "5/m/ip,3/m/key",
 }
+# Rate limits key on the client's address as the proxies in front of us saw it: the last
+# TRUSTED_PROXY_COUNT entries of X-Forwarded-For are ours (production sits behind one TLS
+# proxy), anything before them is the client's own claim and is never trusted.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "trust-si"
 # Accept the code of the neighbouring 30-second window: phones drift, and typing takes time.
