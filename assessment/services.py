@@ -275,6 +275,16 @@ def upload_validate(*, upload: Upload) -> Upload:
         checking.update(status=UploadStatus.FAILED, progress=100, message=str(exc), errors=[])
         upload.refresh_from_db()
         return upload
+    except Exception:  # the task's soft time limit, or a file no check foresaw: a final state
+        logger.exception("The check of upload %s failed; it is refused.", upload.pk)
+        checking.update(
+            status=UploadStatus.FAILED,
+            progress=100,
+            message="This file could not be checked. Save it again as .xlsx or .csv, or split it.",
+            errors=[],
+        )
+        upload.refresh_from_db()
+        return upload
     _progress(upload, 70)
     checking.update(progress=100, **_outcome(upload, checked, missing, headers))
     upload.refresh_from_db()

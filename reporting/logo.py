@@ -12,8 +12,10 @@ import base64
 import io
 import warnings
 
-MAX_BYTES = 2 * 1024 * 1024
-MAX_SIDE = 5000  # pixels: refuses decompression bombs before Pillow allocates them
+from trust_si.limits import LOGO
+
+MAX_BYTES = LOGO.max_bytes
+MAX_SIDE = LOGO.max_side  # pixels: refuses decompression bombs before Pillow allocates them
 # Stored size: plenty for a 16 mm-high header at print resolution, small in every PDF.
 STORED_BOX = (1200, 400)
 ACCEPTED_FORMATS = {"PNG", "JPEG"}

@@ -53,6 +53,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def totp(self, create: bool, extracted: Any, **kwargs: Any) -> None:
         self.save()
+        if create:  # a verified address, so the real login lets them in
+            User.objects.email_proven(self)
         if create and extracted:
             TOTP.activate(self, TEST_TOTP_SECRET)
 

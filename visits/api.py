@@ -156,6 +156,7 @@ class VisitDetailAPI(TenantAPIView):
         visit = selectors.visit_get_for(self.membership, pk)
         if not self.membership.can("visit.edit"):
             raise PermissionDenied("Your role does not record visits.")
+        visit = selectors.visit_get_editable_for(self.membership, pk)
         data = VisitInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         try:
@@ -184,6 +185,7 @@ class ActionDetailAPI(TenantAPIView):
         action = selectors.action_get_for(self.membership, pk)
         if not self.membership.can("visit.edit"):
             raise PermissionDenied("Your role does not update actions.")
+        action = selectors.action_get_editable_for(self.membership, pk)
         data = ActionInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         services.action_update(actor=self.actor, action=action, data=dict(data.validated_data))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -40,6 +41,42 @@ def visit_get_for(membership: Membership, pk: int) -> Visit:
     if visit is None:
         raise Http404("No such visit.")
     return visit
+
+
+def _partner_owns(membership: Membership) -> Q:
+    """An external partner writes only the visits they made or were named on."""
+    return Q(created_by_id=membership.user_id) | Q(officers__pk=membership.user_id)
+
+
+def visit_editable_for(membership: Membership) -> QuerySet[Visit]:
+    """The visits this member may change (judgements, actions, follow-ups).
+
+    1. Only roles with `visit.edit`, within their academy scope (`visit_list_for`).
+    2. An external partner: only their own visits (made by them, or naming them), so a
+       partner never rewrites an officer's judgements, which drive placements.
+    3. Officers, leaders and admins: every visit they can see.
+    """
+    if not membership.can("visit.edit"):
+        return Visit.objects.none()
+    visits = visit_list_for(membership)
+    if membership.role == Role.EXTERNAL_PARTNER:
+        visits = visits.filter(pk__in=Visit.objects.filter(_partner_owns(membership)).values("pk"))
+    return visits
+
+
+def visit_get_editable_for(membership: Membership, pk: int) -> Visit:
+    """404 for a visit the member cannot see; 403 for one they see but may not change."""
+    visit = visit_get_for(membership, pk)
+    if not visit_editable_for(membership).filter(pk=visit.pk).exists():
+        raise PermissionDenied("Only the visit's author and the trust's officers change it.")
+    return visit
+
+
+def action_get_editable_for(membership: Membership, pk: int) -> Action:
+    action = action_get_for(membership, pk)
+    if not visit_editable_for(membership).filter(pk=action.visit_id).exists():
+        raise PermissionDenied("Only the visit's author and the trust's officers change it.")
+    return action
 
 
 def action_list_for(membership: Membership) -> QuerySet[Action]:

@@ -120,7 +120,7 @@ def _visit_form(visit, data=None):  # type: ignore[no-untyped-def]
 
 def visit_edit(request: TenantRequest, pk: int) -> HttpResponse:
     membership = require(request, "visit.edit")
-    visit = selectors.visit_get_for(membership, pk)
+    visit = selectors.visit_get_editable_for(membership, pk)
     form = _visit_form(visit, request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.visit_autosave(
@@ -159,7 +159,7 @@ def visit_edit(request: TenantRequest, pk: int) -> HttpResponse:
 def visit_autosave(request: TenantRequest, pk: int) -> HttpResponse:
     """htmx: save the draft as the officer types; answers with the status line only."""
     membership = require(request, "visit.edit")
-    visit = selectors.visit_get_for(membership, pk)
+    visit = selectors.visit_get_editable_for(membership, pk)
     form = _visit_form(visit, request.POST)
     if not form.is_valid():
         return render(request, "visits/_autosave.html", {"error": True}, status=400)
@@ -176,7 +176,7 @@ def visit_autosave(request: TenantRequest, pk: int) -> HttpResponse:
 @require_POST
 def action_add(request: TenantRequest, pk: int) -> HttpResponse:
     membership = require(request, "visit.edit")
-    visit = selectors.visit_get_for(membership, pk)
+    visit = selectors.visit_get_editable_for(membership, pk)
     form = ActionForm(request.POST)
     if form.is_valid():
         services.action_create(actor=request.user, visit=visit, **form.cleaned_data)
@@ -189,14 +189,14 @@ def action_add(request: TenantRequest, pk: int) -> HttpResponse:
 @require_POST
 def action_status(request: TenantRequest, pk: int) -> HttpResponse:
     membership = require(request, "visit.edit")
-    action = selectors.action_get_for(membership, pk)
+    action = selectors.action_get_editable_for(membership, pk)
     form = ActionStatusForm(request.POST)
     at_visit = request.POST.get("at_visit")
     if form.is_valid():
         if at_visit:
             if not at_visit.isdigit():
                 raise Http404("No such visit.")
-            visit = selectors.visit_get_for(membership, int(at_visit))
+            visit = selectors.visit_get_editable_for(membership, int(at_visit))
             services.action_follow_up(
                 actor=request.user,
                 action=action,

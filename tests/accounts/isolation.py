@@ -1,11 +1,23 @@
 from tests.isolation import Case
-from trust_si.accounts.models import Membership
+from trust_si.accounts.models import Invitation, Membership
 from trust_si.accounts.roles import Role
 
 
 def member_pk(tw):
     with tw.scope():
         return {"pk": Membership.objects.get(user=tw.user(Role.GOVERNOR)).pk}
+
+
+def setup(world) -> None:
+    for tw in (world.a, world.b):
+        with tw.scope():
+            tw.extra["invitation"] = Invitation.objects.create(
+                trust=tw.trust, email=f"pending@{tw.slug}.test", role=Role.GOVERNOR, is_board=True
+            )
+
+
+def invitation_pk(tw):
+    return {"pk": tw.extra["invitation"].pk}
 
 
 def _invite_form(tw) -> dict:
@@ -56,6 +68,12 @@ CASES = [
         kwargs=member_pk,
         method="post",
         data=lambda tw: {"active": "1"},
+        forbidden_role=Role.TRUST_LEADER,
+    ),
+    Case(
+        "invitation_revoke",
+        kwargs=invitation_pk,
+        method="post",
         forbidden_role=Role.TRUST_LEADER,
     ),
     Case("api_token", allowed_role=Role.SCHOOL_STAFF, forbidden_role=Role.GOVERNOR),

@@ -32,7 +32,7 @@ def _invite(world, role=Role.IMPROVEMENT_OFFICER, email="new.officer@example.org
             trust=world.a.trust,
             email=email,
             role=role,
-            academies=[world.a.academies[1]],
+            academies=[] if role == Role.TRUST_LEADER else [world.a.academies[1]],
         )
 
 
@@ -229,3 +229,155 @@ def test_api_token_works_for_the_api(world, client_for):
         Client().get("/api/v1/t/beta/academies/", HTTP_AUTHORIZATION=f"Token {key}").status_code
         == 404
     )
+
+
+# --- The two invitation takeovers (issue 16), driven through the real login ----------------
+
+
+def _real_login(client, email, password=TEST_PASSWORD, totp=True):
+    """Sign in through allauth's form, with the TOTP step when the account has one."""
+    response = client.post("/accounts/login/", {"login": email, "password": password})
+    assert response.status_code == 302, response.content[:400]
+    if "/2fa/authenticate/" in response["Location"]:
+        assert totp, "the account asked for a second factor"
+        response = client.post(response["Location"], {"code": totp_code()})
+        assert response.status_code == 302
+    return response
+
+
+def _signed_in_as(client):
+    response = client.get("/")
+    user = response.wsgi_request.user
+    return user if user.is_authenticated else None
+
+
+def test_claiming_an_invited_address_does_not_take_the_membership(world):
+    """Row 1: a user of trust B adds the invitee's address to their own account; the real
+    invitee's acceptance must make *their* account, and B's user gets nothing in A."""
+    invited = "new.head@alpha.test"
+    squatter = world.b.user(Role.GOVERNOR)
+    attacker = Client()
+    _real_login(attacker, squatter.email)
+    attacker.post("/accounts/email/", {"email": invited, "action_add": ""})
+    attacker.post("/accounts/email/", {"email": invited, "action_primary": ""})
+    squatter.refresh_from_db()
+    assert squatter.email != invited  # an unverified address never becomes the login
+    invitation = _invite(world, role=Role.TRUST_LEADER, email=invited)
+
+    # The squatter's unverified address does not make them the invitation's holder.
+    url = reverse("invitation_accept", kwargs={"token": invitation.token})
+    assert b"Sign in to accept" not in attacker.get(url).content
+
+    invitee = Client()
+    response = invitee.post(url, {"full_name": "New Head", "password": "the-invitees-own-pass"})
+    assert response.status_code == 302
+    head = User.objects.get(email=invited)
+    assert head.pk != squatter.pk
+    with world.a.scope():
+        assert Membership.objects.get(user=head).role == Role.TRUST_LEADER
+        assert not Membership.objects.filter(user=squatter).exists()
+    # The invitee's chosen password works (then MFA set-up, since leaders see pupil data).
+    _real_login(Client(), invited, password="the-invitees-own-pass")
+
+
+def test_an_invitation_link_never_signs_in_to_an_existing_account(world):
+    """Row 2: an admin of A invites the address of B's trust leader (TOTP-protected). Whoever
+    holds the link is not signed in; only the owner, after password and code, can accept."""
+    victim = world.b.user(Role.TRUST_LEADER)
+    invitation = _invite(world, role=Role.SCHOOL_STAFF, email=victim.email)
+    url = reverse("invitation_accept", kwargs={"token": invitation.token})
+
+    holder_of_link = Client()
+    page = holder_of_link.get(url)
+    assert page.status_code == 200 and b"Sign in to accept" in page.content
+    response = holder_of_link.post(url, {"full_name": "X", "password": "a-long-enough-pass"})
+    assert response.status_code == 200  # the sign-in page again, nothing accepted
+    assert _signed_in_as(holder_of_link) is None
+    assert holder_of_link.get("/t/beta/").status_code == 302
+    with world.a.scope():
+        assert not Membership.objects.filter(user=victim).exists()
+
+    # Someone else, signed in, cannot accept it either.
+    other = Client()
+    _real_login(other, world.a.user(Role.GOVERNOR).email)
+    assert other.post(url).status_code == 403
+
+    # The owner signs in for real (password + TOTP) and accepts with one click.
+    owner = Client()
+    _real_login(owner, victim.email)
+    assert owner.post(url).status_code == 302
+    with world.a.scope():
+        assert Membership.objects.get(user=victim).role == Role.SCHOOL_STAFF
+    assert Client().get(url).status_code == 410
+
+
+def test_accepting_as_a_new_account_does_not_sign_in(world):
+    invitation = _invite(world)
+    client = Client()
+    url = reverse("invitation_accept", kwargs={"token": invitation.token})
+    response = client.post(url, {"full_name": "New", "password": "a-long-enough-passphrase"})
+    assert response.status_code == 302 and response["Location"] == reverse("account_login")
+    assert _signed_in_as(client) is None
+
+
+def test_one_open_invitation_per_address_revocable_and_audited(world, client_for):
+    invitation = _invite(world)
+    with pytest.raises(ValidationError):
+        _invite(world)
+    admin = client_for(world.a.user(Role.TRUST_ADMIN))
+    assert b"Revoke" in admin.get("/t/alpha/people/").content
+    response = admin.post(f"/t/alpha/people/invitations/{invitation.pk}/revoke/")
+    assert response.status_code == 302
+    url = reverse("invitation_accept", kwargs={"token": invitation.token})
+    assert Client().get(url).status_code == 410
+    with world.a.scope():
+        assert AuditEvent.objects.filter(action="invitation.revoke").count() == 1
+    _invite(world)  # a new one may be sent now
+
+
+def test_a_deactivated_member_does_not_come_back_through_an_invitation(world):
+    governor = world.a.user(Role.GOVERNOR)
+    admin = world.a.user(Role.TRUST_ADMIN)
+    with world.a.scope():
+        pending = Invitation.objects.create(
+            trust=world.a.trust, email=governor.email, role=Role.TRUST_LEADER
+        )
+        membership_set_active(
+            actor=admin, membership=Membership.objects.get(user=governor), active=False
+        )
+        pending.refresh_from_db()
+        assert not pending.is_usable  # deactivating closed the pending invitation
+    with pytest.raises(ValidationError):
+        _invite(world, role=Role.TRUST_LEADER, email=governor.email)
+    client = Client()
+    _real_login(client, governor.email)
+    url = reverse("invitation_accept", kwargs={"token": pending.token})
+    assert client.post(url).status_code == 410
+    with world.a.scope():
+        assert not Membership.objects.get(user=governor).is_active
+
+
+def test_rate_limits_key_on_the_client_behind_the_trusted_proxy(world, settings):
+    """One client's failed logins behind the TLS proxy lock out that client and that account,
+    not every login (all requests share the proxy's REMOTE_ADDR); a forged X-Forwarded-For
+    prefix does not escape the limit."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    attacker = Client(HTTP_X_FORWARDED_FOR="203.0.113.5")
+    target = world.a.user(Role.GOVERNOR).email
+    for n in range(7):
+        # The attacker varies the part of the header the client controls: still one client.
+        attacker.post(
+            "/accounts/login/",
+            {"login": target, "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=f"10.0.0.{n}, 203.0.113.5",
+        )
+    refused = attacker.post(
+        "/accounts/login/", {"login": world.b.user(Role.GOVERNOR).email, "password": "wrong"}
+    )
+    assert "Too many failed login attempts" in refused.content.decode()
+    someone_else = Client(HTTP_X_FORWARDED_FOR="198.51.100.7")
+    response = someone_else.post(
+        "/accounts/login/",
+        {"login": world.b.user(Role.GOVERNOR).email, "password": TEST_PASSWORD},
+    )
+    assert response.status_code == 302

@@ -368,3 +368,47 @@ def test_action_follow_up_with_a_bad_visit_id_is_404_not_500(world, client_for):
     url = reverse("visits:action_status", kwargs={"trust_slug": a.slug, "pk": action.pk})
     response = client.post(url, {"status": "done", "at_visit": "abc"})
     assert response.status_code == 404
+
+
+def test_a_partner_cannot_rewrite_an_officers_published_visit(world, client_for):
+    """Issue 16: a partner (same academy) changed an officer's published judgements and
+    action statuses. Now 403 on every write path; their own visit they still edit."""
+    partner_user = world.a.user(Role.EXTERNAL_PARTNER)
+    with world.a.scope():
+        visit = _visit(world.a, evidence="Officer's evidence", strengths="Phonics")
+        visit_publish(actor=world.a.user(OFFICER), membership=_officer(world.a), visit=visit)
+        action = action_create(
+            actor=world.a.user(OFFICER),
+            visit=visit,
+            description="Tighten phonics",
+            owner="Head",
+            due_on=dt.date(2026, 5, 1),
+        )
+        own = visit_create(
+            actor=partner_user,
+            academy=world.a.academies[0],
+            visit_type=visit.visit_type,
+            date=dt.date(2026, 3, 5),
+        )
+    client = client_for(partner_user)
+    kw = {"trust_slug": "alpha", "pk": visit.pk}
+    assert client.get(reverse("visits:detail", kwargs=kw)).status_code == 200  # may read
+    assert client.get(reverse("visits:edit", kwargs=kw)).status_code == 403
+    data = {"date": "2026-03-04", "evidence": "Rewritten", "judgement_achievement": "below"}
+    assert client.post(reverse("visits:autosave", kwargs=kw), data).status_code == 403
+    status_url = reverse("visits:action_status", kwargs={"trust_slug": "alpha", "pk": action.pk})
+    assert client.post(status_url, {"status": "done"}).status_code == 403
+    api = client.patch(
+        f"/api/v1/t/alpha/visits/{visit.pk}/", {"evidence": "Rewritten"}, "application/json"
+    )
+    assert api.status_code == 403
+    api = client.patch(
+        f"/api/v1/t/alpha/actions/{action.pk}/", {"status": "done"}, "application/json"
+    )
+    assert api.status_code == 403
+    with world.a.scope():
+        visit.refresh_from_db()
+        action.refresh_from_db()
+        assert visit.evidence == "Officer's evidence" and action.status != "done"
+    mine = {"trust_slug": "alpha", "pk": own.pk}
+    assert client.get(reverse("visits:edit", kwargs=mine)).status_code == 200

@@ -6,6 +6,7 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
@@ -27,12 +28,25 @@ class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        """A user whose address is their verified primary one.
+
+        Accounts are made only by accepting an invitation (the emailed link proves the
+        address), an operator command or the demo: the address given here is proven. Any
+        address a user adds later counts only once allauth has verified it.
+        """
         if not email:
             raise ValueError("An email address is required.")
         user = self.model(email=self.normalize_email(email).lower(), **extra)
         user.set_password(password)
         user.save(using=self._db)
+        self.email_proven(user)
         return user
+
+    def email_proven(self, user: User) -> None:
+        """Record the user's own address as verified and primary (the channel proved it)."""
+        EmailAddress.objects.update_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
 
     def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
         extra.setdefault("is_staff", True)
@@ -130,6 +144,7 @@ class Invitation(TenantModel):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(default=_invitation_expiry)
     accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
 
     # The emailed link names its invitation by token, before its trust is known.
     by_token = KeyedLookupManager("token")
@@ -137,13 +152,26 @@ class Invitation(TenantModel):
     class Meta:
         default_manager_name = "objects"
         ordering = ["-created_at"]
+        constraints = [
+            # One open invitation per address and trust: a second one is refused, not sent,
+            # so every pending link can be found and revoked.
+            models.UniqueConstraint(
+                fields=["trust", "email"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_open_invitation_per_address",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Invitation for {self.email} to {self.trust}"
 
     @property
     def is_usable(self) -> bool:
-        return self.accepted_at is None and self.expires_at > timezone.now()
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
 
 
 __all__ = ["Invitation", "Membership", "Trust", "User"]

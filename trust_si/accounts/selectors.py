@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.db.models import QuerySet
 from django.http import Http404
@@ -12,7 +13,7 @@ from trust_si.audit.models import AuditEvent
 from trust_si.tenancy.context import trust_scope
 from trust_si.tenancy.models import Trust
 
-from .models import Invitation, Membership
+from .models import Invitation, Membership, User
 
 
 def membership_for(user: Any, trust_slug: str) -> Membership | None:
@@ -80,7 +81,34 @@ def mfa_user_ids(user_ids: list[int]) -> set[int]:
 
 
 def invitation_list_for(membership: Membership) -> QuerySet[Invitation]:
-    return Invitation.objects.filter(trust_id=membership.trust_id, accepted_at__isnull=True)
+    return Invitation.objects.filter(
+        trust_id=membership.trust_id, accepted_at__isnull=True, revoked_at__isnull=True
+    )
+
+
+def invitation_get_for(membership: Membership, pk: int) -> Invitation:
+    invitation = invitation_list_for(membership).filter(pk=pk).first()
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def users_holding_email(email: str) -> QuerySet[User]:
+    """Accounts that have proved `email` (a verified address): the only ones it counts for."""
+    return User.objects.filter(
+        pk__in=EmailAddress.objects.filter(email__iexact=email, verified=True).values("user_id")
+    )
+
+
+def invitation_holder(invitation: Invitation) -> User | None:
+    """The account that has verified the invited address, if any."""
+    return users_holding_email(invitation.email).first()
+
+
+def emails_of(user: User) -> list[str]:
+    """The user's verified addresses (and the account's own)."""
+    verified = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    return sorted({user.email.lower(), *(e.lower() for e in verified)})
 
 
 def audit_list_for(membership: Membership, filters: dict[str, Any]) -> QuerySet[AuditEvent]:

@@ -15,6 +15,7 @@ from trust_si.audit.services import audit_record
 from trust_si.tenancy.context import trust_scope
 from trust_si.tenancy.models import Trust
 
+from . import selectors
 from .models import Invitation, Membership, User
 from .roles import Role
 
@@ -49,6 +50,12 @@ def validate_scope(*, trust: Trust, role: str, academies: list[Any], is_board: b
         raise ValidationError({"academies": "Choose at least one academy."})
 
 
+def _invitations_pending(trust: Trust, email: str) -> Any:
+    return Invitation.objects.filter(
+        trust=trust, email=email, accepted_at__isnull=True, revoked_at__isnull=True
+    )
+
+
 @transaction.atomic
 def invitation_create(
     *,
@@ -61,11 +68,32 @@ def invitation_create(
     is_board: bool = False,
     accept_url_base: str = "",
 ) -> Invitation:
+    """Invite an address to the trust with a role.
+
+    1. The scope must suit the role (`validate_scope`).
+    2. A member of the trust (active or deactivated) is not invited again: a deactivated
+       member is reactivated on the people page, by someone who decides to.
+    3. One open invitation per address and trust: an expired one is closed first; a pending one
+       must be revoked before another is sent.
+    """
     email = email.strip().lower()
     validate_scope(trust=trust, role=role, academies=academies, is_board=is_board)
     with trust_scope(trust):
-        if Membership.objects.filter(user__email=email, is_active=True).exists():
-            raise ValidationError({"email": "This person is already a member of the trust."})
+        existing = Membership.objects.filter(user__in=selectors.users_holding_email(email)).first()
+        if existing is not None:
+            raise ValidationError(
+                {
+                    "email": "This person is already a member of the trust."
+                    if existing.is_active
+                    else "This person's membership is deactivated: reactivate it instead."
+                }
+            )
+        now = timezone.now()
+        _invitations_pending(trust, email).filter(expires_at__lte=now).update(revoked_at=now)
+        if _invitations_pending(trust, email).exists():
+            raise ValidationError(
+                {"email": "An invitation to this address is pending: revoke it to send another."}
+            )
         invitation = Invitation.objects.create(
             trust=trust,
             email=email,
@@ -87,7 +115,8 @@ def invitation_create(
             subject=f"You are invited to {trust.name} on trust-si",
             message=(
                 f"You have been invited to join {trust.name} on trust-si as "
-                f"{Role(role).label.lower()}.\n\nAccept the invitation and choose a password:\n"
+                f"{Role(role).label.lower()}.\n\nAccept the invitation (you will choose a "
+                f"password, or sign in if you already have an account):\n"
                 f"{url}\n\nThe link works for 14 days."
             ),
             from_email=None,
@@ -98,36 +127,75 @@ def invitation_create(
 
 
 @transaction.atomic
-def invitation_accept(*, invitation: Invitation, password: str, full_name: str) -> User:
-    """Create (or reuse) the user for the invited email and give them the membership."""
+def invitation_revoke(*, actor: User | None, invitation: Invitation) -> None:
+    """Close a pending invitation: its link stops working at once."""
+    closed = (
+        type(invitation)
+        .objects.filter(pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True)
+        .update(revoked_at=timezone.now())
+    )
+    if not closed:
+        raise ValidationError("This invitation has already been accepted or revoked.")
+    audit_record(
+        actor=actor,
+        action="invitation.revoke",
+        target=invitation,
+        changes={"email": invitation.email},
+    )
+
+
+@transaction.atomic
+def invitation_accept(
+    *,
+    invitation: Invitation,
+    user: User | None = None,
+    password: str = "",
+    full_name: str = "",
+) -> User:
+    """Add the invited membership to the one account that proved the invited address.
+
+    1. An address nobody holds: a new account is created with the chosen password (the link
+       proves the address, so it is verified). Nobody is signed in by this.
+    2. An address an account holds (verified): only that account, signed in through the real
+       login (password and second factor), may accept; `user` is the signed-in user. An
+       unverified address someone added to their own account never counts.
+    3. A deactivated member does not come back through an invitation, nor does anyone join
+       twice; the link is claimed once (a conditional update).
+    """
     if not invitation.is_usable:
         raise ValidationError("This invitation has expired or has already been used.")
+    holder = selectors.invitation_holder(invitation)
+    if user is None:
+        if holder is not None or User.objects.filter(email__iexact=invitation.email).exists():
+            raise ValidationError(
+                "An account already uses this address: sign in to accept the invitation."
+            )
+    elif holder is None or holder.pk != user.pk:
+        raise ValidationError("This invitation is for another email address.")
+    if Membership.objects.filter(trust=invitation.trust, user=holder).exists():
+        raise ValidationError("You already have a membership of this trust.")
     claimed = (
         type(invitation)
-        .objects.filter(pk=invitation.pk, accepted_at__isnull=True)
+        .objects.filter(pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True)
         .update(accepted_at=timezone.now())
     )
     if not claimed:
         raise ValidationError("This invitation has already been used.")
-    user = User.objects.filter(email=invitation.email).first()
     if user is None:
         user = User.objects.create_user(invitation.email, password, full_name=full_name)
-    membership, _ = Membership.objects.update_or_create(
+    membership = Membership.objects.create(
         trust=invitation.trust,
         user=user,
-        defaults={
-            "role": invitation.role,
-            "staff_role": invitation.staff_role,
-            "is_board": invitation.is_board,
-            "is_active": True,
-        },
+        role=invitation.role,
+        staff_role=invitation.staff_role,
+        is_board=invitation.is_board,
     )
     membership.academies.set(invitation.academies.all())
     audit_record(
         actor=user,
         action="invitation.accept",
         target=membership,
-        changes={"role": invitation.role},
+        changes={"role": invitation.role, "invitation": invitation.pk},
         trust_id=invitation.trust_id,
     )
     return user
@@ -177,6 +245,14 @@ def membership_set_active(*, actor: User | None, membership: Membership, active:
         membership.save(update_fields=["is_active"])
         if not active:
             Token.objects.filter(user=membership.user).delete()
+            # A pending invitation must not bring the member back.
+            emails = selectors.emails_of(membership.user)
+            Invitation.objects.filter(
+                trust=membership.trust,
+                email__in=emails,
+                accepted_at__isnull=True,
+                revoked_at__isnull=True,
+            ).update(revoked_at=timezone.now())
         audit_record(
             actor=actor,
             action="membership.reactivate" if active else "membership.deactivate",

@@ -10,6 +10,7 @@ tenant_urlpatterns = [
     path("people/api-token/", views.api_token, name="api_token"),
     path("people/<int:pk>/", views.member_edit, name="member_edit"),
     path("people/<int:pk>/active/", views.member_set_active, name="member_set_active"),
+    path("people/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("audit/", views.audit_log, name="audit_log"),
 ]
 tenant_api_urlpatterns = [

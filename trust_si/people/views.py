@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
@@ -134,30 +135,75 @@ def audit_log(request: TenantRequest) -> HttpResponse:
     )
 
 
+@require_POST
+def invitation_revoke(request: TenantRequest, pk: int) -> HttpResponse:
+    membership = require(request, "users.manage")
+    invitation = selectors.invitation_get_for(membership, pk)
+    try:
+        services.invitation_revoke(actor=request.user, invitation=invitation)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"The invitation to {invitation.email} has been revoked.")
+    return redirect("people", trust_slug=request.trust.slug)
+
+
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
-    """Accepting needs no account: the token in the emailed link is the proof."""
+    """Accept an invitation. Accepting never signs anyone in.
+
+    An address nobody holds gets a new account (the link proves the address), and its owner
+    then signs in as anyone does. An address an account holds is accepted only by that account,
+    signed in through the real login (password and second factor), with one more click.
+    """
     # Looked up by its unguessable token only; everything after runs in its trust.
     invitation = Invitation.by_token.lookup(token).select_related("trust").first()
     if invitation is None or not invitation.is_usable:
         return render(
             request, "accounts/invitation_invalid.html", status=410 if invitation else 404
         )
+    holder = selectors.invitation_holder(invitation)
+    context: dict[str, Any] = {"invitation": invitation, "holder": holder}
+    if holder is not None:
+        if not request.user.is_authenticated:
+            login_url = reverse("account_login") + "?" + urlencode({"next": request.path})
+            return render(
+                request, "accounts/accept_sign_in.html", {**context, "login_url": login_url}
+            )
+        if request.user.pk != holder.pk:
+            return render(request, "accounts/accept_sign_in.html", context, status=403)
+        if request.method == "POST":
+            with trust_scope(invitation.trust):
+                try:
+                    services.invitation_accept(invitation=invitation, user=holder)
+                except ValidationError as exc:
+                    return _invitation_refused(request, exc)
+            messages.success(request, f"You have joined {invitation.trust.name}.")
+            return redirect("dashboard", trust_slug=invitation.trust.slug)
+        return render(request, "accounts/accept_existing.html", context)
     form = AcceptInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with trust_scope(invitation.trust):
             try:
-                user = services.invitation_accept(
+                services.invitation_accept(
                     invitation=invitation,
                     password=form.cleaned_data["password"],
                     full_name=form.cleaned_data["full_name"],
                 )
-            except ValidationError:
-                return render(request, "accounts/invitation_invalid.html", status=410)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("dashboard", trust_slug=invitation.trust.slug)
+            except ValidationError as exc:
+                return _invitation_refused(request, exc)
+        messages.success(
+            request, "Your account is ready. Sign in with your email address and new password."
+        )
+        return redirect("account_login")
     return render(
         request,
         "accounts/accept.html",
-        {"form": form, "invitation": invitation},
+        {**context, "form": form},
         status=400 if form.errors else 200,
+    )
+
+
+def _invitation_refused(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return render(
+        request, "accounts/invitation_invalid.html", {"reason": " ".join(exc.messages)}, status=410
     )

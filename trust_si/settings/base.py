@@ -125,7 +125,10 @@ ACCOUNT_ADAPTER = "trust_si.accounts.adapter.InviteOnlyAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = "none"
+# An address counts only once verified; a new address replaces the old one only then, so no
+# one can claim another person's address (and the invitations sent to it).
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
@@ -135,6 +138,10 @@ ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "reset_password": "5/m/ip,3/m/key",
 }
+# Rate limits key on the client's address as the proxies in front of us saw it: the last
+# TRUSTED_PROXY_COUNT entries of X-Forwarded-For are ours (production sits behind one TLS
+# proxy), anything before them is the client's own claim and is never trusted.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "trust-si"
 # Accept the code of the neighbouring 30-second window: phones drift, and typing takes time.
@@ -164,7 +171,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Request bodies: Django refuses a non-file body over this; files are bounded by their form
+# (trust_si.limits) and the whole request by the proxy in front (docs/security.md).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2_000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Cache: local memory unless REDIS_URL is given (rate limits need a shared cache in production).
@@ -196,7 +207,8 @@ BROKER_DIR = VAR_DIR / "broker"
 # unacknowledged job to another worker) must exceed the longest limit, or a slow job would be
 # run twice at once; tests/ops/test_reliability.py holds that.
 TRUST_SI_TASK_TIME_LIMITS: dict[str, int] = {
-    "assessment.tasks.upload_validate_task": 10 * 60,
+    # A check reads one bounded file (trust_si.limits.UPLOAD: 90 s of reading at most).
+    "assessment.tasks.upload_validate_task": 3 * 60,
     "assessment.tasks.upload_commit_task": 15 * 60,
     "assessment.tasks.upload_sweep_task": 2 * 60,
     "phases.tasks.placement_recompute_task": 15 * 60,
@@ -210,7 +222,6 @@ CELERY_TASK_ANNOTATIONS = {
     name: {"time_limit": limit, "soft_time_limit": max(limit - 30, limit * 9 // 10)}
     for name, limit in TRUST_SI_TASK_TIME_LIMITS.items()
 }
-CELERY_TASK_TIME_LIMIT = 15 * 60  # any job not in the table
 BROKER_VISIBILITY_TIMEOUT = max(TRUST_SI_TASK_TIME_LIMITS.values()) + 5 * 60
 # Sending a job while the broker is down fails fast (the request records the job as waiting
 # and the sweeper sends it later) instead of holding a web thread.
@@ -249,6 +260,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 50
+# Every job ends: a soft limit the task turns into a final state with the reason, a hard one
+# that kills it, and a pool process replaced once it has grown past the memory bound (KiB).
+# Any job not in TRUST_SI_TASK_TIME_LIMITS above.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=14 * 60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=15 * 60)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=400_000)
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

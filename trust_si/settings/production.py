@@ -46,3 +46,6 @@ MAILERS = {
 TRUST_SI_DEMO_PASSWORD = ""
 TRUST_SI_IS_PRODUCTION = True
 LOGGING["root"]["level"] = env.str("LOG_LEVEL", default="INFO")  # type: ignore[index]  # noqa: F405
+
+# One TLS proxy in front of gunicorn (docs/security.md): its X-Forwarded-For entry is the client.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)

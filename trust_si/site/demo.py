@@ -51,6 +51,7 @@ def _user(email: str, name: str, password: str, mfa: bool) -> User:
     user.full_name = name
     user.set_password(password)
     user.save()
+    User.objects.email_proven(user)
     if mfa and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
         TOTP.activate(user, demo_totp_secret(email))
     return user

@@ -1,0 +1,203 @@
+"""The bounds on every file the product reads, in one place, checked while reading. Pure.
+
+Each kind of file has one `FileLimits`: bytes on the wire, bytes once uncompressed (an XLSX is a
+zip), the compression ratio, rows, columns, characters in a cell and seconds of reading. The
+readers here check them as they go, so a file that breaks one stops being read at that point:
+
+- `check_bytes` before anything else;
+- `check_archive` on an XLSX's members before a byte is inflated (zipfile never inflates a
+  member past its declared size, so the declared sizes bound the work);
+- `xlsx_rows` reads the first sheet row by row in openpyxl's read-only mode with the sheet's
+  declared dimension thrown away (a sheet that declares `A1:XFD1048576` would otherwise be
+  padded to that grid), counting rows and checking each row's width and cells;
+- `csv_rows` the same for text files;
+- a `Deadline` bounds the seconds spent.
+
+A broken bound raises `LimitExceeded` with a sentence for the person who sent the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from openpyxl import load_workbook
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class FileLimits:
+    what: str  # "pupil data file": the words the messages use
+    max_bytes: int
+    max_uncompressed: int  # XLSX: the members' declared sizes, added up
+    max_ratio: int  # XLSX: uncompressed / compressed, per member
+    max_rows: int  # rows with data (blank rows are skipped but still timed)
+    max_columns: int
+    max_cell_chars: int
+    max_seconds: float
+
+
+@dataclass(frozen=True)
+class ImageLimits:
+    what: str
+    max_bytes: int
+    max_side: int  # pixels, read from the header before Pillow allocates the image
+
+
+# Pupil data (assessment uploads): a large trust's term of results is a few hundred thousand
+# rows of a dozen columns; 20 MB of CSV is about 700,000 such rows.
+UPLOAD = FileLimits(
+    what="file",
+    max_bytes=20 * MB,
+    max_uncompressed=200 * MB,
+    max_ratio=100,
+    max_rows=1_000_000,
+    max_columns=200,
+    max_cell_chars=1_000,
+    max_seconds=90,
+)
+# GIAS extracts (all establishments in England: about 50,000 rows, 300 columns).
+GIAS = FileLimits(
+    what="GIAS file",
+    max_bytes=100 * MB,
+    max_uncompressed=100 * MB,
+    max_ratio=100,
+    max_rows=200_000,
+    max_columns=400,
+    max_cell_chars=4_000,
+    max_seconds=120,
+)
+# DfE published results and national benchmarks (a school-level KS4 file: ~6,000 rows, ~500 columns).
+DFE = FileLimits(
+    what="DfE file",
+    max_bytes=100 * MB,
+    max_uncompressed=100 * MB,
+    max_ratio=100,
+    max_rows=200_000,
+    max_columns=1_000,
+    max_cell_chars=4_000,
+    max_seconds=120,
+)
+LOGO = ImageLimits(what="logo", max_bytes=2 * MB, max_side=5_000)
+
+
+class LimitExceeded(ValueError):
+    """A file broke one of its bounds: the message says which, in words."""
+
+
+class Deadline:
+    def __init__(self, limits: FileLimits, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limits = limits
+        self.clock = clock
+        self.ends = clock() + limits.max_seconds
+
+    def check(self) -> None:
+        if self.clock() > self.ends:
+            raise LimitExceeded(
+                f"The {self.limits.what} took more than {self.limits.max_seconds:g} seconds "
+                "to read: split it into smaller files."
+            )
+
+
+def check_bytes(size: int, limits: FileLimits | ImageLimits) -> None:
+    if size > limits.max_bytes:
+        raise LimitExceeded(
+            f"The {limits.what} is larger than {limits.max_bytes // MB} MB ({size / MB:.1f} MB)."
+        )
+
+
+def check_archive(archive: zipfile.ZipFile, limits: FileLimits) -> None:
+    """Refuse an archive whose members would inflate past the bounds (a zip bomb)."""
+    members = archive.infolist()
+    if sum(info.file_size for info in members) > limits.max_uncompressed:
+        raise LimitExceeded(
+            f"The {limits.what} expands to more than {limits.max_uncompressed // MB} MB: "
+            "it is too large to read safely."
+        )
+    for info in members:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > MB and ratio > limits.max_ratio:
+            raise LimitExceeded(
+                f"The {limits.what} is compressed {ratio:.0f} to 1, more than any real "
+                "workbook: it cannot be read safely."
+            )
+
+
+def check_columns(width: int, limits: FileLimits) -> None:
+    if width > limits.max_columns:
+        raise LimitExceeded(
+            f"The {limits.what} has {width:,} columns; at most {limits.max_columns:,} are read."
+        )
+
+
+def check_cell(text: str, row: int, column: int, limits: FileLimits) -> None:
+    if len(text) > limits.max_cell_chars:
+        raise LimitExceeded(
+            f"Row {row}, column {column}: a cell of {len(text):,} characters; at most "
+            f"{limits.max_cell_chars:,} are read."
+        )
+
+
+def bounded_rows(
+    rows: Iterable[Iterable[Any]], limits: FileLimits, cell: Callable[[Any], str]
+) -> Iterator[list[str]]:
+    """The non-blank rows, as text, each checked; stops at the first broken bound.
+
+    Row numbers in messages are the file's own (1 is the first line or sheet row).
+    """
+    deadline = Deadline(limits)
+    kept = 0
+    for number, raw in enumerate(rows, start=1):
+        if number % 1000 == 0:
+            deadline.check()
+        values = list(raw)
+        if not values:
+            continue
+        check_columns(len(values), limits)
+        texts = [cell(v) for v in values]
+        if not any(texts):
+            continue
+        for column, text in enumerate(texts, start=1):
+            check_cell(text, number, column, limits)
+        kept += 1
+        if kept > limits.max_rows:
+            raise LimitExceeded(
+                f"The {limits.what} has more than {limits.max_rows:,} rows: split it."
+            )
+        yield texts
+    deadline.check()
+
+
+def xlsx_rows(data: bytes, limits: FileLimits, cell: Callable[[Any], str]) -> Iterator[list[str]]:
+    """The first sheet's non-blank rows, streamed. Raises LimitExceeded, or ValueError when the
+    workbook cannot be read at all (not a zip, macros, malformed XML)."""
+    check_bytes(len(data), limits)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise ValueError("not a zip archive") from exc
+    check_archive(archive, limits)
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        sheet: Any = workbook.worksheets[0]
+        # Never trust the declared dimension: without it, rows are as wide as their own cells
+        # and the gaps between rows cost nothing.
+        sheet.reset_dimensions()
+        yield from bounded_rows(sheet.iter_rows(values_only=True), limits, cell)
+    finally:
+        workbook.close()
+
+
+def csv_rows(text: str, delimiter: str, limits: FileLimits) -> Iterator[list[str]]:
+    """Text rows, streamed and stripped; a field longer than the cell bound stops the read."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        yield from bounded_rows(reader, limits, lambda v: str(v).strip())
+    except csv.Error as exc:  # e.g. a field over csv's own size limit
+        raise LimitExceeded(f"The {limits.what} could not be read as CSV: {exc}.") from exc
