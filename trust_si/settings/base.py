@@ -207,8 +207,9 @@ BROKER_DIR = VAR_DIR / "broker"
 # unacknowledged job to another worker) must exceed the longest limit, or a slow job would be
 # run twice at once; tests/ops/test_reliability.py holds that.
 TRUST_SI_TASK_TIME_LIMITS: dict[str, int] = {
-    # A check reads one bounded file (trust_si.limits.UPLOAD: 90 s of reading at most).
-    "assessment.tasks.upload_validate_task": 3 * 60,
+    # A check reads one bounded file (trust_si.limits.UPLOAD: 90 s of reading at most); the
+    # rest of the limit is the sweeper's margin for a check that waited for the worker.
+    "assessment.tasks.upload_validate_task": 10 * 60,
     "assessment.tasks.upload_commit_task": 15 * 60,
     "assessment.tasks.upload_sweep_task": 2 * 60,
     "phases.tasks.placement_recompute_task": 15 * 60,
