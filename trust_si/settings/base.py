@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "academies",
     "assessment",
     "assessment.kpis",
+    "assessment.frameworks",
     "phases",
     "visits",
     "cpd",
