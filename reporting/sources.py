@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from assessment.kpis.selectors import kpi_figures_for
 from cpd.selectors import cpd_summary_for_report
+from moderation.selectors import moderation_summary_for_report
 from partnerships.selectors import partnerships_summary_for_report
 from phases.selectors import heatmap_row_for_report, placement_summary_for_report
 from trust_si.terms import TermCode
@@ -182,8 +183,8 @@ def partnerships_section(*, trust: Trust, academy: Academy, term_code: str) -> d
 
 
 def moderation_section(*, trust: Trust, academy: Academy, term_code: str) -> dict[str, Any]:
-    # Writing moderation is not recorded in trust-si yet: the section says so plainly.
-    return {"rows": [], "note": "No moderation outcomes recorded yet."}
+    data = moderation_summary_for_report(trust=trust, academy=academy, term_code=term_code)
+    return data or {"rows": [], "note": "No moderation outcomes recorded yet."}
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "assessment.frameworks",
     "phases",
     "visits",
+    "moderation",
     "cpd",
     "partnerships",
     "reporting",
