@@ -13,6 +13,7 @@ from academies import api_urls as academies_api
 from academies import urls as academies_urls
 from assessment import api_urls as assessment_api
 from assessment import urls as assessment_urls
+from assessment.frameworks import urls as frameworks_urls
 from assessment.kpis import api_urls as kpis_api
 from assessment.kpis import urls as kpis_urls
 from cpd import api_urls as cpd_api
@@ -33,6 +34,7 @@ APP_URLS = [
     academies_urls,
     assessment_urls,
     kpis_urls,
+    frameworks_urls,
     phases_urls,
     visits_urls,
     cpd_urls,
