@@ -11,17 +11,15 @@ def setup(world):
     for tw in (world.a, world.b):
         judgements(tw, per_school=2)
         with tw.scope():
-            tw.extra["version"] = FrameworkVersion.objects.get()
+            tw.extra["version"] = FrameworkVersion.objects.filter(status="published").first()
             judgement = (
                 tw.extra["version"].teacher_judgements.filter(academy=tw.academies[0]).first()
             )
-            Enrolment.objects.create(
+            Enrolment.objects.get_or_create(
                 trust=tw.trust,
                 pupil=judgement.pupil,
-                academy=tw.academies[0],
                 academic_year="2025-26",
-                year_group="6",
-                sex="F",
+                defaults={"academy": tw.academies[0], "year_group": "6", "sex": "F"},
             )
             tw.extra["pupil"] = judgement.pupil
 

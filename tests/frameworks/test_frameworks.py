@@ -11,6 +11,7 @@ from assessment.frameworks.services import (
     FrameworkLocked,
     framework_create,
     judgement_record,
+    starter_apply,
     statement_add,
     version_csv,
     version_draft_create,
@@ -18,7 +19,6 @@ from assessment.frameworks.services import (
     version_publish,
 )
 from assessment.frameworks.starters import YEAR_6
-from assessment.frameworks.services import starter_apply
 from assessment.models import Pupil, Upload, UploadStatus
 from assessment.parsing import pupil_key
 from assessment.services import (

@@ -9,6 +9,7 @@ from assessment.frameworks.services import (
     version_draft_create,
     version_publish,
 )
+from assessment.frameworks.selectors import published_version_for
 from assessment.frameworks.starters import YEAR_6
 from assessment.models import Pupil
 from assessment.services import term_get_or_create
@@ -23,14 +24,17 @@ TERM = "2025-26-summer"
 def judgements(tw, per_school: int = 12) -> None:
     """Year 6 writing judgements at each academy: a mix of WTS, EXS and GDS."""
     with tw.scope():
-        framework = framework_create(actor=None, trust=tw.trust, subject="writing", year_group="6")
-        version = version_draft_create(actor=None, framework=framework)
-        starter_apply(actor=None, version=version, starter=YEAR_6)
-        version_publish(actor=None, version=version)
+        if published_version_for(trust_id=tw.trust.pk, subject="writing", year_group="6") is None:
+            framework = framework_create(
+                actor=None, trust=tw.trust, subject="writing", year_group="6"
+            )
+            version = version_draft_create(actor=None, framework=framework)
+            starter_apply(actor=None, version=version, starter=YEAR_6)
+            version_publish(actor=None, version=version)
         term = term_get_or_create(trust=tw.trust, code=TERM)
         for a, academy in enumerate(tw.academies):
             for i in range(per_school):
-                pupil = Pupil.objects.create(
+                pupil, _ = Pupil.objects.get_or_create(
                     trust=tw.trust, key=f"{tw.slug}-{a}-{i}".ljust(64, "x")
                 )
                 secure = [EXS[:3], EXS, GDS][i % 3]
@@ -45,14 +49,14 @@ def judgements(tw, per_school: int = 12) -> None:
                 )
 
 
-def open_round(tw, method: str = "blind", per_school: int = 12):
+def open_round(tw, method: str = "blind", per_school: int = 12, name: str = "Summer writing"):
     judgements(tw, per_school)
     with tw.scope():
         term = term_get_or_create(trust=tw.trust, code=TERM)
         round_ = round_create(
             actor=None,
             trust=tw.trust,
-            name=f"Summer writing {tw.slug}",
+            name=f"{name} {tw.slug}",
             term=term,
             subject="writing",
             year_groups=["6"],

@@ -18,6 +18,8 @@ from assessment.kpis import api_urls as kpis_api
 from assessment.kpis import urls as kpis_urls
 from cpd import api_urls as cpd_api
 from cpd import urls as cpd_urls
+from moderation import api_urls as moderation_api
+from moderation import urls as moderation_urls
 from partnerships import api_urls as partnerships_api
 from partnerships import urls as partnerships_urls
 from phases import api_urls as phases_api
@@ -37,6 +39,7 @@ APP_URLS = [
     frameworks_urls,
     phases_urls,
     visits_urls,
+    moderation_urls,
     cpd_urls,
     partnerships_urls,
     reporting_urls,
@@ -47,6 +50,7 @@ APP_API_URLS = [
     kpis_api,
     phases_api,
     visits_api,
+    moderation_api,
     cpd_api,
     partnerships_api,
     reporting_api,
