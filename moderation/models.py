@@ -80,7 +80,7 @@ class Moderator(TenantModel):
         ]
 
     def __str__(self) -> str:
-        if self.user_id:
+        if self.user is not None:
             return self.user.display_name
         return self.external_name
 

@@ -122,7 +122,7 @@ def version_update(
     *, actor: User | None, version: FrameworkVersion, authors: str, allow_one_weakness: bool
 ) -> FrameworkVersion:
     _editable(version)
-    changes = {}
+    changes: dict[str, list[object]] = {}
     if version.authors != authors:
         changes["authors"] = [version.authors, authors]
     if version.allow_one_weakness != allow_one_weakness:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
@@ -10,6 +12,7 @@ from academies.selectors import academy_get_for
 from assessment.kinds import SUBJECTS
 from assessment.models import Enrolment, Pupil
 from assessment.services import term_get_or_create
+from trust_si.accounts.models import Membership
 from trust_si.terms import TermCode, TermError
 from trust_si.web.access import require
 from trust_si.web.http import TenantRequest
@@ -68,10 +71,10 @@ def version_detail(request: TenantRequest, pk: int) -> HttpResponse:
     )
 
 
-def _grid_context(request: TenantRequest, membership: object) -> dict[str, object]:
+def _grid_context(request: TenantRequest, membership: Membership) -> dict[str, Any]:
     """The grid's academy, term, year group and subject, from the query string (or the form)."""
     source = request.POST if request.method == "POST" else request.GET
-    academy = academy_get_for(membership, source.get("academy", ""))  # type: ignore[arg-type]
+    academy = academy_get_for(membership, source.get("academy", ""))
     year, subject = source.get("year", ""), source.get("subject", "writing")
     if year not in YEARS or subject not in FrameworkSubject.values:
         raise Http404

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assessment.frameworks.selectors import published_version_for
 from assessment.frameworks.services import (
     framework_create,
     judgement_record,
@@ -9,7 +10,6 @@ from assessment.frameworks.services import (
     version_draft_create,
     version_publish,
 )
-from assessment.frameworks.selectors import published_version_for
 from assessment.frameworks.starters import YEAR_6
 from assessment.models import Pupil
 from assessment.services import term_get_or_create
