@@ -138,7 +138,50 @@ KINDS: dict[str, Kind] = {
             ),
         ],
     ),
+    "judgements": Kind(
+        "judgements",
+        "Teacher judgements (writing, reading)",
+        [
+            Column("upn", True, UPN_HELP, ("pupil_upn",)),
+            Column("year_group", True, "1-11: the year group whose framework was used", ("year",)),
+            Column("subject", True, "writing or reading", ()),
+            Column(
+                "secure",
+                False,
+                "Codes of the statements secure, separated by ; (e.g. EXS1;EXS2;GDS1)",
+                ("secure_statements", "statements"),
+            ),
+            Column(
+                "independence",
+                False,
+                "independent (the default) or scaffolded",
+                ("independent", "evidence"),
+            ),
+            Column(
+                "source_subject",
+                False,
+                "The subject the writing came from (blank for English)",
+                ("from_subject",),
+            ),
+            Column(
+                "judgement",
+                False,
+                "WTS, EXS or GDS: blank to accept the framework's proposal",
+                ("teacher_judgement", "level"),
+            ),
+            Column(
+                "reason",
+                False,
+                "Why the judgement differs from the proposal (required when it does)",
+                (),
+            ),
+        ],
+    ),
 }
+JUDGEMENT_SUBJECTS = ["writing", "reading"]
+JUDGEMENT_LEVELS = ["WTS", "EXS", "GDS"]
+JUDGEMENT_YEAR_GROUPS = [str(n) for n in range(1, 12)]
+MAX_REASON_LENGTH = 300
 
 
 def readme_rows(kind: Kind) -> list[tuple[str, str, str]]:

@@ -55,6 +55,7 @@ class UploadKind(models.TextChoices):
     PUPILS = "pupils", "Pupils and groups"
     RESULTS = "results", "Results and teacher assessments"
     ATTENDANCE = "attendance", "Attendance"
+    JUDGEMENTS = "judgements", "Teacher judgements (writing, reading)"
 
 
 class UploadStatus(models.TextChoices):

@@ -31,6 +31,7 @@ from . import (
     signals,
     tasks,  # module reference: the tasks call back into these services
 )
+from .frameworks.checks import judgement_problems
 from .kinds import KINDS
 from .models import (
     ColumnMapping,
@@ -227,6 +228,8 @@ def _outcome(
             "message": "Some template columns were not found. Choose which of your columns they are.",
         }
     _other_academy_problems(upload, checked)
+    if upload.kind == "judgements":
+        judgement_problems(upload, checked)
     problems = [p.as_dict() for p in checked.problems]
     valid = len(checked.frame)
     rows_total = valid + len({p["row"] for p in problems})

@@ -21,9 +21,20 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 from django.db import connection, models
+from django.utils import timezone
 
+from .frameworks.checks import DERIVED
+from .frameworks.models import TeacherJudgement
 from .models import Attendance, Enrolment, Pupil, Result, Upload
 from .parsing import FIELDS
+
+# The columns each kind writes: the parser's fields and, for judgements, the framework checks'.
+WRITTEN = {**FIELDS, "judgements": [*FIELDS["judgements"], *DERIVED]}
+MODELS: dict[str, type[models.Model]] = {
+    "results": Result,
+    "attendance": Attendance,
+    "judgements": TeacherJudgement,
+}
 
 COPY_BATCH_ROWS = 100_000  # rows per chunk sent to PostgreSQL's COPY (bounds the memory used)
 INSERT_BATCH_ROWS = 20_000  # rows per executemany on other databases
@@ -40,8 +51,7 @@ def slice_rows(upload: Upload) -> Any:
         return Enrolment.objects.filter(
             academy=upload.academy, academic_year=upload.term.academic_year
         )
-    model = Result if upload.kind == "results" else Attendance
-    return model.objects.filter(academy=upload.academy, term=upload.term)
+    return MODELS[upload.kind]._default_manager.filter(academy=upload.academy, term=upload.term)
 
 
 def slice_lock(upload: Upload) -> None:
@@ -80,9 +90,12 @@ def slice_replace(upload: Upload, rows: pd.DataFrame | list[dict[str, Any]]) -> 
         model = Enrolment
         values["academic_year"] = upload.term.academic_year
     else:
-        model = Result if upload.kind == "results" else Attendance
+        model = MODELS[upload.kind]
         values["term_id"] = upload.term_id
-    for name in FIELDS[upload.kind][1:]:
+    if upload.kind == "judgements":
+        values["recorded_by_id"] = upload.confirmed_by_id
+        values["updated_at"] = timezone.now()
+    for name in WRITTEN[upload.kind][1:]:
         values[name] = frame[name]
     _insert(model, len(frame), values)
     return len(frame)

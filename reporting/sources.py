@@ -20,6 +20,7 @@ from assessment.kpis.disclosure import threshold
 from assessment.kpis.selectors import kpi_figures_for
 from assessment.outcomes import forecast_as_data, ks2_forecast_for
 from cpd.selectors import cpd_summary_for_report, programme_effects_for_report
+from moderation.selectors import moderation_summary_for_report
 from partnerships.selectors import commission_effects_for_report, partnerships_summary_for_report
 from phases.selectors import heatmap_row_for_report, placement_summary_for_report
 from planning.selectors import planning_summary_for_report, risks_for_board
@@ -188,8 +189,8 @@ def partnerships_section(*, trust: Trust, academy: Academy, term_code: str) -> d
 
 
 def moderation_section(*, trust: Trust, academy: Academy, term_code: str) -> dict[str, Any]:
-    # Writing moderation is not recorded in trust-si yet: the section says so plainly.
-    return {"rows": [], "note": "No moderation outcomes recorded yet."}
+    data = moderation_summary_for_report(trust=trust, academy=academy, term_code=term_code)
+    return data or {"rows": [], "note": "No moderation outcomes recorded yet."}
 
 
 def planning_section(*, trust: Trust, academy: Academy, term_code: str) -> dict[str, Any]:

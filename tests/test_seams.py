@@ -23,6 +23,7 @@ APPS = [
     "assessment",
     "phases",
     "visits",
+    "moderation",
     "cpd",
     "partnerships",
     "planning",

@@ -84,6 +84,8 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "cpd.manage": frozenset({A, L, O}),
     "partnership.view": frozenset({A, L, O, P}),
     "partnership.manage": frozenset({A, L}),
+    "framework.view": frozenset({A, L, O, S}),
+    "framework.edit": frozenset({A, L}),
     "moderation.view": frozenset({A, L, O, S}),
     "moderation.manage": frozenset({A, L, O}),
     "report.view": frozenset({A, L, O, G}),

@@ -11,6 +11,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 
 from academies import demo as academies_demo
 from assessment import demo as assessment_demo
+from assessment.frameworks import demo as frameworks_demo
 from cpd import demo as cpd_demo
 from partnerships import demo as partnerships_demo
 from phases import demo as phases_demo
@@ -30,6 +31,7 @@ DEMO_TRUSTS = [
 DEMO_HOOKS = [
     academies_demo,
     assessment_demo,
+    frameworks_demo,
     cpd_demo,
     partnerships_demo,
     visits_demo,

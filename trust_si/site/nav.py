@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from academies import nav as academies_nav
 from assessment import nav as assessment_nav
+from assessment.frameworks import nav as frameworks_nav
 from assessment.kpis import nav as kpis_nav
 from cpd import nav as cpd_nav
 from partnerships import nav as partnerships_nav
@@ -25,6 +26,7 @@ ITEMS: list[NavItem] = sorted(
         *academies_nav.ITEMS,
         *assessment_nav.ITEMS,
         *kpis_nav.ITEMS,
+        *frameworks_nav.ITEMS,
         *phases_nav.ITEMS,
         *visits_nav.ITEMS,
         *cpd_nav.ITEMS,

@@ -13,10 +13,13 @@ from academies import api_urls as academies_api
 from academies import urls as academies_urls
 from assessment import api_urls as assessment_api
 from assessment import urls as assessment_urls
+from assessment.frameworks import urls as frameworks_urls
 from assessment.kpis import api_urls as kpis_api
 from assessment.kpis import urls as kpis_urls
 from cpd import api_urls as cpd_api
 from cpd import urls as cpd_urls
+from moderation import api_urls as moderation_api
+from moderation import urls as moderation_urls
 from partnerships import api_urls as partnerships_api
 from partnerships import urls as partnerships_urls
 from phases import api_urls as phases_api
@@ -35,8 +38,10 @@ APP_URLS = [
     academies_urls,
     assessment_urls,
     kpis_urls,
+    frameworks_urls,
     phases_urls,
     visits_urls,
+    moderation_urls,
     cpd_urls,
     partnerships_urls,
     planning_urls,
@@ -48,6 +53,7 @@ APP_API_URLS = [
     kpis_api,
     phases_api,
     visits_api,
+    moderation_api,
     cpd_api,
     partnerships_api,
     planning_api,

@@ -1,0 +1,5 @@
+from trust_si.nav import NavItem
+
+ITEMS = [
+    NavItem("Frameworks", "frameworks:list", "framework.view", order=22),
+]

@@ -1,0 +1,67 @@
+"""Reads of frameworks and judgements, scoped to the trust (and to the member's academies)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from academies.selectors import academy_list_for
+
+from .models import Framework, FrameworkVersion, TeacherJudgement, VersionStatus
+
+if TYPE_CHECKING:
+    from trust_si.accounts.models import Membership
+
+
+def framework_list_for(membership: Membership) -> QuerySet[Framework]:
+    return Framework.objects.filter(trust_id=membership.trust_id).prefetch_related("versions")
+
+
+def framework_get_for(membership: Membership, pk: int) -> Framework:
+    return get_object_or_404(framework_list_for(membership), pk=pk)
+
+
+def published_versions(*, trust_id: int) -> dict[tuple[str, str], FrameworkVersion]:
+    """(subject, year group) -> the latest published version of each framework."""
+    found: dict[tuple[str, str], FrameworkVersion] = {}
+    versions = (
+        FrameworkVersion.objects.filter(trust_id=trust_id, status=VersionStatus.PUBLISHED)
+        .select_related("framework")
+        .order_by("framework_id", "-number")
+    )
+    for version in versions:
+        found.setdefault((version.framework.subject, version.framework.year_group), version)
+    return found
+
+
+def published_version_for(
+    *, trust_id: int, subject: str, year_group: str
+) -> FrameworkVersion | None:
+    return published_versions(trust_id=trust_id).get((subject, year_group))
+
+
+def judgement_list_for(membership: Membership) -> QuerySet[TeacherJudgement]:
+    """Judgements at the academies the member may see (pupil data roles only)."""
+    return TeacherJudgement.objects.filter(
+        trust_id=membership.trust_id, academy__in=academy_list_for(membership)
+    ).select_related("academy", "term", "version__framework", "pupil")
+
+
+def pupil_history(
+    *, trust_id: int, pupil_ids: list[int], subject: str
+) -> dict[int, list[TeacherJudgement]]:
+    """Each pupil's judgements in the subject at any academy of the trust, oldest first: the
+    writing history a high school sees of a Year 9 who came from the trust's middle school."""
+    history: dict[int, list[TeacherJudgement]] = {pid: [] for pid in pupil_ids}
+    rows = (
+        TeacherJudgement.objects.filter(trust_id=trust_id, pupil_id__in=pupil_ids, subject=subject)
+        .select_related("academy", "term")
+        .order_by("term__academic_year", "term__season")
+    )
+    for judgement in rows:
+        history[judgement.pupil_id].append(judgement)
+    for items in history.values():
+        items.sort(key=lambda j: j.term.term_code)
+    return history

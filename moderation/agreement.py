@@ -1,0 +1,77 @@
+"""Agreement between schools' judgements and moderators'. Pure: no ORM import.
+
+Definitions:
+- exact agreement: the share of moderated pupils where the school's judgement equals the
+  moderated (agreed) one;
+- Cohen's kappa (1960): (p_o - p_e) / (1 - p_e), p_e the agreement expected by chance from the
+  two sets of marginal proportions; undefined (None) when p_e is 1;
+- direction: the school was generous when its judgement is above the moderated one, severe when
+  below; "generous" and "severe" are counts and shares of the sample.
+A group of fewer than SMALL_SAMPLE pupils carries a warning: its figures move a lot with one pupil.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+
+LEVELS = ("WTS", "EXS", "GDS")
+RANK = {lvl: i for i, lvl in enumerate(LEVELS)}
+SMALL_SAMPLE = 10
+
+
+@dataclass(frozen=True)
+class Agreement:
+    n: int
+    agreed: int
+    exact_pct: float | None
+    kappa: float | None
+    generous: int
+    severe: int
+    small_sample: bool
+
+    @property
+    def direction(self) -> str:
+        if self.generous > self.severe:
+            return "generous"
+        if self.severe > self.generous:
+            return "severe"
+        return "balanced"
+
+
+def kappa(pairs: Sequence[tuple[str, str]]) -> float | None:
+    n = len(pairs)
+    if not n:
+        return None
+    observed = sum(a == b for a, b in pairs) / n
+    first, second = Counter(a for a, _ in pairs), Counter(b for _, b in pairs)
+    expected = sum(first[k] * second[k] for k in set(first) | set(second)) / (n * n)
+    if expected >= 1:
+        return None
+    return (observed - expected) / (1 - expected)
+
+
+def agreement(pairs: Sequence[tuple[str, str]]) -> Agreement:
+    """pairs: (school's judgement, moderated judgement)."""
+    n = len(pairs)
+    agreed = sum(a == b for a, b in pairs)
+    return Agreement(
+        n=n,
+        agreed=agreed,
+        exact_pct=100 * agreed / n if n else None,
+        kappa=kappa(pairs),
+        generous=sum(RANK[a] > RANK[b] for a, b in pairs),
+        severe=sum(RANK[a] < RANK[b] for a, b in pairs),
+        small_sample=n < SMALL_SAMPLE,
+    )
+
+
+def agreement_by(
+    rows: Iterable[tuple[Hashable, str, str]],
+) -> dict[Hashable, Agreement]:
+    """rows: (group, school's, moderated) -> each group's agreement, groups in first-seen order."""
+    groups: dict[Hashable, list[tuple[str, str]]] = defaultdict(list)
+    for group, school, moderated in rows:
+        groups[group].append((school, moderated))
+    return {group: agreement(pairs) for group, pairs in groups.items()}

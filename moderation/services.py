@@ -1,0 +1,263 @@
+"""Writes of moderation: set up a round, draw its sample, blind reviews, agreed judgements,
+comparative-judgement choices. Each atomic and audited; status guards live here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+
+from academies.models import Academy
+from assessment.frameworks.models import TeacherJudgement
+from assessment.frameworks.rules import LEVELS, split_codes
+from assessment.models import Term
+from partnerships.models import Commission, PartnerOrganisation
+from trust_si.accounts.models import Membership
+from trust_si.audit.services import audit_record
+from trust_si.tenancy.models import Trust
+from visits.models import Visit
+
+from .models import Comparison, Moderator, Review, Round, RoundMethod, RoundStatus, SampleItem
+from .sampling import Candidate, draw
+
+if TYPE_CHECKING:
+    from trust_si.accounts.models import User
+
+
+class ModerationRefused(Exception):
+    """The action is not allowed in the round's or item's state. The message is for the user."""
+
+
+@transaction.atomic
+def round_create(
+    *,
+    actor: User | None,
+    trust: Trust,
+    name: str,
+    term: Term,
+    subject: str,
+    year_groups: list[str],
+    academies: list[Academy],
+    method: str = RoundMethod.BLIND,
+    leader: User | None = None,
+    deadline: dt.date | None = None,
+    share: float = 0.15,
+    minimum: int = 3,
+    seed: int = 1,
+) -> Round:
+    if any(a.trust_id != trust.pk for a in academies) or term.trust_id != trust.pk:
+        raise ModerationRefused("Those academies are not all of this trust.")
+    if not academies or not year_groups:
+        raise ModerationRefused("Choose at least one academy and one year group.")
+    round_ = Round.objects.create(
+        trust=trust,
+        name=name[:150],
+        term=term,
+        subject=subject,
+        year_groups=sorted(set(year_groups), key=int),
+        method=method,
+        leader=leader,
+        deadline=deadline,
+        share=share,
+        minimum=minimum,
+        seed=seed,
+        created_by=actor,
+    )
+    round_.academies.set(academies)
+    audit_record(
+        actor=actor,
+        action="moderation_round.create",
+        target=round_,
+        changes={"academies": [a.urn for a in academies], "year_groups": round_.year_groups},
+    )
+    return round_
+
+
+@transaction.atomic
+def moderator_add(
+    *,
+    actor: User | None,
+    round_: Round,
+    user: User | None = None,
+    external_name: str = "",
+    home_academy: Academy | None = None,
+    partner: PartnerOrganisation | None = None,
+    commission: Commission | None = None,
+) -> Moderator:
+    for obj in (home_academy, partner, commission):
+        if obj is not None and obj.trust_id != round_.trust_id:
+            raise ModerationRefused("That is not one of this trust's.")
+    if user is None and not external_name.strip():
+        raise ModerationRefused("Name the moderator.")
+    if (
+        user is not None
+        and not Membership.objects.filter(trust_id=round_.trust_id, user=user).exists()
+    ):
+        raise ModerationRefused("That person is not a member of this trust.")
+    moderator = Moderator.objects.create(
+        trust_id=round_.trust_id,
+        round=round_,
+        user=user,
+        external_name=external_name.strip()[:150],
+        home_academy=home_academy,
+        partner=partner,
+        commission=commission,
+    )
+    audit_record(actor=actor, action="moderation_round.moderator_add", target=round_)
+    return moderator
+
+
+@transaction.atomic
+def round_sample_draw(*, actor: User | None, round_: Round) -> int:
+    """Draw the round's sample (stratified, GDS over-sampled, reproducible) and open it."""
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    if round_.status != RoundStatus.DRAFT:
+        raise ModerationRefused("The sample is drawn once, before the round opens.")
+    judgements = list(
+        TeacherJudgement.objects.filter(
+            trust_id=round_.trust_id,
+            term=round_.term,
+            subject=round_.subject,
+            year_group__in=round_.year_groups,
+            academy__in=round_.academies.all(),
+        ).values_list("pk", "academy_id", "level")
+    )
+    if not judgements:
+        raise ModerationRefused(
+            "There are no teacher judgements for these academies, year groups and term yet."
+        )
+    chosen = draw(
+        [Candidate(pk, academy, level) for pk, academy, level in judgements],
+        seed=round_.seed,
+        share=round_.share,
+        minimum=round_.minimum,
+    )
+    info = {pk: (academy, level) for pk, academy, level in judgements}
+    SampleItem.objects.bulk_create(
+        SampleItem(
+            trust_id=round_.trust_id,
+            round=round_,
+            judgement_id=pk,
+            academy_id=info[pk][0],
+            school_level=info[pk][1],
+            number=number,
+        )
+        for number, pk in enumerate(chosen, start=1)
+    )
+    round_.status = RoundStatus.OPEN
+    round_.save(update_fields=["status"])
+    audit_record(
+        actor=actor, action="moderation_round.sample", target=round_, changes={"items": len(chosen)}
+    )
+    return len(chosen)
+
+
+def _open(round_: Round) -> None:
+    if round_.status != RoundStatus.OPEN:
+        raise ModerationRefused("The round is not open for moderation.")
+
+
+def is_moderator(round_: Round, user: User) -> Moderator | None:
+    return Moderator.objects.filter(round=round_, user=user).first()
+
+
+@transaction.atomic
+def review_submit(
+    *, actor: User, item: SampleItem, level: str, secure: list[str], note: str = ""
+) -> Review:
+    """A moderator's own judgement, made before seeing the school's. Refused for a moderator's
+    own school, a second review by the same moderator, and outside an open round."""
+    round_ = item.round
+    _open(round_)
+    moderator = is_moderator(round_, actor)
+    if moderator is None and round_.leader_id != actor.pk:
+        raise ModerationRefused("Only the round's moderators record judgements.")
+    if moderator is not None and moderator.home_academy_id == item.academy_id:
+        raise ModerationRefused("Moderators do not moderate their own school's writing.")
+    if level not in LEVELS:
+        raise ModerationRefused("Choose WTS, EXS or GDS.")
+    try:
+        with transaction.atomic():
+            review = Review.objects.create(
+                trust_id=item.trust_id,
+                item=item,
+                moderator=actor,
+                level=level,
+                secure=" ".join(split_codes(" ".join(secure))),
+                note=note.strip()[:300],
+            )
+    except IntegrityError:
+        raise ModerationRefused("You have judged this piece already.") from None
+    audit_record(actor=actor, action="moderation.review", target=item, changes={"level": level})
+    return review
+
+
+@transaction.atomic
+def item_agree(*, actor: User, item: SampleItem, level: str, reason: str) -> SampleItem:
+    """The agreed judgement of a piece ("validating internal judgements"): by the leader, or a
+    second moderator who has judged it too."""
+    _open(item.round)
+    reviewed = item.reviews.filter(moderator=actor).exists()
+    if item.round.leader_id != actor.pk and not (reviewed and item.reviews.count() >= 2):
+        raise ModerationRefused(
+            "The agreed judgement is recorded by the leader, or by a second moderator."
+        )
+    if level not in LEVELS:
+        raise ModerationRefused("Choose WTS, EXS or GDS.")
+    if not reason.strip():
+        raise ModerationRefused("Say how the judgement was agreed.")
+    item.agreed_level = level
+    item.agreed_by = actor
+    item.agreed_reason = reason.strip()[:300]
+    item.save(update_fields=["agreed_level", "agreed_by", "agreed_reason"])
+    audit_record(actor=actor, action="moderation.agree", target=item, changes={"level": level})
+    return item
+
+
+@transaction.atomic
+def round_close(*, actor: User | None, round_: Round) -> Round:
+    _open(round_)
+    round_.status = RoundStatus.CLOSED
+    round_.save(update_fields=["status"])
+    audit_record(actor=actor, action="moderation_round.close", target=round_)
+    return round_
+
+
+@transaction.atomic
+def comparison_record(
+    *, actor: User, round_: Round, winner: SampleItem, loser: SampleItem
+) -> Comparison:
+    _open(round_)
+    if round_.method != RoundMethod.COMPARATIVE:
+        raise ModerationRefused("This round is not a comparative-judgement round.")
+    if is_moderator(round_, actor) is None and round_.leader_id != actor.pk:
+        raise ModerationRefused("Only the round's moderators make judgements.")
+    if winner.round_id != round_.pk or loser.round_id != round_.pk or winner.pk == loser.pk:
+        raise ModerationRefused("Those pieces are not a pair of this round.")
+    comparison = Comparison.objects.create(
+        trust_id=round_.trust_id, round=round_, judge=actor, winner=winner, loser=loser
+    )
+    audit_record(actor=actor, action="moderation.compare", target=round_)
+    return comparison
+
+
+@transaction.atomic
+def anchor_set(*, actor: User | None, item: SampleItem, level: str) -> SampleItem:
+    if level and level not in LEVELS:
+        raise ModerationRefused("Choose WTS, EXS or GDS.")
+    item.anchor_level = level
+    item.save(update_fields=["anchor_level"])
+    audit_record(actor=actor, action="moderation.anchor", target=item, changes={"level": level})
+    return item
+
+
+@transaction.atomic
+def round_visit_link(*, actor: User | None, round_: Round, visit_id: int) -> None:
+    visit = Visit.objects.filter(trust_id=round_.trust_id, pk=visit_id).first()
+    if visit is None:
+        raise ModerationRefused("No such visit.")
+    round_.visits.add(visit)
+    audit_record(
+        actor=actor, action="moderation_round.visit", target=round_, changes={"visit": visit.pk}
+    )

@@ -1,0 +1,10 @@
+"""HTML routes of moderation, mounted under /t/<trust_slug>/ (namespace "moderation")."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "moderation"
+urlpatterns = [
+    path("moderation/<int:pk>/pieces/<int:number>/", views.review, name="review"),
+]

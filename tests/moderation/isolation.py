@@ -1,0 +1,56 @@
+from moderation.models import SampleItem
+from tests.isolation import Case, sentinel
+from trust_si.accounts.roles import Role
+
+from .helpers import open_round
+
+OFFICER = Role.IMPROVEMENT_OFFICER
+
+
+def setup(world):
+    for tw in (world.a, world.b):
+        round_ = open_round(tw, per_school=6, name=sentinel(tw, "Round"))
+        with tw.scope():
+            tw.extra["round"] = round_
+            tw.extra["item"] = SampleItem.objects.filter(
+                round=round_, academy=tw.academies[1]
+            ).first()
+
+
+def _item(tw):
+    return {"pk": tw.extra["round"].pk, "number": tw.extra["item"].number}
+
+
+CASES = [
+    Case(
+        "moderation:review",
+        kwargs=_item,
+        allowed_role=OFFICER,
+        forbidden_role=Role.GOVERNOR,
+        shows_sentinel=True,
+    ),
+    Case(
+        "moderation:review",
+        method="post",
+        kwargs=_item,
+        data=lambda tw: {"level": "EXS", "secure": ["EXS1"]},
+        allowed_role=OFFICER,
+        forbidden_role=Role.GOVERNOR,
+        ok_statuses=(200, 302, 400),
+    ),
+    Case(
+        "moderation_api:review-queue",
+        kwargs=lambda tw: {"pk": tw.extra["round"].pk},
+        allowed_role=OFFICER,
+        forbidden_role=Role.GOVERNOR,
+    ),
+    Case(
+        "moderation_api:review-submit",
+        method="post",
+        kwargs=_item,
+        data=lambda tw: {"level": "EXS", "secure": ["EXS1"]},
+        allowed_role=OFFICER,
+        forbidden_role=Role.GOVERNOR,
+        ok_statuses=(201, 409),
+    ),
+]
