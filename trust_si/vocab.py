@@ -51,6 +51,7 @@ WORDS: dict[str, str] = {
     # KPIs
     "eyfs_gld": "EYFS: good level of development",
     "y1_phonics": "Year 1 phonics: meeting the standard",
+    "ks1_phonics": "Year 1 phonics: meeting the standard",
     "ks2_reading_exp": "KS2 reading: expected standard",
     "ks2_writing_exp": "KS2 writing: expected standard",
     "ks2_maths_exp": "KS2 maths: expected standard",
@@ -132,6 +133,9 @@ PARTS: dict[str, str] = {
     "y1": "Year 1",
     "sen": "SEN",
     "id": "ID",
+    "mat": "maths",
+    "read": "reading",
+    "writ": "writing",
 }
 
 # Audit actions: "<entity>.<verb>" -> "<Entity> <past participle>".
@@ -180,6 +184,8 @@ _SPLIT = re.compile(r"[_.\-\s]+")
 RAW_CODE = re.compile(
     r"\b(?:\d{4}-\d{2}-(?:autumn|spring|summer)|[a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b",
 )
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def _term_words(code: str) -> str | None:
@@ -270,7 +276,17 @@ def change_sentences(changes: object) -> list[str]:
     return out
 
 
+_TERM_IN_TEXT = re.compile(r"\b\d{4}-\d{2}-(?:autumn|spring|summer)\b")
+
+
+def codes_in_words(text: object) -> str:
+    """Free text (an audit row's object name, a message) with any term code written as words;
+    other words are left as they are."""
+    return _TERM_IN_TEXT.sub(lambda m: words(m.group(0)), str(text or ""))
+
+
 def raw_codes_in(text: str, allowed: Iterable[str] = ()) -> list[str]:
     """Codes a person should never read, found in visible page or PDF text (tests use this)."""
     allow = set(allowed)
+    text = _EMAIL.sub(" ", text)
     return sorted({m.group(0) for m in RAW_CODE.finditer(text) if m.group(0) not in allow})

@@ -24,3 +24,8 @@ def action_words(action: object) -> str:
 @register.filter
 def change_sentences(changes: object) -> list[str]:
     return vocab.change_sentences(changes)
+
+
+@register.filter
+def codes_in_words(text: object) -> str:
+    return vocab.codes_in_words(text)
