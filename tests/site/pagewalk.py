@@ -61,7 +61,12 @@ def walk(client: Any, prefix: str, start: list[str], limit: int = 60) -> Walked:
     out = Walked()
     while queue and len(out.pages) < limit:
         url = queue.pop(0).split("#")[0]
-        if not url or url in seen or not url.startswith(prefix) or any(n in url for n in _NOT_PAGES):
+        if (
+            not url
+            or url in seen
+            or not url.startswith(prefix)
+            or any(n in url for n in _NOT_PAGES)
+        ):
             continue
         seen.add(url)
         resp = client.get(url)
