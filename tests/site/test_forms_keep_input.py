@@ -78,3 +78,16 @@ def test_column_matching_starts_with_the_columns_it_recognised(world, client_for
     assert "This field is required" not in html
     upn = html.split('name="upn"', 1)[1].split("</select>", 1)[0]
     assert '<option value="upn" selected>' in upn
+
+
+def test_head_lands_on_their_own_school_phase_and_not_others(world, client_for):
+    map_two_terms(world)
+    a = world.a
+    html = client_for(a.user(Role.SCHOOL_STAFF)).get(f"/t/{a.slug}/").content.decode()
+    assert f'<h2 class="govuk-heading-m" id="own-school-{a.academies[0].urn}">' in html
+    assert "Phase: <strong>" in html and "Summer term 2025-26" in html
+    assert "Why</h3>" in html
+    assert f"own-school-{a.academies[1].urn}" not in html
+    assert a.academies[1].name not in html
+    leader = client_for(a.user(Role.TRUST_LEADER)).get(f"/t/{a.slug}/").content.decode()
+    assert "own-school-" not in leader
