@@ -305,3 +305,14 @@ def own_school_phases_for(membership: Membership) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def placement_reasons_for_term(academy_ids: list[int], term: str) -> dict[int, list[Any]]:
+    """academy id -> the reasons of its latest whole-academy placement for the term (one query);
+    the ids come from rows already read in the membership's scope."""
+    out: dict[int, list[Any]] = {}
+    for p in Placement.objects.filter(
+        academy_id__in=academy_ids, subject="", term_code=term
+    ).order_by("academy_id", "-computed_at", "-id"):
+        out.setdefault(p.academy_id, p.reasons)
+    return out
