@@ -186,6 +186,8 @@ RAW_CODE = re.compile(
 )
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# A file's own name ("attendance-2025-26-autumn.csv") is the person's words, shown as given.
+_FILE_NAME = re.compile(r"[\w.+-]+\.(?:csv|xlsx|xls|txt|pdf|png|jpe?g|svg)\b", re.IGNORECASE)
 
 
 def _term_words(code: str) -> str | None:
@@ -288,5 +290,5 @@ def codes_in_words(text: object) -> str:
 def raw_codes_in(text: str, allowed: Iterable[str] = ()) -> list[str]:
     """Codes a person should never read, found in visible page or PDF text (tests use this)."""
     allow = set(allowed)
-    text = _EMAIL.sub(" ", text)
+    text = _FILE_NAME.sub(" ", _EMAIL.sub(" ", text))
     return sorted({m.group(0) for m in RAW_CODE.finditer(text) if m.group(0) not in allow})

@@ -54,6 +54,7 @@ def test_audit_changes_read_as_sentences():
 
 def test_raw_code_finder_ignores_emails_and_finds_codes():
     assert raw_codes_in("Sign out trust_admin@northmoor.example") == []
+    assert raw_codes_in("attendance-2025-26-autumn.csv") == []  # a file's own name
     assert raw_codes_in("KS2 rwm: ks2_rwm_exp in 2025-26-summer") == [
         "2025-26-summer",
         "ks2_rwm_exp",
