@@ -11,7 +11,7 @@ from trust_si.terms import TermCode, term_choices
 
 from .kinds import KINDS
 from .models import UploadKind
-from .parsing import MAX_UPLOAD_BYTES
+from .parsing import MAX_UPLOAD_BYTES, match_headers
 
 
 class UploadForm(forms.Form):
@@ -44,13 +44,26 @@ class UploadForm(forms.Form):
 
 
 class MappingForm(forms.Form):
-    def __init__(self, *args: Any, kind: str, headers: list[str], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        kind: str,
+        headers: list[str],
+        mapping: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         choices = [("", "Not in my file"), *[(h, h) for h in headers]]
+        # The columns already recognised (by name, alias or the saved mapping) start selected.
+        found, _ = match_headers(headers, KINDS[kind], mapping)
         for column in KINDS[kind].columns:
             self.fields[column.name] = forms.ChoiceField(
                 label=f"Template column “{column.name}”",
                 choices=choices,
                 required=column.required,
                 help_text=column.help,
+                initial=headers[found[column.name]] if column.name in found else "",
+                error_messages={
+                    "required": f"Choose the column in your file that holds “{column.name}”"
+                },
             )

@@ -144,7 +144,9 @@ def upload_mapping(request: TenantRequest, pk: int) -> HttpResponse:
     if not services.upload_can_map_columns(upload):
         return _refused(request, upload, services.UploadStateError(services.MAP_COLUMNS_REFUSED))
     headers = upload.counts.get("headers") or []
-    form = MappingForm(request.POST or None, kind=upload.kind, headers=headers)
+    form = MappingForm(
+        request.POST or None, kind=upload.kind, headers=headers, mapping=upload.mapping
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.upload_map_columns(

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from assessment.kpis.catalogue import KPIS
+from trust_si.vocab import words
 
 from .models import Domain, Format, NpqProgramme, NpqStatus, SchoolRole
 
@@ -20,7 +21,7 @@ def kpi_choices(extra: list[str] | None = None) -> list[tuple[str, str]]:
     """The KPI catalogue's codes, plus any code a programme already holds (kept, not dropped)."""
     choices = [(code, kpi.label) for code, kpi in KPIS.items()]
     known = {code for code, _ in choices}
-    return choices + [(code, code) for code in extra or [] if code not in known]
+    return choices + [(code, words(code)) for code in extra or [] if code not in known]
 
 
 class ProgrammeForm(forms.Form):

@@ -21,7 +21,7 @@ query per term).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from django.http import QueryDict
@@ -43,7 +43,13 @@ from .heatmap import (
     term_label,
 )
 from .models import HeatmapRow, PhaseCode
-from .selectors import heatmap_rows_for, heatmap_terms, officer_academy_ids
+from .selectors import (
+    heatmap_rows_for,
+    heatmap_terms,
+    officer_academy_ids,
+    placement_reasons_for_term,
+)
+from .why import deciding_reasons
 
 KEY_STAGES = [
     ("", "All key stages"),
@@ -117,6 +123,17 @@ class AcademyRow:
     phase_status: str  # "proposed", "confirmed", "overridden" or ""
     cells: list[PageCell]
     was_phase: str  # the phase's name in the compared term, or ""
+    why: tuple[str, ...] = ()  # the one or two reasons that decided the phase (phases.why)
+
+
+@dataclass(frozen=True)
+class SectionTable:
+    """One phase of education's rows with the columns that apply to it: a first school's table
+    has no KS4 columns, a secondary's no early years (columns empty for every row are left out)."""
+
+    label: str
+    columns: list[Column]
+    rows: list[AcademyRow]
 
 
 @dataclass(frozen=True)
@@ -142,6 +159,7 @@ class HeatmapPage:
     groups: list[tuple[str, str]]
     columns: list[Column]
     sections: list[tuple[str, list[AcademyRow]]]  # (phase of education in words, its rows)
+    tables: list[SectionTable]  # the same rows, one table per phase of education (the page)
     overview: list[PhaseCount]
     previous_term_label: str
     phase_names: dict[str, str]
@@ -224,6 +242,7 @@ def heatmap_page_for(membership: Membership, filters: HeatmapFilters) -> Heatmap
         }
     before_cells = {academy_id: _by_column(r) for academy_id, r in before.items()}
 
+    why = placement_reasons_for_term([r.academy_id for r in rows], term) if term else {}
     order = {code: i for i, code in enumerate(PHASE_ORDER)}
     education_labels = dict(PhaseOfEducation.choices)
     sections: dict[str, list[AcademyRow]] = {}
@@ -248,6 +267,7 @@ def heatmap_page_for(membership: Membership, filters: HeatmapFilters) -> Heatmap
                 was_phase=names.get(before[row.academy_id].phase, "")
                 if row.academy_id in before
                 else "",
+                why=tuple(deciding_reasons(why.get(row.academy_id, []), row.phase)),
             )
         )
 
@@ -290,11 +310,25 @@ def heatmap_page_for(membership: Membership, filters: HeatmapFilters) -> Heatmap
         groups=[(g, GROUP_LABELS[g]) for g in HEATMAP_GROUPS],
         columns=cols,
         sections=list(sections.items()),
+        tables=[_section_table(label, cols, rows) for label, rows in sections.items()],
         overview=overview,
         previous_term_label=term_label(previous_term) if previous_term else "",
         phase_names=names,
         row_count=len(rows),
         min_cohort=threshold(trust.min_cohort),
+    )
+
+
+def _section_table(label: str, cols: list[Column], rows: list[AcademyRow]) -> SectionTable:
+    """Keep the columns with something to show for this section's academies (the judged areas
+    when none has), and each row's cells for those columns only."""
+    keep = [i for i, c in enumerate(cols) if any(not row.cells[i].cell.empty for row in rows)] or [
+        i for i, c in enumerate(cols) if c.kind is CellKind.JUDGEMENT
+    ]
+    return SectionTable(
+        label=label,
+        columns=[cols[i] for i in keep],
+        rows=[replace(row, cells=[row.cells[i] for i in keep]) for row in rows],
     )
 
 

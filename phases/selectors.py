@@ -17,6 +17,7 @@ from trust_si.terms import term_sort_key
 from .config import phase_names
 from .heatmap import CellKind, columns
 from .models import HeatmapRow, PhaseCode, Placement, RecomputeJob
+from .why import deciding_reasons
 
 PHASE_LABELS = dict(PhaseCode.choices)
 
@@ -281,4 +282,37 @@ def support_matches_for(membership: Membership) -> list[dict[str, Any]]:
             )
         if rows:
             out.append({"subject": subject, "takers": rows, "giver_count": len(givers)})
+    return out
+
+
+def own_school_phases_for(membership: Membership) -> list[dict[str, Any]]:
+    """A head's (or governor's) view of their own academies' phase: the decision in force, else
+    the latest proposal, with the one or two reasons that decided it. Only the member's academies."""
+    academies = list(academy_list_for(membership))
+    names = phase_names(membership.trust.config)
+    latest = latest_placements(academies)
+    out = []
+    for academy in academies:
+        p = latest.get(academy.pk)
+        out.append(
+            {
+                "academy": academy,
+                "placement": p,
+                "phase": names[p.phase] if p else None,
+                "status": p.get_status_display().lower() if p else "",
+                "term": p.term_code if p else "",
+                "why": deciding_reasons(p.reasons, p.phase) if p else [],
+            }
+        )
+    return out
+
+
+def placement_reasons_for_term(academy_ids: list[int], term: str) -> dict[int, list[Any]]:
+    """academy id -> the reasons of its latest whole-academy placement for the term (one query);
+    the ids come from rows already read in the membership's scope."""
+    out: dict[int, list[Any]] = {}
+    for p in Placement.objects.filter(
+        academy_id__in=academy_ids, subject="", term_code=term
+    ).order_by("academy_id", "-computed_at", "-id"):
+        out.setdefault(p.academy_id, p.reasons)
     return out

@@ -59,11 +59,24 @@ def placement_list(request: TenantRequest) -> HttpResponse:
 
 def placement_detail(request: TenantRequest, urn: str) -> HttpResponse:
     membership = require(request, "heatmap.view")
+    return _detail_page(request, membership, urn)
+
+
+def _detail_page(
+    request: TenantRequest,
+    membership: Any,
+    urn: str,
+    *,
+    errors: dict[str, list[str]] | None = None,
+    typed: dict[str, str] | None = None,
+) -> HttpResponse:
+    """The academy's placement page; after a refused decision, with what was typed and why."""
     academy, history = selectors.placement_history_for(membership, urn)
     latest = history.first()
     subjects: dict[str, Any] = {}
     for p in academy.placements.exclude(subject="").order_by("subject", "-computed_at"):
         subjects.setdefault(p.subject, p)
+    typed = typed or {}
     return render(
         request,
         "phases/detail.html",
@@ -75,7 +88,11 @@ def placement_detail(request: TenantRequest, urn: str) -> HttpResponse:
             "phases": list(phase_names(request.trust.config).items()),
             "labels": phase_names(request.trust.config),
             "can_decide": membership.can("placement.confirm"),
+            "errors": errors or {},
+            "chosen_phase": typed.get("phase") or (latest.proposed_phase if latest else ""),
+            "typed_rationale": typed.get("rationale", ""),
         },
+        status=400 if errors else 200,
     )
 
 
@@ -84,21 +101,20 @@ def placement_decide(request: TenantRequest, pk: int) -> HttpResponse:
     membership = require(request, "placement.confirm")
     placement = selectors.placement_get_for(membership, pk)
     phase = request.POST.get("phase") or None
+    rationale = request.POST.get("rationale", "")
     try:
         services.placement_decide(
-            actor=request.user,
-            placement=placement,
-            phase=phase,
-            rationale=request.POST.get("rationale", ""),
+            actor=request.user, placement=placement, phase=phase, rationale=rationale
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            f"{placement.academy.name}: {placement.get_status_display().lower()} "
-            f"as {placement.get_decided_phase_display()}.",
-        )
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"phase": exc.messages}
+        typed = {"phase": phase or "", "rationale": rationale}
+        return _detail_page(request, membership, placement.academy.urn, errors=errors, typed=typed)
+    messages.success(
+        request,
+        f"{placement.academy.name}: {placement.get_status_display().lower()} "
+        f"as {placement.get_decided_phase_display()}.",
+    )
     return redirect("phases:detail", trust_slug=request.trust.slug, urn=placement.academy.urn)
 
 

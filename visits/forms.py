@@ -78,10 +78,23 @@ class VisitForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    description = forms.CharField(label="Action", widget=forms.Textarea(attrs={"rows": 2}))
-    owner = forms.CharField(label="Owner", max_length=200)
+    description = forms.CharField(
+        label="Action",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter what the action is"},
+    )
+    owner = forms.CharField(
+        label="Owner",
+        max_length=200,
+        error_messages={"required": "Enter who owns the action"},
+    )
     due_on = forms.DateField(
-        label="Due by", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label="Due by",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "Enter the date the action is due by",
+            "invalid": "Enter the due date as a real date, for example 27 3 2026",
+        },
     )
 
 

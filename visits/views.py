@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -141,17 +142,22 @@ def visit_edit(request: TenantRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Saved.")
             return redirect("visits:edit", trust_slug=request.trust.slug, pk=visit.pk)
+    return _edit_page(request, visit, form, ActionForm())
+
+
+def _edit_page(request: TenantRequest, visit: Any, form: Any, action_form: Any) -> HttpResponse:
+    """The officer's edit page; a refused form (the visit's or an action's) keeps what was typed."""
     return render(
         request,
         "visits/edit.html",
         {
             "visit": visit,
             "form": form,
-            "action_form": ActionForm(),
+            "action_form": action_form,
             "follow_ups": selectors.open_actions_for_academy(visit.academy).exclude(visit=visit),
             "action_statuses": ActionStatus.choices,
         },
-        status=400 if form.errors else 200,
+        status=400 if form.errors or action_form.errors else 200,
     )
 
 
@@ -178,11 +184,10 @@ def action_add(request: TenantRequest, pk: int) -> HttpResponse:
     membership = require(request, "visit.edit")
     visit = selectors.visit_get_editable_for(membership, pk)
     form = ActionForm(request.POST)
-    if form.is_valid():
-        services.action_create(actor=request.user, visit=visit, **form.cleaned_data)
-        messages.success(request, "Action added.")
-    else:
-        messages.error(request, "The action needs a description, an owner and a due date.")
+    if not form.is_valid():
+        return _edit_page(request, visit, _visit_form(visit), form)
+    services.action_create(actor=request.user, visit=visit, **form.cleaned_data)
+    messages.success(request, "Action added.")
     return redirect("visits:edit", trust_slug=request.trust.slug, pk=visit.pk)
 
 

@@ -18,6 +18,9 @@ ARROWS = {TrendDirection.UP: "↑", TrendDirection.DOWN: "↓", TrendDirection.L
 def _cell(
     page_cell: PageCell, academy_name: str, evidence_url: str, kpi_url: str, compare_label: str
 ) -> str:
+    """A compact cell (one row stays under 48 px): the rating's words and the figure with its
+    arrow show; the trend, cohort, note and comparison are in the hover title and read out to
+    screen readers, and the evidence is one Enter away."""
     cell, column = page_cell.cell, page_cell.column
     level = cell.level
     classes = f"govuk-table__cell app-heat app-heat--l{level if level is not None else 'none'}"
@@ -25,39 +28,42 @@ def _cell(
         classes += " app-heat--stale"
     # Outcomes link to the academy's KPI page; judgements to the visit or inspection behind them.
     href = escape(kpi_url if column.kind is CellKind.KPI else cell.link or evidence_url)
-    parts = [
-        f'<td class="{classes}"><a class="app-heat__link" tabindex="-1" data-heat-cell href="{href}">'
-        f'<span class="govuk-visually-hidden">{escape(academy_name)}, {escape(column.title)}: </span>'
-        f'<span class="app-heat__rating">{escape(cell.rating)}</span></a>'
-    ]
-    if cell.display:
-        parts.append(f'<span class="app-heat__value">{escape(cell.display)}</span>')
+    detail: list[str] = []
+    figure = escape(cell.display) if cell.display else ""
     trend = cell.trend
+    arrow = ""
     if trend:
-        trend_text = escape(trend.text)
-        words = (
+        better = (
             ""
             if trend.direction is TrendDirection.LEVEL
-            else (f' <span class="app-heat__better">{"better" if trend.better else "worse"}</span>')
+            else (" better" if trend.better else " worse")
         )
-        parts.append(
-            f'<span class="app-heat__trend" title="{trend_text}"><span aria-hidden="true">'
-            f"{ARROWS[trend.direction]}</span>"
-            f'<span class="govuk-visually-hidden">{trend_text}</span>{words}</span>'
-        )
+        arrow = f'<span aria-hidden="true">{ARROWS[trend.direction]}</span>'
+        detail.append(f"{trend.text}{',' + better if better else ''}")
     if cell.cohort and cell.state is CellState.VALUE:
-        parts.append(f'<span class="app-heat__cohort">n={int(cell.cohort)}</span>')
+        detail.append(f"n={int(cell.cohort)}")
     if cell.note:
-        parts.append(f'<span class="app-heat__note">{escape(cell.note)}</span>')
+        detail.append(cell.note)
     compare = page_cell.compare
     if compare:
         text = f"{compare_label}: {compare.rating}"
         if compare.display:
             text += f" {compare.display}"
         if compare.change:
-            text += f" ({compare.change})"
-        parts.append(f'<span class="app-heat__compare">{escape(text)}</span>')
-    parts.append("</td>")
+            text += f" ({'same rating' if compare.change == 'same' else compare.change})"
+        detail.append(text)
+    title = "; ".join(detail)
+    parts = [
+        f'<td class="{classes}"><a class="app-heat__link" tabindex="-1" data-heat-cell '
+        f'href="{href}"{f" title={chr(34)}{escape(title)}{chr(34)}" if title else ""}>'
+        f'<span class="govuk-visually-hidden">{escape(academy_name)}, {escape(column.title)}: </span>'
+        f'<span class="app-heat__rating">{escape(cell.rating)}</span>'
+    ]
+    if figure or arrow:
+        parts.append(f'<span class="app-heat__value">{figure} {arrow}</span>')
+    if title:
+        parts.append(f'<span class="govuk-visually-hidden">; {escape(title)}</span>')
+    parts.append("</a></td>")
     return "".join(parts)
 
 

@@ -1,6 +1,7 @@
 // Keyboard navigation across the heat map: one tab stop for the whole grid (roving tabindex),
 // arrow keys move between cells, Home/End go to the row's ends, Enter opens the evidence link.
-const table = document.querySelector("[data-heatmap]");
+// Every phase-of-education table inside the wrapper is one grid: arrows cross from one to the next.
+const table = document.querySelector(".app-heat-wrapper");
 if (table) {
   const rows = Array.from(table.querySelectorAll("tbody tr")).map(
     (tr) => Array.from(tr.querySelectorAll("[data-heat-cell]"))

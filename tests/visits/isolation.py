@@ -153,6 +153,12 @@ CASES = [
         "visits:action_add",
         kwargs=visit_pk,
         method="post",
+        # A complete action: a refused one now answers 400 with the form (what was typed kept).
+        data=lambda tw: {
+            "description": "Phonics catch-up",
+            "owner": "Ms Reid",
+            "due_on": "2026-02-01",
+        },
         allowed_role=OFFICER,
         forbidden_role=Role.GOVERNOR,
     ),

@@ -10,8 +10,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from academies.selectors import academy_list_for
+from phases.selectors import own_school_phases_for
 from planning.selectors import overdue_reviews_for
-from trust_si.accounts.roles import CAPABILITIES
+from trust_si.accounts.roles import CAPABILITIES, Role
 from trust_si.accounts.selectors import memberships_of
 from trust_si.web.access import require
 from trust_si.web.http import TenantRequest
@@ -60,6 +61,9 @@ def dashboard(request: TenantRequest) -> HttpResponse:
         if capability in CAPABILITIES and membership.can(capability):
             url = reverse(route, kwargs={"trust_slug": request.trust.slug})
             links.append({"url": url, "label": label})
+    # Heads and governors land on their own school: its phase and what decided it.
+    school_level = membership.role_enum in (Role.SCHOOL_STAFF, Role.GOVERNOR)
+    own_schools = own_school_phases_for(membership) if school_level else []
     overdue = None
     if membership.can("visit.view"):
         overdue = list(overdue_actions_for(membership)[:10])
@@ -75,5 +79,9 @@ def dashboard(request: TenantRequest) -> HttpResponse:
             "links": links,
             "academies": academy_list_for(membership)[:12],
             "overdue": overdue,
+            "own_schools": own_schools,
+            "can_kpis": membership.can("kpi.view"),
+            "can_reports": membership.can("report.view"),
+            "can_visits": membership.can("visit.view"),
         },
     )
