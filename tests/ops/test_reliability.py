@@ -65,6 +65,9 @@ def _ago(**kwargs):
 # --- settings -----------------------------------------------------------------------------
 
 
+# Celery's Django fixup runs the system checks while importing the tasks modules, and the
+# SQLite JSON-field check opens a connection, so the test needs the database.
+@pytest.mark.django_db
 def test_visibility_timeout_exceeds_every_task_time_limit():
     """Redis must not hand a job still running to a second worker: visibility > longest limit."""
     limits = django_settings.TRUST_SI_TASK_TIME_LIMITS
