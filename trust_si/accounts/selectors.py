@@ -13,7 +13,7 @@ from trust_si.audit.models import AuditEvent
 from trust_si.tenancy.context import trust_scope
 from trust_si.tenancy.models import Trust
 
-from .models import Invitation, Membership, User
+from .models import ApiToken, Invitation, Membership, User
 
 
 def membership_for(user: Any, trust_slug: str) -> Membership | None:
@@ -124,3 +124,16 @@ def audit_list_for(membership: Membership, filters: dict[str, Any]) -> QuerySet[
     if filters.get("date_to"):
         events = events.filter(created_at__date__lte=filters["date_to"])
     return events
+
+
+def api_tokens_of(membership: Membership) -> QuerySet[ApiToken]:
+    """The member's own tokens in this trust, newest first."""
+    return ApiToken.objects.filter(trust_id=membership.trust_id, user_id=membership.user_id)
+
+
+def api_token_get_for(membership: Membership, pk: int) -> ApiToken:
+    """One of the member's own tokens in this trust; 404 for anyone else's or another trust's."""
+    token = api_tokens_of(membership).filter(pk=pk).first()
+    if token is None:
+        raise Http404
+    return token
