@@ -144,6 +144,11 @@ ACCOUNT_RATE_LIMITS = {
 # proxy), anything before them is the client's own claim and is never trusted.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "trust_si.accounts.adapter.EncryptingMFAAdapter"
+# Fernet keys for second-factor secrets at rest; the first encrypts, all decrypt (rotation).
+# The default is for local use and tests only: production refuses it.
+INSECURE_MFA_SECRET_KEY = "aW5zZWN1cmUtbG9jYWwtb25seS1tZmEta2V5LTMyYiE="
+MFA_SECRET_KEYS = env.list("MFA_SECRET_KEYS", default=[INSECURE_MFA_SECRET_KEY])
 MFA_TOTP_ISSUER = "trust-si"
 # Accept the code of the neighbouring 30-second window: phones drift, and typing takes time.
 MFA_TOTP_TOLERANCE = 1
