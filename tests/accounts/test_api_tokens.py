@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from tests.browser.conftest import totp_code
 from tests.factories import TEST_PASSWORD, MembershipFactory
 from trust_si.accounts.models import ApiToken
 from trust_si.accounts.roles import Role
@@ -35,12 +36,27 @@ def _membership(tw, user):
 
 
 def _create(tw, user, name="script", days=30):
-    return api_token_create(actor=user, membership=_membership(tw, user), name=name, days=days)
+    return api_token_create(
+        actor=user,
+        membership=_membership(tw, user),
+        name=name,
+        days=days,
+        session_passed_mfa=True,
+    )
 
 
-def test_a_token_is_shown_once_and_only_its_hash_is_stored(world, client_for):
+def _signed_in(user) -> Client:
+    """Through allauth's form: password, then the TOTP step."""
+    client = Client()
+    response = client.post("/accounts/login/", {"login": user.email, "password": TEST_PASSWORD})
+    assert "/2fa/authenticate/" in response["Location"]
+    assert client.post(response["Location"], {"code": totp_code()}).status_code == 302
+    return client
+
+
+def test_a_token_is_shown_once_and_only_its_hash_is_stored(world):
     user = world.a.user(Role.TRUST_LEADER)
-    client = client_for(user)
+    client = _signed_in(user)
     page = client.post("/t/alpha/people/api-token/", {"name": "board pack", "days": "30"})
     key = KEY.search(page.content.decode()).group(0)
     assert _api(key, "alpha") == 200
@@ -156,3 +172,25 @@ def test_another_members_token_cannot_be_revoked(world, client_for):
     other = client_for(world.a.user(Role.TRUST_ADMIN))
     assert other.post(f"/t/alpha/people/api-token/{token.pk}/revoke/").status_code == 404
     assert _api(key, "alpha") == 200
+
+
+def test_a_pupil_data_role_gets_a_token_only_from_a_session_that_passed_mfa(world, client_for):
+    user = world.a.user(Role.TRUST_LEADER)
+    # A session that never proved the second factor (force_login: no sign-in record).
+    page = client_for(user).post("/t/alpha/people/api-token/", {"name": "x", "days": "30"})
+    assert KEY.search(page.content.decode()) is None
+    assert "second factor" in page.content.decode()
+    with world.a.scope():
+        assert not ApiToken.objects.exists()
+    page = _signed_in(user).post("/t/alpha/people/api-token/", {"name": "x", "days": "30"})
+    assert KEY.search(page.content.decode()) is not None
+
+
+def test_an_operator_without_a_second_factor_is_sent_to_set_one_up(db):
+    from trust_si.accounts.models import User
+
+    operator = User.objects.create_superuser("operator@example.org", TEST_PASSWORD)
+    client = Client()
+    client.force_login(operator)
+    response = client.get("/admin/")
+    assert response.status_code == 302 and "/accounts/2fa/totp/activate/" in response["Location"]

@@ -48,8 +48,25 @@ def memberships_of(user: Any) -> list[Membership]:
 
 
 def user_requires_mfa(user: Any) -> bool:
-    """True when any of the user's active memberships can see pupil-level data."""
+    """True for operators (Django admin reaches every trust) and for anyone whose active
+    memberships include a role that sees pupil-level data."""
+    if getattr(user, "is_staff", False) or getattr(user, "is_superuser", False):
+        return True
     return any(m.requires_mfa for m in memberships_of(user))
+
+
+MFA_ENROLLED_SESSION_KEY = "i16_mfa_enrolled"
+
+
+def session_passed_mfa(request: Any) -> bool:
+    """This session proved a second factor: at sign-in (allauth records it) or by setting one
+    up (the enrolment form checks a code, but allauth does not record it as a sign-in)."""
+    from allauth.account.authentication import get_authentication_records
+
+    if request.session.get(MFA_ENROLLED_SESSION_KEY) == request.user.pk:
+        return True
+    records = get_authentication_records(request, request.user)
+    return any(r.get("method") == "mfa" for r in records)
 
 
 def user_has_totp(user: Any) -> bool:

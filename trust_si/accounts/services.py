@@ -277,18 +277,25 @@ def api_token_digest(key: str) -> str:
 
 @transaction.atomic
 def api_token_create(
-    *, actor: User, membership: Membership, name: str, days: int = API_TOKEN_DEFAULT_DAYS
+    *,
+    actor: User,
+    membership: Membership,
+    name: str,
+    days: int = API_TOKEN_DEFAULT_DAYS,
+    session_passed_mfa: bool,
 ) -> tuple[ApiToken, str]:
     """A new token for the actor in this membership's trust; returns it and its key.
 
     The key is returned once, to be shown once: only its digest is stored. A role that sees
-    pupil-level data gets a token only once its account has a second factor (the session
-    that asks has passed it: MFARequiredMiddleware sends anyone without one to set it up).
+    pupil-level data gets a token only from a session that passed its second factor
+    (`selectors.session_passed_mfa`), so a stolen password alone never mints one.
     """
     if membership.user_id != actor.pk or not membership.can("api.token"):
         raise ValidationError("Your role does not allow API tokens.")
-    if membership.requires_mfa and not selectors.user_has_totp(actor):
-        raise ValidationError("Set up two-factor authentication before creating an API token.")
+    if membership.requires_mfa and not (session_passed_mfa and selectors.user_has_totp(actor)):
+        raise ValidationError(
+            "Your role sees pupil data: sign in again with your second factor to create a token."
+        )
     name = (name or "").strip()
     if not name:
         raise ValidationError("Give the token a name, so you can tell it apart later.")

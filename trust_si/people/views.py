@@ -123,6 +123,7 @@ def api_token(request: TenantRequest) -> HttpResponse:
                 membership=membership,
                 name=form.cleaned_data["name"],
                 days=form.cleaned_data["days"],
+                session_passed_mfa=selectors.session_passed_mfa(request),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
