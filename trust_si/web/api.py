@@ -53,6 +53,18 @@ class TenantAPIMixin:
         if self.required_capability and not membership.can(self.required_capability):
             raise exceptions.PermissionDenied("Your role does not allow this.")
 
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        # An exception DRF does not handle (a body over DATA_UPLOAD_MAX_MEMORY_SIZE) skips
+        # finalize_response: the scope is left here on every path, so the thread's next
+        # request starts with none and the fail-closed managers stay armed.
+        try:
+            return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        finally:
+            token = getattr(self, "_scope_token", None)
+            if token is not None:
+                deactivate(token)
+                self._scope_token = None
+
     def finalize_response(
         self, request: Request, response: Response, *args: Any, **kwargs: Any
     ) -> Response:
