@@ -120,3 +120,20 @@ def test_common_passwords_are_refused():
         with pytest.raises(ValidationError):
             validate_password(password)
     validate_password("a long and unusual passphrase 7")
+
+
+def test_the_board_report_follows_an_officers_academy_scope(world):
+    from reporting.models import Report, ReportKind
+    from reporting.selectors import report_list_for
+    from trust_si.accounts.models import Membership
+
+    officer = world.a.user(Role.IMPROVEMENT_OFFICER)
+    with world.a.scope():
+        board = Report.objects.create(
+            trust=world.a.trust, kind=ReportKind.TRUST, term_code="2025-26-summer", snapshot={}
+        )
+        membership = Membership.objects.get(user=officer)
+        # The officer covers one of the trust's two academies: the board report shows both.
+        assert board not in report_list_for(membership)
+        membership.academies.set(world.a.academies)
+        assert board in report_list_for(membership)
