@@ -137,3 +137,29 @@ def test_the_board_report_follows_an_officers_academy_scope(world):
         assert board not in report_list_for(membership)
         membership.academies.set(world.a.academies)
         assert board in report_list_for(membership)
+
+
+@pytest.mark.parametrize("module", ["trust_si.wsgi", "trust_si.celery"])
+def test_the_servers_default_to_production_settings(module):
+    """wsgi.py and celery.py defaulted to local settings (and so the public local key)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY", "MFA_SECRET_KEYS", "DATABASE_URL")
+    }
+    code = f"import {module}, django.conf; django.conf.settings.SECRET_KEY"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "refuse to start" in result.stderr
