@@ -194,3 +194,18 @@ def test_an_operator_without_a_second_factor_is_sent_to_set_one_up(db):
     client.force_login(operator)
     response = client.get("/admin/")
     assert response.status_code == 302 and "/accounts/2fa/totp/activate/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("data", "field"), [({"name": "", "days": "30"}, "name"), ({"name": "x", "days": "0"}, "days")]
+)
+def test_a_bad_token_form_is_shown_again_with_the_reason(world, data, field):
+    page = _signed_in(world.a.user(Role.TRUST_LEADER)).post("/t/alpha/people/api-token/", data)
+    assert page.status_code == 200
+    assert KEY.search(page.content.decode()) is None
+    assert (
+        f'id="{field}-error"' in page.content.decode()
+        or "govuk-error-message" in page.content.decode()
+    )
+    with world.a.scope():
+        assert not ApiToken.objects.exists()
