@@ -7,11 +7,12 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from academies.models import Academy
+from trust_si.accounts.authentication import ApiTokenAuthentication
 from trust_si.web.api import TenantAPIView, TenantReadOnlyViewSet
 
 from . import selectors, services
@@ -19,7 +20,7 @@ from .models import Activity, Commission, PartnerContact, PartnerOrganisation
 
 # Token first: DRF answers an anonymous caller with the first class's challenge, so this gives
 # 401 (with WWW-Authenticate: Token) instead of session auth's 403, as the API contract expects.
-AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
+AUTHENTICATION = [ApiTokenAuthentication, SessionAuthentication]
 
 
 class ContactOut(serializers.ModelSerializer):

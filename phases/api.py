@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from academies.selectors import academy_get_for, academy_list_for
+from trust_si.forms import plausible_date
 from trust_si.terms import TermCode, TermError
 from trust_si.web.api import TenantAPIView
 
@@ -97,7 +98,7 @@ class JudgementInput(serializers.Serializer):
     urn = serializers.RegexField(r"^\d{6}$")
     area = serializers.ChoiceField(choices=JudgementArea.choices)
     grade = serializers.CharField()
-    judged_on = serializers.DateField()
+    judged_on = serializers.DateField(validators=[plausible_date])
     note = serializers.CharField(required=False, allow_blank=True)
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from rest_framework import serializers
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 
+from trust_si.accounts.authentication import ApiTokenAuthentication
 from trust_si.web.api import TenantReadOnlyViewSet
 
 from . import selectors
 from .models import ImprovementPlan, PlanPriority, PlanReview, Risk, SefEntry, SelfEvaluation
 
-AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
+AUTHENTICATION = [ApiTokenAuthentication, SessionAuthentication]
 
 
 class SefEntryOut(serializers.ModelSerializer):

@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from academies.models import Academy
 from academies.selectors import academy_list_for
 from trust_si.accounts.roles import Role
 
@@ -22,17 +23,25 @@ def report_list_for(membership: Membership) -> QuerySet[Report]:
     """Reports the membership may see, filtered by trust and academy scope.
 
     1. Trust-wide roles (admin, leader, board governors) see every academy's report and the board's.
-    2. Officers and local governors see the reports of the academies they cover; officers
-       also see the board report (they brief the board), local governors do not.
+    2. Officers and local governors see the reports of the academies they cover. The board
+       report covers every academy, so an officer sees it only when they cover every active
+       academy of the trust (issue 16: it showed officers academies outside their scope);
+       local governors never do.
     """
     queryset = Report.objects.filter(trust_id=membership.trust_id).select_related("academy")
     if membership.is_trust_wide:
         return queryset
     academies = academy_list_for(membership).values("pk")
     visible = Q(kind=ReportKind.ACADEMY, academy__in=academies)
-    if membership.role == Role.IMPROVEMENT_OFFICER:
+    if membership.role == Role.IMPROVEMENT_OFFICER and _covers_every_academy(membership):
         visible |= Q(kind=ReportKind.TRUST)
     return queryset.filter(visible)
+
+
+def _covers_every_academy(membership: Membership) -> bool:
+    active = Academy.objects.filter(trust_id=membership.trust_id, is_active=True).values("pk")
+    covered = academy_list_for(membership).values("pk")
+    return not active.exclude(pk__in=covered).exists()
 
 
 def report_get_for(membership: Membership, pk: int) -> Report:

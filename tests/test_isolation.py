@@ -396,3 +396,58 @@ def test_route_is_isolated(case: Case, populated: Any) -> None:
         for tw, text in ((a, text_a), (b, text_b)):
             shown = sentinels_in(text, tw.extra["sentinels"])
             assert shown, f"{tw.slug}'s page shows none of its own sentinels (shows_sentinel)"
+
+
+# --- Celery tasks given another trust's ids (issue 16) ---------------------------------------
+
+# Each trust-scoped task that names an object: kwargs pointing at trust A's objects, sent with
+# trust B's id. The task runs in B's scope, so A's object is not found and nothing of A's moves.
+TASK_CASES: dict[str, Any] = {
+    "reporting.tasks.report_generate_task": lambda a: {"report_id": a.extra["report"].pk},
+    "assessment.tasks.upload_validate_task": lambda a: {"upload_id": a.extra["upload"].pk},
+    "assessment.tasks.upload_commit_task": lambda a: {"upload_id": a.extra["upload"].pk},
+    "phases.tasks.placement_recompute_task": lambda a: {"academy_id": a.academies[0].pk},
+}
+# Tasks whose other arguments name no trust-owned object (text, addresses, a tag).
+TASKS_WITHOUT_OBJECT_IDS = {
+    "phases.tasks.phase_change_mail_task",
+    "academies.tasks.scope_probe",
+}
+
+
+def _tenant_tasks() -> dict[str, Any]:
+    from celery import current_app
+
+    from trust_si.tenancy.tasks import TenantTask
+
+    current_app.loader.import_default_modules()
+    return {
+        name: task
+        for name, task in current_app.tasks.items()
+        if isinstance(task, TenantTask) and not name.startswith("celery.")
+    }
+
+
+def test_every_task_that_names_an_object_has_a_cross_trust_case() -> None:
+    uncovered = []
+    for name, task in _tenant_tasks().items():
+        params = set(inspect.signature(task.run).parameters) - {"self", "trust_id"}
+        if params and name not in TASK_CASES and name not in TASKS_WITHOUT_OBJECT_IDS:
+            uncovered.append(name)
+    assert not uncovered, f"tasks taking ids with no case in TASK_CASES: {uncovered}"
+    assert set(TASK_CASES) <= set(_tenant_tasks()), "a case for a task that does not exist"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(TASK_CASES))
+def test_a_task_given_another_trusts_ids_does_nothing_to_that_trust(
+    name: str, populated: Any
+) -> None:
+    a, b = populated.a, populated.b
+    task = _tenant_tasks()[name]
+    before = trust_fingerprint(a.trust)
+    result = task.apply(kwargs={"trust_id": b.trust.pk, **TASK_CASES[name](a)}).get()
+    assert result in ("missing", 0, None), (name, result)
+    assert not fingerprint_diff(before, trust_fingerprint(a.trust)), name
+    references = cross_trust_references()
+    assert not references, references

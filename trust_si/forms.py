@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -21,3 +22,20 @@ def errors_to_form(form: forms.Form, exc: ValidationError) -> None:
 def tenant_redirect(request: HttpRequest, name: str, **kwargs: Any) -> HttpResponse:
     """Redirect to a route of the request's trust."""
     return redirect(name, trust_slug=request.trust.slug, **kwargs)  # type: ignore[attr-defined]
+
+
+# A date a person types for school work: visits, judgements, actions. Far outside this range it
+# is a typo (or a probe: 9999-12-31 once sorted above every real judgement), not a plan.
+EARLIEST_DATE = dt.date(1990, 1, 1)
+YEARS_AHEAD = 10
+
+
+def plausible_date(value: dt.date) -> None:
+    """Refuse dates before 1990 or more than ten years from today (forms and serializers)."""
+    latest = dt.date.today().replace(month=12, day=31)
+    latest = latest.replace(year=latest.year + YEARS_AHEAD)
+    if value < EARLIEST_DATE or value > latest:
+        raise ValidationError(
+            f"Enter a date between {EARLIEST_DATE:%-d %B %Y} and {latest:%-d %B %Y}.",
+            code="implausible_date",
+        )

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from academies.selectors import academy_get_for, academy_list_for
 from phases.models import JudgementArea
 from trust_si.accounts.models import Membership, User
+from trust_si.forms import plausible_date
 from trust_si.web.api import TenantAPIView
 
 from . import selectors, services
@@ -70,7 +71,7 @@ class VisitOutput(serializers.ModelSerializer):
 class VisitInput(serializers.Serializer):
     academy = serializers.RegexField(r"^\d{6}$", help_text="URN", required=False)
     visit_type = serializers.SlugField(required=False)
-    date = serializers.DateField(required=False)
+    date = serializers.DateField(required=False, validators=[plausible_date])
     focus_areas = serializers.CharField(required=False, allow_blank=True)
     evidence = serializers.CharField(required=False, allow_blank=True)
     strengths = serializers.CharField(required=False, allow_blank=True)
@@ -86,7 +87,7 @@ class VisitInput(serializers.Serializer):
 class ActionInput(serializers.Serializer):
     status = serializers.ChoiceField(choices=ActionStatus.choices, required=False)
     owner = serializers.CharField(required=False)
-    due_on = serializers.DateField(required=False)
+    due_on = serializers.DateField(required=False, validators=[plausible_date])
 
 
 def _raise(exc: DjangoValidationError) -> ValidationError:

@@ -6,6 +6,7 @@ from django import forms
 
 from academies.models import Academy
 from phases.models import JudgementArea, ReportCardGrade, SafeguardingGrade
+from trust_si.forms import plausible_date
 
 from .models import ActionStatus, VisitType
 
@@ -16,7 +17,9 @@ class NewVisitForm(forms.Form):
         label="Type of visit", queryset=VisitType._base_manager.none()
     )
     date = forms.DateField(
-        label="Date of the visit", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label="Date of the visit",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[plausible_date],
     )
 
     def __init__(self, *args: Any, academies: Any, types: Any, **kwargs: Any) -> None:
@@ -31,7 +34,9 @@ def judgement_field_name(area: str) -> str:
 
 class VisitForm(forms.Form):
     date = forms.DateField(
-        label="Date of the visit", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label="Date of the visit",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[plausible_date],
     )
     focus_areas = forms.CharField(
         label="Focus areas", required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -90,6 +95,7 @@ class ActionForm(forms.Form):
     )
     due_on = forms.DateField(
         label="Due by",
+        validators=[plausible_date],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
             "required": "Enter the date the action is due by",

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -304,13 +304,18 @@ def visit_calendar(request: TenantRequest) -> HttpResponse:
     """Visits by month (planned drafts and published), for the officer's term planning."""
     membership = require(request, "visit.view")
     today = timezone.localdate()
+    asked = request.GET.get("month", f"{today.year}-{today.month}")
     try:
-        year, month = (
-            int(x) for x in request.GET.get("month", f"{today.year}-{today.month}").split("-")
-        )
+        year, month = (int(x) for x in asked.split("-"))
+        # The calendar shows whole weeks around the month: keep clear of date's own limits.
+        if not 1900 <= year <= 2200:
+            raise ValueError(year)
         first = dt.date(year, month, 1)
     except ValueError:
-        first = today.replace(day=1)
+        return HttpResponseBadRequest(
+            f"The month {asked[:20]!r} is not a month between 1900 and 2200 (write it as 2026-03).",
+            content_type="text/plain; charset=utf-8",
+        )
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     visits = selectors.visit_list_for(membership).filter(date__range=(weeks[0][0], weeks[-1][-1]))
     by_day: dict[dt.date, list] = {}

@@ -1,5 +1,9 @@
+from datetime import timedelta
+
+from django.utils import timezone
+
 from tests.isolation import Case
-from trust_si.accounts.models import Invitation, Membership
+from trust_si.accounts.models import ApiToken, Invitation, Membership
 from trust_si.accounts.roles import Role
 
 
@@ -14,6 +18,20 @@ def setup(world) -> None:
             tw.extra["invitation"] = Invitation.objects.create(
                 trust=tw.trust, email=f"pending@{tw.slug}.test", role=Role.GOVERNOR, is_board=True
             )
+            staff = tw.user(Role.SCHOOL_STAFF)
+            tw.extra["api_token"] = ApiToken.objects.create(
+                trust=tw.trust,
+                user=staff,
+                name=f"token of {tw.slug}",
+                prefix=tw.slug[:8],
+                digest=f"isolation-{tw.slug}",
+                auth_hash=staff.get_session_auth_hash(),
+                expires_at=timezone.now() + timedelta(days=30),
+            )
+
+
+def api_token_pk(tw):
+    return {"pk": tw.extra["api_token"].pk}
 
 
 def invitation_pk(tw):
@@ -79,6 +97,14 @@ CASES = [
     Case("api_token", allowed_role=Role.SCHOOL_STAFF, forbidden_role=Role.GOVERNOR),
     Case(
         "api_token",
+        method="post",
+        data=lambda tw: {"name": "isolation", "days": "30"},
+        allowed_role=Role.SCHOOL_STAFF,
+        forbidden_role=Role.GOVERNOR,
+    ),
+    Case(
+        "api_token_revoke",
+        kwargs=api_token_pk,
         method="post",
         allowed_role=Role.SCHOOL_STAFF,
         forbidden_role=Role.GOVERNOR,

@@ -46,7 +46,7 @@ def _production(env_overrides: dict[str, str]) -> subprocess.CompletedProcess[st
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS")
+        if k not in ("SECRET_KEY", "MFA_SECRET_KEYS", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS")
     }
     env.update({"DJANGO_SETTINGS_MODULE": "trust_si.settings.production", **env_overrides})
     return subprocess.run(
@@ -63,20 +63,46 @@ def test_production_refuses_to_start_without_its_secrets():
     result = _production({})
     assert result.returncode != 0
     assert "refuse to start without" in result.stderr
-    for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS"):
+    for name in ("SECRET_KEY", "MFA_SECRET_KEYS", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS"):
         assert name in result.stderr
 
 
+_PRODUCTION_ENV = {
+    "SECRET_KEY": "k" * 64,
+    # A Fernet key of its own (32 bytes, url-safe base64), not the local default.
+    "MFA_SECRET_KEYS": "cHJvZHVjdGlvbi10ZXN0LWtleS0tLTMyLWJ5dGVzISE=",
+    "DATABASE_URL": "postgres://u@127.0.0.1/x",
+    "REDIS_URL": "redis://127.0.0.1:6379/9",
+    "ALLOWED_HOSTS": "example.org",
+}
+
+
 def test_production_starts_with_them():
-    result = _production(
-        {
-            "SECRET_KEY": "k" * 64,
-            "DATABASE_URL": "postgres://u@127.0.0.1/x",
-            "REDIS_URL": "redis://127.0.0.1:6379/9",
-            "ALLOWED_HOSTS": "example.org",
-        }
-    )
+    result = _production(_PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr
+
+
+def _example_value(name: str) -> str:
+    for line in (ROOT / ".env.example").read_text().splitlines():
+        if line.startswith(f"{name}="):
+            return line.split("=", 1)[1]
+    raise AssertionError(f"{name} is not in .env.example")
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("SECRET_KEY", _example_value("SECRET_KEY")),
+        ("SECRET_KEY", "insecure-local-only-key-do-not-use-in-production"),
+        ("MFA_SECRET_KEYS", _example_value("MFA_SECRET_KEYS")),
+        ("MFA_SECRET_KEYS", "aW5zZWN1cmUtbG9jYWwtb25seS1tZmEta2V5LTMyYiE="),
+    ],
+)
+def test_production_refuses_the_published_placeholder_keys(name, value):
+    """Issue 16: production accepted the `.env.example` secret key (it is long enough)."""
+    result = _production({**_PRODUCTION_ENV, name: value})
+    assert result.returncode != 0
+    assert name in result.stderr
 
 
 def test_openapi_schema_generates_without_warnings():

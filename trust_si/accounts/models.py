@@ -175,3 +175,50 @@ class Invitation(TenantModel):
 
 
 __all__ = ["Invitation", "Membership", "Trust", "User"]
+
+
+API_TOKEN_PREFIX = "tsi_"
+
+
+class ApiToken(TenantModel):
+    """A named API credential for one user in one trust; only a hash of its secret is kept.
+
+    The key (`tsi_<prefix>_<secret>`) is shown once, at creation. `prefix` identifies it on the
+    tokens page; `digest` (SHA-256 of the whole key: the key is 256 random bits, so a slow hash
+    adds nothing) is what a request is matched on. `auth_hash` is the user's session hash at
+    creation: a password change alters it, so every token made before stops working, the same
+    way Django ends sessions.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=16, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    auth_hash = models.CharField(max_length=128, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=100, blank=True)
+
+    # A request names its token by the key's digest, before its trust is known.
+    by_digest = KeyedLookupManager("digest")
+
+    class Meta:
+        default_manager_name = "objects"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({API_TOKEN_PREFIX}{self.prefix}…)"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def password_changed(self) -> bool:
+        return not secrets.compare_digest(self.auth_hash, self.user.get_session_auth_hash())
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and not self.is_expired and not self.password_changed

@@ -13,7 +13,7 @@ from trust_si.audit.models import AuditEvent
 from trust_si.tenancy.context import trust_scope
 from trust_si.tenancy.models import Trust
 
-from .models import Invitation, Membership, User
+from .models import ApiToken, Invitation, Membership, User
 
 
 def membership_for(user: Any, trust_slug: str) -> Membership | None:
@@ -48,8 +48,25 @@ def memberships_of(user: Any) -> list[Membership]:
 
 
 def user_requires_mfa(user: Any) -> bool:
-    """True when any of the user's active memberships can see pupil-level data."""
+    """True for operators (Django admin reaches every trust) and for anyone whose active
+    memberships include a role that sees pupil-level data."""
+    if getattr(user, "is_staff", False) or getattr(user, "is_superuser", False):
+        return True
     return any(m.requires_mfa for m in memberships_of(user))
+
+
+MFA_ENROLLED_SESSION_KEY = "i16_mfa_enrolled"
+
+
+def session_passed_mfa(request: Any) -> bool:
+    """This session proved a second factor: at sign-in (allauth records it) or by setting one
+    up (the enrolment form checks a code, but allauth does not record it as a sign-in)."""
+    from allauth.account.authentication import get_authentication_records
+
+    if request.session.get(MFA_ENROLLED_SESSION_KEY) == request.user.pk:
+        return True
+    records = get_authentication_records(request, request.user)
+    return any(r.get("method") == "mfa" for r in records)
 
 
 def user_has_totp(user: Any) -> bool:
@@ -124,3 +141,16 @@ def audit_list_for(membership: Membership, filters: dict[str, Any]) -> QuerySet[
     if filters.get("date_to"):
         events = events.filter(created_at__date__lte=filters["date_to"])
     return events
+
+
+def api_tokens_of(membership: Membership) -> QuerySet[ApiToken]:
+    """The member's own tokens in this trust, newest first."""
+    return ApiToken.objects.filter(trust_id=membership.trust_id, user_id=membership.user_id)
+
+
+def api_token_get_for(membership: Membership, pk: int) -> ApiToken:
+    """One of the member's own tokens in this trust; 404 for anyone else's or another trust's."""
+    token = api_tokens_of(membership).filter(pk=pk).first()
+    if token is None:
+        raise Http404
+    return token

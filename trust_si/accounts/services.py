@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -9,14 +12,13 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from trust_si.audit.services import audit_record
 from trust_si.tenancy.context import trust_scope
 from trust_si.tenancy.models import Trust
 
 from . import selectors
-from .models import Invitation, Membership, User
+from .models import API_TOKEN_PREFIX, ApiToken, Invitation, Membership, User
 from .roles import Role
 
 SINGLE_ACADEMY_ROLES = {Role.SCHOOL_STAFF}
@@ -232,6 +234,9 @@ def membership_update(
     changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
     if changes:
         audit_record(actor=actor, action="membership.update", target=membership, changes=changes)
+    if "role" in changes:
+        # A token acts with the role it was made under: a new role needs a new token.
+        api_tokens_revoke(membership=membership, reason="role changed")
     return changes
 
 
@@ -244,7 +249,8 @@ def membership_set_active(*, actor: User | None, membership: Membership, active:
         membership.is_active = active
         membership.save(update_fields=["is_active"])
         if not active:
-            Token.objects.filter(user=membership.user).delete()
+            # Only this trust's tokens: the person's work for another trust goes on.
+            api_tokens_revoke(membership=membership, reason="membership deactivated")
             # A pending invitation must not bring the member back.
             emails = selectors.emails_of(membership.user)
             Invitation.objects.filter(
@@ -261,10 +267,80 @@ def membership_set_active(*, actor: User | None, membership: Membership, active:
         )
 
 
+API_TOKEN_MAX_DAYS = 365
+API_TOKEN_DEFAULT_DAYS = 90
+
+
+def api_token_digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
 @transaction.atomic
-def api_token_rotate(*, actor: User) -> Token:
-    """A new API token for the user; the old one stops working at once."""
-    Token.objects.filter(user=actor).delete()
-    token = Token.objects.create(user=actor)
-    audit_record(actor=actor, action="api_token.rotate", target=actor)
-    return token
+def api_token_create(
+    *,
+    actor: User,
+    membership: Membership,
+    name: str,
+    days: int = API_TOKEN_DEFAULT_DAYS,
+    session_passed_mfa: bool,
+) -> tuple[ApiToken, str]:
+    """A new token for the actor in this membership's trust; returns it and its key.
+
+    The key is returned once, to be shown once: only its digest is stored. A role that sees
+    pupil-level data gets a token only from a session that passed its second factor
+    (`selectors.session_passed_mfa`), so a stolen password alone never mints one.
+    """
+    if membership.user_id != actor.pk or not membership.can("api.token"):
+        raise ValidationError("Your role does not allow API tokens.")
+    if membership.requires_mfa and not (session_passed_mfa and selectors.user_has_totp(actor)):
+        raise ValidationError(
+            "Your role sees pupil data: sign in again with your second factor to create a token."
+        )
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError("Give the token a name, so you can tell it apart later.")
+    if not 1 <= days <= API_TOKEN_MAX_DAYS:
+        raise ValidationError(f"A token lasts between 1 and {API_TOKEN_MAX_DAYS} days.")
+    prefix = secrets.token_hex(4)
+    key = f"{API_TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    with trust_scope(membership.trust):
+        token = ApiToken.objects.create(
+            trust=membership.trust,
+            user=actor,
+            name=name[:100],
+            prefix=prefix,
+            digest=api_token_digest(key),
+            auth_hash=actor.get_session_auth_hash(),
+            expires_at=timezone.now() + timedelta(days=days),
+        )
+        audit_record(
+            actor=actor,
+            action="api_token.create",
+            target=token,
+            changes={"name": [None, token.name], "expires_at": [None, str(token.expires_at)]},
+        )
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: User, membership: Membership, token: ApiToken) -> None:
+    """The actor revokes one of their own tokens in this trust (the selector found it)."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.revoked_reason = "revoked by its owner"
+        token.save(update_fields=["revoked_at", "revoked_reason"])
+        audit_record(actor=actor, action="api_token.revoke", target=token)
+
+
+def api_tokens_revoke(*, membership: Membership, reason: str) -> int:
+    """Revoke the member's tokens in the membership's trust only (deactivation, role change)."""
+    with trust_scope(membership.trust):
+        return ApiToken.objects.filter(user_id=membership.user_id, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revoked_reason=reason
+        )
+
+
+def api_tokens_revoke_everywhere(*, user: User, reason: str) -> None:
+    """Revoke the user's tokens in every trust (their second factor was removed)."""
+    for membership in Membership.of_user.lookup(user).select_related("trust"):
+        api_tokens_revoke(membership=membership, reason=reason)

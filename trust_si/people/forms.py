@@ -81,3 +81,18 @@ class AuditFilterForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=100,
+        help_text="What the token is for, so you can tell it apart later (for example “board dashboard”).",
+    )
+    days = forms.IntegerField(
+        label="Lasts for (days)",
+        min_value=1,
+        max_value=365,
+        initial=90,
+        help_text="Between 1 and 365 days. It stops working after that.",
+    )

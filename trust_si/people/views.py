@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
-from rest_framework.authtoken.models import Token
 
 from trust_si.accounts import selectors, services
 from trust_si.accounts.models import Invitation
@@ -20,7 +19,7 @@ from trust_si.tenancy.context import trust_scope
 from trust_si.web.access import require
 from trust_si.web.http import TenantRequest
 
-from .forms import AcceptInvitationForm, AuditFilterForm, InviteForm, MembershipForm
+from .forms import AcceptInvitationForm, ApiTokenForm, AuditFilterForm, InviteForm, MembershipForm
 
 
 def people(request: TenantRequest) -> HttpResponse:
@@ -113,12 +112,36 @@ def member_set_active(request: TenantRequest, pk: int) -> HttpResponse:
 
 
 def api_token(request: TenantRequest) -> HttpResponse:
-    require(request, "api.token")
+    """The member's tokens for this trust: create one (its key shown once), see, revoke."""
+    membership = require(request, "api.token")
     new_key = None
-    if request.method == "POST":
-        new_key = services.api_token_rotate(actor=request.user).key
-    has_token = Token.objects.filter(user=request.user).exists()
-    return render(request, "accounts/api_token.html", {"new_key": new_key, "has_token": has_token})
+    form = ApiTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, new_key = services.api_token_create(
+                actor=request.user,
+                membership=membership,
+                name=form.cleaned_data["name"],
+                days=form.cleaned_data["days"],
+                session_passed_mfa=selectors.session_passed_mfa(request),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            form = ApiTokenForm()
+    tokens = selectors.api_tokens_of(membership).select_related("user")
+    return render(
+        request, "accounts/api_token.html", {"new_key": new_key, "form": form, "tokens": tokens}
+    )
+
+
+@require_POST
+def api_token_revoke(request: TenantRequest, pk: int) -> HttpResponse:
+    membership = require(request, "api.token")
+    token = selectors.api_token_get_for(membership, pk)
+    services.api_token_revoke(actor=request.user, membership=membership, token=token)
+    messages.success(request, f"The token “{token.name}” has been revoked.")
+    return redirect("api_token", trust_slug=request.trust.slug)
 
 
 def audit_log(request: TenantRequest) -> HttpResponse:

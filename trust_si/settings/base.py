@@ -28,7 +28,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -57,6 +56,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "trust_si.web.middleware.SessionRenewMiddleware",
+    "trust_si.web.middleware.NoStoreMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -145,6 +145,11 @@ ACCOUNT_RATE_LIMITS = {
 # proxy), anything before them is the client's own claim and is never trusted.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "trust_si.accounts.adapter.EncryptingMFAAdapter"
+# Fernet keys for second-factor secrets at rest; the first encrypts, all decrypt (rotation).
+# The default is for local use and tests only: production refuses it.
+INSECURE_MFA_SECRET_KEY = "aW5zZWN1cmUtbG9jYWwtb25seS1tZmEta2V5LTMyYiE="
+MFA_SECRET_KEYS = env.list("MFA_SECRET_KEYS", default=[INSECURE_MFA_SECRET_KEY])
 MFA_TOTP_ISSUER = "trust-si"
 # Accept the code of the neighbouring 30-second window: phones drift, and typing takes time.
 MFA_TOTP_TOLERANCE = 1
@@ -277,7 +282,7 @@ CELERY_BEAT_SCHEDULE: dict = {}
 REST_FRAMEWORK = {
     # Token first: DRF answers unauthenticated calls with the first class's challenge (401).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "trust_si.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

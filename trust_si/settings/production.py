@@ -5,7 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 from .base import env
 
-_REQUIRED = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS")
+_REQUIRED = ("SECRET_KEY", "MFA_SECRET_KEYS", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS")
 _missing = [name for name in _REQUIRED if not env.str(name, default="")]
 if _missing:
     raise ImproperlyConfigured(
@@ -14,8 +14,15 @@ if _missing:
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
-if SECRET_KEY.startswith("insecure") or len(SECRET_KEY) < 50:
+# The placeholders shipped in .env.example and base.py are public: refused however long.
+_PLACEHOLDER_WORDS = ("insecure", "change-me", "changeme", "example")
+if any(w in SECRET_KEY.lower() for w in _PLACEHOLDER_WORDS) or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be a long random value in production.")
+MFA_SECRET_KEYS = env.list("MFA_SECRET_KEYS")
+if INSECURE_MFA_SECRET_KEY in MFA_SECRET_KEYS or any(  # noqa: F405
+    "change-me" in k for k in MFA_SECRET_KEYS
+):
+    raise ImproperlyConfigured("MFA_SECRET_KEYS must be your own Fernet keys in production.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 DATABASES = {"default": env.db("DATABASE_URL")}

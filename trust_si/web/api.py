@@ -11,8 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from trust_si.accounts.models import Membership, User
-from trust_si.accounts.selectors import membership_for
+from trust_si.accounts.models import ApiToken, Membership, User
+from trust_si.accounts.selectors import membership_for, user_has_totp
 from trust_si.tenancy.context import Scope, activate, deactivate
 from trust_si.tenancy.models import Trust
 
@@ -37,11 +37,33 @@ class TenantAPIMixin:
         membership = membership_for(request.user, slug)
         if membership is None:
             raise Http404
+        token = request.auth
+        if isinstance(token, ApiToken):
+            # A token is for one trust: another trust's URL is not found, even for a member.
+            if token.trust_id != membership.trust_id:
+                raise Http404
+            # The session middleware cannot see token callers: the second factor is checked here.
+            if membership.requires_mfa and not user_has_totp(request.user):
+                raise exceptions.PermissionDenied(
+                    "Two-factor authentication must be set up before using the API."
+                )
         request._request.trust = membership.trust  # type: ignore[attr-defined]
         request._request.membership = membership  # type: ignore[attr-defined]
         self._scope_token = activate(membership.trust)
         if self.required_capability and not membership.can(self.required_capability):
             raise exceptions.PermissionDenied("Your role does not allow this.")
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        # An exception DRF does not handle (a body over DATA_UPLOAD_MAX_MEMORY_SIZE) skips
+        # finalize_response: the scope is left here on every path, so the thread's next
+        # request starts with none and the fail-closed managers stay armed.
+        try:
+            return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        finally:
+            token = getattr(self, "_scope_token", None)
+            if token is not None:
+                deactivate(token)
+                self._scope_token = None
 
     def finalize_response(
         self, request: Request, response: Response, *args: Any, **kwargs: Any

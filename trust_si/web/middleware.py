@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from trust_si.accounts.selectors import membership_for
 from trust_si.tenancy.context import activate, deactivate
@@ -71,7 +72,9 @@ class SessionRenewMiddleware:
 
     SESSION_SAVE_EVERY_REQUEST is off (a write per page was a quarter of a page's time under
     load); instead a session is marked changed, and so saved with a fresh expiry, at most once
-    every RENEW_EVERY_SECONDS. A visitor with no session gets none.
+    every RENEW_EVERY_SECONDS. A visitor with no session gets none. A poll (htmx's
+    `hx-trigger="every …"`, marked `X-Poll: 1` by static/js/app.js) renews nothing: only the
+    person's own requests keep the session alive, not a tab left open on a progress page.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -80,8 +83,30 @@ class SessionRenewMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         session = getattr(request, "session", None)
+        if request.headers.get("X-Poll") == "1":
+            return response
         if session is not None and session.session_key and not session.is_empty():
             now = int(time.time())
             if now - int(session.get("_renewed_at", 0)) >= RENEW_EVERY_SECONDS:
                 session["_renewed_at"] = now
+        return response
+
+
+class NoStoreMiddleware:
+    """Nothing a signed-in person (or an API caller) is shown is kept by a browser or proxy cache.
+
+    Pages, exports and API answers carry pupil data and names: a shared computer's back button
+    or a caching proxy must not replay them. Anonymous pages (login, health) are left alone.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        # DRF sets the Django request's user when it authenticates a token caller.
+        user = getattr(request, "user", None)
+        if request.path.startswith(API_PREFIX) or (user is not None and user.is_authenticated):
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
         return response

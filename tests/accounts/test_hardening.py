@@ -1,0 +1,165 @@
+"""Issue 16's medium and low rows: caching, sessions kept alive by polls, bad query strings,
+implausible dates, the API's trust scope after an unhandled exception, passwords."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.test import Client
+
+from trust_si.accounts.roles import Role
+from trust_si.accounts.services import api_token_create
+from trust_si.forms import plausible_date
+from trust_si.tenancy.context import current_scope
+
+
+def _key(world, role=Role.TRUST_LEADER):
+    from trust_si.accounts.models import Membership
+
+    user = world.a.user(role)
+    with world.a.scope():
+        membership = Membership.objects.get(user=user)
+    return api_token_create(
+        actor=user, membership=membership, name="t", days=30, session_passed_mfa=True
+    )[1]
+
+
+def test_signed_in_pages_and_the_api_are_never_stored(world, client_for):
+    client = client_for(world.a.user(Role.TRUST_LEADER))
+    for url in ("/t/alpha/", "/t/alpha/people/api-token/", "/api/v1/t/alpha/academies/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    response = Client().get("/api/v1/t/alpha/academies/", HTTP_AUTHORIZATION=f"Token {_key(world)}")
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    # A refused API call is not stored either.
+    assert "no-store" in Client().get("/api/v1/t/alpha/academies/")["Cache-Control"]
+
+
+def test_a_poll_does_not_keep_the_session_alive(world, client_for):
+    client = client_for(world.a.user(Role.TRUST_LEADER))
+    session = client.session
+    session["_renewed_at"] = 1  # renewed long ago: the next real request renews it
+    session.save()
+    client.get("/t/alpha/", HTTP_HX_REQUEST="true", HTTP_X_POLL="1")
+    assert client.session["_renewed_at"] == 1
+    client.get("/t/alpha/")
+    assert client.session["_renewed_at"] > 1
+
+
+@pytest.mark.parametrize("month", ["1-1", "99999999999999999999-1", "9999-12", "x", "2026-13"])
+def test_a_bad_month_is_a_400_with_a_reason(world, client_for, month):
+    client = client_for(world.a.user(Role.IMPROVEMENT_OFFICER))
+    response = client.get("/t/alpha/visits/calendar/", {"month": month})
+    assert response.status_code == 400
+    assert b"not a month" in response.content
+    assert client.get("/t/alpha/visits/calendar/", {"month": "2026-03"}).status_code == 200
+
+
+def test_implausible_dates_are_refused():
+    for bad in (dt.date(9999, 12, 31), dt.date(1, 1, 1), dt.date(1989, 12, 31)):
+        with pytest.raises(ValidationError):
+            plausible_date(bad)
+    plausible_date(dt.date.today())
+    from visits.forms import NewVisitForm
+
+    form = NewVisitForm(
+        data={"date": "9999-12-31"}, academies=_none("academies"), types=_none("visits")
+    )
+    assert not form.is_valid() and "date" in form.errors
+
+
+def _none(app):
+    from django.apps import apps
+
+    model = apps.get_model("academies", "Academy") if app == "academies" else None
+    if model is None:
+        model = apps.get_model("visits", "VisitType")
+    return model._base_manager.none()
+
+
+def test_a_judgement_dated_9999_12_31_is_refused_by_the_api(world):
+    response = Client().post(
+        "/api/v1/t/alpha/judgements/",
+        data=json.dumps(
+            {
+                "urn": world.a.academies[0].urn,
+                "area": "quality_of_education",
+                "grade": "good",
+                "judged_on": "9999-12-31",
+            }
+        ),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {_key(world)}",
+    )
+    assert response.status_code == 400
+    assert "judged_on" in response.json()
+
+
+def test_the_api_leaves_the_trust_scope_after_an_exception_drf_does_not_handle(world):
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE raises outside DRF's handling."""
+    body = b'{"note": "' + b"x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10) + b'"}'
+    assert current_scope() is None
+    response = Client().post(
+        "/api/v1/t/alpha/judgements/",
+        data=body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {_key(world)}",
+    )
+    assert response.status_code in (400, 413)
+    assert current_scope() is None
+
+
+def test_common_passwords_are_refused():
+    for password in ("qwertyuiop", "1234567890", "password12"):
+        with pytest.raises(ValidationError):
+            validate_password(password)
+    validate_password("a long and unusual passphrase 7")
+
+
+def test_the_board_report_follows_an_officers_academy_scope(world):
+    from reporting.models import Report, ReportKind
+    from reporting.selectors import report_list_for
+    from trust_si.accounts.models import Membership
+
+    officer = world.a.user(Role.IMPROVEMENT_OFFICER)
+    with world.a.scope():
+        board = Report.objects.create(
+            trust=world.a.trust, kind=ReportKind.TRUST, term_code="2025-26-summer", snapshot={}
+        )
+        membership = Membership.objects.get(user=officer)
+        # The officer covers one of the trust's two academies: the board report shows both.
+        assert board not in report_list_for(membership)
+        membership.academies.set(world.a.academies)
+        assert board in report_list_for(membership)
+
+
+@pytest.mark.parametrize("module", ["trust_si.wsgi", "trust_si.celery"])
+def test_the_servers_default_to_production_settings(module):
+    """wsgi.py and celery.py defaulted to local settings (and so the public local key)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY", "MFA_SECRET_KEYS", "DATABASE_URL")
+    }
+    code = f"import {module}, django.conf; django.conf.settings.SECRET_KEY"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "refuse to start" in result.stderr
