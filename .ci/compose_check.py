@@ -52,6 +52,8 @@ def main() -> None:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "trust_si.settings.production",
         "SECRET_KEY": "x" * 64,
+        # A real Fernet key (not the published placeholder, which production refuses).
+        "MFA_SECRET_KEYS": "Y29tcG9zZS1jaGVjay1rZXktLS0tLTMyLWJ5dGVzISE=",
         "DATABASE_URL": "sqlite:///" + str(ROOT / "var" / "compose-check.sqlite3"),
         "REDIS_URL": "redis://127.0.0.1:6379/15",
         "ALLOWED_HOSTS": "localhost",
