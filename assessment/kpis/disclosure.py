@@ -66,7 +66,8 @@ def protect(
     3. Secondary, exactly: solve the relations as linear equations in the hidden cells (the
        shown cells are known numbers). A hidden cell that the equations fix to one value could
        still be worked out by adding and subtracting figures shown together; hide the smallest
-       shown cell of a relation it is in and solve again, until none is fixed.
+       shown cell of a relation it is in (when every cell of those is hidden already, of the
+       nearest relation linked to it through hidden cells) and solve again, until none is fixed.
     Relations are treated as exact even where the parts miss a few pupils (a pupil recorded
     as neither boy nor girl): that can only hide more, never less.
     """
@@ -96,6 +97,18 @@ def protect(
         hidden[min(shown, key=lambda c: (cohorts[c], repr(c)))] = SECONDARY
         return True
 
+    def hide_along_chain(start: Hashable) -> bool:
+        seen, queue = {start}, [start]
+        for cell in queue:
+            for r in by_cell.get(cell, []):
+                if hide_one_more(r):
+                    return True
+                for c in (r.total, *r.parts):
+                    if c in hidden and c not in seen:
+                        seen.add(c)
+                        queue.append(c)
+        return False
+
     while True:
         changed = True
         while changed:
@@ -115,7 +128,12 @@ def protect(
                     break
             if progress:
                 break
-        if not progress:  # pragma: no cover - a fixed cell always has a relation with a shown cell
+        if not progress:
+            # Every relation of the fixed cells is wholly hidden: the value reaches them along a
+            # chain of relations through other hidden cells, so hide the smallest shown cell of
+            # the nearest relation on that chain (and solve again).
+            progress = hide_along_chain(min(fixed, key=repr))
+        if not progress:  # pragma: no cover - only data whose relations contradict each other
             for cell in fixed:
                 for r in by_cell.get(cell, []):
                     for c in (r.total, *r.parts):

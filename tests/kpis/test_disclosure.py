@@ -135,6 +135,22 @@ def test_a_cell_fixed_only_by_two_relations_together_is_caught():
     assert not recoverable(set(hidden), rels)
 
 
+def test_a_cell_fixed_through_a_chain_of_wholly_hidden_relations_is_caught():
+    # Found by the property test below: a3's middle band is fixed although every relation it
+    # is in is wholly hidden; the value arrives through a chain of relations via a2.
+    low, middle, high = (
+        (False, False, "M", "low"),
+        (False, False, "M", "middle"),
+        (False, False, "M", "high"),
+    )
+    cohorts, relations = table_of(
+        {"a1": [low], "a2": [low] * 6 + [middle, high], "a3": [low, middle]}
+    )
+    hidden = protect(cohorts, relations)
+    assert hidden[("a3", "prior_middle")] == PRIMARY
+    assert not recoverable(set(hidden), relations)
+
+
 pupil = st.tuples(
     st.booleans(),
     st.booleans(),
