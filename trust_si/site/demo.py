@@ -62,10 +62,13 @@ def _user(email: str, name: str, encoded_password: str, mfa: bool) -> User:
 
 def _membership(trust: Trust, user: User, role: Role, academies: list[Any], **extra: Any) -> None:
     with trust_scope(trust):
-        membership, _ = Membership.objects.update_or_create(
+        membership, created = Membership.objects.update_or_create(
             user=user, defaults={"role": role.value, "is_active": True, **extra}
         )
-        membership.academies.set(academies)
+        # A partner's academies follow its commissions (partnerships keeps them in step), so a
+        # second seed leaves them as the first one ended.
+        if created or role != Role.EXTERNAL_PARTNER:
+            membership.academies.set(academies)
 
 
 def seed_people(trust: Trust, academies: list[Any], password: str) -> dict[str, User]:
