@@ -69,8 +69,15 @@ def main() -> int:
         env.pop(key, None)
     started = time.monotonic()
     run([str(BIN / "python"), "manage.py", "migrate", "--noinput", "-v", "0"], env)
+    # collectstatic only copies files: it runs beside the seed instead of after it.
+    static = subprocess.Popen(
+        [str(BIN / "python"), "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+    )
     run([str(BIN / "python"), "manage.py", "seed_demo"], env)
-    run([str(BIN / "python"), "manage.py", "collectstatic", "--noinput", "-v", "0"], env)
+    if static.wait() != 0:
+        raise SystemExit("smoke: collectstatic failed")
     print(f"smoke: prepared the demo in {time.monotonic() - started:.0f}s")
     log = open(Path(var) / "processes.log", "w")  # noqa: SIM115 - closed in finally
     worker = subprocess.Popen(
@@ -89,14 +96,14 @@ def main() -> int:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(60):
+        for _ in range(240):
             try:
                 with urllib.request.urlopen(base + "/healthz", timeout=5) as r:
                     body = r.read().decode()
                     if r.status == 200:
                         break
             except OSError:
-                time.sleep(1)
+                time.sleep(0.25)
         else:
             raise SystemExit("smoke: /healthz never answered 200")
         print(f"smoke: /healthz {body}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import os
 import resource
 import sys
@@ -35,17 +36,38 @@ def _with_database(url: str, name: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
 
 
+def _migrations_digest() -> str:
+    """A digest of every migration file: a template migrated from other files is never reused."""
+    digest = hashlib.sha256()
+    for path in sorted(ROOT.glob("**/migrations/*.py")):
+        if ".venv" in path.parts or ".tools" in path.parts:
+            continue
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 @contextlib.contextmanager
 def bench_database(label: str, keep: bool = False) -> Iterator[str]:
-    """Create `bench_<label>_<random>` next to DATABASE_URL's database, set Django up on it, migrate."""
+    """Create `bench_<label>_<random>` next to DATABASE_URL's database, set Django up on it, migrate.
+
+    Migrating takes longer than most CI-size benchmarks, so the first one leaves a migrated
+    template (`bench_template_<digest of the migrations>`) on the server and the others copy it.
+    """
     import psycopg
 
     server = os.environ.get("DATABASE_URL") or DEFAULT_SERVER
     if not server.startswith("postgres"):
         sys.exit("benchmarks need PostgreSQL: set DATABASE_URL=postgres://...")
     name = f"bench_{label}_{uuid.uuid4().hex[:6]}"
+    template = f"bench_template_{_migrations_digest()}"
     with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+        have_template = admin.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (template,)
+        ).fetchone()
+        if have_template:
+            admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        else:
+            admin.execute(f'CREATE DATABASE "{name}"')
     url = _with_database(server, name)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trust_si.settings.test")
@@ -55,8 +77,16 @@ def bench_database(label: str, keep: bool = False) -> Iterator[str]:
 
         django.setup()
         from django.core.management import call_command
+        from django.db import connections
 
-        call_command("migrate", verbosity=0, interactive=False)
+        if not have_template:
+            call_command("migrate", verbosity=0, interactive=False)
+            connections.close_all()  # a database is copied only while no one is connected
+            with (
+                psycopg.connect(server, autocommit=True) as admin,
+                contextlib.suppress(psycopg.errors.DuplicateDatabase),
+            ):
+                admin.execute(f'CREATE DATABASE "{template}" TEMPLATE "{name}"')
         yield url
     finally:
         from django.db import connections

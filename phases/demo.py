@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
 
 def seed(trust: Trust, ctx: dict[str, Any]) -> None:
+    if Placement.objects.filter(subject="").exists():
+        return  # seeded already: a replay would add a second history of the same terms
 
     # Replay the demo's terms oldest first, so each term keeps its heat map and the phase
     # history shows a journey; the latest term is the one in force.

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
-from fractions import Fraction
+from math import gcd
 
 # DfE suppresses every figure from 1 to 5 pupils (the 2019 KS4 performance tables: every school
 # with 1-5 pupils at the end of KS4 is "SUPP"). A trust may raise the threshold, never lower it.
@@ -66,7 +66,8 @@ def protect(
     3. Secondary, exactly: solve the relations as linear equations in the hidden cells (the
        shown cells are known numbers). A hidden cell that the equations fix to one value could
        still be worked out by adding and subtracting figures shown together; hide the smallest
-       shown cell of a relation it is in and solve again, until none is fixed.
+       shown cell of a relation it is in (when every cell of those is hidden already, of the
+       nearest relation linked to it through hidden cells) and solve again, until none is fixed.
     Relations are treated as exact even where the parts miss a few pupils (a pupil recorded
     as neither boy nor girl): that can only hide more, never less.
     """
@@ -96,6 +97,18 @@ def protect(
         hidden[min(shown, key=lambda c: (cohorts[c], repr(c)))] = SECONDARY
         return True
 
+    def hide_along_chain(start: Hashable) -> bool:
+        seen, queue = {start}, [start]
+        for cell in queue:
+            for r in by_cell.get(cell, []):
+                if hide_one_more(r):
+                    return True
+                for c in (r.total, *r.parts):
+                    if c in hidden and c not in seen:
+                        seen.add(c)
+                        queue.append(c)
+        return False
+
     while True:
         changed = True
         while changed:
@@ -115,7 +128,12 @@ def protect(
                     break
             if progress:
                 break
-        if not progress:  # pragma: no cover - a fixed cell always has a relation with a shown cell
+        if not progress:
+            # Every relation of the fixed cells is wholly hidden: the value reaches them along a
+            # chain of relations through other hidden cells, so hide the smallest shown cell of
+            # the nearest relation on that chain (and solve again).
+            progress = hide_along_chain(min(fixed, key=repr))
+        if not progress:  # pragma: no cover - only data whose relations contradict each other
             for cell in fixed:
                 for r in by_cell.get(cell, []):
                     for c in (r.total, *r.parts):
@@ -130,46 +148,58 @@ def determined(hidden: set[Hashable], relations: Iterable[Relation]) -> set[Hash
     side, leaving a system in the hidden cells. A hidden cell is fixed exactly when its unit
     vector lies in the row space of that system, i.e. a row of the reduced row-echelon form has
     its only non-zero entry in that cell's column.
+
+    The system is solved exactly, in integers: rows are sparse (a relation names a handful of
+    cells) and Gauss-Jordan elimination scales rows instead of dividing, dividing each row by
+    the gcd of its entries to keep them small. A scaled row has the same non-zero entries as
+    the reduced row it stands for, which is all the test above reads. Sparse rows only ever
+    touch the cells linked to them, so a table's separate blocks cost nothing to one another.
     """
 
-    columns = sorted(hidden, key=repr)
-    index = {c: i for i, c in enumerate(columns)}
-    rows: list[list[Fraction]] = []
+    rows: list[dict[Hashable, int]] = []
     for r in relations:
-        row = [Fraction(0)] * len(columns)
-        touched = False
-        if r.total in index:
-            row[index[r.total]] += 1
-            touched = True
+        row: dict[Hashable, int] = {}
+        if r.total in hidden:
+            row[r.total] = 1
         for p in r.parts:
-            if p in index:
-                row[index[p]] -= 1
-                touched = True
-        if touched:
+            if p in hidden:
+                row[p] = row.get(p, 0) - 1
+        row = {c: v for c, v in row.items() if v}
+        if row:
             rows.append(row)
-    pivot_row = 0
-    pivots: list[int] = []
-    for col in range(len(columns)):
-        pick = next((i for i in range(pivot_row, len(rows)) if rows[i][col] != 0), None)
-        if pick is None:
+    holding: dict[Hashable, set[int]] = {}  # cell -> the rows with a non-zero entry in it
+    for i, row in enumerate(rows):
+        for c in row:
+            holding.setdefault(c, set()).add(i)
+    pivots: dict[int, Hashable] = {}  # pivot row -> its column
+    for col in sorted(hidden, key=repr):
+        candidates = [i for i in holding.get(col, ()) if i not in pivots]
+        if not candidates:
             continue
-        rows[pivot_row], rows[pick] = rows[pick], rows[pivot_row]
-        lead = rows[pivot_row][col]
-        rows[pivot_row] = [v / lead for v in rows[pivot_row]]
-        for i in range(len(rows)):
-            if i != pivot_row and rows[i][col] != 0:
-                factor = rows[i][col]
-                rows[i] = [a - factor * b for a, b in zip(rows[i], rows[pivot_row], strict=True)]
-        pivots.append(col)
-        pivot_row += 1
-        if pivot_row == len(rows):
-            break
-    out = set()
-    for i in range(pivot_row):
-        nonzero = [j for j, v in enumerate(rows[i]) if v != 0]
-        if len(nonzero) == 1:
-            out.add(columns[nonzero[0]])
-    return out
+        p = min(candidates, key=lambda i: (len(rows[i]), i))
+        prow = rows[p]
+        lead = prow[col]
+        for i in list(holding[col]):
+            if i == p:
+                continue
+            row = rows[i]
+            factor = row[col]
+            new = {c: v * lead for c, v in row.items()}
+            for c, v in prow.items():
+                new[c] = new.get(c, 0) - factor * v
+            new = {c: v for c, v in new.items() if v}
+            common = 0
+            for v in new.values():
+                common = gcd(common, v)
+            if common > 1:
+                new = {c: v // common for c, v in new.items()}
+            for c in row.keys() - new.keys():
+                holding[c].discard(i)
+            for c in new.keys() - row.keys():
+                holding.setdefault(c, set()).add(i)
+            rows[i] = new
+        pivots[p] = col
+    return {col for p, col in pivots.items() if len(rows[p]) == 1}
 
 
 # The complements a page shows side by side: each is a partition of "all" pupils.

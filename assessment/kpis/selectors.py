@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
@@ -86,6 +89,22 @@ def published_figures_for(
     ]
 
 
+_MEMO: ContextVar[dict[Any, list[KpiFigure]] | None] = ContextVar("kpi_figures_memo", default=None)
+
+
+@contextmanager
+def kpi_figures_memo() -> Iterator[None]:
+    """Inside the block, `kpi_figures_for` works each whole table out once and answers the same
+    question again from it (figures are frozen). Only for a batch that changes no pupil data,
+    targets or benchmarks meanwhile: the demo's reports, each of which asks for the whole table.
+    """
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
 def kpi_figures_for(
     *,
     trust_id: int,
@@ -111,6 +130,25 @@ def kpi_figures_for(
        the KPI and academic year, else the trust-wide one; trust-wide rows take the trust-wide.
     """
 
+    memo = _MEMO.get()
+    if memo is not None:
+        key = (trust_id, tuple(term_codes or ()), tuple(groups), by_education)
+        if key not in memo:
+            token = _MEMO.set(None)
+            try:
+                memo[key] = kpi_figures_for(
+                    trust_id=trust_id,
+                    term_codes=term_codes,
+                    groups=groups,
+                    by_education=by_education,
+                )
+            finally:
+                _MEMO.reset(token)
+        if academy_ids is None:
+            return list(memo[key])
+        # The whole table's answer, narrowed as below: academies asked for, aggregates always.
+        wanted_ids = set(academy_ids)
+        return [f for f in memo[key] if f.academy_id is None or f.academy_id in wanted_ids]
     trust = Trust.objects.get(pk=trust_id)
     # A code that is not a term matches no term (an empty answer, never an error).
     wanted = {TermCode.parse_or_none(c) for c in term_codes or []}

@@ -75,7 +75,7 @@ def _upns(n):
     ],
 )
 def test_checksum_is_the_sorted_json_lines_definition(kind, content, monkeypatch):
-    monkeypatch.setattr("assessment.parsing.CHECKSUM_CHUNK_ROWS", 7)  # lines hashed in chunks
+    monkeypatch.setattr("assessment.parsing.cells.CHECKSUM_CHUNK_ROWS", 7)  # lines hashed in chunks
     checked = _check(kind, content.encode())
     assert not checked.problems and len(checked.frame) > 1
     assert rows_checksum(checked.frame, FIELDS[kind]) == _reference_checksum(checked.records())

@@ -8,6 +8,7 @@ from typing import Any
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth.hashers import make_password
 
 from academies import demo as academies_demo
 from assessment import demo as assessment_demo
@@ -48,10 +49,10 @@ def demo_totp_secret(email: str) -> str:
     return base64.b32encode(digest).decode()[:32]
 
 
-def _user(email: str, name: str, password: str, mfa: bool) -> User:
+def _user(email: str, name: str, encoded_password: str, mfa: bool) -> User:
     user, _ = User.objects.get_or_create(email=email, defaults={"full_name": name})
     user.full_name = name
-    user.set_password(password)
+    user.password = encoded_password
     user.save()
     User.objects.email_proven(user)
     if mfa and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
@@ -61,10 +62,13 @@ def _user(email: str, name: str, password: str, mfa: bool) -> User:
 
 def _membership(trust: Trust, user: User, role: Role, academies: list[Any], **extra: Any) -> None:
     with trust_scope(trust):
-        membership, _ = Membership.objects.update_or_create(
+        membership, created = Membership.objects.update_or_create(
             user=user, defaults={"role": role.value, "is_active": True, **extra}
         )
-        membership.academies.set(academies)
+        # A partner's academies follow its commissions (partnerships keeps them in step), so a
+        # second seed leaves them as the first one ended.
+        if created or role != Role.EXTERNAL_PARTNER:
+            membership.academies.set(academies)
 
 
 def seed_people(trust: Trust, academies: list[Any], password: str) -> dict[str, User]:
@@ -80,6 +84,9 @@ def seed_people(trust: Trust, academies: list[Any], password: str) -> dict[str, 
         Role.EXTERNAL_PARTNER: academies[1:3],
     }
     users: dict[str, User] = {}
+    # Every demo login has the same password: hash it once (the production hasher, one salt)
+    # instead of once per user, which was a tenth of the whole seed.
+    password = make_password(password)
     for role, scope in scopes.items():
         email = f"{role.value}@{slug}.example"
         user = _user(email, f"Demo {role.label}", password, role in MFA_REQUIRED_ROLES)
