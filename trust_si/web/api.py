@@ -90,7 +90,7 @@ class TenantListAPIView(TenantAPIView):
         self, items: Any, serializer_class: type[serializers.BaseSerializer[Any]], **kwargs: Any
     ) -> Response:
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(items, self.request, view=self)
+        page: list[Any] | None = paginator.paginate_queryset(items, self.request, view=self)
         return paginator.get_paginated_response(serializer_class(page, many=True, **kwargs).data)
 
     def paginated_rows(self, rows: list[Any]) -> Response:
