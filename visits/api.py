@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -98,7 +99,10 @@ class VisitListAPI(TenantListAPIView):
 
     @extend_schema(responses=VisitOutput(many=True))
     def get(self, request: Request) -> Response:
-        visits = selectors.visit_list_for(self.membership).prefetch_related("judgements", "actions")
+        # Each action names its academy's URN: fetch the academy with the actions, not per action.
+        visits = selectors.visit_list_for(self.membership).prefetch_related(
+            "judgements", Prefetch("actions", queryset=Action.objects.select_related("academy"))
+        )
         if urn := request.query_params.get("urn"):
             visits = visits.filter(academy__urn=urn)
         return self.paginated(visits, VisitOutput)

@@ -22,13 +22,14 @@ from django.utils import timezone
 
 from academies.models import Academy
 from assessment.models import Attendance, Enrolment, Pupil, Result, Term, Upload
+from phases.models import Judgement, JudgementSource
 from reporting.models import Report, ReportKind, ReportStatus
 from trust_si.accounts.models import Membership, User
 from trust_si.accounts.roles import Role
 from trust_si.tenancy.context import trust_scope
 from trust_si.tenancy.models import Trust
 from trust_si.terms import TermCode
-from visits.models import Visit, VisitStatus, VisitType
+from visits.models import Action, ActionStatus, ProgrammeEntry, Visit, VisitStatus, VisitType
 
 TA = ["WTS", "EXS", "EXS", "EXS", "GDS"]
 SEASONS = ("autumn", "spring", "summer")
@@ -219,7 +220,8 @@ def _trust_rows(
 
 
 def _list_rows(trust: Trust, academies: list[Academy], term: Term, leader: User) -> None:
-    """One visit, one committed upload and one ready report per academy: what list pages show."""
+    """Per academy: a published visit with an action, a programme entry, a review judgement, a
+    committed upload and a ready report: a row on every list page."""
     visit_type = VisitType.objects.create(trust=trust, code="review", name="Review visit")
     now = timezone.now()
     Visit.objects.bulk_create(
@@ -235,6 +237,47 @@ def _list_rows(trust: Trust, academies: list[Academy], term: Term, leader: User)
                 created_by=leader,
             )
             for i, a in enumerate(academies)
+        ]
+    )
+    visits = list(Visit.objects.filter(trust=trust).order_by("academy__urn"))
+    Action.objects.bulk_create(
+        [
+            Action(
+                trust=trust,
+                visit=v,
+                academy_id=v.academy_id,
+                description="Phonics catch-up groups",
+                owner="Head teacher",
+                due_on=date(2026, 2, 1),
+                status=ActionStatus.OPEN,
+            )
+            for v in visits
+        ]
+    )
+    ProgrammeEntry.objects.bulk_create(
+        [
+            ProgrammeEntry(
+                trust=trust,
+                academy=a,
+                academic_year="2025-26",
+                term="spring",
+                visit_type=visit_type,
+            )
+            for a in academies
+        ]
+    )
+    Judgement.objects.bulk_create(
+        [
+            Judgement(
+                trust=trust,
+                academy=a,
+                area="achievement",
+                grade="expected_standard",
+                judged_on=date(2025, 10, 1),
+                source=JudgementSource.REVIEW,
+                recorded_by=leader,
+            )
+            for a in academies
         ]
     )
     Upload.objects.bulk_create(
