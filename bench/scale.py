@@ -102,9 +102,8 @@ def main() -> None:
                 [trust.pk],
             )
             cursor.fetchall()
-        with trust_scope(trust):
-            with timed(f, "recompute"):
-                recompute_run(trust=trust)
+        with trust_scope(trust), timed(f, "recompute"):
+            recompute_run(trust=trust)
 
         # -- heat-map page --------------------------------------------------------------------
         client = Client()
