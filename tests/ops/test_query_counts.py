@@ -109,3 +109,27 @@ def test_every_list_route_documents_its_pages() -> None:
                 unbounded.append(path)
     assert not bare, f"list routes answering a bare array: {bare}"
     assert not unbounded, f"paginated routes without a bounded page_size: {unbounded}"
+
+
+def test_generate_scale_command_makes_the_slice_and_refuses_to_repeat(db: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from academies.models import Academy
+    from assessment.models import Pupil, Result
+    from trust_si.tenancy.models import Trust
+
+    out = StringIO()
+    call_command(
+        "generate_scale", trusts=2, academies=5, pupils=40, years=1, recompute=True, stdout=out
+    )
+    assert "Generated 2 trusts" in out.getvalue() and "Recomputed" in out.getvalue()
+    trusts = list(Trust.objects.filter(slug__startswith="scale-").order_by("slug"))
+    counts = []
+    for trust in trusts:
+        with trust_scope(trust):
+            counts.append((Academy.objects.count(), Pupil.objects.count(), Result.objects.exists()))
+    assert counts == [(3, 20, True), (2, 20, True)]
+    with pytest.raises(CommandError, match="exist already"):
+        call_command("generate_scale", trusts=1, academies=1, pupils=1, stdout=out)
