@@ -109,8 +109,8 @@ def _redact_xlsx(data: bytes, needle: str) -> bytes | None:
     removed = 0
     for sheet in book.worksheets:
         doomed = [
-            row[0].row
-            for row in sheet.iter_rows()
+            number
+            for number, row in enumerate(sheet.iter_rows(), start=sheet.min_row)
             if any(needle in str(cell.value).upper() for cell in row if cell.value is not None)
         ]
         for index in reversed(doomed):  # from the bottom, so the indices stay right
