@@ -11,7 +11,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from trust_si.web.api import TenantAPIView
+from trust_si.web.api import TenantAPIView, TenantListAPIView
 
 from . import services
 from .models import Academy, Inspection, PhaseOfEducation
@@ -94,13 +94,13 @@ def _django_errors(exc: DjangoValidationError) -> ValidationError:
     return ValidationError(exc.message_dict if hasattr(exc, "message_dict") else exc.messages)
 
 
-class AcademyListAPI(TenantAPIView):
+class AcademyListAPI(TenantListAPIView):
     required_capability = "academy.view"
 
     @extend_schema(responses=AcademyOutput(many=True))
     def get(self, request: Request) -> Response:
         academies = academy_list_for(self.membership).prefetch_related("inspections")
-        return Response(AcademyOutput(academies, many=True).data)
+        return self.paginated(academies, AcademyOutput)
 
     @extend_schema(request=AcademyInput, responses={201: AcademyOutput})
     def post(self, request: Request) -> Response:
@@ -150,10 +150,10 @@ class AcademyDetailAPI(TenantAPIView):
         return Response(AcademyOutput(academy).data)
 
 
-class InspectionListAPI(TenantAPIView):
+class InspectionListAPI(TenantListAPIView):
     required_capability = "academy.view"
 
     @extend_schema(responses=InspectionOutput(many=True))
     def get(self, request: Request, urn: str) -> Response:
         academy = academy_get_for(self.membership, urn)
-        return Response(InspectionOutput(academy.inspections.all(), many=True).data)
+        return self.paginated(academy.inspections.order_by("-inspected_on", "pk"), InspectionOutput)

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from academies.selectors import academy_list_for
 from trust_si.terms import TermCode, TermError
-from trust_si.web.api import TenantAPIView
+from trust_si.web.api import TenantAPIView, TenantListAPIView
 
 from . import selectors, services
 from .models import Upload, UploadKind, UploadStatus
@@ -80,14 +80,14 @@ class UploadInput(serializers.Serializer):
             raise serializers.ValidationError(str(exc)) from exc
 
 
-class UploadListAPI(TenantAPIView):
+class UploadListAPI(TenantListAPIView):
     required_capability = "pupil_data.upload"
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(responses=UploadSummaryOutput(many=True))
     def get(self, request: Request) -> Response:
-        uploads = selectors.upload_summaries_for(self.membership, with_counts=True)[:200]
-        return Response(UploadSummaryOutput(uploads, many=True, context={"request": request}).data)
+        uploads = selectors.upload_summaries_for(self.membership, with_counts=True)
+        return self.paginated(uploads, UploadSummaryOutput, context={"request": request})
 
     @extend_schema(request={"multipart/form-data": UploadInput}, responses={202: UploadOutput})
     def post(self, request: Request) -> Response:

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import logging
 from typing import Any
+from zipfile import BadZipFile
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from trust_si.audit.services import audit_record
 from trust_si.tenancy.models import Trust
@@ -97,19 +100,52 @@ def pupil_data_retention_apply(*, trust: Trust, today: dt.date | None = None) ->
     return counts
 
 
+def _redact_xlsx(data: bytes, needle: str) -> bytes | None:
+    """The workbook without the rows naming the UPN (on every sheet); None if none did.
+
+    openpyxl writes the shared strings afresh from the cells that remain, so the UPN is gone
+    from the file, not only from the sheet."""
+    book = load_workbook(io.BytesIO(data))
+    removed = 0
+    for sheet in book.worksheets:
+        doomed = [
+            number
+            for number, row in enumerate(sheet.iter_rows(), start=sheet.min_row)
+            if any(needle in str(cell.value).upper() for cell in row if cell.value is not None)
+        ]
+        for index in reversed(doomed):  # from the bottom, so the indices stay right
+            sheet.delete_rows(index)
+        removed += len(doomed)
+    if not removed:
+        return None
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def _redact(upload: Upload, upn: str) -> bool:
-    """Rewrite a stored CSV without the lines naming the UPN; False for a file it cannot edit
-    (a workbook), which the caller reports."""
-    if not upload.file.name or not upload.original_name.lower().endswith((".csv", ".txt")):
+    """Rewrite a stored CSV or workbook without the lines / rows naming the UPN; False for a
+    file it cannot read (a damaged workbook), which the caller reports."""
+    name = upload.original_name.lower()
+    if not upload.file.name or not name.endswith((".csv", ".txt", ".xlsx")):
         return False
     with upload.file.open("rb") as fh:
-        text = fh.read().decode("utf-8-sig", errors="replace")
+        data = fh.read()
     needle = upn.strip().upper()
-    lines = text.splitlines(keepends=True)
-    kept = [line for line in lines if needle not in line.upper()]
-    if len(kept) == len(lines):
-        return True
-    content = "".join(kept).encode()
+    if name.endswith(".xlsx"):
+        try:
+            redacted = _redact_xlsx(data, needle)
+        except (BadZipFile, KeyError, ValueError, OSError):  # not a workbook openpyxl can read
+            return False
+        if redacted is None:
+            return True
+        content = redacted
+    else:
+        lines = data.decode("utf-8-sig", errors="replace").splitlines(keepends=True)
+        kept = [line for line in lines if needle not in line.upper()]
+        if len(kept) == len(lines):
+            return True
+        content = "".join(kept).encode()
     with upload.file.storage.open(upload.file.name, "wb") as fh:
         fh.write(content)
     Upload.objects.filter(pk=upload.pk).update(
@@ -124,9 +160,9 @@ def pupil_erase(*, actor: Any, trust: Trust, upn: str) -> dict[str, int]:
 
     1. The pupil is found by its pseudonymous key (the UPN is never stored).
     2. Its enrolments, results and attendance go with it (cascade), in every academy.
-    3. Every stored CSV of the trust's uploads is rewritten without the lines that name it, so a
-       restore or re-check cannot bring it back; workbooks cannot be edited and are counted in
-       `files_not_redacted` for the operator to delete or replace.
+    3. Every stored CSV and .xlsx workbook of the trust's uploads is rewritten without the lines
+       or rows that name it, so a restore or re-check cannot bring it back; a file that cannot be
+       read as either is counted in `files_not_redacted` for the operator to delete or replace.
     4. One audit row records the counts (never the key or the UPN).
     """
     key = pupil_key(upn, trust.pseudonym_secret)

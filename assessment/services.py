@@ -84,7 +84,8 @@ WAITING_FOR_WORKER = "Waiting for the worker: the check starts as soon as it is 
 def _file_remove(upload: Upload) -> None:
     if upload.file.name:
         try:
-            upload.file.storage.delete(upload.file.name)
+            if upload.file.storage.exists(upload.file.name):
+                upload.file.storage.delete(upload.file.name)
         except OSError:
             logger.warning("Could not remove the stored file of a failed upload.")
 
@@ -109,9 +110,21 @@ def upload_create(
         sha256=hashlib.sha256(content).hexdigest(),
         uploaded_by=actor,
     )
+    # The stored name is chosen before writing: a write that fails half way (disk full) leaves
+    # a partial file under this name, which the handlers below remove. upload_to puts a random
+    # prefix in the name, so it is this upload's own.
+    storage = upload.file.storage
+    stored = storage.get_available_name(
+        upload.file.field.generate_filename(upload, name[-100:]),
+        max_length=upload.file.field.max_length,
+    )
     try:
         with transaction.atomic():
-            upload.file.save(name[-100:], ContentFile(content), save=False)
+            try:
+                upload.file.name = storage.save(stored, ContentFile(content))
+            except BaseException:
+                upload.file.name = stored
+                raise
             upload.save()
             audit_record(
                 actor=actor,

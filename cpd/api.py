@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from academies.selectors import academy_list_for
 from trust_si.accounts.authentication import ApiTokenAuthentication
 from trust_si.accounts.models import Membership
-from trust_si.web.api import TenantAPIView, TenantReadOnlyViewSet
+from trust_si.web.api import TenantListAPIView, TenantReadOnlyViewSet
 
 from . import selectors, services
 from .models import Enrolment, Npq, Programme, SchoolRole, Session
@@ -102,13 +102,13 @@ class NpqViewSet(TenantReadOnlyViewSet):
         return selectors.npq_list_for(self.membership)
 
 
-class EnrolmentListCreate(TenantAPIView):
+class EnrolmentListCreate(TenantListAPIView):
     required_capability = "cpd.view"
     authentication_classes = AUTHENTICATION
 
     @extend_schema(responses=EnrolmentOut(many=True))
     def get(self, request: Request) -> Response:
-        return Response(EnrolmentOut(selectors.enrolment_list_for(self.membership), many=True).data)
+        return self.paginated(selectors.enrolment_list_for(self.membership), EnrolmentOut)
 
     @extend_schema(request=EnrolmentIn, responses={201: EnrolmentOut})
     def post(self, request: Request) -> Response:

@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from assessment.frameworks.models import Level
-from trust_si.web.api import TenantAPIView
+from trust_si.web.api import TenantAPIView, TenantListAPIView
 
 from . import selectors, services
 
@@ -34,14 +34,14 @@ class Revealed(serializers.Serializer):
     academy = serializers.CharField()
 
 
-class ReviewQueueAPI(TenantAPIView):
+class ReviewQueueAPI(TenantListAPIView):
     required_capability = "moderation.view"
 
     @extend_schema(responses=BlindItem(many=True))
     def get(self, request: Request, pk: int) -> Response:
         round_ = selectors.round_get_for(self.membership, pk)
         items = selectors.review_queue_for(round_, self.actor).select_related("judgement__version")
-        return Response(BlindItem(items, many=True).data)
+        return self.paginated(items, BlindItem)
 
 
 class ReviewSubmitAPI(TenantAPIView):

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from academies.models import Academy
 from trust_si.accounts.authentication import ApiTokenAuthentication
-from trust_si.web.api import TenantAPIView, TenantReadOnlyViewSet
+from trust_si.web.api import TenantListAPIView, TenantReadOnlyViewSet
 
 from . import selectors, services
 from .models import Activity, Commission, PartnerContact, PartnerOrganisation
@@ -119,13 +119,13 @@ class CommissionViewSet(TenantReadOnlyViewSet):
         return {**super().get_serializer_context(), "membership": self.membership}
 
 
-class ActivityListCreate(TenantAPIView):
+class ActivityListCreate(TenantListAPIView):
     required_capability = "partnership.view"
     authentication_classes = AUTHENTICATION
 
     @extend_schema(responses=ActivityOut(many=True))
     def get(self, request: Request) -> Response:
-        return Response(ActivityOut(selectors.activity_list_for(self.membership), many=True).data)
+        return self.paginated(selectors.activity_list_for(self.membership), ActivityOut)
 
     @extend_schema(request=ActivityIn, responses={201: ActivityOut})
     def post(self, request: Request) -> Response:

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from academies.selectors import academy_get_for, academy_list_for
 from trust_si.forms import plausible_date
 from trust_si.terms import TermCode, TermError
-from trust_si.web.api import TenantAPIView
+from trust_si.web.api import TenantAPIView, TenantListAPIView
 
 from . import selectors, services
 from .heatmap import Cell, CellKind, CellState, TrendDirection
@@ -49,7 +49,7 @@ class AcademyPlacementOutput(serializers.Serializer):
     subjects = serializers.DictField(child=serializers.CharField())
 
 
-class PlacementListAPI(TenantAPIView):
+class PlacementListAPI(TenantListAPIView):
     required_capability = "heatmap.view"
 
     @extend_schema(responses=AcademyPlacementOutput(many=True))
@@ -64,16 +64,16 @@ class PlacementListAPI(TenantAPIView):
             }
             for r in selectors.placement_rows_for(self.membership)
         ]
-        return Response(rows)
+        return self.paginated_rows(rows)
 
 
-class PlacementHistoryAPI(TenantAPIView):
+class PlacementHistoryAPI(TenantListAPIView):
     required_capability = "heatmap.view"
 
     @extend_schema(responses=PlacementOutput(many=True))
     def get(self, request: Request, urn: str) -> Response:
         _, history = selectors.placement_history_for(self.membership, urn)
-        return Response(PlacementOutput(history, many=True).data)
+        return self.paginated(history, PlacementOutput)
 
 
 class JudgementRecordOutput(serializers.ModelSerializer):
@@ -102,7 +102,7 @@ class JudgementInput(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class JudgementListAPI(TenantAPIView):
+class JudgementListAPI(TenantListAPIView):
     required_capability = "heatmap.view"
 
     @extend_schema(responses=JudgementRecordOutput(many=True))
@@ -112,7 +112,7 @@ class JudgementListAPI(TenantAPIView):
         ).select_related("academy")
         if urn := request.query_params.get("urn"):
             rows = rows.filter(academy__urn=urn)
-        return Response(JudgementRecordOutput(rows[:1000], many=True).data)
+        return self.paginated(rows, JudgementRecordOutput)
 
     @extend_schema(request=JudgementInput, responses={201: JudgementRecordOutput})
     def post(self, request: Request) -> Response:

@@ -11,7 +11,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from trust_si.web.api import TenantAPIView
+from trust_si.web.api import TenantAPIView, TenantListAPIView
 
 from . import selectors, services
 from .models import Report, ReportStatus
@@ -45,7 +45,7 @@ class ReportOutput(serializers.ModelSerializer):
         return request.build_absolute_uri(f"/api/v1/t/{obj.trust.slug}/reports/{obj.pk}/download/")
 
 
-class ReportListAPI(TenantAPIView):
+class ReportListAPI(TenantListAPIView):
     required_capability = "report.view"
 
     @extend_schema(
@@ -61,12 +61,11 @@ class ReportListAPI(TenantAPIView):
             queryset = queryset.filter(term_code=term)
         if urn := request.query_params.get("urn"):
             queryset = queryset.filter(academy__urn=urn)
-        data = ReportOutput(
-            queryset.order_by("term_code", "academy__name", "-version"),
-            many=True,
+        return self.paginated(
+            queryset.order_by("term_code", "academy__name", "-version", "pk"),
+            ReportOutput,
             context={"request": request},
-        ).data
-        return Response(data)
+        )
 
 
 class ReportDetailAPI(TenantAPIView):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -13,7 +14,7 @@ from academies.selectors import academy_get_for, academy_list_for
 from phases.models import JudgementArea
 from trust_si.accounts.models import Membership, User
 from trust_si.forms import plausible_date
-from trust_si.web.api import TenantAPIView
+from trust_si.web.api import TenantAPIView, TenantListAPIView
 
 from . import selectors, services
 from .models import Action, ActionStatus, ProgrammeEntry, Visit, VisitType
@@ -94,15 +95,18 @@ def _raise(exc: DjangoValidationError) -> ValidationError:
     return ValidationError(exc.message_dict if hasattr(exc, "message_dict") else exc.messages)
 
 
-class VisitListAPI(TenantAPIView):
+class VisitListAPI(TenantListAPIView):
     required_capability = "visit.view"
 
     @extend_schema(responses=VisitOutput(many=True))
     def get(self, request: Request) -> Response:
-        visits = selectors.visit_list_for(self.membership).prefetch_related("judgements", "actions")
+        # Each action names its academy's URN: fetch the academy with the actions, not per action.
+        visits = selectors.visit_list_for(self.membership).prefetch_related(
+            "judgements", Prefetch("actions", queryset=Action.objects.select_related("academy"))
+        )
         if urn := request.query_params.get("urn"):
             visits = visits.filter(academy__urn=urn)
-        return Response(VisitOutput(visits[:500], many=True).data)
+        return self.paginated(visits, VisitOutput)
 
     @extend_schema(request=VisitInput, responses={201: VisitOutput})
     def post(self, request: Request) -> Response:
@@ -167,7 +171,7 @@ class VisitDetailAPI(TenantAPIView):
         return Response(VisitOutput(visit).data)
 
 
-class ActionListAPI(TenantAPIView):
+class ActionListAPI(TenantListAPIView):
     required_capability = "visit.view"
 
     @extend_schema(responses=ActionOutput(many=True))
@@ -175,7 +179,7 @@ class ActionListAPI(TenantAPIView):
         actions = selectors.action_list_for(self.membership)
         if request.query_params.get("overdue"):
             actions = selectors.overdue_actions_for(self.membership)
-        return Response(ActionOutput(actions[:1000], many=True).data)
+        return self.paginated(actions, ActionOutput)
 
 
 class ActionDetailAPI(TenantAPIView):
@@ -209,7 +213,7 @@ class ProgrammeOutput(serializers.ModelSerializer):
         ]
 
 
-class ProgrammeListAPI(TenantAPIView):
+class ProgrammeListAPI(TenantListAPIView):
     required_capability = "visit.view"
 
     @extend_schema(responses=ProgrammeOutput(many=True))
@@ -220,4 +224,4 @@ class ProgrammeListAPI(TenantAPIView):
         ).select_related("academy", "visit_type")
         if year := request.query_params.get("year"):
             entries = entries.filter(academic_year=year)
-        return Response(ProgrammeOutput(entries, many=True).data)
+        return self.paginated(entries, ProgrammeOutput)

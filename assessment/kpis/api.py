@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from academies.selectors import academy_get_for, academy_list_for
 from trust_si.terms import TermCode, TermError
-from trust_si.web.api import TenantAPIView
+from trust_si.web.api import TenantAPIView, TenantListAPIView
 
 from . import selectors, services
 from .catalogue import GROUPS, KPIS
@@ -46,7 +46,7 @@ class PublishedResultOutput(serializers.ModelSerializer):
         return banding_label(obj)
 
 
-class PublishedResultListAPI(TenantAPIView):
+class PublishedResultListAPI(TenantListAPIView):
     required_capability = "kpi.view"
 
     @extend_schema(
@@ -64,7 +64,7 @@ class PublishedResultListAPI(TenantAPIView):
                 rows = rows.filter(**{param: value})
         if urn := request.query_params.get("urn"):
             rows = rows.filter(academy__urn=urn)
-        return Response(PublishedResultOutput(rows, many=True).data)
+        return self.paginated(rows, PublishedResultOutput)
 
 
 class KpiFigureOutput(serializers.Serializer):
@@ -95,7 +95,7 @@ def _choice(request: Request, name: str, allowed: Any) -> str | None:
     return value or None
 
 
-class KpiFigureListAPI(TenantAPIView):
+class KpiFigureListAPI(TenantListAPIView):
     required_capability = "kpi.view"
 
     @extend_schema(
@@ -153,7 +153,7 @@ class KpiFigureListAPI(TenantAPIView):
             for f in figures
             if (kpi is None or f.kpi_code == kpi) and (f.academy_id is not None or trust_rows)
         ]
-        return Response(KpiFigureOutput(rows, many=True).data)
+        return self.paginated(rows, KpiFigureOutput)
 
 
 class KpiTargetOutput(serializers.ModelSerializer):
@@ -193,7 +193,7 @@ def _service(call: Any) -> Any:
         ) from exc
 
 
-class KpiTargetListAPI(TenantAPIView):
+class KpiTargetListAPI(TenantListAPIView):
     required_capability = "kpi.view"
 
     @extend_schema(
@@ -204,7 +204,7 @@ class KpiTargetListAPI(TenantAPIView):
         rows = selectors.kpi_target_list_for(self.membership)
         if year := request.query_params.get("year"):
             rows = rows.filter(academic_year=year)
-        return Response(KpiTargetOutput(rows, many=True).data)
+        return self.paginated(rows, KpiTargetOutput)
 
     @extend_schema(
         request=KpiTargetInput,

@@ -166,7 +166,7 @@ def test_api_list_detail_and_create(world, client_for):
     staff = client_for(world.a.user(Role.SCHOOL_STAFF))
     listing = staff.get(
         reverse("academies_api:academy-list", kwargs={"trust_slug": "alpha"})
-    ).json()
+    ).json()["results"]
     assert [row["urn"] for row in listing] == [world.a.academies[0].urn]
     admin = client_for(world.a.user(Role.TRUST_ADMIN))
     url = reverse("academies_api:academy-list", kwargs={"trust_slug": "alpha"})

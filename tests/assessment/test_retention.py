@@ -107,3 +107,58 @@ def test_erasing_a_pupil_removes_its_rows_and_its_lines_in_stored_files(world):
         assert Result.objects.count() == 2
         with Upload.objects.get(pk=other.pk).file.open("rb") as fh:
             assert OLD_UPN in fh.read().decode()
+
+
+def test_erasing_a_pupil_rewrites_stored_workbooks_too(world):
+    import io
+    import zipfile
+
+    from django.core.management import call_command
+    from openpyxl import Workbook, load_workbook
+
+    from assessment.parsing import read_table
+
+    a = world.a
+    book = Workbook()
+    sheet = book.active
+    for row in (
+        ["upn", "subject", "measure", "value"],
+        [OLD_UPN, "reading", "ta", "EXS"],
+        [NEW_UPN, "reading", "ta", "GDS"],
+        [OLD_UPN, "maths", "ta", "EXS"],
+    ):
+        sheet.append(row)
+    notes = book.create_sheet("notes")  # a second sheet naming the pupil goes too
+    notes.append([f"check {OLD_UPN.lower()} again"])
+    notes.append(["kept"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with a.scope():
+        upload = upload_validate(
+            upload=upload_create(
+                actor=a.user(STAFF),
+                academy=a.academies[0],
+                term=term_get_or_create(trust=a.trust, code="2025-26-summer"),
+                kind="results",
+                name="results.xlsx",
+                content=buffer.getvalue(),
+            )
+        )
+        assert upload.status == "valid", upload.errors
+        upload_confirm_now(actor=a.user(STAFF), upload=upload)
+    call_command("erase_pupil", trust=a.slug, upn=OLD_UPN)
+    with a.scope():
+        stored = Upload.objects.get(pk=upload.pk)
+        with stored.file.open("rb") as fh:
+            data = fh.read()
+        assert stored.size == len(data)
+        event = AuditEvent.objects.get(action="pupil.erase")
+        assert (event.changes["files_redacted"], event.changes["files_not_redacted"]) == (1, 0)
+        assert Result.objects.count() == 1
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:  # not in any part: sheets, shared strings
+        for member in archive.namelist():
+            assert OLD_UPN.encode() not in archive.read(member).upper(), member
+    kept = load_workbook(io.BytesIO(data))
+    assert [c.value for c in kept["notes"]["A"]] == ["kept"]
+    table = read_table(data, "results.xlsx")  # still a workbook the check reads: one pupil left
+    assert table.headers == ["upn", "subject", "measure", "value"] and table.height == 1

@@ -439,11 +439,16 @@ def test_the_upload_list_does_not_load_problems_or_previews(world, client_for):
             response = client.get(reverse(route, kwargs={"trust_slug": "alpha"}))
         assert response.status_code == 200 and "data.csv" in response.content.decode()
         assert len(queries) < 15  # not one query per upload
-        [select] = [q["sql"] for q in queries if 'FROM "assessment_upload"' in q["sql"]]
+        [select] = [
+            q["sql"]
+            for q in queries
+            if 'FROM "assessment_upload"' in q["sql"] and "COUNT(*)" not in q["sql"]
+        ]
         for column in columns:
             assert f'"assessment_upload"."{column}"' not in select, (route, column)
     listed = client.get(reverse("assessment_api:upload-list", kwargs={"trust_slug": "alpha"}))
-    assert "errors" not in listed.json()[0] and listed.json()[0]["counts"]["rows"] >= 3
+    first = listed.json()["results"][0]
+    assert "errors" not in first and first["counts"]["rows"] >= 3
 
 
 def test_api_upload_status_errors_and_confirm(

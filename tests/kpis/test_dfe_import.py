@@ -100,7 +100,7 @@ def test_api_gives_dfe_field_names_limits_and_banding(world, client_for):
     rows = (
         client_for(world.a.user(Role.TRUST_LEADER))
         .get(f"/api/v1/t/alpha/published-results/?urn={urn}")
-        .json()
+        .json()["results"]
     )
     p8 = next(r for r in rows if r["field"] == "P8MEA")
     assert (

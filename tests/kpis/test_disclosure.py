@@ -257,7 +257,7 @@ def dataset(world):
 
 
 def _api_table(client, kpi="absence"):
-    rows = client.get("/api/v1/t/alpha/kpis/", {"term": TERM, "kpi": kpi}).json()
+    rows = client.get("/api/v1/t/alpha/kpis/", {"term": TERM, "kpi": kpi}).json()["results"]
     return {(r["urn"] or "trust", r["group"]): r for r in rows}
 
 

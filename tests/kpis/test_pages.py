@@ -106,7 +106,7 @@ def test_figures_api_filters_and_suppression(world, client_for):
     _data(world.a)
     url = "/api/v1/t/alpha/kpis/"
     leader = client_for(world.a.user(Role.TRUST_LEADER))
-    rows = leader.get(url, {"term": "2025-26-spring", "kpi": "ta_writing_are"}).json()
+    rows = leader.get(url, {"term": "2025-26-spring", "kpi": "ta_writing_are"}).json()["results"]
     mine = {(r["urn"], r["group"]): r for r in rows}
     urn = world.a.academies[0].urn
     assert mine[(urn, "all")]["value"] == 75.0 and mine[(urn, "all")]["target"] == 70
@@ -114,12 +114,14 @@ def test_figures_api_filters_and_suppression(world, client_for):
     small = mine[(urn, "disadvantaged")]
     assert small["suppressed"] and small["value"] is None and small["cohort"] is None
     assert (None, "all") in mine  # the whole trust, for a trust-wide role
-    one = leader.get(url, {"urn": urn, "group": "boys", "term": "2025-26-autumn"}).json()
+    one = leader.get(url, {"urn": urn, "group": "boys", "term": "2025-26-autumn"}).json()["results"]
     assert {r["group"] for r in one} == {"boys"} and {r["term"] for r in one} == {"2025-26-autumn"}
     for bad in ({"group": "cats"}, {"kpi": "nope"}, {"term": "summer"}):
         assert leader.get(url, bad).status_code == 400
     assert leader.get(url, {"urn": world.b.academies[0].urn}).status_code == 404
-    staff = client_for(world.a.user(Role.SCHOOL_STAFF)).get(url, {"kpi": "absence"}).json()
+    staff = (
+        client_for(world.a.user(Role.SCHOOL_STAFF)).get(url, {"kpi": "absence"}).json()["results"]
+    )
     assert staff and all(r["urn"] == urn for r in staff)  # no trust-wide rows, no other academy
 
 

@@ -212,4 +212,4 @@ def test_targets_api_create_update_and_refusals(world, client_for):
     assert (
         staff.patch(f"{url}{pk}/", {"value": 1}, content_type="application/json").status_code == 403
     )
-    assert [t["value"] for t in staff.get(url).json()] == [72.5]
+    assert [t["value"] for t in staff.get(url).json()["results"]] == [72.5]

@@ -53,7 +53,9 @@ def _card(on, grade="expected_standard", **areas):
 
 
 def _api_row(client_for, tw, academy):
-    rows = client_for(tw.user(Role.TRUST_LEADER)).get("/api/v1/t/alpha/placements/").json()
+    rows = (
+        client_for(tw.user(Role.TRUST_LEADER)).get("/api/v1/t/alpha/placements/").json()["results"]
+    )
     return next(r for r in rows if r["urn"] == academy.urn)["proposed"]
 
 

@@ -106,7 +106,7 @@ def test_placements_page_and_api(world, client_for):
     leader = client_for(a.user(Role.TRUST_LEADER))
     page = leader.get("/t/alpha/placements/").content.decode()
     assert "Improve" in page and a.academies[0].name in page
-    rows = leader.get("/api/v1/t/alpha/placements/").json()
+    rows = leader.get("/api/v1/t/alpha/placements/").json()["results"]
     row = next(r for r in rows if r["urn"] == a.academies[0].urn)
     assert row["proposed"]["proposed_phase"] == "improve"
     assert any(reason["rule"] == "judgement" for reason in row["proposed"]["reasons"])

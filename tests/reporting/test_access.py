@@ -56,5 +56,5 @@ def test_governor_list_shows_only_their_academy(reports, client_for):
     response = client_for(reports.a.user(Role.GOVERNOR)).get(
         reverse("reporting_api:report-list", kwargs={"trust_slug": "alpha"})
     )
-    urns = {row["academy_urn"] for row in response.json()}
+    urns = {row["academy_urn"] for row in response.json()["results"]}
     assert urns == {reports.a.academies[0].urn}

@@ -6,14 +6,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from trust_si.accounts import selectors
 from trust_si.accounts.models import Membership
 from trust_si.audit.models import AuditEvent
-from trust_si.web.api import TenantAPIView
+from trust_si.web.api import TenantListAPIView
 
 from .forms import AuditFilterForm
 
@@ -47,7 +46,7 @@ class MemberOutput(serializers.ModelSerializer):
         fields = ["id", "email", "name", "role", "staff_role", "is_board", "academies", "is_active"]
 
 
-class AuditEventListAPI(TenantAPIView):
+class AuditEventListAPI(TenantListAPIView):
     required_capability = "audit.view"
 
     @extend_schema(
@@ -60,14 +59,12 @@ class AuditEventListAPI(TenantAPIView):
         if not form.is_valid():
             raise ValidationError(form.errors.get_json_data())
         events = selectors.audit_list_for(self.membership, form.cleaned_data)
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(events, request, view=self)
-        return paginator.get_paginated_response(AuditEventOutput(page, many=True).data)
+        return self.paginated(events, AuditEventOutput)
 
 
-class MemberListAPI(TenantAPIView):
+class MemberListAPI(TenantListAPIView):
     required_capability = "users.manage"
 
     @extend_schema(responses=MemberOutput(many=True))
     def get(self, request: Request) -> Response:
-        return Response(MemberOutput(selectors.member_list_for(self.membership), many=True).data)
+        return self.paginated(selectors.member_list_for(self.membership), MemberOutput)

@@ -6,7 +6,7 @@ from contextvars import Token
 from typing import Any
 
 from django.http import Http404
-from rest_framework import exceptions, generics, mixins, viewsets
+from rest_framework import exceptions, generics, mixins, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,6 +15,7 @@ from trust_si.accounts.models import ApiToken, Membership, User
 from trust_si.accounts.selectors import membership_for, user_has_totp
 from trust_si.tenancy.context import Scope, activate, deactivate
 from trust_si.tenancy.models import Trust
+from trust_si.web.pagination import TrustPagination
 
 
 class TenantAPIMixin:
@@ -101,6 +102,26 @@ class TenantAPIView(TenantAPIMixin, APIView):
     pass
 
 
+class TenantListAPIView(TenantAPIView):
+    """A list route: `pagination_class` makes drf-spectacular document the page envelope and
+    the `page` / `page_size` parameters for every GET whose response is `many=True`."""
+
+    pagination_class = TrustPagination
+
+    def paginated(
+        self, items: Any, serializer_class: type[serializers.BaseSerializer[Any]], **kwargs: Any
+    ) -> Response:
+        paginator = self.pagination_class()
+        page: list[Any] | None = paginator.paginate_queryset(items, self.request, view=self)
+        return paginator.get_paginated_response(serializer_class(page, many=True, **kwargs).data)
+
+    def paginated_rows(self, rows: list[Any]) -> Response:
+        """Rows already shaped as the response (dicts): paginate them as they are."""
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(rows, self.request, view=self)
+        return paginator.get_paginated_response(page)
+
+
 class TenantGenericAPIView(TenantAPIMixin, generics.GenericAPIView[Any]):
     pass
 
@@ -117,7 +138,9 @@ __all__ = [
     "TenantAPIMixin",
     "TenantAPIView",
     "TenantGenericAPIView",
+    "TenantListAPIView",
     "TenantModelViewSet",
     "TenantReadOnlyViewSet",
+    "TrustPagination",
     "mixins",
 ]

@@ -12,7 +12,7 @@ from trust_si.tenancy.models import Trust
 
 
 class Command(BaseCommand):
-    help = "Erase one pupil's data (rows and stored CSV lines) across a trust; audited in counts."
+    help = "Erase one pupil's data (rows, and its lines in stored CSV and .xlsx files) across a trust; audited in counts."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--trust", required=True, help="The trust's slug.")
@@ -26,5 +26,5 @@ class Command(BaseCommand):
             counts = pupil_erase(actor=None, trust=trust, upn=options["upn"])
         self.stdout.write(
             f"Erased {counts['rows']} rows; {counts['files_redacted']} stored files checked or "
-            f"rewritten; {counts['files_not_redacted']} workbooks to delete or replace by hand."
+            f"rewritten; {counts['files_not_redacted']} files that could not be read (delete or replace them by hand)."
         )
