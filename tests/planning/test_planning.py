@@ -415,3 +415,110 @@ def test_cpd_programme_page_shows_the_effect_size_with_its_pupils(world, client_
     assert "8 (before and after)" in html
     assert "Autumn term 2025-26 to Spring term 2025-26" in html
     assert "positive association" in html and "not proof" in html
+
+
+def test_plan_actions_are_added_changed_and_completed_from_the_page(world, client_for) -> None:
+    from planning.models import PlanAction
+
+    from .helpers import make_visit_action
+
+    tw = world.a
+    _, priority, _ = make_plan(tw)
+    visit, visit_action = make_visit_action(tw)
+    _, other_academys = make_visit_action(tw, tw.academies[1], description="Other school's")
+    _, other_trusts = make_visit_action(world.b, description="Other trust's")
+    head = client_for(tw.user(Role.SCHOOL_STAFF))
+    base = f"/t/{tw.slug}/planning"
+    page = head.get(f"{base}/priorities/{priority.pk}/actions/new/")
+    assert page.status_code == 200
+    assert "Phonics catch-up groups daily" in page.content.decode()
+    assert "Other school" not in page.content.decode()
+    form = {"description": "Daily catch-up", "owner": "Phonics lead", "due_on": "2026-02-13"}
+    for foreign in (other_academys, other_trusts):
+        refused = head.post(
+            f"{base}/priorities/{priority.pk}/actions/new/", {**form, "visit_action": foreign.pk}
+        )
+        assert refused.status_code == 400
+    assert (
+        head.post(f"{base}/priorities/{priority.pk}/actions/new/", {"owner": ""}).status_code == 400
+    )
+    ok = head.post(
+        f"{base}/priorities/{priority.pk}/actions/new/", {**form, "visit_action": visit_action.pk}
+    )
+    assert ok.status_code == 302
+    with tw.scope():
+        action = PlanAction.objects.get(priority=priority)
+    assert action.visit_action_id == visit_action.pk and action.owner == "Phonics lead"
+    plan_page = head.get(f"{base}/academies/{tw.academies[0].urn}/").content.decode()
+    assert "Carries forward" in plan_page and f"/visits/{visit.pk}/" in plan_page
+    edited = head.post(
+        f"{base}/actions/{action.pk}/edit/",
+        {**form, "owner": "Deputy head", "due_on": "2026-03-06", "visit_action": ""},
+    )
+    assert edited.status_code == 302
+    # Another academy's visit action is refused on edit too, and nothing changes.
+    assert (
+        head.post(
+            f"{base}/actions/{action.pk}/edit/", {**form, "visit_action": other_academys.pk}
+        ).status_code
+        == 400
+    )
+    assert head.post(f"{base}/actions/{action.pk}/complete/", {"done": "1"}).status_code == 302
+    with tw.scope():
+        action.refresh_from_db()
+    assert (action.owner, action.due_on, action.visit_action_id) == (
+        "Deputy head",
+        dt.date(2026, 3, 6),
+        None,
+    )
+    assert action.done and action.completed_on == dt.date.today()
+    assert "Reopen" in head.get(f"{base}/academies/{tw.academies[0].urn}/").content.decode()
+    with tw.scope():
+        with pytest.raises(ValidationError):
+            services.plan_action_add(
+                actor=None,
+                priority=priority,
+                description="x",
+                owner="y",
+                due_on=START,
+                visit_action=other_academys,
+            )
+
+
+def test_sef_evidence_links_are_the_academys_own_and_shown_as_links(world, client_for) -> None:
+    from planning.models import SefEvidence
+
+    from .helpers import make_visit_action
+
+    tw = world.a
+    make_plan(tw)
+    visit, _ = make_visit_action(tw)
+    other_visit, _ = make_visit_action(tw, tw.academies[1])
+    foreign_visit, _ = make_visit_action(world.b)
+    head = client_for(tw.user(Role.SCHOOL_STAFF))
+    url = f"/t/{tw.slug}/planning/academies/{tw.academies[0].urn}/sef/"
+    form = head.get(url).content.decode()
+    assert f'value="visit:{visit.pk}"' in form and f'value="visit:{other_visit.pk}"' not in form
+    assert 'value="kpi:ks2_reading_exp"' in form
+    data = {"achievement-grade": "strong_standard", "achievement-narrative": "Reading up"}
+    for bad in (f"visit:{other_visit.pk}", f"visit:{foreign_visit.pk}", "kpi:nope", "upload:x"):
+        assert head.post(url, {**data, "achievement-links": [bad]}).status_code == 400
+    with tw.scope():
+        with pytest.raises(ValidationError):
+            services.sef_save(
+                actor=None,
+                academy=tw.academies[0],
+                term_code="2025-26-autumn",
+                entries={"achievement": {"grade": "strong_standard", "links": ["round:999999"]}},
+            )
+    links = [f"visit:{visit.pk}", "kpi:ks2_reading_exp"]
+    assert head.post(url, {**data, "achievement-links": links}).status_code == 302
+    with tw.scope():
+        saved = sorted(link.ref for link in SefEvidence.objects.all())
+    assert saved == sorted(links)
+    page = head.get(f"/t/{tw.slug}/planning/academies/{tw.academies[0].urn}/").content.decode()
+    assert f'href="/t/{tw.slug}/visits/{visit.pk}/"' in page
+    assert f'href="/t/{tw.slug}/kpis/{tw.academies[0].urn}/"' in page
+    assert "KS2 reading: expected standard (test)" in page
+    # The form shows the saved links chosen.
+    assert f'value="visit:{visit.pk}" selected' in head.get(url).content.decode()
