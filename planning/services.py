@@ -14,28 +14,28 @@ from academies.models import Academy, InspectionArea, ReportCardGrade
 from assessment.kpis.catalogue import KPIS
 from assessment.models import Upload, UploadStatus
 from cpd.models import Priority as TrustPriority
+from moderation.models import Round
 from phases.heatmap import columns as heatmap_columns
 from phases.models import HeatmapRow, Placement
 from trust_si.audit.services import apply_changes, audit_record
 from trust_si.terms import TermCode, term_label
-from moderation.models import Round
 from visits.models import Action as VisitAction
 from visits.models import Visit, VisitStatus
 
 from .models import (
     DescriptorRating,
+    EvidenceKind,
     ImprovementPlan,
     PlanAction,
     PlanPriority,
     PlanReview,
     Rag,
-    SefEvidence,
     Risk,
     RiskCategory,
     RiskReview,
     RiskStatus,
-    EvidenceKind,
     SefEntry,
+    SefEvidence,
     SelfEvaluation,
     TrustPillar,
     TrustSelfAssessment,

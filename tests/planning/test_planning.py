@@ -473,16 +473,15 @@ def test_plan_actions_are_added_changed_and_completed_from_the_page(world, clien
     )
     assert action.done and action.completed_on == dt.date.today()
     assert "Reopen" in head.get(f"{base}/academies/{tw.academies[0].urn}/").content.decode()
-    with tw.scope():
-        with pytest.raises(ValidationError):
-            services.plan_action_add(
-                actor=None,
-                priority=priority,
-                description="x",
-                owner="y",
-                due_on=START,
-                visit_action=other_academys,
-            )
+    with tw.scope(), pytest.raises(ValidationError):
+        services.plan_action_add(
+            actor=None,
+            priority=priority,
+            description="x",
+            owner="y",
+            due_on=START,
+            visit_action=other_academys,
+        )
 
 
 def test_sef_evidence_links_are_the_academys_own_and_shown_as_links(world, client_for) -> None:
@@ -503,14 +502,13 @@ def test_sef_evidence_links_are_the_academys_own_and_shown_as_links(world, clien
     data = {"achievement-grade": "strong_standard", "achievement-narrative": "Reading up"}
     for bad in (f"visit:{other_visit.pk}", f"visit:{foreign_visit.pk}", "kpi:nope", "upload:x"):
         assert head.post(url, {**data, "achievement-links": [bad]}).status_code == 400
-    with tw.scope():
-        with pytest.raises(ValidationError):
-            services.sef_save(
-                actor=None,
-                academy=tw.academies[0],
-                term_code="2025-26-autumn",
-                entries={"achievement": {"grade": "strong_standard", "links": ["round:999999"]}},
-            )
+    with tw.scope(), pytest.raises(ValidationError):
+        services.sef_save(
+            actor=None,
+            academy=tw.academies[0],
+            term_code="2025-26-autumn",
+            entries={"achievement": {"grade": "strong_standard", "links": ["round:999999"]}},
+        )
     links = [f"visit:{visit.pk}", "kpi:ks2_reading_exp"]
     assert head.post(url, {**data, "achievement-links": links}).status_code == 302
     with tw.scope():
