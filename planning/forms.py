@@ -145,6 +145,10 @@ class PriorityForm(forms.Form):
         ]
 
 
+def _visit_action_label(action: Any) -> str:
+    return f"{action.description[:80]} (due {action.due_on:%-d %b %Y})"
+
+
 class PlanActionForm(forms.Form):
     description = forms.CharField(
         label="What will be done", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
@@ -162,8 +166,4 @@ class PlanActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["visit_action"]
         field.queryset = visit_actions  # type: ignore[attr-defined]
-        field.label_from_instance = (
-            lambda a: (  # type: ignore[attr-defined]
-                f"{a.description[:80]} (due {a.due_on:%-d %b %Y})"
-            )
-        )
+        field.label_from_instance = _visit_action_label  # type: ignore[attr-defined]

@@ -18,7 +18,7 @@ from moderation.models import Round
 from phases.heatmap import columns as heatmap_columns
 from phases.models import HeatmapRow, Placement
 from trust_si.audit.services import apply_changes, audit_record
-from trust_si.terms import TermCode, term_label
+from trust_si.terms import AcademicYear, TermCode, TermError, term_label
 from visits.models import Action as VisitAction
 from visits.models import Visit, VisitStatus
 
@@ -157,6 +157,10 @@ def evidence_resolve(academy: Academy, ref: str) -> dict[str, Any]:
 def plan_get_or_create(
     *, actor: User | None, academy: Academy, academic_year: str
 ) -> ImprovementPlan:
+    try:
+        AcademicYear.parse(academic_year)
+    except TermError as exc:
+        raise ValidationError(str(exc)) from None
     plan, created = ImprovementPlan.objects.get_or_create(
         trust_id=academy.trust_id, academy=academy, academic_year=academic_year
     )
@@ -183,6 +187,8 @@ def priority_add(
 ) -> PlanPriority:
     if trust_priority is not None and trust_priority.trust_id != plan.trust_id:
         raise ValidationError("That trust priority is not this trust's.")
+    if kpi_code and kpi_code not in KPIS:
+        raise ValidationError(f"{kpi_code} is not a KPI in the catalogue.")
     priority = PlanPriority.objects.create(
         trust_id=plan.trust_id,
         plan=plan,
@@ -198,6 +204,42 @@ def priority_add(
         owner=owner,
     )
     audit_record(actor=actor, action="plan_priority.add", target=priority)
+    return priority
+
+
+PRIORITY_FIELDS = (
+    "title",
+    "departure",
+    "arrival",
+    "starts_on",
+    "kpi_code",
+    "target",
+    "trust_priority",
+    "support",
+    "success_criteria",
+    "owner",
+)
+
+
+@transaction.atomic
+def priority_update(
+    *, actor: User | None, priority: PlanPriority, data: Mapping[str, Any]
+) -> PlanPriority:
+    """Change a priority's fields (only those given); a trust priority must be the trust's."""
+    unknown = set(data) - set(PRIORITY_FIELDS)
+    if unknown:
+        raise ValidationError(f"Not a field of a priority: {', '.join(sorted(unknown))}.")
+    tp = data.get("trust_priority")
+    if tp is not None and tp.trust_id != priority.trust_id:
+        raise ValidationError("That trust priority is not this trust's.")
+    if data.get("kpi_code") and data["kpi_code"] not in KPIS:
+        raise ValidationError(f"{data['kpi_code']} is not a KPI in the catalogue.")
+    for required in ("title", "departure", "arrival"):
+        if required in data and not str(data[required]).strip():
+            raise ValidationError(f"The {required} cannot be empty.")
+    changes = apply_changes(priority, dict(data))
+    priority.save()
+    audit_record(actor=actor, action="plan_priority.update", target=priority, changes=changes)
     return priority
 
 

@@ -520,3 +520,108 @@ def test_sef_evidence_links_are_the_academys_own_and_shown_as_links(world, clien
     assert "KS2 reading: expected standard (test)" in page
     # The form shows the saved links chosen.
     assert f'value="visit:{visit.pk}" selected' in head.get(url).content.decode()
+
+
+def test_planning_write_api_respects_role_and_academy(world, client_for) -> None:
+    from cpd.models import Priority as TrustPriority
+    from planning.models import PlanPriority, PlanReview
+
+    tw = world.a
+    plan, _priority, risk = make_plan(tw)
+    with tw.scope():
+        tp = TrustPriority.objects.create(trust=tw.trust, title="Reading")
+    api = f"/api/v1/t/{tw.slug}"
+    head = client_for(tw.user(Role.SCHOOL_STAFF))
+    officer = client_for(tw.user(Role.IMPROVEMENT_OFFICER))
+    leader = client_for(tw.user(Role.TRUST_LEADER))
+    governor = client_for(tw.user(Role.GOVERNOR))
+    as_json = {"content_type": "application/json"}
+    other_urn = tw.academies[1].urn  # not among the head's academies
+
+    # Plans: the head makes their academy's next plan (201), gets the same one again (200);
+    # another academy of the trust is 404 for them, a bad year is 400, a governor is 403.
+    body = {"academy_urn": tw.academies[0].urn, "academic_year": "2026-27"}
+    made = head.post(f"{api}/plans/", body, **as_json)
+    assert made.status_code == 201, made.content
+    assert head.post(f"{api}/plans/", body, **as_json).status_code == 200
+    assert (
+        head.post(f"{api}/plans/", {**body, "academy_urn": other_urn}, **as_json).status_code == 404
+    )
+    assert (
+        head.post(f"{api}/plans/", {**body, "academic_year": "2026-28"}, **as_json).status_code
+        == 400
+    )
+    assert governor.post(f"{api}/plans/", body, **as_json).status_code == 403
+
+    # Priorities: created with a trust priority, changed by PATCH; an unknown KPI is 400.
+    new = {
+        "title": "Writing",
+        "departure": "58%",
+        "arrival": "72%",
+        "starts_on": "2025-09-08",
+        "kpi_code": "ks2_writing_exp",
+        "target": 72,
+        "trust_priority": tp.pk,
+    }
+    created = head.post(f"{api}/plans/{plan.pk}/priorities/", new, **as_json)
+    assert created.status_code == 201, created.content
+    assert created.json()["trust_priority"] == tp.pk
+    bad = head.post(f"{api}/plans/{plan.pk}/priorities/", {**new, "kpi_code": "nope"}, **as_json)
+    assert bad.status_code == 400
+    pk = created.json()["id"]
+    changed = officer.patch(f"{api}/priorities/{pk}/", {"owner": "Deputy head"}, **as_json)
+    assert changed.status_code == 200 and changed.json()["owner"] == "Deputy head"
+    assert officer.patch(f"{api}/priorities/{pk}/", {"title": ""}, **as_json).status_code == 400
+
+    # Reviews: recorded and listed; a future date is refused in words.
+    review = {"reviewed_on": "2025-10-20", "rag": "at_risk", "evidence": "Books"}
+    assert officer.post(f"{api}/priorities/{pk}/reviews/", review, **as_json).status_code == 201
+    future = officer.post(
+        f"{api}/priorities/{pk}/reviews/", {**review, "reviewed_on": "2099-01-01"}, **as_json
+    )
+    assert future.status_code == 400 and "future" in future.content.decode()
+    assert [r["rag"] for r in head.get(f"{api}/priorities/{pk}/reviews/").json()] == ["at_risk"]
+
+    # Risks: leaders add (trust-wide too) and decide; an officer (risk.view only) may not.
+    risk_body = {"category": "estates", "title": "Boiler", "likelihood": 2, "impact": 3}
+    assert officer.post(f"{api}/risks/", risk_body, **as_json).status_code == 403
+    trust_wide = leader.post(f"{api}/risks/", risk_body, **as_json)
+    assert trust_wide.status_code == 201 and trust_wide.json()["academy_urn"] is None
+    assert (
+        leader.post(f"{api}/risks/", {**risk_body, "likelihood": 6}, **as_json).status_code == 400
+    )
+    rescored = leader.patch(
+        f"{api}/risks/{risk.pk}/", {"decision": "review", "impact": 5, "note": "Worse"}, **as_json
+    )
+    assert rescored.status_code == 200 and rescored.json()["score"] == 15
+    refused = leader.patch(f"{api}/risks/{risk.pk}/", {"decision": "accept"}, **as_json)
+    assert refused.status_code == 400
+    assert (
+        officer.patch(f"{api}/risks/{risk.pk}/", {"decision": "close"}, **as_json).status_code
+        == 403
+    )
+    with tw.scope():
+        assert PlanPriority.objects.filter(plan=plan).count() == 2
+        assert PlanReview.objects.filter(priority_id=pk).count() == 1
+
+
+def test_openapi_schema_documents_the_planning_writes(client) -> None:
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    paths = schema["paths"]
+    base = "/api/v1/t/{trust_slug}"
+    assert "post" in paths[f"{base}/plans/"]
+    assert "post" in paths[f"{base}/plans/{{id}}/priorities/"] or "post" in paths.get(
+        f"{base}/plans/{{pk}}/priorities/", {}
+    )
+    detail = paths.get(f"{base}/priorities/{{pk}}/") or paths[f"{base}/priorities/{{id}}/"]
+    assert {"get", "patch"} <= set(detail)
+    reviews = (
+        paths.get(f"{base}/priorities/{{pk}}/reviews/")
+        or paths[f"{base}/priorities/{{id}}/reviews/"]
+    )
+    assert {"get", "post"} <= set(reviews)
+    assert "post" in paths[f"{base}/risks/"]
+    risk = paths.get(f"{base}/risks/{{id}}/") or paths[f"{base}/risks/{{pk}}/"]
+    assert "patch" in risk
+    ref = risk["patch"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert ref.endswith("RiskChangeIn") or "RiskChange" in ref
