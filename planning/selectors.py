@@ -12,7 +12,7 @@ from django.http import Http404
 
 from academies.models import Academy, InspectionArea, ReportCardGrade
 from academies.selectors import academy_list_for
-from assessment.kpis.catalogue import CATALOGUE, KPIS
+from assessment.kpis.catalogue import KPIS
 from assessment.models import Upload, UploadStatus
 from cpd.models import Priority as TrustPriority
 from moderation.models import Round
@@ -88,7 +88,7 @@ def evidence_options(academy: Academy) -> list[tuple[str, list[tuple[str, str]]]
     primary = phase not in ("secondary", "16_plus")
     kpis = [
         (f"kpi:{k.code}", k.label)
-        for k in CATALOGUE
+        for k in KPIS.values()
         if (k.key_stage == "KS4" and secondary)
         or (k.key_stage in ("EYFS", "KS1", "KS2") and primary)
         or k.key_stage not in ("EYFS", "KS1", "KS2", "KS4")

@@ -60,7 +60,7 @@ def sef_save(
     actor: User | None,
     academy: Academy,
     term_code: str,
-    entries: Mapping[str, Mapping[str, str]],
+    entries: Mapping[str, Mapping[str, Any]],
 ) -> SelfEvaluation:
     """The academy's SEF for a term: {area: {"grade", "narrative", "evidence", "links"}}. A
     blank grade leaves the area out (an academy without a sixth form does not judge one).
