@@ -13,6 +13,8 @@ from academies.models import InspectionArea
 from assessment.demo import seed_past_year6
 from cpd.models import Priority as TrustPriority
 from phases.selectors import heatmap_terms
+from trust_si.terms import TermCode
+from visits.models import Visit
 
 from . import services
 from .models import ImprovementPlan, PlanAction, Rag, RiskCategory
@@ -148,6 +150,16 @@ def seed(trust: Trust, ctx: dict[str, Any]) -> None:
             for ref, _label in group:
                 options[ref.split(":")[0]].append(ref)
         for term, optimism in (("2025-26-autumn", 1), ("2025-26-spring", 0)):
+            # A SEF cites only visits made by the end of its term.
+            held = set(
+                Visit.objects.filter(
+                    trust=trust, academy=academy, date__lte=TermCode.parse(term).last_day
+                ).values_list("pk", flat=True)
+            )
+            term_options = {
+                **options,
+                "visit": [v for v in options["visit"] if int(v.split(":")[1]) in held],
+            }
             entries = {}
             for area in AREAS:
                 rank = max(1, min(5, base + rng.choice([0, 0, optimism, 1 - optimism])))
@@ -156,11 +168,16 @@ def seed(trust: Trust, ctx: dict[str, Any]) -> None:
                     "narrative": f"{area.label}: our evaluation from the {term.split('-')[-1]} "
                     "monitoring cycle (lesson visits, book looks, pupil voice).",
                     "evidence": "Lesson visits and book looks (the school's own monitoring)",
-                    "links": _links(academy, area, options),
+                    "links": _links(academy, area, term_options),
                 }
             services.sef_save(actor=head, academy=academy, term_code=term, entries=entries)
         plan = services.plan_get_or_create(actor=head, academy=academy, academic_year="2025-26")
-        visit_actions = list(visit_actions_for(academy)[:3])
+        # Only visit actions due within the plan's year belong in it.
+        visit_actions = list(
+            visit_actions_for(academy).filter(
+                due_on__gte=dt.date(2025, 9, 1), due_on__lte=dt.date(2026, 7, 31)
+            )[:3]
+        )
         for title, departure, arrival, kpi, tp_index, support in PRIORITIES:
             priority = services.priority_add(
                 actor=head,

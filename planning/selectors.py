@@ -309,6 +309,7 @@ def plan_detail(plan: ImprovementPlan | None, today: dt.date) -> list[dict[str, 
                 "colour": RAG_COLOUR.get(latest.rag, "grey") if latest else "grey",
                 "actions": list(p.actions.all()),
                 "schedule": schedule_for(p, today),
+                "ended": AcademicYear.parse(plan.academic_year).terms()[-1].last_day < today,
             }
         )
     return rows
