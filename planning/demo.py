@@ -13,10 +13,12 @@ from academies.models import InspectionArea
 from assessment.demo import seed_past_year6
 from cpd.models import Priority as TrustPriority
 from phases.selectors import heatmap_terms
+from trust_si.terms import TermCode
+from visits.models import Visit
 
 from . import services
-from .models import ImprovementPlan, Rag, RiskCategory
-from .selectors import GRADE_RANK
+from .models import ImprovementPlan, PlanAction, Rag, RiskCategory
+from .selectors import GRADE_RANK, evidence_options, visit_actions_for
 
 if TYPE_CHECKING:
     from trust_si.tenancy.models import Trust
@@ -30,6 +32,32 @@ AREAS = [
     InspectionArea.LEADERSHIP_GOVERNANCE,
 ]
 RANK_GRADE = {rank: grade for grade, rank in GRADE_RANK.items()}
+# Which KPI each area's evidence points at first (primary, secondary), and which other kinds.
+AREA_EVIDENCE = {
+    InspectionArea.ACHIEVEMENT: (("ks2_rwm_exp", "ks4_em4"), ("upload", "round")),
+    InspectionArea.CURRICULUM_TEACHING: (("ta_reading_are", "ta_maths_are"), ("visit", "round")),
+    InspectionArea.ATTENDANCE_BEHAVIOUR: (("absence", "absence"), ("visit",)),
+    InspectionArea.LEADERSHIP_GOVERNANCE: ((), ("visit",)),
+    InspectionArea.INCLUSION: ((), ("visit",)),
+    InspectionArea.PERSONAL_DEVELOPMENT: ((), ()),
+}
+
+
+def _links(academy: Any, area: InspectionArea, options: dict[str, list[str]]) -> list[str]:
+    """The academy's own evidence for an area: its KPI, its latest visit, upload or round."""
+    kpis, kinds = AREA_EVIDENCE.get(area, ((), ()))
+    secondary = academy.phase_of_education == "secondary"
+    links = []
+    if kpis:
+        code = kpis[1] if secondary else kpis[0]
+        if f"kpi:{code}" in options["kpi"]:
+            links.append(f"kpi:{code}")
+    for kind in kinds:
+        if options.get(kind):
+            links.append(options[kind][0])
+    return links
+
+
 PRIORITIES = [
     (
         "Reading fluency in key stage 2",
@@ -117,7 +145,21 @@ def seed(trust: Trust, ctx: dict[str, Any]) -> None:
         rng = random.Random(f"{trust.slug}-{academy.urn}-planning")
         strength = ctx.get("strength", {}).get(academy.pk, 0.5)
         base = 2 + round(strength * 2.4)  # 2 (needs attention) .. 4 (strong)
+        options: dict[str, list[str]] = {"kpi": [], "visit": [], "upload": [], "round": []}
+        for _, group in evidence_options(academy):
+            for ref, _label in group:
+                options[ref.split(":")[0]].append(ref)
         for term, optimism in (("2025-26-autumn", 1), ("2025-26-spring", 0)):
+            # A SEF cites only visits made by the end of its term.
+            held = set(
+                Visit.objects.filter(
+                    trust=trust, academy=academy, date__lte=TermCode.parse(term).last_day
+                ).values_list("pk", flat=True)
+            )
+            term_options = {
+                **options,
+                "visit": [v for v in options["visit"] if int(v.split(":")[1]) in held],
+            }
             entries = {}
             for area in AREAS:
                 rank = max(1, min(5, base + rng.choice([0, 0, optimism, 1 - optimism])))
@@ -125,10 +167,17 @@ def seed(trust: Trust, ctx: dict[str, Any]) -> None:
                     "grade": RANK_GRADE[rank],
                     "narrative": f"{area.label}: our evaluation from the {term.split('-')[-1]} "
                     "monitoring cycle (lesson visits, book looks, pupil voice).",
-                    "evidence": "KPI page; latest visit; moderation round",
+                    "evidence": "Lesson visits and book looks (the school's own monitoring)",
+                    "links": _links(academy, area, term_options),
                 }
             services.sef_save(actor=head, academy=academy, term_code=term, entries=entries)
         plan = services.plan_get_or_create(actor=head, academy=academy, academic_year="2025-26")
+        # Only visit actions due within the plan's year belong in it.
+        visit_actions = list(
+            visit_actions_for(academy).filter(
+                due_on__gte=dt.date(2025, 9, 1), due_on__lte=dt.date(2026, 7, 31)
+            )[:3]
+        )
         for title, departure, arrival, kpi, tp_index, support in PRIORITIES:
             priority = services.priority_add(
                 actor=head,
@@ -154,6 +203,17 @@ def seed(trust: Trust, ctx: dict[str, Any]) -> None:
                     owner=priority.owner,
                     due_on=due,
                 )
+            # A visit's action carried into the plan, where the visit left one.
+            if tp_index < len(visit_actions):
+                va = visit_actions[tp_index]
+                services.plan_action_add(
+                    actor=officer,
+                    priority=priority,
+                    description=va.description,
+                    owner=va.owner,
+                    due_on=va.due_on,
+                    visit_action=va,
+                )
             # The weakest academy missed its summer reviews: they show as overdue.
             dates = HALF_TERM_REVIEWS[:3] if index == 0 else HALF_TERM_REVIEWS
             for d in dates:
@@ -167,6 +227,16 @@ def seed(trust: Trust, ctx: dict[str, Any]) -> None:
                     evidence=EVIDENCE[rag],
                     today=dt.date(2026, 7, 31),
                 )
+    # Launches done on time; evaluations done by the stronger academies (one bulk write: the
+    # demo needs no audit trail for them).
+    done = PlanAction.objects.filter(trust=trust, due_on__lte=dt.date(2026, 3, 31))
+    done.filter(description__startswith="Launch").update(
+        done=True, completed_on=dt.date(2025, 11, 21)
+    )
+    stronger = [a.pk for a in academies[len(academies) // 2 :]]
+    done.filter(description__startswith="Evaluate", priority__plan__academy_id__in=stronger).update(
+        done=True, completed_on=dt.date(2026, 3, 18)
+    )
     terms = heatmap_terms(trust.pk)
     suggested = services.risk_suggestions_refresh(trust=trust, term_code=terms[0] if terms else "")
     for n, risk in enumerate(suggested[:4]):

@@ -15,7 +15,7 @@ SCALE = [(str(n), str(n)) for n in range(1, 6)]
 
 
 class SefForm(forms.Form):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, evidence: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for value, label in InspectionArea.choices:
             self.fields[f"{value}-grade"] = forms.ChoiceField(
@@ -26,15 +26,29 @@ class SefForm(forms.Form):
             self.fields[f"{value}-narrative"] = forms.CharField(
                 label=f"{label}: why", required=False, widget=forms.Textarea(attrs={"rows": 3})
             )
-            self.fields[f"{value}-evidence"] = forms.CharField(
-                label=f"{label}: evidence in trust-si (KPIs, visits, uploads, moderation)",
+            # Choices are the academy's own evidence; another's id is "not a valid choice".
+            self.fields[f"{value}-links"] = forms.MultipleChoiceField(
+                label=f"{label}: evidence in trust-si (KPIs, visits, uploads, moderation rounds)",
                 required=False,
-                max_length=2000,
+                choices=evidence or [],
+                widget=forms.SelectMultiple(attrs={"size": 6}),
+                help_text="Hold Ctrl (or Cmd) to choose more than one.",
+            )
+            self.fields[f"{value}-evidence"] = forms.CharField(
+                label=f"{label}: other evidence", required=False, max_length=2000
             )
 
     def areas(self) -> list[tuple[str, list[Any]]]:
         return [
-            (label, [self[f"{v}-grade"], self[f"{v}-narrative"], self[f"{v}-evidence"]])
+            (
+                label,
+                [
+                    self[f"{v}-grade"],
+                    self[f"{v}-narrative"],
+                    self[f"{v}-links"],
+                    self[f"{v}-evidence"],
+                ],
+            )
             for v, label in InspectionArea.choices
         ]
 
@@ -44,6 +58,7 @@ class SefForm(forms.Form):
                 "grade": self.cleaned_data[f"{v}-grade"],
                 "narrative": self.cleaned_data[f"{v}-narrative"],
                 "evidence": self.cleaned_data[f"{v}-evidence"],
+                "links": self.cleaned_data[f"{v}-links"],
             }
             for v, _ in InspectionArea.choices
         }
@@ -128,3 +143,27 @@ class PriorityForm(forms.Form):
             ("", "None"),
             *((k.code, k.label) for k in CATALOGUE),
         ]
+
+
+def _visit_action_label(action: Any) -> str:
+    return f"{action.description[:80]} (due {action.due_on:%-d %b %Y})"
+
+
+class PlanActionForm(forms.Form):
+    description = forms.CharField(
+        label="What will be done", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    owner = forms.CharField(max_length=200, label="Owner")
+    due_on = forms.DateField(label="Due by", widget=forms.DateInput(attrs={"type": "date"}))
+    visit_action: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="None",
+        label="Action from a visit it carries forward",
+    )
+
+    def __init__(self, *args: Any, visit_actions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["visit_action"]
+        field.queryset = visit_actions  # type: ignore[attr-defined]
+        field.label_from_instance = _visit_action_label  # type: ignore[attr-defined]

@@ -48,6 +48,77 @@ class SefEntry(TenantModel):
         ]
 
 
+class EvidenceKind(models.TextChoices):
+    KPI = "kpi", "KPI"
+    VISIT = "visit", "Visit"
+    UPLOAD = "upload", "Upload"
+    ROUND = "round", "Moderation round"
+
+
+class SefEvidence(TenantModel):
+    """A typed link from a SEF entry to evidence already in trust-si: one of a KPI (by its
+    catalogue code), a visit, an upload or a moderation round, each the same academy's."""
+
+    entry = models.ForeignKey(SefEntry, on_delete=models.CASCADE, related_name="links")
+    kind = models.CharField(max_length=8, choices=EvidenceKind.choices)
+    kpi_code = models.CharField(max_length=32, blank=True)
+    visit = models.ForeignKey(
+        "visits.Visit", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    upload = models.ForeignKey(
+        "assessment.Upload", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    round = models.ForeignKey(
+        "moderation.Round", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["kind", "id"]
+        verbose_name_plural = "SEF evidence links"
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        kind="kpi",
+                        visit__isnull=True,
+                        upload__isnull=True,
+                        round__isnull=True,
+                    )
+                    & ~models.Q(kpi_code="")
+                )
+                | models.Q(
+                    kind="visit",
+                    kpi_code="",
+                    visit__isnull=False,
+                    upload__isnull=True,
+                    round__isnull=True,
+                )
+                | models.Q(
+                    kind="upload",
+                    kpi_code="",
+                    visit__isnull=True,
+                    upload__isnull=False,
+                    round__isnull=True,
+                )
+                | models.Q(
+                    kind="round",
+                    kpi_code="",
+                    visit__isnull=True,
+                    upload__isnull=True,
+                    round__isnull=False,
+                ),
+                name="sef_evidence_one_target",
+            )
+        ]
+
+    @property
+    def ref(self) -> str:
+        """The form's value for this link: "kpi:<code>", "visit:<pk>", "upload:<pk>"..."""
+        if self.kind == EvidenceKind.KPI:
+            return f"kpi:{self.kpi_code}"
+        return f"{self.kind}:{getattr(self, f'{self.kind}_id')}"
+
+
 class ImprovementPlan(TenantModel):
     academy = models.ForeignKey(Academy, on_delete=models.CASCADE, related_name="plans")
     academic_year = models.CharField(max_length=7)
@@ -95,6 +166,7 @@ class PlanAction(TenantModel):
     owner = models.CharField(max_length=200)
     due_on = models.DateField()
     done = models.BooleanField(default=False)
+    completed_on = models.DateField(null=True, blank=True)
     visit_action = models.ForeignKey(
         "visits.Action", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

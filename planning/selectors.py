@@ -12,16 +12,24 @@ from django.http import Http404
 
 from academies.models import Academy, InspectionArea, ReportCardGrade
 from academies.selectors import academy_list_for
+from assessment.kpis.catalogue import KPIS
+from assessment.models import Upload, UploadStatus
 from cpd.models import Priority as TrustPriority
+from moderation.models import Round
 from phases.models import Judgement, JudgementSource
-from trust_si.terms import AcademicYear, TermCode, term_sort_key
+from trust_si.terms import AcademicYear, TermCode, term_label, term_sort_key
+from visits.models import Action as VisitAction
+from visits.models import Visit, VisitStatus
 
 from .models import (
+    EvidenceKind,
     ImprovementPlan,
+    PlanAction,
     PlanPriority,
     PlanReview,
     Risk,
     RiskStatus,
+    SefEvidence,
     SelfEvaluation,
     TrustSelfAssessment,
 )
@@ -72,6 +80,63 @@ def sef_latest(academy: Academy) -> SelfEvaluation | None:
     return sefs[-1] if sefs else None
 
 
+def evidence_options(academy: Academy) -> list[tuple[str, list[tuple[str, str]]]]:
+    """What a SEF entry can link to, grouped for the form: the KPIs of the academy's phase,
+    its published visits, its confirmed uploads and the moderation rounds it took part in."""
+    phase = academy.phase_of_education
+    secondary = phase not in ("nursery", "first", "primary")
+    primary = phase not in ("secondary", "16_plus")
+    kpis = [
+        (f"kpi:{k.code}", k.label)
+        for k in KPIS.values()
+        if (k.key_stage == "KS4" and secondary)
+        or (k.key_stage in ("EYFS", "KS1", "KS2") and primary)
+        or k.key_stage not in ("EYFS", "KS1", "KS2", "KS4")
+    ]
+    visits = [
+        (f"visit:{v.pk}", f"{v.visit_type} on {v.date:%-d %b %Y}")
+        for v in Visit.objects.filter(
+            trust_id=academy.trust_id, academy=academy, status=VisitStatus.PUBLISHED
+        ).select_related("visit_type")[:40]
+    ]
+    uploads = [
+        (f"upload:{u.pk}", f"{u.get_kind_display()}, {term_label(u.term.code)}")
+        for u in Upload.objects.filter(
+            trust_id=academy.trust_id, academy=academy, status=UploadStatus.COMMITTED
+        ).select_related("term")[:40]
+    ]
+    rounds = [
+        (f"round:{r.pk}", r.name)
+        for r in Round.objects.filter(trust_id=academy.trust_id, academies=academy)[:40]
+    ]
+    return [
+        (label, options)
+        for label, options in (
+            ("KPIs", kpis),
+            ("Visits", visits),
+            ("Uploads", uploads),
+            ("Moderation rounds", rounds),
+        )
+        if options
+    ]
+
+
+def evidence_link(link: SefEvidence) -> dict[str, Any]:
+    """A link in words, with the route and the argument that open it."""
+    if link.kind == EvidenceKind.KPI:
+        kpi = KPIS.get(link.kpi_code)
+        return {"kind": "KPI", "text": kpi.label if kpi else link.kpi_code, "route": "kpi"}
+    if link.kind == EvidenceKind.VISIT and link.visit is not None:
+        v = link.visit
+        return {"kind": "Visit", "text": f"{v.visit_type} on {v.date:%-d %b %Y}", "pk": v.pk}
+    if link.kind == EvidenceKind.UPLOAD and link.upload is not None:
+        u = link.upload
+        text = f"{u.get_kind_display()}, {term_label(u.term.code)}"
+        return {"kind": "Upload", "text": text, "pk": u.pk}
+    r = link.round
+    return {"kind": "Moderation round", "text": r.name if r else "", "pk": link.round_id}
+
+
 def _latest_judgements(academy: Academy, before: dt.date | None = None) -> dict[str, Judgement]:
     """The latest visit and the latest inspection judgement of each area (keys 'visit:<area>',
     'inspection:<area>')."""
@@ -95,12 +160,16 @@ def sef_validation(academy: Academy, sef: SelfEvaluation | None) -> list[dict[st
         return []
     latest = _latest_judgements(academy)
     rows = []
-    for entry in sef.entries.all():  # type: ignore[attr-defined]
+    entries = sef.entries.prefetch_related(  # type: ignore[attr-defined]
+        "links__visit__visit_type", "links__upload__term", "links__round"
+    )
+    for entry in entries:
         row: dict[str, Any] = {
             "area": AREA_LABEL.get(entry.area, entry.area),
             "grade": GRADE_LABEL.get(entry.grade, entry.grade),
             "narrative": entry.narrative,
             "evidence": entry.evidence,
+            "links": [evidence_link(link) for link in entry.links.all()],
             "comparisons": [],
         }
         for source, word in (("visit", "visit"), ("inspection", "inspection")):
@@ -193,6 +262,28 @@ def priority_get_for(membership: Membership, pk: int) -> PlanPriority:
     return priority
 
 
+def action_get_for(membership: Membership, pk: int) -> PlanAction:
+    action = (
+        PlanAction.objects.filter(
+            trust_id=membership.trust_id,
+            priority__plan__academy_id__in=academy_ids_for(membership),
+            pk=pk,
+        )
+        .select_related("priority__plan__academy", "visit_action")
+        .first()
+    )
+    if action is None:
+        raise Http404("No such action.")
+    return action
+
+
+def visit_actions_for(academy: Academy) -> QuerySet[VisitAction]:
+    """The academy's visit actions a plan action can carry forward (its own only)."""
+    return VisitAction.objects.filter(trust_id=academy.trust_id, academy=academy).order_by(
+        "-due_on", "-id"
+    )
+
+
 def schedule_for(priority: PlanPriority, today: dt.date) -> ReviewSchedule:
     dates = [r.reviewed_on for r in priority.reviews.all()]  # type: ignore[attr-defined]
     year_end = AcademicYear.parse(priority.plan.academic_year).terms()[-1].last_day
@@ -206,7 +297,7 @@ def plan_detail(plan: ImprovementPlan | None, today: dt.date) -> list[dict[str, 
         return []
     rows = []
     for p in plan.priorities.select_related("trust_priority", "plan").prefetch_related(  # type: ignore[attr-defined]
-        "reviews", "actions"
+        "reviews", "actions__visit_action__visit"
     ):
         reviews = list(p.reviews.all())
         latest = reviews[0] if reviews else None
@@ -218,6 +309,7 @@ def plan_detail(plan: ImprovementPlan | None, today: dt.date) -> list[dict[str, 
                 "colour": RAG_COLOUR.get(latest.rag, "grey") if latest else "grey",
                 "actions": list(p.actions.all()),
                 "schedule": schedule_for(p, today),
+                "ended": AcademicYear.parse(plan.academic_year).terms()[-1].last_day < today,
             }
         )
     return rows

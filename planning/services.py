@@ -11,15 +11,20 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from academies.models import Academy, InspectionArea, ReportCardGrade
+from assessment.kpis.catalogue import KPIS
+from assessment.models import Upload, UploadStatus
 from cpd.models import Priority as TrustPriority
+from moderation.models import Round
 from phases.heatmap import columns as heatmap_columns
 from phases.models import HeatmapRow, Placement
 from trust_si.audit.services import apply_changes, audit_record
-from trust_si.terms import TermCode, term_label
+from trust_si.terms import AcademicYear, TermCode, TermError, term_label
 from visits.models import Action as VisitAction
+from visits.models import Visit, VisitStatus
 
 from .models import (
     DescriptorRating,
+    EvidenceKind,
     ImprovementPlan,
     PlanAction,
     PlanPriority,
@@ -30,6 +35,7 @@ from .models import (
     RiskReview,
     RiskStatus,
     SefEntry,
+    SefEvidence,
     SelfEvaluation,
     TrustPillar,
     TrustSelfAssessment,
@@ -54,16 +60,22 @@ def sef_save(
     actor: User | None,
     academy: Academy,
     term_code: str,
-    entries: Mapping[str, Mapping[str, str]],
+    entries: Mapping[str, Mapping[str, Any]],
 ) -> SelfEvaluation:
-    """The academy's SEF for a term: {area: {"grade", "narrative", "evidence"}}. A blank grade
-    leaves the area out (an academy without a sixth form does not judge one)."""
+    """The academy's SEF for a term: {area: {"grade", "narrative", "evidence", "links"}}. A
+    blank grade leaves the area out (an academy without a sixth form does not judge one).
+    "links" are typed references ("kpi:<code>", "visit:<pk>", "upload:<pk>", "round:<pk>") to
+    the academy's own evidence; one that is not the academy's refuses the whole save."""
     TermCode.parse(term_code)
+    resolved: dict[str, list[dict[str, Any]]] = {}
     for area, entry in entries.items():
         if area not in AREAS:
             raise ValidationError(f"{area} is not an area the trust evaluates.")
         if entry.get("grade") and entry["grade"] not in GRADES:
             raise ValidationError(f"{entry['grade']} is not a grade on the report-card scale.")
+        links = entry.get("links")
+        if links is not None:
+            resolved[area] = [evidence_resolve(academy, ref) for ref in dict.fromkeys(links)]
     sef, _ = SelfEvaluation.objects.get_or_create(
         trust_id=academy.trust_id, academy=academy, term_code=term_code
     )
@@ -87,16 +99,68 @@ def sef_save(
             },
         )
         row.save()
+        if area in resolved:
+            before = sorted(link.ref for link in row.links.all())  # type: ignore[attr-defined]
+            after = sorted(
+                SefEvidence(kind=t["kind"], **{k: v for k, v in t.items() if k != "kind"}).ref
+                for t in resolved[area]
+            )
+            if before != after:
+                row.links.all().delete()  # type: ignore[attr-defined]
+                SefEvidence.objects.bulk_create(
+                    SefEvidence(trust_id=academy.trust_id, entry=row, **t) for t in resolved[area]
+                )
+                diff["links"] = [before, after]
         if diff or created:
             changes[area] = diff.get("grade", [None, grade])
+            if "links" in diff:
+                changes[f"{area}.links"] = diff["links"]
     audit_record(actor=actor, action="sef.save", target=sef, changes=changes)
     return sef
+
+
+def evidence_resolve(academy: Academy, ref: str) -> dict[str, Any]:
+    """A typed evidence reference, checked to be this academy's (and so this trust's): the
+    SefEvidence fields it stands for. Anything else is refused in words."""
+    kind, _, value = ref.partition(":")
+    refused = ValidationError(f"“{ref}” is not evidence held for {academy.name}.")
+    if kind == EvidenceKind.KPI:
+        if value not in KPIS:
+            raise refused
+        return {"kind": kind, "kpi_code": value}
+    if kind not in (EvidenceKind.VISIT, EvidenceKind.UPLOAD, EvidenceKind.ROUND):
+        raise refused
+    try:
+        pk = int(value)
+    except ValueError:
+        raise refused from None
+    scope = {"trust_id": academy.trust_id, "pk": pk}
+    if kind == EvidenceKind.VISIT:
+        visit = Visit.objects.filter(**scope, academy=academy, status=VisitStatus.PUBLISHED).first()
+        if visit is None:
+            raise refused
+        return {"kind": kind, "visit": visit}
+    if kind == EvidenceKind.UPLOAD:
+        upload = Upload.objects.filter(
+            **scope, academy=academy, status=UploadStatus.COMMITTED
+        ).first()
+        if upload is None:
+            raise refused
+        return {"kind": kind, "upload": upload}
+    round_ = Round.objects.filter(**scope, academies=academy).first()
+    if round_ is None:
+        raise refused
+    return {"kind": kind, "round": round_}
 
 
 @transaction.atomic
 def plan_get_or_create(
     *, actor: User | None, academy: Academy, academic_year: str
 ) -> ImprovementPlan:
+    try:
+        AcademicYear.parse(academic_year)
+    except TermError as exc:
+        raise ValidationError(str(exc)) from None
     plan, created = ImprovementPlan.objects.get_or_create(
         trust_id=academy.trust_id, academy=academy, academic_year=academic_year
     )
@@ -123,6 +187,8 @@ def priority_add(
 ) -> PlanPriority:
     if trust_priority is not None and trust_priority.trust_id != plan.trust_id:
         raise ValidationError("That trust priority is not this trust's.")
+    if kpi_code and kpi_code not in KPIS:
+        raise ValidationError(f"{kpi_code} is not a KPI in the catalogue.")
     priority = PlanPriority.objects.create(
         trust_id=plan.trust_id,
         plan=plan,
@@ -141,6 +207,42 @@ def priority_add(
     return priority
 
 
+PRIORITY_FIELDS = (
+    "title",
+    "departure",
+    "arrival",
+    "starts_on",
+    "kpi_code",
+    "target",
+    "trust_priority",
+    "support",
+    "success_criteria",
+    "owner",
+)
+
+
+@transaction.atomic
+def priority_update(
+    *, actor: User | None, priority: PlanPriority, data: Mapping[str, Any]
+) -> PlanPriority:
+    """Change a priority's fields (only those given); a trust priority must be the trust's."""
+    unknown = set(data) - set(PRIORITY_FIELDS)
+    if unknown:
+        raise ValidationError(f"Not a field of a priority: {', '.join(sorted(unknown))}.")
+    tp = data.get("trust_priority")
+    if tp is not None and tp.trust_id != priority.trust_id:
+        raise ValidationError("That trust priority is not this trust's.")
+    if data.get("kpi_code") and data["kpi_code"] not in KPIS:
+        raise ValidationError(f"{data['kpi_code']} is not a KPI in the catalogue.")
+    for required in ("title", "departure", "arrival"):
+        if required in data and not str(data[required]).strip():
+            raise ValidationError(f"The {required} cannot be empty.")
+    changes = apply_changes(priority, dict(data))
+    priority.save()
+    audit_record(actor=actor, action="plan_priority.update", target=priority, changes=changes)
+    return priority
+
+
 @transaction.atomic
 def plan_action_add(
     *,
@@ -152,11 +254,9 @@ def plan_action_add(
     visit_action: VisitAction | None = None,
 ) -> PlanAction:
     """An action of a priority; a visit's action may be linked, only the same academy's."""
-    if visit_action is not None and (
-        visit_action.trust_id != priority.trust_id
-        or visit_action.academy_id != priority.plan.academy_id
-    ):
-        raise ValidationError("That visit action is not this academy's.")
+    _check_visit_action(priority, visit_action)
+    if not description.strip() or not owner.strip():
+        raise ValidationError("Say what the action is and who owns it.")
     action = PlanAction.objects.create(
         trust_id=priority.trust_id,
         priority=priority,
@@ -166,6 +266,60 @@ def plan_action_add(
         visit_action=visit_action,
     )
     audit_record(actor=actor, action="plan_action.add", target=action)
+    return action
+
+
+def _check_visit_action(priority: PlanPriority, visit_action: VisitAction | None) -> None:
+    if visit_action is not None and (
+        visit_action.trust_id != priority.trust_id
+        or visit_action.academy_id != priority.plan.academy_id
+    ):
+        raise ValidationError("That visit action is not this academy's.")
+
+
+@transaction.atomic
+def plan_action_update(
+    *,
+    actor: User | None,
+    action: PlanAction,
+    description: str,
+    owner: str,
+    due_on: dt.date,
+    visit_action: VisitAction | None = None,
+) -> PlanAction:
+    """Change an action's words, owner, due date or the visit action it carries forward."""
+    _check_visit_action(action.priority, visit_action)
+    if not description.strip() or not owner.strip():
+        raise ValidationError("Say what the action is and who owns it.")
+    changes = apply_changes(
+        action,
+        {
+            "description": description,
+            "owner": owner,
+            "due_on": due_on,
+            "visit_action": visit_action,
+        },
+    )
+    action.save()
+    audit_record(actor=actor, action="plan_action.update", target=action, changes=changes)
+    return action
+
+
+@transaction.atomic
+def plan_action_complete(
+    *, actor: User | None, action: PlanAction, done: bool = True, on: dt.date | None = None
+) -> PlanAction:
+    """Mark an action done (dated) or reopen it."""
+    changes = apply_changes(
+        action, {"done": done, "completed_on": (on or dt.date.today()) if done else None}
+    )
+    action.save()
+    audit_record(
+        actor=actor,
+        action="plan_action.complete" if done else "plan_action.reopen",
+        target=action,
+        changes=changes,
+    )
     return action
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -19,7 +20,15 @@ from trust_si.web.access import require
 from trust_si.web.http import TenantRequest
 
 from . import selectors, services
-from .forms import PriorityForm, ReviewForm, RiskDecideForm, RiskForm, SefForm, TrustStatementForm
+from .forms import (
+    PlanActionForm,
+    PriorityForm,
+    ReviewForm,
+    RiskDecideForm,
+    RiskForm,
+    SefForm,
+    TrustStatementForm,
+)
 from .models import Risk, RiskStatus
 
 
@@ -62,6 +71,7 @@ def academy_plan(request: TenantRequest, urn: str) -> HttpResponse:
         "plan": plan,
         "priorities": selectors.plan_detail(plan, today),
         "review_form": ReviewForm(initial={"reviewed_on": today}),
+        "today": today,
         "can_edit_sef": membership.can("sef.edit"),
         "can_review": membership.can("plan.review"),
         "risks": selectors.risk_list_for(membership).filter(academy=academy)
@@ -77,12 +87,15 @@ def sef_edit(request: TenantRequest, urn: str) -> HttpResponse:
     academy = academy_get_for(membership, urn)
     term = TermCode.for_date(dt.date.today())
     sef = selectors.sef_latest(academy)
-    initial: dict[str, str] = {}
+    initial: dict[str, Any] = {}
     if sef is not None:
-        for e in sef.entries.all():  # type: ignore[attr-defined]
+        for e in sef.entries.prefetch_related("links"):  # type: ignore[attr-defined]
             initial |= {f"{e.area}-grade": e.grade, f"{e.area}-narrative": e.narrative}
             initial[f"{e.area}-evidence"] = e.evidence
-    form = SefForm(request.POST or None, initial=initial)
+            initial[f"{e.area}-links"] = [link.ref for link in e.links.all()]
+    form = SefForm(
+        request.POST or None, initial=initial, evidence=selectors.evidence_options(academy)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.sef_save(
@@ -235,3 +248,64 @@ def priority_add(request: TenantRequest, urn: str) -> HttpResponse:
     return render(
         request, "planning/priority_form.html", {"academy": academy, "form": form}, status=status
     )
+
+
+@require_http_methods(["GET", "POST"])
+def action_add(request: TenantRequest, pk: int) -> HttpResponse:
+    membership = require(request, "plan.review")
+    priority = selectors.priority_get_for(membership, pk)
+    academy = priority.plan.academy
+    form = PlanActionForm(
+        request.POST or None,
+        initial={"owner": priority.owner},
+        visit_actions=selectors.visit_actions_for(academy),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_action_add(actor=request.user, priority=priority, **form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, f"Action added to “{priority.title}”.")
+            return tenant_redirect(request, "planning:academy", urn=academy.urn)
+    status = 400 if request.method == "POST" else 200
+    context = {"priority": priority, "form": form, "action": None}
+    return render(request, "planning/action_form.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def action_edit(request: TenantRequest, pk: int) -> HttpResponse:
+    membership = require(request, "plan.review")
+    action = selectors.action_get_for(membership, pk)
+    priority = action.priority
+    form = PlanActionForm(
+        request.POST or None,
+        initial={
+            "description": action.description,
+            "owner": action.owner,
+            "due_on": action.due_on,
+            "visit_action": action.visit_action_id,
+        },
+        visit_actions=selectors.visit_actions_for(priority.plan.academy),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_action_update(actor=request.user, action=action, **form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, "Action saved.")
+            return tenant_redirect(request, "planning:academy", urn=priority.plan.academy.urn)
+    status = 400 if request.method == "POST" else 200
+    context = {"priority": priority, "form": form, "action": action}
+    return render(request, "planning/action_form.html", context, status=status)
+
+
+@require_POST
+def action_complete(request: TenantRequest, pk: int) -> HttpResponse:
+    membership = require(request, "plan.review")
+    action = selectors.action_get_for(membership, pk)
+    done = request.POST.get("done", "1") != "0"
+    services.plan_action_complete(actor=request.user, action=action, done=done)
+    messages.success(request, "Action marked done." if done else "Action reopened.")
+    return tenant_redirect(request, "planning:academy", urn=action.priority.plan.academy.urn)

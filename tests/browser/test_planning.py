@@ -46,3 +46,72 @@ def test_planning_pages_are_axe_clean_and_a_review_is_recorded_by_keyboard(world
     with page.expect_navigation():
         page.get_by_role("button", name="Check placements and the heat map for new risks").click()
     assert_no_axe_violations(page)
+
+
+def test_every_other_planning_page_is_axe_clean_and_an_action_is_added(world, page, login_as):
+    from planning import services
+    from planning.models import PlanAction
+    from tests.planning.helpers import make_visit_action
+
+    a = world.a
+    _plan, priority, _risk = make_plan(a, reviews=[dt.date(2025, 10, 15)])
+    visit, visit_action = make_visit_action(a)
+    with a.scope():
+        services.sef_save(
+            actor=None,
+            academy=a.academies[0],
+            term_code="2025-26-spring",
+            entries={
+                "achievement": {
+                    "grade": "strong_standard",
+                    "links": [f"visit:{visit.pk}", "kpi:ks2_rwm_exp"],
+                }
+            },
+        )
+        services.trust_statement_add(
+            actor=None,
+            trust=a.trust,
+            term_code="2025-26-autumn",
+            pillar="governance",
+            statement="Local governors challenge on the plan",
+            rating="developing",
+        )
+    login_as(a.user(Role.TRUST_ADMIN))
+    base = f"/t/{a.slug}/planning"
+    page.goto(f"{base}/academies/{a.academies[0].urn}/")
+    assert page.get_by_role("link", name="Learning walk on 12 Nov 2025").count() == 1
+    for url in (
+        f"{base}/academies/{a.academies[0].urn}/priorities/new/",
+        f"{base}/trust-assessment/",
+        f"{base}/priorities/{priority.pk}/actions/new/",
+    ):
+        page.goto(url)
+        assert_no_axe_violations(page)
+    # The action form by keyboard: the visit action is chosen, then the form is sent with Enter.
+    page.get_by_label("What will be done").fill("Daily catch-up groups")
+    page.get_by_label("Owner").fill("Phonics lead")
+    page.get_by_label("Due by").fill("2026-02-13")
+    page.get_by_label("Action from a visit it carries forward").select_option(str(visit_action.pk))
+    page.get_by_role("button", name="Add action").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    with a.scope():
+        action = PlanAction.objects.get(priority=priority)
+    assert action.visit_action_id == visit_action.pk
+    assert_no_axe_violations(page)  # the plan with the action, its links and buttons
+    page.goto(f"{base}/actions/{action.pk}/edit/")
+    assert_no_axe_violations(page)
+    # A refused form (its error summary) is axe clean too.
+    page.get_by_label("Owner").fill("")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save the action").click()
+    assert page.get_by_text("There is a problem").count() >= 1
+    assert_no_axe_violations(page)
+    page.goto(f"{base}/academies/{a.academies[0].urn}/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Mark done “Daily catch-up groups”").click()
+    with a.scope():
+        action.refresh_from_db()
+    assert action.done
+    page.goto(f"/t/{a.slug}/kpis/{a.academies[0].urn}/")
+    assert_no_axe_violations(page)

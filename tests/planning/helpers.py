@@ -40,3 +40,31 @@ def make_plan(tw, *, title="Reading fluency", reviews=()):
             impact=4,
         )
     return plan, priority, risk
+
+
+def make_visit_action(tw, academy=None, *, description="Phonics catch-up groups daily"):
+    """A published visit at the academy with one action (rows made directly: the visit's own
+    services are tested in tests/visits)."""
+    from visits.models import Action, Visit, VisitStatus, VisitType
+
+    academy = academy or tw.academies[0]
+    with tw.scope():
+        kind, _ = VisitType.objects.get_or_create(
+            trust=tw.trust, code="walk", defaults={"name": "Learning walk"}
+        )
+        visit = Visit.objects.create(
+            trust=tw.trust,
+            academy=academy,
+            visit_type=kind,
+            date=dt.date(2025, 11, 12),
+            status=VisitStatus.PUBLISHED,
+        )
+        action = Action.objects.create(
+            trust=tw.trust,
+            visit=visit,
+            academy=academy,
+            description=description,
+            owner="Phonics lead",
+            due_on=dt.date(2026, 1, 30),
+        )
+    return visit, action

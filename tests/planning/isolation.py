@@ -3,7 +3,7 @@ from planning import services
 from tests.isolation import Case, sentinel
 from trust_si.accounts.roles import Role
 
-from .helpers import make_plan
+from .helpers import START, make_plan, make_visit_action
 
 
 def setup(world):
@@ -30,8 +30,25 @@ def setup(world):
             trust_priority = TrustPriority.objects.create(
                 trust=tw.trust, title=sentinel(tw, "Trust priority")
             )
+        visit, visit_action = make_visit_action(tw)
+        with tw.scope():
+            action = services.plan_action_add(
+                actor=None,
+                priority=priority,
+                description=sentinel(tw, "Action"),
+                owner="Head",
+                due_on=START,
+                visit_action=visit_action,
+            )
         tw.extra.update(
-            plan=plan, priority=priority, risk=risk, risk2=suggested, trust_priority=trust_priority
+            plan=plan,
+            priority=priority,
+            risk=risk,
+            risk2=suggested,
+            trust_priority=trust_priority,
+            plan_action=action,
+            plan_visit=visit,
+            plan_visit_action=visit_action,
         )
 
 
@@ -59,6 +76,10 @@ def _sef(tw) -> dict:
     return {"achievement-grade": "expected_standard", "achievement-narrative": "Updated"}
 
 
+def _sef_link(tw) -> dict:
+    return {"achievement-links": f"visit:{tw.extra['plan_visit'].pk}"}
+
+
 def _risk_form(tw) -> dict:
     return {
         "academy": tw.academies[0].pk,
@@ -73,6 +94,18 @@ def _academy_id(tw) -> dict:
     return {"academy": tw.academies[0].pk}
 
 
+def _action(tw) -> dict:
+    return {"pk": tw.extra["plan_action"].pk}
+
+
+def _action_form(tw) -> dict:
+    return {"description": "Catch-up groups", "owner": "Head", "due_on": "2026-02-13"}
+
+
+def _visit_action_id(tw) -> dict:
+    return {"visit_action": tw.extra["plan_visit_action"].pk}
+
+
 G, L, OFFICER, S = Role.GOVERNOR, Role.TRUST_LEADER, Role.IMPROVEMENT_OFFICER, Role.SCHOOL_STAFF
 CASES = [
     Case("planning:overview", forbidden_role=G, shows_sentinel=True),
@@ -83,6 +116,7 @@ CASES = [
         kwargs=_urn,
         method="post",
         data=_sef,
+        body_ids=_sef_link,
         allowed_role=S,
         forbidden_role=OFFICER,
     ),
@@ -107,6 +141,34 @@ CASES = [
         method="post",
         data=_review,
         allowed_role=OFFICER,
+        forbidden_role=G,
+    ),
+    Case("planning:action_add", kwargs=_priority, allowed_role=S, forbidden_role=G),
+    Case(
+        "planning:action_add",
+        kwargs=_priority,
+        method="post",
+        data=_action_form,
+        body_ids=_visit_action_id,
+        allowed_role=S,
+        forbidden_role=G,
+    ),
+    Case("planning:action_edit", kwargs=_action, allowed_role=OFFICER, forbidden_role=G),
+    Case(
+        "planning:action_edit",
+        kwargs=_action,
+        method="post",
+        data=_action_form,
+        body_ids=_visit_action_id,
+        allowed_role=OFFICER,
+        forbidden_role=G,
+    ),
+    Case(
+        "planning:action_complete",
+        kwargs=_action,
+        method="post",
+        data=lambda tw: {"done": "1"},
+        allowed_role=S,
         forbidden_role=G,
     ),
     Case("planning:risks", forbidden_role=S, shows_sentinel=True),
@@ -139,6 +201,70 @@ CASES = [
         forbidden_role=OFFICER,
     ),
     Case("planning_api:sef-list", forbidden_role=G),
+    Case(
+        "planning_api:plan-list",
+        method="post",
+        data=lambda tw: {"academy_urn": tw.academies[0].urn, "academic_year": "2026-27"},
+        body_ids=lambda tw: {"academy_urn": tw.academies[0].urn},
+        allowed_role=S,
+        forbidden_role=G,
+    ),
+    Case(
+        "planning_api:plan-priorities",
+        kwargs=_plan,
+        method="post",
+        data=lambda tw: {
+            "title": "Writing",
+            "departure": "Below",
+            "arrival": "At national",
+            "starts_on": "2025-09-08",
+            "kpi_code": "ks2_writing_exp",
+        },
+        body_ids=lambda tw: {"trust_priority": tw.extra["trust_priority"].pk},
+        allowed_role=S,
+        forbidden_role=G,
+    ),
+    Case("planning_api:priority-detail", kwargs=_priority, forbidden_role=G, shows_sentinel=True),
+    Case(
+        "planning_api:priority-detail",
+        kwargs=_priority,
+        method="patch",
+        data=lambda tw: {"owner": "Deputy head"},
+        body_ids=lambda tw: {"trust_priority": tw.extra["trust_priority"].pk},
+        allowed_role=OFFICER,
+        forbidden_role=G,
+    ),
+    Case("planning_api:priority-reviews", kwargs=_priority, forbidden_role=G),
+    Case(
+        "planning_api:priority-reviews",
+        kwargs=_priority,
+        method="post",
+        data=_review,
+        allowed_role=OFFICER,
+        forbidden_role=G,
+    ),
+    Case(
+        "planning_api:risk-list",
+        method="post",
+        data=lambda tw: {
+            "academy_urn": tw.academies[0].urn,
+            "category": "estates",
+            "title": "Boiler",
+            "likelihood": 2,
+            "impact": 3,
+        },
+        body_ids=lambda tw: {"academy_urn": tw.academies[0].urn},
+        allowed_role=L,
+        forbidden_role=OFFICER,
+    ),
+    Case(
+        "planning_api:risk-detail",
+        kwargs=_risk,
+        method="patch",
+        data=lambda tw: {"decision": "review", "likelihood": 2, "note": "Rescored"},
+        allowed_role=L,
+        forbidden_role=OFFICER,
+    ),
     Case("planning_api:plan-list", forbidden_role=G, shows_sentinel=True),
     Case("planning_api:plan-detail", kwargs=_plan, forbidden_role=G, shows_sentinel=True),
     Case("planning_api:risk-list", forbidden_role=S, shows_sentinel=True),

@@ -415,3 +415,213 @@ def test_cpd_programme_page_shows_the_effect_size_with_its_pupils(world, client_
     assert "8 (before and after)" in html
     assert "Autumn term 2025-26 to Spring term 2025-26" in html
     assert "positive association" in html and "not proof" in html
+
+
+def test_plan_actions_are_added_changed_and_completed_from_the_page(world, client_for) -> None:
+    from planning.models import PlanAction
+
+    from .helpers import make_visit_action
+
+    tw = world.a
+    _, priority, _ = make_plan(tw)
+    visit, visit_action = make_visit_action(tw)
+    _, other_academys = make_visit_action(tw, tw.academies[1], description="Other school's")
+    _, other_trusts = make_visit_action(world.b, description="Other trust's")
+    head = client_for(tw.user(Role.SCHOOL_STAFF))
+    base = f"/t/{tw.slug}/planning"
+    page = head.get(f"{base}/priorities/{priority.pk}/actions/new/")
+    assert page.status_code == 200
+    assert "Phonics catch-up groups daily" in page.content.decode()
+    assert "Other school" not in page.content.decode()
+    form = {"description": "Daily catch-up", "owner": "Phonics lead", "due_on": "2026-02-13"}
+    for foreign in (other_academys, other_trusts):
+        refused = head.post(
+            f"{base}/priorities/{priority.pk}/actions/new/", {**form, "visit_action": foreign.pk}
+        )
+        assert refused.status_code == 400
+    assert (
+        head.post(f"{base}/priorities/{priority.pk}/actions/new/", {"owner": ""}).status_code == 400
+    )
+    ok = head.post(
+        f"{base}/priorities/{priority.pk}/actions/new/", {**form, "visit_action": visit_action.pk}
+    )
+    assert ok.status_code == 302
+    with tw.scope():
+        action = PlanAction.objects.get(priority=priority)
+    assert action.visit_action_id == visit_action.pk and action.owner == "Phonics lead"
+    plan_page = head.get(f"{base}/academies/{tw.academies[0].urn}/").content.decode()
+    assert "Carries forward" in plan_page and f"/visits/{visit.pk}/" in plan_page
+    edited = head.post(
+        f"{base}/actions/{action.pk}/edit/",
+        {**form, "owner": "Deputy head", "due_on": "2026-03-06", "visit_action": ""},
+    )
+    assert edited.status_code == 302
+    # Another academy's visit action is refused on edit too, and nothing changes.
+    assert (
+        head.post(
+            f"{base}/actions/{action.pk}/edit/", {**form, "visit_action": other_academys.pk}
+        ).status_code
+        == 400
+    )
+    assert head.post(f"{base}/actions/{action.pk}/complete/", {"done": "1"}).status_code == 302
+    with tw.scope():
+        action.refresh_from_db()
+    assert (action.owner, action.due_on, action.visit_action_id) == (
+        "Deputy head",
+        dt.date(2026, 3, 6),
+        None,
+    )
+    assert action.done and action.completed_on == dt.date.today()
+    assert "Reopen" in head.get(f"{base}/academies/{tw.academies[0].urn}/").content.decode()
+    with tw.scope(), pytest.raises(ValidationError):
+        services.plan_action_add(
+            actor=None,
+            priority=priority,
+            description="x",
+            owner="y",
+            due_on=START,
+            visit_action=other_academys,
+        )
+
+
+def test_sef_evidence_links_are_the_academys_own_and_shown_as_links(world, client_for) -> None:
+    from planning.models import SefEvidence
+
+    from .helpers import make_visit_action
+
+    tw = world.a
+    make_plan(tw)
+    visit, _ = make_visit_action(tw)
+    other_visit, _ = make_visit_action(tw, tw.academies[1])
+    foreign_visit, _ = make_visit_action(world.b)
+    head = client_for(tw.user(Role.SCHOOL_STAFF))
+    url = f"/t/{tw.slug}/planning/academies/{tw.academies[0].urn}/sef/"
+    form = head.get(url).content.decode()
+    assert f'value="visit:{visit.pk}"' in form and f'value="visit:{other_visit.pk}"' not in form
+    assert 'value="kpi:ks2_reading_exp"' in form
+    data = {"achievement-grade": "strong_standard", "achievement-narrative": "Reading up"}
+    for bad in (f"visit:{other_visit.pk}", f"visit:{foreign_visit.pk}", "kpi:nope", "upload:x"):
+        assert head.post(url, {**data, "achievement-links": [bad]}).status_code == 400
+    with tw.scope(), pytest.raises(ValidationError):
+        services.sef_save(
+            actor=None,
+            academy=tw.academies[0],
+            term_code="2025-26-autumn",
+            entries={"achievement": {"grade": "strong_standard", "links": ["round:999999"]}},
+        )
+    links = [f"visit:{visit.pk}", "kpi:ks2_reading_exp"]
+    assert head.post(url, {**data, "achievement-links": links}).status_code == 302
+    with tw.scope():
+        saved = sorted(link.ref for link in SefEvidence.objects.all())
+    assert saved == sorted(links)
+    page = head.get(f"/t/{tw.slug}/planning/academies/{tw.academies[0].urn}/").content.decode()
+    assert f'href="/t/{tw.slug}/visits/{visit.pk}/"' in page
+    assert f'href="/t/{tw.slug}/kpis/{tw.academies[0].urn}/"' in page
+    assert "KS2 reading: expected standard (test)" in page
+    # The form shows the saved links chosen.
+    assert f'value="visit:{visit.pk}" selected' in head.get(url).content.decode()
+
+
+def test_planning_write_api_respects_role_and_academy(world, client_for) -> None:
+    from cpd.models import Priority as TrustPriority
+    from planning.models import PlanPriority, PlanReview
+
+    tw = world.a
+    plan, _priority, risk = make_plan(tw)
+    with tw.scope():
+        tp = TrustPriority.objects.create(trust=tw.trust, title="Reading")
+    api = f"/api/v1/t/{tw.slug}"
+    head = client_for(tw.user(Role.SCHOOL_STAFF))
+    officer = client_for(tw.user(Role.IMPROVEMENT_OFFICER))
+    leader = client_for(tw.user(Role.TRUST_LEADER))
+    governor = client_for(tw.user(Role.GOVERNOR))
+    as_json = {"content_type": "application/json"}
+    other_urn = tw.academies[1].urn  # not among the head's academies
+
+    # Plans: the head makes their academy's next plan (201), gets the same one again (200);
+    # another academy of the trust is 404 for them, a bad year is 400, a governor is 403.
+    body = {"academy_urn": tw.academies[0].urn, "academic_year": "2026-27"}
+    made = head.post(f"{api}/plans/", body, **as_json)
+    assert made.status_code == 201, made.content
+    assert head.post(f"{api}/plans/", body, **as_json).status_code == 200
+    assert (
+        head.post(f"{api}/plans/", {**body, "academy_urn": other_urn}, **as_json).status_code == 404
+    )
+    assert (
+        head.post(f"{api}/plans/", {**body, "academic_year": "2026-28"}, **as_json).status_code
+        == 400
+    )
+    assert governor.post(f"{api}/plans/", body, **as_json).status_code == 403
+
+    # Priorities: created with a trust priority, changed by PATCH; an unknown KPI is 400.
+    new = {
+        "title": "Writing",
+        "departure": "58%",
+        "arrival": "72%",
+        "starts_on": "2025-09-08",
+        "kpi_code": "ks2_writing_exp",
+        "target": 72,
+        "trust_priority": tp.pk,
+    }
+    created = head.post(f"{api}/plans/{plan.pk}/priorities/", new, **as_json)
+    assert created.status_code == 201, created.content
+    assert created.json()["trust_priority"] == tp.pk
+    bad = head.post(f"{api}/plans/{plan.pk}/priorities/", {**new, "kpi_code": "nope"}, **as_json)
+    assert bad.status_code == 400
+    pk = created.json()["id"]
+    changed = officer.patch(f"{api}/priorities/{pk}/", {"owner": "Deputy head"}, **as_json)
+    assert changed.status_code == 200 and changed.json()["owner"] == "Deputy head"
+    assert officer.patch(f"{api}/priorities/{pk}/", {"title": ""}, **as_json).status_code == 400
+
+    # Reviews: recorded and listed; a future date is refused in words.
+    review = {"reviewed_on": "2025-10-20", "rag": "at_risk", "evidence": "Books"}
+    assert officer.post(f"{api}/priorities/{pk}/reviews/", review, **as_json).status_code == 201
+    future = officer.post(
+        f"{api}/priorities/{pk}/reviews/", {**review, "reviewed_on": "2099-01-01"}, **as_json
+    )
+    assert future.status_code == 400 and "future" in future.content.decode()
+    assert [r["rag"] for r in head.get(f"{api}/priorities/{pk}/reviews/").json()] == ["at_risk"]
+
+    # Risks: leaders add (trust-wide too) and decide; an officer (risk.view only) may not.
+    risk_body = {"category": "estates", "title": "Boiler", "likelihood": 2, "impact": 3}
+    assert officer.post(f"{api}/risks/", risk_body, **as_json).status_code == 403
+    trust_wide = leader.post(f"{api}/risks/", risk_body, **as_json)
+    assert trust_wide.status_code == 201 and trust_wide.json()["academy_urn"] is None
+    assert (
+        leader.post(f"{api}/risks/", {**risk_body, "likelihood": 6}, **as_json).status_code == 400
+    )
+    rescored = leader.patch(
+        f"{api}/risks/{risk.pk}/", {"decision": "review", "impact": 5, "note": "Worse"}, **as_json
+    )
+    assert rescored.status_code == 200 and rescored.json()["score"] == 15
+    refused = leader.patch(f"{api}/risks/{risk.pk}/", {"decision": "accept"}, **as_json)
+    assert refused.status_code == 400
+    assert (
+        officer.patch(f"{api}/risks/{risk.pk}/", {"decision": "close"}, **as_json).status_code
+        == 403
+    )
+    with tw.scope():
+        assert PlanPriority.objects.filter(plan=plan).count() == 2
+        assert PlanReview.objects.filter(priority_id=pk).count() == 1
+
+
+def test_openapi_schema_documents_the_planning_writes(client) -> None:
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    paths = schema["paths"]
+    base = "/api/v1/t/{trust_slug}"
+    assert "post" in paths[f"{base}/plans/"]
+    assert "post" in paths[f"{base}/plans/{{id}}/priorities/"] or "post" in paths.get(
+        f"{base}/plans/{{pk}}/priorities/", {}
+    )
+    detail = paths.get(f"{base}/priorities/{{pk}}/") or paths[f"{base}/priorities/{{id}}/"]
+    assert {"get", "patch"} <= set(detail)
+    reviews = (
+        paths.get(f"{base}/priorities/{{pk}}/reviews/")
+        or paths[f"{base}/priorities/{{id}}/reviews/"]
+    )
+    assert {"get", "post"} <= set(reviews)
+    assert "post" in paths[f"{base}/risks/"]
+    risk = paths.get(f"{base}/risks/{{id}}/") or paths[f"{base}/risks/{{pk}}/"]
+    assert "patch" in risk
+    ref = risk["patch"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert ref.endswith("RiskChangeIn") or "RiskChange" in ref

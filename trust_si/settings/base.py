@@ -314,6 +314,7 @@ SPECTACULAR_SETTINGS = {
         "ActionStatusEnum": "visits.models.ActionStatus",
         "PhaseEnum": "phases.models.PhaseCode",
         "InspectionAreaEnum": "academies.models.InspectionArea",
+        "RiskCategoryEnum": "planning.models.RiskCategory",
         "JudgementAreaEnum": "phases.models.JudgementArea",
     },
 }
