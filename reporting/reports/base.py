@@ -128,6 +128,7 @@ class BaseReport:
     def csv_rows(cls, snapshot: dict[str, Any]) -> list[list[Any]]:
         rows: list[list[Any]] = [
             ["subject", "kpi", "group", "term", "value", "national", "target", "cohort", "note"]
+            # value, national and target are in the measure's unit (a percentage as 43.3)
         ]
         for kpi in snapshot.get("kpis", []):
             for g in kpi.get("groups", []):
@@ -137,9 +138,14 @@ class BaseReport:
                         kpi["label"],
                         g["group_label"],
                         snapshot["term_label"],
-                        g["display"],
-                        kpi.get("national_display", ""),
-                        kpi.get("target_display", ""),
+                        # Plain numbers (a spreadsheet can sort them); words where none.
+                        g["display"] if g.get("value") is None else round(g["value"], 2),
+                        kpi.get("national_display", "")
+                        if kpi.get("national") is None
+                        else kpi["national"],
+                        kpi.get("target_display", "")
+                        if kpi.get("target") is None
+                        else kpi["target"],
                         g.get("cohort_display", ""),
                         g.get("note", ""),
                     ]
