@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 LOCAL := DJANGO_SETTINGS_MODULE=trust_si.settings.local
 
-.PHONY: env browser test test-fast lint demo demo-prepare demo-run clean totp
+.PHONY: env browser test test-fast lint demo demo-prepare demo-run clean totp screenshots
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -66,6 +66,10 @@ demo-run:
 	  echo "trust-si is running at http://$(HOST):$(PORT)/  (Ctrl-C stops web and worker; worker log: var/worker.log)"; \
 	  $(LOCAL) .venv/bin/gunicorn trust_si.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 \
 	    --access-logfile - --error-logfile -
+
+## screenshots: the README's screenshots (docs/screenshots/*.png, 1366 px) from the seeded demo
+screenshots: demo-prepare browser
+	$(LOCAL) $(PY) scripts/screenshots.py
 
 clean:
 	rm -rf var .venv .tools

@@ -29,6 +29,7 @@ from django.http import QueryDict
 from academies.models import Academy, PhaseOfEducation
 from assessment.kpis.disclosure import threshold
 from trust_si.accounts.models import Membership
+from trust_si.exports import Figure
 from trust_si.tenancy.models import Trust
 from trust_si.terms import term_sort_key
 
@@ -334,7 +335,8 @@ def _section_table(label: str, cols: list[Column], rows: list[AcademyRow]) -> Se
 
 def heatmap_table(page: HeatmapPage) -> tuple[list[str], list[list[Any]]]:
     """The page as a table for CSV and XLSX: one row per academy, value, rating, trend and cohort
-    per column (words, as on the page). A suppressed cell has no value and no cohort."""
+    per column. Values are numbers (`Figure`), the rating and trend words as on the page; a
+    suppressed cell has no value and no cohort."""
     header = ["URN", "Academy", "Phase of education", "Phase", "Term", "Group"]
     for c in page.columns:
         header += [
@@ -356,7 +358,8 @@ def heatmap_table(page: HeatmapPage) -> tuple[list[str], list[list[Any]]]:
         for page_cell in row.cells:
             cell = page_cell.cell
             line += [
-                cell.display,
+                # A number in the spreadsheet (percent-formatted), its words when there is none.
+                Figure(None if cell.suppressed else cell.value, cell.unit, cell.display or ""),
                 cell.rating_with_note,
                 cell.trend.text if cell.trend else "",
                 cell.cohort if cell.cohort is not None else "",

@@ -7,6 +7,7 @@ Greyscale readability comes from patterns of line style and marker shape, never 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -18,6 +19,10 @@ _SERIES_STYLES = [
     ("#6f4e7c", "2 3", "triangle"),
     ("#505a5f", "10 4 2 4", "diamond"),
 ]
+
+
+# The x-axis labels are a point smaller than the rest, so six terms fit in a half-page chart.
+_AXIS_FONT = 9
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,17 @@ def line_chart_text(
     return " ".join(parts)
 
 
+def nice_ceiling(value: float) -> float:
+    """The next round number at or above value (1, 2, 2.5, 5 or 10 times a power of ten)."""
+    if value <= 0:
+        return 1.0
+    power = float(10 ** math.floor(math.log10(value)))
+    for step in (1, 2, 2.5, 5, 10):
+        if step * power >= value:
+            return step * power
+    return 10 * power
+
+
 def line_chart(
     title: str,
     categories: Sequence[str],
@@ -73,19 +89,29 @@ def line_chart(
 ) -> str:
     """A line chart (trend over terms) as an accessible SVG string.
 
-    1. Scale: y from the data's min/max (or the given bounds), padded by 10%.
-    2. Axes and 4 labelled gridlines; category labels under the x axis.
+    1. Scale: percentages start at 0 (an honest scale: a fall from 96% to 94% is not drawn as a
+       cliff) up to a round number above the data, at most 100; other units from the data's
+       min/max padded by 10%; the given bounds win.
+    2. Axes and 4 labelled gridlines; each category label under the x axis on two lines
+       ("Summer" over "2025-26"), so six terms fit in the width without overlapping.
     3. Each series: a polyline with its own dash pattern and marker shape, broken at gaps.
-    4. A legend naming each series with its line style, and <title>/<desc> for assistive tech.
+    4. A legend, one series per line (long academy names never run into each other), and
+       <title>/<desc> for assistive tech.
     """
     values: list[float] = [v for s in series for v in s.values if v is not None]
-    lo: float = y_min if y_min is not None else (min(values) if values else 0.0)
-    hi: float = y_max if y_max is not None else (max(values) if values else 1.0)
-    if hi == lo:
-        hi = lo + 1
-    pad = (hi - lo) * 0.1
-    lo, hi = (lo - pad if y_min is None else lo), (hi + pad if y_max is None else hi)
-    left, right, top, bottom = 48, 12, 16, 56
+    if unit == "%" and values and y_min is None and y_max is None and min(values) >= 0:
+        lo, hi = 0.0, min(100.0, 4 * nice_ceiling(max(values) * 1.1 / 4))
+    else:
+        lo = y_min if y_min is not None else (min(values) if values else 0.0)
+        hi = y_max if y_max is not None else (max(values) if values else 1.0)
+        if hi == lo:
+            hi = lo + 1
+        pad = (hi - lo) * 0.1
+        lo, hi = (lo - pad if y_min is None else lo), (hi + pad if y_max is None else hi)
+    left, right, top = 44, 8, 12
+    legend_h = 14 * len(series)
+    bottom = 34 + legend_h
+    height = max(height, top + 120 + bottom)
     plot_w, plot_h = width - left - right, height - top - bottom
     n = max(len(categories), 1)
 
@@ -111,9 +137,17 @@ def line_chart(
             f'<text x="{left - 4}" y="{y + 3:.1f}" text-anchor="end">{_fmt(tick)}{escape(unit)}</text>'
         )
     for i, c in enumerate(categories):
+        first, _, rest = c.partition(" ")
+        base = top + plot_h + 14
         out.append(
-            f'<text x="{x_at(i):.1f}" y="{top + plot_h + 14}" text-anchor="middle">{escape(c)}</text>'
+            f'<text x="{x_at(i):.1f}" y="{base}" text-anchor="middle" font-size="{_AXIS_FONT}">'
+            f"{escape(first)}</text>"
         )
+        if rest:
+            out.append(
+                f'<text x="{x_at(i):.1f}" y="{base + 10}" text-anchor="middle" '
+                f'font-size="{_AXIS_FONT}">{escape(rest)}</text>'
+            )
     for idx, s in enumerate(series):
         colour, dash, shape = _SERIES_STYLES[idx % len(_SERIES_STYLES)]
         segment: list[str] = []
@@ -136,8 +170,8 @@ def line_chart(
         for i, v in enumerate(s.values):
             if v is not None:
                 out.append(_marker(shape, x_at(i), y_at(v), colour))
-        ly = height - 22 + 12 * (idx // 2)
-        lx = left + (idx % 2) * (plot_w / 2)
+        ly = height - legend_h + 14 * idx + 6
+        lx = left
         out.append(
             f'<line x1="{lx:.1f}" y1="{ly - 3}" x2="{lx + 24:.1f}" y2="{ly - 3}" stroke="{colour}" '
             f'stroke-width="2"{dash_attr}/>{_marker(shape, lx + 12, ly - 3, colour)}'
@@ -145,6 +179,16 @@ def line_chart(
         )
     out.append("</g></svg>")
     return "".join(out)
+
+
+def legend_words(series: Sequence[Series]) -> str:
+    """The caption's key, naming only the series drawn: "solid line: X; dashed line: National"."""
+    styles = ["solid line", "dashed line", "dotted line", "dash-dot line"]
+    return "; ".join(
+        f"{styles[i % len(styles)]}: {s.label}"
+        for i, s in enumerate(series)
+        if any(v is not None for v in s.values)
+    )
 
 
 def bar_chart(

@@ -39,6 +39,19 @@ def report_terms(trust_id: int, today: dt.date) -> tuple[list[tuple[str, str]], 
 class GenerateForm(forms.Form):
     term = forms.ChoiceField(label="Term")
     academy = forms.ChoiceField(label="Report")
+    head_commentary = forms.CharField(
+        label="Commentary from the head teacher (optional)",
+        help_text="Printed in the report as the head wrote it. Not for a batch of every academy.",
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    officer_commentary = forms.CharField(
+        label="Commentary from the school improvement officer (optional)",
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
 
     def __init__(
         self, *args: Any, membership: Membership, today: dt.date | None = None, **kwargs: Any

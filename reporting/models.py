@@ -66,6 +66,9 @@ class Report(TenantModel):
         max_length=16, choices=ReportStatus.choices, default=ReportStatus.QUEUED
     )
     snapshot = models.JSONField(default=dict, blank=True)
+    # What the head and the improvement officer wrote before generation ({"head": ..,
+    # "officer": ..}); copied into the snapshot, so the PDF and every re-render carry it.
+    commentary = models.JSONField(default=dict, blank=True)
     pdf = models.FileField(upload_to=TenantUploadTo("reports"), blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     pages = models.PositiveIntegerField(null=True, blank=True)

@@ -45,6 +45,7 @@ def report_request(
     academy: Academy | None = None,
     batch: ReportBatch | None = None,
     enqueue: bool = True,
+    commentary: dict[str, str] | None = None,
 ) -> Report:
     """Create the next version of a report and queue its generation after commit.
 
@@ -67,6 +68,7 @@ def report_request(
             term_code=term_code,
         ),
         batch=batch,
+        commentary={k: v.strip() for k, v in (commentary or {}).items() if v and v.strip()},
         requested_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     audit_record(
@@ -130,6 +132,7 @@ def report_generate(*, report: Report) -> Report:
         report.snapshot = report_class.build_snapshot(
             trust=report.trust, academy=report.academy, term_code=report.term_code
         )
+        report.snapshot["commentary"] = report.commentary
         report.save(update_fields=["snapshot"])
     pdf_bytes, pages = report_class.render_pdf(report.snapshot, title=report.title)
     report.pdf.save(report.filename, ContentFile(pdf_bytes), save=False)

@@ -115,7 +115,14 @@ def report_generate(request: TenantRequest) -> HttpResponse:
         return redirect("reporting:batch", trust_slug=request.trust.slug, pk=batch.pk)
     academy = academy_get_for(membership, urn) if urn != "__trust__" else None
     report = services.report_request(
-        actor=request.user, trust=request.trust, term_code=term, academy=academy
+        actor=request.user,
+        trust=request.trust,
+        term_code=term,
+        academy=academy,
+        commentary={
+            "head": form.cleaned_data["head_commentary"],
+            "officer": form.cleaned_data["officer_commentary"],
+        },
     )
     messages.success(request, f"{report.title} (version {report.version}) is being generated.")
     return redirect("reporting:detail", trust_slug=request.trust.slug, pk=report.pk)

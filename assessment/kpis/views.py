@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from academies.models import PhaseOfEducation
 from academies.selectors import academy_get_for, academy_list_for
 from assessment.outcomes import ks2_forecast_for
-from trust_si.exports import csv_response, xlsx_response
+from trust_si.exports import Figure, csv_response, xlsx_response
 from trust_si.terms import AcademicYear, TermCode, term_label
 from trust_si.web.access import require
 from trust_si.web.http import TenantRequest
@@ -102,6 +102,18 @@ def _cell_text(figure: Any, min_cohort: int) -> str:
     return f"{figure.value:.1f}{suffix}"
 
 
+def _cell_figure(figure: Any, min_cohort: int) -> Figure:
+    """The cell for an export: the number with its unit, or the same words as on the page."""
+    text = _cell_text(figure, min_cohort)
+    if figure is None or figure.suppressed or figure.value is None:
+        return Figure(None, words=text)
+    return Figure(figure.value, figure.unit, text)
+
+
+def _cohort_number(text: Any) -> Any:
+    return int(text) if isinstance(text, str) and text.isdigit() else text
+
+
 def _trust_table(request: TenantRequest) -> tuple[dict[str, Any], Any]:
     membership = require(request, "kpi.view")
     terms = term_codes_with_data(request.trust.pk)
@@ -129,9 +141,14 @@ def _trust_table(request: TenantRequest) -> tuple[dict[str, Any], Any]:
     columns = [code for code in TABLE_KPIS if any(f.kpi_code == code for f in figures)]
     min_cohort = threshold(request.trust.min_cohort)
     rows = [
-        {"academy": a, "cells": [_cell_text(index.get((a.pk, c)), min_cohort) for c in columns]}
+        {
+            "academy": a,
+            "cells": [_cell_text(index.get((a.pk, c)), min_cohort) for c in columns],
+            "figures": [_cell_figure(index.get((a.pk, c)), min_cohort) for c in columns],
+        }
         for a in academies
     ]
+    trust_figures = [_cell_figure(index.get((None, c)), min_cohort) for c in columns]
     trust_row = [_cell_text(index.get((None, c)), min_cohort) for c in columns]
     education_labels = dict(PhaseOfEducation.choices)
     education_rows = (
@@ -146,12 +163,18 @@ def _trust_table(request: TenantRequest) -> tuple[dict[str, Any], Any]:
         else []
     )
     national = []
+    national_figures = []
     for code in columns:
         sample = next((f for f in figures if f.kpi_code == code), None)
         national.append(
             f"{sample.national:g}{'%' if sample.unit == '%' else ''}"
             if sample and sample.national is not None
             else "not published"
+        )
+        national_figures.append(
+            Figure(sample.national, sample.unit, national[-1])
+            if sample and sample.national is not None
+            else Figure(None, words="not published")
         )
     return {
         "term": term,
@@ -160,6 +183,8 @@ def _trust_table(request: TenantRequest) -> tuple[dict[str, Any], Any]:
         "columns": [(c, KPIS[c].label) for c in columns],
         "rows": rows,
         "trust_row": trust_row,
+        "trust_figures": trust_figures,
+        "national_figures": national_figures,
         "education_rows": education_rows,
         "terms": [(t, term_label(t)) for t in terms],
         "national": national,
@@ -175,8 +200,8 @@ def kpi_table(request: TenantRequest) -> HttpResponse:
 
 def kpi_table_csv(request: TenantRequest) -> HttpResponse:
     context, _ = _trust_table(request)
-    rows = [[row["academy"].name, row["academy"].urn, *row["cells"]] for row in context["rows"]]
-    rows.append(["national", "", *context["national"]])
+    rows = [[row["academy"].name, row["academy"].urn, *row["figures"]] for row in context["rows"]]
+    rows.append(["national", "", *context["national_figures"]])
     return csv_response(
         f"kpis-{context['term']}-{context['group']}.csv",
         ["academy", "urn", *[label for _, label in context["columns"]]],
@@ -187,10 +212,10 @@ def kpi_table_csv(request: TenantRequest) -> HttpResponse:
 def kpi_table_xlsx(request: TenantRequest) -> HttpResponse:
     context, _ = _trust_table(request)
     rows: list[list[Any]] = [["Academy", "URN", *[label for _, label in context["columns"]]]]
-    rows += [[r["academy"].name, r["academy"].urn, *r["cells"]] for r in context["rows"]]
+    rows += [[r["academy"].name, r["academy"].urn, *r["figures"]] for r in context["rows"]]
     if context["show_trust_row"] and context["rows"]:
-        rows.append(["Whole trust", "", *context["trust_row"]])
-    rows.append(["National", "", *context["national"]])
+        rows.append(["Whole trust", "", *context["trust_figures"]])
+    rows.append(["National", "", *context["national_figures"]])
     term = TermCode.parse_or_none(context["term"])
     # A sheet's name holds 31 characters: the short label ("Spring 2025-26") fits.
     title = f"{term.short_label} {context['group']}" if term else context["group"]
@@ -251,13 +276,13 @@ def academy_kpis_xlsx(request: TenantRequest, urn: str) -> HttpResponse:
             [
                 r["label"],
                 c["term_label"],
-                r["text"],
-                r["cohort"],
-                r["national_text"],
+                Figure(None if r["suppressed"] else r["value"], r["unit"], r["text"]),
+                _cohort_number(r["cohort"]),
+                Figure(r["national"], r["unit"], r["national_text"]),
                 r["national_year"] or "",
                 r["national_source"],
                 r["vs_national"],
-                r["target_text"],
+                Figure(r["target"], r["unit"], r["target_text"]),
                 r["vs_target"],
                 f"{step['arrow']} {step['words']}".strip() if step else "",
             ]
@@ -269,11 +294,11 @@ def academy_kpis_xlsx(request: TenantRequest, urn: str) -> HttpResponse:
                     c["term_label"],
                     p["first"],
                     p["first_text"],
-                    p["first_cohort"],
+                    _cohort_number(p["first_cohort"]),
                     p["second"],
                     p["second_text"],
-                    p["second_cohort"],
-                    p["gap"] if p["gap"] is not None else "",
+                    _cohort_number(p["second_cohort"]),
+                    Figure(p["gap"], "", ""),
                     p["gap_text"],
                 ]
             )

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.utils import timezone
 
+from phases.config import phases_for
 from reporting import sources
 from reporting.models import ReportKind
 from trust_si.terms import term_label
@@ -104,5 +105,9 @@ class AcademyTermlyReport(BaseReport):
         )
         for section in sources.ACADEMY_SECTIONS:
             snapshot[section.key] = section.build(trust=trust, academy=academy, term_code=term_code)
+        snapshot["phases"] = [
+            {"name": p.name, "summary": p.summary, "offer": list(p.offer)}
+            for p in phases_for(trust.config).values()
+        ]
         snapshot["changes"], snapshot["attention"] = attention_items(snapshot)
         return snapshot

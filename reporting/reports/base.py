@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django.template.loader import render_to_string
 from pypdf import PdfReader
 
-from reporting.charts import Series, bar_chart, line_chart
+from reporting.charts import Series, bar_chart, legend_words, line_chart
 from reporting.selectors import logo_data_uri_for
+from reporting.summary import board_summary, governor_summary
 from trust_si.exports import formula_safe
 from trust_si.pdf import html_to_pdf
 
@@ -51,23 +52,56 @@ class BaseReport:
             points = [p for p in trend if p.get("value") is not None]
             if len(points) < 2:
                 continue
+            # Terms with no figure at either end are left off: an axis of empty terms says
+            # nothing and squeezes the ones that have figures.
+            filled = [
+                i
+                for i, p in enumerate(trend)
+                if p.get("value") is not None or p.get("national") is not None
+            ]
+            trend = trend[filled[0] : filled[-1] + 1]
             terms = [p["term_label"] for p in trend]
             series = [
                 Series(snapshot.get("subject_name", "Academy"), [p.get("value") for p in trend])
             ]
             if any(p.get("national") is not None for p in trend):
                 series.append(Series("National", [p.get("national") for p in trend]))
-            svg = line_chart(kpi["label"], terms, series, unit=kpi.get("unit_suffix", ""))
-            out.append({"kpi": kpi["code"], "title": kpi["label"], "svg": svg})
+            svg = line_chart(
+                kpi["label"], terms, series, unit=kpi.get("unit_suffix", ""), width=320
+            )
+            out.append(
+                {
+                    "kpi": kpi["code"],
+                    "title": kpi["label"],
+                    "svg": svg,
+                    "key": legend_words(series),
+                }
+            )
         return out[: snapshot.get("max_charts", 6)]
 
     @classmethod
     def context(cls, snapshot: dict[str, Any]) -> dict[str, Any]:
 
         logo = logo_data_uri_for((snapshot.get("trust") or {}).get("logo"))
+        summary = (
+            board_summary(snapshot)
+            if snapshot.get("kind") == "trust"
+            else governor_summary(snapshot)
+        )
         return {
             "s": snapshot,
+            "summary": summary,
             "charts": cls.charts(snapshot),
+            # A measure whose every group figure is suppressed gets a line, not a row of
+            # "suppressed" cells.
+            "group_kpis": [
+                k for k in snapshot.get("kpis", []) if any(not g["suppressed"] for g in k["groups"])
+            ],
+            "groups_hidden": [
+                k["label"]
+                for k in snapshot.get("kpis", [])
+                if k["groups"] and all(g["suppressed"] for g in k["groups"])
+            ],
             "bar_chart": bar_chart,
             "logo_uri": logo,
         }
@@ -94,6 +128,7 @@ class BaseReport:
     def csv_rows(cls, snapshot: dict[str, Any]) -> list[list[Any]]:
         rows: list[list[Any]] = [
             ["subject", "kpi", "group", "term", "value", "national", "target", "cohort", "note"]
+            # value, national and target are in the measure's unit (a percentage as 43.3)
         ]
         for kpi in snapshot.get("kpis", []):
             for g in kpi.get("groups", []):
@@ -103,9 +138,14 @@ class BaseReport:
                         kpi["label"],
                         g["group_label"],
                         snapshot["term_label"],
-                        g["display"],
-                        kpi.get("national_display", ""),
-                        kpi.get("target_display", ""),
+                        # Plain numbers (a spreadsheet can sort them); words where none.
+                        g["display"] if g.get("value") is None else round(g["value"], 2),
+                        kpi.get("national_display", "")
+                        if kpi.get("national") is None
+                        else kpi["national"],
+                        kpi.get("target_display", "")
+                        if kpi.get("target") is None
+                        else kpi["target"],
                         g.get("cohort_display", ""),
                         g.get("note", ""),
                     ]

@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django.utils import timezone
 
 from academies.models import Academy
+from phases.config import phases_for
+from phases.selectors import placement_reasons_for_term
+from phases.why import deciding_reasons
 from reporting import sources
 from reporting.models import ReportKind
 from trust_si.terms import term_label
@@ -43,26 +46,50 @@ class TrustBoardReport(BaseReport):
         }
         # Trust-wide figures: the KPI engine aggregates across all academies (academy_id None).
         snapshot.update(sources.kpi_section(trust=trust, academy_ids=None, term_code=term_code))
+        phases = phases_for(trust.config)
+        order = [p.name for p in phases.values()]  # weakest first: most support first
+        raw_reasons = placement_reasons_for_term([a.pk for a in academies], term_code)
         rows = []
         for a in academies:
             placement = sources.placement_section(trust=trust, academy=a, term_code=term_code)
+            phase = placement.get("phase") or "Not placed"
+            code = next((c for c, p in phases.items() if p.name == phase), "")
+            # The reasons that decided the phase (weakest evidence, strongest for Sustain), not
+            # the engine's first line, which for an Improve school may be a strength.
+            reasons = deciding_reasons(raw_reasons.get(a.pk) or [], code) or [
+                r["text"] for r in (placement.get("reasons") or [])[:2]
+            ]
+            history = placement.get("history") or []
+            direction = ""
+            if len(history) >= 2 and {history[0]["phase"], history[1]["phase"]} <= set(order):
+                move = order.index(history[0]["phase"]) - order.index(history[1]["phase"])
+                direction = "up" if move > 0 else ("down" if move < 0 else "same")
             rows.append(
                 {
                     "name": a.name,
                     "urn": a.urn,
                     "phase_of_education": a.get_phase_of_education_display(),
-                    "phase": placement.get("phase") or "Not placed",
+                    "phase": phase,
                     "phase_status": placement.get("status_label", ""),
-                    "reason": (placement.get("reasons") or [{}])[0].get("text", "")
-                    if placement.get("reasons")
-                    else "",
+                    "previous_phase": history[1]["phase"] if len(history) >= 2 else "",
+                    "direction": direction,
+                    "reason": reasons[0] if reasons else "",
+                    "reasons": reasons,
                 }
             )
+        rank = {name: i for i, name in enumerate(order)}
+        rows.sort(key=lambda r: (rank.get(r["phase"], len(order)), r["name"]))
+        snapshot["phases"] = [
+            {"name": p.name, "summary": p.summary, "offer": list(p.offer)} for p in phases.values()
+        ]
         snapshot["academies"] = rows
         counts: dict[str, int] = {}
         for r in rows:
             counts[r["phase"]] = counts.get(r["phase"], 0) + 1
-        snapshot["phase_counts"] = [{"phase": k, "count": v} for k, v in sorted(counts.items())]
+        snapshot["phase_counts"] = [
+            {"phase": k, "count": v}
+            for k, v in sorted(counts.items(), key=lambda kv: rank.get(kv[0], len(order)))
+        ]
         snapshot["risks"] = sources.board_risks_section(trust=trust, term_code=term_code)
         snapshot["effects"] = sources.board_effects_section(trust=trust, term_code=term_code)
         snapshot["placement"] = {}

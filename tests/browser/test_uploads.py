@@ -55,7 +55,8 @@ def test_upload_journey_with_error_report_then_confirm(world, page, login_as, tm
     page.get_by_role("button", name="Upload and check").click()
     page.get_by_role("button", name="Confirm and replace this term's data").click()
     page.wait_for_selector("text=2 rows confirmed.")
-    page.get_by_role("button", name="Restore the previous version").click()
+    page.get_by_text("Restore the previous version", exact=True).click()  # opens the confirm step
+    page.get_by_role("button", name="Yes, restore the previous version").click()
     page.wait_for_selector("text=Restored: 2 rows confirmed.")  # the first file, saved again
     assert page.get_by_role("heading", level=1).inner_text() == "attendance-fixed.csv"
     assert_no_axe_violations(page)

@@ -4,6 +4,7 @@ suppression with the trust's threshold, and formula-safe cells."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -97,8 +98,28 @@ def test_xlsx_exports_are_suppressed_and_formula_safe(world, client_for):
         "suppressed (5 or fewer pupils, or would reveal them)" in values
     )  # disadvantaged, on the groups sheet
     assert "'+cmd|' /C calc'!A0" in values  # the loaded benchmark's source, neutralised
-    assert "7.1%" in values  # and its value replaces the shipped figure for 2025-26
+    # Its value replaces the shipped figure for 2025-26: a number in a percent format, not text.
+    assert any(c.value == pytest.approx(0.071) and c.number_format == "0.0%" for c in cells)
+    assert "7.1%" not in values
     assert not any(c.data_type == "f" for c in cells)
+
+
+@pytest.mark.django_db
+def test_exports_write_numbers_as_numbers(world, client_for):
+    """XLSX: every figure a number in a percent or decimal format, words only where there is no
+    figure; CSV: the plain number (43.3, not "43.3%")."""
+    _data(world.a)
+    leader = client_for(world.a.user(Role.TRUST_LEADER))
+    query = {"term": "2025-26-spring", "group": "all"}
+    cells, values = _sheet_values(leader.get("/t/alpha/kpis/export.xlsx", query))
+    numbers = [c for c in cells if isinstance(c.value, float)]
+    assert numbers and all(c.number_format in ("0.0%", "0.0", "+0.00;-0.00;0.00") for c in numbers)
+    assert not any(isinstance(v, str) and v[:1].isdigit() and v.endswith("%") for v in values)
+    csv = leader.get("/t/alpha/kpis/export.csv", query).content.decode()
+    assert not re.search(r"\d%", csv.split("\n", 1)[1])
+    heat = leader.get("/t/alpha/heatmap/", {"format": "xlsx", "term": "2025-26-spring"})
+    cells, values = _sheet_values(heat)
+    assert not any(isinstance(v, str) and re.fullmatch(r"[+-]?\d+(\.\d+)?%?", v) for v in values)
 
 
 @pytest.mark.django_db

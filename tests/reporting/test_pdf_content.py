@@ -105,8 +105,9 @@ def test_pdf_kpi_figures_match_the_kpi_engine(generated):
     assert {f.kpi_code for f in shown} >= {"absence", "persistent_absence"}
     for figure in shown:
         display = f"{figure.value:.1f}%" if figure.unit == "%" else f"{figure.value:.1f}"
-        # The KPI table row: the measure's label, then its figure for this term.
-        assert re.search(re.escape(figure.label) + r" \S+ " + re.escape(display), text), (
+        # The KPI table row: the measure's label, its key stage in words, then its figure.
+        pattern = re.escape(figure.label) + r" (?:Whole school|\S+) " + re.escape(display)
+        assert re.search(pattern, text), (
             figure.label,
             display,
         )

@@ -48,6 +48,7 @@ def parse(html: str) -> tuple[str, list[str]]:
 @dataclass
 class Walked:
     pages: dict[str, tuple[int, str]] = field(default_factory=dict)  # url -> (status, text)
+    unstyled: list[str] = field(default_factory=list)  # error pages without the site's layout
 
 
 # Links not worth following in a walk: downloads, sign-out, API, other trusts.
@@ -75,7 +76,10 @@ def walk(client: Any, prefix: str, start: list[str], limit: int = 60) -> Walked:
         ctype = resp.get("Content-Type", "")
         if "text/html" not in ctype:
             continue
-        text, links = parse(resp.content.decode())
+        html = resp.content.decode()
+        text, links = parse(html)
         out.pages[url] = (resp.status_code, text)
+        if resp.status_code >= 400 and not ("govuk-frontend" in html and 'role="main"' in html):
+            out.unstyled.append(f"{url}: {resp.status_code}")
         queue.extend(links)
     return out

@@ -83,7 +83,8 @@ def test_error_pages_are_styled_with_navigation(world):
 
 @pytest.mark.django_db(transaction=False)
 def test_demo_pages_show_no_raw_code_for_any_role(db, settings):
-    """Riverside's demo, walked as each of its members: no page fails, none shows a code."""
+    """Riverside's demo, walked as each of its members: no page fails, none shows a code, and
+    every error page (a 403 for a page the role may not open) has the site's layout."""
     settings.TRUST_SI_DEMO_PASSWORD = "demo-password-for-tests"
     trust = Trust.objects.create(slug="riverside", name="Riverside Primary Partnership")
     ctx: dict[str, Any] = {"demo": True, "password": settings.TRUST_SI_DEMO_PASSWORD}
@@ -93,8 +94,10 @@ def test_demo_pages_show_no_raw_code_for_any_role(db, settings):
     for key, user in ctx["users"].items():  # the demo's logins, one per role
         client = Client()
         client.force_login(user)
-        pages = walk(client, f"/t/{trust.slug}/", [f"/t/{trust.slug}/"], limit=35).pages
+        walked = walk(client, f"/t/{trust.slug}/", [f"/t/{trust.slug}/"], limit=50)
+        pages = walked.pages
         assert pages, f"{key}: no page reached"
+        failures += [f"{key} unstyled error page {u}" for u in walked.unstyled]
         for url, (status, text) in pages.items():
             if status >= 500:
                 failures.append(f"{key} {url}: {status}")

@@ -29,3 +29,20 @@ def change_sentences(changes: object) -> list[str]:
 @register.filter
 def codes_in_words(text: object) -> str:
     return vocab.codes_in_words(text)
+
+
+@register.filter
+def when_words(iso: object) -> str:
+    """An ISO timestamp from a snapshot ("2026-07-20T09:14:03+00:00") as people write it,
+    in the site's time zone: "20 July 2026 at 10:14"."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    try:
+        moment = dt.datetime.fromisoformat(str(iso))
+    except ValueError:
+        return str(iso or "")
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return f"{moment.day} {moment:%B %Y} at {moment:%H:%M}"
