@@ -23,6 +23,20 @@ def _item(tw):
 
 CASES = [
     Case(
+        "moderation:rounds",
+        kwargs_are_objects=False,
+        allowed_role=OFFICER,
+        forbidden_role=Role.GOVERNOR,
+        shows_sentinel=True,
+    ),
+    Case(
+        "moderation:round",
+        kwargs=lambda tw: {"pk": tw.extra["round"].pk},
+        allowed_role=OFFICER,
+        forbidden_role=Role.GOVERNOR,
+        shows_sentinel=True,
+    ),
+    Case(
         "moderation:review",
         kwargs=_item,
         allowed_role=OFFICER,

@@ -87,3 +87,40 @@ def test_demo_rounds_and_the_governor_report(settings):
     with trust_scope(Trust.objects.get(slug="riverside")):
         assert Round.objects.get(name=moderation_demo.BLIND_NAME).year_groups == ["2", "6"]
         assert Round.objects.filter(name=moderation_demo.CJ_NAME).exists()
+
+
+def test_round_pages_show_agreement_in_words(world, client):
+    from django.urls import reverse
+
+    from moderation.services import item_agree, review_submit, round_close
+    from tests.moderation.helpers import open_round
+    from trust_si.accounts.roles import Role
+
+    round_ = open_round(world.a, per_school=12)
+    officer, leader = world.a.user(Role.IMPROVEMENT_OFFICER), world.a.user(Role.TRUST_LEADER)
+    with world.a.scope():
+        items = list(SampleItem.objects.filter(round=round_, academy=world.a.academies[1]))
+        for i, item in enumerate(items):
+            level = item.school_level if i else ("EXS" if item.school_level != "EXS" else "WTS")
+            review_submit(actor=officer, item=item, level=level, secure=[])
+            if level != item.school_level:
+                item_agree(actor=leader, item=item, level=level, reason="Agreed at the meeting")
+        round_close(actor=leader, round_=round_)
+    slug = world.a.trust.slug
+    client.force_login(leader)
+    listing = client.get(reverse("moderation:rounds", kwargs={"trust_slug": slug}))
+    assert listing.status_code == 200 and round_.name in listing.text
+    page = client.get(reverse("moderation:round", kwargs={"trust_slug": slug, "pk": round_.pk}))
+    assert page.status_code == 200
+    n = len(items)
+    assert f"{n - 1} of {n} agreed" in page.text
+    assert "Landis and Koch" in page.text
+    assert "By school" in page.text and world.a.academies[1].name in page.text
+    assert "EXS</td>" not in page.text  # words, not codes
+    client.force_login(world.a.user(Role.GOVERNOR))
+    assert (
+        client.get(
+            reverse("moderation:round", kwargs={"trust_slug": slug, "pk": round_.pk})
+        ).status_code
+        == 403
+    )
