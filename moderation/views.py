@@ -3,7 +3,7 @@ judgement, and only then sees the school's."""
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from assessment.frameworks.models import Level
@@ -106,3 +106,42 @@ def round_detail(request: TenantRequest, pk: int) -> HttpResponse:
             ]
         )
     return render(request, "moderation/round_detail.html", context)
+
+
+def compare(request: TenantRequest, pk: int) -> HttpResponse:
+    """Comparative judgement: two pieces at a time, the moderator picks the better."""
+    membership = require(request, "moderation.view")
+    round_ = selectors.round_get_for(membership, pk)
+    refused = ""
+    if request.method == "POST":
+        try:
+            first = selectors.item_get_for(membership, round_, _number(request.POST.get("a")))
+            second = selectors.item_get_for(membership, round_, _number(request.POST.get("b")))
+            winner_number = _number(request.POST.get("winner"))
+            if winner_number not in (first.number, second.number):
+                raise services.ModerationRefused("Choose one of the two pieces.")
+            winner, loser = (first, second) if winner_number == first.number else (second, first)
+            services.comparison_record(
+                actor=request.user, round_=round_, winner=winner, loser=loser
+            )
+            return redirect("moderation:compare", trust_slug=request.trust.slug, pk=round_.pk)
+        except services.ModerationRefused as exc:
+            refused = str(exc)
+    pair = (
+        selectors.cj_next_pair(round_, request.user)
+        if round_.method == RoundMethod.COMPARATIVE and round_.status == RoundStatus.OPEN
+        else None
+    )
+    return render(
+        request,
+        "moderation/compare.html",
+        {"round": round_, "pair": pair, "refused": refused},
+        status=400 if refused else 200,
+    )
+
+
+def _number(value: str | None) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        raise Http404 from None

@@ -37,6 +37,21 @@ CASES = [
         shows_sentinel=True,
     ),
     Case(
+        "moderation:compare",
+        kwargs=lambda tw: {"pk": tw.extra["round"].pk},
+        allowed_role=OFFICER,
+        forbidden_role=Role.GOVERNOR,
+    ),
+    Case(
+        "moderation:compare",
+        method="post",
+        kwargs=lambda tw: {"pk": tw.extra["round"].pk},
+        data=lambda tw: {"a": "1", "b": "2", "winner": "1"},
+        allowed_role=OFFICER,
+        forbidden_role=Role.GOVERNOR,
+        ok_statuses=(302, 400),
+    ),
+    Case(
         "moderation:review",
         kwargs=_item,
         allowed_role=OFFICER,

@@ -124,3 +124,28 @@ def test_round_pages_show_agreement_in_words(world, client):
         ).status_code
         == 403
     )
+
+
+def test_compare_page_records_the_better_piece(world, client):
+    from django.urls import reverse
+
+    from tests.moderation.helpers import open_round
+    from trust_si.accounts.roles import Role
+
+    round_ = open_round(world.a, method="comparative", per_school=6)
+    client.force_login(world.a.user(Role.IMPROVEMENT_OFFICER))
+    url = reverse("moderation:compare", kwargs={"trust_slug": world.a.trust.slug, "pk": round_.pk})
+    page = client.get(url)
+    assert page.status_code == 200
+    assert page.text.count("is better</button>") == 2
+    assert "school" not in page.text.split("<h1")[1].split("Back to the round")[0].replace(
+        "You are not told the schools", ""
+    )
+    a, b = page.context["pair"]
+    done = client.post(url, {"a": a.number, "b": b.number, "winner": b.number})
+    assert done.status_code == 302
+    with world.a.scope():
+        comparison = Comparison.objects.get(round=round_)
+        assert (comparison.winner_id, comparison.loser_id) == (b.pk, a.pk)
+    odd = client.post(url, {"a": a.number, "b": b.number, "winner": 99999})
+    assert odd.status_code == 400 and "Choose one of the two pieces" in odd.text
