@@ -75,7 +75,7 @@ def round_detail(request: TenantRequest, pk: int) -> HttpResponse:
             zip(
                 result.items,
                 result.scale.scores,
-                result.scale.se,
+                result.scale.standard_errors,
                 [LEVEL_WORDS.get(level or "", "") for level in result.levels],
                 strict=True,
             ),

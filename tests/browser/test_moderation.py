@@ -64,7 +64,8 @@ def test_moderation_pages_are_axe_clean(world, page, login_as):
         f"/t/{tw.slug}/moderation/{compare.pk}/",
         f"/t/{tw.slug}/moderation/{compare.pk}/compare/",
     ):
-        page.goto(url)
+        answer = page.goto(url)
+        assert answer is not None and answer.status == 200, url
         assert_no_axe_violations(page)
     # The better piece is chosen from the keyboard: Tab to a button, Enter.
     page.get_by_role("button", name="is better").first.focus()

@@ -147,5 +147,9 @@ def test_compare_page_records_the_better_piece(world, client):
     with world.a.scope():
         comparison = Comparison.objects.get(round=round_)
         assert (comparison.winner_id, comparison.loser_id) == (b.pk, a.pk)
+    detail = client.get(
+        reverse("moderation:round", kwargs={"trust_slug": world.a.trust.slug, "pk": round_.pk})
+    )
+    assert detail.status_code == 200 and "Scaled score" in detail.text
     odd = client.post(url, {"a": a.number, "b": b.number, "winner": 99999})
     assert odd.status_code == 400 and "Choose one of the two pieces" in odd.text
