@@ -75,3 +75,27 @@ def agreement_by(
     for group, school, moderated in rows:
         groups[group].append((school, moderated))
     return {group: agreement(pairs) for group, pairs in groups.items()}
+
+
+def kappa_words(value: float | None) -> str:
+    """Landis and Koch (1977)'s bands, the usual reading of Cohen's kappa."""
+    if value is None:
+        return "not defined (every judgement the same)"
+    bands = [(0.8, "almost perfect"), (0.6, "substantial"), (0.4, "moderate"), (0.2, "fair")]
+    band = next((words for floor, words in bands if value > floor), "slight")
+    return f"{value:.2f}, {band} agreement beyond chance (Landis and Koch, 1977)"
+
+
+def agreement_words(a: Agreement) -> str:
+    """One group's agreement in a sentence, for a page: counts, share, direction, warning."""
+    if not a.n or a.exact_pct is None:
+        return "No moderated pieces yet."
+    words = f"{a.agreed} of {a.n} agreed ({a.exact_pct:.0f}%)"
+    if a.generous or a.severe:
+        words += (
+            f"; the school's judgement was above the moderated one {a.generous} times"
+            f" and below it {a.severe} times"
+        )
+    if a.small_sample:
+        words += f". Small sample (fewer than {SMALL_SAMPLE}): read with care"
+    return words + "."

@@ -6,5 +6,8 @@ from . import views
 
 app_name = "moderation"
 urlpatterns = [
+    path("moderation/", views.round_list, name="rounds"),
+    path("moderation/<int:pk>/", views.round_detail, name="round"),
+    path("moderation/<int:pk>/compare/", views.compare, name="compare"),
     path("moderation/<int:pk>/pieces/<int:number>/", views.review, name="review"),
 ]

@@ -23,6 +23,35 @@ def _item(tw):
 
 CASES = [
     Case(
+        "moderation:rounds",
+        kwargs_are_objects=False,
+        allowed_role=OFFICER,
+        forbidden_role=Role.GOVERNOR,
+        shows_sentinel=True,
+    ),
+    Case(
+        "moderation:round",
+        kwargs=lambda tw: {"pk": tw.extra["round"].pk},
+        allowed_role=OFFICER,
+        forbidden_role=Role.GOVERNOR,
+        shows_sentinel=True,
+    ),
+    Case(
+        "moderation:compare",
+        kwargs=lambda tw: {"pk": tw.extra["round"].pk},
+        allowed_role=OFFICER,
+        forbidden_role=Role.GOVERNOR,
+    ),
+    Case(
+        "moderation:compare",
+        method="post",
+        kwargs=lambda tw: {"pk": tw.extra["round"].pk},
+        data=lambda tw: {"a": "1", "b": "2", "winner": "1"},
+        allowed_role=OFFICER,
+        forbidden_role=Role.GOVERNOR,
+        ok_statuses=(302, 400),
+    ),
+    Case(
         "moderation:review",
         kwargs=_item,
         allowed_role=OFFICER,

@@ -14,6 +14,7 @@ from academies import demo as academies_demo
 from assessment import demo as assessment_demo
 from assessment.frameworks import demo as frameworks_demo
 from cpd import demo as cpd_demo
+from moderation import demo as moderation_demo
 from partnerships import demo as partnerships_demo
 from phases import demo as phases_demo
 from planning import demo as planning_demo
@@ -38,6 +39,7 @@ DEMO_HOOKS = [
     visits_demo,
     phases_demo,
     planning_demo,
+    moderation_demo,
     reporting_demo,
 ]
 CONSULTANT = "consultant@example.org"

@@ -12,6 +12,7 @@ from assessment import nav as assessment_nav
 from assessment.frameworks import nav as frameworks_nav
 from assessment.kpis import nav as kpis_nav
 from cpd import nav as cpd_nav
+from moderation import nav as moderation_nav
 from partnerships import nav as partnerships_nav
 from phases import nav as phases_nav
 from planning import nav as planning_nav
@@ -27,6 +28,7 @@ ITEMS: list[NavItem] = sorted(
         *assessment_nav.ITEMS,
         *kpis_nav.ITEMS,
         *frameworks_nav.ITEMS,
+        *moderation_nav.ITEMS,
         *phases_nav.ITEMS,
         *visits_nav.ITEMS,
         *cpd_nav.ITEMS,
