@@ -20,7 +20,7 @@ from academies.selectors import academy_list_for
 from assessment.kpis.catalogue import KPIS
 from cpd.models import Priority as TrustPriority
 from trust_si.accounts.authentication import ApiTokenAuthentication
-from trust_si.web.api import TenantAPIView, TenantReadOnlyViewSet
+from trust_si.web.api import TenantAPIView, TenantListAPIView, TenantReadOnlyViewSet
 
 from . import selectors, services
 from .models import (
@@ -238,7 +238,7 @@ class PriorityDetailAPI(TenantAPIView):
         return Response(PriorityOut(priority).data)
 
 
-class ReviewListCreateAPI(TenantAPIView):
+class ReviewListCreateAPI(TenantListAPIView):
     """A priority's half-termly reviews, newest first; the officer or head records one."""
 
     required_capability = "planning.view"
@@ -247,7 +247,7 @@ class ReviewListCreateAPI(TenantAPIView):
     @extend_schema(responses=ReviewOut(many=True))
     def get(self, request: Request, pk: int) -> Response:
         priority = selectors.priority_get_for(self.membership, pk)
-        return Response(ReviewOut(priority.reviews.all(), many=True).data)  # type: ignore[attr-defined]
+        return self.paginated(priority.reviews.all(), ReviewOut)  # type: ignore[attr-defined]
 
     @extend_schema(request=ReviewIn, responses={201: ReviewOut})
     def post(self, request: Request, pk: int) -> Response:

@@ -580,7 +580,9 @@ def test_planning_write_api_respects_role_and_academy(world, client_for) -> None
         f"{api}/priorities/{pk}/reviews/", {**review, "reviewed_on": "2099-01-01"}, **as_json
     )
     assert future.status_code == 400 and "future" in future.content.decode()
-    assert [r["rag"] for r in head.get(f"{api}/priorities/{pk}/reviews/").json()] == ["at_risk"]
+    assert [r["rag"] for r in head.get(f"{api}/priorities/{pk}/reviews/").json()["results"]] == [
+        "at_risk"
+    ]
 
     # Risks: leaders add (trust-wide too) and decide; an officer (risk.view only) may not.
     risk_body = {"category": "estates", "title": "Boiler", "likelihood": 2, "impact": 3}
