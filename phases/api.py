@@ -40,12 +40,25 @@ class PlacementOutput(serializers.ModelSerializer):
         ]
 
 
+class TermStatusOutput(serializers.Serializer):
+    term = serializers.CharField()
+    name = serializers.CharField(source="label")  # "Autumn 2026-27"
+    status = serializers.ChoiceField(choices=["complete", "marked", "partial", "none"])
+    complete = serializers.BooleanField()
+    words = serializers.CharField()
+    pupils = serializers.IntegerField()
+    expected = serializers.IntegerField()
+
+
 class AcademyPlacementOutput(serializers.Serializer):
     urn = serializers.CharField()
     academy = serializers.CharField()
     proposed = PlacementOutput(allow_null=True)
     confirmed_phase = serializers.CharField(allow_null=True)
     subjects = serializers.DictField(child=serializers.CharField())
+    # Each term's data for the academy: complete (or marked complete by a leader), partial or
+    # not yet uploaded; only complete terms move the phase.
+    terms = TermStatusOutput(many=True)
 
 
 class PlacementListAPI(TenantAPIView):
@@ -60,6 +73,7 @@ class PlacementListAPI(TenantAPIView):
                 "proposed": PlacementOutput(r["latest"]).data if r["latest"] else None,
                 "confirmed_phase": r["decided"].decided_phase if r["decided"] else None,
                 "subjects": r["subjects"],
+                "terms": TermStatusOutput(r["terms"], many=True).data,
             }
             for r in selectors.placement_rows_for(self.membership)
         ]

@@ -190,3 +190,27 @@ class HeatmapRow(TenantModel):
     def cell(self, column: str) -> Cell | None:
         data = (self.cells or {}).get(column)
         return Cell.from_dict(data) if data is not None else None
+
+
+class TermCompletion(TenantModel):
+    """A leader's word that a term's data is complete for an academy, whatever the uploads show.
+
+    Completeness is otherwise worked out from the uploads (`phases.completeness`); this row is
+    the leader's mark (for a school whose roll the uploads cannot show, say), kept with who and
+    why so the audit log and the page can say so.
+    """
+
+    academy = models.ForeignKey(Academy, on_delete=models.CASCADE, related_name="+")
+    term_code = models.CharField(max_length=20)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    marked_at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trust", "academy", "term_code"], name="one_completion_per_academy_term"
+            )
+        ]

@@ -12,9 +12,10 @@ from academies.selectors import academy_get_for, academy_list_for
 from trust_si.accounts.models import Membership
 from trust_si.accounts.roles import Role
 from trust_si.tenancy.models import Trust
-from trust_si.terms import term_sort_key
+from trust_si.terms import TermCode, term_sort_key
 
 from .config import phase_names
+from .evidence import term_coverage
 from .heatmap import CellKind, columns
 from .models import HeatmapRow, PhaseCode, Placement, RecomputeJob
 from .why import deciding_reasons
@@ -49,14 +50,32 @@ def placement_rows_for(membership: Membership) -> list[dict[str, Any]]:
         .order_by("academy_id", "subject", "-computed_at")
     ):
         subjects.setdefault(p.academy_id, {}).setdefault(p.subject, p.proposed_phase)
+    cover = term_coverage(membership.trust_id, [a.pk for a in academies])
     return [
         {
             "academy": a,
             "latest": latest.get(a.pk),
             "decided": decided.get(a.pk),
             "subjects": subjects.get(a.pk, {}),
+            "terms": term_statuses(cover.get(a.pk, {})),
         }
         for a in academies
+    ]
+
+
+def term_statuses(statuses: dict[str, Any]) -> list[dict[str, Any]]:
+    """An academy's terms, newest first, with whether their data is complete, in words."""
+    return [
+        {
+            "term": code,
+            "label": TermCode.parse(code).label,
+            "status": c.status,
+            "complete": c.usable,
+            "words": c.words,
+            "pupils": c.pupils,
+            "expected": c.expected,
+        }
+        for code, c in sorted(statuses.items(), key=lambda kv: term_sort_key(kv[0]), reverse=True)
     ]
 
 

@@ -159,6 +159,7 @@ class Evidence:
     inspections: tuple[InspectionEvidence, ...] = ()
     phase_of_education: str = ""  # "special" and "alternative_provision" are not compared
     # with mainstream national attainment
+    notes: tuple[str, ...] = ()  # listed with the missing evidence: partial terms, not used
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ def propose(evidence: Evidence, settings: dict[str, Any] | None = None) -> Propo
     """
     s = {**DEFAULT_SETTINGS, **(settings or {})}
     s["weights"] = {**DEFAULT_SETTINGS["weights"], **(settings or {}).get("weights", {})}
-    missing: list[str] = []
+    missing: list[str] = list(evidence.notes)
     special = evidence.phase_of_education in SPECIAL
 
     inspections = _inspections(evidence)
