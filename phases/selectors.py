@@ -63,6 +63,16 @@ def placement_rows_for(membership: Membership) -> list[dict[str, Any]]:
     ]
 
 
+def complete_terms_for(trust_id: int) -> tuple[dict[int, set[str]], set[str]]:
+    """The terms complete for each academy, and the terms complete for most academies (whose
+    trust-wide figures stand for the trust); partial terms are in neither."""
+    cover = term_coverage(trust_id)
+    by_academy = {a: {t for t, c in statuses.items() if c.usable} for a, statuses in cover.items()}
+    terms = {t for statuses in cover.values() for t in statuses}
+    most = {t for t in terms if 2 * sum(t in done for done in by_academy.values()) > len(cover)}
+    return by_academy, most
+
+
 def term_statuses(statuses: dict[str, Any]) -> list[dict[str, Any]]:
     """An academy's terms, newest first, with whether their data is complete, in words."""
     return [
