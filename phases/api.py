@@ -22,6 +22,10 @@ from .models import Judgement, JudgementArea, JudgementSource, Placement
 
 
 class PlacementOutput(serializers.ModelSerializer):
+    # The date the newest scored evidence happened (a visit, an inspection, a term's data);
+    # computed_at is only when the row was written.
+    evidence_on = serializers.DateField(read_only=True, allow_null=True)
+
     class Meta:
         model = Placement
         fields = [
@@ -35,6 +39,7 @@ class PlacementOutput(serializers.ModelSerializer):
             "rationale",
             "decided_at",
             "computed_at",
+            "evidence_on",
             "reasons",
             "missing",
         ]

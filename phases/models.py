@@ -6,11 +6,14 @@ until visits exist leaders and officers can record a judgement directly.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 
 from academies.models import Academy, InspectionArea, ReportCardGrade
 from trust_si.tenancy.models import TenantModel
+from trust_si.terms import TermCode
 
 from .heatmap import Cell, cells_from_json
 
@@ -137,6 +140,26 @@ class Placement(TenantModel):
     def phase(self) -> str:
         """The phase in force: the decision when there is one, else the proposal."""
         return self.decided_phase or self.proposed_phase
+
+    @property
+    def evidence_on(self) -> dt.date | None:
+        """When the newest evidence the proposal scored happened: a visit's or inspection's date,
+        a term's data at the end of its term (or today, for a term not yet over), never the date
+        of the recompute that wrote the row."""
+        dates: list[dt.date] = []
+        for r in self.reasons:
+            facts = r.get("evidence") or {}
+            if r.get("rule") == "phase_change":
+                continue
+            if isinstance(facts.get("date"), str):
+                try:
+                    dates.append(dt.date.fromisoformat(facts["date"]))
+                except ValueError:
+                    pass
+            term = TermCode.parse_or_none(facts.get("term"))
+            if term is not None:
+                dates.append(min(term.last_day, self.computed_at.date()))
+        return max(dates) if dates else None
 
 
 class RecomputeJob(TenantModel):

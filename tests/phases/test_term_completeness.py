@@ -211,3 +211,26 @@ def test_an_unknown_term_is_not_found(summer, client_for):
         kwargs={"trust_slug": a.slug, "urn": a.academies[0].urn, "term": "not-a-term"},
     )
     assert client_for(a.user(Role.TRUST_LEADER)).post(url).status_code == 404
+
+
+def test_history_is_dated_by_the_evidence_and_the_decision(summer, client_for):
+    """Not the recompute's date: the summer term's data (to 31 Jul 2026) and the decision."""
+    from django.utils import timezone
+
+    a = summer
+    first = a.academies[0]
+    api = _api(client_for, a)
+    assert api[first.urn]["proposed"]["evidence_on"] == "2026-07-31"
+    with a.scope():
+        placement = Placement.objects.filter(academy=first, subject="").first()
+    leader = client_for(a.user(Role.TRUST_LEADER))
+    leader.post(
+        reverse("phases:decide", kwargs={"trust_slug": a.slug, "pk": placement.pk}),
+        {"phase": placement.proposed_phase, "rationale": ""},
+    )
+    page = leader.get(
+        reverse("phases:detail", kwargs={"trust_slug": a.slug, "urn": first.urn})
+    ).content.decode()
+    history = page.split("Phase history", 1)[1]
+    assert "<strong>31 Jul 2026</strong> (Summer term 2025-26): evidence of that date" in history
+    assert f"<strong>{timezone.localdate():%-d %b %Y}</strong>: confirmed" in history
