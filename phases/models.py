@@ -6,6 +6,7 @@ until visits exist leaders and officers can record a judgement directly.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from django.conf import settings
@@ -152,10 +153,8 @@ class Placement(TenantModel):
             if r.get("rule") == "phase_change":
                 continue
             if isinstance(facts.get("date"), str):
-                try:
+                with contextlib.suppress(ValueError):
                     dates.append(dt.date.fromisoformat(facts["date"]))
-                except ValueError:
-                    pass
             term = TermCode.parse_or_none(facts.get("term"))
             if term is not None:
                 dates.append(min(term.last_day, self.computed_at.date()))
