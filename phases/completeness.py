@@ -2,7 +2,8 @@
 
 A term is complete for an academy when its uploads cover the cohorts expected from its roll and
 key stages: pupils with data in every key stage it teaches that is assessed, and at least
-`share` of the pupils on roll (the roll from the academy record, else its enrolments that year).
+`share` of the pupils on roll (its enrolments that year or the year before, whichever is more;
+else the academy record's pupils on roll).
 A leader can also mark a term complete. A partial term is shown as partial and never moves a
 phase on its own: placements, the heat map's default and the CPD impact table use complete terms.
 """

@@ -53,9 +53,10 @@ def term_coverage(
 ) -> dict[int, dict[str, Coverage]]:
     """Each academy's terms and whether their data is complete (`phases.completeness`).
 
-    The roll is the academy's pupils on roll, else the larger of its enrolments that year and
-    the year before (an upload of 11 pupils brings 11 enrolments with it, so this year's alone
-    would call it complete). Every term of the trust is listed, "not yet uploaded" included.
+    The roll is the larger of the academy's enrolments (its pupils uploads) that year and the
+    year before: an upload of 11 pupils brings 11 enrolments with it, so this year's alone would
+    call it complete. With no enrolments, the academy record's pupils on roll. Every term of the
+    trust is listed, "not yet uploaded" included.
     """
     academies = Academy.objects.filter(trust_id=trust_id, is_active=True)
     if academy_ids is not None:
@@ -96,7 +97,7 @@ def term_coverage(
             last_year = enrolled.get(
                 (academy.pk, TermCode.parse(term.code).year.previous().code), {}
             )
-            expected = academy.pupils_on_roll or max(len(this_year), len(last_year))
+            expected = max(len(this_year), len(last_year)) or (academy.pupils_on_roll or 0)
             covered = {_stage(this_year[p]) for p in pupils if p in this_year}
             out.setdefault(academy.pk, {})[term.code] = coverage(
                 term=term.code,
