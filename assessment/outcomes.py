@@ -190,8 +190,12 @@ def programme_effects(
     starts: dt.date,
     ends: dt.date,
     min_n: int,
+    term_codes: set[str] | None = None,
 ) -> list[dict[str, Any]]:
     """Standardised effect sizes, one per subject, for pupils of the participating academies.
+
+    `term_codes`, when given, are the only terms used (the caller's complete terms: a partial
+    upload is never the baseline or the outcome).
 
     1. Baseline: the latest term with teacher assessments up to the term the work started in
        (else the first after it); outcome: the latest term with assessments from the term it
@@ -202,7 +206,10 @@ def programme_effects(
     3. With more than `min_n` comparable pupils elsewhere in the trust: Hedges' g of the
        participants' changes against theirs; otherwise the participants' own before/after.
     """
-    terms = sorted(_terms(trust_id).values(), key=lambda t: term_sort_key(t.code))
+    terms = sorted(
+        (t for t in _terms(trust_id).values() if term_codes is None or t.code in term_codes),
+        key=lambda t: term_sort_key(t.code),
+    )
     start_key = term_sort_key(TermCode.for_date(starts).code)
     end_key = term_sort_key(TermCode.for_date(ends).code)
     wanted = {s for s, _ in subjects}

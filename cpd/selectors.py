@@ -13,7 +13,7 @@ from assessment.contracts import KpiFigure
 from assessment.kpis.selectors import kpi_figures_for
 from assessment.outcomes import effects_as_data, programme_effects, subjects_for_kpis
 from partnerships.models import PartnerOrganisation
-from phases.selectors import current_phases_for
+from phases.selectors import complete_terms_for, current_phases_for
 from trust_si.accounts.models import Membership, User
 from trust_si.accounts.roles import TRUST_WIDE_ROLES
 from trust_si.terms import TermCode
@@ -158,8 +158,12 @@ def programme_effects_for(
     codes = set(programme.kpi_codes or [])
     for priority in programme.priorities.all():
         codes.update(priority.kpi_codes or [])
+    targeted = list(programme.academies.values_list("pk", flat=True))
+    by_academy, _ = complete_terms_for(membership.trust_id)
     return programme_effects(
         trust_id=membership.trust_id,
+        # Terms complete for a targeted academy: an early partial upload is never the outcome.
+        term_codes={t for pk in targeted for t in by_academy.get(pk, set())},
         # Every academy the programme targets takes part (the comparison is the rest), even
         # those outside the reader's scope; the figure is aggregate either way.
         academy_ids=list(programme.academies.values_list("pk", flat=True)),
@@ -186,6 +190,15 @@ def programme_impact(membership: Membership, programme: Programme) -> dict[str, 
             codes.update(priority.kpi_codes or [])
         if codes:
             figures = [f for f in figures if f.kpi_code in codes]
+        # Only complete terms: an academy's figure from a term its uploads only partly cover
+        # (11 pupils uploaded early) is not its "after", nor is a trust-wide figure from a term
+        # most academies have not completed.
+        by_academy, most = complete_terms_for(membership.trust_id)
+        figures = [
+            f
+            for f in figures
+            if f.term_code in (most if f.academy_id is None else by_academy.get(f.academy_id, ()))
+        ]
         movements = calculations.kpi_movement(
             figures,
             starts=timezone.localdate(sessions[0].starts_at),

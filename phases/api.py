@@ -23,6 +23,10 @@ from .models import Judgement, JudgementArea, JudgementSource, Placement
 
 
 class PlacementOutput(serializers.ModelSerializer):
+    # The date the newest scored evidence happened (a visit, an inspection, a term's data);
+    # computed_at is only when the row was written.
+    evidence_on = serializers.DateField(read_only=True, allow_null=True)
+
     class Meta:
         model = Placement
         fields = [
@@ -36,9 +40,20 @@ class PlacementOutput(serializers.ModelSerializer):
             "rationale",
             "decided_at",
             "computed_at",
+            "evidence_on",
             "reasons",
             "missing",
         ]
+
+
+class TermStatusOutput(serializers.Serializer):
+    term = serializers.CharField()
+    name = serializers.CharField(source="label")  # "Autumn 2026-27"
+    status = serializers.ChoiceField(choices=["complete", "marked", "partial", "none"])
+    complete = serializers.BooleanField()
+    words = serializers.CharField()
+    pupils = serializers.IntegerField()
+    expected = serializers.IntegerField()
 
 
 class AcademyPlacementOutput(serializers.Serializer):
@@ -47,6 +62,9 @@ class AcademyPlacementOutput(serializers.Serializer):
     proposed = PlacementOutput(allow_null=True)
     confirmed_phase = serializers.CharField(allow_null=True)
     subjects = serializers.DictField(child=serializers.CharField())
+    # Each term's data for the academy: complete (or marked complete by a leader), partial or
+    # not yet uploaded; only complete terms move the phase.
+    terms = TermStatusOutput(many=True)
 
 
 class PlacementListAPI(TenantListAPIView):
@@ -61,6 +79,7 @@ class PlacementListAPI(TenantListAPIView):
                 "proposed": PlacementOutput(r["latest"]).data if r["latest"] else None,
                 "confirmed_phase": r["decided"].decided_phase if r["decided"] else None,
                 "subjects": r["subjects"],
+                "terms": TermStatusOutput(r["terms"], many=True).data,
             }
             for r in selectors.placement_rows_for(self.membership)
         ]

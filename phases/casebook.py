@@ -51,7 +51,8 @@ RULES: list[tuple[str, str, str]] = [
         "Trust visits add, never replace",
         "Visits and reviews add their judgements beside the inspection. They never lift an "
         "Ofsted floor; a trust safeguarding judgement of not met is a floor of its own. Visit "
-        "judgements older than a year are shown as stale and not used.",
+        "judgements more than a year older than the day of the proposal, counted from the visit "
+        "date, are shown as stale and not used: safeguarding and leadership alike.",
         "seed 003 (monitoring cycle); seed 004",
     ),
     (
@@ -60,6 +61,14 @@ RULES: list[tuple[str, str, str]] = [
         "one is used, and labelled). Suppressed figures and figures from fewer than ten pupils are "
         "shown but do not move the phase.",
         "DfE",
+    ),
+    (
+        "Complete terms only",
+        "Each measure uses the latest term whose data is complete for the academy: its uploads "
+        "cover the pupils on roll and every key stage it teaches, or a leader has marked it "
+        "complete. A partial term is shown as partial and never moves the phase on its own, nor "
+        "the heat map's default term, nor a CPD programme's 'after' figure.",
+        "trust data policy",
     ),
     (
         "Progress 8",
@@ -694,5 +703,63 @@ CASES: list[Case] = [
         IMPROVE,
         "legacy_inspection",
         "A newer inspection lifts the floor; the old Inadequate is history.",
+    ),
+    Case(
+        31,
+        "Eleven pupils in a new term move nothing",
+        "Report card strong standard (Jan 2026); KS2 above national in summer 2025-26 (complete); "
+        "autumn 2026-27 partial: 11 of 300 pupils uploaded. Computed 29 Nov 2026.",
+        Evidence(
+            SUMMER,
+            dt.date(2026, 11, 29),
+            inspections=(_card(dt.date(2026, 1, 20), "strong_standard"),),
+            kpis=PRIMARY_ABOVE,
+            notes=(
+                "Autumn term 2026-27: partial: 11 of 300 pupils uploaded. Shown as partial; a "
+                "partial term never moves the phase on its own (a leader can mark it complete).",
+            ),
+        ),
+        SUSTAIN,
+        "kpi_vs_national",
+        "The summer term is the latest complete one: its outcomes stand, the partial term is "
+        "listed and not used.",
+    ),
+    Case(
+        32,
+        "Visit ages counted from the visit date (December 2026)",
+        "Legacy Good (2023); KS2 at national; visits: safeguarding met (15 Sep 2025), leadership "
+        "and governance expected standard (20 Nov 2025). Computed 1 Dec 2026.",
+        Evidence(
+            SUMMER,
+            dt.date(2026, 12, 1),
+            inspections=(_legacy(dt.date(2023, 5, 1), 2),),
+            kpis=PRIMARY_AT_NATIONAL,
+            judgements=(
+                _visit("safeguarding", "met", dt.date(2025, 9, 15)),
+                _visit("leadership_governance", "expected_standard", dt.date(2025, 11, 20)),
+            ),
+        ),
+        IMPROVE,
+        "legacy_inspection",
+        "Both visits are more than a year old on the day: neither is used, safeguarding included.",
+    ),
+    Case(
+        33,
+        "Visit ages counted from the visit date (October 2026)",
+        "As case 32, computed 1 Oct 2026.",
+        Evidence(
+            SUMMER,
+            dt.date(2026, 10, 1),
+            inspections=(_legacy(dt.date(2023, 5, 1), 2),),
+            kpis=PRIMARY_AT_NATIONAL,
+            judgements=(
+                _visit("safeguarding", "met", dt.date(2025, 9, 15)),
+                _visit("leadership_governance", "expected_standard", dt.date(2025, 11, 20)),
+            ),
+        ),
+        IMPROVE,
+        "judgement",
+        "The November 2025 leadership judgement is within a year and used; the September 2025 "
+        "safeguarding visit is not: each measured from its own visit date.",
     ),
 ]

@@ -10,10 +10,11 @@ from django.utils import timezone
 from academies.models import Academy, Inspection
 from assessment.kpis.models import PublishedResult
 from assessment.kpis.selectors import kpi_figures_for, term_codes_with_data
-from assessment.models import Term
+from assessment.models import Attendance, Enrolment, Result, Term
 from trust_si.terms import TermCode
 
-from .models import Judgement
+from .completeness import Coverage, coverage
+from .models import Judgement, TermCompletion
 from .rules import Evidence, InspectionEvidence, JudgementEvidence, KpiEvidence, P8Evidence
 
 # Judgement rows written from an inspection carry this source_ref prefix: the engine reads the
@@ -36,6 +37,77 @@ def inspection_evidence(i: Inspection) -> InspectionEvidence:
         predecessor=i.is_predecessor,
         link=i.report_url,
     )
+
+
+def _stage(year_group: str) -> str:
+    if not year_group.isdigit():
+        return "EYFS"
+    n = int(year_group)
+    return (
+        "KS1" if n <= 2 else "KS2" if n <= 6 else "KS3" if n <= 9 else "KS4" if n <= 11 else "KS5"
+    )
+
+
+def term_coverage(
+    trust_id: int, academy_ids: list[int] | None = None, term_codes: list[str] | None = None
+) -> dict[int, dict[str, Coverage]]:
+    """Each academy's terms and whether their data is complete (`phases.completeness`).
+
+    The roll is the larger of the academy's enrolments (its pupils uploads) that year and the
+    year before: an upload of 11 pupils brings 11 enrolments with it, so this year's alone would
+    call it complete. With no enrolments, the academy record's pupils on roll. Every term of the
+    trust is listed, "not yet uploaded" included.
+    """
+    academies = Academy.objects.filter(trust_id=trust_id, is_active=True)
+    if academy_ids is not None:
+        academies = academies.filter(pk__in=academy_ids)
+    terms = [
+        t
+        for t in Term.objects.filter(trust_id=trust_id)
+        if term_codes is None or t.code in term_codes
+    ]
+    ids = [a.pk for a in academies]
+    with_data: dict[tuple[int, int], set[int]] = {}
+    for model in (Result, Attendance):
+        for academy_id, term_id, pupil_id in (
+            model.objects.filter(trust_id=trust_id, academy_id__in=ids, term__in=terms)
+            .values_list("academy_id", "term_id", "pupil_id")
+            .distinct()
+        ):
+            with_data.setdefault((academy_id, term_id), set()).add(pupil_id)
+    years = {t.academic_year for t in terms} | {
+        TermCode.parse(t.code).year.previous().code for t in terms
+    }
+    enrolled: dict[tuple[int, str], dict[int, str]] = {}
+    for academy_id, year, pupil_id, year_group in Enrolment.objects.filter(
+        trust_id=trust_id, academy_id__in=ids, academic_year__in=years
+    ).values_list("academy_id", "academic_year", "pupil_id", "year_group"):
+        enrolled.setdefault((academy_id, year), {})[pupil_id] = year_group
+    marked = set(
+        TermCompletion.objects.filter(trust_id=trust_id, academy_id__in=ids).values_list(
+            "academy_id", "term_code"
+        )
+    )
+    out: dict[int, dict[str, Coverage]] = {}
+    for academy in academies:
+        stages = academy.key_stages
+        for term in terms:
+            pupils = with_data.get((academy.pk, term.pk), set())
+            this_year = enrolled.get((academy.pk, term.academic_year), {})
+            last_year = enrolled.get(
+                (academy.pk, TermCode.parse(term.code).year.previous().code), {}
+            )
+            expected = max(len(this_year), len(last_year)) or (academy.pupils_on_roll or 0)
+            covered = {_stage(this_year[p]) for p in pupils if p in this_year}
+            out.setdefault(academy.pk, {})[term.code] = coverage(
+                term=term.code,
+                pupils=len(pupils),
+                expected=expected,
+                stages_expected=stages,
+                stages_covered=covered,
+                marked=(academy.pk, term.code) in marked,
+            )
+    return out
 
 
 def current_term_code(trust_id: int) -> str:

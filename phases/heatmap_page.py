@@ -33,7 +33,9 @@ from trust_si.exports import Figure
 from trust_si.tenancy.models import Trust
 from trust_si.terms import term_sort_key
 
+from .completeness import NONE, WORDS, Coverage, trust_default
 from .config import NATIONAL_SHARES, PHASE_ORDER, phase_names
+from .evidence import term_coverage
 from .heatmap import (
     GROUP_LABELS,
     HEATMAP_GROUPS,
@@ -125,6 +127,7 @@ class AcademyRow:
     cells: list[PageCell]
     was_phase: str  # the phase's name in the compared term, or ""
     why: tuple[str, ...] = ()  # the one or two reasons that decided the phase (phases.why)
+    data: str = ""  # "partial: 11 of 300 pupils uploaded" / "not yet uploaded"; "" when complete
 
 
 @dataclass(frozen=True)
@@ -192,12 +195,25 @@ def _by_column(row: HeatmapRow) -> dict[str, Cell]:
     return {c.column: c for c in row.cell_list()}
 
 
+def _data_words(statuses: dict[str, Coverage], term: str | None) -> str:
+    """The row's term in words when its data is not complete: "partial: ...", "not yet uploaded"."""
+    status = statuses.get(term or "")
+    if status is None:
+        return WORDS[NONE]
+    return "" if status.usable else status.words
+
+
 def heatmap_page_for(membership: Membership, filters: HeatmapFilters) -> HeatmapPage:
     """Everything the heat map page, its exports and its API show, filtered (steps above)."""
     trust = Trust.objects.get(pk=membership.trust_id)
     names = phase_names(trust.config)
     terms = heatmap_terms(membership.trust_id)
-    term = filters.term if filters.term in terms else (terms[0] if terms else None)
+    # The default term is the latest complete for most academies: one school's early upload of
+    # a new term does not move everyone's map to a term the others have not reached.
+    cover = term_coverage(membership.trust_id, term_codes=terms) if terms else {}
+    default = trust_default(cover, terms) if terms else None
+    fallback = default if default in terms else (terms[0] if terms else None)
+    term = filters.term if filters.term in terms else fallback
     group = filters.group if filters.group in HEATMAP_GROUPS else "all"
     compare = filters.compare if filters.compare in terms and filters.compare != term else None
     academy_ids = officer_academy_ids(membership, filters.officer) if filters.officer else None
@@ -269,6 +285,7 @@ def heatmap_page_for(membership: Membership, filters: HeatmapFilters) -> Heatmap
                 if row.academy_id in before
                 else "",
                 why=tuple(deciding_reasons(why.get(row.academy_id, []), row.phase)),
+                data=_data_words(cover.get(row.academy_id, {}), term),
             )
         )
 

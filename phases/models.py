@@ -6,11 +6,15 @@ until visits exist leaders and officers can record a judgement directly.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 
 from academies.models import Academy, InspectionArea, ReportCardGrade
 from trust_si.tenancy.models import TenantModel
+from trust_si.terms import TermCode
 
 from .heatmap import Cell, cells_from_json
 
@@ -138,6 +142,24 @@ class Placement(TenantModel):
         """The phase in force: the decision when there is one, else the proposal."""
         return self.decided_phase or self.proposed_phase
 
+    @property
+    def evidence_on(self) -> dt.date | None:
+        """When the newest evidence the proposal scored happened: a visit's or inspection's date,
+        a term's data at the end of its term (or today, for a term not yet over), never the date
+        of the recompute that wrote the row."""
+        dates: list[dt.date] = []
+        for r in self.reasons:
+            facts = r.get("evidence") or {}
+            if r.get("rule") == "phase_change":
+                continue
+            if isinstance(facts.get("date"), str):
+                with contextlib.suppress(ValueError):
+                    dates.append(dt.date.fromisoformat(facts["date"]))
+            term = TermCode.parse_or_none(facts.get("term"))
+            if term is not None:
+                dates.append(min(term.last_day, self.computed_at.date()))
+        return max(dates) if dates else None
+
 
 class RecomputeJob(TenantModel):
     """The latest recompute of a trust's placements, for "recomputed 2 min ago" / "recomputing…"."""
@@ -190,3 +212,27 @@ class HeatmapRow(TenantModel):
     def cell(self, column: str) -> Cell | None:
         data = (self.cells or {}).get(column)
         return Cell.from_dict(data) if data is not None else None
+
+
+class TermCompletion(TenantModel):
+    """A leader's word that a term's data is complete for an academy, whatever the uploads show.
+
+    Completeness is otherwise worked out from the uploads (`phases.completeness`); this row is
+    the leader's mark (for a school whose roll the uploads cannot show, say), kept with who and
+    why so the audit log and the page can say so.
+    """
+
+    academy = models.ForeignKey(Academy, on_delete=models.CASCADE, related_name="+")
+    term_code = models.CharField(max_length=20)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    marked_at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trust", "academy", "term_code"], name="one_completion_per_academy_term"
+            )
+        ]

@@ -18,7 +18,8 @@ phases app, services that change evidence (judgements, rule settings) call it to
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from dataclasses import replace
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -34,19 +35,17 @@ from trust_si.tenancy.context import trust_scope
 from trust_si.tenancy.models import Trust
 from trust_si.tenancy.storage import tenant_cache_key
 from trust_si.tenancy.tasks import job_send
-from trust_si.terms import term_sort_key
+from trust_si.terms import TermCode, term_sort_key
 
 from . import tasks
+from .completeness import Coverage, latest_usable, trust_default
 from .config import placement_settings
-from .evidence import Bundle, current_term_code, evidence_for
+from .evidence import Bundle, current_term_code, evidence_for, term_coverage, term_window
 from .heatmap import HEATMAP_GROUPS, Cell, cells_from_json, cells_to_json, heatmap_row
 from .models import HeatmapRow, PhaseCode, Placement, RecomputeJob
 from .notify import phase_change_notify
 from .rules import propose
 from .selectors import latest_placements
-
-if TYPE_CHECKING:
-    from trust_si.terms import TermCode
 
 # Many uploads in a minute become one recompute per academy.
 COALESCE_SECONDS = getattr(settings, "TRUST_SI_RECOMPUTE_DELAY", 20)
@@ -187,13 +186,17 @@ def recompute_run(
     if academy_id is not None:
         queryset = queryset.filter(pk=academy_id)
     academies = list(queryset.order_by("name"))
+    window = term_window(trust.pk, term_code, size=6)
+    # Completeness is judged over every academy of the trust: the heat map's default term is
+    # the latest complete for most of them, whichever academy this run is for.
+    cover = term_coverage(trust.pk, term_codes=window)
+    default_term = trust_default(cover, window) or term_code
     figures = kpi_figures_for(
         trust_id=trust.pk,
         academy_ids=[a.pk for a in academies],
-        term_codes=[term_code],
+        term_codes=window,
         groups=HEATMAP_GROUPS,
     )
-    now = [f for f in figures if f.term_code == term_code and f.group == "all"]
     bundle = Bundle.load([a.pk for a in academies])
     latest = latest_placements(academies)
     # Placements and the heat map change together or not at all: a run killed half way leaves
@@ -201,17 +204,58 @@ def recompute_run(
     with transaction.atomic():
         for academy in academies:
             academy.trust = trust  # one trust object, not a query per academy
+            statuses = cover.get(academy.pk, {})
+            used, kpis, notes = complete_figures(academy.pk, term_code, statuses, figures)
             placement_recompute(
                 academy=academy,
-                term_code=term_code,
-                kpi_figures=now,
+                term_code=used,
+                kpi_figures=kpis,
                 bundle=bundle,
                 latest=latest.get(academy.pk),
+                notes=notes,
             )
-        heatmap_refresh(
-            trust=trust, academies=academies, term_code=term_code, figures=figures, bundle=bundle
-        )
+        for refresh in dict.fromkeys([term_code, default_term]):
+            heatmap_refresh(
+                trust=trust,
+                academies=academies,
+                term_code=refresh,
+                figures=[f for f in figures if f.term_code == refresh],
+                bundle=bundle,
+            )
     return len(academies)
+
+
+def complete_figures(
+    academy_id: int, term_code: str, statuses: dict[str, Coverage], figures: list[Any]
+) -> tuple[str, list[Any], list[str]]:
+    """The academy's term, KPI figures and notes for its placement: per measure, the latest
+    term whose data is complete for it (at or before `term_code`).
+
+    A partial term's figures are not used, and it is named in the notes ("shown as partial"),
+    so 11 pupils uploaded early never move a phase on their own. The placement's term is the
+    latest complete term (else `term_code` when none is), so a partial term elsewhere in the
+    trust leaves this academy's placement as it was.
+    """
+    used = latest_usable(statuses, term_code) or term_code
+    best: dict[str, Any] = {}
+    for f in sorted(
+        (f for f in figures if f.academy_id == academy_id and f.group == "all"),
+        key=lambda f: term_sort_key(f.term_code),
+    ):
+        status = statuses.get(f.term_code)
+        if (
+            status is not None
+            and status.usable
+            and term_sort_key(f.term_code) <= term_sort_key(term_code)
+        ):
+            best[f.kpi_code] = f
+    notes = [
+        f"{TermCode.parse(t).label}: {c.words}. Shown as partial; a partial term never moves "
+        "the phase on its own (a leader can mark it complete)."
+        for t, c in sorted(statuses.items(), key=lambda kv: term_sort_key(kv[0]), reverse=True)
+        if c.status == "partial" and term_sort_key(t) > term_sort_key(used)
+    ]
+    return used, list(best.values()), notes
 
 
 def _reason_dicts(reasons: list[Any]) -> list[dict[str, Any]]:
@@ -268,6 +312,7 @@ def placement_recompute(
     kpi_figures: list[Any] | None = None,
     bundle: Any = None,
     latest: Placement | bool | None = False,
+    notes: list[str] | None = None,
 ) -> Placement:
     """Propose the academy's phase (and per-subject phases) from its evidence, now.
 
@@ -276,7 +321,8 @@ def placement_recompute(
     force notifies the trust's leaders and the academy's officers.
     """
     proposal = propose(
-        evidence_for(academy, term_code, kpi_figures, bundle), academy.trust.config.get("placement")
+        replace(evidence_for(academy, term_code, kpi_figures, bundle), notes=tuple(notes or ())),
+        academy.trust.config.get("placement"),
     )
     if latest is False:  # not preloaded by the caller
         latest = Placement.objects.filter(academy=academy, subject="").first()

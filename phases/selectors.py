@@ -12,9 +12,10 @@ from academies.selectors import academy_get_for, academy_list_for
 from trust_si.accounts.models import Membership
 from trust_si.accounts.roles import Role
 from trust_si.tenancy.models import Trust
-from trust_si.terms import term_sort_key
+from trust_si.terms import TermCode, term_sort_key
 
 from .config import phase_names
+from .evidence import term_coverage
 from .heatmap import CellKind, columns
 from .models import HeatmapRow, PhaseCode, Placement, RecomputeJob
 from .why import deciding_reasons
@@ -49,14 +50,42 @@ def placement_rows_for(membership: Membership) -> list[dict[str, Any]]:
         .order_by("academy_id", "subject", "-computed_at")
     ):
         subjects.setdefault(p.academy_id, {}).setdefault(p.subject, p.proposed_phase)
+    cover = term_coverage(membership.trust_id, [a.pk for a in academies])
     return [
         {
             "academy": a,
             "latest": latest.get(a.pk),
             "decided": decided.get(a.pk),
             "subjects": subjects.get(a.pk, {}),
+            "terms": term_statuses(cover.get(a.pk, {})),
         }
         for a in academies
+    ]
+
+
+def complete_terms_for(trust_id: int) -> tuple[dict[int, set[str]], set[str]]:
+    """The terms complete for each academy, and the terms complete for most academies (whose
+    trust-wide figures stand for the trust); partial terms are in neither."""
+    cover = term_coverage(trust_id)
+    by_academy = {a: {t for t, c in statuses.items() if c.usable} for a, statuses in cover.items()}
+    terms = {t for statuses in cover.values() for t in statuses}
+    most = {t for t in terms if 2 * sum(t in done for done in by_academy.values()) > len(cover)}
+    return by_academy, most
+
+
+def term_statuses(statuses: dict[str, Any]) -> list[dict[str, Any]]:
+    """An academy's terms, newest first, with whether their data is complete, in words."""
+    return [
+        {
+            "term": code,
+            "label": TermCode.parse(code).label,
+            "status": c.status,
+            "complete": c.usable,
+            "words": c.words,
+            "pupils": c.pupils,
+            "expected": c.expected,
+        }
+        for code, c in sorted(statuses.items(), key=lambda kv: term_sort_key(kv[0]), reverse=True)
     ]
 
 

@@ -241,3 +241,46 @@ def phase_settings_update(*, actor: User | None, trust: Trust, cleaned: dict[str
         },
     )
     recompute_request(trust_id=trust.pk, academy_id=None, reason="rules changed")
+
+
+@transaction.atomic
+def term_completeness_mark(
+    *, actor: User | None, academy: Academy, term_code: str, complete: bool = True, note: str = ""
+) -> bool:
+    """A leader marks (or unmarks) a term's data complete for an academy; the recompute follows.
+
+    Marking is idempotent (a second mark changes nothing and is not audited again). Returns
+    whether anything changed.
+    """
+    from trust_si.terms import TermCode
+
+    from .models import TermCompletion
+
+    if TermCode.parse_or_none(term_code) is None:
+        raise ValidationError({"term": f"{term_code!r} is not a term."})
+    existing = TermCompletion.objects.filter(academy=academy, term_code=term_code).first()
+    if complete == (existing is not None):
+        return False
+    if complete:
+        target: Any = TermCompletion.objects.create(
+            trust_id=academy.trust_id,
+            academy=academy,
+            term_code=term_code,
+            marked_by=actor,
+            note=note.strip(),
+        )
+    else:
+        assert existing is not None
+        target = existing
+    audit_record(
+        actor=actor,
+        action="term.mark_complete" if complete else "term.unmark_complete",
+        target=target,
+        changes={"academy": academy.urn, "term": term_code, "note": note.strip()},
+    )
+    if not complete:
+        target.delete()
+    recompute_request(
+        trust_id=academy.trust_id, academy_id=None, reason=f"term {term_code} marked complete"
+    )
+    return True

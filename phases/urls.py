@@ -15,4 +15,9 @@ urlpatterns = [
     path("placements/recompute/status/", views.recompute_status, name="recompute_status"),
     path("placements/<str:urn>/", views.placement_detail, name="detail"),
     path("placements/decisions/<int:pk>/", views.placement_decide, name="decide"),
+    path(
+        "placements/<str:urn>/terms/<str:term>/complete/",
+        views.term_complete,
+        name="term_complete",
+    ),
 ]

@@ -6,19 +6,22 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from academies.models import PhaseOfEducation
+from academies.selectors import academy_get_for
 from trust_si.audit.services import audit_record
 from trust_si.exports import csv_response, xlsx_response
+from trust_si.terms import term_label
 from trust_si.web.access import require
 from trust_si.web.http import TenantRequest
 
 from . import selectors, services
 from .casebook import CASES, RULES
 from .config import NATIONAL_SHARES, phase_names, phases_for, placement_settings
+from .evidence import term_coverage
 from .forms import PhaseSettingsForm
 from .heatmap_page import KEY_STAGES, HeatmapFilters, heatmap_page_for, heatmap_table
 from .models import PhaseCode
@@ -88,6 +91,9 @@ def _detail_page(
             "phases": list(phase_names(request.trust.config).items()),
             "labels": phase_names(request.trust.config),
             "can_decide": membership.can("placement.confirm"),
+            "terms": selectors.term_statuses(
+                term_coverage(membership.trust_id, [academy.pk]).get(academy.pk, {})
+            ),
             "errors": errors or {},
             "chosen_phase": typed.get("phase") or (latest.proposed_phase if latest else ""),
             "typed_rationale": typed.get("rationale", ""),
@@ -116,6 +122,33 @@ def placement_decide(request: TenantRequest, pk: int) -> HttpResponse:
         f"as {placement.get_decided_phase_display()}.",
     )
     return redirect("phases:detail", trust_slug=request.trust.slug, urn=placement.academy.urn)
+
+
+@require_POST
+def term_complete(request: TenantRequest, urn: str, term: str) -> HttpResponse:
+    """A leader marks a term's data complete (or unmarks it) for the academy."""
+    membership = require(request, "placement.confirm")
+    academy = academy_get_for(membership, urn)
+    complete = request.POST.get("complete", "yes") != "no"
+    try:
+        changed = services.term_completeness_mark(
+            actor=request.user,
+            academy=academy,
+            term_code=term,
+            complete=complete,
+            note=request.POST.get("note", ""),
+        )
+    except ValidationError as exc:
+        raise Http404(exc.messages[0]) from exc
+    label = term_label(term)
+    if changed:
+        messages.success(
+            request,
+            f"{academy.name}: {label} marked complete; placements are recomputing."
+            if complete
+            else f"{academy.name}: {label} no longer marked complete; placements are recomputing.",
+        )
+    return redirect("phases:detail", trust_slug=request.trust.slug, urn=academy.urn)
 
 
 @require_POST

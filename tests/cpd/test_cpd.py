@@ -132,6 +132,11 @@ def test_impact_page_shows_kpi_movement_and_not_causal(world, client_for):
 
     a = world.a
     objs = make_programme(a, kpi_codes=("ta_writing_are",))  # a session on 1 October 2025
+    # A junior school of 10 pupils, so an upload of all 10 is a complete term.
+    with a.scope():
+        type(a.academies[0]).objects.filter(pk=a.academies[0].pk).update(
+            age_low=7, age_high=11, pupils_on_roll=10
+        )
     cohort = [(n, "4", False, "F" if n % 2 else "M", "") for n in range(10)]
     pupils(a, cohort, year="2024-25")
     pupils(a, cohort, year="2025-26")
@@ -143,6 +148,31 @@ def test_impact_page_shows_kpi_movement_and_not_causal(world, client_for):
     assert "not causal" in page and "50.0%" in page and "60.0%" in page and "+10.0" in page
     assert "(Summer term 2024-25)" in page and "(Summer term 2025-26)" in page  # words, not codes
     assert "Persistent absence" not in page  # not a KPI the programme targets
+
+
+def test_impact_after_figure_never_comes_from_a_partial_term(world, client_for):
+    """Six of ten pupils uploaded early for autumn 2026-27, all at the expected standard: the
+    "after" stays the complete summer term's 60%, never the partial term's 100%."""
+    from tests.kpis.data import pupils, results
+
+    a = world.a
+    objs = make_programme(a, kpi_codes=("ta_writing_are",))
+    with a.scope():
+        type(a.academies[0]).objects.filter(pk=a.academies[0].pk).update(
+            age_low=7, age_high=11, pupils_on_roll=10
+        )
+    cohort = [(n, "4", False, "F" if n % 2 else "M", "") for n in range(10)]
+    pupils(a, cohort, year="2024-25")
+    pupils(a, cohort, year="2025-26")
+    pupils(a, [(n, "5", False, "F" if n % 2 else "M", "") for n in range(6)], year="2026-27")
+    results(a, {n: "EXS" if n < 5 else "WTS" for n in range(10)}, "2024-25-summer")
+    results(a, {n: "EXS" if n < 6 else "WTS" for n in range(10)}, "2025-26-summer")
+    results(a, dict.fromkeys(range(6), "EXS"), "2026-27-autumn")
+    client = client_for(a.user(Role.TRUST_LEADER))
+    url = reverse("cpd:programme_detail", kwargs={"trust_slug": a.slug, "pk": objs["programme"].pk})
+    page = client.get(url).content.decode()
+    assert "60.0%" in page and "+10.0" in page and "(Summer term 2025-26)" in page
+    assert "100.0%" not in page and "Autumn term 2026-27" not in page
 
 
 def test_impact_says_when_there_are_no_figures(world, client_for):

@@ -6,15 +6,26 @@ import datetime as dt
 
 from assessment.models import Attendance, Enrolment, Pupil
 from assessment.services import term_get_or_create
+from phases.models import TermCompletion
 from phases.pipeline import recompute_run
 from phases.services import judgement_record
 from trust_si.accounts.roles import Role
 
 
-def pupils_and_absence(tw, academy, term_code, prefix, missed, count=10, disadvantaged=3):
-    """Pupils, enrolments and attendance written directly (the upload pipeline has its own tests)."""
+def pupils_and_absence(
+    tw, academy, term_code, prefix, missed, count=10, disadvantaged=3, complete=True
+):
+    """Pupils, enrolments and attendance written directly (the upload pipeline has its own tests).
+
+    A handful of pupils stands for a whole school here, so the term is marked complete for the
+    academy (as a leader would) unless `complete` is False: a partial term never moves a phase.
+    """
     with tw.scope():
         term = term_get_or_create(trust=tw.trust, code=term_code)
+        if complete:
+            TermCompletion.objects.get_or_create(
+                trust=tw.trust, academy=academy, term_code=term_code
+            )
         for i in range(count):
             pupil, _ = Pupil.objects.get_or_create(trust=tw.trust, key=f"{prefix}{i:04d}")
             Enrolment.objects.get_or_create(

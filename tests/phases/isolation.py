@@ -115,6 +115,14 @@ CASES = [
         forbidden_role=Role.IMPROVEMENT_OFFICER,
     ),
     Case(
+        "phases:term_complete",
+        kwargs=lambda tw: {"urn": tw.academies[0].urn, "term": "2025-26-summer"},
+        method="post",
+        data=lambda tw: {"complete": "yes"},
+        allowed_role=Role.TRUST_LEADER,
+        forbidden_role=Role.IMPROVEMENT_OFFICER,
+    ),
+    Case(
         "phases_api:placement-list",
         allowed_role=Role.TRUST_LEADER,
         forbidden_role=Role.GOVERNOR,

@@ -82,3 +82,29 @@ def test_casebook_page_shows_every_case_with_its_phase_and_source(world, client_
         assert f'id="case-{case.number}"' in html
     assert html.count("Source:") >= len(CASES)
     assert "until Ofsted re-judges it" in html
+
+
+def _case(number):
+    return next(c for c in CASES if c.number == number)
+
+
+def test_case_31_a_partial_term_is_listed_and_never_scored():
+    proposal = propose(_case(31).evidence)
+    assert any("partial: 11 of 300 pupils" in m for m in proposal.missing)
+    terms = {r.evidence.get("term") for r in proposal.reasons if r.rule == "kpi_vs_national"}
+    assert terms == {"2025-26-summer"}
+
+
+def test_cases_32_33_visit_ages_are_measured_from_the_visit_date_for_every_area():
+    december = propose(_case(32).evidence)
+    stale = [m for m in december.missing if "older than a year, not used" in m]
+    assert any("Safeguarding" in m and "15 Sep 2025" in m for m in stale)
+    assert any("Leadership and governance" in m and "20 Nov 2025" in m for m in stale)
+    visits = [r for r in december.reasons if r.source == "trust review"]
+    assert visits == []  # the legacy inspection's safeguarding effective is Ofsted's, not a visit
+    october = propose(_case(33).evidence)
+    assert [r.evidence["date"] for r in october.reasons if r.rule == "judgement"] == ["2025-11-20"]
+    assert any("Safeguarding" in m and "older than a year" in m for m in october.missing)
+    assert not any(
+        r.rule == "safeguarding_met" and r.source == "trust review" for r in october.reasons
+    )

@@ -127,6 +127,11 @@ def test_committed_upload_changes_the_placement_through_a_real_worker(
     a = world.a
     upns = [f"A{n:012d}" for n in range(1, 11)]
     with a.scope():
+        # A junior school of 10: the upload of all 10 pupils is a complete term (a partial
+        # term would never move the phase).
+        type(a.academies[0]).objects.filter(pk=a.academies[0].pk).update(
+            age_low=7, age_high=11, pupils_on_roll=10
+        )
         _judge(a, "curriculum_teaching", "expected_standard")
         term = term_get_or_create(trust=a.trust, code="2025-26-summer")
         pupils = upload_validate(

@@ -381,6 +381,9 @@ def test_cpd_programme_page_shows_the_effect_size_with_its_pupils(world, client_
     before = ["WTS", "WTS", "EXS", "EXS", "WTS", "EXS", "WTS", "EXS"]
     after = ["EXS", "WTS", "GDS", "EXS", "EXS", "GDS", "EXS", "EXS"]
     with tw.scope():
+        # A junior school of 8, so both terms' data is complete (effect sizes use complete
+        # terms only).
+        type(academy).objects.filter(pk=academy.pk).update(age_low=7, age_high=11, pupils_on_roll=8)
         autumn = term_get_or_create(trust=tw.trust, code="2025-26-autumn")
         spring = term_get_or_create(trust=tw.trust, code="2025-26-spring")
         for n, (b, a) in enumerate(zip(before, after, strict=True)):
