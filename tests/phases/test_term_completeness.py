@@ -60,7 +60,11 @@ def _pupils_and_attendance(tw, academy, term, prefix, years, count, missed):
 
 
 def _api(client_for, tw):
-    rows = client_for(tw.user(Role.TRUST_LEADER)).get(f"/api/v1/t/{tw.slug}/placements/").json()
+    rows = (
+        client_for(tw.user(Role.TRUST_LEADER))
+        .get(f"/api/v1/t/{tw.slug}/placements/")
+        .json()["results"]
+    )
     return {r["urn"]: r for r in rows}
 
 
