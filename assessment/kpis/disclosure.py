@@ -115,12 +115,31 @@ def protect(
                     break
             if progress:
                 break
-        if not progress:  # pragma: no cover - a fixed cell always has a relation with a shown cell
-            for cell in fixed:
-                for r in by_cell.get(cell, []):
-                    for c in (r.total, *r.parts):
-                        hidden.setdefault(c, SECONDARY)
-            return hidden
+        if not progress:
+            # Every relation of the fixed cell is hidden whole, yet a chain of relations through
+            # other hidden cells fixes it (a2 all - a2 middle, each known from the trust row
+            # less the other academies). Hide the smallest shown cell on that chain and solve
+            # again: each round hides one more cell, so this ends.
+            chain = _reachable(fixed, by_cell, hidden)
+            if not chain:  # pragma: no cover - a fixed cell is always fixed by some shown cell
+                return hidden
+            hidden[min(chain, key=lambda c: (cohorts[c], repr(c)))] = SECONDARY
+
+
+def _reachable(
+    start: Iterable[Hashable], by_cell: Mapping[Hashable, list[Relation]], hidden: Mapping
+) -> set[Hashable]:
+    """The shown cells in the relations reachable from `start` through hidden cells."""
+    seen, todo, shown = set(start), list(start), set()
+    while todo:
+        for r in by_cell.get(todo.pop(), []):
+            for c in (r.total, *r.parts):
+                if c not in hidden:
+                    shown.add(c)
+                elif c not in seen:
+                    seen.add(c)
+                    todo.append(c)
+    return shown
 
 
 def determined(hidden: set[Hashable], relations: Iterable[Relation]) -> set[Hashable]:
