@@ -7,11 +7,10 @@ it looks like one; every code is kept as a code and is never read as a number.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 
+from trust_si.limits import DFE, FileLimits, LimitExceeded, csv_records
 from trust_si.terms import AcademicYear, TermError
 
 NUMBER = re.compile(r"^-?\d+(\.\d+)?%?$")
@@ -87,7 +86,7 @@ def detect_kind(header: list[str]) -> str | None:
     return None
 
 
-def read_performance_file(data: bytes) -> PerformanceFile:
+def read_performance_file(data: bytes, limits: FileLimits = DFE) -> PerformanceFile:
     """Every school row with a URN, each published field as a PublishedRow.
 
     1. Decode UTF-8 (DfE's BOM is dropped), fall back to Windows-1252.
@@ -97,11 +96,16 @@ def read_performance_file(data: bytes) -> PerformanceFile:
        DfE's banding code or descriptor next to it.
     """
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252")
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+        return _read(data, limits)
+    except LimitExceeded as exc:
+        # Bounds (trust_si.limits.DFE): bytes, columns, characters in a cell, rows, seconds.
+        refused = PerformanceFile(kind="unknown")
+        refused.problems.append(str(exc))
+        return refused
+
+
+def _read(data: bytes, limits: FileLimits) -> PerformanceFile:
+    header, reader = csv_records(data, limits)
     kind = detect_kind(header)
     if kind is None:
         result = PerformanceFile(kind="unknown")
@@ -112,8 +116,7 @@ def read_performance_file(data: bytes) -> PerformanceFile:
         return result
     fields = KS4_FIELDS if kind == "ks4" else KS2_FIELDS
     result = PerformanceFile(kind=kind, year=year_from_columns(header))
-    for raw in reader:
-        row = {k.strip(): v for k, v in raw.items() if k}
+    for row in reader:
         if row.get("RECTYPE", "1").strip() in {"3", "4", "5"}:
             continue
         urn = (row.get("URN") or "").strip()
