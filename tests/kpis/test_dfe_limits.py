@@ -71,3 +71,24 @@ def test_the_real_files_are_within_the_bounds():
     assert not parsed.problems and parsed.rows_read > 5000
     gias = (dfe / "gias_group_links_2022.csv").read_bytes()
     assert GIAS.max_rows > gias.count(b"\n")
+
+
+def test_skipped_rows_are_reported_with_row_column_and_reason():
+    data = (
+        "RECTYPE,URN,SCHNAME,PTRWM_EXP,PTGPS_EXP,PTGPS_HIGH,PTRWM_EXP_FSM6CLA1A,DIFFN_RWM_EXP\n"
+        "1,100001,A,60%,78%,SUPP,45%,-26\n"
+        "3,,Leeds,62%,79%,30%,50%,\n"
+        "4,,England,65%,78%,36%,51%,\n"
+        "1,,No URN,1%,1%,1%,1%,1\n"
+    ).encode()
+    parsed = read_performance_file(data)
+    assert parsed.skipped == [
+        (3, "RECTYPE", "a local authority row (RECTYPE 3), not a school"),
+        (4, "RECTYPE", "a national row (RECTYPE 4), not a school"),
+        (5, "URN", "no URN"),
+    ]
+    fields = {r.field: r for r in parsed.schools["100001"]}
+    assert fields["PTGPS_EXP"].value == 78.0 and fields["PTGPS_HIGH"].code == "SUPP"
+    assert fields["PTGPS_HIGH"].value is None  # a code is never a number
+    assert fields["DIFFN_RWM_EXP"].value == -26.0
+    assert fields["PTRWM_EXP_FSM6CLA1A"].value == 45.0
