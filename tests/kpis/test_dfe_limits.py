@@ -75,12 +75,12 @@ def test_the_real_files_are_within_the_bounds():
 
 def test_skipped_rows_are_reported_with_row_column_and_reason():
     data = (
-        "RECTYPE,URN,SCHNAME,PTRWM_EXP,PTGPS_EXP,PTGPS_HIGH,PTRWM_EXP_FSM6CLA1A,DIFFN_RWM_EXP\n"
-        "1,100001,A,60%,78%,SUPP,45%,-26\n"
-        "3,,Leeds,62%,79%,30%,50%,\n"
-        "4,,England,65%,78%,36%,51%,\n"
-        "1,,No URN,1%,1%,1%,1%,1\n"
-    ).encode()
+        b"RECTYPE,URN,SCHNAME,PTRWM_EXP,PTGPS_EXP,PTGPS_HIGH,PTRWM_EXP_FSM6CLA1A,DIFFN_RWM_EXP\n"
+        b"1,100001,A,60%,78%,SUPP,45%,-26\n"
+        b"3,,Leeds,62%,79%,30%,50%,\n"
+        b"4,,England,65%,78%,36%,51%,\n"
+        b"1,,No URN,1%,1%,1%,1%,1\n"
+    )
     parsed = read_performance_file(data)
     assert parsed.skipped == [
         (3, "RECTYPE", "a local authority row (RECTYPE 3), not a school"),
