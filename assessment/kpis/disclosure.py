@@ -127,7 +127,9 @@ def protect(
 
 
 def _reachable(
-    start: Iterable[Hashable], by_cell: Mapping[Hashable, list[Relation]], hidden: Mapping
+    start: Iterable[Hashable],
+    by_cell: Mapping[Hashable, list[Relation]],
+    hidden: Mapping[Hashable, str],
 ) -> set[Hashable]:
     """The shown cells in the relations reachable from `start` through hidden cells."""
     seen, todo, shown = set(start), list(start), set()
