@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import time
 from io import StringIO
 
@@ -49,6 +50,14 @@ def _relations(table: dict) -> list[Relation]:
     ]
 
 
+# The heat map's own groups (phases.api): another group is not a heat-map view.
+HEATMAP_GROUPS = {"all", "disadvantaged", "non_disadvantaged", "send", "boys", "girls"}
+
+
+# 12-14 minutes on a loaded 2-core machine: run on purpose (TRUST_SI_DEMO_CHECK=1).
+@pytest.mark.skipif(
+    not os.environ.get("TRUST_SI_DEMO_CHECK"), reason="slow: set TRUST_SI_DEMO_CHECK=1"
+)
 @pytest.mark.django_db
 def test_the_demo_gives_no_suppressed_count_away(settings, client_for):
     settings.TRUST_SI_DEMO_PASSWORD = "demo"
@@ -123,7 +132,7 @@ def test_the_demo_gives_no_suppressed_count_away(settings, client_for):
                     xrow = next((x for x in xrows if urn in x), None)
                     if xrow and SUPPRESSED not in xrow[column]:
                         leaks.append(f"XLSX {term} {group} {kpi} {urn}: {xrow[column]}")
-                cell = heat_rows.get(urn, {}).get(kpi)
+                cell = heat_rows.get(urn, {}).get(kpi) if group in HEATMAP_GROUPS else None
                 if cell and cell.get("term") == term and cell["state"] != "suppressed":
                     leaks.append(f"heat map {term} {group} {kpi} {urn}: {cell['state']}")
                 if cell and cell["state"] == "suppressed" and cell.get("cohort") is not None:
