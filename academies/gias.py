@@ -7,11 +7,11 @@ phase of education, infer a default age range, and report every unusable row wit
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field
+
+from trust_si.limits import GIAS, FileLimits, LimitExceeded, csv_records
 
 REQUIRED_COLUMNS = (
     "URN",
@@ -97,12 +97,22 @@ def parse_date(value: str) -> dt.date | None:
     raise ValueError(f"{value!r} is not a date (expected dd/mm/yyyy or yyyy-mm-dd)")
 
 
-def read_group(data: bytes | str, group_uid: str) -> GiasResult:
-    """The academies of one group in a GIAS group-links file, with every problem found."""
-    text = data.decode("utf-8-sig", errors="replace") if isinstance(data, bytes) else data
-    reader = csv.DictReader(io.StringIO(text))
+def read_group(data: bytes | str, group_uid: str, limits: FileLimits = GIAS) -> GiasResult:
+    """The academies of one group in a GIAS group-links file, with every problem found.
+
+    The file is read within `trust_si.limits.GIAS` (bytes, columns, characters in a cell, rows,
+    seconds): a file past a bound is refused whole, with the bound in words.
+    """
     result = GiasResult(group_uid=str(group_uid).strip())
-    missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+    try:
+        return _read_group(data, result, limits)
+    except LimitExceeded as exc:
+        return GiasResult(group_uid=result.group_uid, problems=[GiasProblem(1, "", "", str(exc))])
+
+
+def _read_group(data: bytes | str, result: GiasResult, limits: FileLimits) -> GiasResult:
+    header, reader = csv_records(data, limits)
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         result.problems.append(
             GiasProblem(

@@ -38,6 +38,9 @@ class KpiFigure:
     # Why a suppressed figure is hidden: "primary" (5 or fewer pupils) or "secondary" (it would
     # give a primary one away by subtraction); "" when shown. See assessment.kpis.disclosure.
     suppression: str = ""
+    # Whose national figure `national` is: "all" (all pupils) or "non_disadvantaged" (national
+    # *other* pupils, DfE's comparison for disadvantaged pupils, as its DIFFN_* fields).
+    national_group: str = "all"
 
 
 @dataclass(frozen=True, slots=True)

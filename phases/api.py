@@ -198,6 +198,10 @@ class HeatmapCellOutput(serializers.Serializer):
     judged_on = serializers.DateField(allow_null=True)
     national = serializers.FloatField(allow_null=True)
     national_year = serializers.CharField(allow_null=True)
+    national_group = serializers.CharField(
+        help_text="non_disadvantaged: `national` is national other pupils (disadvantaged pupils "
+        "are compared with them, as DfE's DIFFN_* fields); empty: all pupils"
+    )
     target = serializers.FloatField(allow_null=True)
     gap = serializers.FloatField(allow_null=True, help_text="To national (or target); + better.")
 
@@ -221,6 +225,7 @@ class HeatmapCellOutput(serializers.Serializer):
             "judged_on": cell.judged_on.isoformat() if cell.judged_on else None,
             "national": cell.national,
             "national_year": cell.national_year,
+            "national_group": cell.national_group,
             "target": cell.target,
             "gap": cell.gap,
         }

@@ -238,6 +238,9 @@ class Cell:
     judged_on: dt.date | None = None
     national: float | None = None
     national_year: str | None = None  # the benchmark's academic year, "2024-25"
+    # "non_disadvantaged" when `national` is national *other* pupils (a disadvantaged figure,
+    # compared as DfE's DIFFN_* fields); "" = all pupils.
+    national_group: str = ""
     target: float | None = None  # the trust's target, when it is what the rating compares with
     gap: float | None = None  # to national (or target), positive = better
 
@@ -294,6 +297,7 @@ class Cell:
             "judged_on": self.judged_on.isoformat() if self.judged_on else None,
             "national": self.national,
             "national_year": self.national_year,
+            "national_group": self.national_group,
             "target": self.target,
             "gap": self.gap,
         }
@@ -452,6 +456,8 @@ def kpi_cell(
     if scored is not None:
         level, raw_gap = scored
         rating, gap = KPI_WORDS[figure.direction][level], round(raw_gap, 1)
+        if figure.national_group == "non_disadvantaged":
+            rating = rating.replace("national", "national other pupils (not disadvantaged)")
     elif figure.target is not None:
         # No national figure (in-year teacher assessment): rate against the trust's target.
         against_target = kpi_level(replace(evidence, national=figure.target), settings)
@@ -497,6 +503,7 @@ def kpi_cell(
         trend=trend,
         national=figure.national,
         national_year=figure.national_year,
+        national_group="" if figure.national_group == "all" else figure.national_group,
         target=target,
         gap=gap,
     )

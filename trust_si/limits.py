@@ -201,3 +201,31 @@ def csv_rows(text: str, delimiter: str, limits: FileLimits) -> Iterator[list[str
         yield from bounded_rows(reader, limits, lambda v: str(v).strip())
     except csv.Error as exc:  # e.g. a field over csv's own size limit
         raise LimitExceeded(f"The {limits.what} could not be read as CSV: {exc}.") from exc
+
+
+def csv_records(
+    data: bytes | str, limits: FileLimits
+) -> tuple[list[str], Iterator[dict[str, str]]]:
+    """A CSV with a header row, bounded: (header, rows as {column: text}), streamed.
+
+    Bytes are checked before anything is decoded (UTF-8 with DfE's BOM dropped, else
+    Windows-1252); every row then as `csv_rows` (columns, cell length, row count, time). A
+    row shorter than the header has '' in the missing columns, as csv.DictReader gives.
+    """
+    if isinstance(data, bytes):
+        check_bytes(len(data), limits)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+    else:
+        check_bytes(len(data.encode("utf-8")), limits)
+        text = data.removeprefix("\ufeff")
+    rows = csv_rows(text, ",", limits)
+    header = next(rows, [])
+
+    def records() -> Iterator[dict[str, str]]:
+        for row in rows:
+            yield {name: row[i] if i < len(row) else "" for i, name in enumerate(header) if name}
+
+    return header, records()

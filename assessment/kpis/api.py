@@ -18,6 +18,7 @@ from trust_si.web.api import TenantAPIView, TenantListAPIView
 
 from . import selectors, services
 from .catalogue import GROUPS, KPIS
+from .display import national_label
 from .models import KpiTarget, PublishedResult
 from .selectors import banding_label, kpi_figures_for, published_results_for
 from .transitions import BANDS, CATEGORIES, CATEGORY_LABELS
@@ -85,6 +86,11 @@ class KpiFigureOutput(serializers.Serializer):
     )
     national = serializers.FloatField(allow_null=True)
     national_year = serializers.CharField(allow_null=True)
+    national_group = serializers.CharField(
+        help_text="whose national figure: all (all pupils) or non_disadvantaged (national other "
+        "pupils: DfE compares disadvantaged pupils with them, as its DIFFN_* fields)"
+    )
+    national_label = serializers.CharField(help_text="national_group in words")
     target = serializers.FloatField(allow_null=True, help_text="group all only")
 
 
@@ -148,6 +154,8 @@ class KpiFigureListAPI(TenantListAPIView):
                 "suppression": f.suppression,
                 "national": f.national,
                 "national_year": f.national_year,
+                "national_group": f.national_group,
+                "national_label": national_label(f.national_group),
                 "target": f.target,
             }
             for f in figures

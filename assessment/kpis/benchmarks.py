@@ -12,9 +12,11 @@ from dataclasses import dataclass
 
 from trust_si.terms import AcademicYear, TermError
 
-from .catalogue import KPIS
+from .catalogue import BENCHMARK_GROUPS, KPIS, benchmark_key
 
 COLUMNS = ["kpi", "year", "value", "source"]
+# Optional: "all" (the default) or "non_disadvantaged" (national other pupils).
+OPTIONAL = ["group"]
 
 
 @dataclass(frozen=True)
@@ -23,13 +25,19 @@ class BenchmarkRow:
     year: str
     value: float
     source: str
+    group: str = "all"
+
+    @property
+    def key(self) -> str:
+        return benchmark_key(self.kpi, self.group)
 
 
 def parse_benchmarks(data: bytes) -> tuple[list[BenchmarkRow], list[str]]:
     """Rows and problems.
 
     1. UTF-8 (a BOM is dropped); the header must hold kpi, year, value and source.
-    2. kpi must be a catalogue code; year like 2024-25 with consecutive years; value a number
+    2. kpi must be a catalogue code; group, when given, "all" or "non_disadvantaged" (national
+       other pupils, what DfE compares disadvantaged pupils with); year like 2024-25 with consecutive years; value a number
        (a percentage 0-100, Attainment 8 0-90); source not blank.
     3. The same kpi and year twice in one file is a problem (which one is meant?).
     """
@@ -52,9 +60,12 @@ def parse_benchmarks(data: bytes) -> tuple[list[BenchmarkRow], list[str]]:
         if not any(row.values()):
             continue
         kpi, year, value_text, source = (row.get(c, "") for c in COLUMNS)
+        group = row.get("group") or "all"
         row_problems = []
         if kpi not in KPIS:
             row_problems.append(f"unknown KPI {kpi!r}")
+        if group not in BENCHMARK_GROUPS:
+            row_problems.append(f"group {group!r} is not one of {', '.join(BENCHMARK_GROUPS)}")
         try:
             AcademicYear.parse(year)
         except TermError:
@@ -70,13 +81,17 @@ def parse_benchmarks(data: bytes) -> tuple[list[BenchmarkRow], list[str]]:
                 row_problems.append(f"value {value:g} is outside 0-{top}")
         if not source:
             row_problems.append("source is blank (say which DfE publication)")
-        if (kpi, year) in seen:
-            row_problems.append(f"{kpi} {year} is already on row {seen[(kpi, year)]}")
-        seen.setdefault((kpi, year), number)
+        key = benchmark_key(kpi, group)
+        if (key, year) in seen:
+            row_problems.append(
+                f"{kpi} {year}{'' if group == 'all' else ' (' + group + ')'} is already on "
+                f"row {seen[(key, year)]}"
+            )
+        seen.setdefault((key, year), number)
         if row_problems:
             problems.append(f"Row {number}: " + "; ".join(row_problems) + ".")
         elif value is not None:
-            rows.append(BenchmarkRow(kpi, year, value, source[:200]))
+            rows.append(BenchmarkRow(kpi, year, value, source[:200], group))
     if not rows and not problems:
         problems.append("The file has no rows under its header.")
     return rows, problems

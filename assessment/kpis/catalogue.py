@@ -455,13 +455,26 @@ def compute_groups(
     return out
 
 
+# The national groups a benchmark may be for: all pupils, or DfE's "other pupils" (not
+# disadvantaged), the figure DfE compares disadvantaged pupils with (its DIFFN_* fields).
+BENCHMARK_GROUPS = ("all", "non_disadvantaged")
+# Which national group each pupil group is compared with; unlisted groups: all pupils.
+NATIONAL_GROUP_FOR = {"disadvantaged": "non_disadvantaged"}
+
+
+def benchmark_key(kpi: str, group: str = "all") -> str:
+    """The Benchmarks key: the KPI code for all pupils, 'ks2_rwm_exp:non_disadvantaged' else."""
+    return kpi if group == "all" else f"{kpi}:{group}"
+
+
 def load_benchmarks(path: Path | None = None) -> dict[str, list[tuple[str, float, str]]]:
-    """kpi -> [(year, value, source)], oldest first, from the shipped CSV."""
+    """benchmark_key -> [(year, value, source)], oldest first, from the shipped CSV."""
     path = path or Path(__file__).with_name("data") / "national_benchmarks.csv"
     out: dict[str, list[tuple[str, float, str]]] = {}
     with path.open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
-            out.setdefault(row["kpi"], []).append((row["year"], float(row["value"]), row["source"]))
+            key = benchmark_key(row["kpi"], (row.get("group") or "all").strip() or "all")
+            out.setdefault(key, []).append((row["year"], float(row["value"]), row["source"]))
     for rows in out.values():
         rows.sort()
     return out

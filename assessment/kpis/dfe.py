@@ -7,11 +7,10 @@ it looks like one; every code is kept as a code and is never read as a number.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 
+from trust_si.limits import DFE, FileLimits, LimitExceeded, csv_records
 from trust_si.terms import AcademicYear, TermError
 
 NUMBER = re.compile(r"^-?\d+(\.\d+)?%?$")
@@ -38,6 +37,34 @@ KS2_FIELDS: dict[str, tuple[str | None, str | None, str | None]] = {
     "MATPROG": ("MATPROG_LOWER", "MATPROG_UPPER", "MATPROG_DESCR"),
     "TELIG": (None, None, None),
     **{f"PTRWM_EXP_{g}": (None, None, None) for g in KS2_GROUPS},
+    # Subjects, higher standard and GPS (ks2_meta.csv rows 63-76).
+    **{
+        f: (None, None, None)
+        for f in (
+            "PTREAD_EXP",
+            "PTREAD_HIGH",
+            "READ_AVERAGE",
+            "PTGPS_EXP",
+            "PTGPS_HIGH",
+            "GPS_AVERAGE",
+            "PTMAT_EXP",
+            "PTMAT_HIGH",
+            "MAT_AVERAGE",
+            "PTWRITTA_EXP",
+            "PTWRITTA_HIGH",
+        )
+    },
+    # Disadvantaged pupils' attainment and progress, and DfE's own difference from national
+    # *other* pupils (DIFFN_*), the comparison DfE makes for them.
+    "PTRWM_HIGH_FSM6CLA1A": (None, None, None),
+    "READPROG_FSM6CLA1A": (None, None, None),
+    "WRITPROG_FSM6CLA1A": (None, None, None),
+    "MATPROG_FSM6CLA1A": (None, None, None),
+    "DIFFN_RWM_EXP": (None, None, None),
+    "DIFFN_RWM_HIGH": (None, None, None),
+    "DIFFN_READPROG": (None, None, None),
+    "DIFFN_WRITPROG": (None, None, None),
+    "DIFFN_MATPROG": (None, None, None),
 }
 
 
@@ -68,6 +95,8 @@ class PerformanceFile:
     predecessors: dict[str, str] = field(default_factory=dict)
     year: str | None = None  # read from the file itself, when it says
     problems: list[str] = field(default_factory=list)
+    # What was not read, row by row: (row in the file, header = 1; column; reason in words).
+    skipped: list[tuple[int, str, str]] = field(default_factory=list)
 
 
 def cell(raw: str | None) -> Cell:
@@ -87,21 +116,27 @@ def detect_kind(header: list[str]) -> str | None:
     return None
 
 
-def read_performance_file(data: bytes) -> PerformanceFile:
+def read_performance_file(data: bytes, limits: FileLimits = DFE) -> PerformanceFile:
     """Every school row with a URN, each published field as a PublishedRow.
 
     1. Decode UTF-8 (DfE's BOM is dropped), fall back to Windows-1252.
     2. Recognise the download by its columns (KS4 headline or full KS2).
-    3. Skip local-authority and national rows (RECTYPE 3, 4, 5): they have no URN.
+    3. Skip local-authority and national rows (RECTYPE 3, 4, 5, 7) and rows with no URN,
+       each listed in `skipped` with its row, column and reason.
     4. For each known field present: the value or DfE's code, with its confidence limits and
        DfE's banding code or descriptor next to it.
     """
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252")
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+        return _read(data, limits)
+    except LimitExceeded as exc:
+        # Bounds (trust_si.limits.DFE): bytes, columns, characters in a cell, rows, seconds.
+        refused = PerformanceFile(kind="unknown")
+        refused.problems.append(str(exc))
+        return refused
+
+
+def _read(data: bytes, limits: FileLimits) -> PerformanceFile:
+    header, reader = csv_records(data, limits)
     kind = detect_kind(header)
     if kind is None:
         result = PerformanceFile(kind="unknown")
@@ -112,12 +147,18 @@ def read_performance_file(data: bytes) -> PerformanceFile:
         return result
     fields = KS4_FIELDS if kind == "ks4" else KS2_FIELDS
     result = PerformanceFile(kind=kind, year=year_from_columns(header))
-    for raw in reader:
-        row = {k.strip(): v for k, v in raw.items() if k}
-        if row.get("RECTYPE", "1").strip() in {"3", "4", "5"}:
+    for number, row in enumerate(reader, start=2):
+        rectype = row.get("RECTYPE", "1").strip()
+        if rectype in {"3", "4", "5", "7"}:
+            # ks4_meta.csv: 4 local authority, 5 and 7 national; ks2_meta.csv: 3 LA, 4 and 5.
+            what = "local authority" if rectype == {"ks4": "4", "ks2": "3"}[kind] else "national"
+            result.skipped.append(
+                (number, "RECTYPE", f"a {what} row (RECTYPE {rectype}), not a school")
+            )
             continue
         urn = (row.get("URN") or "").strip()
         if not urn:
+            result.skipped.append((number, "URN", "no URN"))
             continue
         result.rows_read += 1
         if result.year is None and result.rows_read == 1:

@@ -95,3 +95,14 @@ def gap_text(
         f"{first_label} {abs(gap):.1f} {_points(unit)} "
         f"{'above' if gap > 0 else 'below'} {second_label}"
     )
+
+
+# Whose national figure a comparison is against, in words (KpiFigure.national_group).
+NATIONAL_GROUP_LABELS = {
+    "all": "national, all pupils",
+    "non_disadvantaged": "national, other pupils (not disadvantaged)",
+}
+
+
+def national_label(national_group: str) -> str:
+    return NATIONAL_GROUP_LABELS.get(national_group, NATIONAL_GROUP_LABELS["all"])

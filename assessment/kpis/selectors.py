@@ -24,8 +24,10 @@ from .catalogue import (
     DEFINITIONS,
     GROUPS,
     KPIS,
+    NATIONAL_GROUP_FOR,
     PupilFacts,
     benchmark_for,
+    benchmark_key,
     compute_groups,
     in_group,
     load_benchmarks,
@@ -221,7 +223,16 @@ def kpi_figures_for(
         for kpi in KPIS.values():
             if kpi.summer_only and term.term_code.season is not Season.SUMMER:
                 continue
-            national = benchmark_for(benchmarks, kpi.code, term.academic_year)
+            # Disadvantaged pupils are compared with national *other* pupils, as DfE's DIFFN_*
+            # fields do; never with all pupils (no such figure: no national figure at all).
+            nationals = {
+                group: benchmark_for(
+                    benchmarks,
+                    benchmark_key(kpi.code, NATIONAL_GROUP_FOR.get(group, "all")),
+                    term.academic_year,
+                )
+                for group in GROUPS
+            }
             units: list[tuple[Any, list[PupilFacts]]] = [
                 *((a, by_academy.get(a, [])) for a in labels),
                 (TRUST_UNIT, everyone),
@@ -247,6 +258,7 @@ def kpi_figures_for(
                 if education and not by_education:
                     continue
                 reason = hidden.get((unit, group), "")
+                national = nationals[group]
                 figures.append(
                     KpiFigure(
                         academy_id=academy_id,
@@ -269,6 +281,7 @@ def kpi_figures_for(
                         direction=kpi.direction,
                         education=education,
                         suppression=reason,
+                        national_group=NATIONAL_GROUP_FOR.get(group, "all"),
                     )
                 )
     return figures

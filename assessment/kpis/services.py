@@ -220,10 +220,11 @@ def national_benchmarks_load(*, rows: list[BenchmarkRow]) -> dict[str, int]:
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     existing = {(b.kpi_code, b.year): b for b in NationalBenchmark.objects.select_for_update()}
     for row in rows:
-        current = existing.get((row.kpi, row.year))
+        # A national other-pupils figure is kept under "kpi:non_disadvantaged" (benchmark_key).
+        current = existing.get((row.key, row.year))
         if current is None:
             NationalBenchmark.objects.create(
-                kpi_code=row.kpi, year=row.year, value=row.value, source=row.source
+                kpi_code=row.key, year=row.year, value=row.value, source=row.source
             )
             counts["created"] += 1
         elif (current.value, current.source) != (row.value, row.source):

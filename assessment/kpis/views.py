@@ -20,10 +20,10 @@ from trust_si.web.access import require
 from trust_si.web.http import TenantRequest
 
 from . import selectors, services
-from .catalogue import CATALOGUE, GROUPS, KPIS
+from .catalogue import CATALOGUE, GROUPS, KPIS, NATIONAL_GROUP_FOR
 from .dfe import read_performance_file, year_from_filename
 from .disclosure import threshold
-from .display import GROUP_LABELS
+from .display import GROUP_LABELS, national_label
 from .forms import PerformanceTableForm, TargetForm
 from .selectors import banding_label, kpi_figures_for, published_results_for, term_codes_with_data
 from .services import published_results_import
@@ -167,7 +167,7 @@ def _trust_table(request: TenantRequest) -> tuple[dict[str, Any], Any]:
     for code in columns:
         sample = next((f for f in figures if f.kpi_code == code), None)
         national.append(
-            f"{sample.national:g}{'%' if sample.unit == '%' else ''}"
+            f"{sample.national:g}{'%' if sample.unit == '%' else ''} ({sample.national_year})"
             if sample and sample.national is not None
             else "not published"
         )
@@ -176,7 +176,10 @@ def _trust_table(request: TenantRequest) -> tuple[dict[str, Any], Any]:
             if sample and sample.national is not None
             else Figure(None, words="not published")
         )
+    # Disadvantaged pupils are compared with national other pupils (DfE's DIFFN_* comparison).
+    compared = national_label(NATIONAL_GROUP_FOR.get(group, "all"))
     return {
+        "national_label": compared[0].upper() + compared[1:],
         "term": term,
         "group": group,
         "groups": [(g, GROUP_LABELS[g]) for g in GROUPS],
@@ -201,7 +204,7 @@ def kpi_table(request: TenantRequest) -> HttpResponse:
 def kpi_table_csv(request: TenantRequest) -> HttpResponse:
     context, _ = _trust_table(request)
     rows = [[row["academy"].name, row["academy"].urn, *row["figures"]] for row in context["rows"]]
-    rows.append(["national", "", *context["national_figures"]])
+    rows.append([context["national_label"], "", *context["national_figures"]])
     return csv_response(
         f"kpis-{context['term']}-{context['group']}.csv",
         ["academy", "urn", *[label for _, label in context["columns"]]],
@@ -215,7 +218,7 @@ def kpi_table_xlsx(request: TenantRequest) -> HttpResponse:
     rows += [[r["academy"].name, r["academy"].urn, *r["figures"]] for r in context["rows"]]
     if context["show_trust_row"] and context["rows"]:
         rows.append(["Whole trust", "", *context["trust_figures"]])
-    rows.append(["National", "", *context["national_figures"]])
+    rows.append([context["national_label"], "", *context["national_figures"]])
     term = TermCode.parse_or_none(context["term"])
     # A sheet's name holds 31 characters: the short label ("Spring 2025-26") fits.
     title = f"{term.short_label} {context['group']}" if term else context["group"]

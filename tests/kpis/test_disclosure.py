@@ -151,6 +151,22 @@ def test_a_cell_fixed_through_a_chain_of_wholly_hidden_relations_is_caught():
     assert not recoverable(set(hidden), relations)
 
 
+def test_a_cell_fixed_only_through_a_chain_of_hidden_cells_is_caught():
+    # Found by hypothesis: every relation of a2's low prior group is hidden whole, yet a2 all
+    # less a2 middle gives it, each known from the trust's row less a1 (whose pupil is middle).
+    boy = lambda band: (False, False, "M", band)  # noqa: E731
+    cohorts, relations = table_of(
+        {
+            "a1": [boy("middle")],
+            "a2": [boy("low"), boy("middle")],
+            "a3": [boy("low"), *[boy("middle")] * 6, boy("high")],
+        }
+    )
+    hidden = protect(cohorts, relations)
+    assert hidden[("a2", "prior_low")] == PRIMARY
+    assert not recoverable(set(hidden), relations)
+
+
 pupil = st.tuples(
     st.booleans(),
     st.booleans(),

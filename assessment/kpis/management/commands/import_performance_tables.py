@@ -54,3 +54,9 @@ class Command(BaseCommand):
             f"{counts['not_published']} with nothing published; {counts['created']} figures added, "
             f"{counts['updated']} updated, {counts['unchanged']} unchanged."
         )
+        if parsed.skipped:
+            self.stdout.write(f"{len(parsed.skipped)} rows skipped:")
+            for row, column, reason in parsed.skipped[:50]:
+                self.stdout.write(f"  row {row}, {column}: {reason}")
+            if len(parsed.skipped) > 50:
+                self.stdout.write(f"  ... and {len(parsed.skipped) - 50} more")
