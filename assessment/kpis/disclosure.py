@@ -12,9 +12,10 @@ relation can subtract to recover the others, so hiding a small group alone prote
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from math import gcd
+from typing import Any
 
 # DfE suppresses every figure from 1 to 5 pupils (the 2019 KS4 performance tables: every school
 # with 1-5 pupils at the end of KS4 is "SUPP"). A trust may raise the threshold, never lower it.
@@ -53,7 +54,10 @@ class Relation:
 
 
 def protect(
-    cohorts: Mapping[Hashable, int], relations: Iterable[Relation], limit: int = DFE_THRESHOLD
+    cohorts: Mapping[Hashable, int],
+    relations: Iterable[Relation],
+    limit: int = DFE_THRESHOLD,
+    cost: Callable[[Hashable], Any] | None = None,
 ) -> dict[Hashable, str]:
     """The cells to hide and why: {cell: PRIMARY | SECONDARY}. Cells not returned are shown.
 
@@ -70,6 +74,12 @@ def protect(
        nearest relation linked to it through hidden cells) and solve again, until none is fixed.
     Relations are treated as exact even where the parts miss a few pupils (a pupil recorded
     as neither boy nor girl): that can only hide more, never less.
+
+    `cost` ranks the cells a secondary hiding may take (lowest first, then fewest pupils), over
+    the relation's total and parts alike. Without it the smallest part is taken. Which cells are
+    taken never makes the result less safe (step 3 runs until nothing is fixed); it decides what
+    readers lose: a greedy choice of parts alone can cascade through every group of every
+    academy (one special school of 4 pupils hid the KS2 figures of every middle school).
     """
 
     limit = max(limit, DFE_THRESHOLD)
@@ -89,6 +99,12 @@ def protect(
             by_cell.setdefault(cell, []).append(r)
 
     def hide_one_more(r: Relation) -> bool:
+        if cost is not None:
+            members = [c for c in (*r.parts, r.total) if c not in hidden]
+            if not members:
+                return False
+            hidden[min(members, key=lambda c: (cost(c), cohorts[c], repr(c)))] = SECONDARY
+            return True
         shown = [p for p in r.parts if p not in hidden]
         if not shown and r.total not in hidden:
             shown = [r.total]

@@ -107,6 +107,14 @@ def kpi_figures_memo() -> Iterator[None]:
         _MEMO.reset(token)
 
 
+def _hiding_cost(cell: Any) -> tuple[int, int]:
+    """Which figure a secondary suppression gives up first: an aggregate's (the trust's, a phase
+    of education's) before an academy's, since each academy acts on its own figures; a group's
+    before all pupils'."""
+    unit, group = cell
+    return (1 if isinstance(unit, int) else 0, 1 if group == "all" else 0)
+
+
 def kpi_figures_for(
     *,
     trust_id: int,
@@ -247,6 +255,7 @@ def kpi_figures_for(
                 {cell: f.cohort for cell, f in table.items()},
                 disclosure.kpi_relations([u for u, _ in units], GROUPS, totals),
                 limit,
+                cost=_hiding_cost,
             )
             for (unit, group), figure in table.items():
                 if figure.cohort == 0 or group not in asked_groups:
