@@ -428,6 +428,9 @@ def _tenant_tasks() -> dict[str, Any]:
     }
 
 
+# The database mark: loading Celery's task registry runs its Django fixup, whose system checks
+# open a connection (the same reason as the time-limit table test).
+@pytest.mark.django_db
 def test_every_task_that_names_an_object_has_a_cross_trust_case() -> None:
     uncovered = []
     for name, task in _tenant_tasks().items():
