@@ -83,3 +83,19 @@ CASES = [
         ok_statuses=(201, 409),
     ),
 ]
+CASES += [
+    Case(
+        "moderation_api:round-list",
+        kwargs_are_objects=False,
+        allowed_role=OFFICER,
+        forbidden_role=Role.GOVERNOR,
+        shows_sentinel=True,
+    ),
+    Case(
+        "moderation_api:round",
+        kwargs=lambda tw: {"pk": tw.extra["round"].pk},
+        allowed_role=OFFICER,
+        forbidden_role=Role.GOVERNOR,
+        shows_sentinel=True,
+    ),
+]
