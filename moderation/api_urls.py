@@ -6,6 +6,8 @@ from . import api
 
 app_name = "moderation_api"
 urlpatterns = [
+    path("moderation/", api.RoundListAPI.as_view(), name="round-list"),
+    path("moderation/<int:pk>/", api.RoundDetailAPI.as_view(), name="round"),
     path("moderation/<int:pk>/queue/", api.ReviewQueueAPI.as_view(), name="review-queue"),
     path(
         "moderation/<int:pk>/pieces/<int:number>/review/",

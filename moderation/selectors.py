@@ -85,6 +85,18 @@ def moderated_level(item: SampleItem, reviews: list[Review]) -> str | None:
     return None
 
 
+def items_to_settle(round_: Round) -> list[SampleItem]:
+    """Moderated pieces with no moderated judgement yet: a moderator disagreed with the school
+    and nobody has recorded the agreed one."""
+    items = (
+        SampleItem.objects.filter(trust_id=round_.trust_id, round=round_, reviews__isnull=False)
+        .distinct()
+        .prefetch_related("reviews")
+        .order_by("number")
+    )
+    return [item for item in items if moderated_level(item, list(item.reviews.all())) is None]
+
+
 @dataclass(frozen=True)
 class RoundOutcome:
     items: int

@@ -3,15 +3,22 @@ judgement, and only then sees the school's."""
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
+from academies.selectors import academy_list_for
 from assessment.frameworks.models import Level
+from assessment.models import Term
+from trust_si.forms import tenant_redirect
 from trust_si.web.access import require
 from trust_si.web.http import TenantRequest
 
 from . import selectors, services
 from .agreement import agreement_words, kappa_words
+from .forms import AgreeForm, RoundForm
 from .models import RoundMethod, RoundStatus
 
 LEVEL_WORDS = dict(Level.choices)
@@ -61,7 +68,86 @@ def review(request: TenantRequest, pk: int, number: int) -> HttpResponse:
 def round_list(request: TenantRequest) -> HttpResponse:
     membership = require(request, "moderation.view")
     rounds = selectors.round_list_for(membership).order_by("-term__academic_year", "name")
-    return render(request, "moderation/round_list.html", {"rounds": rounds})
+    return render(
+        request,
+        "moderation/round_list.html",
+        {"rounds": rounds, "can_manage": membership.can("moderation.manage")},
+    )
+
+
+def round_create(request: TenantRequest) -> HttpResponse:
+    """A new round: the sample is drawn at once by the service, so the round opens with it; a
+    round whose sample cannot be drawn (no judgements yet) is not kept."""
+    membership = require(request, "moderation.manage")
+    form = RoundForm(
+        request.POST if request.method == "POST" else None,
+        terms=Term.objects.filter(trust_id=membership.trust_id),
+        academies=academy_list_for(membership),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                round_ = services.round_create(
+                    actor=request.user,
+                    trust=request.trust,
+                    name=data["name"],
+                    term=data["term"],
+                    subject=data["subject"],
+                    year_groups=data["year_groups"],
+                    academies=list(data["academies"]),
+                    method=data["method"],
+                    # Whoever sets the round up leads it: they settle its disagreements.
+                    leader=request.user,
+                    deadline=data["deadline"],
+                    share=data["share"] / 100,
+                    minimum=data["minimum"],
+                )
+                drawn = services.round_sample_draw(actor=request.user, round_=round_)
+        except services.ModerationRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Round opened with a sample of {drawn} pieces.")
+            return tenant_redirect(request, "moderation:round", pk=round_.pk)
+    return render(
+        request,
+        "moderation/round_form.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def item_agree(request: TenantRequest, pk: int, number: int) -> HttpResponse:
+    """Settle a disagreement: the leader (or a second moderator) records the agreed judgement."""
+    membership = require(request, "moderation.view")
+    round_ = selectors.round_get_for(membership, pk)
+    item = selectors.item_get_for(membership, round_, number)
+    reviews = list(item.reviews.select_related("moderator"))
+    # The page shows the school's judgement: only to the leader and to those who judged it.
+    if round_.leader_id != request.user.pk and not any(
+        r.moderator_id == request.user.pk for r in reviews
+    ):
+        raise PermissionDenied("The agreed judgement is recorded by the round's leader.")
+    form = AgreeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.item_agree(
+                actor=request.user,
+                item=item,
+                level=form.cleaned_data["level"],
+                reason=form.cleaned_data["reason"],
+            )
+        except services.ModerationRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Agreed judgement recorded for piece {item.number}.")
+            return tenant_redirect(request, "moderation:round", pk=round_.pk)
+    return render(
+        request,
+        "moderation/agree.html",
+        {"round": round_, "item": item, "reviews": reviews, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 def round_detail(request: TenantRequest, pk: int) -> HttpResponse:
@@ -85,6 +171,8 @@ def round_detail(request: TenantRequest, pk: int) -> HttpResponse:
         outcome = selectors.round_outcome(round_)
         blind = selectors.is_blind_to(round_, request.user)
         context["outcome"] = outcome
+        if round_.leader_id == request.user.pk and round_.status == RoundStatus.OPEN:
+            context["to_settle"] = selectors.items_to_settle(round_)
         context["overall"] = agreement_words(outcome.overall) if outcome.overall else ""
         context["kappa"] = kappa_words(outcome.overall.kappa) if outcome.overall else ""
         # A blind moderator would learn schools' judgements from the tables: they see the

@@ -23,6 +23,13 @@ def framework_get_for(membership: Membership, pk: int) -> Framework:
     return get_object_or_404(framework_list_for(membership), pk=pk)
 
 
+def version_get_for(membership: Membership, pk: int) -> FrameworkVersion:
+    versions = FrameworkVersion.objects.filter(trust_id=membership.trust_id).select_related(
+        "framework"
+    )
+    return get_object_or_404(versions.prefetch_related("strands__statements"), pk=pk)
+
+
 def published_versions(*, trust_id: int) -> dict[tuple[str, str], FrameworkVersion]:
     """(subject, year group) -> the latest published version of each framework."""
     found: dict[tuple[str, str], FrameworkVersion] = {}

@@ -55,3 +55,13 @@ CASES = [
         body_ids=lambda tw: {"pupil": tw.extra["pupil"].pk},
     ),
 ]
+CASES += [
+    Case("frameworks_api:framework-list", allowed_role=STAFF, forbidden_role=Role.GOVERNOR),
+    Case(
+        "frameworks_api:version",
+        kwargs=lambda tw: {"pk": tw.extra["version"].pk},
+        allowed_role=STAFF,
+        forbidden_role=Role.GOVERNOR,
+    ),
+    Case("frameworks_api:judgement-list", allowed_role=STAFF, forbidden_role=Role.GOVERNOR),
+]

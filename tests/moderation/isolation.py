@@ -15,6 +15,7 @@ def setup(world):
             tw.extra["item"] = SampleItem.objects.filter(
                 round=round_, academy=tw.academies[1]
             ).first()
+            tw.extra["term"] = round_.term
 
 
 def _item(tw):
@@ -81,5 +82,67 @@ CASES = [
         allowed_role=OFFICER,
         forbidden_role=Role.GOVERNOR,
         ok_statuses=(201, 409),
+    ),
+]
+CASES += [
+    Case(
+        "moderation_api:round-list",
+        kwargs_are_objects=False,
+        allowed_role=OFFICER,
+        forbidden_role=Role.GOVERNOR,
+        shows_sentinel=True,
+    ),
+    Case(
+        "moderation_api:round",
+        kwargs=lambda tw: {"pk": tw.extra["round"].pk},
+        allowed_role=OFFICER,
+        forbidden_role=Role.GOVERNOR,
+        shows_sentinel=True,
+    ),
+]
+
+
+def _new_round(tw):
+    return {
+        "name": "Autumn check",
+        "term": tw.extra["term"].pk,
+        "subject": "writing",
+        "year_groups": ["6"],
+        "academies": [tw.academies[0].pk],
+        "method": "blind",
+        "share": "15",
+        "minimum": "3",
+    }
+
+
+CASES += [
+    Case(
+        "moderation:round_create",
+        kwargs_are_objects=False,
+        allowed_role=OFFICER,
+        forbidden_role=Role.SCHOOL_STAFF,
+    ),
+    Case(
+        "moderation:round_create",
+        method="post",
+        kwargs_are_objects=False,
+        data=_new_round,
+        allowed_role=OFFICER,
+        forbidden_role=Role.GOVERNOR,
+        body_ids=lambda tw: {"term": tw.extra["term"].pk, "academies": [tw.academies[0].pk]},
+    ),
+    Case(
+        "moderation:item_agree",
+        kwargs=_item,
+        allowed_role=Role.TRUST_LEADER,
+        forbidden_role=Role.GOVERNOR,
+    ),
+    Case(
+        "moderation:item_agree",
+        method="post",
+        kwargs=_item,
+        data=lambda tw: {"level": "EXS", "reason": "Discussed with both moderators"},
+        allowed_role=Role.TRUST_LEADER,
+        forbidden_role=Role.GOVERNOR,
     ),
 ]

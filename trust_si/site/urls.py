@@ -13,6 +13,7 @@ from academies import api_urls as academies_api
 from academies import urls as academies_urls
 from assessment import api_urls as assessment_api
 from assessment import urls as assessment_urls
+from assessment.frameworks import api_urls as frameworks_api
 from assessment.frameworks import urls as frameworks_urls
 from assessment.kpis import api_urls as kpis_api
 from assessment.kpis import urls as kpis_urls
@@ -51,6 +52,7 @@ APP_API_URLS = [
     academies_api,
     assessment_api,
     kpis_api,
+    frameworks_api,
     phases_api,
     visits_api,
     moderation_api,
