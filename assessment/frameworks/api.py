@@ -62,7 +62,7 @@ class VersionOutput(serializers.ModelSerializer):
         ]
 
 
-class JudgementOutput(serializers.ModelSerializer):
+class TeacherJudgementOutput(serializers.ModelSerializer):
     urn = serializers.CharField(source="academy.urn")
     term = serializers.CharField(source="term.term_code")
     framework_version = serializers.IntegerField(source="version_id")
@@ -118,7 +118,7 @@ class JudgementListAPI(TenantListAPIView):
             OpenApiParameter("year_group", str),
             OpenApiParameter("subject", str),
         ],
-        responses=JudgementOutput(many=True),
+        responses=TeacherJudgementOutput(many=True),
     )
     def get(self, request: Request) -> Response:
         rows = selectors.judgement_list_for(self.membership).order_by("pk")
@@ -132,4 +132,4 @@ class JudgementListAPI(TenantListAPIView):
         if term := params.get("term"):
             parts = term.rsplit("-", 1)
             rows = rows.filter(term__academic_year=parts[0], term__season=parts[-1])
-        return self.paginated(rows, JudgementOutput)
+        return self.paginated(rows, TeacherJudgementOutput)

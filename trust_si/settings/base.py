@@ -302,6 +302,9 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Several resources have a "kind" or "status": give each choice set its own schema name.
     "ENUM_NAME_OVERRIDES": {
+        "FrameworkVersionStatusEnum": "assessment.frameworks.models.VersionStatus",
+        "RoundStatusEnum": "moderation.models.RoundStatus",
+        "LevelEnum": "assessment.frameworks.models.Level",
         "UploadKindEnum": "assessment.models.UploadKind",
         "UploadStatusEnum": "assessment.models.UploadStatus",
         "ReportKindEnum": "reporting.models.ReportKind",
