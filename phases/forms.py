@@ -31,6 +31,16 @@ THRESHOLD_HELP = {
 }
 
 
+LIST_MAX_ITEMS = 20
+LIST_MAX_CHARS = 4000
+ITEM_MAX_CHARS = 200
+
+
+def lines_of(text: str) -> list[str]:
+    """One item a line; blank lines and surrounding spaces do not count."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
 class PhaseSettingsForm(forms.Form):
     preset = forms.ChoiceField(
         label="Start from a naming",
@@ -59,6 +69,22 @@ class PhaseSettingsForm(forms.Form):
                 initial=info.summary,
                 widget=forms.Textarea(attrs={"rows": 3}),
                 max_length=600,
+            )
+            self.fields[f"{code}_offer"] = forms.CharField(
+                label="Support offer, one item a line (its own, in addition to the phases above)",
+                initial="\n".join(info.offer),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                max_length=LIST_MAX_CHARS,
+                help_text="Leave empty to use the default offer.",
+            )
+            self.fields[f"{code}_descriptors"] = forms.CharField(
+                label="Descriptors, one a line",
+                initial="\n".join(info.descriptors),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                max_length=LIST_MAX_CHARS,
+                help_text="Leave empty to use the default descriptors.",
             )
         for key in TUNABLE:
             integer = isinstance(DEFAULT_SETTINGS[key], int)
@@ -99,6 +125,20 @@ class PhaseSettingsForm(forms.Form):
             self.add_error(
                 "kpi_improve_gap", "The KPI gaps must rise: Repair below Improve below Sustain."
             )
+        for code in PHASE_ORDER:
+            for kind in ("offer", "descriptors"):
+                key = f"{code}_{kind}"
+                items = lines_of(data.get(key, ""))
+                if len(items) > LIST_MAX_ITEMS:
+                    self.add_error(key, f"Give at most {LIST_MAX_ITEMS} lines (one item a line).")
+                long = [n for n, item in enumerate(items, 1) if len(item) > ITEM_MAX_CHARS]
+                if long:
+                    self.add_error(
+                        key,
+                        f"Line {long[0]} is longer than {ITEM_MAX_CHARS} characters: "
+                        "shorten it or split it into two lines.",
+                    )
+                data[key] = items
         names = [data.get(f"{code}_name", "").strip().lower() for code in PHASE_ORDER]
         if len(set(names)) < len(names):
             self.add_error(f"{PHASE_ORDER[0]}_name", "Give each phase a different name.")
