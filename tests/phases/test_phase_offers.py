@@ -36,7 +36,7 @@ def test_a_trust_offer_edit_flows_into_every_weaker_phase():
 
 
 def _form_data(**extra):
-    data = {}
+    data: dict[str, object] = {}
     for code in ("stabilise", "repair", "improve", "sustain"):
         data |= {f"{code}_name": code.title(), f"{code}_tier": "Tier", f"{code}_summary": "Words"}
     for key, value in DEFAULT_SETTINGS.items():
