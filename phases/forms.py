@@ -23,6 +23,13 @@ THRESHOLD_HELP = {
     "points_sustain_gap": "The same for points measures (Attainment 8): points above national for Sustain.",
     "points_improve_gap": "Points below national down to which a points measure counts as Improve.",
     "points_repair_gap": "Points below national down to which a points measure counts as Repair.",
+    "relative_sustain_gap": "Absence (overall and persistent) is compared as a relative gap, "
+    "(academy - national) / national, in per cent of the national rate (DfE): per cent below "
+    "national at or beyond which it counts towards Sustain.",
+    "relative_improve_gap": "Per cent of the national absence rate (negative: above national) down "
+    "to which absence counts as Improve.",
+    "relative_repair_gap": "Per cent of the national absence rate (negative: above national) down "
+    "to which absence counts as Repair; beyond it: Stabilise.",
     "cut_sustain": "Weighted mean level (1-4) at or above which the academy is proposed Sustain.",
     "cut_improve": "Weighted mean level at or above which the academy is proposed Improve.",
     "cut_repair": "Weighted mean level at or above which the academy is proposed Repair; below: Stabilise.",
@@ -139,6 +146,16 @@ class PhaseSettingsForm(forms.Form):
                         "shorten it or split it into two lines.",
                     )
                 data[key] = items
+        relative = [
+            data.get("relative_repair_gap"),
+            data.get("relative_improve_gap"),
+            data.get("relative_sustain_gap"),
+        ]
+        if all(g is not None for g in relative) and not (relative[0] < relative[1] < relative[2]):  # type: ignore[operator]
+            self.add_error(
+                "relative_improve_gap",
+                "The absence gaps must rise: Repair below Improve below Sustain.",
+            )
         names = [data.get(f"{code}_name", "").strip().lower() for code in PHASE_ORDER]
         if len(set(names)) < len(names):
             self.add_error(f"{PHASE_ORDER[0]}_name", "Give each phase a different name.")
