@@ -63,6 +63,14 @@ RULES: list[tuple[str, str, str]] = [
         "DfE",
     ),
     (
+        "Absence as a relative gap",
+        "Overall and persistent absence are compared with DfE's national rate as a relative gap, "
+        "(academy - national) / national: 10% or more below the national rate counts towards "
+        "Sustain, up to 10% above it Improve, up to 30% above it Repair, beyond that Stabilise. "
+        "A point of absence above a national 6.5% is a sixth worse, so points would understate it.",
+        "DfE (pupil absence in schools in England)",
+    ),
+    (
         "Complete terms only",
         "Each measure uses the latest term whose data is complete for the academy: its uploads "
         "cover the pupils on roll and every key stage it teaches, or a leader has marked it "
@@ -761,5 +769,58 @@ CASES: list[Case] = [
         "judgement",
         "The November 2025 leadership judgement is within a year and used; the September 2025 "
         "safeguarding visit is not: each measured from its own visit date.",
+    ),
+    Case(
+        34,
+        "Absence a fifth above national is Repair, though only 1.3 points",
+        "Legacy Good (2023); overall absence 7.8% against 6.5% nationally (20% higher; 1.3 "
+        "points), persistent absence 24.5% against 18.7% (31% higher), 120 pupils.",
+        Evidence(
+            SUMMER,
+            T,
+            inspections=(_legacy(dt.date(2023, 5, 1), 2),),
+            kpis=(
+                _kpi("absence", 7.8, 6.5, SUMMER, direction="lower", cohort=120),
+                _kpi("persistent_absence", 24.5, 18.7, SUMMER, direction="lower", cohort=120),
+            ),
+        ),
+        REPAIR,
+        "absence_relative_gap",
+        "Points would call 1.3 above national 'Improve'; against a 6.5% national rate it is 20% "
+        "worse, and persistent absence 31% worse is Stabilise's band: with the Good inspection, "
+        "Repair.",
+    ),
+    Case(
+        35,
+        "Absence well below national counts towards Sustain",
+        "Report card strong standard (2026); overall absence 5.2% against 6.5% nationally (20% "
+        "lower), KS2 well above national.",
+        Evidence(
+            SUMMER,
+            T,
+            inspections=(_card(dt.date(2026, 1, 10), "strong_standard"),),
+            kpis=(
+                _kpi("absence", 5.2, 6.5, SUMMER, direction="lower", cohort=200),
+                _kpi("ks2_rwm_exp", 72, 62, SUMMER, "rwm", national_year="2024-25"),
+            ),
+        ),
+        SUSTAIN,
+        "absence_relative_gap",
+        "1.3 points below would be only 'at national' in points; 20% below the national rate "
+        "is above national.",
+    ),
+    Case(
+        36,
+        "Absence just above national stays Improve",
+        "Legacy Good (2023); overall absence 7.0% against 6.5% nationally (8% higher).",
+        Evidence(
+            SUMMER,
+            T,
+            inspections=(_legacy(dt.date(2023, 5, 1), 2),),
+            kpis=(_kpi("absence", 7.0, 6.5, SUMMER, direction="lower", cohort=120),),
+        ),
+        IMPROVE,
+        "absence_relative_gap",
+        "Within 10% of the national rate: Improve; not above national, so never Sustain.",
     ),
 ]

@@ -7,13 +7,23 @@ changes settings, not code. Pure: no ORM import (the caller passes the trust's c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .rules import DEFAULT_SETTINGS, IMPROVE, REPAIR, STABILISE, SUSTAIN
 
 # National shares of schools per Progress 8 category (seed 002), the overview's comparison.
 NATIONAL_SHARES = {SUSTAIN: 31, IMPROVE: 37, REPAIR: 20, STABILISE: 12}
+
+
+@dataclass(frozen=True)
+class OfferPart:
+    """One phase's own offer, as part of the offer in full of it or of a weaker phase."""
+
+    phase: str  # the phase's name in the trust's words
+    tier: str
+    items: tuple[str, ...]
+    own: bool  # the phase's own addition (False: inherited from a phase above it)
 
 
 @dataclass(frozen=True)
@@ -27,6 +37,9 @@ class PhaseInfo:
     summary: str
     offer: tuple[str, ...]
     descriptors: tuple[str, ...]
+    # Seed 002 lists Sustain's universal offer first and each weaker phase "in addition to the
+    # above": the offer in full is the strongest phase's offer first, this phase's own last.
+    offer_in_full: tuple[OfferPart, ...] = ()
 
 
 # In our own words, after seeds 002 (tiers and offers) and 004 (descriptors).
@@ -141,6 +154,9 @@ TUNABLE = [
     "points_sustain_gap",
     "points_improve_gap",
     "points_repair_gap",
+    "relative_sustain_gap",
+    "relative_improve_gap",
+    "relative_repair_gap",
     "cut_sustain",
     "cut_improve",
     "cut_repair",
@@ -167,7 +183,18 @@ def phases_for(config: dict[str, Any] | None) -> dict[str, PhaseInfo]:
             offer=tuple(merged["offer"]),
             descriptors=tuple(merged["descriptors"]),
         )
-    return out
+    return {code: _with_offer_in_full(code, out) for code in out}
+
+
+def _with_offer_in_full(code: str, phases: dict[str, PhaseInfo]) -> PhaseInfo:
+    """Seed 002: Sustain's offer is the base; Improve adds to it, Repair to both, Stabilise to all."""
+    strongest_first = list(reversed(PHASE_ORDER))
+    upto = strongest_first[: strongest_first.index(code) + 1]
+    parts = tuple(
+        OfferPart(phase=phases[c].name, tier=phases[c].tier, items=phases[c].offer, own=(c == code))
+        for c in upto
+    )
+    return replace(phases[code], offer_in_full=parts)
 
 
 def phase_names(config: dict[str, Any] | None) -> dict[str, str]:

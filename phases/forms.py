@@ -23,12 +23,29 @@ THRESHOLD_HELP = {
     "points_sustain_gap": "The same for points measures (Attainment 8): points above national for Sustain.",
     "points_improve_gap": "Points below national down to which a points measure counts as Improve.",
     "points_repair_gap": "Points below national down to which a points measure counts as Repair.",
+    "relative_sustain_gap": "Absence (overall and persistent) is compared as a relative gap, "
+    "(academy - national) / national, in per cent of the national rate (DfE): per cent below "
+    "national at or beyond which it counts towards Sustain.",
+    "relative_improve_gap": "Per cent of the national absence rate (negative: above national) down "
+    "to which absence counts as Improve.",
+    "relative_repair_gap": "Per cent of the national absence rate (negative: above national) down "
+    "to which absence counts as Repair; beyond it: Stabilise.",
     "cut_sustain": "Weighted mean level (1-4) at or above which the academy is proposed Sustain.",
     "cut_improve": "Weighted mean level at or above which the academy is proposed Improve.",
     "cut_repair": "Weighted mean level at or above which the academy is proposed Repair; below: Stabilise.",
     "judgement_stale_days": "Judgements older than this many days are shown as stale and not used.",
     "min_evidence_items": "With fewer scored pieces of evidence, the engine proposes Improve and says so.",
 }
+
+
+LIST_MAX_ITEMS = 20
+LIST_MAX_CHARS = 4000
+ITEM_MAX_CHARS = 200
+
+
+def lines_of(text: str) -> list[str]:
+    """One item a line; blank lines and surrounding spaces do not count."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 class PhaseSettingsForm(forms.Form):
@@ -59,6 +76,22 @@ class PhaseSettingsForm(forms.Form):
                 initial=info.summary,
                 widget=forms.Textarea(attrs={"rows": 3}),
                 max_length=600,
+            )
+            self.fields[f"{code}_offer"] = forms.CharField(
+                label="Support offer, one item a line (its own, in addition to the phases above)",
+                initial="\n".join(info.offer),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                max_length=LIST_MAX_CHARS,
+                help_text="Leave empty to use the default offer.",
+            )
+            self.fields[f"{code}_descriptors"] = forms.CharField(
+                label="Descriptors, one a line",
+                initial="\n".join(info.descriptors),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                max_length=LIST_MAX_CHARS,
+                help_text="Leave empty to use the default descriptors.",
             )
         for key in TUNABLE:
             integer = isinstance(DEFAULT_SETTINGS[key], int)
@@ -98,6 +131,30 @@ class PhaseSettingsForm(forms.Form):
         if all(g is not None for g in gaps) and not (gaps[0] < gaps[1] < gaps[2]):  # type: ignore[operator]
             self.add_error(
                 "kpi_improve_gap", "The KPI gaps must rise: Repair below Improve below Sustain."
+            )
+        for code in PHASE_ORDER:
+            for kind in ("offer", "descriptors"):
+                key = f"{code}_{kind}"
+                items = lines_of(data.get(key, ""))
+                if len(items) > LIST_MAX_ITEMS:
+                    self.add_error(key, f"Give at most {LIST_MAX_ITEMS} lines (one item a line).")
+                long = [n for n, item in enumerate(items, 1) if len(item) > ITEM_MAX_CHARS]
+                if long:
+                    self.add_error(
+                        key,
+                        f"Line {long[0]} is longer than {ITEM_MAX_CHARS} characters: "
+                        "shorten it or split it into two lines.",
+                    )
+                data[key] = items
+        relative = [
+            data.get("relative_repair_gap"),
+            data.get("relative_improve_gap"),
+            data.get("relative_sustain_gap"),
+        ]
+        if all(g is not None for g in relative) and not (relative[0] < relative[1] < relative[2]):  # type: ignore[operator]
+            self.add_error(
+                "relative_improve_gap",
+                "The absence gaps must rise: Repair below Improve below Sustain.",
             )
         names = [data.get(f"{code}_name", "").strip().lower() for code in PHASE_ORDER]
         if len(set(names)) < len(names):

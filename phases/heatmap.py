@@ -41,6 +41,7 @@ from .rules import (
     GRADE_LEVELS,
     P8_LEVELS,
     P8_NOT_PUBLISHED,
+    RELATIVE_GAP_KPIS,
     JudgementEvidence,
     KpiEvidence,
     P8Evidence,
@@ -455,6 +456,12 @@ def kpi_cell(
     scored = kpi_level(evidence, settings)
     if scored is not None:
         level, raw_gap = scored
+        if figure.kpi_code in RELATIVE_GAP_KPIS and figure.value is not None:
+            # The level comes from the relative gap (as the engine's); the cell's gap stays in
+            # points, the unit the heat map and its API show for every percentage measure.
+            raw_gap = (figure.value - (figure.national or 0)) * (
+                1 if figure.direction == "higher" else -1
+            )
         rating, gap = KPI_WORDS[figure.direction][level], round(raw_gap, 1)
         if figure.national_group == "non_disadvantaged":
             rating = rating.replace("national", "national other pupils (not disadvantaged)")

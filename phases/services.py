@@ -213,7 +213,7 @@ def placement_decide(
 
 @transaction.atomic
 def phase_settings_update(*, actor: User | None, trust: Trust, cleaned: dict[str, Any]) -> None:
-    """Save the trust's phase names and placement thresholds; recompute every academy on commit."""
+    """Save the trust's phase names, descriptors, offers and placement thresholds; recompute."""
     config = dict(trust.config or {})
     before = {"phases": config.get("phases", {}), "placement": config.get("placement", {})}
     config["phases"] = {
@@ -221,6 +221,9 @@ def phase_settings_update(*, actor: User | None, trust: Trust, cleaned: dict[str
             "name": cleaned[f"{code}_name"].strip(),
             "tier": cleaned[f"{code}_tier"].strip(),
             "summary": cleaned[f"{code}_summary"].strip(),
+            # An empty list falls back to the default (phases_for merges only non-empty values).
+            "offer": list(cleaned.get(f"{code}_offer") or []),
+            "descriptors": list(cleaned.get(f"{code}_descriptors") or []),
         }
         for code in PHASE_ORDER
     }

@@ -80,10 +80,13 @@ def _detail_page(
     for p in academy.placements.exclude(subject="").order_by("subject", "-computed_at"):
         subjects.setdefault(p.subject, p)
     typed = typed or {}
+    phases = phases_for(request.trust.config)
+    in_force = (latest.decided_phase or latest.proposed_phase) if latest else ""
     return render(
         request,
         "phases/detail.html",
         {
+            "support": phases.get(in_force),
             "academy": academy,
             "latest": latest,
             "history": history,
@@ -256,4 +259,9 @@ def casebook(request: TenantRequest) -> HttpResponse:
                 "first": proposal.reasons[0] if proposal.reasons else None,
             }
         )
-    return render(request, "phases/casebook.html", {"rules": RULES, "cases": cases})
+    strongest_first = list(reversed(phases_for(request.trust.config).values()))
+    return render(
+        request,
+        "phases/casebook.html",
+        {"rules": RULES, "cases": cases, "phases": strongest_first},
+    )

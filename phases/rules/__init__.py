@@ -21,6 +21,7 @@ from .base import (
     P8_LEVELS,
     P8_NOT_PUBLISHED,
     PHASES,
+    RELATIVE_GAP_KPIS,
     REPAIR,
     SPECIAL,
     STABILISE,
@@ -34,6 +35,7 @@ from .base import (
     Reason,
     kpi_level,
     phase_for,
+    relative_gap,
 )
 from .proposal import propose
 
@@ -50,6 +52,7 @@ __all__ = [
     "P8_LEVELS",
     "P8_NOT_PUBLISHED",
     "PHASES",
+    "RELATIVE_GAP_KPIS",
     "REPAIR",
     "SPECIAL",
     "STABILISE",
@@ -64,4 +67,5 @@ __all__ = [
     "kpi_level",
     "phase_for",
     "propose",
+    "relative_gap",
 ]

@@ -26,6 +26,13 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "points_sustain_gap": 3.0,
     "points_improve_gap": -3.0,
     "points_repair_gap": -8.0,
+    # Absence rates are compared as a relative gap, (academy - national) / national, in per cent
+    # of the national rate (positive = better): a point of absence above a national 6.5% is a
+    # sixth worse, where a point of KS2 attainment is barely a change. Sustain at least 10%
+    # below national, Improve within 10% above it, Repair down to 30% above, then Stabilise.
+    "relative_sustain_gap": 10.0,
+    "relative_improve_gap": -10.0,
+    "relative_repair_gap": -30.0,
     "weights": {"kpi": 1.0, "judgement": 2.0, "p8": 3.0, "inspection": 2.0},
     # Weighted level -> phase: at least 3.4 Sustain, 2.5 Improve, 1.75 Repair, else Stabilise.
     "cut_sustain": 3.4,
@@ -41,6 +48,9 @@ DEFAULT_SETTINGS: dict[str, Any] = {
 }
 
 SPECIAL = {"special", "alternative_provision"}
+# Measures scored on the relative gap (DfE, Pupil absence in schools in England, publishes the
+# national overall and persistent absence rates they are compared with).
+RELATIVE_GAP_KPIS = frozenset({"absence", "persistent_absence"})
 KEY_JUDGEMENTS = {
     "quality_of_education": "Quality of education",
     "behaviour_attitudes": "Behaviour and attitudes",
@@ -181,11 +191,26 @@ class Proposal:
     subjects: dict[str, tuple[str, list[Reason]]] = field(default_factory=dict)
 
 
+def relative_gap(k: KpiEvidence) -> float | None:
+    """(academy - national) / national, in per cent, signed so that positive is better."""
+    if k.value is None or not k.national:
+        return None
+    return (k.value - k.national) / abs(k.national) * 100 * (1 if k.direction == "higher" else -1)
+
+
 def kpi_level(k: KpiEvidence, s: dict[str, Any]) -> tuple[int, float] | None:
+    """The KPI's level 1-4 and its gap (positive = better): points for most measures, the
+    relative gap in per cent of national for absence (RELATIVE_GAP_KPIS)."""
     if k.value is None or k.national is None:
         return None
-    gap = (k.value - k.national) * (1 if k.direction == "higher" else -1)
-    prefix = "points" if k.unit == "points" else "kpi"
+    if k.code in RELATIVE_GAP_KPIS:
+        relative = relative_gap(k)
+        if relative is None:
+            return None
+        gap, prefix = relative, "relative"
+    else:
+        gap = (k.value - k.national) * (1 if k.direction == "higher" else -1)
+        prefix = "points" if k.unit == "points" else "kpi"
     if gap >= s[f"{prefix}_sustain_gap"]:
         return 4, gap
     if gap >= s[f"{prefix}_improve_gap"]:

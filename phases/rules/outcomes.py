@@ -11,7 +11,18 @@ from typing import Any
 from assessment.kpis.banding import P8Band, p8_band
 from trust_si.terms import TermCode
 
-from .base import P8_LEVELS, P8_NOT_PUBLISHED, Evidence, KpiEvidence, Reason, _words, kpi_level
+from .base import (
+    P8_LEVELS,
+    P8_NOT_PUBLISHED,
+    RELATIVE_GAP_KPIS,
+    Evidence,
+    KpiEvidence,
+    Reason,
+    _words,
+    kpi_level,
+)
+
+OUTCOME_RULES = ("kpi_vs_national", "kpi_vs_target", "absence_relative_gap", "p8_band")
 
 
 def _kpi_reasons(
@@ -56,11 +67,25 @@ def _kpi_reasons(
             not special and bool(k.national_year) and not k.term.startswith(k.national_year or "")
         )
         unit = "%" if k.unit == "%" else ""
-        text = (
-            f"{k.label}{group} {k.value:.1f}{unit} against {benchmark:.1f}{unit} {against} "
-            f"({'+' if gap >= 0 else ''}{gap:.1f} {'points' if unit == '' else 'pts'}, "
-            f"cohort {k.cohort})"
-        )
+        relative = k.code in RELATIVE_GAP_KPIS
+        if relative:
+            # Worded as the measure moves (higher / lower than the benchmark), not better/worse.
+            moved = abs(gap)
+            way = "lower" if (gap >= 0) == (k.direction == "lower") else "higher"
+            text = (
+                f"{k.label}{group} {k.value:.1f}{unit} against {benchmark:.1f}{unit} {against}: "
+                f"{moved:.0f}% {way} than {'the target' if special else 'the national rate'} "
+                f"(a relative gap, (academy - {'target' if special else 'national'}) / "
+                f"{'target' if special else 'national'}; cohort {k.cohort})"
+            )
+            if not special:
+                rule, source = "absence_relative_gap", "DfE (pupil absence in schools in England)"
+        else:
+            text = (
+                f"{k.label}{group} {k.value:.1f}{unit} against {benchmark:.1f}{unit} {against} "
+                f"({'+' if gap >= 0 else ''}{gap:.1f} {'points' if unit == '' else 'pts'}, "
+                f"cohort {k.cohort})"
+            )
         if stale:
             text += f"; national figure from {k.national_year} (latest published)"
         text += f". Source: {source}."
@@ -78,6 +103,7 @@ def _kpi_reasons(
                     "national_year": k.national_year,
                     "target": k.target,
                     "gap": round(gap, 2),
+                    "gap_kind": "relative" if relative else "points",
                     "trend": list(k.trend),
                     "cohort": k.cohort,
                     "term": k.term,
@@ -144,11 +170,7 @@ def _p8_reasons(evidence: Evidence, s: dict[str, Any], missing: list[str]) -> li
 
 def _sustain_gate(reasons: list[Reason], special: bool) -> Reason | None:
     """Sustain needs outcomes above national (not merely at) for every pupil group shown."""
-    outcomes = [
-        r
-        for r in reasons
-        if r.rule in ("kpi_vs_national", "kpi_vs_target", "p8_band") and r.level is not None
-    ]
+    outcomes = [r for r in reasons if r.rule in OUTCOME_RULES and r.level is not None]
     short = [
         r
         for r in outcomes

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from phases.casebook import CASES
@@ -47,7 +49,7 @@ def test_case_6_a_visit_met_does_not_lift_ofsted_not_met():
 
 def test_case_7_attainment_not_compared_with_mainstream():
     proposal = propose(CASES[6].evidence)
-    assert not any(r.rule == "kpi_vs_national" for r in proposal.reasons)
+    assert not any(r.rule in ("kpi_vs_national", "absence_relative_gap") for r in proposal.reasons)
     assert any("not compared with mainstream" in m for m in proposal.missing)
 
 
@@ -108,3 +110,55 @@ def test_cases_32_33_visit_ages_are_measured_from_the_visit_date_for_every_area(
     assert not any(
         r.rule == "safeguarding_met" and r.source == "trust review" for r in october.reasons
     )
+
+
+def test_absence_is_scored_on_the_relative_gap_not_points():
+    from phases.rules import DEFAULT_SETTINGS, kpi_level, relative_gap
+
+    absence = _case(34).evidence.kpis[0]  # 7.8% against 6.5%
+    assert round(relative_gap(absence), 1) == -20.0
+    assert kpi_level(absence, DEFAULT_SETTINGS) == (2, pytest.approx(-20.0))
+    # The same 1.3 points on an attainment measure stays in the Improve band.
+    from dataclasses import replace
+
+    attainment = replace(absence, code="ks2_rwm_exp", value=60.7, national=62.0, direction="higher")
+    assert kpi_level(attainment, DEFAULT_SETTINGS)[0] == 3
+    # A national rate of 0 cannot give a relative gap: not compared, never a division error.
+    assert kpi_level(replace(absence, national=0.0), DEFAULT_SETTINGS) is None
+    # A trust that tunes the relative bands moves the level.
+    tuned = {**DEFAULT_SETTINGS, "relative_improve_gap": -25.0}
+    assert kpi_level(absence, tuned)[0] == 3
+
+
+def test_case_34_names_the_relative_gap_and_its_source():
+    proposal = propose(_case(34).evidence)
+    absence = [r for r in proposal.reasons if r.rule == "absence_relative_gap"]
+    assert [r.level for r in absence] == [2, 1]
+    assert "20% higher than the national rate" in absence[0].text
+    assert "(academy - national) / national" in absence[0].text
+    assert absence[0].source == "DfE (pupil absence in schools in England)"
+    assert absence[0].evidence["gap_kind"] == "relative"
+
+
+def test_absence_just_above_national_blocks_sustain_beside_a_strong_report_card():
+    from dataclasses import replace
+
+    from phases.casebook import _card
+
+    strong = replace(
+        _case(36).evidence, inspections=(_card(dt.date(2026, 1, 10), "strong_standard"),)
+    )
+    proposal = propose(strong)
+    assert proposal.phase == "improve"
+    gate = next(r for r in proposal.reasons if r.rule == "sustain_needs_outcomes_above_national")
+    assert "Overall absence 7.0% against 6.5% nationally" in gate.text
+
+
+def test_heatmap_absence_level_is_relative_and_gap_stays_in_points():
+    from phases.heatmap import kpi_cell
+    from phases.rules import DEFAULT_SETTINGS
+    from tests.phases.test_heatmap import fig
+
+    figure = fig("2025-26-summer", 7.8, 120, code="absence", direction="lower", national=6.5)
+    cell = kpi_cell("absence", "2025-26-summer", figure, None, DEFAULT_SETTINGS)
+    assert cell.level == 2 and cell.gap == -1.3

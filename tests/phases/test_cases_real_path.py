@@ -216,6 +216,7 @@ def test_case_7_special_school_not_compared_with_mainstream(world, client_for, t
     assert proposed["proposed_phase"] == "improve"
     assert "special_like_with_like" in _rules(proposed)
     assert "kpi_vs_national" not in _rules(proposed)
+    assert "absence_relative_gap" not in _rules(proposed)
 
 
 def test_case_8_strong_card_with_outcomes_at_national_is_not_sustain(world, client_for, today):
@@ -228,7 +229,8 @@ def test_case_8_strong_card_with_outcomes_at_national_is_not_sustain(world, clie
         pupils_and_absence(a, academy, "2025-26-summer", "N", missed=7, count=12)
         recompute_run(trust=a.trust, term="2025-26-summer")
     proposed = _api_row(client_for, a, academy)
-    assert "kpi_vs_national" in _rules(proposed), proposed
+    # Absence is scored on its relative gap to national (DfE), attainment on points.
+    assert "absence_relative_gap" in _rules(proposed), proposed
     assert proposed["proposed_phase"] == "improve"
     assert "sustain_needs_outcomes_above_national" in _rules(proposed)
 
