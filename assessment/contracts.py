@@ -9,6 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def national_basis(national_year: str | None, term_year: str, *, full_year: bool = False) -> str:
+    """See KpiFigure.national_basis; term_year is the term's academic year ("2024-25")."""
+    if not national_year:
+        return f"not published for {term_year}"
+    words = national_year if national_year == term_year else f"latest published: {national_year}"
+    return f"{words}, full year, against one term" if full_year else words
+
+
 @dataclass(frozen=True, slots=True)
 class KpiFigure:
     """One KPI for one academy (or trust-wide, academy_id None), term and pupil group.
@@ -41,6 +49,18 @@ class KpiFigure:
     # Whose national figure `national` is: "all" (all pupils) or "non_disadvantaged" (national
     # *other* pupils, DfE's comparison for disadvantaged pupils, as its DIFFN_* fields).
     national_group: str = "all"
+    # True when the figure is one term's (absence) and `national` DfE's full-year figure.
+    national_full_year: bool = False
+
+    @property
+    def national_basis(self) -> str:
+        """Which year `national` is, in words: "2024-25" when it is the term's own year;
+        "latest published: 2023-24" when DfE has not published the term's year and the product
+        compares with the latest earlier one (deliberately, and so labelled wherever shown);
+        "not published for 2024-25" when there is no figure at all."""
+        return national_basis(
+            self.national_year, self.term_code[:7], full_year=self.national_full_year
+        )
 
 
 @dataclass(frozen=True, slots=True)

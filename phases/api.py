@@ -198,6 +198,10 @@ class HeatmapCellOutput(serializers.Serializer):
     judged_on = serializers.DateField(allow_null=True)
     national = serializers.FloatField(allow_null=True)
     national_year = serializers.CharField(allow_null=True)
+    national_basis = serializers.CharField(
+        help_text="national_year in words: the figure's year, or 'latest published: 2024-25' "
+        "when DfE has not published it; empty without a national comparison"
+    )
     national_group = serializers.CharField(
         help_text="non_disadvantaged: `national` is national other pupils (disadvantaged pupils "
         "are compared with them, as DfE's DIFFN_* fields); empty: all pupils"
@@ -225,6 +229,7 @@ class HeatmapCellOutput(serializers.Serializer):
             "judged_on": cell.judged_on.isoformat() if cell.judged_on else None,
             "national": cell.national,
             "national_year": cell.national_year,
+            "national_basis": cell.national_basis,
             "national_group": cell.national_group,
             "target": cell.target,
             "gap": cell.gap,

@@ -242,6 +242,9 @@ class Cell:
     # "non_disadvantaged" when `national` is national *other* pupils (a disadvantaged figure,
     # compared as DfE's DIFFN_* fields); "" = all pupils.
     national_group: str = ""
+    # Which year `national` is, in words ("latest published: 2024-25" when DfE has not published
+    # the figure's own year; "..., full year, against one term" for absence); "" without one.
+    national_basis: str = ""
     target: float | None = None  # the trust's target, when it is what the rating compares with
     gap: float | None = None  # to national (or target), positive = better
 
@@ -299,6 +302,7 @@ class Cell:
             "national": self.national,
             "national_year": self.national_year,
             "national_group": self.national_group,
+            "national_basis": self.national_basis,
             "target": self.target,
             "gap": self.gap,
         }
@@ -390,6 +394,7 @@ class Cell:
             judged_on=dt.date.fromisoformat(judged_on) if judged_on else None,
             national=d.get("national"),
             national_year=d.get("national_year"),
+            national_basis=d.get("national_basis") or "",
             target=d.get("target"),
             gap=d.get("gap"),
         )
@@ -465,6 +470,10 @@ def kpi_cell(
         rating, gap = KPI_WORDS[figure.direction][level], round(raw_gap, 1)
         if figure.national_group == "non_disadvantaged":
             rating = rating.replace("national", "national other pupils (not disadvantaged)")
+        if figure.national_year != figure.term_code[:7] or figure.national_full_year:
+            # The product compares with the latest published year (and absence, one term, with
+            # DfE's full year): said on the cell itself.
+            rating = f"{rating}; {figure.national_basis}"
     elif figure.target is not None:
         # No national figure (in-year teacher assessment): rate against the trust's target.
         against_target = kpi_level(replace(evidence, national=figure.target), settings)
@@ -511,6 +520,7 @@ def kpi_cell(
         national=figure.national,
         national_year=figure.national_year,
         national_group="" if figure.national_group == "all" else figure.national_group,
+        national_basis=figure.national_basis if figure.national is not None else "",
         target=target,
         gap=gap,
     )

@@ -142,10 +142,12 @@ def kpi_section(*, trust: Trust, academy_ids: list[int] | None, term_code: str) 
                 if all_now.suppressed
                 else _fmt(value, all_now.unit),
                 "national": all_now.national,
-                "national_year": all_now.national_year,
+                # The year in words: "latest published: 2024-25" when DfE has not published
+                # the term's year (the template prints it in brackets after the figure).
+                "national_year": all_now.national_basis if all_now.national is not None else None,
                 "national_display": _fmt(all_now.national, all_now.unit)
                 if all_now.national is not None
-                else "not published",
+                else all_now.national_basis,
                 "target": all_now.target,
                 "target_display": _fmt(all_now.target, all_now.unit)
                 if all_now.target is not None

@@ -86,6 +86,11 @@ class KpiFigureOutput(serializers.Serializer):
     )
     national = serializers.FloatField(allow_null=True)
     national_year = serializers.CharField(allow_null=True)
+    national_basis = serializers.CharField(
+        help_text="national_year in words: the term's year, 'latest published: 2024-25' (DfE "
+        "has not published the term's year; the latest earlier figure is compared), or 'not "
+        "published for 2026-27'"
+    )
     national_group = serializers.CharField(
         help_text="whose national figure: all (all pupils) or non_disadvantaged (national other "
         "pupils: DfE compares disadvantaged pupils with them, as its DIFFN_* fields)"
@@ -154,6 +159,7 @@ class KpiFigureListAPI(TenantListAPIView):
                 "suppression": f.suppression,
                 "national": f.national,
                 "national_year": f.national_year,
+                "national_basis": f.national_basis,
                 "national_group": f.national_group,
                 "national_label": national_label(f.national_group),
                 "target": f.target,

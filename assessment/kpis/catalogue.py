@@ -156,8 +156,15 @@ class Kpi:
     every_pupil: Callable[[PupilFacts], bool] | None = None
     definition: str = ""  # DfE's definition in words, shown beside the figure
     source: str = ""
+    # Computed from one term's sessions, while DfE's national figure is the full year's (its
+    # termly release is not in national_benchmarks.csv): the comparison is labelled so.
+    one_term: bool = False
 
 
+# DfE's absence statistics cover pupils of compulsory school age, aged 5 to 15 at the start of
+# the academic year (31 August): Years 1 to 11. The pupil model holds no date of birth, so the
+# year group stands for the age (a pupil out of year group is counted by their year group).
+COMPULSORY_SCHOOL_AGE = tuple(str(n) for n in range(1, 12))
 ALL_YEARS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10")
 CATALOGUE: list[Kpi] = [
     Kpi(
@@ -306,13 +313,16 @@ CATALOGUE: list[Kpi] = [
         "Persistent absence (10% or more)",
         "all",
         "",
-        (),
+        COMPULSORY_SCHOOL_AGE,
         "%",
         "lower",
         _absent,
+        one_term=True,
     ),
 ]
-ABSENCE = Kpi("absence", "Overall absence", "all", "", (), "%", "lower")
+ABSENCE = Kpi(
+    "absence", "Overall absence", "all", "", COMPULSORY_SCHOOL_AGE, "%", "lower", one_term=True
+)
 KPIS = {k.code: k for k in [*CATALOGUE, ABSENCE]}
 
 _EXPLORE = "https://explore-education-statistics.service.gov.uk/find-statistics/"
@@ -370,11 +380,15 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
         f"DfE, Key stage 4 performance ({_EXPLORE}key-stage-4-performance)",
     ),
     "absence": (
-        "Sessions missed for any reason as a share of possible sessions.",
+        "Sessions missed for any reason as a share of possible sessions, for pupils of "
+        "compulsory school age (5 to 15 at the start of the year: Years 1 to 11). The sessions of one term, "
+        "against the DfE full-year national figure.",
         f"DfE, Pupil absence in schools in England ({_EXPLORE}pupil-absence-in-schools-in-england)",
     ),
     "persistent_absence": (
-        "Pupils missing 10% or more of their possible sessions.",
+        "Pupils of compulsory school age (5 to 15 at the start of the year: Years 1 to 11) "
+        "missing 10% or more of their possible sessions. The sessions of one term, against "
+        "the DfE full-year national figure.",
         f"DfE, Pupil absence in schools in England ({_EXPLORE}pupil-absence-in-schools-in-england)",
     ),
     "ta_reading_are": (

@@ -291,6 +291,7 @@ def kpi_figures_for(
                         education=education,
                         suppression=reason,
                         national_group=NATIONAL_GROUP_FOR.get(group, "all"),
+                        national_full_year=kpi.one_term and national is not None,
                     )
                 )
     return figures
@@ -459,9 +460,10 @@ def academy_kpis_for(
                 "cohort": _cohort_text(now, min_cohort),
                 "national": now.national,
                 "national_year": now.national_year,
+                "national_basis": now.national_basis,
                 "national_text": figure_text(now.national, kpi.unit)
                 if now.national is not None
-                else "not published",
+                else now.national_basis,
                 "national_source": benchmark_source(benchmarks, code, now.national_year),
                 "national_stale": bool(
                     now.national_year

@@ -164,17 +164,21 @@ def _trust_table(request: TenantRequest) -> tuple[dict[str, Any], Any]:
     )
     national = []
     national_figures = []
+    # Each national figure's year in words ("latest published: 2024-25" when DfE has not
+    # published the term's year): exports carry it on a row of its own beside the numbers.
+    national_years = []
     for code in columns:
         sample = next((f for f in figures if f.kpi_code == code), None)
+        national_years.append(sample.national_basis if sample else "not published")
         national.append(
-            f"{sample.national:g}{'%' if sample.unit == '%' else ''} ({sample.national_year})"
+            f"{sample.national:g}{'%' if sample.unit == '%' else ''} ({sample.national_basis})"
             if sample and sample.national is not None
-            else "not published"
+            else (sample.national_basis if sample else "not published")
         )
         national_figures.append(
             Figure(sample.national, sample.unit, national[-1])
             if sample and sample.national is not None
-            else Figure(None, words="not published")
+            else Figure(None, words=national[-1])
         )
     # Disadvantaged pupils are compared with national other pupils (DfE's DIFFN_* comparison).
     compared = national_label(NATIONAL_GROUP_FOR.get(group, "all"))
@@ -188,6 +192,7 @@ def _trust_table(request: TenantRequest) -> tuple[dict[str, Any], Any]:
         "trust_row": trust_row,
         "trust_figures": trust_figures,
         "national_figures": national_figures,
+        "national_years": national_years,
         "education_rows": education_rows,
         "terms": [(t, term_label(t)) for t in terms],
         "national": national,
@@ -205,6 +210,7 @@ def kpi_table_csv(request: TenantRequest) -> HttpResponse:
     context, _ = _trust_table(request)
     rows = [[row["academy"].name, row["academy"].urn, *row["figures"]] for row in context["rows"]]
     rows.append([context["national_label"], "", *context["national_figures"]])
+    rows.append(["National figure's year", "", *context["national_years"]])
     return csv_response(
         f"kpis-{context['term']}-{context['group']}.csv",
         ["academy", "urn", *[label for _, label in context["columns"]]],
@@ -219,6 +225,7 @@ def kpi_table_xlsx(request: TenantRequest) -> HttpResponse:
     if context["show_trust_row"] and context["rows"]:
         rows.append(["Whole trust", "", *context["trust_figures"]])
     rows.append([context["national_label"], "", *context["national_figures"]])
+    rows.append(["National figure's year", "", *context["national_years"]])
     term = TermCode.parse_or_none(context["term"])
     # A sheet's name holds 31 characters: the short label ("Spring 2025-26") fits.
     title = f"{term.short_label} {context['group']}" if term else context["group"]
@@ -282,7 +289,7 @@ def academy_kpis_xlsx(request: TenantRequest, urn: str) -> HttpResponse:
                 Figure(None if r["suppressed"] else r["value"], r["unit"], r["text"]),
                 _cohort_number(r["cohort"]),
                 Figure(r["national"], r["unit"], r["national_text"]),
-                r["national_year"] or "",
+                r["national_basis"],
                 r["national_source"],
                 r["vs_national"],
                 Figure(r["target"], r["unit"], r["target_text"]),

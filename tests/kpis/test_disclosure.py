@@ -380,4 +380,4 @@ def test_definitions_are_named_on_the_kpi_page_and_in_the_report_glossary(datase
             pdf = fh.read()
     words = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
     assert "Glossary: how each figure is defined" in words
-    assert "Sessions missed for any reason as a share of possible sessions." in words
+    assert "Sessions missed for any reason as a share of possible sessions, for pupils of" in words

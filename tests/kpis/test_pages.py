@@ -40,7 +40,10 @@ def test_academy_page_value_national_target_trend_groups(world, client_for):
     assert "75.0%" in page  # writing at ARE in spring: 6 of 8
     assert "70.0%" in page and "5.0 percentage points above target (better)" in page
     assert "up 25.0 percentage points since Autumn term 2025-26: better" in page
-    assert "Overall absence" in page and "6.9% in 2024-25 (latest published)" in page
+    assert (
+        "Overall absence" in page
+        and "6.9% (latest published: 2024-25, full year, against one term)" in page
+    )
     assert "DfE, pupil absence in schools in England 2024/25" in page
     assert "suppressed (5 or fewer pupils, or would reveal them)" in page  # disadvantaged: four
     assert "not shown: a group has 5 or fewer pupils, or would reveal one" in page

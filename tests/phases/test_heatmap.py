@@ -47,14 +47,31 @@ def fig(
         cohort=cohort,
         suppressed=suppressed,
         national=national,
-        national_year="2024-25",
+        national_year=term[:7],  # the term's own year: labelled "latest published" else
         target=target,
         unit=unit,
         direction=direction,
     )
 
 
+# The shipped national figures are DfE's 2024-25; these terms are 2025-26, which DfE has not
+# published: the cell says so.
+LATEST = "; latest published: 2024-25"
+# Absence is one term's sessions against DfE's full-year figure: said too.
+LATEST_TERM = f"{LATEST}, full year, against one term"
+
 # ---- the pure cell rules ----
+
+
+def test_a_national_figure_from_an_earlier_year_is_labelled_latest_published():
+    stale = replace(fig("2025-26-summer", 40.0), national_year="2024-25")
+    cell = kpi_cell("ks2_rwm_exp", "2025-26-summer", stale, None, DEFAULT_SETTINGS)
+    assert cell.rating == "Well below national; latest published: 2024-25"
+    assert cell.national_basis == "latest published: 2024-25" and cell.national == 62.0
+    same = kpi_cell(
+        "ks2_rwm_exp", "2025-26-summer", fig("2025-26-summer", 40.0), None, DEFAULT_SETTINGS
+    )
+    assert same.rating == "Well below national" and same.national_basis == "2025-26"
 
 
 def test_kpi_cell_rates_in_words_with_trend():
@@ -165,7 +182,7 @@ def test_heatmap_page_words_groups_suppression_compare(mapped, client_for):
     leader = client_for(a.user(Role.TRUST_LEADER))
     page = leader.get("/t/alpha/heatmap/").content.decode()
     assert a.academies[0].name in page and "Summer term 2025-26" in page
-    assert "Well above national (worse)" in page  # 100% persistent absence, in words
+    assert f"Well above national (worse){LATEST_TERM}" in page  # 100% persistent absence, in words
     assert "Needs attention" in page and "n=10" in page
     # Three disadvantaged pupils: suppressed in that group's map.
     page = leader.get("/t/alpha/heatmap/?group=disadvantaged").content.decode()
@@ -174,7 +191,7 @@ def test_heatmap_page_words_groups_suppression_compare(mapped, client_for):
         "/t/alpha/heatmap/?term=2025-26-summer&compare=2025-26-spring"
     ).content.decode()
     assert "compared with Spring term 2025-26" in page
-    assert "Spring term 2025-26: Well below national (better) 0.0% (worse)" in page
+    assert f"Spring term 2025-26: Well below national (better){LATEST_TERM} 0.0% (worse)" in page
     # Unknown filter values are ignored, never an error.
     assert (
         leader.get(
@@ -200,7 +217,7 @@ def test_heatmap_exports_are_formula_safe(mapped, client_for):
     book = load_workbook(io.BytesIO(leader.get("/t/alpha/heatmap/?format=xlsx").content))
     values = [c.value for row in book.active.iter_rows() for c in row]
     assert '\'=HYPERLINK("http://x")' in values
-    assert "Well above national (worse)" in values
+    assert f"Well above national (worse){LATEST_TERM}" in values
 
 
 @pytest.mark.django_db
@@ -236,7 +253,10 @@ def test_heatmap_api_gives_cells(mapped, client_for):
     data = client_for(a.user(Role.TRUST_LEADER)).get("/api/v1/t/alpha/heatmap/?group=all").json()
     assert data["term"] == "2025-26-summer" and "2025-26-spring" in data["terms"]
     row = next(r for r in data["rows"] if r["urn"] == a.academies[0].urn)
-    assert row["cells"]["persistent_absence"]["rating"] == "Well above national (worse)"
+    cell = row["cells"]["persistent_absence"]
+    assert cell["rating"] == f"Well above national (worse){LATEST_TERM}"
+    assert cell["national_year"] == "2024-25"
+    assert cell["national_basis"] == "latest published: 2024-25, full year, against one term"
     assert any(c["code"] == "safeguarding" for c in data["columns"])
     # An officer sees only their academies.
     rows = (

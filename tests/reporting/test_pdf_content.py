@@ -146,3 +146,11 @@ def test_pdf_is_identified_as_pdf_ua_1_in_english_and_tagged(generated):
     assert "/StructTreeRoot" in root
     assert root["/ViewerPreferences"]["/DisplayDocTitle"]
     assert reader.metadata.title == generated["report"].title
+
+
+def test_pdf_labels_a_national_figure_from_an_earlier_year(generated):
+    # DfE has published absence for 2024-25 (6.9%, a full year), not 2025-26: the report
+    # compares with it and says so, never printing it as the term's own year.
+    text = generated["text"]
+    assert "6.9%" in text
+    assert "latest published: 2024-25, full year, against one term" in text

@@ -182,7 +182,7 @@ def test_glossary_defines_the_phases_and_each_figure(academy_report):
     text = " ".join(pages[glossary_page:])
     for phase in report.snapshot["phases"]:
         assert phase["name"] in text and " ".join(phase["summary"].split()) in text
-    assert "Sessions missed for any reason as a share of possible sessions." in text
+    assert "Sessions missed for any reason as a share of possible sessions, for pupils of" in text
     for word in ("National", "Suppressed", "Disadvantaged", "SEND"):
         assert word in text
 
