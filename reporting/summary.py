@@ -129,9 +129,12 @@ def governor_summary(snapshot: Mapping[str, Any]) -> Summary:
     if offer:
         doing.append(f"Support for the {phase} phase: {str(offer[0]).rstrip('.')}.")
     if actions:
+        # Never "followed up" beside an overdue count: say how many are late, as attention does.
+        late = f", {len(overdue)} of them overdue" if overdue else ""
         doing.append(
             f"{len(actions)} action{'s' if len(actions) != 1 else ''} agreed at visits "
-            f"{'are' if len(actions) != 1 else 'is'} open and followed up."
+            f"{'are' if len(actions) != 1 else 'is'} open{late}; the improvement officer "
+            "follows each up at the next visit."
         )
     cpd = (snapshot.get("cpd") or {}).get("rows") or []
     if cpd:
