@@ -182,7 +182,10 @@ def test_committed_upload_changes_the_placement_through_a_real_worker(
         row = HeatmapRow.objects.get(
             academy=a.academies[0], term_code="2025-26-summer", group="all"
         )
-    assert row.cell("persistent_absence").rating == "Well above national (worse)"
+    # The rating in words, then which national year it is against (DfE's latest, full year).
+    assert row.cell("persistent_absence").rating == (
+        "Well above national (worse); latest published: 2024-25, full year, against one term"
+    )
     assert row.phase == placement.proposed_phase
 
 
