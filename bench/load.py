@@ -20,6 +20,7 @@ dependency would measure nothing more. The clients share the machine's cores wit
 from __future__ import annotations
 
 import argparse
+import base64
 import http.client
 import os
 import secrets
@@ -78,6 +79,10 @@ def main() -> None:
     redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/9"
     # The sessions made here are checked by the server: both must share the secret key.
     os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
+    # Production refuses to start without its own key for the second-factor secrets.
+    os.environ.setdefault(
+        "MFA_SECRET_KEYS", base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    )
     began = time.perf_counter()
     with bench_database("load", keep=args.keep) as url:
         setup = time.perf_counter()
