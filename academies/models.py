@@ -22,6 +22,10 @@ class PhaseOfEducation(models.TextChoices):
     SIXTEEN_PLUS = "16_plus", "16 plus"
 
 
+# Special schools and alternative provision: DfE leaves them out of mainstream comparisons
+# (national attainment, the multi-academy trust performance measures).
+SPECIAL_EDUCATION = frozenset({PhaseOfEducation.SPECIAL, PhaseOfEducation.ALTERNATIVE_PROVISION})
+
 _percent = [MinValueValidator(0), MaxValueValidator(100)]
 
 

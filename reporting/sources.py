@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from assessment.kpis.catalogue import DEFINITIONS
+from assessment.kpis.catalogue import DEFINITIONS, TRUST_SCOPE_NOTE
 from assessment.kpis.disclosure import threshold
 from assessment.kpis.selectors import kpi_figures_for
 from assessment.outcomes import forecast_as_data, ks2_forecast_for
@@ -158,7 +158,7 @@ def kpi_section(*, trust: Trust, academy_ids: list[int] | None, term_code: str) 
             }
         )
     kpis.sort(key=lambda k: (k["key_stage"], k["label"]))
-    return {"kpis": kpis, "kpi_note": ""}
+    return {"kpis": kpis, "kpi_note": TRUST_SCOPE_NOTE if wanted is None else ""}
 
 
 def placement_section(*, trust: Trust, academy: Academy, term_code: str) -> dict[str, Any]:

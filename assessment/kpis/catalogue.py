@@ -139,6 +139,15 @@ def _absent(p: PupilFacts) -> bool | None:
     return p.sessions_missed / p.sessions_possible >= 0.10
 
 
+# Where the whole-trust figures come from, in words beside them (pages, exports, reports).
+TRUST_SCOPE_NOTE = (
+    "Whole-trust figures for statutory assessments (EYFS, phonics, key stages 2 and 4) cover "
+    "the trust's mainstream academies, as DfE's multi-academy trust performance measures do: "
+    "special schools and alternative provision are not included. Teacher-assessment and absence "
+    "figures cover every academy."
+)
+
+
 @dataclass(frozen=True)
 class Kpi:
     code: str

@@ -12,7 +12,7 @@ relation can subtract to recover the others, so hiding a small group alone prote
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from math import gcd
 from typing import Any
@@ -58,6 +58,7 @@ def protect(
     relations: Iterable[Relation],
     limit: int = DFE_THRESHOLD,
     cost: Callable[[Hashable], Any] | None = None,
+    unseen: Collection[Hashable] = (),
 ) -> dict[Hashable, str]:
     """The cells to hide and why: {cell: PRIMARY | SECONDARY}. Cells not returned are shown.
 
@@ -72,8 +73,13 @@ def protect(
        still be worked out by adding and subtracting figures shown together; hide the smallest
        shown cell of a relation it is in (when every cell of those is hidden already, of the
        nearest relation linked to it through hidden cells) and solve again, until none is fixed.
-    Relations are treated as exact even where the parts miss a few pupils (a pupil recorded
-    as neither boy nor girl): that can only hide more, never less.
+    `unseen` cells are never shown: the pupils a partition leaves out (no prior-attainment
+    band, say). A relation with one (all = low + middle + high + the rest) is then exact, and
+    the rest is unknown to every reader from the start, so the relation cannot be used to
+    subtract a band. An unseen cell of 5 or fewer pupils is protected like any small figure
+    (else all minus the bands would give those pupils away); a larger one needs nothing.
+    Unseen cells are never in the answer. Without them, a partition that misses pupils (one
+    recorded as neither boy nor girl) is treated as exact: that can only hide more, never less.
 
     `cost` ranks the cells a secondary hiding may take (lowest first, then fewest pupils), over
     the relation's total and parts alike. Without it the smallest part is taken. Which cells are
@@ -91,8 +97,14 @@ def protect(
     hidden: dict[Hashable, str] = {
         cell: PRIMARY for cell, n in cohorts.items() if is_small(n, limit)
     }
+    # Unknown to the reader from the start; never hidden by choice, never in the answer.
+    out_of_sight = {c for c in unseen if cohorts.get(c, 0) > 0}
     if not hidden:
         return hidden
+
+    def unknown(c: Hashable) -> bool:
+        return c in hidden or c in out_of_sight
+
     by_cell: dict[Hashable, list[Relation]] = {}
     for r in rels:
         for cell in (r.total, *r.parts):
@@ -100,13 +112,13 @@ def protect(
 
     def hide_one_more(r: Relation) -> bool:
         if cost is not None:
-            members = [c for c in (*r.parts, r.total) if c not in hidden]
+            members = [c for c in (*r.parts, r.total) if not unknown(c)]
             if not members:
                 return False
             hidden[min(members, key=lambda c: (cost(c), cohorts[c], repr(c)))] = SECONDARY
             return True
-        shown = [p for p in r.parts if p not in hidden]
-        if not shown and r.total not in hidden:
+        shown = [p for p in r.parts if not unknown(p)]
+        if not shown and not unknown(r.total):
             shown = [r.total]
         if not shown:
             return False
@@ -120,7 +132,7 @@ def protect(
                 if hide_one_more(r):
                     return True
                 for c in (r.total, *r.parts):
-                    if c in hidden and c not in seen:
+                    if unknown(c) and c not in seen:
                         seen.add(c)
                         queue.append(c)
         return False
@@ -131,19 +143,35 @@ def protect(
             changed = False
             for r in rels:
                 members = (r.total, *r.parts)
-                if sum(1 for c in members if c in hidden) == 1:
+                lone = [c for c in members if unknown(c)]
+                # One unknown cell is given away; a large unseen one gives nothing away.
+                if len(lone) == 1 and lone[0] in hidden:
                     changed |= hide_one_more(r)
-        fixed = determined(set(hidden), rels)
+        fixed = determined(set(hidden) | out_of_sight, rels) & hidden.keys()
         if not fixed:
-            return hidden
+            return {c: why for c, why in hidden.items() if c not in out_of_sight}
         progress = False
-        for cell in sorted(fixed, key=repr):
-            for r in by_cell.get(cell, []):
-                if hide_one_more(r):
-                    progress = True
+        if cost is not None:
+            # The cheapest shown cell of any relation of any fixed cell: taking the first
+            # relation's instead gave up all-pupils figures once a unit's groups were hidden.
+            near = {
+                c
+                for cell in fixed
+                for r in by_cell.get(cell, [])
+                for c in (r.total, *r.parts)
+                if not unknown(c)
+            }
+            if near:
+                hidden[min(near, key=lambda c: (cost(c), cohorts[c], repr(c)))] = SECONDARY
+                progress = True
+        else:
+            for cell in sorted(fixed, key=repr):
+                for r in by_cell.get(cell, []):
+                    if hide_one_more(r):
+                        progress = True
+                        break
+                if progress:
                     break
-            if progress:
-                break
         if not progress:
             # Every relation of the fixed cells is wholly hidden: the value reaches them along a
             # chain of relations through other hidden cells, so hide the smallest shown cell of
@@ -153,8 +181,9 @@ def protect(
             for cell in fixed:
                 for r in by_cell.get(cell, []):
                     for c in (r.total, *r.parts):
-                        hidden.setdefault(c, SECONDARY)
-            return hidden
+                        if c not in out_of_sight:
+                            hidden.setdefault(c, SECONDARY)
+            return {c: why for c, why in hidden.items() if c not in out_of_sight}
 
 
 def determined(hidden: set[Hashable], relations: Iterable[Relation]) -> set[Hashable]:
@@ -227,6 +256,12 @@ GROUP_PARTITIONS: tuple[tuple[str, ...], ...] = (
 )
 
 
+def rest_group(partition: tuple[str, ...]) -> str:
+    """The never-shown group of the pupils a partition leaves out (e.g. no prior band)."""
+
+    return "rest:" + "/".join(partition)
+
+
 def kpi_relations(
     units: Iterable[Hashable],
     groups: Iterable[str],
@@ -236,20 +271,38 @@ def kpi_relations(
 
     `units` are the academies and aggregates; `totals` maps an aggregate (the trust, a phase of
     education) to the units it adds up. Groups: all = each partition's parts (where all the
-    parts are in `groups`); and every group of an aggregate is the sum of that group in its units.
-    EAL has no complement shown, but its aggregate relation still holds.
+    parts are in `groups`) plus its rest (`rest_group`: the pupils in none of the parts, a cell
+    that is never shown; give it its cohort, 0 when the parts cover everyone, and pass it to
+    `protect` as unseen); and every group of an aggregate, rests included, is the sum of that
+    group in its units. EAL has no complement shown, but its aggregate relation still holds.
     """
 
     units = list(units)
     groups = list(groups)
     out: list[Relation] = []
+    rests: list[str] = []
     if "all" in groups:
-        for unit in units:
-            for partition in GROUP_PARTITIONS:
-                if all(g in groups for g in partition):
-                    out.append(Relation((unit, "all"), tuple((unit, g) for g in partition)))
+        for partition in GROUP_PARTITIONS:
+            if all(g in groups for g in partition):
+                rests.append(rest_group(partition))
+                for unit in units:
+                    parts = (*partition, rest_group(partition))
+                    out.append(Relation((unit, "all"), tuple((unit, g) for g in parts)))
     for aggregate, members in totals.items():
         members = list(members)
-        for g in groups:
+        for g in (*groups, *rests):
             out.append(Relation((aggregate, g), tuple((m, g) for m in members)))
+    return out
+
+
+def rest_cohorts(cohorts: Mapping[Hashable, int], units: Iterable[Hashable]) -> dict[Any, int]:
+    """The cohort of each partition's rest, per unit: all minus the parts (0 when they cover
+    everyone, as disadvantaged + not disadvantaged always do)."""
+
+    out: dict[Any, int] = {}
+    for unit in units:
+        everyone = cohorts.get((unit, "all"), 0)
+        for partition in GROUP_PARTITIONS:
+            covered = sum(cohorts.get((unit, g), 0) for g in partition)
+            out[(unit, rest_group(partition))] = max(everyone - covered, 0)
     return out

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from academies.models import Academy
+from academies.models import SPECIAL_EDUCATION, Academy
 from academies.selectors import academy_list_for
 from assessment.contracts import KpiFigure, PublishedFigure
 from assessment.kpis.banding import P8Band, band_from_dfe_code
@@ -108,11 +108,13 @@ def kpi_figures_memo() -> Iterator[None]:
 
 
 def _hiding_cost(cell: Any) -> tuple[int, int]:
-    """Which figure a secondary suppression gives up first: an aggregate's (the trust's, a phase
-    of education's) before an academy's, since each academy acts on its own figures; a group's
-    before all pupils'."""
+    """Which figure a secondary suppression gives up first: a pupil group's before any all-pupils
+    figure (a board reads the trust's all-pupils figure, a head their academy's: giving those up
+    to protect a group of another academy hid every trust-wide figure of the demo), then an
+    aggregate's (the trust's, a phase of education's) before an academy's, since each academy
+    acts on its own figures; ties go to the fewest pupils."""
     unit, group = cell
-    return (1 if isinstance(unit, int) else 0, 1 if group == "all" else 0)
+    return (1 if group == "all" else 0, 1 if isinstance(unit, int) else 0)
 
 
 def kpi_figures_for(
@@ -209,8 +211,14 @@ def kpi_figures_for(
     educations: dict[str, list[int]] = {}
     for member in academies:
         educations.setdefault(member.phase_of_education, []).append(member.pk)
-    totals: dict[Any, list[Any]] = {TRUST_UNIT: list(labels)}
-    totals.update({(EDUCATION_UNIT, edu): members for edu, members in educations.items()})
+    # DfE's multi-academy trust performance measures cover mainstream academies only: "special
+    # schools, pupil referral units, alternative provision academies ... are not included"
+    # (DfE, MAT performance measures methodology, 1.2). A trust's statutory-assessment figures
+    # follow that; its teacher-assessment and absence figures count every academy.
+    mainstream = [a.pk for a in academies if a.phase_of_education not in SPECIAL_EDUCATION]
+    totals_all: dict[Any, list[Any]] = {TRUST_UNIT: list(labels)}
+    totals_all.update({(EDUCATION_UNIT, edu): members for edu, members in educations.items()})
+    totals_mainstream = {**totals_all, TRUST_UNIT: mainstream}
     figures: list[KpiFigure] = []
     for term in terms:
         by_academy: dict[int, list[PupilFacts]] = {}
@@ -224,6 +232,7 @@ def kpi_figures_for(
                 )
             )
         everyone = [p for pupils in by_academy.values() for p in pupils]
+        everyone_mainstream = [p for a in mainstream for p in by_academy.get(a, [])]
         by_education_pupils = {
             edu: [p for m in members for p in by_academy.get(m, [])]
             for edu, members in educations.items()
@@ -241,9 +250,10 @@ def kpi_figures_for(
                 )
                 for group in GROUPS
             }
+            totals = totals_mainstream if kpi.summer_only else totals_all
             units: list[tuple[Any, list[PupilFacts]]] = [
                 *((a, by_academy.get(a, [])) for a in labels),
-                (TRUST_UNIT, everyone),
+                (TRUST_UNIT, everyone_mainstream if kpi.summer_only else everyone),
                 *(((EDUCATION_UNIT, edu), pupils) for edu, pupils in by_education_pupils.items()),
             ]
             table = {
@@ -251,11 +261,14 @@ def kpi_figures_for(
                 for unit, pupils in units
                 for group, figure in compute_groups(kpi, pupils, GROUPS).items()
             }
+            cohorts = {cell: f.cohort for cell, f in table.items()}
+            rests = disclosure.rest_cohorts(cohorts, [u for u, _ in units])
             hidden = disclosure.protect(
-                {cell: f.cohort for cell, f in table.items()},
+                {**cohorts, **rests},
                 disclosure.kpi_relations([u for u, _ in units], GROUPS, totals),
                 limit,
                 cost=_hiding_cost,
+                unseen=rests,
             )
             for (unit, group), figure in table.items():
                 if figure.cohort == 0 or group not in asked_groups:

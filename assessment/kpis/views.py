@@ -20,7 +20,7 @@ from trust_si.web.access import require
 from trust_si.web.http import TenantRequest
 
 from . import selectors, services
-from .catalogue import CATALOGUE, GROUPS, KPIS, NATIONAL_GROUP_FOR
+from .catalogue import CATALOGUE, GROUPS, KPIS, NATIONAL_GROUP_FOR, TRUST_SCOPE_NOTE
 from .dfe import read_performance_file, year_from_filename
 from .disclosure import threshold
 from .display import GROUP_LABELS, national_label
@@ -198,6 +198,7 @@ def _trust_table(request: TenantRequest) -> tuple[dict[str, Any], Any]:
         "national": national,
         "min_cohort": min_cohort,
         "show_trust_row": membership.is_trust_wide,
+        "trust_scope_note": TRUST_SCOPE_NOTE,
     }, membership
 
 
@@ -226,6 +227,8 @@ def kpi_table_xlsx(request: TenantRequest) -> HttpResponse:
         rows.append(["Whole trust", "", *context["trust_figures"]])
     rows.append([context["national_label"], "", *context["national_figures"]])
     rows.append(["National figure's year", "", *context["national_years"]])
+    if context["show_trust_row"] and context["rows"]:
+        rows.append([context["trust_scope_note"]])
     term = TermCode.parse_or_none(context["term"])
     # A sheet's name holds 31 characters: the short label ("Spring 2025-26") fits.
     title = f"{term.short_label} {context['group']}" if term else context["group"]

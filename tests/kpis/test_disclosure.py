@@ -223,7 +223,9 @@ def test_kpi_relations_cover_complements_and_totals():
     rels = disclosure.kpi_relations(
         [1, 2, "trust"], ["all", "disadvantaged", "non_disadvantaged", "eal"], {"trust": [1, 2]}
     )
-    assert Relation((1, "all"), ((1, "disadvantaged"), (1, "non_disadvantaged"))) in rels
+    rest = disclosure.rest_group(("disadvantaged", "non_disadvantaged"))
+    assert Relation((1, "all"), ((1, "disadvantaged"), (1, "non_disadvantaged"), (1, rest))) in rels
+    assert Relation(("trust", rest), ((1, rest), (2, rest))) in rels
     assert Relation(("trust", "eal"), ((1, "eal"), (2, "eal"))) in rels
     # boys/girls are not both in the groups: no partial partition is claimed.
     assert not any(("trust", "boys") in (r.total, *r.parts) for r in rels)
@@ -381,3 +383,76 @@ def test_definitions_are_named_on_the_kpi_page_and_in_the_report_glossary(datase
     words = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
     assert "Glossary: how each figure is defined" in words
     assert "Sessions missed for any reason as a share of possible sessions, for pupils of" in words
+
+
+# ---- partitions that miss pupils (no prior-attainment band): the rest is never shown ----
+
+banded_or_not = st.tuples(
+    st.booleans(),
+    st.booleans(),
+    st.sampled_from(["M", "F"]),
+    st.sampled_from(["low", "middle", "high", None]),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["a1", "a2", "a3"]),
+        st.lists(banded_or_not, min_size=0, max_size=30),
+        min_size=1,
+    )
+)
+def test_pupils_outside_a_partition_are_never_given_away_by_subtraction(pupils_by_unit):
+    # The attacker knows the true relations: all = low + middle + high + the unbanded, the
+    # trust's unbanded = the academies' unbanded; the unbanded are never shown.
+    cohorts, relations = table_of(pupils_by_unit)
+    units = [*pupils_by_unit, "trust"]
+    rest = disclosure.rest_group(("prior_low", "prior_middle", "prior_high"))
+    rests = disclosure.rest_cohorts(cohorts, units)
+    rests = {cell: n for cell, n in rests.items() if cell[1] == rest}
+    true_relations = [
+        Relation(r.total, (*r.parts, (r.total[0], rest)))
+        if r.parts and r.parts[0][1] == "prior_low" and r.total[1] == "all"
+        else r
+        for r in relations
+    ] + [Relation(("trust", rest), tuple((u, rest) for u in pupils_by_unit))]
+    hidden = protect({**cohorts, **rests}, true_relations, unseen=rests)
+    assert not any(cell in hidden for cell in rests), "an unseen cell is never in the answer"
+    unknown = set(hidden) | {c for c, n in rests.items() if n > 0}
+    found = recoverable(unknown, true_relations)
+    assert not found & set(hidden), "a hidden figure is worked out"
+    small_rests = {c for c, n in rests.items() if 0 < n <= 5}
+    assert not found & small_rests, "5 or fewer unbanded pupils are worked out as all - bands"
+
+
+def test_an_unbanded_remainder_spares_the_bands_and_a_small_one_is_protected():
+    # 30 pupils: 3 low, 12 middle, 8 high and 7 with no band. Hiding low alone is safe: all -
+    # middle - high is low + the 7 unbanded, which no reader can split.
+    rest = disclosure.rest_group(("prior_low", "prior_middle", "prior_high"))
+    parts = (("a", "prior_low"), ("a", "prior_middle"), ("a", "prior_high"), ("a", rest))
+    rel = [Relation(("a", "all"), parts)]
+    cohorts = {("a", "all"): 30, parts[0]: 3, parts[1]: 12, parts[2]: 8, parts[3]: 7}
+    assert protect(cohorts, rel, unseen=[parts[3]]) == {parts[0]: PRIMARY}
+    # Only 2 unbanded: all - the bands would give those 2 away, so a band is hidden too.
+    cohorts = {("a", "all"): 30, parts[0]: 10, parts[1]: 12, parts[2]: 6, parts[3]: 2}
+    hidden = protect(cohorts, rel, unseen=[parts[3]])
+    assert hidden == {parts[2]: SECONDARY}  # the smallest band, never "all"
+
+
+def test_a_groups_figure_is_given_up_before_an_all_pupils_figure():
+    # Academy a's 4 SEND pupils: the complement hidden is a's "no SEND" (a group), never the
+    # trust's or a's all-pupils figure, though those are aggregates and cheaper by unit.
+    from assessment.kpis.selectors import _hiding_cost
+
+    cohorts = {
+        (1, "all"): 30, (1, "send"): 4, (1, "no_send"): 26,
+        (2, "all"): 40, (2, "send"): 9, (2, "no_send"): 31,
+        ("trust", "all"): 70, ("trust", "send"): 13, ("trust", "no_send"): 57,
+    }  # fmt: skip
+    rels = disclosure.kpi_relations([1, 2, "trust"], ["all", "send", "no_send"], {"trust": [1, 2]})
+    rests = disclosure.rest_cohorts(cohorts, [1, 2, "trust"])
+    hidden = protect({**cohorts, **rests}, rels, cost=_hiding_cost, unseen=rests)
+    assert hidden[(1, "send")] == PRIMARY
+    assert not any(g == "all" for _, g in hidden)
+    assert not recoverable(set(hidden), [r for r in rels if "rest" not in str(r)])
