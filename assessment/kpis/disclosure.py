@@ -295,7 +295,7 @@ def kpi_relations(
     return out
 
 
-def rest_cohorts(cohorts: Mapping[Hashable, int], units: Iterable[Hashable]) -> dict[Any, int]:
+def rest_cohorts(cohorts: Mapping[Any, int], units: Iterable[Hashable]) -> dict[Any, int]:
     """The cohort of each partition's rest, per unit: all minus the parts (0 when they cover
     everyone, as disadvantaged + not disadvantaged always do)."""
 

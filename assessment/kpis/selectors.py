@@ -261,7 +261,7 @@ def kpi_figures_for(
                 for unit, pupils in units
                 for group, figure in compute_groups(kpi, pupils, GROUPS).items()
             }
-            cohorts = {cell: f.cohort for cell, f in table.items()}
+            cohorts: dict[Any, int] = {cell: f.cohort for cell, f in table.items()}
             rests = disclosure.rest_cohorts(cohorts, [u for u, _ in units])
             hidden = disclosure.protect(
                 {**cohorts, **rests},
