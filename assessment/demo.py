@@ -24,6 +24,16 @@ DEMO_YEAR = AcademicYear.parse("2025-26")
 TERMS = [t.code for t in DEMO_YEAR.terms()]
 GROWTH = {Season.AUTUMN: -0.05, Season.SPRING: 0.0, Season.SUMMER: 0.05}
 TA_SUBJECTS = ["reading", "writing", "maths"]
+# Subjects differ as they do nationally (writing is assessed lowest, reading highest at KS2),
+# and each academy has its own stronger and weaker subjects; a pupil is not one grade for all.
+SUBJECT_SHIFT = {"reading": 0.03, "writing": -0.05, "maths": 0.0}
+
+
+def _subject_shifts(trust: Trust, academy: Academy) -> dict[str, float]:
+    """The academy's own lean per subject, from its own random stream (so the rest of the demo
+    draws the same numbers as before)."""
+    srng = random.Random(f"{trust.slug}-{academy.urn}-subjects")
+    return {s: SUBJECT_SHIFT[s] + srng.gauss(0, 0.06) for s in TA_SUBJECTS}
 
 
 def _year_groups(academy: Academy) -> list[str]:
@@ -72,6 +82,9 @@ def seed(trust: Trust, ctx: dict[str, Any]) -> None:
     for academy in ctx["academies"]:
         strength = ctx.get("strength", {}).get(academy.pk, 0.5)
         rng = random.Random(f"{trust.slug}-{academy.urn}")
+        shifts = _subject_shifts(trust, academy)
+        # Pupil-by-subject noise from a stream of its own, for the same reason.
+        noise = random.Random(f"{trust.slug}-{academy.urn}-pupil-subjects")
         pupils = []
         for group in _year_groups(academy):
             for n in range(rng.randint(24, 48) if academy.phase_of_education != "special" else 9):
@@ -119,8 +132,9 @@ def seed(trust: Trust, ctx: dict[str, Any]) -> None:
                 for subject in TA_SUBJECTS:
                     if group in ("R", "11", "12", "13"):
                         continue
+                    s_a = a + shifts[subject] + noise.gauss(0, 0.07)
                     results.append(
-                        f"{upn},{subject},ta,{'GDS' if a > 0.8 else 'EXS' if a > 0.42 else 'WTS'}"
+                        f"{upn},{subject},ta,{'GDS' if s_a > 0.8 else 'EXS' if s_a > 0.42 else 'WTS'}"
                     )
                 if season is Season.SUMMER:
                     if group == "R":
@@ -131,13 +145,15 @@ def seed(trust: Trust, ctx: dict[str, Any]) -> None:
                         )
                     if group == "6":
                         for subject in ("reading", "maths"):
+                            s_a = a + shifts[subject] + noise.gauss(0, 0.05)
                             results.append(
-                                f"{upn},{subject},scaled_score,{max(80, min(120, round(92 + a * 20)))}"
+                                f"{upn},{subject},scaled_score,{max(80, min(120, round(92 + s_a * 20)))}"
                             )
                     if group == "11":
-                        for subject in ("english_language", "maths"):
+                        for subject, lean in (("english_language", "reading"), ("maths", "maths")):
+                            s_a = a + shifts[lean] + noise.gauss(0, 0.05)
                             results.append(
-                                f"{upn},{subject},gcse_grade,{max(1, min(9, round(1 + a * 8)))}"
+                                f"{upn},{subject},gcse_grade,{max(1, min(9, round(1 + s_a * 8)))}"
                             )
                         results.append(
                             f"{upn},attainment8,att8,{max(0, min(90, round(15 + a * 55, 1)))}"
