@@ -28,6 +28,7 @@ With none of them set (no scope) every policy answers no rows.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
@@ -40,31 +41,48 @@ from .models import TenantModel
 POLICY = "trust_si_trust_scope"
 
 
-def _scope_condition(table: str) -> str:
-    return (
-        "(trust_id = NULLIF(current_setting('app.trust_id', true), '')::bigint"
-        " OR current_setting('app.rls_bypass', true) = 'on'"
-        f" OR current_setting('app.rls_lookup', true) = '{table}')"
-    )
+@dataclass(frozen=True)
+class TenantTable:
+    """A tenant-owned table: its own `trust_id`, or (a many-to-many link) its owning row's."""
+
+    name: str
+    owner: str | None = None  # the owning model's table, for a link table
+    owner_pk: str = ""
+    owner_column: str = ""  # the link table's column naming the owning row
+
+    @property
+    def condition(self) -> str:
+        if self.owner is not None:
+            # A link is visible when its owning row is: the subquery is itself filtered.
+            # (Identifiers from the model registry, never from input.)
+            return (
+                f'(EXISTS (SELECT 1 FROM "{self.owner}" owner'  # noqa: S608
+                f' WHERE owner."{self.owner_pk}" = "{self.name}"."{self.owner_column}"))'
+            )
+        return (
+            "(trust_id = NULLIF(current_setting('app.trust_id', true), '')::bigint"
+            " OR current_setting('app.rls_bypass', true) = 'on'"
+            f" OR current_setting('app.rls_lookup', true) = '{self.name}')"
+        )
 
 
-def tenant_tables() -> dict[str, str]:
-    """Every tenant-owned table, with the condition its policy holds rows to."""
-    tables: dict[str, str] = {}
+def tenant_tables() -> dict[str, TenantTable]:
+    """Every tenant-owned table, read from the model registry."""
+    tables: dict[str, TenantTable] = {}
     for model in apps.get_models(include_auto_created=False):
         if not issubclass(model, TenantModel) or model._meta.proxy or not model._meta.managed:
             continue
         table = model._meta.db_table
-        tables[table] = _scope_condition(table)
+        tables[table] = TenantTable(table)
         for field in model._meta.local_many_to_many:
             through: type[models.Model] = field.remote_field.through  # type: ignore[assignment]
             if not through._meta.auto_created:
-                continue  # an explicit through model is a model of its own, covered above if tenant
-            column = field.m2m_column_name()
-            # The link is visible when its owning row is: the subquery is itself filtered.
-            tables[through._meta.db_table] = (
-                f'(EXISTS (SELECT 1 FROM "{table}" owner'
-                f' WHERE owner.{model._meta.pk.column} = "{through._meta.db_table}".{column}))'
+                continue  # an explicit through model is a model of its own, covered if tenant
+            tables[through._meta.db_table] = TenantTable(
+                through._meta.db_table,
+                owner=table,
+                owner_pk=model._meta.pk.column,
+                owner_column=field.m2m_column_name(),
             )
     return tables
 
@@ -100,7 +118,8 @@ def apply_policies(connection: BaseDatabaseWrapper) -> list[str]:
     done = []
     with connection.cursor() as cursor:
         current = _current(cursor)
-        for table, condition in sorted(tenant_tables().items()):
+        for table, spec in sorted(tenant_tables().items()):
+            condition = spec.condition
             if table not in current or current[table] == _marker(condition):
                 continue
             quoted = connection.ops.quote_name(table)
