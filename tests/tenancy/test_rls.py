@@ -21,6 +21,7 @@ from tests.isolation import name_world
 from tests.test_isolation import MODULES
 from trust_si.accounts.models import Membership
 from trust_si.accounts.selectors import memberships_of
+from trust_si.tenancy.checks import app_role_is_held_by_row_level_security
 from trust_si.tenancy.context import current_scope, dangerously_unscoped, trust_scope
 from trust_si.tenancy.rls import POLICY, policy_status, tenant_tables
 
@@ -214,3 +215,16 @@ def test_a_task_works_as_the_app_role(populated: World, as_app_role: None) -> No
     assert scope_probe.delay(trust_id=populated.b.trust.pk, tag="rls").get() == len(
         populated.b.academies
     )
+
+
+def test_production_warns_when_the_app_role_is_not_held(db: Any, settings: Any) -> None:
+    settings.RLS_REQUIRE_APP_ROLE = True
+    settings.DATABASE_APP_ROLE = ""
+    # The suite's own role (root) is a superuser.
+    assert [w.id for w in app_role_is_held_by_row_level_security(None, ["default"])] == [
+        "tenancy.W001"
+    ]
+    _create_app_role()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL ROLE trust_si_app")
+    assert app_role_is_held_by_row_level_security(None, ["default"]) == []

@@ -8,6 +8,7 @@ class TenancyConfig(AppConfig):
     verbose_name = "Tenancy"
 
     def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the database check)
         from .rls import apply_after_migrate
 
         # Once per migrate (post_migrate is sent once for each app, after every app's tables
