@@ -17,8 +17,8 @@ from django.test import Client
 from academies.models import Academy
 from academies.tasks import scope_probe
 from tests.conftest import World, build_trust_world
-from tests.isolation import name_world
-from tests.test_isolation import MODULES
+from tests.isolation import Case, name_world, response_text, sentinels_in, sentinels_of
+from tests.test_isolation import CASES, MODULES, _request
 from trust_si.accounts.models import Membership
 from trust_si.accounts.selectors import memberships_of
 from trust_si.tenancy.checks import app_role_is_held_by_row_level_security
@@ -215,6 +215,25 @@ def test_a_task_works_as_the_app_role(populated: World, as_app_role: None) -> No
     assert scope_probe.delay(trust_id=populated.b.trust.pk, tag="rls").get() == len(
         populated.b.academies
     )
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_every_tenant_route_works_as_the_app_role(
+    case: Case, populated: World, as_app_role: None
+) -> None:
+    """Every (route, method) of the isolation test, by A's allowed member, under row-level
+    security: the app keeps working when the database holds it to the trust in scope."""
+    a, b = populated.a, populated.b
+    client = Client()
+    client.force_login(a.users[case.allowed_role.value])
+    data = case.data(a) if case.data else {}
+    response = _request(client, case, a.slug, case.kwargs(a), data)
+    assert response.status_code in case.ok_statuses, response.status_code
+    if case.method == "get":
+        text = response_text(response)
+        assert not sentinels_in(text, sentinels_of(b))
+        if case.shows_sentinel:
+            assert sentinels_in(text, a.extra["sentinels"]), "A's page shows none of A's rows"
 
 
 def test_production_warns_when_the_app_role_is_not_held(db: Any, settings: Any) -> None:

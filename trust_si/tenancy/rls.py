@@ -16,7 +16,7 @@ an app wrongly run as the owner is still held; superusers and BYPASSRLS roles ne
 policy, `trust_si_trust_scope`, for every command (reads, and the rows a write may touch or make):
 
     trust_id = app.trust_id                    the trust in scope
-    OR app.rls_bypass = 'on'                   context.dangerously_unscoped(): operators'
+    OR app.rls_bypass = 'on'                   the unscoped escape hatch (context.py): operators'
                                                commands and `migrate` only, each one logged
     OR app.rls_lookup = '<this table>'         a KeyedLookupManager query (a user's own
                                                memberships, an invitation or API token by its
@@ -81,7 +81,7 @@ def tenant_tables() -> dict[str, TenantTable]:
             tables[through._meta.db_table] = TenantTable(
                 through._meta.db_table,
                 owner=table,
-                owner_pk=model._meta.pk.column,
+                owner_pk=str(model._meta.pk.column),
                 owner_column=field.m2m_column_name(),
             )
     return tables

@@ -49,19 +49,19 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def _rollback(self) -> None:
         try:
-            super()._rollback()
+            super()._rollback()  # type: ignore[misc]  # private in django-stubs
         finally:
             self.rls_sent = None
 
     def _savepoint_rollback(self, sid: str) -> None:
         try:
-            super()._savepoint_rollback(sid)
+            super()._savepoint_rollback(sid)  # type: ignore[misc]
         finally:
             self.rls_sent = None
 
     def _close(self) -> None:
         self.rls_sent = None
-        super()._close()
+        super()._close()  # type: ignore[misc]
 
     def _rls_before_statement(
         self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
