@@ -91,6 +91,15 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'trust_si.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# PostgreSQL: Django's backend plus the trust scope sent before each query, which row-level
+# security reads (trust_si/tenancy/postgresql/base.py, trust_si/tenancy/rls.py).
+POSTGRES_ENGINE = "trust_si.tenancy.postgresql"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = POSTGRES_ENGINE
+# The role the app connects as (DATABASE_URL's user) when migrations run as the tables' owner:
+# `migrate` grants it reads and writes on every table. Empty: no grants (one role for both, as
+# in tests and CI, where the superuser bypasses row-level security anyway).
+DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the web process and the Celery worker share the file.
     DATABASES["default"].setdefault("OPTIONS", {})

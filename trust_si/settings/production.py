@@ -26,6 +26,10 @@ if INSECURE_MFA_SECRET_KEY in MFA_SECRET_KEYS or any(  # noqa: F405
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 DATABASES = {"default": env.db("DATABASE_URL")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = POSTGRES_ENGINE  # noqa: F405
+# `check --database default` warns when the app's role is not held by row-level security.
+RLS_REQUIRE_APP_ROLE = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 

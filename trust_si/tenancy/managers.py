@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 
 from django.db import models
 
-from .context import NoTrustScope, current_scope
+from .context import NoTrustScope, current_scope, keyed_lookup
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -38,6 +38,27 @@ class TrustScopedManager(models.Manager[_M]):
         return queryset.filter(trust_id=scope.trust_id)
 
 
+class KeyedLookupQuerySet(models.QuerySet[_M]):
+    """A keyed lookup's rows, read (or updated) with PostgreSQL's row-level security letting
+    this one table through while no trust is in scope; every other table stays closed."""
+
+    def _fetch_all(self) -> None:
+        with keyed_lookup(self.model._meta.db_table):
+            super()._fetch_all()
+
+    def exists(self) -> bool:
+        with keyed_lookup(self.model._meta.db_table):
+            return super().exists()
+
+    def count(self) -> int:
+        with keyed_lookup(self.model._meta.db_table):
+            return super().count()
+
+    def update(self, **kwargs: Any) -> int:
+        with keyed_lookup(self.model._meta.db_table):
+            return super().update(**kwargs)
+
+
 class KeyedLookupManager(models.Manager[_M]):
     """The narrow door for the few reads that must find rows before a trust is in scope.
 
@@ -46,6 +67,8 @@ class KeyedLookupManager(models.Manager[_M]):
     exactly one of them, by one key (a user, an unguessable token) and nothing else: it has no
     `all()` to leak through, because its plain queryset raises like the scoped manager does.
     """
+
+    _queryset_class = KeyedLookupQuerySet
 
     def __init__(self, key: str) -> None:
         super().__init__()
