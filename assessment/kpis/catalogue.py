@@ -139,6 +139,34 @@ def _absent(p: PupilFacts) -> bool | None:
     return p.sessions_missed / p.sessions_possible >= 0.10
 
 
+def _severely_absent(p: PupilFacts) -> bool | None:
+    """DfE: severely absent = missing 50% or more of one's own possible sessions."""
+    if not p.sessions_possible:
+        return None
+    return p.sessions_missed / p.sessions_possible >= 0.50
+
+
+# DfE: a "high score" in a KS2 test is a scaled score of 110 or more.
+KS2_HIGH_SCORE = 110
+
+
+def _high_scaled(subject: str) -> Callable[[PupilFacts], bool | None]:
+    def rule(p: PupilFacts) -> bool | None:
+        v = _value(p, subject, "scaled_score")
+        return None if v is None else (v[1] is not None and v[1] >= KS2_HIGH_SCORE)
+
+    return rule
+
+
+def _ks2_rwm_high(p: PupilFacts) -> bool | None:
+    parts = [
+        _high_scaled("reading")(p),
+        _meets_ta("writing", {"GDS"})(p),
+        _high_scaled("maths")(p),
+    ]
+    return None if any(x is None for x in parts) else all(parts)
+
+
 @dataclass(frozen=True)
 class Kpi:
     code: str
@@ -320,6 +348,55 @@ CATALOGUE: list[Kpi] = [
         one_term=True,
     ),
 ]
+# DfE measures added with their definitions (below, in DEFINITIONS): the higher standard at
+# KS2 and severe absence. Each reads only what the uploads already carry (scaled scores,
+# writing TA, sessions possible and missed).
+CATALOGUE += [
+    Kpi(
+        "ks2_reading_high",
+        "KS2 reading: higher standard (test)",
+        "KS2",
+        "reading",
+        ("6",),
+        "%",
+        "higher",
+        _high_scaled("reading"),
+        summer_only=True,
+    ),
+    Kpi(
+        "ks2_maths_high",
+        "KS2 maths: higher standard (test)",
+        "KS2",
+        "maths",
+        ("6",),
+        "%",
+        "higher",
+        _high_scaled("maths"),
+        summer_only=True,
+    ),
+    Kpi(
+        "ks2_rwm_high",
+        "KS2 reading, writing and maths: higher standard",
+        "KS2",
+        "rwm",
+        ("6",),
+        "%",
+        "higher",
+        _ks2_rwm_high,
+        summer_only=True,
+    ),
+    Kpi(
+        "severe_absence",
+        "Severe absence (50% or more)",
+        "all",
+        "",
+        COMPULSORY_SCHOOL_AGE,
+        "%",
+        "lower",
+        _severely_absent,
+        one_term=True,
+    ),
+]
 ABSENCE = Kpi(
     "absence", "Overall absence", "all", "", COMPULSORY_SCHOOL_AGE, "%", "lower", one_term=True
 )
@@ -389,6 +466,26 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
         "Pupils of compulsory school age (5 to 15 at the start of the year: Years 1 to 11) "
         "missing 10% or more of their possible sessions. The sessions of one term, against "
         "the DfE full-year national figure.",
+        f"DfE, Pupil absence in schools in England ({_EXPLORE}pupil-absence-in-schools-in-england)",
+    ),
+    "ks2_reading_high": (
+        "Year 6 pupils with a high score (a scaled score of 110 or more) in the reading test.",
+        f"DfE, Key stage 2 attainment ({_EXPLORE}key-stage-2-attainment)",
+    ),
+    "ks2_maths_high": (
+        "Year 6 pupils with a high score (a scaled score of 110 or more) in the maths test.",
+        f"DfE, Key stage 2 attainment ({_EXPLORE}key-stage-2-attainment)",
+    ),
+    "ks2_rwm_high": (
+        "Year 6 pupils reaching the higher standard in reading, writing and maths: a high "
+        "score (scaled score of 110 or more) in the reading and maths tests and working at "
+        "greater depth in writing (teacher assessment).",
+        f"DfE, Key stage 2 attainment ({_EXPLORE}key-stage-2-attainment)",
+    ),
+    "severe_absence": (
+        "Pupils of compulsory school age (5 to 15 at the start of the year: Years 1 to 11) "
+        "missing 50% or more of their possible sessions. The sessions of one term; DfE "
+        "publishes no termly national figure here, so none is shown.",
         f"DfE, Pupil absence in schools in England ({_EXPLORE}pupil-absence-in-schools-in-england)",
     ),
     "ta_reading_are": (
