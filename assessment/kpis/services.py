@@ -12,9 +12,9 @@ from trust_si.audit.services import audit_record
 from trust_si.tenancy.models import Trust
 from trust_si.terms import AcademicYear, TermError
 
+from . import similar
 from .benchmarks import BenchmarkRow
 from .catalogue import KPIS
-from . import similar
 from .dfe import CONTEXT_FIELDS, PerformanceFile
 from .models import ComparisonSchool, KpiTarget, NationalBenchmark, PublishedResult
 
@@ -126,7 +126,9 @@ def comparison_schools_store(
                 name=(published[0].school if published else "")[:200],
                 record_type=parsed.record_types.get(urn, "1")[:2],
                 cohort=int(cohort) if cohort is not None else None,
-                figures={f: numbers[f] for f, _, _ in similar.MEASURES[parsed.kind] if f in numbers},
+                figures={
+                    f: numbers[f] for f, _, _ in similar.MEASURES[parsed.kind] if f in numbers
+                },
                 source=source[:200],
                 **{c: float(v) for c, v in context.items() if v is not None},
             )

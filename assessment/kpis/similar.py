@@ -134,7 +134,7 @@ def scales(pool: Iterable[School]) -> dict[str, tuple[float, float]]:
 def distance(a: School, b: School, by: Mapping[str, tuple[float, float]]) -> float:
     total = 0.0
     for c in CONTEXT:
-        mean, sd = by[c]
+        sd = by[c][1]  # the mean cancels in a difference
         if sd == 0:
             continue
         total += ((float(a.context[c]) - float(b.context[c])) / sd) ** 2  # type: ignore[arg-type]
@@ -199,7 +199,5 @@ def missing_columns(kind: str, header: Iterable[str]) -> list[str]:
     """The context fields a file lacks (a headline download has none of them)."""
     names = set(header)
     return [
-        names_[0]
-        for names_ in CONTEXT_FIELDS[kind].values()
-        if not any(n in names for n in names_)
+        names_[0] for names_ in CONTEXT_FIELDS[kind].values() if not any(n in names for n in names_)
     ]

@@ -96,14 +96,23 @@ def test_a_school_with_5_or_fewer_pupils_gives_no_figure_to_rank_against():
     p = similar.position(T, near, "PTRWM_EXP", "RWM", "higher")
     assert (p.rank, p.of, p.above, p.median) == (3, 3, 0, 65.0)
     mine_tiny = similar.position(
-        _school("100", 2, 10, figures={"PTRWM_EXP": 50.0}, cohort=4), near, "PTRWM_EXP", "", "higher"
+        _school("100", 2, 10, figures={"PTRWM_EXP": 50.0}, cohort=4),
+        near,
+        "PTRWM_EXP",
+        "",
+        "higher",
     )
     assert mine_tiny.value is None and mine_tiny.rank is None
 
 
 def test_a_headline_file_lacks_the_context_columns():
     header = next(csv.reader(io.StringIO(KS4.read_text(encoding="utf-8-sig"))))
-    assert similar.missing_columns("ks4", header) == ["KS2APS", "PTFSM6CLA1A", "PSEN_ALL", "TOTPUPS"]
+    assert similar.missing_columns("ks4", header) == [
+        "KS2APS",
+        "PTFSM6CLA1A",
+        "PSEN_ALL",
+        "TOTPUPS",
+    ]
 
 
 # ---- through the importer, the KPI page and the governor report ----
@@ -128,14 +137,21 @@ def _national_file(tmp_path, academy_urn, *, predecessor=False):
     """The academy (prior 16, 20% disadvantaged, 10% SEND, 300 pupils, RWM 60%) and 30 other
     schools: 20 near it (RWM 41% .. 79%, step 2) and 10 far from it (RWM 99%), plus a special
     school exactly like it that must not count (another record type)."""
+    first = "900000" if predecessor else academy_urn
     rows = [
-        ["1", "900000" if predecessor else academy_urn, academy_urn if predecessor else ""]
-        + ["The Academy", "300", "40", "16", "20%", "10%", "60%", "8%", "0.5"]
+        [
+            "1",
+            first,
+            academy_urn if predecessor else "",
+            *["The Academy", "300", "40", "16", "20%", "10%", "60%", "8%", "0.5"],
+        ]
     ]
     for i in range(20):
         rows.append(
-            ["1", f"91{i:04d}", "", f"Near {i}", f"{300 + i}", "40", "16", f"{20 + i * 0.1:.1f}%"]
-            + ["10%", f"{41 + 2 * i}%", "5%", "0.1"]
+            [
+                *["1", f"91{i:04d}", "", f"Near {i}", f"{300 + i}", "40", "16"],
+                *[f"{20 + i * 0.1:.1f}%", "10%", f"{41 + 2 * i}%", "5%", "0.1"],
+            ]
         )
     for i in range(10):
         rows.append(
@@ -160,7 +176,7 @@ def imported(world, tmp_path):
 
 @pytest.mark.django_db
 def test_import_keeps_the_national_schools_for_the_importing_trust_only(world, imported):
-    academy, summary, path = imported
+    _, summary, path = imported
     assert "32 schools kept for similar schools" in summary
     with world.a.scope():
         assert ComparisonSchool.objects.filter(kind="ks2", year="2018-19").count() == 32
@@ -197,7 +213,9 @@ def test_another_trust_sees_none_of_it(world, imported, client_for):
 def test_a_converter_academy_is_placed_by_its_predecessor_schools_row(world, tmp_path, client_for):
     academy = world.a.academies[0]
     path = _national_file(tmp_path, academy.urn, predecessor=True)
-    call_command("import_performance_tables", "--trust", "alpha", "--file", str(path), stdout=StringIO())
+    call_command(
+        "import_performance_tables", "--trust", "alpha", "--file", str(path), stdout=StringIO()
+    )
     html = client_for(world.a.user(Role.TRUST_LEADER)).get(f"/t/alpha/kpis/{academy.urn}/")
     assert "as predecessor school, URN 900000" in html.content.decode()
 
@@ -229,6 +247,7 @@ def test_the_real_2019_ks4_headline_file_says_why_no_similar_schools(world):
         AcademyFactory(trust=world.a.trust, urn="100003", age_low=11, age_high=16)
     out = StringIO()
     call_command("import_performance_tables", "--trust", "alpha", "--file", str(KS4), stdout=out)
-    assert "No schools kept for similar schools: the file has no KS2APS, PTFSM6CLA1A, PSEN_ALL, TOTPUPS" in (
-        out.getvalue()
+    assert (
+        "No schools kept for similar schools: the file has no KS2APS, PTFSM6CLA1A, PSEN_ALL, TOTPUPS"
+        in (out.getvalue())
     )
