@@ -7,6 +7,7 @@ says whether a pupil meets it (or the value it averages). Adding a KPI is a new 
 from __future__ import annotations
 
 import csv
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -588,6 +589,19 @@ def load_benchmarks(path: Path | None = None) -> dict[str, list[tuple[str, float
             out.setdefault(key, []).append((row["year"], float(row["value"]), row["source"]))
     for rows in out.values():
         rows.sort()
+    return out
+
+
+@functools.lru_cache(maxsize=4)
+def benchmark_links(path: Path | None = None) -> dict[tuple[str, str], tuple[str, str]]:
+    """(benchmark_key, year) -> (source, link to DfE's page) for the shipped figures; a figure
+    the operator loaded over one has its own source, so the caller checks the source matches."""
+    path = path or Path(__file__).with_name("data") / "national_benchmarks.csv"
+    out: dict[tuple[str, str], tuple[str, str]] = {}
+    with path.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            key = benchmark_key(row["kpi"], (row.get("group") or "all").strip() or "all")
+            out[(key, row["year"])] = (row["source"], (row.get("link") or "").strip())
     return out
 
 

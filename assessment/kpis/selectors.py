@@ -28,6 +28,7 @@ from .catalogue import (
     PupilFacts,
     benchmark_for,
     benchmark_key,
+    benchmark_links,
     compute_groups,
     in_group,
     load_benchmarks,
@@ -317,6 +318,13 @@ def benchmark_source(benchmarks: Benchmarks, kpi: str, year: str | None) -> str:
     return next((source for y, _, source in benchmarks.get(kpi, []) if y == year), "")
 
 
+def benchmark_link(benchmarks: Benchmarks, kpi: str, year: str | None) -> str:
+    """The link to DfE's publication of a shipped national figure ('' for a loaded one)."""
+    shipped = benchmark_links().get((kpi, year or ""))
+    source = benchmark_source(benchmarks, kpi, year)
+    return shipped[1] if shipped and shipped[0] == source else ""
+
+
 TargetIndex = dict[tuple[int | None, str, str], float]
 
 
@@ -465,6 +473,7 @@ def academy_kpis_for(
                 if now.national is not None
                 else now.national_basis,
                 "national_source": benchmark_source(benchmarks, code, now.national_year),
+                "national_link": benchmark_link(benchmarks, code, now.national_year),
                 "national_stale": bool(
                     now.national_year
                     and term

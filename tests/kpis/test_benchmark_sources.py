@@ -6,8 +6,12 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
+
 from assessment.kpis.catalogue import load_benchmarks
 from assessment.kpis.dfe import cell
+from tests.reporting.data import seed_attendance
+from trust_si.accounts.roles import Role
 from trust_si.terms import AcademicYear
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,3 +52,25 @@ def test_the_2018_19_ks4_figures_are_the_2019_files_national_state_funded_row():
     for kpi, value in expected.items():
         assert ("2018-19", value) in [(y, v) for y, v, _ in shipped[kpi]], kpi
     assert expected == {"ks4_att8": 46.5, "ks4_em4": 64.4, "ks4_em5": 43.0}
+
+
+@pytest.mark.django_db
+def test_the_kpi_page_links_a_shipped_figure_to_dfes_publication(world, client_for):
+    tw = world.a
+    with tw.scope():
+        seed_attendance(
+            academy=tw.academies[0],
+            term_code="2025-26-autumn",
+            pupils=[
+                {"upn": f"A{i:012d}", "year_group": "4", "possible": 100, "missed": 5}
+                for i in range(8)
+            ],
+        )
+    page = client_for(tw.user(Role.TRUST_LEADER)).get(
+        f"/t/alpha/kpis/{tw.academies[0].urn}/", {"term": "2025-26-autumn"}
+    )
+    link = (
+        "https://explore-education-statistics.service.gov.uk/find-statistics/"
+        "pupil-absence-in-schools-in-england"
+    )
+    assert f'href="{link}"' in page.content.decode()
