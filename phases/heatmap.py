@@ -93,6 +93,7 @@ KPI_SHORT = {
     "ta_maths_are": "Maths ARE",
     "persistent_absence": "Persistent absence",
     "severe_absence": "Severe absence",
+    "ks4_ebacc_entry": "EBacc entry",
     "ks2_reading_high": "KS2 reading high",
     "ks2_maths_high": "KS2 maths high",
     "ks2_rwm_high": "KS2 RWM high",

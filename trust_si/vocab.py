@@ -65,6 +65,7 @@ WORDS: dict[str, str] = {
     "ta_maths_are": "Maths: at age-related expectations",
     "persistent_absence": "Persistent absence",
     "severe_absence": "Severe absence",
+    "ks4_ebacc_entry": "KS4 entered for the EBacc",
     "ks2_reading_high": "KS2 reading: higher standard",
     "ks2_maths_high": "KS2 maths: higher standard",
     "ks2_rwm_high": "KS2 reading, writing and maths: higher standard",

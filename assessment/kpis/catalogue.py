@@ -147,6 +147,36 @@ def _severely_absent(p: PupilFacts) -> bool | None:
     return p.sessions_missed / p.sessions_possible >= 0.50
 
 
+def _entered(p: PupilFacts, subject: str) -> bool:
+    """A GCSE result for the subject (grade 1-9 or U); X (no result) is no entry."""
+    v = _value(p, subject, "gcse_grade")
+    return v is not None and v[0].upper() != "X"
+
+
+# DfE's EBacc subject areas, as the results template names the subjects. DfE: English needs
+# both English language and English literature; the sciences are combined science or three
+# single sciences from biology, chemistry, physics and computer science; a humanity is history
+# or geography; any ancient or modern language counts (the template carries French, Spanish
+# and German).
+EBACC_SINGLE_SCIENCES = ("biology", "chemistry", "physics", "computing")
+EBACC_LANGUAGES = ("french", "spanish", "german")
+EBACC_HUMANITIES = ("history", "geography")
+
+
+def _ebacc_entered(p: PupilFacts) -> bool | None:
+    english = _entered(p, "english_language") and _entered(p, "english_literature")
+    science = _entered(p, "combined_science") or (
+        sum(_entered(p, s) for s in EBACC_SINGLE_SCIENCES) >= 3
+    )
+    return (
+        english
+        and _entered(p, "maths")
+        and science
+        and any(_entered(p, s) for s in EBACC_HUMANITIES)
+        and any(_entered(p, s) for s in EBACC_LANGUAGES)
+    )
+
+
 # DfE: a "high score" in a KS2 test is a scaled score of 110 or more.
 KS2_HIGH_SCORE = 110
 
@@ -350,8 +380,8 @@ CATALOGUE: list[Kpi] = [
     ),
 ]
 # DfE measures added with their definitions (below, in DEFINITIONS): the higher standard at
-# KS2 and severe absence. Each reads only what the uploads already carry (scaled scores,
-# writing TA, sessions possible and missed).
+# KS2, EBacc entry and severe absence. Each reads only what the uploads already carry (scaled
+# scores, writing TA, GCSE grades by subject, sessions possible and missed).
 CATALOGUE += [
     Kpi(
         "ks2_reading_high",
@@ -385,6 +415,18 @@ CATALOGUE += [
         "higher",
         _ks2_rwm_high,
         summer_only=True,
+    ),
+    Kpi(
+        "ks4_ebacc_entry",
+        "KS4 entered for the EBacc",
+        "KS4",
+        "ebacc",
+        ("11",),
+        "%",
+        "higher",
+        _ebacc_entered,
+        summer_only=True,
+        every_pupil=_has_ks4,
     ),
     Kpi(
         "severe_absence",
@@ -482,6 +524,15 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
         "score (scaled score of 110 or more) in the reading and maths tests and working at "
         "greater depth in writing (teacher assessment).",
         f"DfE, Key stage 2 attainment ({_EXPLORE}key-stage-2-attainment)",
+    ),
+    "ks4_ebacc_entry": (
+        "Pupils at the end of key stage 4 entered for every EBacc subject area: English "
+        "language and English literature, maths, the sciences (combined science, or three of "
+        "biology, chemistry, physics and computer science), history or geography, and a "
+        "language; the denominator is every pupil at the end of key stage 4.",
+        "DfE, English Baccalaureate (EBacc) (https://www.gov.uk/government/publications/"
+        "english-baccalaureate-ebacc/english-baccalaureate-ebacc) and Key stage 4 performance "
+        f"({_EXPLORE}key-stage-4-performance)",
     ),
     "severe_absence": (
         "Pupils of compulsory school age (5 to 15 at the start of the year: Years 1 to 11) "

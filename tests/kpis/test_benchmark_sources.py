@@ -47,11 +47,17 @@ def test_the_2018_19_ks4_figures_are_the_2019_files_national_state_funded_row():
         "ks4_att8": cell(national["ATT8SCR"]).value,
         "ks4_em4": cell(national["PTL2BASICS_94"]).value,
         "ks4_em5": cell(national["PTL2BASICS_95"]).value,
+        "ks4_ebacc_entry": cell(national["PTEBACC_E_PTQ_EE"]).value,
     }
     shipped = load_benchmarks()
     for kpi, value in expected.items():
         assert ("2018-19", value) in [(y, v) for y, v, _ in shipped[kpi]], kpi
-    assert expected == {"ks4_att8": 46.5, "ks4_em4": 64.4, "ks4_em5": 43.0}
+    assert expected == {
+        "ks4_att8": 46.5,
+        "ks4_em4": 64.4,
+        "ks4_em5": 43.0,
+        "ks4_ebacc_entry": 40.0,
+    }
 
 
 @pytest.mark.django_db

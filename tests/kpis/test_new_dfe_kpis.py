@@ -1,6 +1,7 @@
 """KPIs added with DfE's definitions, from what the uploads already carry: the KS2 higher
 standard (a high score, scaled score 110 or more, in reading and maths; greater depth in
-writing) and severe absence (50% or more of possible sessions missed).
+writing) EBacc entry (every EBacc subject area entered, over every pupil at the end of KS4) and severe
+absence (50% or more of possible sessions missed).
 
 Hand-computed, eight Year 6 pupils (reading, maths, writing):
   1: 112 110 GDS   2: 110 108 EXS   3: 109 111 GDS   4: 118 109 GDS
@@ -76,8 +77,38 @@ def test_severe_absence_worked_by_hand():
     assert compute(KPIS["severe_absence"], [*facts, *outside], "all").cohort == 10
 
 
+def _gcse(*subjects, x=()):
+    results = {(s, "gcse_grade"): ("5", 5.0) for s in subjects}
+    results.update({(s, "gcse_grade"): ("X", None) for s in x})
+    return PupilFacts("11", False, "", False, "F", "", results)
+
+
+EBACC = ("english_language", "english_literature", "maths", "history", "french")
+
+
+def test_ebacc_entry_worked_by_hand():
+    pupils = [
+        _gcse(*EBACC, "combined_science"),  # entered
+        _gcse(*EBACC, "biology", "chemistry", "computing"),  # entered: three single sciences
+        _gcse(*EBACC, "biology", "chemistry"),  # two single sciences: not entered
+        _gcse("english_language", "maths", "history", "french", "combined_science"),  # no lit
+        _gcse(*EBACC, x=("combined_science",)),  # X is no result: not entered
+        PupilFacts("11", False, "", False, "F", "", {}),  # no results: in the denominator
+    ]
+    figure = compute(KPIS["ks4_ebacc_entry"], pupils, "all")
+    assert (round(figure.value, 2), figure.cohort) == (33.33, 6)
+    # Before any KS4 result arrives there is no figure, not 0%.
+    assert compute(KPIS["ks4_ebacc_entry"], pupils[-1:], "all").value is None
+
+
 def test_each_new_kpi_names_dfes_definition_and_source():
-    for code in ("ks2_reading_high", "ks2_maths_high", "ks2_rwm_high", "severe_absence"):
+    for code in (
+        "ks2_reading_high",
+        "ks2_maths_high",
+        "ks2_rwm_high",
+        "ks4_ebacc_entry",
+        "severe_absence",
+    ):
         definition, source = DEFINITIONS[code]
         assert definition and source.startswith("DfE, "), code
     assert "110 or more" in DEFINITIONS["ks2_rwm_high"][0]
