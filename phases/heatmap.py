@@ -92,6 +92,11 @@ KPI_SHORT = {
     "ta_writing_are": "Writing ARE",
     "ta_maths_are": "Maths ARE",
     "persistent_absence": "Persistent absence",
+    "severe_absence": "Severe absence",
+    "ks4_ebacc_entry": "EBacc entry",
+    "ks2_reading_high": "KS2 reading high",
+    "ks2_maths_high": "KS2 maths high",
+    "ks2_rwm_high": "KS2 RWM high",
     "absence": "Absence",
 }
 JUDGED_AREAS = [

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from assessment.kpis.catalogue import DEFINITIONS, TRUST_SCOPE_NOTE
 from assessment.kpis.disclosure import threshold
-from assessment.kpis.selectors import kpi_figures_for
+from assessment.kpis.selectors import kpi_figures_for, similar_schools_for
 from assessment.outcomes import forecast_as_data, ks2_forecast_for
 from cpd.selectors import cpd_summary_for_report, programme_effects_for_report
 from moderation.selectors import moderation_summary_for_report
@@ -211,6 +211,12 @@ def forecast_section(*, trust: Trust, academy: Academy, term_code: str) -> dict[
     return forecast_as_data(data)
 
 
+def similar_schools_section(*, trust: Trust, academy: Academy, term_code: str) -> dict[str, Any]:
+    """The academy's position among the 20 most similar schools in DfE's latest imported file
+    (published school figures, no pupil data; the method is printed with it)."""
+    return similar_schools_for(trust_id=trust.pk, academy=academy)
+
+
 def board_risks_section(*, trust: Trust, term_code: str) -> list[dict[str, Any]]:
     return risks_for_board(trust=trust)
 
@@ -241,4 +247,5 @@ ACADEMY_SECTIONS: tuple[Section, ...] = (
     Section("moderation", moderation_section),
     Section("planning", planning_section),
     Section("forecast", forecast_section),
+    Section("similar_schools", similar_schools_section),
 )

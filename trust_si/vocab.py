@@ -64,6 +64,11 @@ WORDS: dict[str, str] = {
     "ta_writing_are": "Writing: at age-related expectations",
     "ta_maths_are": "Maths: at age-related expectations",
     "persistent_absence": "Persistent absence",
+    "severe_absence": "Severe absence",
+    "ks4_ebacc_entry": "KS4 entered for the EBacc",
+    "ks2_reading_high": "KS2 reading: higher standard",
+    "ks2_maths_high": "KS2 maths: higher standard",
+    "ks2_rwm_high": "KS2 reading, writing and maths: higher standard",
     "absence": "Overall absence",
     "kpi_sustain_gap": "Gap sustained over terms",
     # judged areas and grades

@@ -7,6 +7,7 @@ says whether a pupil meets it (or the value it averages). Adding a KPI is a new 
 from __future__ import annotations
 
 import csv
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -146,6 +147,64 @@ TRUST_SCOPE_NOTE = (
     "special schools and alternative provision are not included. Teacher-assessment and absence "
     "figures cover every academy."
 )
+
+
+def _severely_absent(p: PupilFacts) -> bool | None:
+    """DfE: severely absent = missing 50% or more of one's own possible sessions."""
+    if not p.sessions_possible:
+        return None
+    return p.sessions_missed / p.sessions_possible >= 0.50
+
+
+def _entered(p: PupilFacts, subject: str) -> bool:
+    """A GCSE result for the subject (grade 1-9 or U); X (no result) is no entry."""
+    v = _value(p, subject, "gcse_grade")
+    return v is not None and v[0].upper() != "X"
+
+
+# DfE's EBacc subject areas, as the results template names the subjects. DfE: English needs
+# both English language and English literature; the sciences are combined science or three
+# single sciences from biology, chemistry, physics and computer science; a humanity is history
+# or geography; any ancient or modern language counts (the template carries French, Spanish
+# and German).
+EBACC_SINGLE_SCIENCES = ("biology", "chemistry", "physics", "computing")
+EBACC_LANGUAGES = ("french", "spanish", "german")
+EBACC_HUMANITIES = ("history", "geography")
+
+
+def _ebacc_entered(p: PupilFacts) -> bool | None:
+    english = _entered(p, "english_language") and _entered(p, "english_literature")
+    science = _entered(p, "combined_science") or (
+        sum(_entered(p, s) for s in EBACC_SINGLE_SCIENCES) >= 3
+    )
+    return (
+        english
+        and _entered(p, "maths")
+        and science
+        and any(_entered(p, s) for s in EBACC_HUMANITIES)
+        and any(_entered(p, s) for s in EBACC_LANGUAGES)
+    )
+
+
+# DfE: a "high score" in a KS2 test is a scaled score of 110 or more.
+KS2_HIGH_SCORE = 110
+
+
+def _high_scaled(subject: str) -> Callable[[PupilFacts], bool | None]:
+    def rule(p: PupilFacts) -> bool | None:
+        v = _value(p, subject, "scaled_score")
+        return None if v is None else (v[1] is not None and v[1] >= KS2_HIGH_SCORE)
+
+    return rule
+
+
+def _ks2_rwm_high(p: PupilFacts) -> bool | None:
+    parts = [
+        _high_scaled("reading")(p),
+        _meets_ta("writing", {"GDS"})(p),
+        _high_scaled("maths")(p),
+    ]
+    return None if any(x is None for x in parts) else all(parts)
 
 
 @dataclass(frozen=True)
@@ -329,6 +388,67 @@ CATALOGUE: list[Kpi] = [
         one_term=True,
     ),
 ]
+# DfE measures added with their definitions (below, in DEFINITIONS): the higher standard at
+# KS2, EBacc entry and severe absence. Each reads only what the uploads already carry (scaled
+# scores, writing TA, GCSE grades by subject, sessions possible and missed).
+CATALOGUE += [
+    Kpi(
+        "ks2_reading_high",
+        "KS2 reading: higher standard (test)",
+        "KS2",
+        "reading",
+        ("6",),
+        "%",
+        "higher",
+        _high_scaled("reading"),
+        summer_only=True,
+    ),
+    Kpi(
+        "ks2_maths_high",
+        "KS2 maths: higher standard (test)",
+        "KS2",
+        "maths",
+        ("6",),
+        "%",
+        "higher",
+        _high_scaled("maths"),
+        summer_only=True,
+    ),
+    Kpi(
+        "ks2_rwm_high",
+        "KS2 reading, writing and maths: higher standard",
+        "KS2",
+        "rwm",
+        ("6",),
+        "%",
+        "higher",
+        _ks2_rwm_high,
+        summer_only=True,
+    ),
+    Kpi(
+        "ks4_ebacc_entry",
+        "KS4 entered for the EBacc",
+        "KS4",
+        "ebacc",
+        ("11",),
+        "%",
+        "higher",
+        _ebacc_entered,
+        summer_only=True,
+        every_pupil=_has_ks4,
+    ),
+    Kpi(
+        "severe_absence",
+        "Severe absence (50% or more)",
+        "all",
+        "",
+        COMPULSORY_SCHOOL_AGE,
+        "%",
+        "lower",
+        _severely_absent,
+        one_term=True,
+    ),
+]
 ABSENCE = Kpi(
     "absence", "Overall absence", "all", "", COMPULSORY_SCHOOL_AGE, "%", "lower", one_term=True
 )
@@ -398,6 +518,35 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
         "Pupils of compulsory school age (5 to 15 at the start of the year: Years 1 to 11) "
         "missing 10% or more of their possible sessions. The sessions of one term, against "
         "the DfE full-year national figure.",
+        f"DfE, Pupil absence in schools in England ({_EXPLORE}pupil-absence-in-schools-in-england)",
+    ),
+    "ks2_reading_high": (
+        "Year 6 pupils with a high score (a scaled score of 110 or more) in the reading test.",
+        f"DfE, Key stage 2 attainment ({_EXPLORE}key-stage-2-attainment)",
+    ),
+    "ks2_maths_high": (
+        "Year 6 pupils with a high score (a scaled score of 110 or more) in the maths test.",
+        f"DfE, Key stage 2 attainment ({_EXPLORE}key-stage-2-attainment)",
+    ),
+    "ks2_rwm_high": (
+        "Year 6 pupils reaching the higher standard in reading, writing and maths: a high "
+        "score (scaled score of 110 or more) in the reading and maths tests and working at "
+        "greater depth in writing (teacher assessment).",
+        f"DfE, Key stage 2 attainment ({_EXPLORE}key-stage-2-attainment)",
+    ),
+    "ks4_ebacc_entry": (
+        "Pupils at the end of key stage 4 entered for every EBacc subject area: English "
+        "language and English literature, maths, the sciences (combined science, or three of "
+        "biology, chemistry, physics and computer science), history or geography, and a "
+        "language; the denominator is every pupil at the end of key stage 4.",
+        "DfE, English Baccalaureate (EBacc) (https://www.gov.uk/government/publications/"
+        "english-baccalaureate-ebacc/english-baccalaureate-ebacc) and Key stage 4 performance "
+        f"({_EXPLORE}key-stage-4-performance)",
+    ),
+    "severe_absence": (
+        "Pupils of compulsory school age (5 to 15 at the start of the year: Years 1 to 11) "
+        "missing 50% or more of their possible sessions. The sessions of one term; DfE "
+        "publishes no termly national figure here, so none is shown.",
         f"DfE, Pupil absence in schools in England ({_EXPLORE}pupil-absence-in-schools-in-england)",
     ),
     "ta_reading_are": (
@@ -500,6 +649,19 @@ def load_benchmarks(path: Path | None = None) -> dict[str, list[tuple[str, float
             out.setdefault(key, []).append((row["year"], float(row["value"]), row["source"]))
     for rows in out.values():
         rows.sort()
+    return out
+
+
+@functools.lru_cache(maxsize=4)
+def benchmark_links(path: Path | None = None) -> dict[tuple[str, str], tuple[str, str]]:
+    """(benchmark_key, year) -> (source, link to DfE's page) for the shipped figures; a figure
+    the operator loaded over one has its own source, so the caller checks the source matches."""
+    path = path or Path(__file__).with_name("data") / "national_benchmarks.csv"
+    out: dict[tuple[str, str], tuple[str, str]] = {}
+    with path.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            key = benchmark_key(row["kpi"], (row.get("group") or "all").strip() or "all")
+            out[(key, row["year"])] = (row["source"], (row.get("link") or "").strip())
     return out
 
 

@@ -27,6 +27,11 @@ KS4_FIELDS: dict[str, tuple[str | None, str | None, str | None]] = {
     "PTEBACC_95": (None, None, None),
     "TPUP": (None, None, None),
     "P8PUP": (None, None, None),
+    # The school's context, for similar schools (ks4_meta.csv rows 25, 33, 41, 57).
+    "TOTPUPS": (None, None, None),
+    "KS2APS": (None, None, None),
+    "PTFSM6CLA1A": (None, None, None),
+    "PSEN_ALL": (None, None, None),
 }
 KS2_GROUPS = ["B", "G", "L", "M", "H", "FSM6CLA1A", "NotFSM6CLA1A", "EAL"]
 KS2_FIELDS: dict[str, tuple[str | None, str | None, str | None]] = {
@@ -65,7 +70,15 @@ KS2_FIELDS: dict[str, tuple[str | None, str | None, str | None]] = {
     "DIFFN_READPROG": (None, None, None),
     "DIFFN_WRITPROG": (None, None, None),
     "DIFFN_MATPROG": (None, None, None),
+    # The school's context, for similar schools (ks2_meta.csv rows 25, 32, 42, 261).
+    "TOTPUPS": (None, None, None),
+    "TKS1AVERAGE": (None, None, None),
+    "PTFSM6CLA1A": (None, None, None),
+    "PSENELEK": (None, None, None),
 }
+# Context figures: published about the school, not results (an academy with only these has
+# nothing published).
+CONTEXT_FIELDS = {"TOTPUPS", "KS2APS", "TKS1AVERAGE", "PTFSM6CLA1A", "PSEN_ALL", "PSENELEK"}
 
 
 @dataclass(frozen=True)
@@ -97,6 +110,10 @@ class PerformanceFile:
     problems: list[str] = field(default_factory=list)
     # What was not read, row by row: (row in the file, header = 1; column; reason in words).
     skipped: list[tuple[int, str, str]] = field(default_factory=list)
+    # Each school's record type (1 mainstream, 2 special) and the file's columns, for similar
+    # schools (`similar.missing_columns`).
+    record_types: dict[str, str] = field(default_factory=dict)
+    header: list[str] = field(default_factory=list)
 
 
 def cell(raw: str | None) -> Cell:
@@ -146,7 +163,7 @@ def _read(data: bytes, limits: FileLimits) -> PerformanceFile:
         )
         return result
     fields = KS4_FIELDS if kind == "ks4" else KS2_FIELDS
-    result = PerformanceFile(kind=kind, year=year_from_columns(header))
+    result = PerformanceFile(kind=kind, year=year_from_columns(header), header=list(header))
     for number, row in enumerate(reader, start=2):
         rectype = row.get("RECTYPE", "1").strip()
         if rectype in {"3", "4", "5", "7"}:
@@ -161,6 +178,7 @@ def _read(data: bytes, limits: FileLimits) -> PerformanceFile:
             result.skipped.append((number, "URN", "no URN"))
             continue
         result.rows_read += 1
+        result.record_types[urn] = rectype
         if result.year is None and result.rows_read == 1:
             result.year = year_from_rows(header, row)
         academy_urn = (row.get("URN_AC") or "").strip()

@@ -88,3 +88,38 @@ class NationalBenchmark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kpi_code} {self.year}: {self.value:g}"
+
+
+class ComparisonSchool(TenantModel):
+    """One school's row of a DfE national file the trust imported, kept for similar schools:
+    its context (prior attainment, disadvantage, SEND, size) and its published school-level
+    figures (numbers only; DfE's codes are no figure). Published data, no pupil data.
+
+    Tenant-owned on purpose, though DfE publishes the same file for everyone: each trust's
+    comparison comes from the files it imported itself, so no trust's upload (a file edited
+    before upload, a wrong year) can change what another trust is shown."""
+
+    kind = models.CharField(max_length=3)  # "ks2" or "ks4"
+    year = models.CharField(max_length=7)
+    urn = models.CharField(max_length=10)
+    academy_urn = models.CharField(max_length=10, blank=True)  # DfE's URN_AC (converter)
+    name = models.CharField(max_length=200)
+    record_type = models.CharField(max_length=2)  # DfE's RECTYPE: 1 mainstream, 2 special
+    prior_attainment = models.FloatField()
+    pct_disadvantaged = models.FloatField()
+    pct_send = models.FloatField()
+    pupils = models.FloatField()
+    cohort = models.IntegerField(null=True, blank=True)  # TPUP (KS4) or TELIG (KS2)
+    figures = models.JSONField(default=dict)  # DfE field -> number as published
+    source = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["kind", "-year", "urn"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trust", "kind", "year", "urn"], name="comparison_school_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year} {self.urn}"

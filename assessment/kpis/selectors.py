@@ -18,7 +18,7 @@ from assessment.models import Attendance, Enrolment, Result, Term
 from trust_si.tenancy.models import Trust
 from trust_si.terms import Season, TermCode, term_label, term_sort_key
 
-from . import disclosure
+from . import disclosure, similar
 from .catalogue import (
     CATALOGUE,
     DEFINITIONS,
@@ -28,6 +28,7 @@ from .catalogue import (
     PupilFacts,
     benchmark_for,
     benchmark_key,
+    benchmark_links,
     compute_groups,
     in_group,
     load_benchmarks,
@@ -42,7 +43,7 @@ from .display import (
     gap_text,
     trend_step,
 )
-from .models import KpiTarget, NationalBenchmark, PublishedResult
+from .models import ComparisonSchool, KpiTarget, NationalBenchmark, PublishedResult
 from .transitions import band_from_prior, band_from_ta, transition_matrix
 
 if TYPE_CHECKING:
@@ -330,6 +331,13 @@ def benchmark_source(benchmarks: Benchmarks, kpi: str, year: str | None) -> str:
     return next((source for y, _, source in benchmarks.get(kpi, []) if y == year), "")
 
 
+def benchmark_link(benchmarks: Benchmarks, kpi: str, year: str | None) -> str:
+    """The link to DfE's publication of a shipped national figure ('' for a loaded one)."""
+    shipped = benchmark_links().get((kpi, year or ""))
+    source = benchmark_source(benchmarks, kpi, year)
+    return shipped[1] if shipped and shipped[0] == source else ""
+
+
 TargetIndex = dict[tuple[int | None, str, str], float]
 
 
@@ -478,6 +486,7 @@ def academy_kpis_for(
                 if now.national is not None
                 else now.national_basis,
                 "national_source": benchmark_source(benchmarks, code, now.national_year),
+                "national_link": benchmark_link(benchmarks, code, now.national_year),
                 "national_stale": bool(
                     now.national_year
                     and term
@@ -661,3 +670,118 @@ def term_codes_with_data(trust_id: int) -> list[str]:
         | Q(pk__in=Attendance.objects.filter(trust_id=trust_id).values("term_id"))
     )
     return [t.code for t in sorted((t.term_code for t in terms), reverse=True)]
+
+
+KIND_LABELS = {"ks2": "Key stage 2", "ks4": "Key stage 4"}
+
+
+def _similar_text(name: str, value: float | None) -> str:
+    if value is None:
+        return "not published"
+    if name.startswith("PT") or name.startswith("PSEN"):
+        return f"{value:.1f}%"
+    if name.endswith("PROG") or name == "P8MEA":
+        return f"{value:+.2f}"
+    return f"{value:.1f}" if name != "TOTPUPS" else f"{value:.0f}"
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _school(row: ComparisonSchool) -> similar.School:
+    return similar.School(
+        urn=row.urn,
+        name=row.name,
+        context={c: getattr(row, c) for c in similar.CONTEXT},
+        figures={k: float(v) for k, v in (row.figures or {}).items()},
+        cohort=row.cohort,
+    )
+
+
+def similar_schools_for(*, trust_id: int, academy: Academy) -> dict[str, Any]:
+    """The academy's similar schools in the latest imported DfE file of each of its key stages
+    (KS2, KS4) and its position among them on each published measure (`similar.METHOD`).
+
+    Reads only this trust's imported rows: the academy is found by its URN, or as the converter
+    academy (URN_AC) of a predecessor school's row, labelled so."""
+    comparisons = []
+    for kind in ("ks2", "ks4"):
+        if kind.upper() not in (academy.key_stages or []):
+            continue
+        mine = (
+            ComparisonSchool.objects.filter(trust_id=trust_id, kind=kind)
+            .filter(Q(urn=academy.urn) | Q(academy_urn=academy.urn))
+            .order_by("-year", "-urn")
+            .first()
+        )
+        if mine is None:
+            continue
+        pool = [
+            _school(r)
+            for r in ComparisonSchool.objects.filter(
+                trust_id=trust_id, kind=kind, year=mine.year, record_type=mine.record_type
+            ).order_by("urn")
+        ]
+        target = _school(mine)
+        near = similar.nearest(target, pool)
+        places = similar.positions(kind, target, near)
+        comparisons.append(
+            {
+                "kind": kind,
+                "kind_label": KIND_LABELS[kind],
+                "year": mine.year,
+                "source": mine.source,
+                "as_predecessor": mine.urn if mine.urn != academy.urn else "",
+                "pool": len(pool),
+                "context": [
+                    {
+                        "label": similar.CONTEXT_LABELS[c],
+                        "field": similar.CONTEXT_FIELDS[kind][c][0],
+                        "academy": _similar_text(
+                            similar.CONTEXT_FIELDS[kind][c][0], getattr(mine, c)
+                        ),
+                        "median": _similar_text(
+                            similar.CONTEXT_FIELDS[kind][c][0],
+                            similar.median([float(n.school.context[c] or 0) for n in near]),
+                        ),
+                    }
+                    for c in similar.CONTEXT
+                ],
+                "schools": [
+                    {"urn": n.school.urn, "name": n.school.name, "distance": round(n.distance, 2)}
+                    for n in near
+                ],
+                "positions": [
+                    {
+                        "field": p.field,
+                        "label": p.label,
+                        "value": p.value,
+                        "value_text": _similar_text(p.field, p.value),
+                        "median_text": _similar_text(p.field, p.median),
+                        "rank": p.rank,
+                        "of": p.of,
+                        "above": p.above,
+                        "words": (
+                            f"{_ordinal(p.rank)} of {p.of}: above {p.above} of the "
+                            f"{p.of - 1} similar schools with a figure"
+                            if p.rank is not None
+                            else "no figure published for the academy"
+                        ),
+                    }
+                    for p in places
+                ],
+            }
+        )
+    return {
+        "comparisons": comparisons,
+        "method": similar.METHOD,
+        "note": ""
+        if comparisons
+        else (
+            "No similar schools yet: import DfE's full performance-table download (it carries "
+            "each school's prior attainment, disadvantage, SEND and size; the headline "
+            "download does not) on the published results page."
+        ),
+    }

@@ -12,10 +12,11 @@ from trust_si.audit.services import audit_record
 from trust_si.tenancy.models import Trust
 from trust_si.terms import AcademicYear, TermError
 
+from . import similar
 from .benchmarks import BenchmarkRow
 from .catalogue import KPIS
-from .dfe import PerformanceFile
-from .models import KpiTarget, NationalBenchmark, PublishedResult
+from .dfe import CONTEXT_FIELDS, PerformanceFile
+from .models import ComparisonSchool, KpiTarget, NationalBenchmark, PublishedResult
 
 if TYPE_CHECKING:
     from trust_si.accounts.models import Membership, User
@@ -61,7 +62,7 @@ def published_results_import(
     for urn, academy in [*academies.items(), *via_predecessor.items()]:
         rows = parsed.schools[urn]
         label = source if urn == academy.urn else f"{source} (as predecessor school, URN {urn})"
-        if all(r.value is None for r in rows if r.field not in COUNT_FIELDS):
+        if all(r.value is None for r in rows if r.field not in COUNT_FIELDS | CONTEXT_FIELDS):
             counts["not_published"] += 1
         for r in rows:
             values = {
@@ -85,6 +86,9 @@ def published_results_import(
                 counts["updated"] += 1
             else:
                 counts["unchanged"] += 1
+    counts["comparison_schools"] = comparison_schools_store(
+        trust=trust, parsed=parsed, year=year, source=source
+    )
     audit_record(
         actor=actor,
         action="published_results.import",
@@ -92,6 +96,46 @@ def published_results_import(
         trust_id=trust.pk,
     )
     return counts
+
+
+def comparison_schools_store(
+    *, trust: Trust, parsed: PerformanceFile, year: str, source: str
+) -> int:
+    """Keep the file's schools (every school with its four context figures) for similar
+    schools, replacing this trust's rows of the same kind and year: re-importing the same file
+    gives the same rows. Returns how many are kept (0 when the file has no context columns,
+    as DfE's headline download has not)."""
+    if parsed.kind not in similar.CONTEXT_FIELDS:
+        return 0
+    academy_urns = {urn: ac for ac, urn in parsed.predecessors.items()}
+    cohort_field = similar.COHORT_FIELD[parsed.kind]
+    rows = []
+    for urn, published in parsed.schools.items():
+        numbers = {r.field: r.value for r in published if r.value is not None}
+        context = similar.context_from(parsed.kind, numbers)
+        if any(v is None for v in context.values()):
+            continue
+        cohort = numbers.get(cohort_field)
+        rows.append(
+            ComparisonSchool(
+                trust=trust,
+                kind=parsed.kind,
+                year=year,
+                urn=urn,
+                academy_urn=academy_urns.get(urn, ""),
+                name=(published[0].school if published else "")[:200],
+                record_type=parsed.record_types.get(urn, "1")[:2],
+                cohort=int(cohort) if cohort is not None else None,
+                figures={
+                    f: numbers[f] for f, _, _ in similar.MEASURES[parsed.kind] if f in numbers
+                },
+                source=source[:200],
+                **{c: float(v) for c, v in context.items() if v is not None},
+            )
+        )
+    ComparisonSchool.objects.filter(trust=trust, kind=parsed.kind, year=year).delete()
+    ComparisonSchool.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
 
 
 def _check_target(

@@ -240,6 +240,9 @@ def academy_kpis(request: TenantRequest, urn: str) -> HttpResponse:
     academy = academy_get_for(membership, urn)
     context = selectors.academy_kpis_for(membership, academy, request.GET.get("term"))
     context["can_edit_targets"] = membership.can("targets.edit")
+    context["similar"] = selectors.similar_schools_for(
+        trust_id=membership.trust_id, academy=academy
+    )
     if "KS2" in academy.key_stages and context.get("term"):
         context["forecast"] = ks2_forecast_for(
             trust_id=membership.trust_id,

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from assessment.kpis import similar
 from assessment.kpis.dfe import read_performance_file, year_from_filename
 from assessment.kpis.services import published_results_import
 from trust_si.tenancy.context import trust_scope
@@ -54,6 +55,18 @@ class Command(BaseCommand):
             f"{counts['not_published']} with nothing published; {counts['created']} figures added, "
             f"{counts['updated']} updated, {counts['unchanged']} unchanged."
         )
+        if counts["comparison_schools"]:
+            self.stdout.write(
+                f"{counts['comparison_schools']} schools kept for similar schools "
+                "(with prior attainment, disadvantage, SEND and size)."
+            )
+        else:
+            missing = similar.missing_columns(parsed.kind, parsed.header)
+            self.stdout.write(
+                "No schools kept for similar schools: the file has no "
+                + (", ".join(missing) if missing else "school with all four context figures")
+                + " (DfE's full download has them; the headline download does not)."
+            )
         if parsed.skipped:
             self.stdout.write(f"{len(parsed.skipped)} rows skipped:")
             for row, column, reason in parsed.skipped[:50]:
