@@ -7,11 +7,13 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from academies.models import Academy
 from academies.selectors import academy_list_for
+from assessment.frameworks.models import Piece
 from trust_si.tenancy.models import Trust
 from trust_si.terms import TermCode
 
@@ -62,6 +64,24 @@ def item_get_for(membership: Membership, round_: Round, number: int) -> SampleIt
     if item is None:
         raise Http404
     return item
+
+
+def can_read_pieces(round_: Round, user: User) -> bool:
+    """The round's moderators and its leader read the sampled pupils' writing (blind or not:
+    the writing is what they judge)."""
+    return round_.leader_id == user.pk or Moderator.objects.filter(round=round_, user=user).exists()
+
+
+def item_piece_get(round_: Round, item: SampleItem, user: User, pk: int) -> Piece:
+    """One of a sampled judgement's pieces, for the round's moderators and leader (403 for
+    other members of the trust; 404 for a piece not behind this item)."""
+    if not can_read_pieces(round_, user):
+        raise PermissionDenied("Only the round's moderators and its leader read its pieces.")
+    piece = Piece.objects.filter(trust_id=round_.trust_id, judgement_id=item.judgement_id, pk=pk)
+    found = piece.first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def review_queue_for(round_: Round, user: User) -> QuerySet[SampleItem]:

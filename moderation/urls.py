@@ -12,4 +12,9 @@ urlpatterns = [
     path("moderation/<int:pk>/compare/", views.compare, name="compare"),
     path("moderation/<int:pk>/pieces/<int:number>/", views.review, name="review"),
     path("moderation/<int:pk>/pieces/<int:number>/agree/", views.item_agree, name="item_agree"),
+    path(
+        "moderation/<int:pk>/pieces/<int:number>/files/<int:piece_pk>/",
+        views.piece_file,
+        name="piece_file",
+    ),
 ]

@@ -6,11 +6,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from academies.selectors import academy_list_for
+from assessment.frameworks.http import piece_response
 from assessment.frameworks.models import Level
+from assessment.frameworks.services import piece_download_record
 from assessment.models import Term
 from trust_si.forms import tenant_redirect
 from trust_si.web.access import require
@@ -57,7 +59,10 @@ def review(request: TenantRequest, pk: int, number: int) -> HttpResponse:
             "mine": mine,
             "revealed": revealed,
             "strands": version.strands.prefetch_related("statements"),
-            "pieces": item.judgement.pieces.all() if revealed else [],
+            # The writing is what a moderator judges: shown blind too, under neutral names.
+            "pieces": item.judgement.pieces.order_by("created_at")
+            if selectors.can_read_pieces(round_, request.user)
+            else [],
             "refused": refused,
             "levels": Level.choices,
         },
@@ -223,9 +228,25 @@ def compare(request: TenantRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "moderation/compare.html",
-        {"round": round_, "pair": pair, "refused": refused},
+        {
+            "round": round_,
+            "pair": pair,
+            "refused": refused,
+            "can_read": selectors.can_read_pieces(round_, request.user),
+        },
         status=400 if refused else 200,
     )
+
+
+def piece_file(request: TenantRequest, pk: int, number: int, piece_pk: int) -> FileResponse:
+    """A sampled pupil's piece of writing, for the round's moderators and leader; audited. The
+    name it is served under says only the piece's number, even in a blind round."""
+    membership = require(request, "moderation.view")
+    round_ = selectors.round_get_for(membership, pk)
+    item = selectors.item_get_for(membership, round_, number)
+    piece = selectors.item_piece_get(round_, item, request.user, piece_pk)
+    piece_download_record(actor=request.user, piece=piece, route=f"moderation round {round_.pk}")
+    return piece_response(piece, label=f"piece-{item.number}-{piece.pk}")
 
 
 def _number(value: str | None) -> int:

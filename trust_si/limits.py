@@ -85,6 +85,10 @@ DFE = FileLimits(
     max_seconds=120,
 )
 LOGO = ImageLimits(what="logo", max_bytes=2 * MB, max_side=5_000)
+# A pupil's piece of writing behind a teacher judgement (a scanned page or a phone photo): a
+# PDF or a PNG/JPEG image. 10 MB holds a few pages scanned at 300 dpi.
+PIECE = ImageLimits(what="piece of writing", max_bytes=10 * MB, max_side=12_000)
+PIECES_PER_JUDGEMENT = 10
 
 
 class LimitExceeded(ValueError):

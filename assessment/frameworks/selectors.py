@@ -9,7 +9,14 @@ from django.shortcuts import get_object_or_404
 
 from academies.selectors import academy_list_for
 
-from .models import Framework, FrameworkVersion, TeacherJudgement, VersionStatus
+from .models import (
+    Framework,
+    FrameworkVersion,
+    Piece,
+    Statement,
+    TeacherJudgement,
+    VersionStatus,
+)
 
 if TYPE_CHECKING:
     from trust_si.accounts.models import Membership
@@ -28,6 +35,19 @@ def version_get_for(membership: Membership, pk: int) -> FrameworkVersion:
         "framework"
     )
     return get_object_or_404(versions.prefetch_related("strands__statements"), pk=pk)
+
+
+def version_list_for(membership: Membership) -> QuerySet[FrameworkVersion]:
+    return FrameworkVersion.objects.filter(trust_id=membership.trust_id).select_related("framework")
+
+
+def statement_get_for(version: FrameworkVersion, pk: int) -> Statement:
+    return get_object_or_404(
+        Statement.objects.filter(trust_id=version.trust_id, version=version).select_related(
+            "strand"
+        ),
+        pk=pk,
+    )
 
 
 def published_versions(*, trust_id: int) -> dict[tuple[str, str], FrameworkVersion]:
@@ -54,6 +74,23 @@ def judgement_list_for(membership: Membership) -> QuerySet[TeacherJudgement]:
     return TeacherJudgement.objects.filter(
         trust_id=membership.trust_id, academy__in=academy_list_for(membership)
     ).select_related("academy", "term", "version__framework", "pupil")
+
+
+def judgement_get_for(membership: Membership, pk: int) -> TeacherJudgement:
+    """One judgement at the member's academies (404 otherwise, another trust's included)."""
+    return get_object_or_404(judgement_list_for(membership), pk=pk)
+
+
+def piece_get_for(membership: Membership, pk: int) -> Piece:
+    """A piece of writing, for the staff of the pupil's school and the trust's leaders (whose
+    academies are all of the trust's). Moderators reach pieces through their round instead."""
+    return get_object_or_404(
+        Piece.objects.filter(
+            trust_id=membership.trust_id,
+            judgement__academy__in=academy_list_for(membership),
+        ).select_related("judgement"),
+        pk=pk,
+    )
 
 
 def pupil_history(

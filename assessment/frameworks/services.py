@@ -11,6 +11,7 @@ import csv
 import io
 from typing import TYPE_CHECKING
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -19,17 +20,20 @@ from academies.models import Academy
 from assessment.kinds import JUDGEMENT_LEVELS, MAX_REASON_LENGTH, SUBJECTS
 from assessment.models import Pupil, Term
 from trust_si.audit.services import audit_record
+from trust_si.limits import PIECES_PER_JUDGEMENT
 from trust_si.tenancy.models import Trust
 
 from .models import (
     Framework,
     FrameworkVersion,
     Independence,
+    Piece,
     Statement,
     Strand,
     TeacherJudgement,
     VersionStatus,
 )
+from .pieces import PieceError, piece_check
 from .rules import LEVELS, propose, split_codes
 from .selectors import published_version_for
 from .starters import Starter
@@ -83,6 +87,12 @@ def version_draft_create(
     """A new draft: empty, or a copy of `source` (this framework's or another year group's)."""
     if source is not None and source.trust_id != framework.trust_id:
         raise FrameworkInvalid("That framework is not one of this trust's.")
+    draft = framework.versions.filter(status=VersionStatus.DRAFT).first()
+    if draft is not None:
+        # One draft at a time, so the working party never edits two competing versions.
+        raise FrameworkInvalid(
+            f"{framework} already has a draft (version {draft.number}): edit or publish it first."
+        )
     version = FrameworkVersion.objects.create(
         trust_id=framework.trust_id,
         framework=framework,
@@ -174,6 +184,55 @@ def statement_add(
 
 
 @transaction.atomic
+def statement_update(
+    *,
+    actor: User | None,
+    statement: Statement,
+    strand_name: str,
+    code: str,
+    level: str,
+    text: str,
+) -> Statement:
+    """Change a draft's statement; moving it to a strand that does not exist yet creates it."""
+    version = statement.version
+    _editable(version)
+    code, strand_name, text = code.strip().upper(), strand_name.strip(), text.strip()
+    if level not in LEVELS:
+        raise FrameworkInvalid("Use WTS, EXS or GDS.")
+    if not code or not text or not strand_name:
+        raise FrameworkInvalid("A statement needs a strand, a code and its text.")
+    if version.statements.filter(code=code).exclude(pk=statement.pk).exists():
+        raise FrameworkInvalid(f"{code} is already a statement of this version.")
+    old_strand = statement.strand
+    if old_strand.name != strand_name:
+        statement.strand = version.strands.filter(name=strand_name).first() or (
+            Strand.objects.create(
+                trust_id=version.trust_id,
+                version=version,
+                name=strand_name[:120],
+                order=version.strands.count(),
+            )
+        )
+        statement.order = statement.strand.statements.count()
+    changes = {
+        name: [before, after]
+        for name, before, after in (
+            ("code", statement.code, code),
+            ("level", statement.level, level),
+            ("text", statement.text, text),
+            ("strand", old_strand.name, strand_name),
+        )
+        if before != after
+    }
+    statement.code, statement.level, statement.text = code[:12], level, text[:400]
+    statement.save()
+    if old_strand.pk != statement.strand_id and not old_strand.statements.exists():
+        old_strand.delete()
+    audit_record(actor=actor, action="framework.statement_update", target=version, changes=changes)
+    return statement
+
+
+@transaction.atomic
 def statement_remove(*, actor: User | None, statement: Statement) -> None:
     _editable(statement.version)
     audit_record(
@@ -182,7 +241,10 @@ def statement_remove(*, actor: User | None, statement: Statement) -> None:
         target=statement.version,
         changes={"code": statement.code},
     )
+    strand = statement.strand
     statement.delete()
+    if not strand.statements.exists():
+        strand.delete()
 
 
 @transaction.atomic
@@ -345,3 +407,43 @@ def judgement_record(
         changes={"level": level, "proposed": proposal.level, "secure": len(codes)},
     )
     return judgement
+
+
+@transaction.atomic
+def piece_add(*, actor: User | None, judgement: TeacherJudgement, data: bytes, name: str) -> Piece:
+    """Attach a piece of writing (PDF, PNG or JPEG, checked by content) to a judgement.
+
+    Stored under the trust's folder with a random part and a name of our own
+    (`piece.<type>`): the uploaded name is kept as a label only, never in a path.
+    """
+    checked = piece_check(data)
+    locked = TeacherJudgement.objects.select_for_update().get(pk=judgement.pk)
+    if locked.pieces.count() >= PIECES_PER_JUDGEMENT:
+        raise PieceError(f"A judgement has at most {PIECES_PER_JUDGEMENT} pieces of writing.")
+    piece = Piece(
+        trust_id=judgement.trust_id,
+        judgement=locked,
+        content_type=checked.content_type,
+        original_name=(name or "piece").replace("/", "_").replace("\\", "_")[:255],
+        size=checked.size,
+        uploaded_by=actor,
+    )
+    piece.file.save(f"piece.{checked.extension}", ContentFile(data), save=False)
+    piece.save()
+    audit_record(
+        actor=actor,
+        action="piece.upload",
+        target=piece,
+        changes={"judgement": judgement.pk, "type": checked.content_type, "size": checked.size},
+    )
+    return piece
+
+
+def piece_download_record(*, actor: User | None, piece: Piece, route: str) -> None:
+    """Who read a pupil's writing, and through which door (the school's, or a moderator's)."""
+    audit_record(
+        actor=actor,
+        action="piece.download",
+        target=piece,
+        changes={"judgement": piece.judgement_id, "route": route},
+    )

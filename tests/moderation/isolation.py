@@ -1,8 +1,11 @@
+from assessment.frameworks.services import piece_add
 from moderation.models import SampleItem
 from tests.isolation import Case, sentinel
 from trust_si.accounts.roles import Role
 
 from .helpers import open_round
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 OFFICER = Role.IMPROVEMENT_OFFICER
 
@@ -16,6 +19,9 @@ def setup(world):
                 round=round_, academy=tw.academies[1]
             ).first()
             tw.extra["term"] = round_.term
+            tw.extra["item_piece"] = piece_add(
+                actor=None, judgement=tw.extra["item"].judgement, data=PDF, name="essay.pdf"
+            )
 
 
 def _item(tw):
@@ -143,6 +149,15 @@ CASES += [
         kwargs=_item,
         data=lambda tw: {"level": "EXS", "reason": "Discussed with both moderators"},
         allowed_role=Role.TRUST_LEADER,
+        forbidden_role=Role.GOVERNOR,
+    ),
+]
+
+CASES += [
+    Case(
+        "moderation:piece_file",
+        kwargs=lambda tw: {**_item(tw), "piece_pk": tw.extra["item_piece"].pk},
+        allowed_role=OFFICER,
         forbidden_role=Role.GOVERNOR,
     ),
 ]
