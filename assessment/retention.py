@@ -26,6 +26,7 @@ from trust_si.audit.services import audit_record
 from trust_si.tenancy.models import Trust
 from trust_si.terms import AcademicYear
 
+from .kpis.store import kpi_figures_invalidate
 from .models import Attendance, Enrolment, Pupil, Result, Term, Upload
 from .parsing import pupil_key
 
@@ -83,6 +84,7 @@ def pupil_data_retention_apply(*, trust: Trust, today: dt.date | None = None) ->
             .filter(enrolments__isnull=True, results__isnull=True, attendance__isnull=True)
             .delete()[0]
         )
+        kpi_figures_invalidate(trust_id=trust.pk)
         audit_record(
             actor=None,
             action="pupil_data.retention",
@@ -175,5 +177,7 @@ def pupil_erase(*, actor: Any, trust: Trust, upn: str) -> dict[str, int]:
             counts["files_redacted"] += 1
         elif upload.file.name:
             counts["files_not_redacted"] += 1
+    if pupil is not None:
+        kpi_figures_invalidate(trust_id=trust.pk)
     audit_record(actor=actor, action="pupil.erase", changes=counts)
     return counts

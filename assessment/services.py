@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from academies.models import Academy
+from assessment.kpis.store import kpi_figures_invalidate
 from trust_si.audit.services import audit_record
 from trust_si.tenancy.models import Trust
 from trust_si.tenancy.tasks import job_send
@@ -480,6 +481,8 @@ def _commit_locked(upload: Upload) -> Upload:
             "restore": restoring,
         },
     )
+    # Last in the transaction: the stored KPI figures' row stays locked until this commits.
+    kpi_figures_invalidate(trust_id=upload.trust_id)
     signals.pupil_data_changed.send(
         sender=Upload,
         trust_id=upload.trust_id,

@@ -3,18 +3,23 @@
 Data: one trust from the scale generator (`trust_si.site.scale`), placements and heat map from
 the real recompute. Server: `gunicorn trust_si.wsgi -c gunicorn.conf.py` with
 `trust_si.settings.production` (PostgreSQL, Redis as cache; the clients send the
-`X-Forwarded-Proto: https` a TLS proxy adds). Each client has its own signed-in session and
-keep-alive connection and loops over the heat map, the dashboard and an API list (academies,
-first page), with `--think` seconds between requests (0: as fast as the server answers). Printed:
-p50 / p95 / p99 per route, errors, requests/s, and the same figures for `/healthz` (no
-template, no session: the server's floor in the same run).
+`X-Forwarded-Proto: https` a TLS proxy adds). Each user has its own signed-in session and
+keep-alive connection and loops over the pages a leader reads (heat map, dashboard, KPI table,
+an academy's KPIs, placements, reports, visits, uploads) and two API lists (KPI figures and
+academies, first page), with `--think` seconds between requests (0: as fast as the server
+answers; users start spread over the first think time, as people do). Printed: p50 / p95 / p99
+per route, errors, requests/s, the same figures for `/healthz` (no template, no session: the
+server's floor in the same run), and the server's CPU per request of each route, measured after
+the load by one user alone (the gunicorn processes' user + system time from /proc over
+`--cpu-requests` requests of the route), with the median over the pages. The machine's load
+average is printed before and after: on a shared machine it says how far to trust the figures.
 
 Clients are a thread pool over `http.client` (the standard library): neither httpx nor requests
 is in uv.lock, and at these sizes the client threads spend their time waiting on sockets, so a
 dependency would measure nothing more. The clients share the machine's cores with the server.
 
     DATABASE_URL=postgres://root@127.0.0.1:5432/test REDIS_URL=redis://127.0.0.1:6379/9 \\
-        .venv/bin/python bench/load.py [--ci] [--clients 50 --think 5 --seconds 120]
+        .venv/bin/python bench/load.py [--ci] [--users 50 --think 5 --duration 60]
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import argparse
 import base64
 import http.client
 import os
+import random
 import secrets
 import statistics
 import subprocess
@@ -41,8 +47,15 @@ def parse() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--ci", action="store_true", help="the small size CI runs (< 30 s)")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
-    parser.add_argument("--clients", type=int, help="concurrent signed-in clients")
-    parser.add_argument("--seconds", type=float, help="how long the clients run")
+    parser.add_argument(
+        "--users", "--clients", dest="clients", type=int, help="concurrent signed-in users"
+    )
+    parser.add_argument(
+        "--duration", "--seconds", dest="seconds", type=float, help="how long the users run (s)"
+    )
+    parser.add_argument(
+        "--cpu-requests", type=int, default=10, help="requests per route for the CPU figure"
+    )
     parser.add_argument("--think", type=float, default=0.0, help="seconds between requests")
     parser.add_argument("--academies", type=int)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
@@ -56,7 +69,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def wait_up(port: int, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
+def wait_up(port: int, proc: subprocess.Popen[bytes], timeout: float = 240) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -69,6 +82,27 @@ def wait_up(port: int, proc: subprocess.Popen[bytes], timeout: float = 60) -> No
         except OSError:
             time.sleep(0.3)
     sys.exit("gunicorn did not answer in time")
+
+
+def _ticks(pid: int) -> int:
+    """utime + stime of one process, in clock ticks (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])
+
+
+def server_cpu_seconds(master: int) -> float:
+    """CPU used so far by gunicorn's master and its workers (Linux /proc)."""
+    pids = [master]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == master:
+                pids.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return sum(_ticks(pid) for pid in pids) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
@@ -84,11 +118,13 @@ def main() -> None:
         "MFA_SECRET_KEYS", base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
     )
     began = time.perf_counter()
+    load_start = " ".join(f"{x:.2f}" for x in os.getloadavg())
     with bench_database("load", keep=args.keep) as url:
         setup = time.perf_counter()
         from django.conf import settings
         from django.test import Client
 
+        from academies.models import Academy
         from phases.pipeline import recompute_run
         from trust_si.site.scale import scale_generate
         from trust_si.tenancy.context import trust_scope
@@ -109,11 +145,22 @@ def main() -> None:
             session = Client()
             session.force_login(leader)  # one session per client, as N browsers would have
             cookies.append(session.cookies[settings.SESSION_COOKIE_NAME].value)
+        with trust_scope(trust):
+            urn = Academy.objects.filter(trust=trust, is_active=True).order_by("name")[0].urn
+        t = f"/t/{trust.slug}"
         routes = {
-            "heat map": f"/t/{trust.slug}/heatmap/",
-            "dashboard": f"/t/{trust.slug}/",
-            "API academies": f"/api/v1/t/{trust.slug}/academies/",
+            "heat map": f"{t}/heatmap/",
+            "dashboard": f"{t}/",
+            "KPI table": f"{t}/kpis/",
+            "academy KPIs": f"{t}/kpis/{urn}/",
+            "placements": f"{t}/placements/",
+            "reports": f"{t}/reports/",
+            "visits": f"{t}/visits/",
+            "uploads": f"{t}/uploads/",
+            "API kpis": f"/api/v1{t}/kpis/",
+            "API academies": f"/api/v1{t}/academies/",
         }
+        pages = [name for name in routes if not name.startswith("API")]
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "trust_si.settings.production",
@@ -169,6 +216,8 @@ def main() -> None:
                 return response.status
 
             def run(cookie: str, index: int, until: float, floor: bool) -> None:
+                if args.think and not floor:
+                    time.sleep(random.uniform(0, args.think))  # users do not start in step
                 conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=60)
                 n = index
                 while time.monotonic() < until:
@@ -213,7 +262,19 @@ def main() -> None:
                 samples[name].clear()
                 errors[name] = 0
             floor_seconds = phase(True, max(1.5, seconds / 5))
+            cpu_before = server_cpu_seconds(server.pid)
             load_seconds = phase(False, seconds)
+            load_cpu = server_cpu_seconds(server.pid) - cpu_before
+            # CPU per request of each route: one user alone, after the load.
+            cpu_ms: dict[str, float] = {}
+            conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=60)
+            for name, path in routes.items():
+                get(conn, path, cookies[0])
+                before = server_cpu_seconds(server.pid)
+                for _ in range(args.cpu_requests):
+                    get(conn, path, cookies[0])
+                cpu_ms[name] = (server_cpu_seconds(server.pid) - before) * 1000 / args.cpu_requests
+            conn.close()
         finally:
             server.terminate()
             try:
@@ -231,10 +292,27 @@ def main() -> None:
                     name,
                     f"n={len(values):5d}  p50 {statistics.median(values) * 1000:6.0f} ms  "
                     f"p95 {percentile(values, 0.95) * 1000:6.0f} ms  "
-                    f"p99 {percentile(values, 0.99) * 1000:6.0f} ms  errors {errors[name]}",
+                    f"p99 {percentile(values, 0.99) * 1000:6.0f} ms  errors {errors[name]}"
+                    + (f"  cpu {cpu_ms[name]:5.1f} ms/req" if name in cpu_ms else ""),
                 )
             )
         rows.append(("pages + API, requests/s", f"{total / load_seconds:.1f}"))
+        rows.append(
+            (
+                "server CPU per request",
+                f"median over the pages {statistics.median(cpu_ms[n] for n in pages):.1f} ms "
+                f"(one user alone); under the load {load_cpu * 1000 / max(total, 1):.1f} ms "
+                "(all routes)",
+            )
+        )
+        worst = max(percentile(samples[n], 0.95) for n in routes if samples[n])
+        rows.append(("worst p95 over the routes", f"{worst * 1000:.0f} ms (target < 300 ms)"))
+        rows.append(
+            (
+                "load average before / after",
+                f"{load_start} / {' '.join(f'{x:.2f}' for x in os.getloadavg())}",
+            )
+        )
         rows.append(("healthz, requests/s", f"{len(samples['healthz']) / floor_seconds:.1f}"))
         rows.append(
             (

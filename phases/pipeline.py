@@ -30,6 +30,7 @@ from django.utils import timezone
 from academies.models import Academy
 from assessment.kpis.disclosure import threshold
 from assessment.kpis.selectors import kpi_figures_for
+from assessment.kpis.store import kpi_figures_rebuild
 from trust_si.audit.services import audit_record
 from trust_si.tenancy.context import trust_scope
 from trust_si.tenancy.models import Trust
@@ -191,6 +192,9 @@ def recompute_run(
     # the latest complete for most of them, whichever academy this run is for.
     cover = term_coverage(trust.pk, term_codes=window)
     default_term = trust_default(cover, window) or term_code
+    # The stored KPI figures every page reads: rebuilt here when an upload (or anything else)
+    # made them out of date, and always on a whole-trust run (the nightly one included).
+    kpi_figures_rebuild(trust_id=trust.pk, force=academy_id is None)
     figures = kpi_figures_for(
         trust_id=trust.pk,
         academy_ids=[a.pk for a in academies],

@@ -123,3 +123,61 @@ class ComparisonSchool(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.year} {self.urn}"
+
+
+class KpiFigureSet(TenantModel):
+    """Whether a trust's stored KPI figures are current. One row per trust.
+
+    `built` is cleared in the same transaction as any change to the trust's pupil data (an upload
+    confirmed or restored, an erasure, retention), so a reader never takes figures older than
+    the data it could see. `basis` fingerprints what else the figures depend on (the disclosure
+    threshold, the active academies and their phases of education, the catalogue): a mismatch
+    means rebuild. The row is locked while the figures are rebuilt, so the rebuild and a data
+    change are ordered one after the other.
+    """
+
+    built = models.BooleanField(default=False)
+    basis = models.CharField(max_length=64, blank=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["trust"], name="kpi_figure_set_one_per_trust")
+        ]
+
+    def __str__(self) -> str:
+        return f"KPI figures of trust {self.trust_id}: {'built' if self.built else 'to build'}"
+
+
+class KpiFigureCell(TenantModel):
+    """One disclosed KPI figure: academy (or the trust, or a phase of education) x term x KPI x
+    pupil group, as `kpis.disclosure` left it. A suppressed figure is stored with no value and a
+    cohort of 0: the hidden count is never written. National figures and targets are not
+    stored; they change on their own and are joined when the figures are read."""
+
+    academy = models.ForeignKey(
+        Academy, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    education = models.CharField(max_length=30, blank=True)  # set on a phase-of-education row
+    term_code = models.CharField(max_length=20)
+    kpi_code = models.CharField(max_length=40)
+    group = models.CharField(max_length=30)
+    value = models.FloatField(null=True, blank=True)
+    cohort = models.PositiveIntegerField()
+    suppression = models.CharField(max_length=10, blank=True)  # "", "primary", "secondary"
+    # The order the computation produced (term, KPI, academy, group): kept so every reader lists
+    # the figures as the computed table did.
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+        indexes = [models.Index(fields=["trust", "term_code", "group"], name="kpi_cell_term_group")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(suppression="") | models.Q(cohort=0, value__isnull=True),
+                name="kpi_cell_suppressed_has_no_count",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kpi_code} {self.term_code} {self.group}"

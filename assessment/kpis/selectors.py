@@ -10,13 +10,12 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from academies.models import SPECIAL_EDUCATION, Academy
+from academies.models import Academy
 from academies.selectors import academy_list_for
 from assessment.contracts import KpiFigure, PublishedFigure
 from assessment.kpis.banding import P8Band, band_from_dfe_code
 from assessment.models import Attendance, Enrolment, Result, Term
-from trust_si.tenancy.models import Trust
-from trust_si.terms import Season, TermCode, term_label, term_sort_key
+from trust_si.terms import TermCode, term_label, term_sort_key
 
 from . import disclosure, similar
 from .catalogue import (
@@ -24,14 +23,8 @@ from .catalogue import (
     DEFINITIONS,
     GROUPS,
     KPIS,
-    NATIONAL_GROUP_FOR,
     PupilFacts,
-    benchmark_for,
-    benchmark_key,
-    benchmark_links,
-    compute_groups,
     in_group,
-    load_benchmarks,
 )
 from .dfe import ks2_descriptor_label
 from .display import (
@@ -43,14 +36,13 @@ from .display import (
     gap_text,
     trend_step,
 )
-from .models import ComparisonSchool, KpiTarget, NationalBenchmark, PublishedResult
+from .figures import benchmark_link, benchmark_source, benchmarks_current
+from .models import ComparisonSchool, KpiTarget, PublishedResult
+from .store import kpi_figures_stored
 from .transitions import band_from_prior, band_from_ta, transition_matrix
 
 if TYPE_CHECKING:
     from trust_si.accounts.models import Membership
-
-
-Benchmarks = dict[str, list[tuple[str, float, str]]]
 
 
 def published_results_for(membership: Membership) -> QuerySet[PublishedResult]:
@@ -97,7 +89,7 @@ _MEMO: ContextVar[dict[Any, list[KpiFigure]] | None] = ContextVar("kpi_figures_m
 
 @contextmanager
 def kpi_figures_memo() -> Iterator[None]:
-    """Inside the block, `kpi_figures_for` works each whole table out once and answers the same
+    """Inside the block, `kpi_figures_for` reads each whole table once and answers the same
     question again from it (figures are frozen). Only for a batch that changes no pupil data,
     targets or benchmarks meanwhile: the demo's reports, each of which asks for the whole table.
     """
@@ -108,16 +100,6 @@ def kpi_figures_memo() -> Iterator[None]:
         _MEMO.reset(token)
 
 
-def _hiding_cost(cell: Any) -> tuple[int, int]:
-    """Which figure a secondary suppression gives up first: a pupil group's before any all-pupils
-    figure (a board reads the trust's all-pupils figure, a head their academy's: giving those up
-    to protect a group of another academy hid every trust-wide figure of the demo), then an
-    aggregate's (the trust's, a phase of education's) before an academy's, since each academy
-    acts on its own figures; ties go to the fewest pupils."""
-    unit, group = cell
-    return (1 if group == "all" else 0, 1 if isinstance(unit, int) else 0)
-
-
 def kpi_figures_for(
     *,
     trust_id: int,
@@ -126,231 +108,30 @@ def kpi_figures_for(
     groups: tuple[str, ...] | list[str] = ("all",),
     by_education: bool = False,
 ) -> list[KpiFigure]:
-    """KPI figures per academy (and trust-wide, academy_id None) per term and group, suppressed.
-
-    Aggregation runs pupil -> group -> academy -> phase of education (with `by_education`) ->
-    trust, each level from the pupils themselves, never an average of averages.
-
-    1. Load the terms' results and attendance and the matching years' enrolments (group flags).
-    2. Build each pupil's facts per academy and term; compute every catalogue KPI per group.
-    3. Disclosure control (`kpis.disclosure.protect`) over the whole table of each KPI and
-       term: figures from 5 or fewer pupils (or the trust's higher threshold) and enough of
-       their complements and totals that no subtraction recovers them carry no value and no
-       cohort (`suppressed`, with `suppression` saying primary or secondary).
-    4. Compare with the national figure of the same academic year (or the latest earlier one):
-       the shipped CSV with any figures loaded by `manage.py load_benchmarks` over it.
-    5. `target` (group "all" only: targets are for all pupils) is the academy's own target for
-       the KPI and academic year, else the trust-wide one; trust-wide rows take the trust-wide.
-    """
+    """KPI figures per academy (and trust-wide, academy_id None) per term and group, suppressed:
+    read from the figures stored at recompute (`kpis.store`), which are built first when
+    missing or out of date. They are the figures `figures.kpi_figures_compute` works out (its
+    docstring gives the steps), in its order; aggregate rows are always included."""
 
     memo = _MEMO.get()
     if memo is not None:
         key = (trust_id, tuple(term_codes or ()), tuple(groups), by_education)
         if key not in memo:
-            token = _MEMO.set(None)
-            try:
-                memo[key] = kpi_figures_for(
-                    trust_id=trust_id,
-                    term_codes=term_codes,
-                    groups=groups,
-                    by_education=by_education,
-                )
-            finally:
-                _MEMO.reset(token)
+            memo[key] = kpi_figures_stored(
+                trust_id=trust_id, term_codes=term_codes, groups=groups, by_education=by_education
+            )
         if academy_ids is None:
             return list(memo[key])
-        # The whole table's answer, narrowed as below: academies asked for, aggregates always.
+        # The whole table's answer, narrowed: academies asked for, aggregates always.
         wanted_ids = set(academy_ids)
         return [f for f in memo[key] if f.academy_id is None or f.academy_id in wanted_ids]
-    trust = Trust.objects.get(pk=trust_id)
-    # A code that is not a term matches no term (an empty answer, never an error).
-    wanted = {TermCode.parse_or_none(c) for c in term_codes or []}
-    terms = [
-        t for t in Term.objects.filter(trust_id=trust_id) if not term_codes or t.term_code in wanted
-    ]
-    if not terms:
-        return []
-    # Disclosure control needs the whole table (every academy, aggregate and group), whatever
-    # the caller asked for: a pattern worked out on part of it could differ from another page's,
-    # and the two together would give a small group away. The answer is filtered afterwards.
-    academies = Academy.objects.filter(trust_id=trust_id, is_active=True)
-    asked = set(academy_ids) if academy_ids is not None else None
-    academy_ids = list(academies.values_list("pk", flat=True))
-    asked_groups = set(groups)
-    years = {t.academic_year for t in terms}
-    enrolments = {
-        (pupil, year): (academy, yg, dis, send, eal, sex, band)
-        for pupil, year, academy, yg, dis, send, eal, sex, band in Enrolment.objects.filter(
-            trust_id=trust_id, academy_id__in=academy_ids, academic_year__in=years
-        ).values_list(
-            "pupil_id",
-            "academic_year",
-            "academy_id",
-            "year_group",
-            "disadvantaged",
-            "send",
-            "eal",
-            "sex",
-            "prior_band",
-        )
-    }
-    results: dict[tuple[int, int], dict[tuple[str, str], tuple[str, float | None]]] = {}
-    for pupil, term_id, subject, measure, value, numeric in Result.objects.filter(
-        trust_id=trust_id, academy_id__in=academy_ids, term__in=terms
-    ).values_list("pupil_id", "term_id", "subject", "measure", "value", "numeric"):
-        results.setdefault((pupil, term_id), {})[(subject, measure)] = (value, numeric)
-    attendance = {
-        (p, t): (pos, mis)
-        for p, t, pos, mis in Attendance.objects.filter(
-            trust_id=trust_id, academy_id__in=academy_ids, term__in=terms
-        ).values_list("pupil_id", "term_id", "sessions_possible", "sessions_missed")
-    }
-    benchmarks = benchmarks_current()
-    targets = targets_index(trust_id=trust_id, years=years)
-    labels = {a.pk: a for a in academies}
-    limit = disclosure.threshold(trust.min_cohort)
-    educations: dict[str, list[int]] = {}
-    for member in academies:
-        educations.setdefault(member.phase_of_education, []).append(member.pk)
-    # DfE's multi-academy trust performance measures cover mainstream academies only: "special
-    # schools, pupil referral units, alternative provision academies ... are not included"
-    # (DfE, MAT performance measures methodology, 1.2). A trust's statutory-assessment figures
-    # follow that; its teacher-assessment and absence figures count every academy.
-    mainstream = [a.pk for a in academies if a.phase_of_education not in SPECIAL_EDUCATION]
-    totals_all: dict[Any, list[Any]] = {TRUST_UNIT: list(labels)}
-    totals_all.update({(EDUCATION_UNIT, edu): members for edu, members in educations.items()})
-    totals_mainstream = {**totals_all, TRUST_UNIT: mainstream}
-    figures: list[KpiFigure] = []
-    for term in terms:
-        by_academy: dict[int, list[PupilFacts]] = {}
-        for (pupil, year), (academy, yg, dis, send, eal, sex, band) in enrolments.items():
-            if year != term.academic_year:
-                continue
-            pos, mis = attendance.get((pupil, term.pk), (0, 0))
-            by_academy.setdefault(academy, []).append(
-                PupilFacts(
-                    yg, dis, send, eal, sex, band, results.get((pupil, term.pk), {}), pos, mis
-                )
-            )
-        everyone = [p for pupils in by_academy.values() for p in pupils]
-        everyone_mainstream = [p for a in mainstream for p in by_academy.get(a, [])]
-        by_education_pupils = {
-            edu: [p for m in members for p in by_academy.get(m, [])]
-            for edu, members in educations.items()
-        }
-        for kpi in KPIS.values():
-            if kpi.summer_only and term.term_code.season is not Season.SUMMER:
-                continue
-            # Disadvantaged pupils are compared with national *other* pupils, as DfE's DIFFN_*
-            # fields do; never with all pupils (no such figure: no national figure at all).
-            nationals = {
-                group: benchmark_for(
-                    benchmarks,
-                    benchmark_key(kpi.code, NATIONAL_GROUP_FOR.get(group, "all")),
-                    term.academic_year,
-                )
-                for group in GROUPS
-            }
-            totals = totals_mainstream if kpi.summer_only else totals_all
-            units: list[tuple[Any, list[PupilFacts]]] = [
-                *((a, by_academy.get(a, [])) for a in labels),
-                (TRUST_UNIT, everyone_mainstream if kpi.summer_only else everyone),
-                *(((EDUCATION_UNIT, edu), pupils) for edu, pupils in by_education_pupils.items()),
-            ]
-            table = {
-                (unit, group): figure
-                for unit, pupils in units
-                for group, figure in compute_groups(kpi, pupils, GROUPS).items()
-            }
-            cohorts: dict[Any, int] = {cell: f.cohort for cell, f in table.items()}
-            rests = disclosure.rest_cohorts(cohorts, [u for u, _ in units])
-            hidden = disclosure.protect(
-                {**cohorts, **rests},
-                disclosure.kpi_relations([u for u, _ in units], GROUPS, totals),
-                limit,
-                cost=_hiding_cost,
-                unseen=rests,
-            )
-            for (unit, group), figure in table.items():
-                if figure.cohort == 0 or group not in asked_groups:
-                    continue
-                academy_id = unit if isinstance(unit, int) else None
-                education = unit[1] if isinstance(unit, tuple) else ""
-                if academy_id is not None and asked is not None and academy_id not in asked:
-                    continue
-                if education and not by_education:
-                    continue
-                reason = hidden.get((unit, group), "")
-                national = nationals[group]
-                figures.append(
-                    KpiFigure(
-                        academy_id=academy_id,
-                        kpi_code=kpi.code,
-                        label=kpi.label,
-                        key_stage=kpi.key_stage,
-                        subject=kpi.subject,
-                        group=group,
-                        term_code=term.code,
-                        value=None if reason or figure.value is None else round(figure.value, 1),
-                        # A suppressed figure's cohort never leaves this function.
-                        cohort=0 if reason else figure.cohort,
-                        suppressed=bool(reason),
-                        national=national[1] if national else None,
-                        national_year=national[0] if national else None,
-                        target=target_for(targets, academy_id, kpi.code, term.academic_year)
-                        if group == "all" and not education
-                        else None,
-                        unit=kpi.unit,
-                        direction=kpi.direction,
-                        education=education,
-                        suppression=reason,
-                        national_group=NATIONAL_GROUP_FOR.get(group, "all"),
-                        national_full_year=kpi.one_term and national is not None,
-                    )
-                )
-    return figures
-
-
-TRUST_UNIT = "trust"
-EDUCATION_UNIT = "education"
-
-
-def benchmarks_current() -> Benchmarks:
-    """kpi -> [(year, value, source)], oldest first: the shipped CSV, then the loaded rows, which
-    replace the shipped figure of the same KPI and year."""
-    merged = {
-        kpi: {year: (year, value, source) for year, value, source in rows}
-        for kpi, rows in load_benchmarks().items()
-    }
-    for row in NationalBenchmark.objects.all():
-        merged.setdefault(row.kpi_code, {})[row.year] = (row.year, row.value, row.source)
-    return {kpi: sorted(rows.values()) for kpi, rows in merged.items()}
-
-
-def benchmark_source(benchmarks: Benchmarks, kpi: str, year: str | None) -> str:
-    return next((source for y, _, source in benchmarks.get(kpi, []) if y == year), "")
-
-
-def benchmark_link(benchmarks: Benchmarks, kpi: str, year: str | None) -> str:
-    """The link to DfE's publication of a shipped national figure ('' for a loaded one)."""
-    shipped = benchmark_links().get((kpi, year or ""))
-    source = benchmark_source(benchmarks, kpi, year)
-    return shipped[1] if shipped and shipped[0] == source else ""
-
-
-TargetIndex = dict[tuple[int | None, str, str], float]
-
-
-def targets_index(*, trust_id: int, years: set[str] | None = None) -> TargetIndex:
-    rows = KpiTarget.objects.filter(trust_id=trust_id)
-    if years is not None:
-        rows = rows.filter(academic_year__in=years)
-    return {(t.academy_id, t.kpi_code, t.academic_year): t.value for t in rows}
-
-
-def target_for(targets: TargetIndex, academy_id: int | None, kpi: str, year: str) -> float | None:
-    own = targets.get((academy_id, kpi, year)) if academy_id is not None else None
-    return own if own is not None else targets.get((None, kpi, year))
+    return kpi_figures_stored(
+        trust_id=trust_id,
+        academy_ids=academy_ids,
+        term_codes=term_codes,
+        groups=groups,
+        by_education=by_education,
+    )
 
 
 def kpi_target_list_for(membership: Membership) -> QuerySet[KpiTarget]:

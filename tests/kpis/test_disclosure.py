@@ -443,7 +443,7 @@ def test_an_unbanded_remainder_spares_the_bands_and_a_small_one_is_protected():
 def test_a_groups_figure_is_given_up_before_an_all_pupils_figure():
     # Academy a's 4 SEND pupils: the complement hidden is a's "no SEND" (a group), never the
     # trust's or a's all-pupils figure, though those are aggregates and cheaper by unit.
-    from assessment.kpis.selectors import _hiding_cost
+    from assessment.kpis.figures import _hiding_cost
 
     cohorts = {
         (1, "all"): 30, (1, "send"): 4, (1, "no_send"): 26,

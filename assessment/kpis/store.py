@@ -1,0 +1,193 @@
+"""KPI figures stored at recompute, so pages, the API and exports read them (issue 17).
+
+The stored figures are the disclosed ones: `figures.kpi_figures_compute` has already applied
+`kpis.disclosure` (primary and secondary suppression over the whole table) before anything is
+written, and a suppressed figure is written with no value and a cohort of 0.
+
+1. `kpi_figures_rebuild` works out the trust's whole table (every academy, aggregate, term and
+   group) and replaces the stored cells in one transaction, holding the trust's
+   `KpiFigureSet` row locked meanwhile. The recompute calls it; so does a reader that finds the
+   figures missing or out of date (a fresh trust, just after an upload).
+2. `kpi_figures_invalidate` runs inside the transaction that changes pupil data: it clears
+   `built` on that row (waiting for a rebuild in progress to finish first), so the figures are
+   rebuilt from the new data by the next reader or recompute, and never from the old data
+   once the change is visible.
+3. `kpi_figures_stored` reads: when the row is built and its `basis` (disclosure threshold,
+   active academies and their phases, catalogue) still matches, one query for the cells asked
+   for; the national figure and the target (which change on their own) are joined as read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from academies.models import Academy
+from assessment.contracts import KpiFigure
+from trust_si.tenancy.models import Trust
+from trust_si.terms import TermCode
+
+from . import disclosure
+from .catalogue import GROUPS, KPIS, NATIONAL_GROUP_FOR, benchmark_for, benchmark_key
+from .figures import benchmarks_current, kpi_figures_compute, target_for, targets_index
+from .models import KpiFigureCell, KpiFigureSet
+
+# Raise when the computation changes in a way the basis below does not see.
+STORE_VERSION = "1"
+
+_CELL_FIELDS = (
+    "academy_id",
+    "education",
+    "term_code",
+    "kpi_code",
+    "group",
+    "value",
+    "cohort",
+    "suppression",
+)
+
+
+def figures_basis(trust_id: int) -> str:
+    """What the stored figures depend on besides the pupil data: a change here means rebuild."""
+    trust = Trust.objects.get(pk=trust_id)
+    academies = list(
+        Academy.objects.filter(trust_id=trust_id, is_active=True)
+        .order_by("name", "pk")
+        .values_list("pk", "name", "phase_of_education")
+    )
+    catalogue = [(k.code, k.summer_only, k.unit) for k in KPIS.values()]
+    text = repr(
+        (STORE_VERSION, disclosure.threshold(trust.min_cohort), academies, catalogue, GROUPS)
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _set_row(trust_id: int) -> None:
+    """Make sure the trust's row exists, committed on its own, so every later lock finds it."""
+    if KpiFigureSet.objects.filter(trust_id=trust_id).exists():
+        return
+    try:
+        with transaction.atomic():
+            KpiFigureSet.objects.create(trust_id=trust_id)
+    except IntegrityError:
+        pass  # another request made it first
+
+
+def kpi_figures_invalidate(*, trust_id: int) -> None:
+    """Mark the trust's stored figures out of date. Call inside the transaction that changes the
+    trust's pupil data, as late in it as possible (the row stays locked until it commits)."""
+    if not KpiFigureSet.objects.filter(trust_id=trust_id).update(built=False):
+        # Nothing stored yet; the row made now (in this transaction) makes a rebuild that starts
+        # before this commits wait for it, so it reads the new data.
+        with transaction.atomic():
+            KpiFigureSet.objects.get_or_create(trust_id=trust_id, defaults={"built": False})
+
+
+def kpi_figures_rebuild(*, trust_id: int, force: bool = True) -> bool:
+    """Work out and store the trust's figures; with force False, only when they are missing or
+    out of date (then a reader that waited on another's rebuild uses it). True when written."""
+    _set_row(trust_id)
+    with transaction.atomic():
+        row = KpiFigureSet.objects.select_for_update().get(trust_id=trust_id)
+        basis = figures_basis(trust_id)
+        if not force and row.built and row.basis == basis:
+            return False
+        figures = kpi_figures_compute(trust_id=trust_id, groups=GROUPS, by_education=True)
+        KpiFigureCell.objects.filter(trust_id=trust_id).delete()
+        KpiFigureCell.objects.bulk_create(
+            (
+                KpiFigureCell(
+                    trust_id=trust_id,
+                    academy_id=f.academy_id,
+                    education=f.education,
+                    term_code=f.term_code,
+                    kpi_code=f.kpi_code,
+                    group=f.group,
+                    value=f.value,
+                    cohort=0 if f.suppressed else f.cohort,
+                    suppression=f.suppression,
+                    position=position,
+                )
+                for position, f in enumerate(figures)
+            ),
+            batch_size=2000,
+        )
+        row.built, row.basis, row.built_at = True, basis, timezone.now()
+        row.save(update_fields=["built", "basis", "built_at"])
+    return True
+
+
+def _current(trust_id: int) -> bool:
+    row = KpiFigureSet.objects.filter(trust_id=trust_id).values_list("built", "basis").first()
+    return row is not None and row[0] and row[1] == figures_basis(trust_id)
+
+
+def kpi_figures_stored(
+    *,
+    trust_id: int,
+    academy_ids: list[int] | None = None,
+    term_codes: list[str] | None = None,
+    groups: tuple[str, ...] | list[str] = ("all",),
+    by_education: bool = False,
+) -> list[KpiFigure]:
+    """The stored figures asked for (built first when needed), as `KpiFigure`s: academies asked
+    for (all when None) with the trust's row always, phases of education with `by_education`."""
+    if not _current(trust_id):
+        kpi_figures_rebuild(trust_id=trust_id, force=False)
+    cells = KpiFigureCell.objects.filter(trust_id=trust_id, group__in=list(groups))
+    if term_codes:
+        # A code that is not a term matches no term (an empty answer, never an error).
+        codes = [t.code for t in (TermCode.parse_or_none(c) for c in term_codes) if t]
+        cells = cells.filter(term_code__in=codes)
+    if academy_ids is not None:
+        cells = cells.filter(Q(academy_id__in=academy_ids) | Q(academy__isnull=True))
+    if not by_education:
+        cells = cells.filter(education="")
+    rows = list(cells.order_by("position").values_list(*_CELL_FIELDS))
+    if not rows:
+        return []
+    benchmarks = benchmarks_current()
+    targets = targets_index(
+        trust_id=trust_id, years={TermCode.parse(r[2]).academic_year for r in rows}
+    )
+    nationals: dict[tuple[str, str, str], Any] = {}
+    figures = []
+    for academy_id, education, term_code, kpi_code, group, value, cohort, reason in rows:
+        kpi = KPIS[kpi_code]
+        year = TermCode.parse(term_code).academic_year
+        key = (kpi_code, group, year)
+        if key not in nationals:
+            nationals[key] = benchmark_for(
+                benchmarks, benchmark_key(kpi_code, NATIONAL_GROUP_FOR.get(group, "all")), year
+            )
+        national = nationals[key]
+        figures.append(
+            KpiFigure(
+                academy_id=academy_id,
+                kpi_code=kpi_code,
+                label=kpi.label,
+                key_stage=kpi.key_stage,
+                subject=kpi.subject,
+                group=group,
+                term_code=term_code,
+                value=value,
+                cohort=cohort,
+                suppressed=bool(reason),
+                national=national[1] if national else None,
+                national_year=national[0] if national else None,
+                target=target_for(targets, academy_id, kpi_code, year)
+                if group == "all" and not education
+                else None,
+                unit=kpi.unit,
+                direction=kpi.direction,
+                education=education,
+                suppression=reason,
+                national_group=NATIONAL_GROUP_FOR.get(group, "all"),
+                national_full_year=kpi.one_term and national is not None,
+            )
+        )
+    return figures
