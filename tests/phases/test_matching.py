@@ -203,7 +203,7 @@ def test_ending_an_arrangement_frees_its_days(pair, client_for):
 
 @pytest.mark.django_db
 def test_a_refused_arrangement_keeps_what_was_typed_with_an_error_summary(pair, client_for):
-    a, taker, giver = pair
+    a, _taker, giver = pair
     leader = client_for(a.user(Role.TRUST_LEADER))
     response = _post(
         leader, a, giver=giver.pk, taker=giver.pk, days="", notes="Typed notes stay here"
