@@ -72,11 +72,16 @@ def _arrangements(ctx: dict[str, Any]) -> None:
     matches = support_matches_for(Membership.objects.get(user=leader))["matches"]
     today = timezone.localdate()
     made = 0
+    paired: set[tuple[int, int]] = set()
     for m in matches:
-        taker = next((t for t in m.takers if t.offers), None)
-        if taker is None or made >= 3:
+        choice = next(
+            ((t, o) for t in m.takers for o in t.offers if (o.giver.id, t.taker.id) not in paired),
+            None,
+        )
+        if choice is None or made >= 3:
             continue
-        offer = taker.offers[0]
+        taker, offer = choice
+        paired.add((offer.giver.id, taker.taker.id))
         arrangement = arrangement_create(
             actor=leader,
             giver=Academy.objects.get(pk=offer.giver.id),
