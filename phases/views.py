@@ -8,13 +8,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from academies.models import PhaseOfEducation
-from academies.selectors import academy_get_for
+from academies.selectors import academy_get_for, academy_list_for
 from trust_si.audit.services import audit_record
 from trust_si.exports import csv_response, xlsx_response
 from trust_si.terms import term_label
+from trust_si.vocab import words
 from trust_si.web.access import require
 from trust_si.web.http import TenantRequest
 
@@ -22,7 +24,7 @@ from . import selectors, services
 from .casebook import CASES, RULES
 from .config import NATIONAL_SHARES, phase_names, phases_for, placement_settings
 from .evidence import term_coverage
-from .forms import PhaseSettingsForm
+from .forms import ArrangementForm, PhaseSettingsForm
 from .heatmap_page import KEY_STAGES, HeatmapFilters, heatmap_page_for, heatmap_table
 from .models import PhaseCode
 from .pipeline import recompute_enqueue
@@ -88,6 +90,7 @@ def _detail_page(
         {
             "support": phases.get(in_force),
             "academy": academy,
+            "arrangements": selectors.arrangements_of_academy(membership, academy),
             "latest": latest,
             "history": history,
             "subjects": subjects.values(),
@@ -201,10 +204,69 @@ def heatmap(request: TenantRequest) -> HttpResponse:
 
 
 def support_matching(request: TenantRequest) -> HttpResponse:
-    """Per subject: academies in Repair or Stabilise, with the Sustain givers nearest in phase."""
+    """Per subject: academies in Repair or Stabilise with the Sustain givers the matching rule
+    allows, the rule's criteria, the trust's arrangements, and a form to record one."""
     membership = require(request, "heatmap.view")
+    initial = {k: request.GET[k] for k in ("giver", "taker", "subject") if request.GET.get(k)}
+    form = ArrangementForm(initial=initial, academies=academy_list_for(membership))
+    return _matching_page(request, membership, form)
+
+
+def _matching_page(
+    request: TenantRequest, membership: Any, form: ArrangementForm, status: int = 200
+) -> HttpResponse:
+    arrangements = selectors.arrangement_list_for(membership)
+    active = selectors.active_arrangements(arrangements)
     return render(
-        request, "phases/matching.html", {"matches": selectors.support_matches_for(membership)}
+        request,
+        "phases/matching.html",
+        {
+            **selectors.support_matches_for(membership),
+            "form": form,
+            "active": active,
+            "past": arrangements.exclude(pk__in=active.values("pk"))[:50],
+            "can_broker": membership.can("placement.confirm"),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def arrangement_create(request: TenantRequest) -> HttpResponse:
+    """A leader records a brokered arrangement; a refused form keeps what was typed."""
+    membership = require(request, "placement.confirm")
+    form = ArrangementForm(request.POST, academies=academy_list_for(membership))
+    if not form.is_valid():
+        return _matching_page(request, membership, form, status=400)
+    try:
+        arrangement = services.arrangement_create(actor=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+        return _matching_page(request, membership, form, status=400)
+    messages.success(
+        request,
+        f"Recorded: {arrangement.giver.name} supports {arrangement.taker.name} in "
+        f"{words(arrangement.subject).lower()} for {arrangement.days:g} days.",
+    )
+    return redirect(
+        f"{reverse('phases:matching', kwargs={'trust_slug': request.trust.slug})}#arrangements"
+    )
+
+
+@require_POST
+def arrangement_end(request: TenantRequest, pk: int) -> HttpResponse:
+    membership = require(request, "placement.confirm")
+    arrangement = selectors.arrangement_get_for(membership, pk)
+    services.arrangement_end(actor=request.user, arrangement=arrangement)
+    messages.success(
+        request,
+        f"Ended: {arrangement.giver.name}'s support for {arrangement.taker.name}; its days are "
+        "no longer counted as used.",
+    )
+    return redirect(
+        f"{reverse('phases:matching', kwargs={'trust_slug': request.trust.slug})}#arrangements"
     )
 
 
