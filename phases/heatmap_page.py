@@ -50,6 +50,7 @@ from .selectors import (
     heatmap_rows_for,
     heatmap_terms,
     officer_academy_ids,
+    phases_in_force,
     placement_reasons_for_term,
 )
 from .why import deciding_reasons
@@ -222,6 +223,14 @@ def heatmap_page_for(membership: Membership, filters: HeatmapFilters) -> Heatmap
         if term
         else []
     )
+    if term and term == terms[0]:
+        # The newest term shows the phase in force as the Placements page counts it (a decision
+        # made since the map was kept included), so the two pages never disagree. In memory only:
+        # the kept row is not rewritten.
+        in_force = phases_in_force([r.academy for r in rows])
+        for r in rows:
+            if r.academy_id in in_force:
+                r.phase, r.phase_status = in_force[r.academy_id]
     if filters.education:
         rows = [r for r in rows if r.academy.phase_of_education == filters.education]
     if filters.phase:
@@ -299,8 +308,9 @@ def heatmap_page_for(membership: Membership, filters: HeatmapFilters) -> Heatmap
     )
     last_counts = {code: 0 for code in PHASE_ORDER}
     if previous_term:
+        # The same academies as "now" (filters included), so the two columns compare like with like.
         for r in heatmap_rows_for(
-            membership, term=previous_term, group="all", academy_ids=academy_ids
+            membership, term=previous_term, group="all", academy_ids=[r.academy_id for r in rows]
         ):
             if r.phase in last_counts:
                 last_counts[r.phase] += 1

@@ -63,6 +63,26 @@ def placement_rows_for(membership: Membership) -> list[dict[str, Any]]:
     ]
 
 
+def phases_in_force(academies: list[Academy]) -> dict[int, tuple[str, str]]:
+    """academy id -> (phase code, status) as the Placements page counts it: the latest decision
+    (confirmed or overridden), else the latest proposal. Two queries; academies never placed are
+    left out. The heat map's overview for the newest term counts the same way, so the two pages
+    agree after an override."""
+    latest = latest_placements(academies)
+    decided: dict[int, Placement] = {}
+    for p in (
+        Placement.objects.filter(academy__in=academies, subject="")
+        .exclude(status="proposed")
+        .order_by("academy_id", "-decided_at")
+    ):
+        decided.setdefault(p.academy_id, p)
+    out = {}
+    for academy_id, p in latest.items():
+        in_force = decided.get(academy_id) or p
+        out[academy_id] = (in_force.phase, in_force.status)
+    return out
+
+
 def complete_terms_for(trust_id: int) -> tuple[dict[int, set[str]], set[str]]:
     """The terms complete for each academy, and the terms complete for most academies (whose
     trust-wide figures stand for the trust); partial terms are in neither."""

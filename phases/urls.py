@@ -7,6 +7,8 @@ from . import views
 app_name = "phases"
 urlpatterns = [
     path("heatmap/", views.heatmap, name="heatmap"),
+    path("heatmap/my-school/", views.heatmap_own, name="own"),
+    path("heatmap/cells/<str:urn>/<str:column>/", views.heatmap_cell, name="cell"),
     path("support-matching/", views.support_matching, name="matching"),
     path("phases/settings/", views.phase_settings, name="settings"),
     path("placements/", views.placement_list, name="list"),
