@@ -68,6 +68,19 @@ CASES = [
         for fmt in ("csv", "xlsx")
     ],
     Case(
+        "phases:cell",
+        kwargs=lambda tw: {"urn": tw.academies[0].urn, "column": "persistent_absence"},
+        allowed_role=Role.TRUST_LEADER,
+        forbidden_role=Role.EXTERNAL_PARTNER,
+        shows_sentinel=True,
+    ),
+    Case(
+        "phases:own",
+        allowed_role=Role.SCHOOL_STAFF,
+        forbidden_role=Role.EXTERNAL_PARTNER,
+        shows_sentinel=True,
+    ),
+    Case(
         "phases:matching", allowed_role=Role.IMPROVEMENT_OFFICER, forbidden_role=Role.SCHOOL_STAFF
     ),
     Case("phases:settings", allowed_role=Role.TRUST_ADMIN, forbidden_role=Role.TRUST_LEADER),
