@@ -32,6 +32,7 @@ from trust_si.accounts.models import Membership
 from trust_si.exports import Figure
 from trust_si.tenancy.models import Trust
 from trust_si.terms import term_sort_key
+from trust_si.vocab import words
 
 from .completeness import NONE, WORDS, Coverage, trust_default
 from .config import NATIONAL_SHARES, PHASE_ORDER, phase_names
@@ -366,21 +367,22 @@ def heatmap_table(page: HeatmapPage) -> tuple[list[str], list[list[Any]]]:
     suppressed cell has no value and no cohort."""
     header = ["URN", "Academy", "Phase of education", "Phase", "Term", "Group"]
     for c in page.columns:
+        title = words(c.title)
         header += [
-            f"{c.title}: value",
-            f"{c.title}: rating",
-            f"{c.title}: trend",
-            f"{c.title}: cohort",
+            f"{title}: value",
+            f"{title}: rating",
+            f"{title}: trend",
+            f"{title}: cohort",
         ]
     out = []
     for row in page.rows:
         line: list[Any] = [
             row.academy.urn,
             row.academy.name,
-            row.academy.get_phase_of_education_display(),
-            row.phase_name,
-            page.term_label,
-            page.group_label,
+            words(row.academy.get_phase_of_education_display()),
+            words(row.phase_name),
+            words(page.term_label),
+            words(page.group_label),
         ]
         for page_cell in row.cells:
             cell = page_cell.cell

@@ -259,7 +259,7 @@ def heatmap_picture_for_report(
                 part = cols[start : start + REPORT_COLUMNS_PER_TABLE]
                 table_rows = []
                 for r in section:
-                    line = []
+                    line: list[dict[str, Any]] = []
                     for c in part:
                         cell = cells[r.pk].get(c.code)
                         if cell is None or cell.empty:
@@ -286,9 +286,7 @@ def heatmap_picture_for_report(
                     {
                         "education": label,
                         "group": group_name
-                        + (
-                            f" ({start + 1} to {start + len(part)} of {len(cols)})" if more else ""
-                        ),
+                        + (f" ({start + 1} to {start + len(part)} of {len(cols)})" if more else ""),
                         "columns": [{"label": c.label, "title": c.title} for c in part],
                         "rows": table_rows,
                     }

@@ -123,3 +123,33 @@ def test_head_sees_their_own_row_and_no_trust_counts(mapped, client_for):
     # A leader asking for it goes to the trust's heat map.
     leader = client_for(a.user(Role.TRUST_LEADER))
     assert leader.get(f"/t/{a.slug}/heatmap/my-school/").status_code == 302
+
+
+def test_heatmap_exports_and_the_report_csv_hold_words_not_codes(mapped, client_for):
+    import io
+
+    from openpyxl import load_workbook
+
+    from reporting.reports import report_class_for
+    from reporting.services import report_generate, report_request
+    from trust_si.vocab import raw_codes_in
+
+    a = mapped.a
+    leader = client_for(a.user(Role.TRUST_LEADER))
+    text = leader.get(f"/t/{a.slug}/heatmap/?format=csv").content.decode("utf-8-sig")
+    assert "Persistent absence (10% or more): rating" in text
+    assert not raw_codes_in(text), raw_codes_in(text)
+    book = load_workbook(io.BytesIO(leader.get(f"/t/{a.slug}/heatmap/?format=xlsx").content))
+    cells = " ".join(
+        str(c.value) for row in book.active.iter_rows() for c in row if isinstance(c.value, str)
+    )
+    assert not raw_codes_in(cells), raw_codes_in(cells)
+    with a.scope():
+        report = report_generate(
+            report=report_request(
+                actor=None, trust=a.trust, term_code="2025-26-summer", enqueue=False
+            )
+        )
+    csv = report_class_for(report.kind).render_csv(report.snapshot)
+    assert csv.startswith("Academy or trust,Measure,Pupil group,Term")
+    assert not raw_codes_in(csv), raw_codes_in(csv)
