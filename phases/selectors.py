@@ -8,14 +8,14 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from academies.models import Academy
+from academies.models import Academy, PhaseOfEducation
 from academies.selectors import academy_get_for, academy_list_for
 from trust_si.accounts.models import Membership
 from trust_si.accounts.roles import Role
 from trust_si.tenancy.models import Trust
 from trust_si.terms import TermCode, term_sort_key
 
-from .config import phase_names
+from .config import PHASE_ORDER, phase_names
 from .evidence import term_coverage
 from .heatmap import CellKind, columns
 from .matching import MatchSettings, School, Standing, match
@@ -70,6 +70,26 @@ def placement_rows_for(membership: Membership) -> list[dict[str, Any]]:
         }
         for a in academies
     ]
+
+
+def phases_in_force(academies: list[Academy]) -> dict[int, tuple[str, str]]:
+    """academy id -> (phase code, status) as the Placements page counts it: the latest decision
+    (confirmed or overridden), else the latest proposal. Two queries; academies never placed are
+    left out. The heat map's overview for the newest term counts the same way, so the two pages
+    agree after an override."""
+    latest = latest_placements(academies)
+    decided: dict[int, Placement] = {}
+    for p in (
+        Placement.objects.filter(academy__in=academies, subject="")
+        .exclude(status="proposed")
+        .order_by("academy_id", "-decided_at")
+    ):
+        decided.setdefault(p.academy_id, p)
+    out = {}
+    for academy_id, p in latest.items():
+        in_force = decided.get(academy_id) or p
+        out[academy_id] = (in_force.phase, in_force.status)
+    return out
 
 
 def complete_terms_for(trust_id: int) -> tuple[dict[int, set[str]], set[str]]:
@@ -201,6 +221,85 @@ def heatmap_row_for_report(
                 "trend": cell.trend.text if cell.trend else "",
             }
         )
+    return out
+
+
+# Columns per table in the board report's heat-map picture: an A4/A3 landscape page stays legible;
+# wider groups are split into further tables that repeat the academy column.
+REPORT_COLUMNS_PER_TABLE = 12
+
+
+def heatmap_picture_for_report(
+    *, trust: Trust, term_code: str, phases_by_urn: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """The trust's heat map (all pupils) for the board report, as JSON-safe tables: one per phase
+    of education and column group (outcomes, then judged areas), each with only the columns
+    that have something to show for its academies, at most REPORT_COLUMNS_PER_TABLE columns.
+    Cells give the rating in words, the figure and the level for the colour; a suppressed cell
+    has neither figure nor cohort (the kept cell has none). Generic over `columns()`.
+    `phases_by_urn` gives the phase as the report names it (the placement in force)."""
+    names = phase_names(trust.config)
+    order = {code: i for i, code in enumerate(PHASE_ORDER)}
+    education_labels = dict(PhaseOfEducation.choices)
+    rows = sorted(
+        HeatmapRow.objects.filter(
+            trust_id=trust.pk, term_code=term_code, group="all", academy__is_active=True
+        ).select_related("academy"),
+        key=lambda r: (r.academy.phase_of_education, order.get(r.phase, 9), r.academy.name),
+    )
+    sections: dict[str, list[HeatmapRow]] = {}
+    for r in rows:
+        label = str(education_labels.get(r.academy.phase_of_education, "Other"))
+        sections.setdefault(label, []).append(r)
+    out: list[dict[str, Any]] = []
+    for label, section in sections.items():
+        cells = {r.pk: {c.column: c for c in r.cell_list()} for r in section}
+        shown = [
+            c
+            for c in columns()
+            if any((cell := cells[r.pk].get(c.code)) and not cell.empty for r in section)
+        ] or [c for c in columns() if c.kind is CellKind.JUDGEMENT]  # as the page: never no table
+        for group_name, kinds in (
+            ("Outcomes", {CellKind.KPI, CellKind.P8}),
+            ("Judged areas", {CellKind.JUDGEMENT}),
+        ):
+            cols = [c for c in shown if c.kind in kinds]
+            for start in range(0, len(cols), REPORT_COLUMNS_PER_TABLE):
+                part = cols[start : start + REPORT_COLUMNS_PER_TABLE]
+                table_rows = []
+                for r in section:
+                    line: list[dict[str, Any]] = []
+                    for c in part:
+                        cell = cells[r.pk].get(c.code)
+                        if cell is None or cell.empty:
+                            rating = cell.rating if cell else "No data"
+                            line.append({"rating": rating, "display": "", "level": None})
+                            continue
+                        line.append(
+                            {
+                                # The rating's words without the benchmark year, said once below.
+                                "rating": "Suppressed"
+                                if cell.suppressed
+                                else cell.rating.split(";")[0],
+                                "display": "" if cell.suppressed else cell.display,
+                                "level": cell.level,
+                                "stale": cell.stale,
+                            }
+                        )
+                    phase = (phases_by_urn or {}).get(r.academy.urn) or names.get(
+                        r.phase, "Not placed"
+                    )
+                    table_rows.append({"name": r.academy.name, "phase": phase, "cells": line})
+                more = len(cols) > REPORT_COLUMNS_PER_TABLE
+                out.append(
+                    {
+                        "education": label,
+                        "group": group_name
+                        + (f" ({start + 1} to {start + len(part)} of {len(cols)})" if more else ""),
+                        "columns": [{"label": c.label, "title": c.title} for c in part],
+                        "rows": table_rows,
+                    }
+                )
     return out
 
 

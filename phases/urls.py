@@ -7,6 +7,8 @@ from . import views
 app_name = "phases"
 urlpatterns = [
     path("heatmap/", views.heatmap, name="heatmap"),
+    path("heatmap/my-school/", views.heatmap_own, name="own"),
+    path("heatmap/cells/<str:urn>/<str:column>/", views.heatmap_cell, name="cell"),
     path("support-matching/", views.support_matching, name="matching"),
     path("support-matching/arrangements/", views.arrangement_create, name="arrangement_create"),
     path(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
@@ -25,6 +26,7 @@ from .casebook import CASES, RULES
 from .config import NATIONAL_SHARES, phase_names, phases_for, placement_settings
 from .evidence import term_coverage
 from .forms import ArrangementForm, PhaseSettingsForm
+from .heatmap_detail import cell_detail_for
 from .heatmap_page import KEY_STAGES, HeatmapFilters, heatmap_page_for, heatmap_table
 from .models import PhaseCode
 from .pipeline import recompute_enqueue
@@ -36,9 +38,8 @@ def placement_list(request: TenantRequest) -> HttpResponse:
     rows = selectors.placement_rows_for(membership)
     names = phase_names(request.trust.config)
     counts = {code: 0 for code in PhaseCode.values}
-    for row in rows:
-        if row["latest"]:
-            counts[(row["decided"] or row["latest"]).phase] += 1
+    for phase, _ in selectors.phases_in_force([row["academy"] for row in rows]).values():
+        counts[phase] += 1
     total = sum(counts.values()) or 1
     overview = [
         {
@@ -197,7 +198,62 @@ def heatmap(request: TenantRequest) -> HttpResponse:
             "officers": selectors.officer_choices(membership) if membership.is_trust_wide else [],
             "job": selectors.last_recompute(request.trust.pk),
             "can_decide": membership.can("placement.confirm"),
+            "can_placements": True,
             "can_edit_rules": membership.can("rules.edit"),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def heatmap_cell(request: TenantRequest, urn: str, column: str) -> HttpResponse:
+    """One cell in full: the detail panel's htmx partial, or a page of its own without script.
+
+    Anyone who may read the academy's outcomes (a head their own school's) may read its cells;
+    the academy is looked up in the membership's scope, so any other is a 404."""
+    membership = require(request, "kpi.view")
+    detail = cell_detail_for(
+        membership,
+        urn=urn,
+        column_code=column,
+        term=request.GET.get("term"),
+        group=request.GET.get("group") or "all",
+    )
+    context = {
+        "d": detail,
+        "can_placements": membership.can("heatmap.view"),
+        "can_visits": membership.can("visit.view"),
+        "back_url": reverse(
+            "phases:heatmap" if membership.can("heatmap.view") else "phases:own",
+            kwargs={"trust_slug": request.trust.slug},
+        )
+        + f"?term={detail.term}&group={detail.group}",
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "phases/_cell_detail.html", context)
+    return render(request, "phases/cell_detail.html", context)
+
+
+def heatmap_own(request: TenantRequest) -> HttpResponse:
+    """A head's (or governor's) own academy's heat-map row(s) and the reasons for its phase.
+
+    Only the member's academies are read (`heatmap_rows_for` is scoped), and nothing trust-wide
+    is shown: no phase counts, which with their own row would give other academies away."""
+    membership = require(request, "kpi.view")
+    if membership.can("heatmap.view"):
+        return redirect("phases:heatmap", trust_slug=request.trust.slug)
+    filters = HeatmapFilters.from_query(request.GET, membership)
+    filters = replace(filters, officer=None, education="", phase="")
+    page = heatmap_page_for(membership, filters)
+    context = page.context()
+    context.pop("overview")
+    return render(
+        request,
+        "phases/heatmap_own.html",
+        {
+            **context,
+            "filters": filters,
+            "key_stages": KEY_STAGES,
+            "can_placements": False,
             "query": request.GET.urlencode(),
         },
     )
