@@ -58,7 +58,7 @@ def test_support_matching_records_an_arrangement_and_is_axe_clean(world, page, l
     assert "Small Special School (9 pupils, fewer than 15" in page.locator("main").inner_text()
     assert_no_axe_violations(page)
 
-    page.get_by_role("link", name="Record an arrangement: Giving Primary supports").click()
+    page.get_by_role("link", name="Giving Primary supports Alpha Primary Academy in maths").click()
     assert page.get_by_label("Academy giving support").input_value() != ""
     page.get_by_label("Notes (optional)").fill("Maths lead practitioner, Tuesdays")
     page.get_by_role("button", name="Record the arrangement").click()

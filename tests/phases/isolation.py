@@ -138,9 +138,6 @@ CASES = [
         forbidden_role=Role.EXTERNAL_PARTNER,
         shows_sentinel=True,
     ),
-    Case(
-        "phases:matching", allowed_role=Role.IMPROVEMENT_OFFICER, forbidden_role=Role.SCHOOL_STAFF
-    ),
     Case("phases:settings", allowed_role=Role.TRUST_ADMIN, forbidden_role=Role.TRUST_LEADER),
     Case("phases:casebook", allowed_role=Role.GOVERNOR),
     # Blank: the form re-renders with its errors; who may post is what counts.
