@@ -19,7 +19,7 @@ from trust_si.terms import TermCode, TermError
 from trust_si.web.api import TenantAPIView, TenantListAPIView
 
 from . import selectors, services
-from .forms import arrangement_subjects
+from .forms import ARRANGEMENT_SUBJECTS
 from .heatmap import Cell, CellKind, CellState, TrendDirection
 from .heatmap_page import AcademyRow, HeatmapFilters, HeatmapPage, heatmap_page_for
 from .models import Judgement, JudgementArea, JudgementSource, Placement, SupportArrangement
@@ -351,7 +351,17 @@ class ArrangementOutput(serializers.ModelSerializer):
 class ArrangementInput(serializers.Serializer):
     giver_urn = serializers.RegexField(r"^\d{6}$")
     taker_urn = serializers.RegexField(r"^\d{6}$")
-    subject = serializers.ChoiceField(choices=arrangement_subjects())
+    # A plain string checked against the catalogue's subjects: as an enum its name collided in
+    # the schema with the frameworks' subject choices.
+    subject = serializers.CharField(
+        help_text="One of: " + ", ".join(code for code, _ in ARRANGEMENT_SUBJECTS)
+    )
+
+    def validate_subject(self, value: str) -> str:
+        if value not in dict(ARRANGEMENT_SUBJECTS):
+            raise serializers.ValidationError(f"Unknown subject {value!r}.")
+        return value
+
     days = serializers.DecimalField(max_digits=4, decimal_places=1, min_value=Decimal("0.5"))
     start_on = serializers.DateField(validators=[plausible_date])
     end_on = serializers.DateField(validators=[plausible_date])

@@ -172,6 +172,10 @@ def arrangement_subjects() -> list[tuple[str, str]]:
     return [(code, words(code)) for code in codes]
 
 
+# The API schema names this choice set (settings: ENUM_NAME_OVERRIDES).
+ARRANGEMENT_SUBJECTS = arrangement_subjects()
+
+
 class ArrangementForm(forms.Form):
     """A brokered arrangement: who gives, who receives, in what, for how many days, when."""
 
