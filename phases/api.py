@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -17,9 +19,10 @@ from trust_si.terms import TermCode, TermError
 from trust_si.web.api import TenantAPIView, TenantListAPIView
 
 from . import selectors, services
+from .forms import ARRANGEMENT_SUBJECTS
 from .heatmap import Cell, CellKind, CellState, TrendDirection
 from .heatmap_page import AcademyRow, HeatmapFilters, HeatmapPage, heatmap_page_for
-from .models import Judgement, JudgementArea, JudgementSource, Placement
+from .models import Judgement, JudgementArea, JudgementSource, Placement, SupportArrangement
 
 
 class PlacementOutput(serializers.ModelSerializer):
@@ -315,3 +318,91 @@ class HeatmapAPI(TenantAPIView):
             ),
         )
         return Response(HeatmapOutput(page, context={"urn": q.get("urn")}).data)
+
+
+class ArrangementOutput(serializers.ModelSerializer):
+    giver_urn = serializers.CharField(source="giver.urn")
+    giver = serializers.CharField(source="giver.name")
+    taker_urn = serializers.CharField(source="taker.urn")
+    taker = serializers.CharField(source="taker.name")
+    active = serializers.BooleanField(
+        source="is_active", help_text="True while its days count as the giver's capacity used."
+    )
+
+    class Meta:
+        model = SupportArrangement
+        fields = [
+            "id",
+            "giver_urn",
+            "giver",
+            "taker_urn",
+            "taker",
+            "subject",
+            "days",
+            "start_on",
+            "end_on",
+            "status",
+            "active",
+            "notes",
+            "created_at",
+        ]
+
+
+class ArrangementInput(serializers.Serializer):
+    giver_urn = serializers.RegexField(r"^\d{6}$")
+    taker_urn = serializers.RegexField(r"^\d{6}$")
+    # A plain string checked against the catalogue's subjects: as an enum its name collided in
+    # the schema with the frameworks' subject choices.
+    subject = serializers.CharField(
+        help_text="One of: " + ", ".join(code for code, _ in ARRANGEMENT_SUBJECTS)
+    )
+
+    def validate_subject(self, value: str) -> str:
+        if value not in dict(ARRANGEMENT_SUBJECTS):
+            raise serializers.ValidationError(f"Unknown subject {value!r}.")
+        return value
+
+    days = serializers.DecimalField(max_digits=4, decimal_places=1, min_value=Decimal("0.5"))
+    start_on = serializers.DateField(validators=[plausible_date])
+    end_on = serializers.DateField(validators=[plausible_date])
+    notes = serializers.CharField(required=False, allow_blank=True)
+
+
+class ArrangementListAPI(TenantListAPIView):
+    """Brokered support arrangements where either academy is in the caller's scope."""
+
+    required_capability = "heatmap.view"
+
+    @extend_schema(
+        parameters=[OpenApiParameter("urn", str, description="one academy, giving or receiving")],
+        responses=ArrangementOutput(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        rows = selectors.arrangement_list_for(self.membership)
+        if urn := request.query_params.get("urn"):
+            rows = rows.filter(Q(giver__urn=urn) | Q(taker__urn=urn))
+        return self.paginated(rows, ArrangementOutput)
+
+    @extend_schema(request=ArrangementInput, responses={201: ArrangementOutput})
+    def post(self, request: Request) -> Response:
+        if not self.membership.can("placement.confirm"):
+            raise PermissionDenied("Your role does not record support arrangements.")
+        data = ArrangementInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        try:
+            arrangement = services.arrangement_create(
+                actor=self.actor,
+                giver=academy_get_for(self.membership, d["giver_urn"]),
+                taker=academy_get_for(self.membership, d["taker_urn"]),
+                subject=d["subject"],
+                days=d["days"],
+                start_on=d["start_on"],
+                end_on=d["end_on"],
+                notes=d.get("notes", ""),
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError(
+                exc.message_dict if hasattr(exc, "message_dict") else exc.messages
+            ) from exc
+        return Response(ArrangementOutput(arrangement).data, status=status.HTTP_201_CREATED)

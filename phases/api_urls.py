@@ -12,4 +12,5 @@ urlpatterns = [
     ),
     path("judgements/", api.JudgementListAPI.as_view(), name="judgement-list"),
     path("heatmap/", api.HeatmapAPI.as_view(), name="heatmap"),
+    path("support-arrangements/", api.ArrangementListAPI.as_view(), name="arrangement-list"),
 ]

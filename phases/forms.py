@@ -6,6 +6,10 @@ from typing import Any
 
 from django import forms
 
+from assessment.kpis.catalogue import CATALOGUE
+from trust_si.forms import plausible_date
+from trust_si.vocab import words
+
 from .config import (
     DEFAULT_SETTINGS,
     PHASE_ORDER,
@@ -160,3 +164,90 @@ class PhaseSettingsForm(forms.Form):
         if len(set(names)) < len(names):
             self.add_error(f"{PHASE_ORDER[0]}_name", "Give each phase a different name.")
         return data
+
+
+def arrangement_subjects() -> list[tuple[str, str]]:
+    """The subjects placement works in (the KPI catalogue's), in words."""
+    codes = sorted({k.subject for k in CATALOGUE if k.subject})
+    return [(code, words(code)) for code in codes]
+
+
+# The API schema names this choice set (settings: ENUM_NAME_OVERRIDES).
+ARRANGEMENT_SUBJECTS = arrangement_subjects()
+
+
+class ArrangementForm(forms.Form):
+    """A brokered arrangement: who gives, who receives, in what, for how many days, when."""
+
+    giver: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None,
+        label="Academy giving support",
+        error_messages={"required": "Choose the academy giving the support."},
+    )
+    taker: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None,
+        label="Academy receiving support",
+        error_messages={"required": "Choose the academy receiving the support."},
+    )
+    subject = forms.ChoiceField(
+        choices=(), error_messages={"required": "Choose the subject the support is in."}
+    )
+    days = forms.DecimalField(
+        label="Days of support",
+        min_value=0.5,
+        max_value=200,
+        decimal_places=1,
+        help_text="Counted as the giving academy's capacity used while the arrangement is active.",
+        error_messages={
+            "required": "Enter the days of support, for example 6.",
+            "invalid": "Enter the days as a number, for example 6 or 2.5.",
+            "min_value": "Enter at least half a day.",
+            "max_value": "Enter at most 200 days.",
+            "max_decimal_places": "Enter the days to the nearest half day, for example 2.5.",
+        },
+    )
+    start_on = forms.DateField(
+        label="Start date",
+        validators=[plausible_date],
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the date the support starts.",
+            "invalid": "Enter the start date as a real date, for example 2026-01-05.",
+        },
+    )
+    end_on = forms.DateField(
+        label="End date",
+        validators=[plausible_date],
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the date the support ends.",
+            "invalid": "Enter the end date as a real date, for example 2026-03-27.",
+        },
+    )
+    notes = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What the support is, e.g. “Maths lead practitioner one day a week”.",
+    )
+
+    def __init__(self, *args: Any, academies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("giver", "taker"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = academies
+        subject = self.fields["subject"]
+        assert isinstance(subject, forms.ChoiceField)
+        subject.choices = [("", "Choose a subject"), *arrangement_subjects()]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        giver, taker = cleaned.get("giver"), cleaned.get("taker")
+        if giver is not None and giver == taker:
+            self.add_error(
+                "taker", "Choose a different academy to receive the support from the one giving it."
+            )
+        start, end = cleaned.get("start_on"), cleaned.get("end_on")
+        if start and end and end < start:
+            self.add_error("end_on", "The end date must be the same as or after the start date.")
+        return cleaned

@@ -32,6 +32,7 @@ from trust_si.accounts.models import Membership
 from trust_si.exports import Figure
 from trust_si.tenancy.models import Trust
 from trust_si.terms import term_sort_key
+from trust_si.vocab import words
 
 from .completeness import NONE, WORDS, Coverage, trust_default
 from .config import NATIONAL_SHARES, PHASE_ORDER, phase_names
@@ -50,6 +51,7 @@ from .selectors import (
     heatmap_rows_for,
     heatmap_terms,
     officer_academy_ids,
+    phases_in_force,
     placement_reasons_for_term,
 )
 from .why import deciding_reasons
@@ -222,6 +224,14 @@ def heatmap_page_for(membership: Membership, filters: HeatmapFilters) -> Heatmap
         if term
         else []
     )
+    if term and term == terms[0]:
+        # The newest term shows the phase in force as the Placements page counts it (a decision
+        # made since the map was kept included), so the two pages never disagree. In memory only:
+        # the kept row is not rewritten.
+        in_force = phases_in_force([r.academy for r in rows])
+        for r in rows:
+            if r.academy_id in in_force:
+                r.phase, r.phase_status = in_force[r.academy_id]
     if filters.education:
         rows = [r for r in rows if r.academy.phase_of_education == filters.education]
     if filters.phase:
@@ -299,8 +309,9 @@ def heatmap_page_for(membership: Membership, filters: HeatmapFilters) -> Heatmap
     )
     last_counts = {code: 0 for code in PHASE_ORDER}
     if previous_term:
+        # The same academies as "now" (filters included), so the two columns compare like with like.
         for r in heatmap_rows_for(
-            membership, term=previous_term, group="all", academy_ids=academy_ids
+            membership, term=previous_term, group="all", academy_ids=[r.academy_id for r in rows]
         ):
             if r.phase in last_counts:
                 last_counts[r.phase] += 1
@@ -356,21 +367,22 @@ def heatmap_table(page: HeatmapPage) -> tuple[list[str], list[list[Any]]]:
     suppressed cell has no value and no cohort."""
     header = ["URN", "Academy", "Phase of education", "Phase", "Term", "Group"]
     for c in page.columns:
+        title = words(c.title)
         header += [
-            f"{c.title}: value",
-            f"{c.title}: rating",
-            f"{c.title}: trend",
-            f"{c.title}: cohort",
+            f"{title}: value",
+            f"{title}: rating",
+            f"{title}: trend",
+            f"{title}: cohort",
         ]
     out = []
     for row in page.rows:
         line: list[Any] = [
             row.academy.urn,
             row.academy.name,
-            row.academy.get_phase_of_education_display(),
-            row.phase_name,
-            page.term_label,
-            page.group_label,
+            words(row.academy.get_phase_of_education_display()),
+            words(row.phase_name),
+            words(page.term_label),
+            words(page.group_label),
         ]
         for page_cell in row.cells:
             cell = page_cell.cell

@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from academies.models import Academy, InspectionArea, ReportCardGrade
 from trust_si.tenancy.models import TenantModel
@@ -236,3 +237,65 @@ class TermCompletion(TenantModel):
                 fields=["trust", "academy", "term_code"], name="one_completion_per_academy_term"
             )
         ]
+
+
+class ArrangementStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    ENDED = "ended", "Ended"
+
+
+class SupportArrangement(TenantModel):
+    """Support a leader brokered: a giver academy lends days in a subject to a taker academy.
+
+    Days of an active arrangement are the giver's capacity used in that subject
+    (`phases.matching`), so one strong academy is not promised to everyone.
+    """
+
+    giver = models.ForeignKey(Academy, on_delete=models.CASCADE, related_name="support_given")
+    taker = models.ForeignKey(Academy, on_delete=models.CASCADE, related_name="support_received")
+    subject = models.CharField(max_length=32)
+    days = models.DecimalField(max_digits=4, decimal_places=1)
+    start_on = models.DateField()
+    end_on = models.DateField()
+    status = models.CharField(
+        max_length=16, choices=ArrangementStatus.choices, default=ArrangementStatus.ACTIVE
+    )
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(giver=models.F("taker")), name="arrangement_giver_not_taker"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_on__gte=models.F("start_on")),
+                name="arrangement_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(days__gt=0), name="arrangement_days_positive"
+            ),
+        ]
+        indexes = [models.Index(fields=["trust", "giver", "subject", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.giver} supports {self.taker} in {self.subject}"
+
+    @property
+    def is_active(self) -> bool:
+        """Active, and not past its end date: its days count as the giver's capacity used."""
+        return self.status == ArrangementStatus.ACTIVE and self.end_on >= timezone.localdate()
+
+    @property
+    def state_words(self) -> str:
+        if self.status == ArrangementStatus.ENDED:
+            return "Ended early" if self.ended_at else "Ended"
+        return "Active" if self.is_active else "Finished (end date passed)"

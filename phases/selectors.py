@@ -4,20 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from academies.models import Academy
+from academies.models import Academy, PhaseOfEducation
 from academies.selectors import academy_get_for, academy_list_for
 from trust_si.accounts.models import Membership
 from trust_si.accounts.roles import Role
 from trust_si.tenancy.models import Trust
 from trust_si.terms import TermCode, term_sort_key
 
-from .config import phase_names
+from .config import PHASE_ORDER, phase_names
 from .evidence import term_coverage
 from .heatmap import CellKind, columns
-from .models import HeatmapRow, PhaseCode, Placement, RecomputeJob
+from .matching import MatchSettings, School, Standing, match
+from .models import (
+    ArrangementStatus,
+    HeatmapRow,
+    PhaseCode,
+    Placement,
+    RecomputeJob,
+    SupportArrangement,
+)
 from .why import deciding_reasons
 
 PHASE_LABELS = dict(PhaseCode.choices)
@@ -61,6 +70,26 @@ def placement_rows_for(membership: Membership) -> list[dict[str, Any]]:
         }
         for a in academies
     ]
+
+
+def phases_in_force(academies: list[Academy]) -> dict[int, tuple[str, str]]:
+    """academy id -> (phase code, status) as the Placements page counts it: the latest decision
+    (confirmed or overridden), else the latest proposal. Two queries; academies never placed are
+    left out. The heat map's overview for the newest term counts the same way, so the two pages
+    agree after an override."""
+    latest = latest_placements(academies)
+    decided: dict[int, Placement] = {}
+    for p in (
+        Placement.objects.filter(academy__in=academies, subject="")
+        .exclude(status="proposed")
+        .order_by("academy_id", "-decided_at")
+    ):
+        decided.setdefault(p.academy_id, p)
+    out = {}
+    for academy_id, p in latest.items():
+        in_force = decided.get(academy_id) or p
+        out[academy_id] = (in_force.phase, in_force.status)
+    return out
 
 
 def complete_terms_for(trust_id: int) -> tuple[dict[int, set[str]], set[str]]:
@@ -195,6 +224,85 @@ def heatmap_row_for_report(
     return out
 
 
+# Columns per table in the board report's heat-map picture: an A4/A3 landscape page stays legible;
+# wider groups are split into further tables that repeat the academy column.
+REPORT_COLUMNS_PER_TABLE = 12
+
+
+def heatmap_picture_for_report(
+    *, trust: Trust, term_code: str, phases_by_urn: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """The trust's heat map (all pupils) for the board report, as JSON-safe tables: one per phase
+    of education and column group (outcomes, then judged areas), each with only the columns
+    that have something to show for its academies, at most REPORT_COLUMNS_PER_TABLE columns.
+    Cells give the rating in words, the figure and the level for the colour; a suppressed cell
+    has neither figure nor cohort (the kept cell has none). Generic over `columns()`.
+    `phases_by_urn` gives the phase as the report names it (the placement in force)."""
+    names = phase_names(trust.config)
+    order = {code: i for i, code in enumerate(PHASE_ORDER)}
+    education_labels = dict(PhaseOfEducation.choices)
+    rows = sorted(
+        HeatmapRow.objects.filter(
+            trust_id=trust.pk, term_code=term_code, group="all", academy__is_active=True
+        ).select_related("academy"),
+        key=lambda r: (r.academy.phase_of_education, order.get(r.phase, 9), r.academy.name),
+    )
+    sections: dict[str, list[HeatmapRow]] = {}
+    for r in rows:
+        label = str(education_labels.get(r.academy.phase_of_education, "Other"))
+        sections.setdefault(label, []).append(r)
+    out: list[dict[str, Any]] = []
+    for label, section in sections.items():
+        cells = {r.pk: {c.column: c for c in r.cell_list()} for r in section}
+        shown = [
+            c
+            for c in columns()
+            if any((cell := cells[r.pk].get(c.code)) and not cell.empty for r in section)
+        ] or [c for c in columns() if c.kind is CellKind.JUDGEMENT]  # as the page: never no table
+        for group_name, kinds in (
+            ("Outcomes", {CellKind.KPI, CellKind.P8}),
+            ("Judged areas", {CellKind.JUDGEMENT}),
+        ):
+            cols = [c for c in shown if c.kind in kinds]
+            for start in range(0, len(cols), REPORT_COLUMNS_PER_TABLE):
+                part = cols[start : start + REPORT_COLUMNS_PER_TABLE]
+                table_rows = []
+                for r in section:
+                    line: list[dict[str, Any]] = []
+                    for c in part:
+                        cell = cells[r.pk].get(c.code)
+                        if cell is None or cell.empty:
+                            rating = cell.rating if cell else "No data"
+                            line.append({"rating": rating, "display": "", "level": None})
+                            continue
+                        line.append(
+                            {
+                                # The rating's words without the benchmark year, said once below.
+                                "rating": "Suppressed"
+                                if cell.suppressed
+                                else cell.rating.split(";")[0],
+                                "display": "" if cell.suppressed else cell.display,
+                                "level": cell.level,
+                                "stale": cell.stale,
+                            }
+                        )
+                    phase = (phases_by_urn or {}).get(r.academy.urn) or names.get(
+                        r.phase, "Not placed"
+                    )
+                    table_rows.append({"name": r.academy.name, "phase": phase, "cells": line})
+                more = len(cols) > REPORT_COLUMNS_PER_TABLE
+                out.append(
+                    {
+                        "education": label,
+                        "group": group_name
+                        + (f" ({start + 1} to {start + len(part)} of {len(cols)})" if more else ""),
+                        "columns": [{"label": c.label, "title": c.title} for c in part],
+                        "rows": table_rows,
+                    }
+                )
+    return out
+
+
 def heatmap_terms(trust_id: int) -> list[str]:
     """Terms with a kept heat map, newest first."""
     codes = set(
@@ -237,81 +345,93 @@ def officer_academy_ids(membership: Membership, officer_id: int) -> list[int]:
     return list(officer.academies.values_list("pk", flat=True)) if officer else []
 
 
-# Nearness in phase of education: the same phase first, then the same family, then the rest.
-_FAMILY = {
-    "nursery": "primary",
-    "first": "primary",
-    "primary": "primary",
-    "middle": "primary",
-    "secondary": "secondary",
-    "all_through": "secondary",
-    "16_plus": "secondary",
-    "special": "special",
-    "alternative_provision": "special",
-}
+def _largest_scored_cohort(reasons: list[dict[str, Any]]) -> int | None:
+    """The largest cohort among a subject placement's scored measures (None: none scored)."""
+    cohorts = [
+        int(r["evidence"]["cohort"])
+        for r in reasons
+        if r.get("level") is not None and isinstance((r.get("evidence") or {}).get("cohort"), int)
+    ]
+    return max(cohorts) if cohorts else None
 
 
-def _nearness(taker: Academy, giver: Academy) -> int:
-    if taker.phase_of_education == giver.phase_of_education:
-        return 0
+def arrangement_list_for(membership: Membership) -> QuerySet[SupportArrangement]:
+    """Arrangements where the giver or the taker is in the member's scope."""
+    scope = academy_list_for(membership).values("pk")
     return (
-        1 if _FAMILY.get(taker.phase_of_education) == _FAMILY.get(giver.phase_of_education) else 2
+        SupportArrangement.objects.filter(trust_id=membership.trust_id)
+        .filter(Q(giver__in=scope) | Q(taker__in=scope))
+        .select_related("giver", "taker", "created_by")
     )
 
 
-def support_matches_for(membership: Membership) -> list[dict[str, Any]]:
-    """Per subject: takers (Repair or Stabilise in it) with givers (Sustain in it), nearest first.
+def arrangement_get_for(membership: Membership, pk: int) -> SupportArrangement:
+    arrangement = arrangement_list_for(membership).filter(pk=pk).first()
+    if arrangement is None:
+        raise Http404("No such arrangement.")
+    return arrangement
 
-    A giver's capacity is the number of subjects it gives in, less the takers it is already the
-    first suggestion for, so one strong academy is not offered to everyone.
-    """
 
-    names = phase_names(Trust.objects.get(pk=membership.trust_id).config)
+def arrangements_of_academy(
+    membership: Membership, academy: Academy
+) -> QuerySet[SupportArrangement]:
+    """The academy's arrangements, given and received (the academy is in the member's scope)."""
+    return arrangement_list_for(membership).filter(Q(giver=academy) | Q(taker=academy))
+
+
+def active_arrangements(arrangements: QuerySet[SupportArrangement]) -> QuerySet[SupportArrangement]:
+    """Active: not ended and not past their end date (the days still count as used)."""
+    return arrangements.filter(status=ArrangementStatus.ACTIVE, end_on__gte=timezone.localdate())
+
+
+def used_days_for(trust_id: int) -> dict[tuple[int, str], float]:
+    """(giver id, subject) -> days in the trust's active arrangements: capacity used."""
+    used: dict[tuple[int, str], float] = {}
+    for a in active_arrangements(SupportArrangement.objects.filter(trust_id=trust_id)):
+        key = (a.giver_id, a.subject)
+        used[key] = used.get(key, 0.0) + float(a.days)
+    return used
+
+
+def support_matches_for(membership: Membership) -> dict[str, Any]:
+    """Per subject: takers (Repair or Stabilise in it) with the givers `phases.matching` allows.
+
+    The subject phases are each academy's latest subject placements; the matching rule itself
+    is pure (`phases.matching.match`), its criteria shown on the page."""
+
+    trust = Trust.objects.get(pk=membership.trust_id)
+    names = phase_names(trust.config)
     academies = {a.pk: a for a in academy_list_for(membership)}
-    latest: dict[tuple[int, str], str] = {}
+    latest: dict[tuple[int, str], Any] = {}
     for p in (
         Placement.objects.filter(academy_id__in=list(academies))
         .exclude(subject="")
         .order_by("academy_id", "subject", "-computed_at", "-id")
-        .values("academy_id", "subject", "proposed_phase")
+        .values("academy_id", "subject", "proposed_phase", "reasons")
     ):
-        latest.setdefault((p["academy_id"], p["subject"]), p["proposed_phase"])
-    gives: dict[int, int] = {}
-    for (academy_id, _), phase in latest.items():
-        if phase == "sustain":
-            gives[academy_id] = gives.get(academy_id, 0) + 1
-    used: dict[int, int] = {}
-    out = []
-    for subject in sorted({s for _, s in latest}):
-        takers = [
-            (academies[a], p)
-            for (a, s), p in latest.items()
-            if s == subject and p in ("repair", "stabilise")
-        ]
-        givers = [academies[a] for (a, s), p in latest.items() if s == subject and p == "sustain"]
-        rows = []
-        for taker, phase in sorted(takers, key=lambda t: (t[1] != "stabilise", t[0].name)):
-            ranked = sorted(
-                givers,
-                key=lambda g: (_nearness(taker, g), -(gives[g.pk] - used.get(g.pk, 0)), g.name),
-            )
-            offers = [
-                {
-                    "academy": g,
-                    "same_phase": _nearness(taker, g) == 0,
-                    "capacity": max(gives[g.pk] - used.get(g.pk, 0), 0),
-                    "subjects": gives[g.pk],
-                }
-                for g in ranked[:3]
-            ]
-            if ranked:
-                used[ranked[0].pk] = used.get(ranked[0].pk, 0) + 1
-            rows.append(
-                {"academy": taker, "phase": phase, "phase_name": names[phase], "givers": offers}
-            )
-        if rows:
-            out.append({"subject": subject, "takers": rows, "giver_count": len(givers)})
-    return out
+        latest.setdefault((p["academy_id"], p["subject"]), p)
+    schools = {
+        pk: School(pk, a.name, a.phase_of_education, a.get_phase_of_education_display())
+        for pk, a in academies.items()
+    }
+    standings = [
+        Standing(
+            schools[academy_id],
+            subject,
+            p["proposed_phase"],
+            _largest_scored_cohort(p["reasons"] or []),
+        )
+        for (academy_id, subject), p in latest.items()
+    ]
+    settings = MatchSettings.from_config(trust.config)
+    matches = match(standings, used_days_for(membership.trust_id), settings)
+    return {
+        "matches": matches,
+        "criteria": settings.criteria(),
+        "settings": settings,
+        "academies": academies,
+        "phase_names": names,
+    }
 
 
 def own_school_phases_for(membership: Membership) -> list[dict[str, Any]]:

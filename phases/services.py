@@ -15,6 +15,7 @@ from trust_si.audit.services import audit_record
 from .config import PHASE_ORDER, TUNABLE, WEIGHTS
 from .evidence import INSPECTION_REF
 from .models import (
+    ArrangementStatus,
     Judgement,
     JudgementArea,
     JudgementSource,
@@ -23,6 +24,7 @@ from .models import (
     PlacementStatus,
     ReportCardGrade,
     SafeguardingGrade,
+    SupportArrangement,
 )
 from .notify import phase_change_notify
 from .pipeline import recompute_request
@@ -287,3 +289,92 @@ def term_completeness_mark(
         trust_id=academy.trust_id, academy_id=None, reason=f"term {term_code} marked complete"
     )
     return True
+
+
+MAX_ARRANGEMENT_DAYS = 200
+
+
+@transaction.atomic
+def arrangement_create(
+    *,
+    actor: User | None,
+    giver: Academy,
+    taker: Academy,
+    subject: str,
+    days: Any,
+    start_on: dt.date,
+    end_on: dt.date,
+    notes: str = "",
+) -> SupportArrangement:
+    """Record a brokered arrangement; its days count as the giver's capacity used at once.
+
+    Both academies must be the same trust's (a cross-trust pair is refused here, not only by
+    the form), and the dates and days must make sense.
+    """
+    errors: dict[str, str] = {}
+    if giver.trust_id != taker.trust_id:
+        errors["taker"] = "The two academies must be in the same trust."
+    elif giver.pk == taker.pk:
+        errors["taker"] = (
+            "Choose a different academy to receive the support from the one giving it."
+        )
+    if not subject.strip():
+        errors["subject"] = "Enter the subject the support is in."
+    if days is None or not 0 < days <= MAX_ARRANGEMENT_DAYS:
+        errors["days"] = (
+            f"Enter the days of support, more than 0 and at most {MAX_ARRANGEMENT_DAYS}."
+        )
+    if end_on < start_on:
+        errors["end_on"] = "The end date must be the same as or after the start date."
+    if errors:
+        raise ValidationError(errors)
+    arrangement = SupportArrangement.objects.create(
+        trust_id=giver.trust_id,
+        giver=giver,
+        taker=taker,
+        subject=subject.strip(),
+        days=days,
+        start_on=start_on,
+        end_on=end_on,
+        notes=notes.strip(),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(
+        actor=actor,
+        action="arrangement.create",
+        target=arrangement,
+        changes={
+            "giver": giver.name,
+            "taker": taker.name,
+            "subject": arrangement.subject,
+            "days": str(arrangement.days),
+            "start_on": start_on.isoformat(),
+            "end_on": end_on.isoformat(),
+        },
+    )
+    return arrangement
+
+
+@transaction.atomic
+def arrangement_end(
+    *, actor: User | None, arrangement: SupportArrangement, ended_on: dt.date | None = None
+) -> SupportArrangement:
+    """End an arrangement early (or mark a finished one ended): its days stop counting as used.
+
+    Ending twice changes nothing and writes no second audit row."""
+    arrangement = SupportArrangement.objects.select_for_update().get(pk=arrangement.pk)
+    if arrangement.status == ArrangementStatus.ENDED:
+        return arrangement
+    ended_on = ended_on or timezone.localdate()
+    arrangement.status = ArrangementStatus.ENDED
+    arrangement.end_on = max(min(arrangement.end_on, ended_on), arrangement.start_on)
+    arrangement.ended_by = actor if getattr(actor, "is_authenticated", False) else None
+    arrangement.ended_at = timezone.now()
+    arrangement.save()
+    audit_record(
+        actor=actor,
+        action="arrangement.end",
+        target=arrangement,
+        changes={"status": ArrangementStatus.ENDED.value, "end_on": arrangement.end_on.isoformat()},
+    )
+    return arrangement

@@ -7,7 +7,15 @@ from . import views
 app_name = "phases"
 urlpatterns = [
     path("heatmap/", views.heatmap, name="heatmap"),
+    path("heatmap/my-school/", views.heatmap_own, name="own"),
+    path("heatmap/cells/<str:urn>/<str:column>/", views.heatmap_cell, name="cell"),
     path("support-matching/", views.support_matching, name="matching"),
+    path("support-matching/arrangements/", views.arrangement_create, name="arrangement_create"),
+    path(
+        "support-matching/arrangements/<int:pk>/end/",
+        views.arrangement_end,
+        name="arrangement_end",
+    ),
     path("phases/settings/", views.phase_settings, name="settings"),
     path("placements/", views.placement_list, name="list"),
     path("how-placements-are-decided/", views.casebook, name="casebook"),

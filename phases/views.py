@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from academies.models import PhaseOfEducation
-from academies.selectors import academy_get_for
+from academies.selectors import academy_get_for, academy_list_for
 from trust_si.audit.services import audit_record
 from trust_si.exports import csv_response, xlsx_response
 from trust_si.terms import term_label
+from trust_si.vocab import words
 from trust_si.web.access import require
 from trust_si.web.http import TenantRequest
 
@@ -22,7 +25,8 @@ from . import selectors, services
 from .casebook import CASES, RULES
 from .config import NATIONAL_SHARES, phase_names, phases_for, placement_settings
 from .evidence import term_coverage
-from .forms import PhaseSettingsForm
+from .forms import ArrangementForm, PhaseSettingsForm
+from .heatmap_detail import cell_detail_for
 from .heatmap_page import KEY_STAGES, HeatmapFilters, heatmap_page_for, heatmap_table
 from .models import PhaseCode
 from .pipeline import recompute_enqueue
@@ -34,9 +38,8 @@ def placement_list(request: TenantRequest) -> HttpResponse:
     rows = selectors.placement_rows_for(membership)
     names = phase_names(request.trust.config)
     counts = {code: 0 for code in PhaseCode.values}
-    for row in rows:
-        if row["latest"]:
-            counts[(row["decided"] or row["latest"]).phase] += 1
+    for phase, _ in selectors.phases_in_force([row["academy"] for row in rows]).values():
+        counts[phase] += 1
     total = sum(counts.values()) or 1
     overview = [
         {
@@ -88,6 +91,7 @@ def _detail_page(
         {
             "support": phases.get(in_force),
             "academy": academy,
+            "arrangements": selectors.arrangements_of_academy(membership, academy),
             "latest": latest,
             "history": history,
             "subjects": subjects.values(),
@@ -194,17 +198,131 @@ def heatmap(request: TenantRequest) -> HttpResponse:
             "officers": selectors.officer_choices(membership) if membership.is_trust_wide else [],
             "job": selectors.last_recompute(request.trust.pk),
             "can_decide": membership.can("placement.confirm"),
+            "can_placements": True,
             "can_edit_rules": membership.can("rules.edit"),
             "query": request.GET.urlencode(),
         },
     )
 
 
-def support_matching(request: TenantRequest) -> HttpResponse:
-    """Per subject: academies in Repair or Stabilise, with the Sustain givers nearest in phase."""
-    membership = require(request, "heatmap.view")
+def heatmap_cell(request: TenantRequest, urn: str, column: str) -> HttpResponse:
+    """One cell in full: the detail panel's htmx partial, or a page of its own without script.
+
+    Anyone who may read the academy's outcomes (a head their own school's) may read its cells;
+    the academy is looked up in the membership's scope, so any other is a 404."""
+    membership = require(request, "kpi.view")
+    detail = cell_detail_for(
+        membership,
+        urn=urn,
+        column_code=column,
+        term=request.GET.get("term"),
+        group=request.GET.get("group") or "all",
+    )
+    context = {
+        "d": detail,
+        "can_placements": membership.can("heatmap.view"),
+        "can_visits": membership.can("visit.view"),
+        "back_url": reverse(
+            "phases:heatmap" if membership.can("heatmap.view") else "phases:own",
+            kwargs={"trust_slug": request.trust.slug},
+        )
+        + f"?term={detail.term}&group={detail.group}",
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "phases/_cell_detail.html", context)
+    return render(request, "phases/cell_detail.html", context)
+
+
+def heatmap_own(request: TenantRequest) -> HttpResponse:
+    """A head's (or governor's) own academy's heat-map row(s) and the reasons for its phase.
+
+    Only the member's academies are read (`heatmap_rows_for` is scoped), and nothing trust-wide
+    is shown: no phase counts, which with their own row would give other academies away."""
+    membership = require(request, "kpi.view")
+    if membership.can("heatmap.view"):
+        return redirect("phases:heatmap", trust_slug=request.trust.slug)
+    filters = HeatmapFilters.from_query(request.GET, membership)
+    filters = replace(filters, officer=None, education="", phase="")
+    page = heatmap_page_for(membership, filters)
+    context = page.context()
+    context.pop("overview")
     return render(
-        request, "phases/matching.html", {"matches": selectors.support_matches_for(membership)}
+        request,
+        "phases/heatmap_own.html",
+        {
+            **context,
+            "filters": filters,
+            "key_stages": KEY_STAGES,
+            "can_placements": False,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def support_matching(request: TenantRequest) -> HttpResponse:
+    """Per subject: academies in Repair or Stabilise with the Sustain givers the matching rule
+    allows, the rule's criteria, the trust's arrangements, and a form to record one."""
+    membership = require(request, "heatmap.view")
+    initial = {k: request.GET[k] for k in ("giver", "taker", "subject") if request.GET.get(k)}
+    form = ArrangementForm(initial=initial, academies=academy_list_for(membership))
+    return _matching_page(request, membership, form)
+
+
+def _matching_page(
+    request: TenantRequest, membership: Any, form: ArrangementForm, status: int = 200
+) -> HttpResponse:
+    arrangements = selectors.arrangement_list_for(membership)
+    active = selectors.active_arrangements(arrangements)
+    return render(
+        request,
+        "phases/matching.html",
+        {
+            **selectors.support_matches_for(membership),
+            "form": form,
+            "active": active,
+            "past": arrangements.exclude(pk__in=active.values("pk"))[:50],
+            "can_broker": membership.can("placement.confirm"),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def arrangement_create(request: TenantRequest) -> HttpResponse:
+    """A leader records a brokered arrangement; a refused form keeps what was typed."""
+    membership = require(request, "placement.confirm")
+    form = ArrangementForm(request.POST, academies=academy_list_for(membership))
+    if not form.is_valid():
+        return _matching_page(request, membership, form, status=400)
+    try:
+        arrangement = services.arrangement_create(actor=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+        return _matching_page(request, membership, form, status=400)
+    messages.success(
+        request,
+        f"Recorded: {arrangement.giver.name} supports {arrangement.taker.name} in "
+        f"{words(arrangement.subject).lower()} for {arrangement.days:g} days.",
+    )
+    return redirect(
+        f"{reverse('phases:matching', kwargs={'trust_slug': request.trust.slug})}#arrangements"
+    )
+
+
+@require_POST
+def arrangement_end(request: TenantRequest, pk: int) -> HttpResponse:
+    membership = require(request, "placement.confirm")
+    arrangement = selectors.arrangement_get_for(membership, pk)
+    services.arrangement_end(actor=request.user, arrangement=arrangement)
+    messages.success(
+        request,
+        f"Ended: {arrangement.giver.name}'s support for {arrangement.taker.name}; its days are "
+        "no longer counted as used.",
+    )
+    return redirect(
+        f"{reverse('phases:matching', kwargs={'trust_slug': request.trust.slug})}#arrangements"
     )
 
 

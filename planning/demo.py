@@ -84,6 +84,50 @@ PRIORITIES = [
         "Middle leaders' lesson study; subject networks.",
     ),
 ]
+# The reading and maths priorities as a school without Year 3 writes them: a middle school
+# (Years 5-8) and a secondary or all-through school with key stage 4.
+MIDDLE_PRIORITIES = [
+    (
+        "Reading fluency in Years 5 and 6",
+        "Reading at the expected standard below national; a third of Year 5 read below their age.",
+        "Reading at or above national; every Year 6 pupil reads at their chronological age.",
+        "ks2_reading_exp",
+        0,
+        "Instructional coaching from the reading programme; 3 English hub days.",
+    ),
+    PRIORITIES[1],
+    PRIORITIES[2],
+]
+SECONDARY_PRIORITIES = [
+    (
+        "Reading for pupils joining the school",
+        "A third of the pupils joining the school read below their chronological age.",
+        "Every pupil reads at their age by the end of their first year; literacy taught in every subject.",
+        "ks4_em4",
+        0,
+        "Disciplinary literacy training for every department; reading-age screening each term.",
+    ),
+    (
+        "Disadvantaged pupils' outcomes in English and maths",
+        "Disadvantaged pupils half a grade behind their peers in English and maths at GCSE.",
+        "The gap halved; disadvantaged pupils' Attainment 8 above national for the group.",
+        "ks4_att8",
+        1,
+        "Maths hub work group; a lead practitioner from a Sustain academy, 1 day a half term.",
+    ),
+    PRIORITIES[2],
+]
+
+
+def priorities_for(academy: Any) -> list[tuple[str, str, str, str, int, str]]:
+    """Priorities that fit the academy's year groups (Year 3 at 7, Year 11 at 15)."""
+    if academy.age_low <= 7 < academy.age_high:
+        return PRIORITIES
+    if academy.age_high > 15:
+        return SECONDARY_PRIORITIES
+    return MIDDLE_PRIORITIES
+
+
 HALF_TERM_REVIEWS = [
     dt.date(2025, 10, 15),
     dt.date(2025, 12, 3),
@@ -178,7 +222,7 @@ def seed(trust: Trust, ctx: dict[str, Any]) -> None:
                 due_on__gte=dt.date(2025, 9, 1), due_on__lte=dt.date(2026, 7, 31)
             )[:3]
         )
-        for title, departure, arrival, kpi, tp_index, support in PRIORITIES:
+        for title, departure, arrival, kpi, tp_index, support in priorities_for(academy):
             priority = services.priority_add(
                 actor=head,
                 plan=plan,
@@ -187,7 +231,7 @@ def seed(trust: Trust, ctx: dict[str, Any]) -> None:
                 arrival=arrival,
                 starts_on=dt.date(2025, 9, 8),
                 kpi_code=kpi,
-                target=75.0 if kpi else None,
+                target=(50.0 if kpi == "ks4_att8" else 75.0) if kpi else None,  # points vs %
                 trust_priority=trust_priorities[tp_index]
                 if tp_index < len(trust_priorities) and (index + tp_index) % 4
                 else None,

@@ -165,6 +165,7 @@ _VERBS: dict[str, str] = {
     "generate": "generated",
     "invite": "invited",
     "revoke": "revoked",
+    "end": "ended",
     "record": "recorded",
     "import": "imported",
     "enrol": "enrolled",

@@ -31,14 +31,43 @@ AREAS = [
     "inclusion",
     "personal_development",
 ]
-ACTIONS = [
-    "Embed the new phonics programme in Reception and Year 1, with weekly fidelity checks",
-    "Tighten the follow-up of persistent absence: daily first-day calls and fortnightly reviews",
-    "Moderate Year 6 writing with the partner school and record the agreed judgements",
-    "Refresh the SEND register and review every pupil's support plan with parents",
-    "Subject leaders to complete a deep dive in maths and share findings with governors",
-    "Rewrite the behaviour policy with staff and pupils and relaunch it after half term",
+# Actions an officer would leave, each with the year groups it needs ((0 = Reception): every
+# one of them taught), so a high school is never asked to embed phonics in Reception.
+ACTIONS: list[tuple[str, tuple[int, ...]]] = [
+    (
+        "Embed the new phonics programme in Reception and Year 1, with weekly fidelity checks",
+        (0, 1),
+    ),
+    ("Moderate Year 6 writing with the partner school and record the agreed judgements", (6,)),
+    ("Moderate Year 4 writing with a partner school and record the agreed judgements", (4,)),
+    ("Screen every new Year 7 pupil's reading age and start catch-up groups by October", (7,)),
+    ("Track Year 11 mock grades in English and maths and plan support at the grade 4 line", (11,)),
+    (
+        "Tighten the follow-up of persistent absence: daily first-day calls and fortnightly reviews",
+        (),
+    ),
+    ("Refresh the SEND register and review every pupil's support plan with parents", ()),
+    ("Subject leaders to complete a deep dive in maths and share findings with governors", ()),
+    ("Rewrite the behaviour policy with staff and pupils and relaunch it after half term", ()),
 ]
+SPECIAL_ACTIONS = [
+    "Review each pupil's EHCP outcomes with families and therapists before the annual reviews",
+    "Map the communication and interaction curriculum to each pupil's EHCP targets",
+]
+
+
+def teaches_year(academy: Any, year: int) -> bool:
+    """Year groups by age on 31 August: Reception (0) at 4, Year n at n + 4; the academy's
+    range is [age_low, age_high)."""
+    return academy.age_low <= year + 4 < academy.age_high
+
+
+def actions_for(academy: Any) -> list[str]:
+    """The demo actions that fit the academy's phase of education and year groups."""
+    fitting = [text for text, years in ACTIONS if all(teaches_year(academy, y) for y in years)]
+    if academy.phase_of_education in ("special", "alternative_provision"):
+        fitting = [*SPECIAL_ACTIONS, *fitting[-4:]]
+    return fitting
 
 
 def _grade(strength: float, rng: random.Random) -> str:
@@ -120,7 +149,7 @@ def seed(trust: Trust, ctx: dict[str, Any]) -> None:
                 action = action_create(
                     actor=officer,
                     visit=visit,
-                    description=rng.choice(ACTIONS),
+                    description=rng.choice(actions_for(academy)),
                     owner="Head teacher" if k == 0 else "Deputy head",
                     due_on=due,
                 )

@@ -121,3 +121,55 @@ class VisitTypeForm(forms.Form):
         max_length=120,
         help_text="For example: Reading review, Early years review.",
     )
+
+
+class OwnerChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.user.display_name} ({obj.get_role_display().lower()})"
+
+
+class ProgrammeEntryForm(forms.Form):
+    """An entry's owner and its planned dates (one field per planned visit not yet started)."""
+
+    owner = OwnerChoiceField(
+        label="Owner",
+        queryset=VisitType._base_manager.none(),
+        required=False,
+        empty_label="No owner yet",
+        help_text="The improvement officer (or leader) who makes these visits.",
+    )
+    note = forms.CharField(label="Note", max_length=200, required=False)
+
+    def __init__(self, *args: Any, owners: Any, planned: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+        self.planned_names = []
+        for n, p in enumerate(planned, start=1):
+            name = f"date_{p.pk}"
+            self.fields[name] = forms.DateField(
+                label=f"Date of planned visit {n}",
+                initial=p.planned_on,
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                validators=[plausible_date],
+                error_messages={
+                    "required": f"Enter the date of planned visit {n}.",
+                    "invalid": f"Enter the date of planned visit {n} as a real date, "
+                    "for example 2026-10-14.",
+                },
+            )
+            self.planned_names.append(name)
+
+    def dates(self) -> dict[int, Any]:
+        return {int(n.removeprefix("date_")): self.cleaned_data[n] for n in self.planned_names}
+
+
+class PlannedVisitStartForm(forms.Form):
+    """The type of visit, asked only when the entry leaves it to the officer."""
+
+    visit_type = forms.ModelChoiceField(
+        label="Type of visit", queryset=VisitType._base_manager.none(), required=False
+    )
+
+    def __init__(self, *args: Any, types: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["visit_type"].queryset = types  # type: ignore[attr-defined]

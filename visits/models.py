@@ -152,6 +152,14 @@ class ProgrammeEntry(TenantModel):
     planned = models.PositiveSmallIntegerField(default=1)
     phase_at_planning = models.CharField(max_length=40, blank=True)
     note = models.CharField(max_length=200, blank=True)
+    # Who makes these visits: an improvement officer (or leader) of the trust.
+    owner = models.ForeignKey(
+        "accounts.Membership",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="programme_entries",
+    )
 
     class Meta:
         ordering = ["academic_year", "term", "academy__name"]
@@ -168,6 +176,25 @@ class ProgrammeEntry(TenantModel):
         except TermError:
             when = f"{self.term} {self.academic_year}"
         return f"{self.academy}: {self.planned} visit(s) in {when}"
+
+
+class PlannedVisit(TenantModel):
+    """One planned date of a programme entry: on the calendar until it is turned into a visit."""
+
+    entry = models.ForeignKey(
+        ProgrammeEntry, on_delete=models.CASCADE, related_name="planned_visits"
+    )
+    planned_on = models.DateField()
+    visit = models.OneToOneField(
+        Visit, null=True, blank=True, on_delete=models.SET_NULL, related_name="planned_as"
+    )
+
+    class Meta:
+        ordering = ["planned_on", "id"]
+        indexes = [models.Index(fields=["trust", "planned_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.entry.academy}: planned visit on {self.planned_on:%d %b %Y}"
 
 
 class ReminderSent(TenantModel):

@@ -11,14 +11,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from academies.selectors import academy_list_for
+from trust_si.accounts.models import Membership
 from trust_si.accounts.roles import Role
 from trust_si.terms import AcademicYear, TermCode
 
-from .models import OPEN_STATUSES, Action, ProgrammeEntry, Visit, VisitStatus
+from .models import OPEN_STATUSES, Action, PlannedVisit, ProgrammeEntry, Visit, VisitStatus
 
 if TYPE_CHECKING:
     from academies.models import Academy
-    from trust_si.accounts.models import Membership
     from trust_si.tenancy.models import Trust
 
 
@@ -131,6 +131,79 @@ def programme_for(membership: Membership, academic_year: str) -> list[dict[str, 
             )
         rows.append(row)
     return rows
+
+
+def programme_entries_for(membership: Membership) -> QuerySet[ProgrammeEntry]:
+    return ProgrammeEntry.objects.filter(
+        trust_id=membership.trust_id, academy__in=academy_list_for(membership).values("pk")
+    ).select_related("academy", "visit_type", "owner__user")
+
+
+def programme_entry_get_for(membership: Membership, pk: int) -> ProgrammeEntry:
+    entry = programme_entries_for(membership).filter(pk=pk).first()
+    if entry is None:
+        raise Http404("No such programme entry.")
+    return entry
+
+
+def planned_visit_get_for(membership: Membership, pk: int) -> PlannedVisit:
+    planned = (
+        PlannedVisit.objects.filter(pk=pk, entry__in=programme_entries_for(membership).values("pk"))
+        .select_related("entry__academy", "entry__visit_type", "visit")
+        .first()
+    )
+    if planned is None:
+        raise Http404("No such planned visit.")
+    return planned
+
+
+def programme_plan_for(membership: Membership, academic_year: str) -> list[dict[str, Any]]:
+    """The year's plan by term: each entry's visit type, owner and planned dates, each date
+    with the visit it became (if any), in one query for entries and one for dates."""
+    entries = list(
+        programme_entries_for(membership)
+        .filter(academic_year=academic_year)
+        .order_by("academy__name", "visit_type__name", "pk")
+    )
+    dates: dict[int, list[PlannedVisit]] = {}
+    for p in PlannedVisit.objects.filter(entry__in=[e.pk for e in entries]).select_related("visit"):
+        dates.setdefault(p.entry_id, []).append(p)
+    out = []
+    for term in AcademicYear.parse(academic_year).terms():
+        rows = [
+            {"entry": e, "dates": dates.get(e.pk, [])}
+            for e in entries
+            if e.term == term.season.code
+        ]
+        out.append({"term": term, "rows": rows})
+    return out
+
+
+def planned_visits_between(
+    membership: Membership, first: dt.date, last: dt.date
+) -> QuerySet[PlannedVisit]:
+    """Planned visits not yet turned into visits, for the calendar: only for the roles that
+    plan (a school sees its visits once published, not the trust's plan)."""
+    if not membership.can("programme.plan"):
+        return PlannedVisit.objects.none()
+    return PlannedVisit.objects.filter(
+        entry__in=programme_entries_for(membership).values("pk"),
+        visit__isnull=True,
+        planned_on__range=(first, last),
+    ).select_related("entry__academy", "entry__visit_type", "entry__owner__user")
+
+
+def programme_owner_choices(membership: Membership) -> QuerySet[Membership]:
+    """Who may own planned visits: the trust's active improvement officers and leaders."""
+    return (
+        Membership.objects.filter(
+            trust_id=membership.trust_id,
+            is_active=True,
+            role__in=[Role.IMPROVEMENT_OFFICER, Role.TRUST_LEADER],
+        )
+        .select_related("user")
+        .order_by("user__full_name", "pk")
+    )
 
 
 def visits_summary_for_report(*, trust: Trust, academy: Academy, term_code: str) -> dict[str, Any]:

@@ -22,12 +22,14 @@ from trust_si.accounts.models import Membership
 from trust_si.accounts.roles import Role
 from trust_si.audit.services import apply_changes, audit_record
 from trust_si.tenancy.models import Trust
+from trust_si.terms import TermCode
 
 from .models import (
     DEFAULT_VISIT_TYPES,
     OPEN_STATUSES,
     Action,
     ActionStatus,
+    PlannedVisit,
     ProgrammeEntry,
     ReminderSent,
     Visit,
@@ -35,7 +37,7 @@ from .models import (
     VisitStatus,
     VisitType,
 )
-from .programme import plan_for_phase
+from .programme import plan_for_phase, planned_dates, teaching_window
 
 if TYPE_CHECKING:
     from trust_si.accounts.models import User
@@ -275,24 +277,56 @@ def current_phase_name(academy: Academy) -> str:
     return placement_phase_name(academy) or "Improve"
 
 
+def _default_owner(academy: Academy) -> Membership | None:
+    """The academy's improvement officer (the first by name when it has several), else none."""
+    return (
+        Membership.objects.filter(
+            trust_id=academy.trust_id,
+            role=Role.IMPROVEMENT_OFFICER,
+            is_active=True,
+            academies=academy,
+        )
+        .order_by("user__full_name", "pk")
+        .first()
+    )
+
+
+def _plan_dates(entry: ProgrammeEntry, offset: int) -> None:
+    """Give an entry without dates its planned visits, spread over the term's school weeks."""
+    if entry.planned_visits.exists():
+        return
+    term = TermCode.of(entry.academic_year, entry.term)
+    PlannedVisit.objects.bulk_create(
+        PlannedVisit(trust_id=entry.trust_id, entry=entry, planned_on=day)
+        for day in planned_dates(teaching_window(term), entry.planned, offset)
+    )
+
+
 @transaction.atomic
 def programme_generate(
     *, actor: User | None, trust: Trust, academic_year: str, academies: list[Academy]
 ) -> int:
-    """Plan each academy's visits for the year from its tier; entries already edited stay."""
+    """Plan each academy's visits for the year from its tier: visit types, an owner (the
+    academy's improvement officer) and dates in each term. Entries already there keep their
+    owner and dates; an entry without dates (planned before dates existed) gets them."""
     types = {t.code: t for t in visit_types_ensure(trust=trust)}
     created = 0
-    for academy in academies:
+    for index, academy in enumerate(academies):
         phase = current_phase_name(academy)
-        for line in plan_for_phase(phase, trust.config):
-            _, made = ProgrammeEntry.objects.get_or_create(
+        owner = _default_owner(academy)
+        for n, line in enumerate(plan_for_phase(phase, trust.config)):
+            entry, made = ProgrammeEntry.objects.get_or_create(
                 trust=trust,
                 academy=academy,
                 academic_year=academic_year,
                 term=line.term,
                 visit_type=types.get(line.visit_type) if line.visit_type else None,
-                defaults={"planned": line.planned, "phase_at_planning": phase},
+                defaults={"planned": line.planned, "phase_at_planning": phase, "owner": owner},
             )
+            if entry.owner_id is None and owner is not None:
+                entry.owner = owner
+                entry.save(update_fields=["owner"])
+            _plan_dates(entry, offset=index + 2 * n)
             created += int(made)
     audit_record(
         actor=actor,
@@ -301,6 +335,88 @@ def programme_generate(
         trust_id=trust.pk,
     )
     return created
+
+
+@transaction.atomic
+def programme_entry_update(
+    *,
+    actor: User | None,
+    entry: ProgrammeEntry,
+    owner: Membership | None,
+    dates: dict[int, dt.date],
+    note: str = "",
+) -> ProgrammeEntry:
+    """Change who makes an entry's visits and when. Each date must fall in the entry's term;
+    a planned visit already turned into a visit keeps its date (the visit has its own)."""
+    term = TermCode.of(entry.academic_year, entry.term)
+    if owner is not None and owner.trust_id != entry.trust_id:
+        raise ValidationError({"owner": "Choose an owner from this trust."})
+    planned = {p.pk: p for p in entry.planned_visits.filter(visit__isnull=True)}
+    errors = {}
+    for pk, day in dates.items():
+        if pk in planned and not term.contains(day):
+            errors[f"date_{pk}"] = (
+                f"Enter a date in {term.label} ({term.first_day:%-d %B %Y} to "
+                f"{term.last_day:%-d %B %Y})."
+            )
+    if errors:
+        raise ValidationError(errors)
+    before = {
+        "owner": entry.owner.user.display_name if entry.owner else "",
+        "dates": [p.planned_on.isoformat() for p in planned.values()],
+    }
+    entry.owner = owner
+    entry.note = note.strip()
+    entry.save(update_fields=["owner", "note"])
+    for pk, day in dates.items():
+        if pk in planned and planned[pk].planned_on != day:
+            planned[pk].planned_on = day
+            planned[pk].save(update_fields=["planned_on"])
+    audit_record(
+        actor=actor,
+        action="programme.update",
+        target=entry,
+        changes={
+            "owner": [before["owner"], owner.user.display_name if owner else ""],
+            "dates": [
+                before["dates"],
+                [p.planned_on.isoformat() for p in planned.values()],
+            ],
+        },
+    )
+    return entry
+
+
+@transaction.atomic
+def planned_visit_start(
+    *, actor: User | None, planned: PlannedVisit, visit_type: VisitType | None = None
+) -> Visit:
+    """Turn a planned visit into a draft visit on its date, by its owner: the calendar then
+    shows the visit, not the plan. Starting it twice returns the same visit."""
+    planned = (
+        PlannedVisit.objects.select_for_update()
+        .select_related("entry__academy", "entry__visit_type", "entry__owner__user")
+        .get(pk=planned.pk)
+    )
+    if planned.visit_id is not None:
+        return planned.visit  # type: ignore[return-value]
+    entry = planned.entry
+    chosen = entry.visit_type or visit_type
+    if chosen is None:
+        raise ValidationError({"visit_type": "Choose the type of visit."})
+    if chosen.trust_id != entry.trust_id:
+        raise ValidationError({"visit_type": "Choose one of this trust's visit types."})
+    officers = [entry.owner.user] if entry.owner else None
+    visit = visit_create(
+        actor=actor,
+        academy=entry.academy,
+        visit_type=chosen,
+        date=planned.planned_on,
+        officers=officers,
+    )
+    planned.visit = visit
+    planned.save(update_fields=["visit"])
+    return visit
 
 
 def reminders_send(*, trust: Trust, today: dt.date | None = None) -> int:

@@ -8,6 +8,12 @@ app_name = "visits"
 urlpatterns = [
     path("visits/", views.visit_list, name="list"),
     path("visits/programme/", views.programme, name="programme"),
+    path("visits/programme/<int:pk>/", views.programme_entry_edit, name="programme_entry"),
+    path(
+        "visits/programme/planned/<int:pk>/start/",
+        views.planned_visit_start,
+        name="planned_start",
+    ),
     path("visits/calendar/", views.visit_calendar, name="calendar"),
     path("visits/types/", views.visit_types, name="types"),
     path("visits/new/", views.visit_create, name="create"),

@@ -10,12 +10,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from academies.selectors import academy_list_for
 from trust_si.audit.services import audit_record
-from trust_si.terms import AcademicYear, TermError, academic_year_choices
+from trust_si.terms import AcademicYear, TermCode, TermError, academic_year_choices
 from trust_si.web.access import require
 from trust_si.web.http import TenantRequest
 
@@ -24,6 +25,8 @@ from .forms import (
     ActionForm,
     ActionStatusForm,
     NewVisitForm,
+    PlannedVisitStartForm,
+    ProgrammeEntryForm,
     RespondForm,
     VisitForm,
     VisitTypeForm,
@@ -83,16 +86,88 @@ def programme(request: TenantRequest) -> HttpResponse:
             request, f"The {year} programme has been planned from each academy's phase."
         )
         return redirect(f"{request.path}?year={year}")
+    can_edit_plan = membership.can("programme.plan")
     return render(
         request,
         "visits/programme.html",
         {
             "rows": selectors.programme_for(membership, year),
+            "plan": selectors.programme_plan_for(membership, year),
             "year": year,
             "years": years,
             "can_plan": membership.can("placement.confirm"),
+            "can_edit_plan": can_edit_plan,
+            "types": services.visit_types_ensure(trust=request.trust) if can_edit_plan else [],
+            "today": timezone.localdate(),
         },
     )
+
+
+def programme_entry_edit(request: TenantRequest, pk: int) -> HttpResponse:
+    """Change who makes an entry's planned visits and when; a refused form keeps the input."""
+    membership = require(request, "programme.plan")
+    entry = selectors.programme_entry_get_for(membership, pk)
+    planned = list(entry.planned_visits.filter(visit__isnull=True))
+    form = ProgrammeEntryForm(
+        request.POST or None,
+        initial={"owner": entry.owner_id, "note": entry.note},
+        owners=selectors.programme_owner_choices(membership),
+        planned=planned,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.programme_entry_update(
+                actor=request.user,
+                entry=entry,
+                owner=form.cleaned_data["owner"],
+                dates=form.dates(),
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, f"{entry.academy.name}: the planned visits are updated.")
+            return redirect(
+                f"{reverse('visits:programme', kwargs={'trust_slug': request.trust.slug})}"
+                f"?year={entry.academic_year}#term-{entry.term}"
+            )
+    return render(
+        request,
+        "visits/programme_entry.html",
+        {
+            "entry": entry,
+            "form": form,
+            "started": entry.planned_visits.filter(visit__isnull=False).select_related("visit"),
+            "term": TermCode.of(entry.academic_year, entry.term),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def planned_visit_start(request: TenantRequest, pk: int) -> HttpResponse:
+    """Turn a planned visit into a draft visit and open it for writing up."""
+    membership = require(request, "programme.plan")
+    planned = selectors.planned_visit_get_for(membership, pk)
+    form = PlannedVisitStartForm(
+        request.POST,
+        types=VisitType.objects.filter(
+            pk__in=[t.pk for t in services.visit_types_ensure(trust=request.trust)]
+        ),
+    )
+    chosen = form.cleaned_data["visit_type"] if form.is_valid() else None
+    try:
+        visit = services.planned_visit_start(actor=request.user, planned=planned, visit_type=chosen)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(
+            f"{reverse('visits:programme', kwargs={'trust_slug': request.trust.slug})}"
+            f"?year={planned.entry.academic_year}#term-{planned.entry.term}"
+        )
+    messages.success(request, f"Visit to {visit.academy.name} started from the programme.")
+    return redirect("visits:edit", trust_slug=request.trust.slug, pk=visit.pk)
 
 
 def visit_create(request: TenantRequest) -> HttpResponse:
@@ -317,10 +392,14 @@ def visit_calendar(request: TenantRequest) -> HttpResponse:
             content_type="text/plain; charset=utf-8",
         )
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
-    visits = selectors.visit_list_for(membership).filter(date__range=(weeks[0][0], weeks[-1][-1]))
+    shown = (weeks[0][0], weeks[-1][-1])
+    visits = selectors.visit_list_for(membership).filter(date__range=shown)
     by_day: dict[dt.date, list] = {}
     for visit in visits:
         by_day.setdefault(visit.date, []).append(visit)
+    planned_by_day: dict[dt.date, list] = {}
+    for planned in selectors.planned_visits_between(membership, *shown):
+        planned_by_day.setdefault(planned.planned_on, []).append(planned)
     prev_month = (first - dt.timedelta(days=1)).replace(day=1)
     next_month = (first + dt.timedelta(days=32)).replace(day=1)
     return render(
@@ -328,7 +407,13 @@ def visit_calendar(request: TenantRequest) -> HttpResponse:
         "visits/calendar.html",
         {
             "first": first,
-            "weeks": [[(d, by_day.get(d, []), d.month == first.month) for d in w] for w in weeks],
+            "weeks": [
+                [
+                    (d, by_day.get(d, []), d.month == first.month, planned_by_day.get(d, []))
+                    for d in w
+                ]
+                for w in weeks
+            ],
             "prev": f"{prev_month.year}-{prev_month.month}",
             "next": f"{next_month.year}-{next_month.month}",
             "today": today,

@@ -3,21 +3,22 @@ template language would spend most of the page's time resolving lookups for them
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import template
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from phases.heatmap import CellKind, CellState, TrendDirection
-from phases.heatmap_page import AcademyRow, PageCell
+from phases.heatmap import CellState, TrendDirection
+from phases.heatmap_page import AcademyRow, PageCell, PhaseCount
 
 register = template.Library()
 
 ARROWS = {TrendDirection.UP: "↑", TrendDirection.DOWN: "↓", TrendDirection.LEVEL: "→"}
 
 
-def _cell(
-    page_cell: PageCell, academy_name: str, evidence_url: str, kpi_url: str, compare_label: str
-) -> str:
+def _cell(page_cell: PageCell, academy_name: str, cell_url: str, compare_label: str) -> str:
     """A compact cell (one row stays under 48 px): the rating's words and the figure with its
     arrow show; the trend, cohort, note and comparison are in the hover title and read out to
     screen readers, and the evidence is one Enter away."""
@@ -26,8 +27,9 @@ def _cell(
     classes = f"govuk-table__cell app-heat app-heat--l{level if level is not None else 'none'}"
     if cell.stale:
         classes += " app-heat--stale"
-    # Outcomes link to the academy's KPI page; judgements to the visit or inspection behind them.
-    href = escape(kpi_url if column.kind is CellKind.KPI else cell.link or evidence_url)
+    # Every cell opens its detail panel (htmx, from the page itself); without script the same
+    # link is a page of its own. The KPI page and the visit behind a judgement are linked there.
+    href = escape(cell_url.replace(COLUMN_SLOT, column.code))
     detail: list[str] = []
     figure = escape(cell.display) if cell.display else ""
     trend = cell.trend
@@ -55,23 +57,104 @@ def _cell(
     title = "; ".join(detail)
     parts = [
         f'<td class="{classes}"><a class="app-heat__link" tabindex="-1" data-heat-cell '
-        f'href="{href}"{f" title={chr(34)}{escape(title)}{chr(34)}" if title else ""}>'
+        f'href="{href}" hx-get="{href}" hx-target="#heat-panel-body" hx-swap="innerHTML" '
+        'hx-push-url="false" aria-haspopup="dialog">'
         f'<span class="govuk-visually-hidden">{escape(academy_name)}, {escape(column.title)}: </span>'
         f'<span class="app-heat__rating">{escape(cell.rating)}</span>'
     ]
     if figure or arrow:
         parts.append(f'<span class="app-heat__value">{figure} {arrow}</span>')
     if title:
-        parts.append(f'<span class="govuk-visually-hidden">; {escape(title)}</span>')
+        # Part of the link, so read out with it; shown as a tip on hover and keyboard focus.
+        parts.append(
+            f'<span class="app-heat__tip"><span class="govuk-visually-hidden">; </span>{escape(title)}</span>'
+        )
     parts.append("</a></td>")
     return "".join(parts)
 
 
+COLUMN_SLOT = "__column__"
+
+
 @register.simple_tag
 def heat_cells(
-    row: AcademyRow, evidence_url: str, kpi_url: str, compare_label: str = ""
+    row: AcademyRow, trust_slug: str, term: str, group: str, compare_label: str = ""
 ) -> SafeString:
-    """Every cell of one academy's row; each value is escaped here."""
+    """Every cell of one academy's row; each value is escaped here. One `reverse` per row."""
     name = row.academy.name
-    cells = "".join(_cell(c, name, evidence_url, kpi_url, compare_label) for c in row.cells)
+    base = reverse(
+        "phases:cell",
+        kwargs={"trust_slug": trust_slug, "urn": row.academy.urn, "column": COLUMN_SLOT},
+    )
+    cell_url = f"{base}?{urlencode({'term': term or '', 'group': group})}"
+    cells = "".join(_cell(c, name, cell_url, compare_label) for c in row.cells)
     return mark_safe(cells)  # noqa: S308 - every part was escaped by _cell
+
+
+# Phase colours of the overview chart (weakest to strongest, as the heat map's ratings).
+PHASE_FILLS = {
+    "stabilise": "#b2182b",
+    "repair": "#f4a582",
+    "improve": "#92c5de",
+    "sustain": "#2166ac",
+}
+
+
+@register.simple_tag
+def phase_overview_chart(overview: list[PhaseCount], now_label: str, last_label: str) -> SafeString:
+    """Academies per phase now and last term as paired horizontal bars, server-rendered SVG.
+
+    Not colour only: each bar is labelled in words and figures ("Now: 4 (40%)"), last term's
+    bar is hatched and outlined where this term's is solid, and the table below the chart holds
+    the same counts (the chart's text alternative)."""
+    label_w, bar_w, bar_h, gap, text_w = 150, 300, 16, 10, 170
+    top = 8
+    peak = max([o.now for o in overview] + [o.last or 0 for o in overview] + [1])
+    width = label_w + bar_w + text_w
+    rows = []
+    y = top
+    for o in overview:
+        fill = PHASE_FILLS.get(o.code, "#505a5f")
+        rows.append(
+            f'<text x="{label_w - 8}" y="{y + bar_h + 4}" text-anchor="end" '
+            f'class="app-chart__phase">{escape(o.name)}</text>'
+        )
+        for count, share, style in ((o.now, o.share, "now"), (o.last, o.last_share, "last")):
+            length = 0 if not count else max(2, round(bar_w * count / peak))
+            if style == "now":
+                rows.append(
+                    f'<rect x="{label_w}" y="{y}" width="{length}" height="{bar_h}" fill="{fill}"/>'
+                )
+            else:
+                rows.append(
+                    f'<rect x="{label_w}" y="{y}" width="{length}" height="{bar_h}" '
+                    f'fill="url(#app-hatch)" stroke="{fill}" stroke-width="2"/>'
+                )
+            words = "no map" if count is None else f"{count} ({share}%)"
+            short = "Now" if style == "now" else "Last term"
+            rows.append(
+                f'<text x="{label_w + length + 6}" y="{y + bar_h - 4}" class="app-chart__value">'
+                f"{short}: {escape(words)}</text>"
+            )
+            y += bar_h + 2
+        y += gap
+    height = y + 4
+    title = f"Academies per phase: now against last term{(' (' + escape(last_label) + ')') if last_label else ''}"
+    desc = "; ".join(
+        f"{o.name}: {o.now} now, "
+        + ("no map last term" if o.last is None else f"{o.last} last term")
+        for o in overview
+    )
+    svg = (
+        f'<svg class="app-chart" role="img" aria-labelledby="phase-chart-title phase-chart-desc" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="phase-chart-title">{title}</title>'
+        f'<desc id="phase-chart-desc">{escape(desc)}</desc>'
+        '<defs><pattern id="app-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/>'
+        '<line x1="0" y1="0" x2="0" y2="6" stroke="#505a5f" stroke-width="2"/></pattern></defs>'
+        + "".join(rows)
+        + "</svg>"
+    )
+    return mark_safe(svg)  # noqa: S308 - names and labels escaped above

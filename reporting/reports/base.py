@@ -15,6 +15,7 @@ from reporting.selectors import logo_data_uri_for
 from reporting.summary import board_summary, governor_summary
 from trust_si.exports import formula_safe
 from trust_si.pdf import html_to_pdf
+from trust_si.vocab import words
 
 if TYPE_CHECKING:
     from academies.models import Academy
@@ -127,7 +128,17 @@ class BaseReport:
     @classmethod
     def csv_rows(cls, snapshot: dict[str, Any]) -> list[list[Any]]:
         rows: list[list[Any]] = [
-            ["subject", "kpi", "group", "term", "value", "national", "target", "cohort", "note"]
+            [
+                "Academy or trust",
+                "Measure",
+                "Pupil group",
+                "Term",
+                "Value",
+                "National",
+                "Target",
+                "Pupils",
+                "Note",
+            ]
             # value, national and target are in the measure's unit (a percentage as 43.3)
         ]
         for kpi in snapshot.get("kpis", []):
@@ -135,9 +146,10 @@ class BaseReport:
                 rows.append(
                     [
                         snapshot.get("subject_name", ""),
-                        kpi["label"],
-                        g["group_label"],
-                        snapshot["term_label"],
+                        # Labels through the one vocabulary (an old snapshot may hold codes).
+                        words(kpi["label"]),
+                        words(g["group_label"]),
+                        words(snapshot["term_label"]),
                         # Plain numbers (a spreadsheet can sort them); words where none.
                         g["display"] if g.get("value") is None else round(g["value"], 2),
                         kpi.get("national_display", "")

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from academies.models import Academy
 from phases.config import phases_for
-from phases.selectors import placement_reasons_for_term
+from phases.selectors import heatmap_picture_for_report, placement_reasons_for_term
 from phases.why import deciding_reasons
 from reporting import sources
 from reporting.models import ReportKind
@@ -90,6 +90,9 @@ class TrustBoardReport(BaseReport):
             {"phase": k, "count": v}
             for k, v in sorted(counts.items(), key=lambda kv: rank.get(kv[0], len(order)))
         ]
+        snapshot["heatmap"] = heatmap_picture_for_report(
+            trust=trust, term_code=term_code, phases_by_urn={r["urn"]: r["phase"] for r in rows}
+        )
         snapshot["risks"] = sources.board_risks_section(trust=trust, term_code=term_code)
         snapshot["effects"] = sources.board_effects_section(trust=trust, term_code=term_code)
         snapshot["placement"] = {}

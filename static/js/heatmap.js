@@ -48,3 +48,29 @@ if (table) {
     }
   });
 }
+
+// The cell detail panel: a cell's link loads its detail (htmx) into a native <dialog>, which
+// keeps focus inside while open and closes on Escape; focus then returns to the cell.
+const panel = document.getElementById("heat-panel");
+if (panel) {
+  let opener = null;
+  document.body.addEventListener("htmx:beforeRequest", (event) => {
+    const source = event.detail.elt;
+    if (source && source.matches && source.matches("[data-heat-cell]")) opener = source;
+  });
+  document.body.addEventListener("htmx:afterSwap", (event) => {
+    if (event.detail.target.id !== "heat-panel-body") return;
+    if (!panel.open) panel.showModal();
+    const title = document.getElementById("heat-panel-title");
+    if (title) {
+      title.tabIndex = -1;
+      title.focus();
+    }
+  });
+  panel.addEventListener("click", (event) => {
+    if (event.target.closest("[data-panel-close]") || event.target === panel) panel.close();
+  });
+  panel.addEventListener("close", () => {
+    if (opener) opener.focus();
+  });
+}

@@ -50,8 +50,26 @@ def test_heatmap_filter_compare_keyboard_and_axe(world, page, login_as):
     # Only the focused cell is in the tab order (roving tabindex).
     assert page.locator("[data-heat-cell][tabindex='0']").count() == 1
     page.keyboard.press("ArrowRight")
+    # The tip (trend, cohort) shows on keyboard focus, not only on hover.
+    tip = page.locator("[data-heat-cell]:focus .app-heat__tip")
+    assert tip.count() == 0 or tip.first.bounding_box()["width"] > 10
+    # Enter opens the cell's detail panel (htmx into a dialog); focus moves into it.
     page.keyboard.press("Enter")
-    page.wait_for_url("**/kpis/**")  # the first area is an outcome: its evidence is the KPI page
+    panel = page.locator("#heat-panel")
+    panel.locator("#heat-panel-title").wait_for()
+    assert panel.evaluate("el => el.open")
+    assert "How it is rated" in panel.inner_text()
+    assert page.evaluate("document.activeElement.id") == "heat-panel-title"
+    assert page.url.endswith("/heatmap/?group=all")  # a panel, not another page
+    assert_no_axe_violations(page)
+    # Escape closes it and focus returns to the cell.
+    page.keyboard.press("Escape")
+    page.wait_for_function("!document.getElementById('heat-panel').open")
+    assert page.evaluate("document.activeElement.hasAttribute('data-heat-cell')")
+    # Its link to the KPI page is in the panel.
+    page.keyboard.press("Enter")
+    panel.get_by_role("link", name="every outcome").click()
+    page.wait_for_url("**/kpis/**")
     assert_no_axe_violations(page)
 
 

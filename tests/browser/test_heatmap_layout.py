@@ -78,6 +78,18 @@ def test_heatmap_fits_the_viewport_and_prints_every_column(world, page, login_as
     assert why and "Not enough" not in why
     assert "(seed 002)" not in page.content() and "1 academies" not in page.content()
     assert_no_axe_violations(page)
+    # The overview chart of phases now against last term sits above the grid, within the page.
+    chart = page.locator("svg.app-chart").bounding_box()
+    assert chart and chart["x"] + chart["width"] <= 1366
+    # A cell's detail panel opens by keyboard; the page is still no wider than the viewport and
+    # axe is clean with the panel open.
+    page.locator(".app-heat [data-heat-cell]").first.focus()
+    page.keyboard.press("Enter")
+    page.locator("#heat-panel #heat-panel-title").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    assert_no_axe_violations(page)
+    page.keyboard.press("Escape")
+    page.wait_for_function("!document.getElementById('heat-panel').open")
 
     page.emulate_media(media="print")
     pdf = PdfReader(io.BytesIO(page.pdf(format="A3", landscape=True, print_background=True)))

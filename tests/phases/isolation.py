@@ -2,8 +2,8 @@ import datetime as dt
 
 from phases.models import Placement
 from phases.pipeline import recompute_run
-from phases.services import judgement_record
-from tests.isolation import Case
+from phases.services import arrangement_create, judgement_record
+from tests.isolation import Case, sentinel
 from trust_si.accounts.models import Membership
 from trust_si.accounts.roles import Role
 
@@ -32,10 +32,30 @@ def setup(world):
                 reasons=[{"rule": "kpi", "text": "x", "level": 3}],
             )
             tw.extra["judged_on"] = dt.date(2026, 1, 1)
+            tw.extra["arrangement"] = arrangement_create(
+                actor=tw.user(Role.TRUST_LEADER),
+                giver=tw.academies[0],
+                taker=tw.academies[1],
+                subject="maths",
+                days=4,
+                start_on=dt.date(2026, 1, 5),
+                end_on=dt.date(2030, 3, 27),
+                notes=sentinel(tw, "Arrangement"),
+            )
 
 
 def urn(tw):
     return {"urn": tw.academies[0].urn}
+
+
+def _arrangement(tw, **academies):
+    return {
+        **academies,
+        "subject": "reading",
+        "days": "2",
+        "start_on": "2026-02-02",
+        "end_on": "2026-03-27",
+    }
 
 
 def _officer(tw):
@@ -68,7 +88,55 @@ CASES = [
         for fmt in ("csv", "xlsx")
     ],
     Case(
-        "phases:matching", allowed_role=Role.IMPROVEMENT_OFFICER, forbidden_role=Role.SCHOOL_STAFF
+        "phases:matching",
+        allowed_role=Role.IMPROVEMENT_OFFICER,
+        forbidden_role=Role.SCHOOL_STAFF,
+        shows_sentinel=True,
+    ),
+    Case(
+        "phases:arrangement_create",
+        method="post",
+        data=lambda tw: _arrangement(tw, giver=tw.academies[0].pk, taker=tw.academies[1].pk),
+        body_ids=lambda tw: {"giver": tw.academies[0].pk, "taker": tw.academies[1].pk},
+        allowed_role=Role.TRUST_LEADER,
+        forbidden_role=Role.IMPROVEMENT_OFFICER,
+    ),
+    Case(
+        "phases:arrangement_end",
+        kwargs=lambda tw: {"pk": tw.extra["arrangement"].pk},
+        method="post",
+        allowed_role=Role.TRUST_LEADER,
+        forbidden_role=Role.IMPROVEMENT_OFFICER,
+    ),
+    Case(
+        "phases_api:arrangement-list",
+        allowed_role=Role.IMPROVEMENT_OFFICER,
+        forbidden_role=Role.SCHOOL_STAFF,
+        query_ids=urn,
+        shows_sentinel=True,
+    ),
+    Case(
+        "phases_api:arrangement-list",
+        method="post",
+        data=lambda tw: _arrangement(
+            tw, giver_urn=tw.academies[0].urn, taker_urn=tw.academies[1].urn
+        ),
+        body_ids=lambda tw: {"giver_urn": tw.academies[0].urn, "taker_urn": tw.academies[1].urn},
+        allowed_role=Role.TRUST_LEADER,
+        forbidden_role=Role.IMPROVEMENT_OFFICER,
+    ),
+    Case(
+        "phases:cell",
+        kwargs=lambda tw: {"urn": tw.academies[0].urn, "column": "persistent_absence"},
+        allowed_role=Role.TRUST_LEADER,
+        forbidden_role=Role.EXTERNAL_PARTNER,
+        shows_sentinel=True,
+    ),
+    Case(
+        "phases:own",
+        allowed_role=Role.SCHOOL_STAFF,
+        forbidden_role=Role.EXTERNAL_PARTNER,
+        shows_sentinel=True,
     ),
     Case("phases:settings", allowed_role=Role.TRUST_ADMIN, forbidden_role=Role.TRUST_LEADER),
     Case("phases:casebook", allowed_role=Role.GOVERNOR),

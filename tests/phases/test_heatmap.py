@@ -295,28 +295,37 @@ def test_trust_names_its_phases_and_tunes_rules(mapped, client_for):
 @pytest.mark.django_db
 def test_support_matching_pairs_takers_with_nearest_givers(world, client_for):
     a = world.a
+    scored = [{"rule": "kpi_vs_national", "level": 4, "evidence": {"cohort": 40}}]
     with a.scope():
-        taker, giver = a.academies
-        secondary = Academy.objects.create(
+        taker = a.academies[0]
+        giver = Academy.objects.create(
+            trust=a.trust,
+            urn="999002",
+            name="Near Primary",
+            phase_of_education="primary",
+            age_low=4,
+            age_high=11,
+        )
+        middle = Academy.objects.create(
             trust=a.trust,
             urn="999001",
-            name="Far Secondary",
-            phase_of_education="secondary",
-            age_low=11,
-            age_high=16,
+            name="Far Middle",
+            phase_of_education="middle",
+            age_low=9,
+            age_high=13,
         )
-        for academy, phase in ((taker, "repair"), (giver, "sustain"), (secondary, "sustain")):
+        for academy, phase in ((taker, "repair"), (giver, "sustain"), (middle, "sustain")):
             Placement.objects.create(
                 trust=a.trust,
                 academy=academy,
                 term_code="2025-26-summer",
                 subject="maths",
                 proposed_phase=phase,
-                reasons=[],
+                reasons=scored if phase == "sustain" else [],
             )
     page = client_for(a.user(Role.TRUST_LEADER)).get("/t/alpha/support-matching/").content.decode()
     assert "Maths" in page and taker.name in page
-    assert page.index(giver.name, page.index("Suggested givers")) < page.index("Far Secondary")
+    assert page.index(giver.name, page.index("Suggested givers")) < page.index("Far Middle")
 
 
 @pytest.mark.django_db

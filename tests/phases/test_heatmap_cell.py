@@ -347,8 +347,14 @@ def test_an_old_snapshot_renders_as_it_did(world, client_for):
     assert "Well above national (worse)" in page and "100.0%" in page and "n=10" in page
     assert "up 100.0 pts on Spring 2025-26 (worse)" in page
     assert "Suppressed (n&lt;5)" in page and "n=3" not in page
-    assert 'href="/t/alpha/visits/12/"' in page and "Visit, 28 Nov 2025" in page
+    assert "Visit, 28 Nov 2025" in page
     assert "Well below average" in page and "-0.62" in page
+    # The visit behind the judgement is linked from the cell's detail panel.
+    panel = leader.get(
+        f"/t/alpha/heatmap/cells/{academy.urn}/safeguarding/?term=2025-26-summer",
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert 'href="/t/alpha/visits/12/"' in panel
 
     data = leader.get("/api/v1/t/alpha/heatmap/").json()
     cells = data["rows"][0]["cells"]

@@ -3,6 +3,7 @@ import datetime as dt
 from tests.isolation import Case, sentinel
 from trust_si.accounts.models import Membership
 from trust_si.accounts.roles import Role
+from visits.models import ProgrammeEntry
 from visits.services import (
     action_create,
     programme_generate,
@@ -45,6 +46,12 @@ def setup(world):
                 academic_year="2025-26",
                 academies=tw.academies,
             )
+            entry = ProgrammeEntry.objects.filter(
+                academy=tw.academies[0], term="spring", visit_type__isnull=True
+            ).first()
+            tw.extra["entry"] = entry
+            tw.extra["planned"] = list(entry.planned_visits.all())
+            tw.extra["officer_membership"] = officer
 
 
 def visit_pk(tw):
@@ -87,6 +94,35 @@ CASES = [
         shows_sentinel=True,
     ),
     Case("visits:programme", method="post", allowed_role=Role.TRUST_LEADER, forbidden_role=OFFICER),
+    Case(
+        "visits:programme_entry",
+        kwargs=lambda tw: {"pk": tw.extra["entry"].pk},
+        allowed_role=OFFICER,
+        forbidden_role=Role.EXTERNAL_PARTNER,
+        shows_sentinel=True,
+    ),
+    Case(
+        "visits:programme_entry",
+        kwargs=lambda tw: {"pk": tw.extra["entry"].pk},
+        method="post",
+        data=lambda tw: {
+            "owner": tw.extra["officer_membership"].pk,
+            "note": "",
+            **{f"date_{p.pk}": "2026-02-11" for p in tw.extra["planned"]},
+        },
+        body_ids=lambda tw: {"owner": tw.extra["officer_membership"].pk},
+        allowed_role=OFFICER,
+        forbidden_role=Role.SCHOOL_STAFF,
+    ),
+    Case(
+        "visits:planned_start",
+        kwargs=lambda tw: {"pk": tw.extra["planned"][0].pk},
+        method="post",
+        data=lambda tw: {"visit_type": tw.extra["visit_type"].pk},
+        ignored_body_ids=lambda tw: {"visit_type": tw.extra["visit_type"].pk},
+        allowed_role=OFFICER,
+        forbidden_role=Role.EXTERNAL_PARTNER,
+    ),
     Case(
         "visits:calendar",
         data=lambda tw: {"month": "2026-1"},

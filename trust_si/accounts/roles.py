@@ -80,6 +80,8 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "visit.view": frozenset({A, L, O, S, P}),
     "visit.edit": frozenset({A, L, O, P}),
     "visit.respond": frozenset({S}),
+    # The monitoring programme: owners and dates of planned visits, turned into visits.
+    "programme.plan": frozenset({A, L, O}),
     "cpd.view": frozenset({A, L, O, S}),
     "cpd.manage": frozenset({A, L, O}),
     "partnership.view": frozenset({A, L, O, P}),
