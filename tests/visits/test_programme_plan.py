@@ -86,6 +86,10 @@ def test_programme_page_shows_types_owners_and_dates(world, client_for):
     assert a.user(OFFICER).display_name in text and "No owner yet" in text
     assert first.planned_on.strftime("%a %-d %b %Y") in text
     assert "Start this visit" in text
+    # The plan is in the page once, and the browser tab reads the page's name, not the plan.
+    assert text.count("Autumn term 2026-27: the plan") == 1
+    title = text.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "Monitoring programme" in title and "the plan" not in title
 
 
 @pytest.mark.django_db
