@@ -1,0 +1,87 @@
+"""The rules in plain English, each with its source. Pure: no ORM import."""
+
+from __future__ import annotations
+
+# The rules in plain English, each with its source: the page lists them above the cases.
+RULES: list[tuple[str, str, str]] = [
+    (
+        "The most recent inspection stands",
+        "The newest graded Ofsted inspection (legacy overall effectiveness, graded without an "
+        "overall grade, or report card) stands until the next one. An older inspection is "
+        "history and never comes back because a newer one grew old.",
+        "Ofsted",
+    ),
+    (
+        "Age lowers weight, never drops the newest inspection",
+        "Ofsted inspects about every four years: an inspection's weight halves with each four "
+        "years of age (never below a quarter), and an old inspection is flagged for a fresh look.",
+        "Ofsted",
+    ),
+    (
+        "Floors",
+        "Ofsted safeguarding not met (not effective), a category of concern (special measures, "
+        "serious weaknesses), a legacy Inadequate, leadership and governance urgent improvement "
+        "(or leadership and management Inadequate) place the academy in Stabilise whatever else "
+        "says, until a newer inspection lifts it or a leader overrides with a recorded reason.",
+        "Ofsted; seed 004 Stabilise; seed 003",
+    ),
+    (
+        "Trust visits add, never replace",
+        "Visits and reviews add their judgements beside the inspection. They never lift an "
+        "Ofsted floor; a trust safeguarding judgement of not met is a floor of its own. Visit "
+        "judgements more than a year older than the day of the proposal, counted from the visit "
+        "date, are shown as stale and not used: safeguarding and leadership alike.",
+        "seed 003 (monitoring cycle); seed 004",
+    ),
+    (
+        "Outcomes against national",
+        "Each KPI is compared with DfE's national figure for the same year (the latest published "
+        "one is used, and labelled). Suppressed figures and figures from fewer than ten pupils are "
+        "shown but do not move the phase.",
+        "DfE",
+    ),
+    (
+        "Absence as a relative gap",
+        "Overall and persistent absence are compared with DfE's national rate as a relative gap, "
+        "(academy - national) / national: 10% or more below the national rate counts towards "
+        "Sustain, up to 10% above it Improve, up to 30% above it Repair, beyond that Stabilise. "
+        "A point of absence above a national 6.5% is a sixth worse, so points would understate it.",
+        "DfE (pupil absence in schools in England)",
+    ),
+    (
+        "Complete terms only",
+        "Each measure uses the latest term whose data is complete for the academy: its uploads "
+        "cover the pupils on roll and every key stage it teaches, or a leader has marked it "
+        "complete. A partial term is shown as partial and never moves the phase on its own, nor "
+        "the heat map's default term, nor a CPD programme's 'after' figure.",
+        "trust data policy",
+    ),
+    (
+        "Progress 8",
+        "DfE's band from the score and its confidence interval. Results are published after the "
+        "exams, so last year's P8 is the latest valid figure all through this year. P8 is not "
+        "published for the results of 2024-25 and 2025-26: from autumn 2025 to summer 2027 the "
+        "reasons say so and secondary academies are placed on the other evidence.",
+        "DfE",
+    ),
+    (
+        "Special schools and alternative provision",
+        "Never compared with mainstream national attainment: placed on inspection, trust review "
+        "and the trust's own targets, and the reasons say so.",
+        "DfE (like with like)",
+    ),
+    (
+        "Sustain needs outcomes above national",
+        "Sustain needs every outcome above national, not merely at it, for every pupil group "
+        "shown (disadvantaged pupils against national other pupils), and Progress 8 above or "
+        "well above average. Otherwise the academy is proposed Improve.",
+        "seed 004 Sustain; seed 002",
+    ),
+    (
+        "Judged by people",
+        "Seed 004's descriptors of culture, vision, roles, systems, staff wellbeing, parents, "
+        "curriculum design and self-evaluation are judged by leaders on visits and reviews: they "
+        "enter as judgements, and the leader's confirmation or override records the decision.",
+        "seed 004",
+    ),
+]
