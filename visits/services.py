@@ -394,7 +394,9 @@ def planned_visit_start(
     """Turn a planned visit into a draft visit on its date, by its owner: the calendar then
     shows the visit, not the plan. Starting it twice returns the same visit."""
     planned = (
-        PlannedVisit.objects.select_for_update()
+        # Lock the planned visit's row only: PostgreSQL refuses FOR UPDATE on the nullable side
+        # of the outer joins (no visit type, no owner) select_related makes.
+        PlannedVisit.objects.select_for_update(of=("self",))
         .select_related("entry__academy", "entry__visit_type", "entry__owner__user")
         .get(pk=planned.pk)
     )
