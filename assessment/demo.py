@@ -77,6 +77,31 @@ def _commit(
     assert upload.status == UploadStatus.COMMITTED, upload.message
 
 
+def _ks4_options(rng: random.Random, upn: str, ability: float, strength: float) -> list[str]:
+    """A Year 11 pupil's GCSEs beyond English language and maths: English literature, the
+    sciences, a humanity and perhaps a language, so the EBacc entry figure has something to
+    count. Stronger schools enter more pupils for a language, as nationally (DfE: 40.5% of
+    pupils entered for the full EBacc in 2024/25, languages the pillar most often missing)."""
+
+    def grade(lean: float) -> str:
+        return str(max(1, min(9, round(1 + (ability + lean + rng.gauss(0, 0.08)) * 8))))
+
+    rows = []
+    if rng.random() < 0.96:
+        rows.append(f"{upn},english_literature,gcse_grade,{grade(0.0)}")
+    if ability > 0.65 and rng.random() < 0.35:
+        rows += [f"{upn},{s},gcse_grade,{grade(0.02)}" for s in ("biology", "chemistry", "physics")]
+    elif rng.random() < 0.95:
+        rows.append(f"{upn},combined_science,gcse_grade,{grade(-0.02)}")
+    if rng.random() < 0.85:
+        rows.append(f"{upn},{rng.choice(('history', 'geography'))},gcse_grade,{grade(0.0)}")
+    if rng.random() < max(0.1, min(0.85, 0.1 + 0.6 * strength + 0.3 * (ability - 0.5))):
+        rows.append(
+            f"{upn},{rng.choice(('french', 'spanish', 'german'))},gcse_grade,{grade(-0.05)}"
+        )
+    return rows
+
+
 def seed(trust: Trust, ctx: dict[str, Any]) -> None:
     actor = ctx["users"]["school_staff"] if "users" in ctx else None
     for academy in ctx["academies"]:
@@ -85,6 +110,8 @@ def seed(trust: Trust, ctx: dict[str, Any]) -> None:
         shifts = _subject_shifts(trust, academy)
         # Pupil-by-subject noise from a stream of its own, for the same reason.
         noise = random.Random(f"{trust.slug}-{academy.urn}-pupil-subjects")
+        # Test-day outcomes, GCSE options and severe absence: a stream of their own too.
+        outcomes = random.Random(f"{trust.slug}-{academy.urn}-outcomes")
         pupils = []
         for group in _year_groups(academy):
             for n in range(rng.randint(24, 48) if academy.phase_of_education != "special" else 9):
@@ -137,11 +164,14 @@ def seed(trust: Trust, ctx: dict[str, Any]) -> None:
                         f"{upn},{subject},ta,{'GDS' if s_a > 0.8 else 'EXS' if s_a > 0.42 else 'WTS'}"
                     )
                 if season is Season.SUMMER:
+                    # A child's day on the check varies more than their termly assessment: without
+                    # it the strongest schools read 100% on EYFS and phonics, which nobody does.
+                    on_the_day = a + outcomes.gauss(0, 0.16)
                     if group == "R":
-                        results.append(f"{upn},eyfs,gld,{'Y' if a > 0.36 else 'N'}")
+                        results.append(f"{upn},eyfs,gld,{'Y' if on_the_day > 0.36 else 'N'}")
                     if group == "1":
                         results.append(
-                            f"{upn},phonics,phonics,{max(0, min(40, round(24 + a * 22)))}"
+                            f"{upn},phonics,phonics,{max(0, min(40, round(24 + on_the_day * 22)))}"
                         )
                     if group == "6":
                         for subject in ("reading", "maths"):
@@ -158,9 +188,14 @@ def seed(trust: Trust, ctx: dict[str, Any]) -> None:
                         results.append(
                             f"{upn},attainment8,att8,{max(0, min(90, round(15 + a * 55, 1)))}"
                         )
+                        results.extend(_ks4_options(outcomes, upn, a, strength))
                 missed = max(
                     0, round(rng.gauss(0.07 - strength * 0.05 + (0.02 if dis else 0), 0.035) * 130)
                 )
+                # About 2% of pupils nationally miss half their sessions or more (DfE, severe
+                # absence); more in the weaker schools and among disadvantaged pupils.
+                if outcomes.random() < 0.005 + 0.03 * (1 - strength) + (0.01 if dis else 0):
+                    missed = outcomes.randint(65, 115)
                 attendance.append(f"{upn},130,{min(missed, 130)}")
             _commit(trust, academy, code, "results", results, actor)
             _commit(trust, academy, code, "attendance", attendance, actor)
