@@ -38,7 +38,7 @@ from .display import (
 )
 from .figures import benchmark_link, benchmark_source, benchmarks_current
 from .models import ComparisonSchool, KpiTarget, PublishedResult
-from .store import kpi_figures_stored
+from .store import StoredFigures, kpi_figures_stored, kpi_figures_stored_lazy
 from .transitions import band_from_prior, band_from_ta, transition_matrix
 
 if TYPE_CHECKING:
@@ -131,6 +131,29 @@ def kpi_figures_for(
         term_codes=term_codes,
         groups=groups,
         by_education=by_education,
+    )
+
+
+def kpi_figures_paged_for(
+    *,
+    trust_id: int,
+    academy_ids: list[int],
+    term_codes: list[str] | None,
+    groups: tuple[str, ...] | list[str],
+    kpi_codes: list[str] | None,
+    trust_row: bool,
+) -> StoredFigures:
+    """The figures `kpi_figures_for` gives (no phases of education), narrowed to the KPIs
+    asked for and, without `trust_row`, to academies' rows: counted and sliced in the
+    database, for the API's pages."""
+
+    return kpi_figures_stored_lazy(
+        trust_id=trust_id,
+        academy_ids=academy_ids,
+        term_codes=term_codes,
+        groups=groups,
+        kpi_codes=kpi_codes,
+        trust_row=trust_row,
     )
 
 

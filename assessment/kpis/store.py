@@ -126,16 +126,17 @@ def _current(trust_id: int) -> bool:
     return row is not None and row[0] and row[1] == figures_basis(trust_id)
 
 
-def kpi_figures_stored(
+def _cells(
     *,
     trust_id: int,
-    academy_ids: list[int] | None = None,
-    term_codes: list[str] | None = None,
-    groups: tuple[str, ...] | list[str] = ("all",),
-    by_education: bool = False,
-) -> list[KpiFigure]:
-    """The stored figures asked for (built first when needed), as `KpiFigure`s: academies asked
-    for (all when None) with the trust's row always, phases of education with `by_education`."""
+    academy_ids: list[int] | None,
+    term_codes: list[str] | None,
+    groups: tuple[str, ...] | list[str],
+    by_education: bool,
+    kpi_codes: list[str] | None = None,
+    trust_row: bool = True,
+) -> Any:
+    """The stored cells asked for (built first when needed), in the table's order."""
     if not _current(trust_id):
         kpi_figures_rebuild(trust_id=trust_id, force=False)
     cells = KpiFigureCell.objects.filter(trust_id=trust_id, group__in=list(groups))
@@ -143,22 +144,31 @@ def kpi_figures_stored(
         # A code that is not a term matches no term (an empty answer, never an error).
         codes = [t.code for t in (TermCode.parse_or_none(c) for c in term_codes) if t]
         cells = cells.filter(term_code__in=codes)
+    if kpi_codes is not None:
+        cells = cells.filter(kpi_code__in=kpi_codes)
     if academy_ids is not None:
-        cells = cells.filter(Q(academy_id__in=academy_ids) | Q(academy__isnull=True))
+        academies = Q(academy_id__in=academy_ids)
+        cells = cells.filter(academies | Q(academy__isnull=True) if trust_row else academies)
+    elif not trust_row:
+        cells = cells.filter(academy__isnull=False)
     if not by_education:
         cells = cells.filter(education="")
-    rows = list(cells.order_by("position").values_list(*_CELL_FIELDS))
+    return cells.order_by("position", "pk").values_list(*_CELL_FIELDS)
+
+
+def _figures(trust_id: int, rows: list[tuple[Any, ...]]) -> list[KpiFigure]:
+    """Stored cells as `KpiFigure`s, with today's national figure and target joined."""
     if not rows:
         return []
     benchmarks = benchmarks_current()
-    targets = targets_index(
-        trust_id=trust_id, years={TermCode.parse(r[2]).academic_year for r in rows}
-    )
+    # One parse per term, not per cell: a trust's table has thousands of cells over few terms.
+    years = {code: TermCode.parse(code).academic_year for code in {r[2] for r in rows}}
+    targets = targets_index(trust_id=trust_id, years=set(years.values()))
     nationals: dict[tuple[str, str, str], Any] = {}
     figures = []
     for academy_id, education, term_code, kpi_code, group, value, cohort, reason in rows:
         kpi = KPIS[kpi_code]
-        year = TermCode.parse(term_code).academic_year
+        year = years[term_code]
         key = (kpi_code, group, year)
         if key not in nationals:
             nationals[key] = benchmark_for(
@@ -191,3 +201,67 @@ def kpi_figures_stored(
             )
         )
     return figures
+
+
+def kpi_figures_stored(
+    *,
+    trust_id: int,
+    academy_ids: list[int] | None = None,
+    term_codes: list[str] | None = None,
+    groups: tuple[str, ...] | list[str] = ("all",),
+    by_education: bool = False,
+) -> list[KpiFigure]:
+    """The stored figures asked for (built first when needed), as `KpiFigure`s: academies asked
+    for (all when None) with the trust's row always, phases of education with `by_education`."""
+    cells = _cells(
+        trust_id=trust_id,
+        academy_ids=academy_ids,
+        term_codes=term_codes,
+        groups=groups,
+        by_education=by_education,
+    )
+    return _figures(trust_id, list(cells))
+
+
+class StoredFigures:
+    """The stored figures asked for as a sequence that reads only the slice asked for: a
+    paginator counts them in the database and turns one page of cells into `KpiFigure`s, so an
+    API page costs the same whatever the size of the trust's table."""
+
+    def __init__(self, trust_id: int, cells: Any) -> None:
+        self._trust_id = trust_id
+        self._cells = cells
+
+    def count(self) -> int:
+        return int(self._cells.count())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[KpiFigure]:
+        if not isinstance(index, slice):
+            raise TypeError("StoredFigures is read a page (a slice) at a time")
+        return _figures(self._trust_id, list(self._cells[index]))
+
+
+def kpi_figures_stored_lazy(
+    *,
+    trust_id: int,
+    academy_ids: list[int] | None,
+    term_codes: list[str] | None,
+    groups: tuple[str, ...] | list[str],
+    kpi_codes: list[str] | None = None,
+    trust_row: bool = True,
+) -> StoredFigures:
+    """As `kpi_figures_stored` (no phases of education), filtered by KPI and, with
+    `trust_row=False`, without the trust's own row; read a slice at a time."""
+    cells = _cells(
+        trust_id=trust_id,
+        academy_ids=academy_ids,
+        term_codes=term_codes,
+        groups=groups,
+        by_education=False,
+        kpi_codes=kpi_codes,
+        trust_row=trust_row,
+    )
+    return StoredFigures(trust_id, cells)
