@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assessment.kpis.catalogue import no_national_reason
 
-def national_basis(national_year: str | None, term_year: str, *, full_year: bool = False) -> str:
+
+def national_basis(
+    national_year: str | None, term_year: str, *, full_year: bool = False, kpi_code: str = ""
+) -> str:
     """See KpiFigure.national_basis; term_year is the term's academic year ("2024-25")."""
     if not national_year:
-        return f"not published for {term_year}"
+        return no_national_reason(kpi_code) or f"not published for {term_year}"
     words = national_year if national_year == term_year else f"latest published: {national_year}"
     return f"{words}, full year, against one term" if full_year else words
 
@@ -57,9 +61,13 @@ class KpiFigure:
         """Which year `national` is, in words: "2024-25" when it is the term's own year;
         "latest published: 2023-24" when DfE has not published the term's year and the product
         compares with the latest earlier one (deliberately, and so labelled wherever shown);
-        "not published for 2024-25" when there is no figure at all."""
+        "not published for 2024-25" when there is no figure for the year, or why there never is
+        one ("no national figure: the trust's own measure")."""
         return national_basis(
-            self.national_year, self.term_code[:7], full_year=self.national_full_year
+            self.national_year,
+            self.term_code[:7],
+            full_year=self.national_full_year,
+            kpi_code=self.kpi_code,
         )
 
 

@@ -627,6 +627,21 @@ def compute_groups(
     return out
 
 
+# Where a KPI has no national figure by its nature, the place for one says why, rather than
+# "not published for 2025-26" (which reads as if DfE were late).
+_NO_TERMLY_NATIONAL = {"severe_absence": "no termly national figure from DfE"}
+
+
+def no_national_reason(code: str) -> str | None:
+    """Why a KPI is never compared with a national figure, in words; None when DfE publishes one."""
+    if code in _NO_TERMLY_NATIONAL:
+        return _NO_TERMLY_NATIONAL[code]
+    definition = DEFINITIONS.get(code)
+    if definition and "not a DfE statistic" in definition[1]:
+        return "no national figure: the trust's own measure"
+    return None
+
+
 # The national groups a benchmark may be for: all pupils, or DfE's "other pupils" (not
 # disadvantaged), the figure DfE compares disadvantaged pupils with (its DIFFN_* fields).
 BENCHMARK_GROUPS = ("all", "non_disadvantaged")

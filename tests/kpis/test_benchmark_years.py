@@ -104,3 +104,17 @@ def test_a_year_dfe_has_not_published_is_labelled_everywhere(dataset, client_for
     cell = next(r for r in body["rows"] if r["urn"] == urn)["cells"]["absence"]
     assert cell["national"] == 6.9 and cell["national_basis"] == LATEST
     assert cell["rating"].endswith(f"; {LATEST}")
+
+
+def test_a_kpi_with_no_national_figure_by_its_nature_says_why():
+    from assessment.kpis.catalogue import KPIS
+
+    assert national_basis(None, "2025-26", kpi_code="ta_writing_are") == (
+        "no national figure: the trust's own measure"
+    )
+    assert national_basis(None, "2025-26", kpi_code="severe_absence") == (
+        "no termly national figure from DfE"
+    )
+    # A DfE statistic whose year is not out yet still says so.
+    assert national_basis(None, "2025-26", kpi_code="ks2_rwm_exp") == "not published for 2025-26"
+    assert "ta_writing_are" in KPIS
