@@ -655,6 +655,10 @@ ACCURACY_SMALL_SAMPLE = 10
 ACCURACY_WORDS = {4: "Accurate", 3: "Mostly accurate", 2: "Some inaccuracy", 1: "Inaccurate"}
 
 
+def _times(n: int) -> str:
+    return "once" if n == 1 else f"{n} times"
+
+
 def accuracy_cell(term: str, evidence: AccuracyEvidence | None) -> Cell:
     """Step 7: the school's agreement with the moderators, in words as well as the colour."""
     if evidence is None or not evidence.moderated:
@@ -668,11 +672,14 @@ def accuracy_cell(term: str, evidence: AccuracyEvidence | None) -> Cell:
         rating += f"; small sample (fewer than {ACCURACY_SMALL_SAMPLE} pieces), read with care"
     when = term_label(evidence.term)
     note = f"{evidence.round_name}, {when}"
-    if evidence.generous or evidence.severe:
-        note += (
-            f"; the school's judgement was above the moderated one {evidence.generous} times"
-            f" and below it {evidence.severe} times"
-        )
+    leans = [
+        f"{_times(evidence.generous)} above the moderated one (generous)"
+        if evidence.generous
+        else "",
+        f"{_times(evidence.severe)} below it (severe)" if evidence.severe else "",
+    ]
+    if any(leans):
+        note += "; the school's judgement was " + " and ".join(w for w in leans if w)
     round_term, map_term = _term(evidence.term), _term(term)
     stale = bool(round_term and map_term and round_term.academic_year != map_term.academic_year)
     return Cell(

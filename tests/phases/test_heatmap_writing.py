@@ -45,7 +45,10 @@ def test_accuracy_cell_in_words_with_a_small_sample_warning():
     assert cell.rating == "Mostly accurate: 17 of 20 agreed (85%)"
     assert cell.display == "85%" and cell.cohort == 20
     assert "Summer term 2025-26" in cell.note
-    assert "above the moderated one 2 times and below it 1 times" in cell.note
+    assert (
+        "the school's judgement was 2 times above the moderated one (generous) and once "
+        "below it (severe)"
+    ) in cell.note
     small = accuracy_cell(TERM, AccuracyEvidence("Summer writing", TERM, 6, 6))
     assert small.rating.startswith("Accurate: 6 of 6 agreed (100%)")
     assert "small sample (fewer than 10 pieces), read with care" in small.rating
@@ -134,7 +137,7 @@ def test_recomputed_map_shows_judged_writing_and_accuracy_with_text(world, clien
     n = len(mine)
     assert f"{n - 1} of {n} agreed ({100 * (n - 1) / n:.0f}%)" in accuracy.rating
     assert "small sample" in accuracy.rating  # fewer than 10 pieces per school
-    assert "above the moderated one 1 times" in accuracy.note
+    assert "once above the moderated one (generous)" in accuracy.note
     # The page shows the column and the cell's words; the cell's detail names its rule.
     officer = client_for(tw.user(Role.TRUST_LEADER))
     page = officer.get(f"/t/{tw.slug}/heatmap/", {"term": TERM}).content.decode()
