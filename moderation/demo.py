@@ -18,7 +18,12 @@ from typing import Any
 from django.db import transaction
 
 from academies.models import Academy, PhaseOfEducation
-from assessment.frameworks.models import FrameworkVersion, Level, TeacherJudgement
+from assessment.frameworks.models import (
+    FrameworkVersion,
+    Level,
+    ModerationAgreement,
+    TeacherJudgement,
+)
 from assessment.frameworks.selectors import published_version_for
 from assessment.kpis.selectors import kpi_figures_for
 from assessment.kpis.store import kpi_figures_invalidate
@@ -31,7 +36,7 @@ from trust_si.accounts.models import User
 from trust_si.tenancy.models import Trust
 
 from . import services
-from .models import Comparison, Review, Round, RoundMethod, SampleItem
+from .models import Comparison, Review, Round, RoundMethod, RoundStatus, SampleItem
 
 DEMO_TERM = "2025-26-summer"
 BLIND_NAME = "Summer writing moderation (blind)"
@@ -49,6 +54,7 @@ LEVEL_ORDER = [Level.WTS, Level.EXS, Level.GDS]
 
 def seed(trust: Trust, ctx: dict[str, Any]) -> None:
     if Round.objects.filter(trust=trust, name=BLIND_NAME).exists():
+        _publish_earlier(trust)
         return
     users: dict[str, User] = ctx.get("users") or {}
     if not users:
@@ -71,6 +77,20 @@ def seed(trust: Trust, ctx: dict[str, Any]) -> None:
         # placements are left as the phases demo decided them.
         kpi_figures_invalidate(trust_id=trust.pk)
         _heatmap_refresh(trust, term.code)
+
+
+def _publish_earlier(trust: Trust) -> None:
+    """A demo seeded before rounds published their agreement: publish it, and rewrite the map."""
+    rounds = Round.objects.filter(
+        trust=trust, method=RoundMethod.BLIND, status=RoundStatus.CLOSED
+    ).exclude(pk__in=ModerationAgreement.objects.filter(trust=trust).values("round_ref"))
+    terms = set()
+    with transaction.atomic():
+        for round_ in rounds.select_related("term"):
+            services.round_agreement_publish(round_)
+            terms.add(round_.term.code)
+        for code in terms:
+            _heatmap_refresh(trust, code)
 
 
 def _heatmap_refresh(trust: Trust, term_code: str) -> None:

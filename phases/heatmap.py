@@ -676,7 +676,10 @@ def accuracy_cell(term: str, evidence: AccuracyEvidence | None) -> Cell:
         f"{_times(evidence.generous)} above the moderated one (generous)"
         if evidence.generous
         else "",
-        f"{_times(evidence.severe)} below it (severe)" if evidence.severe else "",
+        f"{_times(evidence.severe)} below {'it' if evidence.generous else 'the moderated one'}"
+        " (severe)"
+        if evidence.severe
+        else "",
     ]
     if any(leans):
         note += "; the school's judgement was " + " and ".join(w for w in leans if w)

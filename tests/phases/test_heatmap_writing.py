@@ -49,6 +49,8 @@ def test_accuracy_cell_in_words_with_a_small_sample_warning():
         "the school's judgement was 2 times above the moderated one (generous) and once "
         "below it (severe)"
     ) in cell.note
+    severe = accuracy_cell(TERM, AccuracyEvidence("Summer writing", TERM, 20, 18, 0, 2))
+    assert "the school's judgement was 2 times below the moderated one (severe)" in severe.note
     small = accuracy_cell(TERM, AccuracyEvidence("Summer writing", TERM, 6, 6))
     assert small.rating.startswith("Accurate: 6 of 6 agreed (100%)")
     assert "small sample (fewer than 10 pieces), read with care" in small.rating
