@@ -1,5 +1,7 @@
 """Demo moderation: a finished blind round of the summer term's writing across first, middle and
-high schools (or the primaries of a primary trust), and a comparative-judgement round.
+high schools (or the primaries of a primary trust), and a comparative-judgement round. The
+judgements give the schools' judged-writing KPIs; the summer heat map is rewritten with them and
+the round's agreement (its "assessment accuracy" cell).
 
 Self-contained and cheap: teacher judgements, reviews and comparisons are bulk-created; the
 round itself goes through the services (so the sample is the real stratified draw). Idempotent:
@@ -16,15 +18,25 @@ from typing import Any
 from django.db import transaction
 
 from academies.models import Academy, PhaseOfEducation
-from assessment.frameworks.models import FrameworkVersion, Level, TeacherJudgement
+from assessment.frameworks.models import (
+    FrameworkVersion,
+    Level,
+    ModerationAgreement,
+    TeacherJudgement,
+)
 from assessment.frameworks.selectors import published_version_for
-from assessment.models import Pupil
+from assessment.kpis.selectors import kpi_figures_for
+from assessment.kpis.store import kpi_figures_invalidate
+from assessment.models import Enrolment, Pupil, Result
 from assessment.services import term_get_or_create
+from phases.heatmap import HEATMAP_GROUPS
+from phases.models import HeatmapRow
+from phases.pipeline import heatmap_refresh
 from trust_si.accounts.models import User
 from trust_si.tenancy.models import Trust
 
 from . import services
-from .models import Comparison, Review, Round, RoundMethod, SampleItem
+from .models import Comparison, Review, Round, RoundMethod, RoundStatus, SampleItem
 
 DEMO_TERM = "2025-26-summer"
 BLIND_NAME = "Summer writing moderation (blind)"
@@ -42,6 +54,7 @@ LEVEL_ORDER = [Level.WTS, Level.EXS, Level.GDS]
 
 def seed(trust: Trust, ctx: dict[str, Any]) -> None:
     if Round.objects.filter(trust=trust, name=BLIND_NAME).exists():
+        _publish_earlier(trust)
         return
     users: dict[str, User] = ctx.get("users") or {}
     if not users:
@@ -59,6 +72,38 @@ def seed(trust: Trust, ctx: dict[str, Any]) -> None:
             return
         _blind_round(trust, term, academies, sorted(years, key=int), users, strength)
         _cj_round(trust, term, academies, sorted(years, key=int), users)
+        # The judgements feed the writing KPIs and the round the accuracy cell: the summer map
+        # (kept by the phases demo before these existed) is rewritten from them. Its
+        # placements are left as the phases demo decided them.
+        kpi_figures_invalidate(trust_id=trust.pk)
+        _heatmap_refresh(trust, term.code)
+
+
+def _publish_earlier(trust: Trust) -> None:
+    """A demo seeded before rounds published their agreement: publish it, and rewrite the map."""
+    rounds = Round.objects.filter(
+        trust=trust, method=RoundMethod.BLIND, status=RoundStatus.CLOSED
+    ).exclude(pk__in=ModerationAgreement.objects.filter(trust=trust).values("round_ref"))
+    terms = set()
+    with transaction.atomic():
+        for round_ in rounds.select_related("term"):
+            services.round_agreement_publish(round_)
+            terms.add(round_.term.code)
+        for code in terms:
+            _heatmap_refresh(trust, code)
+
+
+def _heatmap_refresh(trust: Trust, term_code: str) -> None:
+    if not HeatmapRow.objects.filter(trust=trust, term_code=term_code).exists():
+        return
+    everyone = list(Academy.objects.filter(trust=trust, is_active=True).order_by("name"))
+    figures = kpi_figures_for(
+        trust_id=trust.pk,
+        academy_ids=[a.pk for a in everyone],
+        term_codes=[term_code],
+        groups=HEATMAP_GROUPS,
+    )
+    heatmap_refresh(trust=trust, academies=everyone, term_code=term_code, figures=figures)
 
 
 def _secure_for(codes: list[tuple[str, str]], level: str, rng: random.Random) -> list[str]:
@@ -74,10 +119,22 @@ def _secure_for(codes: list[tuple[str, str]], level: str, rng: random.Random) ->
 def _judgements(
     trust: Trust, term: Any, academies: list[Academy], strength: dict[int, float]
 ) -> set[str]:
-    """Twenty pupils' writing judgements per academy and moderated year group, bulk-created."""
+    """Writing judgements of every pupil on roll in each academy's moderated year group, as a
+    school judges its whole year group (so they give the school's writing KPIs), bulk-created.
+    The level follows the pupil's summer writing teacher assessment where the demo has one;
+    without pupil data (a test seeding only this), twenty pupils per year group are made up."""
     rng = random.Random(f"{trust.slug}-judgements")
     versions: dict[str, FrameworkVersion] = {}
     plan: list[tuple[Academy, str, str]] = []  # academy, year group, pupil key
+    on_roll: dict[tuple[int, str], list[str]] = {}
+    for academy_id, year, key in (
+        Enrolment.objects.filter(
+            trust=trust, academic_year=term.academic_year, academy__in=academies
+        )
+        .order_by("pupil__key")
+        .values_list("academy_id", "year_group", "pupil__key")
+    ):
+        on_roll.setdefault((academy_id, year), []).append(key)
     for academy in academies:
         for year in YEARS_BY_PHASE[academy.phase_of_education]:
             version = versions.get(year) or published_version_for(
@@ -86,9 +143,13 @@ def _judgements(
             if version is None:
                 continue
             versions[year] = version
-            for i in range(PUPILS_PER_YEAR):
-                raw = f"demo-moderation-{trust.slug}-{academy.urn}-{year}-{i}"
-                plan.append((academy, year, hashlib.sha256(raw.encode()).hexdigest()))
+            keys = on_roll.get((academy.pk, year)) or [
+                hashlib.sha256(
+                    f"demo-moderation-{trust.slug}-{academy.urn}-{year}-{i}".encode()
+                ).hexdigest()
+                for i in range(PUPILS_PER_YEAR)
+            ]
+            plan.extend((academy, year, key) for key in keys)
     keys = [key for _, _, key in plan]
     existing = set(Pupil.objects.filter(trust=trust, key__in=keys).values_list("key", flat=True))
     Pupil.objects.bulk_create(Pupil(trust=trust, key=k) for k in keys if k not in existing)
@@ -99,6 +160,11 @@ def _judgements(
         ).values_list("pupil_id", flat=True)
     )
     statements = {year: v.statement_levels() for year, v in versions.items()}
+    teacher_assessed = dict(
+        Result.objects.filter(
+            trust=trust, term=term, subject="writing", measure="ta", pupil_id__in=pupils.values()
+        ).values_list("pupil_id", "value")
+    )
     rows = []
     for academy, year, key in plan:
         if pupils[key] in judged:
@@ -112,6 +178,9 @@ def _judgements(
             if roll < 0.55 + 0.2 * s
             else Level.WTS
         )
+        if teacher_assessed.get(pupils[key]) in LEVEL_ORDER:
+            # The framework's judgement mostly agrees with the term's teacher assessment.
+            level = Level(teacher_assessed[pupils[key]]) if roll > 0.1 else level
         rows.append(
             TeacherJudgement(
                 trust=trust,

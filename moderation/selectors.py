@@ -4,7 +4,7 @@ moderator may be shown of a piece depends on whether they have judged it yet."""
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
@@ -128,6 +128,7 @@ class RoundOutcome:
     by_moderator: dict[Hashable, Agreement]
     by_level: dict[Hashable, Agreement]
     by_school_year: dict[Hashable, Agreement]
+    by_academy: dict[Hashable, Agreement] = field(default_factory=dict)  # by academy id
 
 
 def round_outcome(round_: Round) -> RoundOutcome:
@@ -139,6 +140,7 @@ def round_outcome(round_: Round) -> RoundOutcome:
     )
     school_rows, year_rows, moderator_rows, level_rows = [], [], [], []
     school_year_rows: list[tuple[Hashable, str, str]] = []
+    academy_rows: list[tuple[Hashable, str, str]] = []
     awaiting = 0
     for item in items:
         reviews = list(item.reviews.all())
@@ -147,6 +149,7 @@ def round_outcome(round_: Round) -> RoundOutcome:
             awaiting += bool(reviews)
             continue
         school_rows.append((item.academy.name, item.school_level, final))
+        academy_rows.append((item.academy_id, item.school_level, final))
         school_year_rows.append(
             ((item.academy_id, item.judgement.year_group), item.school_level, final)
         )
@@ -164,6 +167,7 @@ def round_outcome(round_: Round) -> RoundOutcome:
         by_year=agreement_by(year_rows),
         by_moderator=agreement_by(moderator_rows),
         by_school_year=agreement_by(school_year_rows),
+        by_academy=agreement_by(academy_rows),
         by_level=dict(
             sorted(agreement_by(level_rows).items(), key=lambda kv: "WEG".index(str(kv[0])[0]))
         ),

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from academies.models import Academy
 from assessment.frameworks.models import TeacherJudgement
 from assessment.frameworks.rules import LEVELS, split_codes
+from assessment.frameworks.services import moderation_agreement_replace
 from assessment.models import Term
 from partnerships.models import Commission, PartnerOrganisation
 from trust_si.accounts.models import Membership
@@ -20,6 +21,7 @@ from visits.models import Visit
 
 from .models import Comparison, Moderator, Review, Round, RoundMethod, RoundStatus, SampleItem
 from .sampling import Candidate, draw
+from .selectors import round_outcome
 
 if TYPE_CHECKING:
     from trust_si.accounts.models import User
@@ -221,7 +223,28 @@ def round_close(*, actor: User | None, round_: Round) -> Round:
     round_.status = RoundStatus.CLOSED
     round_.save(update_fields=["status"])
     audit_record(actor=actor, action="moderation_round.close", target=round_)
+    round_agreement_publish(round_)
     return round_
+
+
+def round_agreement_publish(round_: Round) -> None:
+    """Keep a closed blind round's agreement per school where the heat map reads it (the
+    assessment layer's read model: phases sits below moderation). Comparative rounds compare
+    pieces with each other, not with the school's judgement: nothing to publish."""
+    if round_.status != RoundStatus.CLOSED or round_.method != RoundMethod.BLIND:
+        return
+    outcome = round_outcome(round_)
+    moderation_agreement_replace(
+        trust_id=round_.trust_id,
+        round_ref=round_.pk,
+        round_name=round_.name,
+        term=round_.term,
+        subject=round_.subject,
+        rows={
+            int(str(academy_id)): (a.n, a.agreed, a.generous, a.severe)
+            for academy_id, a in outcome.by_academy.items()
+        },
+    )
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from academies.models import Academy, Inspection
+from assessment.kpis.catalogue import CATALOGUE, WRITING_SCAFFOLDED
 from assessment.kpis.models import PublishedResult
 from assessment.kpis.selectors import kpi_figures_for, term_codes_with_data
 from assessment.models import Attendance, Enrolment, Result, Term
@@ -162,6 +163,11 @@ class Bundle:
         return cls(judgements, p8, inspections, trust_judgements)
 
 
+# A year group's breakdown repeats its headline KPI's pupils, and the scaffolded share labels the
+# judged-writing figures: neither is evidence of its own (counted twice, or not an outcome).
+NOT_EVIDENCE = frozenset(k.code for k in CATALOGUE if k.breakdown_of) | {WRITING_SCAFFOLDED}
+
+
 def evidence_for(
     academy: Academy,
     term_code: str,
@@ -196,7 +202,7 @@ def evidence_for(
             f.target,
         )
         for f in figures
-        if f.academy_id == academy.pk and f.group == "all"
+        if f.academy_id == academy.pk and f.group == "all" and f.kpi_code not in NOT_EVIDENCE
     )
     bundle = bundle or Bundle.load([academy.pk])
     return Evidence(

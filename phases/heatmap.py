@@ -16,6 +16,11 @@ Algorithm for each cell:
    date and a link; older than the stale limit it is labelled stale. Trend compares it with the
    area's previous judgement.
 6. Progress 8 (secondaries): DfE's band from score and confidence interval, or why there is none.
+7. Assessment accuracy: the school's exact agreement with the moderators in its latest closed
+   blind writing moderation round up to the map's term, in words ("17 of 20 agreed (85%)"),
+   banded for the colour (ACCURACY_BANDS), with a small-sample warning under 10 pieces.
+8. Teacher-judged writing (EXS+, GDS): a KPI cell as in steps 1-4, labelled with the share of
+   judgements from scaffolded work only when there are any.
 
 Each cell is a `Cell`: a frozen, typed value that every reader (page, API, exports, governor
 reports) reads by attribute. It is stored as JSON in `HeatmapRow.cells` with its schema version
@@ -34,7 +39,7 @@ from typing import Any
 
 from assessment.contracts import KpiFigure
 from assessment.kpis.banding import P8_LABELS, P8Band, p8_band
-from assessment.kpis.catalogue import CATALOGUE, KPIS
+from assessment.kpis.catalogue import CATALOGUE, JUDGED_WRITING, KPIS, WRITING_SCAFFOLDED
 from trust_si.terms import TermCode
 
 from .rules import (
@@ -66,6 +71,7 @@ class CellKind(StrEnum):
     KPI = "kpi"  # an outcome from the KPI catalogue, rated against national or the target
     P8 = "p8"  # Progress 8, DfE's band
     JUDGEMENT = "judgement"  # the latest judgement of an area (visit, review, inspection)
+    ACCURACY = "accuracy"  # the school's judgements against the moderators' (writing)
 
 
 @dataclass(frozen=True)
@@ -98,7 +104,14 @@ KPI_SHORT = {
     "ks2_maths_high": "KS2 maths high",
     "ks2_rwm_high": "KS2 RWM high",
     "absence": "Absence",
+    "writing_judged_exs": "Writing EXS+ (judged)",
+    "writing_judged_gds": "Writing GDS (judged)",
 }
+ACCURACY_COLUMN = "assessment_accuracy"
+# Not a KPI column: year-group breakdowns (the KPI page and API show them) and the scaffolded
+# share, which labels the judged-writing cells instead (step 8).
+_NOT_COLUMNS = {k.code for k in CATALOGUE if k.breakdown_of} | {WRITING_SCAFFOLDED}
+JUDGED_WRITING_CODES = frozenset(code for code, _, _ in JUDGED_WRITING)
 JUDGED_AREAS = [
     ("safeguarding", "Safeguarding"),
     ("inclusion", "Inclusion"),
@@ -117,7 +130,15 @@ def columns() -> list[Column]:
     kpis = [
         Column(k.code, KPI_SHORT.get(k.code, k.label), k.label, CellKind.KPI, k.key_stage)
         for k in [*CATALOGUE, KPIS["absence"]]
+        if k.code not in _NOT_COLUMNS
     ]
+    accuracy = Column(
+        ACCURACY_COLUMN,
+        "Assessment accuracy",
+        "Assessment accuracy: writing judgements agreed by moderators (latest round)",
+        CellKind.ACCURACY,
+        "all",
+    )
     p8 = Column(
         "p8",
         "Progress 8",
@@ -129,7 +150,7 @@ def columns() -> list[Column]:
         Column(code, label, f"{label}: latest judgement", CellKind.JUDGEMENT, "")
         for code, label in JUDGED_AREAS
     ]
-    return [*kpis, p8, *judged]
+    return [*kpis, p8, accuracy, *judged]
 
 
 _COLUMNS = columns()
@@ -613,6 +634,82 @@ def p8_cell(p8: P8Evidence | None, term: str, teaches_ks4: bool) -> Cell:
     )
 
 
+@dataclass(frozen=True)
+class AccuracyEvidence:
+    """An academy's agreement with the moderators in one closed blind round (the assessment
+    layer's read model of moderation, `frameworks.ModerationAgreement`)."""
+
+    round_name: str
+    term: str  # the round's term code
+    moderated: int
+    agreed: int
+    generous: int = 0  # the school's judgement above the moderated one
+    severe: int = 0  # ... below it
+
+
+# Exact agreement -> level for the colour. No national standard exists for moderation agreement:
+# these are trust-si's defaults, worded on the cell detail page. Below 10 pieces one piece moves
+# the share by 10 points or more, so the cell says "small sample" (as moderation.agreement).
+ACCURACY_BANDS = ((90.0, 4), (80.0, 3), (65.0, 2), (0.0, 1))
+ACCURACY_SMALL_SAMPLE = 10
+ACCURACY_WORDS = {4: "Accurate", 3: "Mostly accurate", 2: "Some inaccuracy", 1: "Inaccurate"}
+
+
+def _times(n: int) -> str:
+    return "once" if n == 1 else f"{n} times"
+
+
+def accuracy_cell(term: str, evidence: AccuracyEvidence | None) -> Cell:
+    """Step 7: the school's agreement with the moderators, in words as well as the colour."""
+    if evidence is None or not evidence.moderated:
+        return Cell(ACCURACY_COLUMN, CellKind.ACCURACY, CellState.NONE, "Not moderated yet")
+    pct = 100 * evidence.agreed / evidence.moderated
+    level = next(lvl for floor, lvl in ACCURACY_BANDS if pct >= floor)
+    rating = (
+        f"{ACCURACY_WORDS[level]}: {evidence.agreed} of {evidence.moderated} agreed ({pct:.0f}%)"
+    )
+    if evidence.moderated < ACCURACY_SMALL_SAMPLE:
+        rating += f"; small sample (fewer than {ACCURACY_SMALL_SAMPLE} pieces), read with care"
+    when = term_label(evidence.term)
+    note = f"{evidence.round_name}, {when}"
+    leans = [
+        f"{_times(evidence.generous)} above the moderated one (generous)"
+        if evidence.generous
+        else "",
+        f"{_times(evidence.severe)} below {'it' if evidence.generous else 'the moderated one'}"
+        " (severe)"
+        if evidence.severe
+        else "",
+    ]
+    if any(leans):
+        note += "; the school's judgement was " + " and ".join(w for w in leans if w)
+    round_term, map_term = _term(evidence.term), _term(term)
+    stale = bool(round_term and map_term and round_term.academic_year != map_term.academic_year)
+    return Cell(
+        ACCURACY_COLUMN,
+        CellKind.ACCURACY,
+        CellState.VALUE,
+        rating,
+        level=level,
+        value=round(pct, 1),
+        display=f"{pct:.0f}%",
+        unit="%",
+        cohort=evidence.moderated,
+        term=round_term,
+        stale=stale,
+        note=note + (" (an earlier year's round)" if stale else ""),
+    )
+
+
+def _scaffolded_note(figure: KpiFigure | None) -> str:
+    """Step 8's label: the share of the judgements that rest on scaffolded work only."""
+    if figure is None or figure.suppressed or figure.value is None:
+        return ""
+    if figure.value == 0:
+        return "every judgement from independent work"
+    return f"{figure.value:.1f}% of these judgements from scaffolded work only"
+
+
 def heatmap_row(
     *,
     term: str,
@@ -623,6 +720,7 @@ def heatmap_row(
     teaches_ks4: bool,
     today: dt.date,
     settings: dict[str, Any],
+    accuracy: AccuracyEvidence | None = None,
 ) -> list[Cell]:
     """Every column's cell for one academy, term and group, in the columns' order.
 
@@ -632,13 +730,17 @@ def heatmap_row(
     by_kpi = {f.kpi_code: f for f in figures if f.term_code == term}
     before = {c.column: c for c in previous or ()}
     cells: list[Cell] = []
+    scaffolded = _scaffolded_note(by_kpi.get(WRITING_SCAFFOLDED))
     for column in _COLUMNS:
         if column.kind is CellKind.KPI:
-            cells.append(
-                kpi_cell(
-                    column.code, term, by_kpi.get(column.code), before.get(column.code), settings
-                )
+            cell = kpi_cell(
+                column.code, term, by_kpi.get(column.code), before.get(column.code), settings
             )
+            if column.code in JUDGED_WRITING_CODES and scaffolded and not cell.carried:
+                cell = replace(cell, note=scaffolded)
+            cells.append(cell)
+        elif column.kind is CellKind.ACCURACY:
+            cells.append(accuracy_cell(term, accuracy))
         elif column.kind is CellKind.P8:
             cells.append(p8_cell(p8, term, teaches_ks4))
         else:

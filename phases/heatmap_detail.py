@@ -25,7 +25,18 @@ from trust_si.terms import term_sort_key
 from trust_si.vocab import words
 
 from .config import placement_settings
-from .heatmap import GROUP_LABELS, OFSTED_SOURCE, Cell, CellKind, CellState, Column, columns
+from .heatmap import (
+    ACCURACY_BANDS,
+    ACCURACY_SMALL_SAMPLE,
+    ACCURACY_WORDS,
+    GROUP_LABELS,
+    OFSTED_SOURCE,
+    Cell,
+    CellKind,
+    CellState,
+    Column,
+    columns,
+)
 from .heatmap import term_label as heatmap_term_label
 from .models import HeatmapRow
 from .rules import RELATIVE_GAP_KPIS
@@ -80,6 +91,17 @@ def rating_rule(column: Column, cell: Cell, settings: dict[str, object]) -> str:
                 "whatever the trust records later."
             )
         return text
+    if cell.kind is CellKind.ACCURACY:
+        bands = ", ".join(
+            f"{ACCURACY_WORDS[level].lower()} from {floor:.0f}%" for floor, level in ACCURACY_BANDS
+        )
+        return (
+            "The share of the school's moderated writing judgements that the moderators agreed "
+            "with exactly, in the school's latest closed blind moderation round (the agreed "
+            "judgement where a second moderator or the leader settled a disagreement). Bands: "
+            f"{bands} (trust-si's defaults: there is no national standard for moderation "
+            f"agreement). Fewer than {ACCURACY_SMALL_SAMPLE} pieces is a small sample."
+        )
     if cell.kind is CellKind.P8:
         return (
             "DfE's Progress 8 band, from the score and its 95% confidence interval; "

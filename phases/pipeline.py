@@ -28,6 +28,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from academies.models import Academy
+from assessment.frameworks.selectors import moderation_agreement_latest
 from assessment.kpis.disclosure import threshold
 from assessment.kpis.selectors import kpi_figures_for
 from assessment.kpis.store import kpi_figures_rebuild
@@ -42,7 +43,14 @@ from . import tasks
 from .completeness import Coverage, latest_usable, trust_default
 from .config import placement_settings
 from .evidence import Bundle, current_term_code, evidence_for, term_coverage, term_window
-from .heatmap import HEATMAP_GROUPS, Cell, cells_from_json, cells_to_json, heatmap_row
+from .heatmap import (
+    HEATMAP_GROUPS,
+    AccuracyEvidence,
+    Cell,
+    cells_from_json,
+    cells_to_json,
+    heatmap_row,
+)
 from .models import HeatmapRow, PhaseCode, Placement, RecomputeJob
 from .notify import phase_change_notify
 from .rules import propose
@@ -415,6 +423,16 @@ def heatmap_refresh(
         ).values_list("academy_id", "group", "cells"):
             previous[(academy_id, group)] = cells_from_json(stored)
     placements = latest_placements(academies)
+    # Moderation sits above phases: its agreement reaches the map through the assessment
+    # layer's read model, written when a round closes.
+    accuracy = {
+        academy_id: AccuracyEvidence(
+            row.round_name, row.term.code, row.moderated, row.agreed, row.generous, row.severe
+        )
+        for academy_id, row in moderation_agreement_latest(
+            trust_id=trust.pk, academy_ids=ids, term_code=term_code
+        ).items()
+    }
     today = timezone.localdate()
     HeatmapRow.objects.filter(trust_id=trust.pk, term_code=term_code, academy_id__in=ids).delete()
     rows = []
@@ -430,6 +448,7 @@ def heatmap_refresh(
                 teaches_ks4="KS4" in academy.key_stages,
                 today=today,
                 settings=settings,
+                accuracy=accuracy.get(academy.pk),
             )
             rows.append(
                 HeatmapRow(

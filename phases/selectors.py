@@ -260,7 +260,7 @@ def heatmap_picture_for_report(
             if any((cell := cells[r.pk].get(c.code)) and not cell.empty for r in section)
         ] or [c for c in columns() if c.kind is CellKind.JUDGEMENT]  # as the page: never no table
         for group_name, kinds in (
-            ("Outcomes", {CellKind.KPI, CellKind.P8}),
+            ("Outcomes", {CellKind.KPI, CellKind.P8, CellKind.ACCURACY}),
             ("Judged areas", {CellKind.JUDGEMENT}),
         ):
             cols = [c for c in shown if c.kind in kinds]

@@ -186,3 +186,34 @@ class Piece(TenantModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class ModerationAgreement(TenantModel):
+    """One academy's agreement with the moderators in one closed blind moderation round.
+
+    A read model: the moderation app writes it when a round closes (`moderation_agreement_replace`)
+    and the heat map's "assessment accuracy" cell reads it. The heat map sits in phases, below
+    moderation, so it cannot read rounds; both may read the assessment layer. The round is named
+    by its id and name, not a foreign key, for the same reason.
+    """
+
+    round_ref = models.PositiveIntegerField()  # the moderation round's id
+    round_name = models.CharField(max_length=200)
+    academy = models.ForeignKey(
+        Academy, on_delete=models.CASCADE, related_name="moderation_agreements"
+    )
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="+")
+    subject = models.CharField(max_length=16, choices=FrameworkSubject.choices)
+    moderated = models.PositiveIntegerField()  # pieces with a moderated judgement
+    agreed = models.PositiveIntegerField()  # of which the school's judgement was the same
+    generous = models.PositiveIntegerField(default=0)  # the school's was above the moderated one
+    severe = models.PositiveIntegerField(default=0)  # ... below it
+    closed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-closed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trust", "round_ref", "academy"], name="one_agreement_per_round_academy"
+            )
+        ]

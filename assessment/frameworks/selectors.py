@@ -8,10 +8,12 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from academies.selectors import academy_list_for
+from trust_si.terms import term_sort_key
 
 from .models import (
     Framework,
     FrameworkVersion,
+    ModerationAgreement,
     Piece,
     Statement,
     TeacherJudgement,
@@ -109,3 +111,23 @@ def pupil_history(
     for items in history.values():
         items.sort(key=lambda j: j.term.term_code)
     return history
+
+
+def moderation_agreement_latest(
+    *, trust_id: int, academy_ids: list[int], term_code: str, subject: str = "writing"
+) -> dict[int, ModerationAgreement]:
+    """Each academy's agreement in its latest closed blind round of the subject up to the term
+    (a later term's round is not known to an earlier map): the heat map's accuracy cell."""
+    wanted = term_sort_key(term_code)
+    latest: dict[int, ModerationAgreement] = {}
+    rows = ModerationAgreement.objects.filter(
+        trust_id=trust_id, academy_id__in=academy_ids, subject=subject
+    ).select_related("term")
+    for row in rows:
+        key = (term_sort_key(row.term.code), row.closed_at, row.pk)
+        if key[0] > wanted:
+            continue
+        best = latest.get(row.academy_id)
+        if best is None or key > (term_sort_key(best.term.code), best.closed_at, best.pk):
+            latest[row.academy_id] = row
+    return latest

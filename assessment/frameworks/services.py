@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from academies.models import Academy
 from assessment.kinds import JUDGEMENT_LEVELS, MAX_REASON_LENGTH, SUBJECTS
+from assessment.kpis.store import kpi_figures_invalidate
 from assessment.models import Pupil, Term
 from trust_si.audit.services import audit_record
 from trust_si.limits import PIECES_PER_JUDGEMENT
@@ -27,6 +28,7 @@ from .models import (
     Framework,
     FrameworkVersion,
     Independence,
+    ModerationAgreement,
     Piece,
     Statement,
     Strand,
@@ -406,6 +408,11 @@ def judgement_record(
         target=judgement,
         changes={"level": level, "proposed": proposal.level, "secure": len(codes)},
     )
+    # Judgements feed the writing KPIs: the next reader rebuilds the stored figures. Last in the
+    # transaction, as an upload's commit does (the figures' row stays locked until it commits).
+    # No recompute signal: the grid saves a row at a time, and the heat map follows at the next
+    # recompute.
+    kpi_figures_invalidate(trust_id=academy.trust_id)
     return judgement
 
 
@@ -447,3 +454,37 @@ def piece_download_record(*, actor: User | None, piece: Piece, route: str) -> No
         target=piece,
         changes={"judgement": piece.judgement_id, "route": route},
     )
+
+
+@transaction.atomic
+def moderation_agreement_replace(
+    *,
+    trust_id: int,
+    round_ref: int,
+    round_name: str,
+    term: Term,
+    subject: str,
+    rows: dict[int, tuple[int, int, int, int]],
+) -> int:
+    """Replace a closed round's agreement per academy: academy id -> (moderated, agreed,
+    generous, severe). Called by the moderation app when a round closes; idempotent."""
+    ModerationAgreement.objects.filter(trust_id=trust_id, round_ref=round_ref).delete()
+    now = timezone.now()
+    ModerationAgreement.objects.bulk_create(
+        ModerationAgreement(
+            trust_id=trust_id,
+            round_ref=round_ref,
+            round_name=round_name[:200],
+            academy_id=academy_id,
+            term=term,
+            subject=subject,
+            moderated=moderated,
+            agreed=agreed,
+            generous=generous,
+            severe=severe,
+            closed_at=now,
+        )
+        for academy_id, (moderated, agreed, generous, severe) in rows.items()
+        if moderated
+    )
+    return len(rows)

@@ -227,6 +227,9 @@ class Kpi:
     # Computed from one term's sessions, while DfE's national figure is the full year's (its
     # termly release is not in national_benchmarks.csv): the comparison is labelled so.
     one_term: bool = False
+    # The KPI this one breaks down by year group ("" for a headline KPI): a breakdown is shown
+    # on the KPI page and in the API, and is no column of its own on the heat map.
+    breakdown_of: str = ""
 
 
 # DfE's absence statistics cover pupils of compulsory school age, aged 5 to 15 at the start of
@@ -449,6 +452,78 @@ CATALOGUE += [
         one_term=True,
     ),
 ]
+# Teacher judgements of writing against the trust's own framework (assessment.frameworks):
+# the judgement each teacher confirmed (or recorded with a reason) for the term, one per pupil.
+# `figures` puts it in a pupil's results as (subject, "judgement") -> level and
+# (subject, "judgement_evidence") -> "independent" | "scaffolded".
+JUDGED_LEVELS = ("WTS", "EXS", "GDS")
+FRAMEWORK_YEARS = tuple(str(n) for n in range(1, 12))  # frameworks cover Years 1 to 11
+
+
+def _judged(subject: str, good: set[str]) -> Callable[[PupilFacts], bool | None]:
+    def rule(p: PupilFacts) -> bool | None:
+        v = _value(p, subject, "judgement")
+        return None if v is None else v[0] in good
+
+    return rule
+
+
+def _scaffolded_only(subject: str) -> Callable[[PupilFacts], bool | None]:
+    """The judgement rests on scaffolded work only (no independent writing behind it)."""
+
+    def rule(p: PupilFacts) -> bool | None:
+        v = _value(p, subject, "judgement_evidence")
+        return None if v is None else v[0] == "scaffolded"
+
+    return rule
+
+
+JUDGED_WRITING = (
+    ("writing_judged_exs", "expected standard or above (EXS+)", {"EXS", "GDS"}),
+    ("writing_judged_gds", "greater depth (GDS)", {"GDS"}),
+)
+WRITING_SCAFFOLDED = "writing_judged_scaffolded"
+CATALOGUE += [
+    *(
+        Kpi(
+            code,
+            f"Writing: {words}, teacher judgement (trust framework)",
+            "all",
+            "writing",
+            FRAMEWORK_YEARS,
+            "%",
+            "higher",
+            _judged("writing", good),
+        )
+        for code, words, good in JUDGED_WRITING
+    ),
+    Kpi(
+        WRITING_SCAFFOLDED,
+        "Writing judgements from scaffolded work only",
+        "all",
+        "writing",
+        FRAMEWORK_YEARS,
+        "%",
+        "lower",
+        _scaffolded_only("writing"),
+    ),
+    *(
+        Kpi(
+            f"{code}_y{year}",
+            f"Year {year} writing: {words}, teacher judgement (trust framework)",
+            "all",
+            "writing",
+            (year,),
+            "%",
+            "higher",
+            _judged("writing", good),
+            breakdown_of=code,
+        )
+        for year in FRAMEWORK_YEARS
+        for code, words, good in JUDGED_WRITING
+    ),
+]
+
 ABSENCE = Kpi(
     "absence", "Overall absence", "all", "", COMPULSORY_SCHOOL_AGE, "%", "lower", one_term=True
 )
@@ -549,6 +624,24 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
         "publishes no termly national figure here, so none is shown.",
         f"DfE, Pupil absence in schools in England ({_EXPLORE}pupil-absence-in-schools-in-england)",
     ),
+    "writing_judged_exs": (
+        "Pupils whose teacher judgement of writing this term, against the trust's published "
+        "framework for their year group, is the expected standard or greater depth. The "
+        "judgement is the teacher's (the framework's proposal, or another level with a reason); "
+        "judgements from scaffolded work only are counted and their share shown beside it.",
+        "The trust's own in-year measure from its writing frameworks (not a DfE statistic)",
+    ),
+    "writing_judged_gds": (
+        "Pupils whose teacher judgement of writing this term, against the trust's published "
+        "framework for their year group, is greater depth.",
+        "The trust's own in-year measure from its writing frameworks (not a DfE statistic)",
+    ),
+    WRITING_SCAFFOLDED: (
+        "Of the pupils with a writing judgement this term, those whose judgement rests on "
+        "scaffolded work only, with no independent writing behind it (DfE's writing frameworks "
+        "ask for independent work; seed 000 asks schools to reduce scaffolds).",
+        "The trust's own in-year measure from its writing frameworks (not a DfE statistic)",
+    ),
     "ta_reading_are": (
         "Pupils whose teacher assessment this term is at or above age-related expectations.",
         "The trust's own in-year measure (not a DfE statistic)",
@@ -562,6 +655,17 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
         "The trust's own in-year measure (not a DfE statistic)",
     ),
 }
+# Each year group's breakdown has its headline's definition, for that year group only.
+DEFINITIONS.update(
+    {
+        k.code: (
+            f"Year {k.year_groups[0]} only. {DEFINITIONS[k.breakdown_of][0]}",
+            DEFINITIONS[k.breakdown_of][1],
+        )
+        for k in CATALOGUE
+        if k.breakdown_of
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,16 @@ def seed(trust: Trust, ctx: dict[str, Any]) -> None:
             academic_year=YEAR,
             defaults={"value": 75.0, "set_by": actor},
         )
+    # The trust's own aims for its judged writing (seed 000's working party: more at the expected
+    # standard and at greater depth).
+    for code, value in (("writing_judged_exs", 75.0), ("writing_judged_gds", 20.0)):
+        KpiTarget.objects.update_or_create(
+            trust=trust,
+            academy=None,
+            kpi_code=code,
+            academic_year=YEAR,
+            defaults={"value": value, "set_by": actor},
+        )
     strength = ctx.get("strength", {})
     academies = sorted(ctx.get("academies", []), key=lambda a: strength.get(a.pk, 0.5))
     if academies:

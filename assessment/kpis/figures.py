@@ -10,6 +10,7 @@ from typing import Any
 
 from academies.models import SPECIAL_EDUCATION, Academy
 from assessment.contracts import KpiFigure
+from assessment.frameworks.models import TeacherJudgement
 from assessment.models import Attendance, Enrolment, Result, Term
 from trust_si.tenancy.models import Trust
 from trust_si.terms import Season, TermCode
@@ -103,6 +104,15 @@ def kpi_figures_compute(
         trust_id=trust_id, academy_id__in=academy_ids, term__in=terms
     ).values_list("pupil_id", "term_id", "subject", "measure", "value", "numeric"):
         results.setdefault((pupil, term_id), {})[(subject, measure)] = (value, numeric)
+    # Teacher judgements against the trust's frameworks are one more result per pupil, subject
+    # and term: the level the teacher recorded and whether the work behind it was independent.
+    # A judged pupil counts where their enrolment of that year puts them (as every result).
+    for pupil, term_id, subject, level, independence in TeacherJudgement.objects.filter(
+        trust_id=trust_id, academy_id__in=academy_ids, term__in=terms
+    ).values_list("pupil_id", "term_id", "subject", "level", "independence"):
+        facts = results.setdefault((pupil, term_id), {})
+        facts[(subject, "judgement")] = (level, None)
+        facts[(subject, "judgement_evidence")] = (independence, None)
     attendance = {
         (p, t): (pos, mis)
         for p, t, pos, mis in Attendance.objects.filter(
@@ -167,6 +177,8 @@ def kpi_figures_compute(
                 for group, figure in compute_groups(kpi, pupils, GROUPS).items()
             }
             cohorts: dict[Any, int] = {cell: f.cohort for cell, f in table.items()}
+            if not any(cohorts.values()):
+                continue  # no pupil has data for it (a year group nobody judged): no figure
             rests = disclosure.rest_cohorts(cohorts, [u for u, _ in units])
             hidden = disclosure.protect(
                 {**cohorts, **rests},

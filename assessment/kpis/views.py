@@ -88,6 +88,7 @@ TABLE_KPIS = [
     "ta_reading_are",
     "ta_writing_are",
     "ta_maths_are",
+    "writing_judged_exs",
 ]
 
 
