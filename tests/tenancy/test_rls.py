@@ -247,3 +247,50 @@ def test_production_warns_when_the_app_role_is_not_held(db: Any, settings: Any) 
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL ROLE trust_si_app")
     assert app_role_is_held_by_row_level_security(None, ["default"]) == []
+
+
+def test_the_bulk_insert_works_under_row_level_security_as_the_first_statement_of_a_scope(
+    populated: World, as_app_role: None
+) -> None:
+    """PostgreSQL refuses COPY FROM into a table whose row-level security applies ("COPY FROM
+    not supported with row-level security"), so as production's role the upload pipeline's
+    bulk insert stages its rows; and psycopg's COPY bypasses Django's execute wrappers (where
+    the scope is sent), so it must work as the first statement after the scope changed."""
+    import pandas as pd
+
+    from assessment.models import Pupil
+    from assessment.slices import _insert
+
+    a = populated.a
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")  # the session now holds "no trust" as its scope
+    with trust_scope(a.trust):
+        _insert(Pupil, 2, {"trust_id": a.trust.pk, "key": pd.Series(["rls-copy-1", "rls-copy-2"])})
+        assert set(
+            Pupil.objects.filter(key__startswith="rls-copy-").values_list("trust_id", flat=True)
+        ) == {a.trust.pk}
+
+
+def test_an_upload_is_checked_and_committed_as_the_app_role(
+    populated: World, as_app_role: None
+) -> None:
+    """The whole upload pipeline (store, check, confirm, bulk insert) as production's role."""
+    from assessment.demo import _commit, _upn
+    from assessment.models import Enrolment, Upload, UploadStatus
+
+    a = populated.a
+    academy = a.academies[0]
+    pupils = [_upn(f"rls-upload-{n}") for n in range(8)]
+    with trust_scope(a.trust):
+        _commit(
+            a.trust,
+            academy,
+            "2025-26-autumn",
+            "pupils",
+            ["upn,year_group,disadvantaged,send,eal,sex,prior_band"]
+            + [f"{upn},6,N,N,N,F,middle" for upn in pupils],
+            None,
+        )
+        upload = Upload.objects.filter(academy=academy, kind="pupils").latest("pk")
+        assert upload.status == UploadStatus.COMMITTED
+        assert Enrolment.objects.filter(academy=academy, academic_year="2025-26").count() >= 8
