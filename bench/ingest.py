@@ -210,7 +210,23 @@ def pipeline_child(folder: Path) -> None:
     # Production runs the recompute on a worker after commit; this measures up to committed rows.
     phases.pipeline.recompute_enqueue = lambda **kwargs: False  # type: ignore[assignment]
     paths = sorted(folder.glob("results-*.csv"))
-    trust, academies, term = make_trust(f"pipeline-{connection.vendor}", len(paths))
+    as_app_role = bool(os.environ.get("BENCH_AS_APP_ROLE"))
+    trust, academies, term = make_trust(
+        f"pipeline-{connection.vendor}{'-app' if as_app_role else ''}", len(paths)
+    )
+    if as_app_role:
+        # Production's role (docs/security.md): row-level security applies, so the pipeline
+        # stages its rows instead of copying straight into the table.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DO $$ BEGIN CREATE ROLE trust_si_app NOLOGIN NOSUPERUSER NOBYPASSRLS;"
+                " EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+            )
+            cursor.execute(
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO trust_si_app"
+            )
+            cursor.execute("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO trust_si_app")
+            cursor.execute("SET ROLE trust_si_app")
     statuses = []
     start = time.perf_counter()
     with trust_scope(trust):
@@ -252,11 +268,12 @@ def own_peak_rss_mb() -> float:
     return int(line.split()[1]) / 1024
 
 
-def pipeline(folder: Path, database_url: str) -> dict[str, Any]:
+def pipeline(folder: Path, database_url: str, *, as_app_role: bool = False) -> dict[str, Any]:
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "trust_si.settings.test",
+        "BENCH_AS_APP_ROLE": "1" if as_app_role else "",
     }
     done = subprocess.run(
         [sys.executable, __file__, "--child", str(folder)],
@@ -350,6 +367,9 @@ def main() -> None:
             with connection.cursor() as cursor:  # (b) starts from the same empty table
                 cursor.execute("TRUNCATE assessment_result")
             postgres = pipeline(folder, url)
+            with connection.cursor() as cursor:
+                cursor.execute("TRUNCATE assessment_result")
+            app_role = pipeline(folder, url, as_app_role=True)
             ie_seconds, imported = import_export(paths, sample)
         sqlite = pipeline(folder, f"sqlite:///{folder / 'bench.sqlite3'}")
     finally:
@@ -357,6 +377,7 @@ def main() -> None:
     for label, got, want in [
         ("COPY", copied, total),
         ("pipeline (PostgreSQL)", postgres["rows"], total),
+        ("pipeline (PostgreSQL, app role)", app_role["rows"], total),
         ("django-import-export", imported, sample),
         ("pipeline (SQLite)", sqlite["rows"], total),
     ]:
@@ -365,6 +386,7 @@ def main() -> None:
 
     rate_a, rate_b, rate_c = total / copy_seconds, total / postgres["seconds"], sample / ie_seconds
     rate_sqlite = total / sqlite["seconds"]
+    rate_app = total / app_role["seconds"]
 
     def target(ok: bool) -> str:
         return "met" if ok else "NOT MET"
@@ -380,6 +402,11 @@ def main() -> None:
             (
                 "(b) upload pipeline, PostgreSQL",
                 f"{rate_b:>12,.0f} rows/s  ({postgres['seconds']:.2f} s)",
+            ),
+            (
+                "(b) as production's role (row-level security)",
+                f"{rate_app:>12,.0f} rows/s  ({app_role['seconds']:.2f} s)  "
+                f"{rate_app / rate_a:.0%} of (a), target >= 30%: {target(rate_app >= 0.3 * rate_a)}",
             ),
             (
                 "(c) django-import-export",
