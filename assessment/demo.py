@@ -49,6 +49,25 @@ def _upn(seed: str) -> str:
     return "D" + digits.rjust(12, "0")
 
 
+# The subject whose lean a GCSE subject follows (the academy's own shifts are by TA subject).
+KS4_LEANS = (("english_language", "reading"), ("maths", "maths"))
+
+
+def _gcse(a: float) -> int:
+    return max(1, min(9, round(1 + a * 8)))
+
+
+def _working_grades(
+    upn: str, a: float, shifts: dict[str, float], rng: random.Random
+) -> list[str]:
+    """A Year 10 or 11 pupil's working-at grades in English and maths this term: the grade their
+    attainment so far points to, a little noisier than the final result."""
+    return [
+        f"{upn},{subject},working_grade,{_gcse(a + shifts[lean] + rng.gauss(0, 0.06))}"
+        for subject, lean in KS4_LEANS
+    ]
+
+
 def _commit(
     trust: Trust, academy: Academy, code: str, kind: str, lines: list[str], actor: User | None
 ) -> None:
@@ -85,6 +104,9 @@ def seed(trust: Trust, ctx: dict[str, Any]) -> None:
         shifts = _subject_shifts(trust, academy)
         # Pupil-by-subject noise from a stream of its own, for the same reason.
         noise = random.Random(f"{trust.slug}-{academy.urn}-pupil-subjects")
+        # Years 10-11 working-at grades, again from their own stream (added later: the rest of
+        # the demo draws the same numbers as before they were).
+        working = random.Random(f"{trust.slug}-{academy.urn}-working-grades")
         pupils = []
         for group in _year_groups(academy):
             for n in range(rng.randint(24, 48) if academy.phase_of_education != "special" else 9):
@@ -136,6 +158,8 @@ def seed(trust: Trust, ctx: dict[str, Any]) -> None:
                     results.append(
                         f"{upn},{subject},ta,{'GDS' if s_a > 0.8 else 'EXS' if s_a > 0.42 else 'WTS'}"
                     )
+                if group == "10" or (group == "11" and season is not Season.SUMMER):
+                    results += _working_grades(upn, a, shifts, working)
                 if season is Season.SUMMER:
                     if group == "R":
                         results.append(f"{upn},eyfs,gld,{'Y' if a > 0.36 else 'N'}")
@@ -220,4 +244,59 @@ def seed_past_year6(trust: Trust, ctx: dict[str, Any]) -> None:
                             results.append(
                                 f"{upn},{subject},scaled_score,{max(80, min(120, score))}"
                             )
+                _commit(trust, academy, term.code, "results", results, actor)
+
+
+def seed_past_year11(trust: Trust, ctx: dict[str, Any]) -> None:
+    """Two earlier years of Year 11 cohorts for every academy with a Year 11 (working-at grades
+    in English and maths in autumn and spring, GCSE grades and Attainment 8 in summer),
+    committed like any upload: the past cohorts the KS4 forecast is fitted on and back-tested
+    against. Each cohort draws from its own stream, so the seed is deterministic and the rest of
+    the demo unchanged. Idempotent through `_commit`."""
+    actor = ctx["users"]["school_staff"] if "users" in ctx else None
+    for academy in ctx["academies"]:
+        if "11" not in _year_groups(academy) or academy.phase_of_education == "special":
+            continue
+        strength = ctx.get("strength", {}).get(academy.pk, 0.5)
+        shifts = _subject_shifts(trust, academy)
+        for year in PAST_YEARS:
+            rng = random.Random(f"{trust.slug}-{academy.urn}-{year.code}-y11")
+            drift = rng.gauss(0, 0.04)  # a cohort is a little stronger or weaker than usual
+            pupils = []
+            for n in range(rng.randint(24, 48)):
+                disadvantaged = rng.random() < float(academy.pct_disadvantaged or 25) / 100
+                ability = rng.gauss(strength + drift - (0.12 if disadvantaged else 0), 0.22)
+                band = "low" if ability < 0.3 else "high" if ability > 0.7 else "middle"
+                pupils.append(
+                    (_upn(f"{academy.urn}-{year.code}-y11-{n}"), disadvantaged, band, ability)
+                )
+            for term in year.terms():
+                if term.season is Season.AUTUMN:
+                    _commit(
+                        trust,
+                        academy,
+                        term.code,
+                        "pupils",
+                        [
+                            "upn,year_group,disadvantaged,send,eal,sex,prior_band",
+                            *(
+                                f"{upn},11,{'Y' if dis else 'N'},N,N,{rng.choice('FM')},{band}"
+                                for upn, dis, band, _a in pupils
+                            ),
+                        ],
+                        actor,
+                    )
+                results = ["upn,subject,measure,value"]
+                for upn, _dis, _band, ability in pupils:
+                    a = ability + GROWTH[term.season] + rng.gauss(0, 0.08)
+                    if term.season is not Season.SUMMER:
+                        results += _working_grades(upn, a, shifts, rng)
+                        continue
+                    for subject, lean in KS4_LEANS:
+                        results.append(
+                            f"{upn},{subject},gcse_grade,{_gcse(a + shifts[lean] + rng.gauss(0, 0.05))}"
+                        )
+                    results.append(
+                        f"{upn},attainment8,att8,{max(0, min(90, round(15 + a * 55, 1)))}"
+                    )
                 _commit(trust, academy, term.code, "results", results, actor)
