@@ -57,9 +57,7 @@ def _gcse(a: float) -> int:
     return max(1, min(9, round(1 + a * 8)))
 
 
-def _working_grades(
-    upn: str, a: float, shifts: dict[str, float], rng: random.Random
-) -> list[str]:
+def _working_grades(upn: str, a: float, shifts: dict[str, float], rng: random.Random) -> list[str]:
     """A Year 10 or 11 pupil's working-at grades in English and maths this term: the grade their
     attainment so far points to, a little noisier than the final result."""
     return [
