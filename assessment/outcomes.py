@@ -309,6 +309,12 @@ def forecast_term_for(trust_id: int, asked: str | None, fallback: str | None) ->
     return fallback
 
 
+def latest_term_code(trust_id: int) -> str | None:
+    """The trust's latest term (the API's default for forecasts)."""
+    codes = sorted(_terms(trust_id), key=term_sort_key)
+    return codes[-1] if codes else None
+
+
 def backtest_for(spec: ForecastSpec, trust_id: int, season: str) -> forecasts.Backtest:
     return forecasts.backtest(history_for(spec, trust_id, season))
 

@@ -253,3 +253,30 @@ def test_governor_report_carries_the_ks4_forecast(world) -> None:
     assert "past Year 11 cohorts" in text  # the method, named
     assert "Forecast: end of key stage 2" not in text  # a secondary has no Year 6
     assert "end of key stage 4" not in _text(primary)
+
+
+def test_forecasts_api_labels_and_suppresses(world, client_for) -> None:
+    tw = world.a
+    secondary = tw.academies[1]
+    with tw.scope():
+        _history(secondary)
+        _year11(secondary, "2025-26", [FIVE[:1] + (None,)] * 6 + [THREE[:1] + (None,)] * 4)
+    client = client_for(tw.user(Role.TRUST_LEADER))
+    url = f"/api/v1/t/{tw.slug}/kpis/{secondary.urn}/forecasts/"
+    body = client.get(url, {"term": "2025-26-spring"}).json()
+    (ks4,) = body["forecasts"]
+    assert ks4["key_stage"] == "KS4" and ks4["label"] == "Forecast" and ks4["available"]
+    assert "past Year 11 cohorts" in ks4["method"]
+    expected = ks4["measures"][0]
+    assert expected["label"] == "Grade 4 or above in English and maths"
+    assert (expected["value"], expected["low"], expected["high"]) == (59.4, 49.0, 69.7)
+    assert client.get(url, {"term": "spring"}).status_code == 400
+    with tw.scope():
+        small = AcademyFactory(trust=tw.trust, name="Small High", age_low=11, age_high=16)
+        _year11(small, "2025-26", [FIVE[:1] + (None,)] * 5)
+    body = client.get(
+        f"/api/v1/t/{tw.slug}/kpis/{small.urn}/forecasts/", {"term": "2025-26-spring"}
+    ).json()
+    (ks4,) = body["forecasts"]
+    assert not ks4["available"] and ks4["measures"][0]["value"] is None
+    assert ks4["note"].startswith("Suppressed: 5 pupils")
