@@ -12,9 +12,20 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from academies.models import Academy
 from assessment.outcomes import SPECS, backtest_for
 from trust_si.tenancy.context import trust_scope
 from trust_si.tenancy.models import Trust
+
+
+def _lower_first(label: str) -> str:
+    return label[:1].lower() + label[1:]
+
+
+def _cohort_name(cohort: str, names: dict[int, str]) -> str:
+    """The cohort key "<academy pk>:<year>" as "<academy name>, <year>"."""
+    pk, _, year = cohort.partition(":")
+    return f"{names.get(int(pk), 'academy ' + pk) if pk.isdigit() else pk}, {year}"
 
 
 class Command(BaseCommand):
@@ -34,6 +45,8 @@ class Command(BaseCommand):
             raise CommandError(f"No trust with slug {options['trust']!r}.")
         wanted = options["key_stage"]
         specs = [s for key, s in SPECS.items() if wanted in ("all", key)]
+        with trust_scope(trust):
+            names = dict(Academy.objects.filter(trust=trust).values_list("pk", "name"))
         for spec in specs:
             with trust_scope(trust):
                 result = backtest_for(spec, trust.pk, options["season"])
@@ -43,8 +56,8 @@ class Command(BaseCommand):
             )
             for row in result.rows:
                 self.stdout.write(
-                    f"  cohort {row.cohort} ({row.n_pupils} pupils) "
-                    f"{spec.labels[row.measure].lower()}: forecast "
+                    f"  {_cohort_name(row.cohort, names)} ({row.n_pupils} pupils) "
+                    f"{_lower_first(spec.labels[row.measure])}: forecast "
                     f"{row.forecast.display}, actual {row.actual:.0f}%"
                     f"{'' if row.inside else '  OUTSIDE the interval'}"
                 )
