@@ -260,7 +260,7 @@ def test_forecasts_api_labels_and_suppresses(world, client_for) -> None:
     secondary = tw.academies[1]
     with tw.scope():
         _history(secondary)
-        _year11(secondary, "2025-26", [FIVE[:1] + (None,)] * 6 + [THREE[:1] + (None,)] * 4)
+        _year11(secondary, "2025-26", [(FIVE[0], None)] * 6 + [(THREE[0], None)] * 4)
     client = client_for(tw.user(Role.TRUST_LEADER))
     url = f"/api/v1/t/{tw.slug}/kpis/{secondary.urn}/forecasts/"
     body = client.get(url, {"term": "2025-26-spring"}).json()
@@ -273,7 +273,7 @@ def test_forecasts_api_labels_and_suppresses(world, client_for) -> None:
     assert client.get(url, {"term": "spring"}).status_code == 400
     with tw.scope():
         small = AcademyFactory(trust=tw.trust, name="Small High", age_low=11, age_high=16)
-        _year11(small, "2025-26", [FIVE[:1] + (None,)] * 5)
+        _year11(small, "2025-26", [(FIVE[0], None)] * 5)
     body = client.get(
         f"/api/v1/t/{tw.slug}/kpis/{small.urn}/forecasts/", {"term": "2025-26-spring"}
     ).json()
