@@ -382,7 +382,7 @@ class TransitionMatrixAPI(TenantAPIView):
 
 class ForecastMeasureOutput(serializers.Serializer):
     measure = serializers.CharField(help_text='"expected" or "higher"')
-    label = serializers.CharField()
+    name = serializers.CharField(help_text="the measure in words")
     value = serializers.FloatField(allow_null=True, help_text="percent; null when suppressed")
     low = serializers.FloatField(allow_null=True, help_text="90% likely range")
     high = serializers.FloatField(allow_null=True)
@@ -392,7 +392,7 @@ class ForecastMeasureOutput(serializers.Serializer):
 class ForecastOutput(serializers.Serializer):
     key_stage = serializers.CharField()
     title = serializers.CharField()
-    label = serializers.CharField(help_text='always "Forecast": not a result')
+    shown_as = serializers.CharField(help_text='always "Forecast": not a result')
     year_group = serializers.CharField()
     from_term = serializers.CharField()
     available = serializers.BooleanField()
@@ -460,7 +460,7 @@ def _forecast_body(data: dict[str, Any]) -> dict[str, Any]:
         measures.append(
             {
                 "measure": measure,
-                "label": data["labels"][measure],
+                "name": data["labels"][measure],
                 "value": interval.value if interval else None,
                 "low": interval.low if interval else None,
                 "high": interval.high if interval else None,
@@ -470,7 +470,7 @@ def _forecast_body(data: dict[str, Any]) -> dict[str, Any]:
     return {
         "key_stage": data["key"].upper(),
         "title": data["title"],
-        "label": "Forecast",
+        "shown_as": "Forecast",
         "year_group": data["year_group"],
         "from_term": data["from_term"],
         "available": f.available,

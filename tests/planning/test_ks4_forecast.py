@@ -265,10 +265,10 @@ def test_forecasts_api_labels_and_suppresses(world, client_for) -> None:
     url = f"/api/v1/t/{tw.slug}/kpis/{secondary.urn}/forecasts/"
     body = client.get(url, {"term": "2025-26-spring"}).json()
     (ks4,) = body["forecasts"]
-    assert ks4["key_stage"] == "KS4" and ks4["label"] == "Forecast" and ks4["available"]
+    assert ks4["key_stage"] == "KS4" and ks4["shown_as"] == "Forecast" and ks4["available"]
     assert "past Year 11 cohorts" in ks4["method"]
     expected = ks4["measures"][0]
-    assert expected["label"] == "Grade 4 or above in English and maths"
+    assert expected["name"] == "Grade 4 or above in English and maths"
     assert (expected["value"], expected["low"], expected["high"]) == (59.4, 49.0, 69.7)
     assert client.get(url, {"term": "spring"}).status_code == 400
     with tw.scope():
