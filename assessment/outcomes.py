@@ -16,7 +16,7 @@ from typing import Any
 from assessment import effects, forecasts
 from assessment.kpis.catalogue import KPIS
 from assessment.models import Enrolment, Result, Term
-from trust_si.terms import Season, TermCode, term_sort_key
+from trust_si.terms import AcademicYear, Season, TermCode, term_sort_key
 
 KS2_SUBJECTS = ("reading", "writing", "maths")
 TA_RANK = {"GDS": 3, "ABV": 3, "EXS": 2, "ARE": 2, "WTS": 1}
@@ -164,6 +164,9 @@ class ForecastSpec:
     higher_label: str
     assessed: str  # what the band is read from, in words
     method: str
+    # Years between the band and the outcome: 0 when the outcome ends the same year (Year 6,
+    # Year 11); 1 for Year 10, whose outcome is the same pupil's Year 11 results a year later.
+    years_ahead: int = 0
 
     @property
     def labels(self) -> dict[str, str]:
@@ -198,7 +201,29 @@ KS4 = ForecastSpec(
     "working-at grades",
     KS4_FORECAST_METHOD,
 )
-SPECS = {s.key: s for s in (KS2, KS4)}
+KS4_YEAR10_METHOD = (
+    "Forecast, not a result, a year ahead: a transition model fitted on the trust's own past "
+    "Year 10 pupils (each one's working-at grade at the same point of Year 10, the lower of "
+    "English and maths, against their own GCSE grades at the end of Year 11), with a 90% likely "
+    "range that adds pupil chance, the fitted rates' uncertainty and the spread between past "
+    "cohorts. A year of teaching is still to come, so the range is wider."
+)
+KS4_YEAR10 = ForecastSpec(
+    "ks4_year10",
+    "KS4",
+    "10",
+    KS4_SUBJECTS,
+    (WORKING_GRADE, "gcse_grade"),
+    _ks4_band,
+    _ks4_outcome,
+    "end of key stage 4, English and maths, for this Year 10 (a year ahead)",
+    "Grade 4 or above in English and maths",
+    "Grade 5 or above in English and maths",
+    "working-at grades",
+    KS4_YEAR10_METHOD,
+    years_ahead=1,
+)
+SPECS = {s.key: s for s in (KS2, KS4, KS4_YEAR10)}
 
 
 def teaches_year(academy: Any, year_group: str) -> bool:
@@ -219,19 +244,33 @@ def first_school_note(academy: Any) -> str:
     return ""
 
 
+def _banded_rows(
+    spec: ForecastSpec, trust_id: int, years: list[str], academy_ids: list[int] | None = None
+) -> list[tuple[str, dict[Any, Any], dict[Any, Any] | None]]:
+    """(year, the pupil's row in the spec's year group, the row their outcome is read from) per
+    pupil. With `years_ahead`, the outcome row is the same pupil's Year 11 row that many years
+    later (None while it has not happened, or when they left the trust)."""
+    rows = _year_rows(trust_id, years, spec.year_group, spec.subjects, spec.measures, academy_ids)
+    if not spec.years_ahead:
+        return [(year, row, row) for (_pupil, year), row in rows.items()]
+    later = {year: AcademicYear.parse(year).next(spec.years_ahead).code for _pupil, year in rows}
+    outcomes = _year_rows(trust_id, set(later.values()), "11", spec.subjects, spec.measures)
+    return [(year, row, outcomes.get((pupil, later[year]))) for (pupil, year), row in rows.items()]
+
+
 def history_for(
     spec: ForecastSpec, trust_id: int, season: str, before_year: str | None = None
 ) -> list[forecasts.PastPupil]:
-    """Past pupils of the spec's year group with a `season` band and a summer outcome (years
-    before `before_year`, when given): the history the forecast is fitted on."""
+    """Past pupils of the spec's year group with a `season` band and a summer outcome (outcomes
+    from years before `before_year`, when given): the history the forecast is fitted on."""
     years = sorted({t.academic_year for t in _terms(trust_id).values()})
     if before_year is not None:
-        years = [y for y in years if y < before_year]
+        last = AcademicYear.parse(before_year).previous(1 + spec.years_ahead).code
+        years = [y for y in years if y <= last]
     history = []
-    for (_pupil, year), row in _year_rows(
-        trust_id, years, spec.year_group, spec.subjects, spec.measures
-    ).items():
-        band, outcome = spec.band(row, season), spec.outcome(row)
+    for year, row, outcome_row in _banded_rows(spec, trust_id, years):
+        band = spec.band(row, season)
+        outcome = spec.outcome(outcome_row) if outcome_row is not None else None
         if band is None or outcome is None:
             continue
         history.append(forecasts.PastPupil(f"{row['academy']}:{year}", band, *outcome))
@@ -265,7 +304,7 @@ def forecast_for(
             f"{TermCode.of(term.academic_year, season.code).label}.",
         )
     actual = None
-    if term.season is Season.SUMMER:
+    if term.season is Season.SUMMER and not spec.years_ahead:
         outcomes = [o for o in (spec.outcome(r) for r in rows.values()) if o is not None]
         if len(outcomes) > min_n:
             actual = {
@@ -278,6 +317,7 @@ def forecast_for(
         "actual": actual,
         "method": spec.method,
         "key": spec.key,
+        "key_stage": spec.key_stage,
         "title": spec.title,
         "labels": spec.labels,
         "year_group": spec.year_group,

@@ -21,6 +21,8 @@ from assessment.kpis.selectors import kpi_figures_for, similar_schools_for
 from assessment.outcomes import (
     KS2,
     KS4,
+    KS4_YEAR10,
+    ForecastSpec,
     first_school_note,
     forecast_as_data,
     forecast_for,
@@ -225,15 +227,28 @@ def forecast_section(*, trust: Trust, academy: Academy, term_code: str) -> dict[
     return forecast_as_data(data)
 
 
-def forecast_ks4_section(*, trust: Trust, academy: Academy, term_code: str) -> dict[str, Any]:
-    """The Year 11 forecast of KS4 English and maths (grade 4+, grade 5+), labelled as a
-    forecast; nothing for an academy without Year 11."""
-    if not teaches_year(academy, KS4.year_group):
-        return {"available": False, "applies": False, "note": "", "method": ""}
-    data = forecast_for(
-        KS4, trust_id=trust.pk, academy_id=academy.pk, term_code=term_code, min_n=trust.min_cohort
+def _ks4_section(spec: ForecastSpec) -> Callable[..., dict[str, Any]]:
+    def build(*, trust: Trust, academy: Academy, term_code: str) -> dict[str, Any]:
+        if not teaches_year(academy, spec.year_group):
+            return {"available": False, "applies": False, "note": "", "method": ""}
+        data = forecast_for(
+            spec,
+            trust_id=trust.pk,
+            academy_id=academy.pk,
+            term_code=term_code,
+            min_n=trust.min_cohort,
+        )
+        return {**forecast_as_data(data), "applies": True}
+
+    build.__doc__ = (
+        f"The Year {spec.year_group} forecast of KS4 English and maths (grade 4+, grade 5+), "
+        "labelled as a forecast; nothing for an academy without that year group."
     )
-    return {**forecast_as_data(data), "applies": True}
+    return build
+
+
+forecast_ks4_section = _ks4_section(KS4)
+forecast_ks4_year10_section = _ks4_section(KS4_YEAR10)
 
 
 def similar_schools_section(*, trust: Trust, academy: Academy, term_code: str) -> dict[str, Any]:
@@ -273,5 +288,6 @@ ACADEMY_SECTIONS: tuple[Section, ...] = (
     Section("planning", planning_section),
     Section("forecast", forecast_section),
     Section("forecast_ks4", forecast_ks4_section),
+    Section("forecast_ks4_year10", forecast_ks4_year10_section),
     Section("similar_schools", similar_schools_section),
 )

@@ -390,6 +390,7 @@ class ForecastMeasureOutput(serializers.Serializer):
 
 
 class ForecastOutput(serializers.Serializer):
+    key = serializers.CharField(help_text='"ks2", "ks4" (Year 11) or "ks4_year10" (a year ahead)')
     key_stage = serializers.CharField()
     title = serializers.CharField()
     shown_as = serializers.CharField(help_text='always "Forecast": not a result')
@@ -468,7 +469,8 @@ def _forecast_body(data: dict[str, Any]) -> dict[str, Any]:
             }
         )
     return {
-        "key_stage": data["key"].upper(),
+        "key": data["key"],
+        "key_stage": data["key_stage"],
         "title": data["title"],
         "shown_as": "Forecast",
         "year_group": data["year_group"],

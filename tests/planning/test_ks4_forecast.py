@@ -252,6 +252,8 @@ def test_governor_report_carries_the_ks4_forecast(world) -> None:
     assert "from 10 pupils' working-at grades in spring term 2025-26" in text.lower()
     assert "past Year 11 cohorts" in text  # the method, named
     assert "Forecast: end of key stage 2" not in text  # a secondary has no Year 6
+    assert "Forecast: end of key stage 4 for this Year 10 (a year ahead)" in text
+    assert "No forecast: No Year 10 pupils with working-at grades in Spring term 2025-26" in text
     assert "end of key stage 4" not in _text(primary)
 
 
@@ -264,7 +266,8 @@ def test_forecasts_api_labels_and_suppresses(world, client_for) -> None:
     client = client_for(tw.user(Role.TRUST_LEADER))
     url = f"/api/v1/t/{tw.slug}/kpis/{secondary.urn}/forecasts/"
     body = client.get(url, {"term": "2025-26-spring"}).json()
-    (ks4,) = body["forecasts"]
+    assert [f["key"] for f in body["forecasts"]] == ["ks4", "ks4_year10"]
+    ks4 = body["forecasts"][0]
     assert ks4["key_stage"] == "KS4" and ks4["shown_as"] == "Forecast" and ks4["available"]
     assert "past Year 11 cohorts" in ks4["method"]
     expected = ks4["measures"][0]
@@ -277,6 +280,90 @@ def test_forecasts_api_labels_and_suppresses(world, client_for) -> None:
     body = client.get(
         f"/api/v1/t/{tw.slug}/kpis/{small.urn}/forecasts/", {"term": "2025-26-spring"}
     ).json()
-    (ks4,) = body["forecasts"]
+    ks4 = body["forecasts"][0]
     assert not ks4["available"] and ks4["measures"][0]["value"] is None
     assert ks4["note"].startswith("Suppressed: 5 pupils")
+
+
+def _year10_then_11(
+    academy: Academy, year: str, pupils: list[tuple[Grades, Grades | None]]
+) -> None:
+    """Pupils in Year 10 in `year` (spring working-at grades) and in Year 11 the year after
+    (summer GCSE grades, when given): the Year 10 forecast's history."""
+    from trust_si.terms import AcademicYear
+
+    later = AcademicYear.parse(year).next().code
+    spring = term_get_or_create(trust=academy.trust, code=f"{year}-spring")
+    summer = term_get_or_create(trust=academy.trust, code=f"{later}-summer")
+    for n, (working, gcse) in enumerate(pupils):
+        key = hashlib.sha256(f"{academy.pk}-{year}-y10-{n}".encode()).hexdigest()
+        pupil = Pupil.objects.create(trust=academy.trust, key=key)
+        for academic_year, group in ((year, "10"), (later, "11")):
+            Enrolment.objects.create(
+                trust=academy.trust,
+                pupil=pupil,
+                academy=academy,
+                academic_year=academic_year,
+                year_group=group,
+                sex="F",
+            )
+        for term, measure, grades in (
+            (spring, "working_grade", working),
+            (summer, "gcse_grade", gcse),
+        ):
+            for subject, grade in zip(
+                ("english_language", "english_literature", "maths"), grades or (), strict=False
+            ):
+                if grade is not None:
+                    Result.objects.create(
+                        trust=academy.trust,
+                        pupil=pupil,
+                        academy=academy,
+                        term=term,
+                        subject=subject,
+                        measure=measure,
+                        value=str(grade),
+                        numeric=grade,
+                    )
+
+
+def test_year10_forecast_is_a_year_ahead_and_fitted_only_on_known_outcomes(
+    world, client_for
+) -> None:
+    from assessment.outcomes import KS4_YEAR10
+
+    tw = world.a
+    secondary = tw.academies[1]
+    with tw.scope():
+        for year in ("2021-22", "2022-23", "2023-24"):
+            _year10_then_11(secondary, year, [FIVE] * 5 + [THREE] * 5)
+        # Year 10 in 2024-25: its GCSEs (summer 2025-26) are not known in spring 2025-26, so
+        # this cohort, all of whom would have failed, must not move the forecast.
+        _year10_then_11(secondary, "2024-25", [((5, None, 5), (1, None, 1))] * 10)
+        _year10_then_11(
+            secondary, "2025-26", [((5, None, 5), None)] * 6 + [((3, None, 3), None)] * 4
+        )
+        data = forecast_for(
+            KS4_YEAR10,
+            trust_id=tw.trust.pk,
+            academy_id=secondary.pk,
+            term_code="2025-26-spring",
+            min_n=5,
+        )
+        backtest = backtest_for(KS4_YEAR10, tw.trust.pk, "spring")
+    f = data["forecast"]
+    # The same hand computation as the Year 11 test: the same bands and outcomes.
+    assert (f.n_pupils, f.n_cohorts, f.n_history_pupils) == (10, 3, 30)
+    assert f.expected is not None
+    assert (f.expected.value, f.expected.low, f.expected.high) == (59.4, 49.0, 69.7)
+    assert "a year ahead" in data["title"] and "Year 10" in data["method"]
+    assert len(backtest.rows) == 8  # all four past Year 10 cohorts, two measures each
+    html = (
+        client_for(tw.user(Role.TRUST_LEADER))
+        .get(f"/t/{tw.slug}/kpis/{secondary.urn}/?term=2025-26-spring")
+        .content.decode()
+    )
+    assert html.index("Forecast: end of key stage 4, English and maths</h2>") < html.index(
+        "for this Year 10 (a year ahead)"
+    )
+    assert "10 Year 10 pupils' working-at grades in Spring term 2025-26" in html
