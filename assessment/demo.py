@@ -49,6 +49,25 @@ def _upn(seed: str) -> str:
     return "D" + digits.rjust(12, "0")
 
 
+# The subject whose lean a GCSE subject follows (the academy's own shifts are by TA subject).
+KS4_LEANS = (("english_language", "reading"), ("maths", "maths"))
+# How far below their end-of-Year-11 attainment Year 10 pupils work (in the 0-1 ability scale).
+YEAR10_BEHIND = 0.12
+
+
+def _gcse(a: float) -> int:
+    return max(1, min(9, round(1 + a * 8)))
+
+
+def _working_grades(upn: str, a: float, shifts: dict[str, float], rng: random.Random) -> list[str]:
+    """A Year 10 or 11 pupil's working-at grades in English and maths this term: the grade their
+    attainment so far points to, a little noisier than the final result."""
+    return [
+        f"{upn},{subject},working_grade,{_gcse(a + shifts[lean] + rng.gauss(0, 0.06))}"
+        for subject, lean in KS4_LEANS
+    ]
+
+
 def _commit(
     trust: Trust, academy: Academy, code: str, kind: str, lines: list[str], actor: User | None
 ) -> None:
@@ -112,6 +131,9 @@ def seed(trust: Trust, ctx: dict[str, Any]) -> None:
         noise = random.Random(f"{trust.slug}-{academy.urn}-pupil-subjects")
         # Test-day outcomes, GCSE options and severe absence: a stream of their own too.
         outcomes = random.Random(f"{trust.slug}-{academy.urn}-outcomes")
+        # Years 10-11 working-at grades, again from their own stream (added later: the rest of
+        # the demo draws the same numbers as before they were).
+        working = random.Random(f"{trust.slug}-{academy.urn}-working-grades")
         pupils = []
         for group in _year_groups(academy):
             for n in range(rng.randint(24, 48) if academy.phase_of_education != "special" else 9):
@@ -163,6 +185,10 @@ def seed(trust: Trust, ctx: dict[str, Any]) -> None:
                     results.append(
                         f"{upn},{subject},ta,{'GDS' if s_a > 0.8 else 'EXS' if s_a > 0.42 else 'WTS'}"
                     )
+                if group == "10":  # a year of teaching to come: it works a little below
+                    results += _working_grades(upn, a - YEAR10_BEHIND, shifts, working)
+                if group == "11" and season is not Season.SUMMER:
+                    results += _working_grades(upn, a, shifts, working)
                 if season is Season.SUMMER:
                     # A child's day on the check varies more than their termly assessment: without
                     # it the strongest schools read 100% on EYFS and phonics, which nobody does.
@@ -255,4 +281,76 @@ def seed_past_year6(trust: Trust, ctx: dict[str, Any]) -> None:
                             results.append(
                                 f"{upn},{subject},scaled_score,{max(80, min(120, score))}"
                             )
+                _commit(trust, academy, term.code, "results", results, actor)
+
+
+def seed_past_year11(trust: Trust, ctx: dict[str, Any]) -> None:
+    """Two earlier years of Year 11 cohorts for every mainstream academy with a Year 11
+    (working-at grades in English and maths in autumn and spring, GCSE grades and Attainment 8 in
+    summer), and the same pupils in Year 10 the year before (working-at grades every term),
+    committed like any upload: the past cohorts the KS4 forecasts (from Year 11, and a year ahead
+    from Year 10) are fitted on and back-tested against. Each cohort draws from its own streams,
+    so the seed is deterministic and the rest of the demo unchanged. Idempotent through
+    `_commit` (one pupils and one results upload per academy and term, holding both years)."""
+    actor = ctx["users"]["school_staff"] if "users" in ctx else None
+    for academy in ctx["academies"]:
+        if "11" not in _year_groups(academy) or academy.phase_of_education == "special":
+            continue
+        strength = ctx.get("strength", {}).get(academy.pk, 0.5)
+        shifts = _subject_shifts(trust, academy)
+        cohorts: dict[str, tuple[random.Random, list[Any]]] = {}
+        for year in PAST_YEARS:
+            rng = random.Random(f"{trust.slug}-{academy.urn}-{year.code}-y11")
+            drift = rng.gauss(0, 0.04)  # a cohort is a little stronger or weaker than usual
+            pupils = []
+            for n in range(rng.randint(24, 48)):
+                disadvantaged = rng.random() < float(academy.pct_disadvantaged or 25) / 100
+                ability = rng.gauss(strength + drift - (0.12 if disadvantaged else 0), 0.22)
+                band = "low" if ability < 0.3 else "high" if ability > 0.7 else "middle"
+                pupils.append(
+                    (_upn(f"{academy.urn}-{year.code}-y11-{n}"), disadvantaged, band, ability)
+                )
+            cohorts[year.code] = (rng, pupils)
+        year10 = {code: random.Random(f"{trust.slug}-{academy.urn}-{code}-y10") for code in cohorts}
+        for year in [PAST_YEARS[0].previous(), *PAST_YEARS]:
+            y11 = cohorts.get(year.code)
+            next_code = year.next().code
+            y10 = (year10[next_code], cohorts[next_code][1]) if next_code in cohorts else None
+            for term in year.terms():
+                if term.season is Season.AUTUMN:
+                    lines = ["upn,year_group,disadvantaged,send,eal,sex,prior_band"]
+                    if y11 is not None:
+                        rng, pupils = y11
+                        lines += [
+                            f"{upn},11,{'Y' if dis else 'N'},N,N,{rng.choice('FM')},{band}"
+                            for upn, dis, band, _a in pupils
+                        ]
+                    if y10 is not None:
+                        r10, pupils = y10
+                        lines += [
+                            f"{upn},10,{'Y' if dis else 'N'},N,N,{r10.choice('FM')},{band}"
+                            for upn, dis, band, _a in pupils
+                        ]
+                    _commit(trust, academy, term.code, "pupils", lines, actor)
+                results = ["upn,subject,measure,value"]
+                if y11 is not None:
+                    rng, pupils = y11
+                    for upn, _dis, _band, ability in pupils:
+                        a = ability + GROWTH[term.season] + rng.gauss(0, 0.08)
+                        if term.season is not Season.SUMMER:
+                            results += _working_grades(upn, a, shifts, rng)
+                            continue
+                        for subject, lean in KS4_LEANS:
+                            results.append(
+                                f"{upn},{subject},gcse_grade,{_gcse(a + shifts[lean] + rng.gauss(0, 0.05))}"
+                            )
+                        results.append(
+                            f"{upn},attainment8,att8,{max(0, min(90, round(15 + a * 55, 1)))}"
+                        )
+                if y10 is not None:
+                    # A year of teaching to come: Year 10 works a little below where it ends.
+                    r10, pupils = y10
+                    for upn, _dis, _band, ability in pupils:
+                        a = ability - YEAR10_BEHIND + GROWTH[term.season] + r10.gauss(0, 0.1)
+                        results += _working_grades(upn, a, shifts, r10)
                 _commit(trust, academy, term.code, "results", results, actor)

@@ -1,5 +1,10 @@
 """Forecasts of end-of-key-stage outcomes from in-year teacher assessment. Pure: no Django.
 
+Any key stage: a band is whatever label the caller gives a pupil's in-year assessment (KS2: the
+lowest TA of reading, writing and maths; KS4: the lower of the English and maths working-at
+grades) and "expected" / "higher" are two outcomes, the second harder than the first (KS2: the
+expected and higher standards; KS4: grade 4+ and grade 5+ in English and maths).
+
 The method (a transition model fitted on the trust's own past cohorts):
 
 1. History: every pupil of a past cohort (one academy's year group in one year) who had an
@@ -212,16 +217,18 @@ class Backtest:
         rows = [r for r in self.rows if r.measure == measure]
         return sum(abs(r.error) for r in rows) / len(rows) if rows else None
 
-    def lines(self) -> list[str]:
+    def lines(self, labels: dict[str, str] | None = None) -> list[str]:
+        """One line per measure; `labels` names the measures in words (a key stage's own)."""
         out = []
         for measure in MEASURES:
             cov, mae = self.coverage(measure), self.mean_abs_error(measure)
             n = len([r for r in self.rows if r.measure == measure])
+            name = (labels or {}).get(measure, measure)
             if cov is None or mae is None:
-                out.append(f"{measure}: no cohort could be back-tested")
+                out.append(f"{name}: no cohort could be back-tested")
                 continue
             out.append(
-                f"{measure}: {n} cohorts, mean absolute error {mae:.1f} points, "
+                f"{name}: {n} cohorts, mean absolute error {mae:.1f} points, "
                 f"90% interval held the outcome in {100 * cov:.0f}%"
             )
         return out

@@ -55,6 +55,12 @@ MEASURES: dict[str, tuple[list[str] | None, tuple[float, float] | None, str]] = 
         "KS2 test scaled score 80-120 (or A absent, B below, M missing, T unable)",
     ),
     "gcse_grade": (["U", "X"], (1, 9), "GCSE grade 9-1, or U"),
+    # In-year and not a result: what the KS4 forecast is fitted on (assessment.outcomes.KS4).
+    "working_grade": (
+        ["U"],
+        (1, 9),
+        "Years 10-11 teacher-assessed working-at grade 9-1, or U (in-year, not a result)",
+    ),
     "att8": (None, (0, 90), "Attainment 8 points, 0-90"),
 }
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from assessment import effects, forecasts
 from assessment.kpis.catalogue import KPIS
 from assessment.models import Enrolment, Result, Term
-from trust_si.terms import Season, TermCode, term_sort_key
+from trust_si.terms import AcademicYear, Season, TermCode, term_sort_key
 
 KS2_SUBJECTS = ("reading", "writing", "maths")
 TA_RANK = {"GDS": 3, "ABV": 3, "EXS": 2, "ARE": 2, "WTS": 1}
@@ -26,19 +27,41 @@ FORECAST_METHOD = (
     "writing and maths, against their end-of-key-stage outcome), with a 90% likely range that "
     "adds pupil chance, the fitted rates' uncertainty and the spread between past cohorts."
 )
+KS4_FORECAST_METHOD = (
+    "Forecast, not a result: a transition model fitted on the trust's own past Year 11 cohorts "
+    "(each past pupil's teacher-assessed working-at grade at the same point of the year, the "
+    "lower of English and maths, against their GCSE grades), with a 90% likely range that adds "
+    "pupil chance, the fitted rates' uncertainty and the spread between past cohorts."
+)
+# Why a first school sees no forecast (DfE: statutory KS1 assessment became optional from
+# 2023-24, and the KPI catalogue holds no end-of-KS1 outcome to fit a forecast against).
+KS1_NO_FORECAST = (
+    "No key stage 1 forecast: statutory end-of-key-stage-1 assessment has been optional since "
+    "2023-24 (DfE), so there is no end-of-key-stage-1 outcome to fit a forecast on or to check "
+    "it against."
+)
+KS4_SUBJECTS = ("english_language", "english_literature", "maths")
+# The in-year measure Year 10 and 11 teachers record (assessment.kinds: "working_grade").
+WORKING_GRADE = "working_grade"
 
 
 def _terms(trust_id: int) -> dict[str, Term]:
     return {t.code: t for t in Term.objects.filter(trust_id=trust_id)}
 
 
-def _y6_rows(
-    trust_id: int, years: Iterable[str], academy_ids: list[int] | None = None
+def _year_rows(
+    trust_id: int,
+    years: Iterable[str],
+    year_group: str,
+    subjects: Iterable[str],
+    measures: Iterable[str],
+    academy_ids: list[int] | None = None,
 ) -> dict[tuple[int, str], dict[Any, Any]]:
-    """(pupil, year) -> {"academy": id, (subject, measure, season): (value, numeric)} for Year 6."""
+    """(pupil, year) -> {"academy": id, (subject, measure, season): (value, numeric)} for one
+    year group."""
     years = list(years)
     enrolments = Enrolment.objects.filter(
-        trust_id=trust_id, academic_year__in=years, year_group="6"
+        trust_id=trust_id, academic_year__in=years, year_group=year_group
     )
     if academy_ids is not None:
         enrolments = enrolments.filter(academy_id__in=academy_ids)
@@ -54,8 +77,8 @@ def _y6_rows(
         trust_id=trust_id,
         pupil_id__in={p for p, _ in facts},
         term__academic_year__in=years,
-        subject__in=KS2_SUBJECTS,
-        measure__in=("ta", "scaled_score"),
+        subject__in=list(subjects),
+        measure__in=list(measures),
     ).values_list(
         "pupil_id", "term__academic_year", "term__season", "subject", "measure", "value", "numeric"
     )
@@ -66,7 +89,7 @@ def _y6_rows(
     return facts
 
 
-def _band(row: dict[Any, Any], season: str) -> str | None:
+def _ks2_band(row: dict[Any, Any], season: str) -> str | None:
     ranks = []
     for subject in KS2_SUBJECTS:
         v = row.get((subject, "ta", season))
@@ -76,7 +99,7 @@ def _band(row: dict[Any, Any], season: str) -> str | None:
     return BAND_OF_RANK[min(ranks)]
 
 
-def _outcome(row: dict[Any, Any]) -> tuple[bool, bool] | None:
+def _ks2_outcome(row: dict[Any, Any]) -> tuple[bool, bool] | None:
     """KS2 RWM by DfE's definitions: expected = reading and maths scaled 100+ and writing TA
     EXS or GDS; higher standard = reading and maths 110+ and writing GDS."""
     r = row.get(("reading", "scaled_score", "summer"))
@@ -90,36 +113,185 @@ def _outcome(row: dict[Any, Any]) -> tuple[bool, bool] | None:
     return expected, higher
 
 
-def ks2_history(
-    trust_id: int, season: str, before_year: str | None = None
+def _english_and_maths(row: dict[Any, Any], measure: str, season: str) -> tuple[float, float]:
+    """(English, maths) grade, U or missing as 0. DfE: English is met by English language *or*
+    English literature, so the better of the two counts."""
+
+    def grade(subject: str) -> float:
+        v = row.get((subject, measure, season))
+        return (v[1] or 0.0) if v is not None else 0.0
+
+    return max(grade("english_language"), grade("english_literature")), grade("maths")
+
+
+def _ks4_band(row: dict[Any, Any], season: str) -> str | None:
+    """The lower of the pupil's English and maths working-at grades, in bands whose ends are
+    pooled (few pupils sit at grade 1 or grade 9). No band without both subjects' grades."""
+    has_english = any(
+        (s, WORKING_GRADE, season) in row for s in ("english_language", "english_literature")
+    )
+    if not has_english or ("maths", WORKING_GRADE, season) not in row:
+        return None
+    low = int(min(_english_and_maths(row, WORKING_GRADE, season)))
+    return "grade 7 or above" if low >= 7 else "grade 2 or below" if low <= 2 else f"grade {low}"
+
+
+def _ks4_outcome(row: dict[Any, Any]) -> tuple[bool, bool] | None:
+    """DfE's English and maths measures (assessment.kpis.catalogue `_em`): grade 4 or above in
+    both, grade 5 or above in both. A pupil with no English or maths GCSE result at all has no
+    outcome to learn from (in the KPI they count as not met once the cohort has results)."""
+    if not any((s, "gcse_grade", "summer") in row for s in KS4_SUBJECTS):
+        return None
+    english, maths = _english_and_maths(row, "gcse_grade", "summer")
+    return english >= 4 and maths >= 4, english >= 5 and maths >= 5
+
+
+@dataclass(frozen=True)
+class ForecastSpec:
+    """One end-of-key-stage forecast: which year group, which in-year assessment gives a pupil's
+    band, which outcome it is fitted on, and the words shown beside it. The method is the same
+    for every key stage (`assessment.forecasts`); only these differ."""
+
+    key: str  # "ks2", "ks4": the command's --key-stage and the report's section
+    key_stage: str  # "KS2", "KS4" as `Academy.key_stages` names it
+    year_group: str
+    subjects: tuple[str, ...]
+    measures: tuple[str, ...]  # results read: the in-year band's and the outcome's
+    band: Callable[[dict[Any, Any], str], str | None]
+    outcome: Callable[[dict[Any, Any]], tuple[bool, bool] | None]
+    title: str
+    expected_label: str
+    higher_label: str
+    assessed: str  # what the band is read from, in words
+    method: str
+    # Years between the band and the outcome: 0 when the outcome ends the same year (Year 6,
+    # Year 11); 1 for Year 10, whose outcome is the same pupil's Year 11 results a year later.
+    years_ahead: int = 0
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return {"expected": self.expected_label, "higher": self.higher_label}
+
+
+KS2 = ForecastSpec(
+    "ks2",
+    "KS2",
+    "6",
+    KS2_SUBJECTS,
+    ("ta", "scaled_score"),
+    _ks2_band,
+    _ks2_outcome,
+    "end of key stage 2, reading, writing and maths combined",
+    "Expected standard",
+    "Higher standard",
+    "teacher assessments",
+    FORECAST_METHOD,
+)
+KS4 = ForecastSpec(
+    "ks4",
+    "KS4",
+    "11",
+    KS4_SUBJECTS,
+    (WORKING_GRADE, "gcse_grade"),
+    _ks4_band,
+    _ks4_outcome,
+    "end of key stage 4, English and maths",
+    "Grade 4 or above in English and maths",
+    "Grade 5 or above in English and maths",
+    "working-at grades",
+    KS4_FORECAST_METHOD,
+)
+KS4_YEAR10_METHOD = (
+    "Forecast, not a result, a year ahead: a transition model fitted on the trust's own past "
+    "Year 10 pupils (each one's working-at grade at the same point of Year 10, the lower of "
+    "English and maths, against their own GCSE grades at the end of Year 11), with a 90% likely "
+    "range that adds pupil chance, the fitted rates' uncertainty and the spread between past "
+    "cohorts. A year of teaching is still to come, so the range is wider."
+)
+KS4_YEAR10 = ForecastSpec(
+    "ks4_year10",
+    "KS4",
+    "10",
+    KS4_SUBJECTS,
+    (WORKING_GRADE, "gcse_grade"),
+    _ks4_band,
+    _ks4_outcome,
+    "end of key stage 4, English and maths, for this Year 10 (a year ahead)",
+    "Grade 4 or above in English and maths",
+    "Grade 5 or above in English and maths",
+    "working-at grades",
+    KS4_YEAR10_METHOD,
+    years_ahead=1,
+)
+SPECS = {s.key: s for s in (KS2, KS4, KS4_YEAR10)}
+
+
+def teaches_year(academy: Any, year_group: str) -> bool:
+    """Whether the academy's age range holds the year group (Year N is ages N+4 to N+5)."""
+    age = int(year_group) + 4
+    return bool(academy.age_low <= age < academy.age_high)
+
+
+def forecast_specs_for(academy: Any) -> list[ForecastSpec]:
+    """The forecasts an academy has: one per end-of-key-stage year group it teaches."""
+    return [s for s in SPECS.values() if teaches_year(academy, s.year_group)]
+
+
+def first_school_note(academy: Any) -> str:
+    """The reason shown where a first school's forecast would be (KS1, no Year 6)."""
+    if "KS1" in academy.key_stages and not forecast_specs_for(academy):
+        return KS1_NO_FORECAST
+    return ""
+
+
+def _banded_rows(
+    spec: ForecastSpec, trust_id: int, years: list[str], academy_ids: list[int] | None = None
+) -> list[tuple[str, dict[Any, Any], dict[Any, Any] | None]]:
+    """(year, the pupil's row in the spec's year group, the row their outcome is read from) per
+    pupil. With `years_ahead`, the outcome row is the same pupil's Year 11 row that many years
+    later (None while it has not happened, or when they left the trust)."""
+    rows = _year_rows(trust_id, years, spec.year_group, spec.subjects, spec.measures, academy_ids)
+    if not spec.years_ahead:
+        return [(year, row, row) for (_pupil, year), row in rows.items()]
+    later = {year: AcademicYear.parse(year).next(spec.years_ahead).code for _pupil, year in rows}
+    outcomes = _year_rows(trust_id, set(later.values()), "11", spec.subjects, spec.measures)
+    return [(year, row, outcomes.get((pupil, later[year]))) for (pupil, year), row in rows.items()]
+
+
+def history_for(
+    spec: ForecastSpec, trust_id: int, season: str, before_year: str | None = None
 ) -> list[forecasts.PastPupil]:
-    """Past Year 6 pupils with a `season` assessment and a summer outcome (years before
-    `before_year`, when given): the history the forecast is fitted on."""
+    """Past pupils of the spec's year group with a `season` band and a summer outcome (outcomes
+    from years before `before_year`, when given): the history the forecast is fitted on."""
     years = sorted({t.academic_year for t in _terms(trust_id).values()})
     if before_year is not None:
-        years = [y for y in years if y < before_year]
+        last = AcademicYear.parse(before_year).previous(1 + spec.years_ahead).code
+        years = [y for y in years if y <= last]
     history = []
-    for (_pupil, year), row in _y6_rows(trust_id, years).items():
-        band, outcome = _band(row, season), _outcome(row)
+    for year, row, outcome_row in _banded_rows(spec, trust_id, years):
+        band = spec.band(row, season)
+        outcome = spec.outcome(outcome_row) if outcome_row is not None else None
         if band is None or outcome is None:
             continue
         history.append(forecasts.PastPupil(f"{row['academy']}:{year}", band, *outcome))
     return history
 
 
-def ks2_forecast_for(
-    *, trust_id: int, academy_id: int, term_code: str, min_n: int
+def forecast_for(
+    spec: ForecastSpec, *, trust_id: int, academy_id: int, term_code: str, min_n: int
 ) -> dict[str, Any]:
-    """The Year 6 forecast of KS2 RWM (% expected, % higher standard) for one academy and term.
+    """The forecast (% expected / % higher, as the spec names them) for one academy and term.
 
     In summer the outcome is known: the forecast shown is the one spring's assessments gave, beside
     what happened (a back-test the reader can see).
     """
     term = TermCode.parse(term_code)
     season = Season.SPRING if term.season is Season.SUMMER else term.season
-    model = forecasts.fit(ks2_history(trust_id, season.code, before_year=term.academic_year))
-    rows = _y6_rows(trust_id, [term.academic_year], [academy_id])
-    bands = [b for b in (_band(r, season.code) for r in rows.values()) if b is not None]
+    model = forecasts.fit(history_for(spec, trust_id, season.code, before_year=term.academic_year))
+    rows = _year_rows(
+        trust_id, [term.academic_year], spec.year_group, spec.subjects, spec.measures, [academy_id]
+    )
+    bands = [b for b in (spec.band(r, season.code) for r in rows.values()) if b is not None]
     result = forecasts.forecast(model if model.n_cohorts else None, bands, min_n=min_n)
     if not bands:
         result = forecasts.Forecast(
@@ -128,11 +300,12 @@ def ks2_forecast_for(
             model.n_pupils,
             None,
             None,
-            f"No Year 6 pupils with teacher assessments in {TermCode.of(term.academic_year, season.code).label}.",
+            f"No Year {spec.year_group} pupils with {spec.assessed} in "
+            f"{TermCode.of(term.academic_year, season.code).label}.",
         )
     actual = None
-    if term.season is Season.SUMMER:
-        outcomes = [o for o in (_outcome(r) for r in rows.values()) if o is not None]
+    if term.season is Season.SUMMER and not spec.years_ahead:
+        outcomes = [o for o in (spec.outcome(r) for r in rows.values()) if o is not None]
         if len(outcomes) > min_n:
             actual = {
                 "expected": round(100 * sum(o[0] for o in outcomes) / len(outcomes), 1),
@@ -142,12 +315,67 @@ def ks2_forecast_for(
         "forecast": result,
         "from_term": TermCode.of(term.academic_year, season.code).label,
         "actual": actual,
-        "method": FORECAST_METHOD,
+        "method": spec.method,
+        "key": spec.key,
+        "key_stage": spec.key_stage,
+        "title": spec.title,
+        "labels": spec.labels,
+        "year_group": spec.year_group,
+        "assessed": spec.assessed,
     }
 
 
+def forecasts_for_academy(
+    academy: Any, *, trust_id: int, term_code: str, min_n: int
+) -> list[dict[str, Any]]:
+    """Every forecast the academy has for the term, KS2 before KS4."""
+    return [
+        forecast_for(s, trust_id=trust_id, academy_id=academy.pk, term_code=term_code, min_n=min_n)
+        for s in forecast_specs_for(academy)
+    ]
+
+
+def forecast_term_for(trust_id: int, asked: str | None, fallback: str | None) -> str | None:
+    """The term a page's forecasts are for: the one asked for when the trust has it (even with
+    no KPI figure yet), else the page's own term. Malformed input falls back, never errors."""
+    term = TermCode.parse_or_none(asked)
+    if (
+        term is not None
+        and Term.objects.filter(
+            trust_id=trust_id, academic_year=term.academic_year, season=term.season.code
+        ).exists()
+    ):
+        return term.code
+    return fallback
+
+
+def latest_term_code(trust_id: int) -> str | None:
+    """The trust's latest term (the API's default for forecasts)."""
+    codes = sorted(_terms(trust_id), key=term_sort_key)
+    return codes[-1] if codes else None
+
+
+def backtest_for(spec: ForecastSpec, trust_id: int, season: str) -> forecasts.Backtest:
+    return forecasts.backtest(history_for(spec, trust_id, season))
+
+
+# The KS2 names earlier callers use.
+def ks2_history(
+    trust_id: int, season: str, before_year: str | None = None
+) -> list[forecasts.PastPupil]:
+    return history_for(KS2, trust_id, season, before_year)
+
+
+def ks2_forecast_for(
+    *, trust_id: int, academy_id: int, term_code: str, min_n: int
+) -> dict[str, Any]:
+    return forecast_for(
+        KS2, trust_id=trust_id, academy_id=academy_id, term_code=term_code, min_n=min_n
+    )
+
+
 def ks2_backtest(trust_id: int, season: str) -> forecasts.Backtest:
-    return forecasts.backtest(ks2_history(trust_id, season))
+    return backtest_for(KS2, trust_id, season)
 
 
 # --- Effect sizes of a programme or commission ---------------------------------------------
@@ -295,7 +523,7 @@ def effects_as_data(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def forecast_as_data(data: dict[str, Any]) -> dict[str, Any]:
-    """A KS2 forecast as plain JSON values, for a report snapshot."""
+    """A forecast as plain JSON values, for a report snapshot."""
     f: forecasts.Forecast = data["forecast"]
     return {
         "available": f.available,
@@ -308,4 +536,8 @@ def forecast_as_data(data: dict[str, Any]) -> dict[str, Any]:
         "actual": data["actual"],
         "note": f.note,
         "method": data["method"],
+        "title": data.get("title", KS2.title),
+        "labels": data.get("labels", KS2.labels),
+        "year_group": data.get("year_group", KS2.year_group),
+        "assessed": data.get("assessed", KS2.assessed),
     }

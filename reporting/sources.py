@@ -18,7 +18,16 @@ from typing import TYPE_CHECKING, Any
 from assessment.kpis.catalogue import DEFINITIONS, TRUST_SCOPE_NOTE
 from assessment.kpis.disclosure import threshold
 from assessment.kpis.selectors import kpi_figures_for, similar_schools_for
-from assessment.outcomes import forecast_as_data, ks2_forecast_for
+from assessment.outcomes import (
+    KS2,
+    KS4,
+    KS4_YEAR10,
+    ForecastSpec,
+    first_school_note,
+    forecast_as_data,
+    forecast_for,
+    teaches_year,
+)
 from cpd.selectors import cpd_summary_for_report, programme_effects_for_report
 from moderation.selectors import moderation_summary_for_report
 from partnerships.selectors import commission_effects_for_report, partnerships_summary_for_report
@@ -203,12 +212,43 @@ def planning_section(*, trust: Trust, academy: Academy, term_code: str) -> dict[
 
 def forecast_section(*, trust: Trust, academy: Academy, term_code: str) -> dict[str, Any]:
     """The Year 6 forecast of KS2 reading, writing and maths, labelled as a forecast."""
-    if "KS2" not in academy.key_stages:
-        return {"available": False, "note": "The academy has no key stage 2.", "method": ""}
-    data = ks2_forecast_for(
-        trust_id=trust.pk, academy_id=academy.pk, term_code=term_code, min_n=trust.min_cohort
+    if not teaches_year(academy, KS2.year_group):
+        # A first school (KS1, no Year 6) is told why it has no forecast at all.
+        ks1 = first_school_note(academy)
+        return {
+            "available": False,
+            "note": ks1 or "The academy has no key stage 2.",
+            "ks1_note": ks1,
+            "method": "",
+        }
+    data = forecast_for(
+        KS2, trust_id=trust.pk, academy_id=academy.pk, term_code=term_code, min_n=trust.min_cohort
     )
     return forecast_as_data(data)
+
+
+def _ks4_section(spec: ForecastSpec) -> Callable[..., dict[str, Any]]:
+    def build(*, trust: Trust, academy: Academy, term_code: str) -> dict[str, Any]:
+        if not teaches_year(academy, spec.year_group):
+            return {"available": False, "applies": False, "note": "", "method": ""}
+        data = forecast_for(
+            spec,
+            trust_id=trust.pk,
+            academy_id=academy.pk,
+            term_code=term_code,
+            min_n=trust.min_cohort,
+        )
+        return {**forecast_as_data(data), "applies": True}
+
+    build.__doc__ = (
+        f"The Year {spec.year_group} forecast of KS4 English and maths (grade 4+, grade 5+), "
+        "labelled as a forecast; nothing for an academy without that year group."
+    )
+    return build
+
+
+forecast_ks4_section = _ks4_section(KS4)
+forecast_ks4_year10_section = _ks4_section(KS4_YEAR10)
 
 
 def similar_schools_section(*, trust: Trust, academy: Academy, term_code: str) -> dict[str, Any]:
@@ -247,5 +287,7 @@ ACADEMY_SECTIONS: tuple[Section, ...] = (
     Section("moderation", moderation_section),
     Section("planning", planning_section),
     Section("forecast", forecast_section),
+    Section("forecast_ks4", forecast_ks4_section),
+    Section("forecast_ks4_year10", forecast_ks4_year10_section),
     Section("similar_schools", similar_schools_section),
 )

@@ -1,4 +1,4 @@
-"""KPIs over the API: figures, targets, transition matrices and published results."""
+"""KPIs over the API: figures, targets, transition matrices, forecasts and published results."""
 
 from __future__ import annotations
 
@@ -13,6 +13,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from academies.selectors import academy_get_for, academy_list_for
+from assessment.outcomes import (
+    first_school_note,
+    forecast_term_for,
+    forecasts_for_academy,
+    latest_term_code,
+)
 from trust_si.terms import TermCode, TermError
 from trust_si.web.api import TenantAPIView, TenantListAPIView
 
@@ -391,3 +397,108 @@ class TransitionMatrixAPI(TenantAPIView):
             else [],
         }
         return Response(TransitionMatrixOutput(body).data)
+
+
+class ForecastMeasureOutput(serializers.Serializer):
+    measure = serializers.CharField(help_text='"expected" or "higher"')
+    name = serializers.CharField(help_text="the measure in words")
+    value = serializers.FloatField(allow_null=True, help_text="percent; null when suppressed")
+    low = serializers.FloatField(allow_null=True, help_text="90% likely range")
+    high = serializers.FloatField(allow_null=True)
+    actual = serializers.FloatField(allow_null=True, help_text="the outcome, once known")
+
+
+class ForecastOutput(serializers.Serializer):
+    key = serializers.CharField(help_text='"ks2", "ks4" (Year 11) or "ks4_year10" (a year ahead)')
+    key_stage = serializers.CharField()
+    title = serializers.CharField()
+    shown_as = serializers.CharField(help_text='always "Forecast": not a result')
+    year_group = serializers.CharField()
+    from_term = serializers.CharField()
+    available = serializers.BooleanField()
+    note = serializers.CharField(help_text="why there is no figure (too few pupils or cohorts)")
+    pupils = serializers.IntegerField()
+    cohorts = serializers.IntegerField()
+    history_pupils = serializers.IntegerField()
+    method = serializers.CharField()
+    measures = ForecastMeasureOutput(many=True)
+
+
+class ForecastListOutput(serializers.Serializer):
+    urn = serializers.CharField()
+    term = serializers.CharField(allow_null=True)
+    no_forecast_note = serializers.CharField(help_text="a first school's reason for none (KS1)")
+    forecasts = ForecastOutput(many=True)
+
+
+class ForecastListAPI(TenantAPIView):
+    required_capability = "kpi.view"
+
+    @extend_schema(
+        responses=ForecastListOutput,
+        parameters=[
+            OpenApiParameter(
+                "term", str, description="Term code, e.g. 2025-26-spring (default: the latest)"
+            )
+        ],
+        description=(
+            "End-of-key-stage forecasts for one academy (KS2 from Year 6 teacher assessments, "
+            "KS4 from Year 11 working-at grades), labelled as forecasts, with the method named; "
+            "cohorts at or below the trust's minimum are suppressed."
+        ),
+    )
+    def get(self, request: Request, urn: str) -> Response:
+        academy = academy_get_for(self.membership, urn)
+        asked = request.query_params.get("term")
+        if asked and TermCode.parse_or_none(asked) is None:
+            raise ValidationError({"term": "Use a term code such as 2025-26-spring."})
+        trust_id = self.membership.trust_id
+        term = forecast_term_for(trust_id, asked, latest_term_code(trust_id))
+        found = (
+            forecasts_for_academy(
+                academy,
+                trust_id=trust_id,
+                term_code=term,
+                min_n=self.membership.trust.min_cohort,
+            )
+            if term
+            else []
+        )
+        body = {
+            "urn": academy.urn,
+            "term": term,
+            "no_forecast_note": first_school_note(academy),
+            "forecasts": [_forecast_body(d) for d in found],
+        }
+        return Response(ForecastListOutput(body).data)
+
+
+def _forecast_body(data: dict[str, Any]) -> dict[str, Any]:
+    f = data["forecast"]
+    measures = []
+    for measure, interval in (("expected", f.expected), ("higher", f.higher)):
+        measures.append(
+            {
+                "measure": measure,
+                "name": data["labels"][measure],
+                "value": interval.value if interval else None,
+                "low": interval.low if interval else None,
+                "high": interval.high if interval else None,
+                "actual": data["actual"][measure] if data["actual"] else None,
+            }
+        )
+    return {
+        "key": data["key"],
+        "key_stage": data["key_stage"],
+        "title": data["title"],
+        "shown_as": "Forecast",
+        "year_group": data["year_group"],
+        "from_term": data["from_term"],
+        "available": f.available,
+        "note": f.note,
+        "pupils": f.n_pupils,
+        "cohorts": f.n_cohorts,
+        "history_pupils": f.n_history_pupils,
+        "method": data["method"],
+        "measures": measures,
+    }

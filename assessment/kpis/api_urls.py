@@ -12,5 +12,6 @@ urlpatterns = [
     path(
         "kpis/<str:urn>/transitions/", api.TransitionMatrixAPI.as_view(), name="transition-matrix"
     ),
+    path("kpis/<str:urn>/forecasts/", api.ForecastListAPI.as_view(), name="forecast-list"),
     path("published-results/", api.PublishedResultListAPI.as_view(), name="published-result-list"),
 ]

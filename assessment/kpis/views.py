@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from academies.models import PhaseOfEducation
 from academies.selectors import academy_get_for, academy_list_for
-from assessment.outcomes import ks2_forecast_for
+from assessment.outcomes import first_school_note, forecast_term_for, forecasts_for_academy
 from trust_si.exports import Figure, csv_response, xlsx_response
 from trust_si.terms import AcademicYear, TermCode, term_label
 from trust_si.web.access import require
@@ -244,13 +244,20 @@ def academy_kpis(request: TenantRequest, urn: str) -> HttpResponse:
     context["similar"] = selectors.similar_schools_for(
         trust_id=membership.trust_id, academy=academy
     )
-    if "KS2" in academy.key_stages and context.get("term"):
-        context["forecast"] = ks2_forecast_for(
+    # The forecasts are for the term asked for even when it has no KPI figure yet (Year 11
+    # working-at grades make none: KS4 measures are summer results), else the page's term.
+    forecast_term = forecast_term_for(
+        membership.trust_id, request.GET.get("term"), context.get("term")
+    )
+    if forecast_term:
+        # KS2 (Year 6) and KS4 (Year 11) side by side, whichever the academy teaches.
+        context["forecasts"] = forecasts_for_academy(
+            academy,
             trust_id=membership.trust_id,
-            academy_id=academy.pk,
-            term_code=context["term"],
+            term_code=forecast_term,
             min_n=membership.trust.min_cohort,
         )
+    context["no_forecast_note"] = first_school_note(academy)
     return render(request, "kpis/academy.html", context)
 
 

@@ -183,4 +183,11 @@ CASES = [
         forbidden_role=Role.EXTERNAL_PARTNER,
         shows_sentinel=True,
     ),
+    Case(
+        "kpis_api:forecast-list",
+        kwargs=urn,
+        allowed_role=Role.GOVERNOR,
+        forbidden_role=Role.EXTERNAL_PARTNER,
+        shows_sentinel=True,
+    ),
 ]

@@ -295,7 +295,7 @@ def test_backtest_command_prints_error_and_coverage(world) -> None:
     out = io.StringIO()
     call_command("forecast_backtest", trust=tw.slug, stdout=out)
     text = out.getvalue()
-    assert "expected: 4 cohorts, mean absolute error" in text
+    assert "Expected standard: 4 cohorts, mean absolute error" in text
     assert "90% interval held the outcome in" in text
 
 

@@ -1,8 +1,9 @@
-"""manage.py forecast_backtest --trust <slug> [--season spring]: how close the KS2 forecast came.
+"""manage.py forecast_backtest --trust <slug> [--season spring] [--key-stage ks2|ks4|all]:
+how close the end-of-key-stage forecasts came.
 
-Each past Year 6 cohort (one academy, one year) is forecast from the trust's other cohorts
-(leave one cohort out) and compared with what happened; prints each cohort and the method's
-mean absolute error and the share of outcomes its 90% interval held.
+Each past cohort (one academy's Year 6 for KS2, Year 11 for KS4, in one year) is forecast from
+the trust's other cohorts (leave one cohort out) and compared with what happened; prints each
+cohort and the method's mean absolute error and the share of outcomes its 90% interval held.
 """
 
 from __future__ import annotations
@@ -11,32 +12,54 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessment.outcomes import ks2_backtest
+from academies.models import Academy
+from assessment.outcomes import SPECS, backtest_for
 from trust_si.tenancy.context import trust_scope
 from trust_si.tenancy.models import Trust
 
 
+def _lower_first(label: str) -> str:
+    return label[:1].lower() + label[1:]
+
+
+def _cohort_name(cohort: str, names: dict[int, str]) -> str:
+    """The cohort key "<academy pk>:<year>" as "<academy name>, <year>"."""
+    pk, _, year = cohort.partition(":")
+    return f"{names.get(int(pk), 'academy ' + pk) if pk.isdigit() else pk}, {year}"
+
+
 class Command(BaseCommand):
-    help = "Back-test the KS2 forecast on the trust's past Year 6 cohorts (leave one cohort out)."
+    help = (
+        "Back-test the end-of-key-stage forecasts (KS2 from Year 6, KS4 from Year 11) on the "
+        "trust's past cohorts (leave one cohort out)."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--trust", required=True)
         parser.add_argument("--season", default="spring", choices=["autumn", "spring"])
+        parser.add_argument("--key-stage", default="all", choices=[*SPECS, "all"])
 
     def handle(self, *args: Any, **options: Any) -> None:
         trust = Trust.objects.filter(slug=options["trust"]).first()
         if trust is None:
             raise CommandError(f"No trust with slug {options['trust']!r}.")
+        wanted = options["key_stage"]
+        specs = [s for key, s in SPECS.items() if wanted in ("all", key)]
         with trust_scope(trust):
-            result = ks2_backtest(trust.pk, options["season"])
-        self.stdout.write(
-            f"{trust.name}: KS2 RWM forecast from {options['season']} teacher assessments"
-        )
-        for row in result.rows:
+            names = dict(Academy.objects.filter(trust=trust).values_list("pk", "name"))
+        for spec in specs:
+            with trust_scope(trust):
+                result = backtest_for(spec, trust.pk, options["season"])
             self.stdout.write(
-                f"  cohort {row.cohort} ({row.n_pupils} pupils) {row.measure}: forecast "
-                f"{row.forecast.display}, actual {row.actual:.0f}%"
-                f"{'' if row.inside else '  OUTSIDE the interval'}"
+                f"{trust.name}: forecast of the {spec.title} from Year {spec.year_group} "
+                f"{spec.assessed} in {options['season']}"
             )
-        for line in result.lines():
-            self.stdout.write(line)
+            for row in result.rows:
+                self.stdout.write(
+                    f"  {_cohort_name(row.cohort, names)} ({row.n_pupils} pupils) "
+                    f"{_lower_first(spec.labels[row.measure])}: forecast "
+                    f"{row.forecast.display}, actual {row.actual:.0f}%"
+                    f"{'' if row.inside else '  OUTSIDE the interval'}"
+                )
+            for line in result.lines(spec.labels):
+                self.stdout.write(line)
