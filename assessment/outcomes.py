@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from academies.models import SPECIAL_EDUCATION, Academy
 from assessment import effects, forecasts
 from assessment.kpis.catalogue import KPIS
 from assessment.models import Enrolment, Result, Term
@@ -39,6 +40,14 @@ KS1_NO_FORECAST = (
     "No key stage 1 forecast: statutory end-of-key-stage-1 assessment has been optional since "
     "2023-24 (DfE), so there is no end-of-key-stage-1 outcome to fit a forecast on or to check "
     "it against."
+)
+# Special schools and alternative provision: their pupils' outcomes are not comparable with
+# mainstream cohorts (DfE leaves them out of its trust measures), so no forecast fitted on the
+# trust's mainstream history is shown for them, and their pupils are not in that history.
+SPECIAL_NO_FORECAST = (
+    "No forecast: the forecasts are fitted on the trust's mainstream cohorts, and a special "
+    "school's or alternative provision's outcomes are not comparable with them (DfE leaves these "
+    "schools out of its trust performance measures)."
 )
 KS4_SUBJECTS = ("english_language", "english_literature", "maths")
 # The in-year measure Year 10 and 11 teachers record (assessment.kinds: "working_grade").
@@ -233,15 +242,29 @@ def teaches_year(academy: Any, year_group: str) -> bool:
 
 
 def forecast_specs_for(academy: Any) -> list[ForecastSpec]:
-    """The forecasts an academy has: one per end-of-key-stage year group it teaches."""
+    """The forecasts an academy has: one per end-of-key-stage year group it teaches (none for
+    a special school or alternative provision: SPECIAL_NO_FORECAST)."""
+    if academy.phase_of_education in SPECIAL_EDUCATION:
+        return []
     return [s for s in SPECS.values() if teaches_year(academy, s.year_group)]
 
 
-def first_school_note(academy: Any) -> str:
-    """The reason shown where a first school's forecast would be (KS1, no Year 6)."""
+def no_forecast_note(academy: Any) -> str:
+    """The reason shown where an academy's forecast would be, when it has none: a first school
+    (KS1, no Year 6), or a special school or alternative provision."""
+    if academy.phase_of_education in SPECIAL_EDUCATION:
+        return SPECIAL_NO_FORECAST
     if "KS1" in academy.key_stages and not forecast_specs_for(academy):
         return KS1_NO_FORECAST
     return ""
+
+
+def _mainstream_ids(trust_id: int) -> list[int]:
+    return list(
+        Academy.objects.filter(trust_id=trust_id)
+        .exclude(phase_of_education__in=SPECIAL_EDUCATION)
+        .values_list("pk", flat=True)
+    )
 
 
 def _banded_rows(
@@ -268,7 +291,7 @@ def history_for(
         last = AcademicYear.parse(before_year).previous(1 + spec.years_ahead).code
         years = [y for y in years if y <= last]
     history = []
-    for year, row, outcome_row in _banded_rows(spec, trust_id, years):
+    for year, row, outcome_row in _banded_rows(spec, trust_id, years, _mainstream_ids(trust_id)):
         band = spec.band(row, season)
         outcome = spec.outcome(outcome_row) if outcome_row is not None else None
         if band is None or outcome is None:

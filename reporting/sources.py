@@ -23,10 +23,10 @@ from assessment.outcomes import (
     KS4,
     KS4_YEAR10,
     ForecastSpec,
-    first_school_note,
     forecast_as_data,
     forecast_for,
-    teaches_year,
+    forecast_specs_for,
+    no_forecast_note,
 )
 from cpd.selectors import cpd_summary_for_report, programme_effects_for_report
 from moderation.selectors import moderation_summary_for_report
@@ -212,9 +212,9 @@ def planning_section(*, trust: Trust, academy: Academy, term_code: str) -> dict[
 
 def forecast_section(*, trust: Trust, academy: Academy, term_code: str) -> dict[str, Any]:
     """The Year 6 forecast of KS2 reading, writing and maths, labelled as a forecast."""
-    if not teaches_year(academy, KS2.year_group):
-        # A first school (KS1, no Year 6) is told why it has no forecast at all.
-        ks1 = first_school_note(academy)
+    if KS2 not in forecast_specs_for(academy):
+        # A first school (KS1, no Year 6) or a special school is told why it has no forecast.
+        ks1 = no_forecast_note(academy)
         return {
             "available": False,
             "note": ks1 or "The academy has no key stage 2.",
@@ -229,7 +229,8 @@ def forecast_section(*, trust: Trust, academy: Academy, term_code: str) -> dict[
 
 def _ks4_section(spec: ForecastSpec) -> Callable[..., dict[str, Any]]:
     def build(*, trust: Trust, academy: Academy, term_code: str) -> dict[str, Any]:
-        if not teaches_year(academy, spec.year_group):
+        if spec not in forecast_specs_for(academy):
+            # The KS2 section already says why a special school has no forecast.
             return {"available": False, "applies": False, "note": "", "method": ""}
         data = forecast_for(
             spec,

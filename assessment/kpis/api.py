@@ -14,10 +14,10 @@ from rest_framework.response import Response
 
 from academies.selectors import academy_get_for, academy_list_for
 from assessment.outcomes import (
-    first_school_note,
     forecast_term_for,
     forecasts_for_academy,
     latest_term_code,
+    no_forecast_note,
 )
 from trust_si.terms import TermCode, TermError
 from trust_si.web.api import TenantAPIView, TenantListAPIView
@@ -467,7 +467,7 @@ class ForecastListAPI(TenantAPIView):
         body = {
             "urn": academy.urn,
             "term": term,
-            "no_forecast_note": first_school_note(academy),
+            "no_forecast_note": no_forecast_note(academy),
             "forecasts": [_forecast_body(d) for d in found],
         }
         return Response(ForecastListOutput(body).data)

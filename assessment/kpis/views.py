@@ -13,7 +13,12 @@ from django.views.decorators.http import require_POST
 
 from academies.models import PhaseOfEducation
 from academies.selectors import academy_get_for, academy_list_for
-from assessment.outcomes import first_school_note, forecast_term_for, forecasts_for_academy
+from assessment.outcomes import (
+    KS1_NO_FORECAST,
+    forecast_term_for,
+    forecasts_for_academy,
+    no_forecast_note,
+)
 from trust_si.exports import Figure, csv_response, xlsx_response
 from trust_si.terms import AcademicYear, TermCode, term_label
 from trust_si.web.access import require
@@ -257,7 +262,12 @@ def academy_kpis(request: TenantRequest, urn: str) -> HttpResponse:
             term_code=forecast_term,
             min_n=membership.trust.min_cohort,
         )
-    context["no_forecast_note"] = first_school_note(academy)
+    context["no_forecast_note"] = no_forecast_note(academy)
+    context["no_forecast_title"] = (
+        "Forecast: end of key stage 1"
+        if context["no_forecast_note"] == KS1_NO_FORECAST
+        else "Forecasts of end-of-key-stage outcomes"
+    )
     return render(request, "kpis/academy.html", context)
 
 

@@ -367,3 +367,31 @@ def test_year10_forecast_is_a_year_ahead_and_fitted_only_on_known_outcomes(
         "for this Year 10 (a year ahead)"
     )
     assert "10 Year 10 pupils' working-at grades in Spring term 2025-26" in html
+
+
+def test_a_special_school_has_no_forecast_says_why_and_is_not_in_the_history(world, client_for):
+    """Forecasts are fitted on the trust's mainstream cohorts: a special school gets none (its
+    page says why), and its pupils do not move the mainstream schools' forecast."""
+    from assessment.outcomes import SPECIAL_NO_FORECAST, history_for
+
+    tw = world.a
+    with tw.scope():
+        mainstream = AcademyFactory(trust=tw.trust, name="High School", age_low=11, age_high=16)
+        special = AcademyFactory(
+            trust=tw.trust,
+            name="Special School",
+            age_low=4,
+            age_high=18,
+            phase_of_education="special",
+        )
+        _history(mainstream)
+        before = len(history_for(KS4, tw.trust.pk, "spring"))
+        _year11(special, "2024-25", [THREE] * 8)
+        assert len(history_for(KS4, tw.trust.pk, "spring")) == before == 30
+        term_get_or_create(trust=tw.trust, code="2025-26-spring")
+    client = client_for(tw.user(Role.TRUST_LEADER))
+    html = client.get(f"/t/{tw.slug}/kpis/{special.urn}/?term=2025-26-spring").content.decode()
+    assert "Forecast: end of key stage" not in html and "Forecasts of end-of-key-stage" in html
+    assert SPECIAL_NO_FORECAST.split(":")[0] in html and "trust performance measures" in html
+    api = client.get(f"/api/v1/t/{tw.slug}/kpis/{special.urn}/forecasts/").json()
+    assert "mainstream" in str(api)
