@@ -24,7 +24,13 @@ from .base import (
     phase_for,
 )
 from .floors import _floors
-from .outcomes import _kpi_reasons, _p8_reasons, _sustain_gate
+from .outcomes import (
+    _kpi_reasons,
+    _p8_reasons,
+    _persistent_gaps,
+    _progress_reasons,
+    _sustain_gate,
+)
 from .precedence import _inspection_reasons, _inspection_words, _inspections
 
 
@@ -49,7 +55,10 @@ def propose(evidence: Evidence, settings: dict[str, Any] | None = None) -> Propo
        d. DfE's Progress 8 band: the previous year's results are the latest valid figure all
           year; for the results of 2024-25 and 2025-26 P8 is not published, which is said.
     4. Take the weighted mean level and map it to a phase with the settings' cut points.
-    5. Sustain needs every outcome above national (P8 above or well above): else Improve.
+       e. KS2 progress scores by their 95% confidence interval (below average only when the
+          upper limit is below 0); in-year teacher assessments against the trust's own targets.
+    5. Sustain needs every outcome above national (P8 above or well above) and no persistent
+       disadvantaged gap to national other pupils (2 years of results, 3 terms): else Improve.
     6. With too little evidence and no floor, propose Improve and say that evidence is missing.
     7. Repeat 3c-4 per subject for the KPIs of each subject (reading, writing, maths...).
     """
@@ -98,8 +107,8 @@ def propose(evidence: Evidence, settings: dict[str, Any] | None = None) -> Propo
         )
     all_pupils = tuple(k for k in evidence.kpis if k.group == "all")
     groups = tuple(k for k in evidence.kpis if k.group != "all")
-    reasons += _kpi_reasons(all_pupils, s, missing, special)
-    group_reasons = _kpi_reasons(groups, s, [], special)
+    reasons += _kpi_reasons(all_pupils, s, missing, special, evidence.term)
+    group_reasons = _kpi_reasons(groups, s, [], special, evidence.term)
 
     for j in trust_latest.values():
         age = (evidence.today - j.judged_on).days
@@ -143,6 +152,10 @@ def propose(evidence: Evidence, settings: dict[str, Any] | None = None) -> Propo
         )
 
     reasons += _p8_reasons(evidence, s, missing)
+    if not special:  # special schools: never against mainstream national figures
+        reasons += _progress_reasons(evidence, s, missing)
+    persistent = [] if special else _persistent_gaps(evidence, s, missing)
+    reasons += persistent
 
     scored = [r for r in reasons if r.level is not None and r.weight > 0]
     mean = (
@@ -162,8 +175,9 @@ def propose(evidence: Evidence, settings: dict[str, Any] | None = None) -> Propo
         if phase == SUSTAIN:
             gate = _sustain_gate([*reasons, *group_reasons], special)
             if gate is not None:
-                phase = IMPROVE
                 reasons.append(gate)
+            if gate is not None or persistent:
+                phase = IMPROVE
         proposal = Proposal(phase, round(mean, 2), reasons, missing)
 
     by_subject: dict[str, list[KpiEvidence]] = {}
@@ -171,7 +185,7 @@ def propose(evidence: Evidence, settings: dict[str, Any] | None = None) -> Propo
         if k.subject:
             by_subject.setdefault(k.subject, []).append(k)
     for subject, kpis in sorted(by_subject.items()):
-        subject_reasons = _kpi_reasons(tuple(kpis), s, [], special)
+        subject_reasons = _kpi_reasons(tuple(kpis), s, [], special, evidence.term)
         levels = [r.level for r in subject_reasons if r.level is not None]
         if levels:
             proposal.subjects[subject] = (phase_for(sum(levels) / len(levels), s), subject_reasons)
