@@ -44,7 +44,10 @@ PROGRESS_FIELDS = {
     "READPROG": ("KS2 reading progress", "reading"),
     "WRITPROG": ("KS2 writing progress", "writing"),
     "MATPROG": ("KS2 maths progress", "maths"),
+    "P8MEAENG": ("Progress 8 English element", "english"),
+    "P8MEAMAT": ("Progress 8 maths element", "maths"),
 }
+P8_ELEMENTS = {"P8MEAENG", "P8MEAMAT"}
 DIFFN_FIELDS = {
     "DIFFN_RWM_EXP": ("ks2_rwm_exp", "KS2 reading, writing and maths combined"),
     "DIFFN_RWM_HIGH": ("ks2_rwm_high", "KS2 reading, writing and maths: higher standard"),
@@ -289,6 +292,13 @@ def evidence_for(
         inspections=tuple(bundle.inspections.get(academy.pk, [])),
         phase_of_education=academy.phase_of_education,
         history=tuple(kpi_evidence(f) for f in history or [] if f.academy_id == academy.pk),
-        progress=tuple(bundle.progress.get(academy.pk, [])) if "KS2" in academy.key_stages else (),
+        progress=tuple(p for p in bundle.progress.get(academy.pk, []) if p.field not in P8_ELEMENTS)
+        if "KS2" in academy.key_stages
+        else (),
+        subject_progress=tuple(
+            p for p in bundle.progress.get(academy.pk, []) if p.field in P8_ELEMENTS
+        )
+        if "KS4" in academy.key_stages
+        else (),
         published_gaps=tuple(bundle.published_gaps.get(academy.pk, [])),
     )

@@ -346,3 +346,44 @@ CASES += [
         "-0.5; a small cohort's wide interval is average.",
     ),
 ]
+
+CASES += [
+    Case(
+        44,
+        "A secondary in Repair in English and Sustain in maths",
+        "Secondary, spring 2024-25: Progress 8 2023-24 -0.05 (average), legacy Good; DfE's "
+        "Progress 8 English element -0.55 (95% CI -0.85 to -0.25), maths element +0.45 (CI "
+        "+0.15 to +0.75). The subject lines: English Repair, maths Sustain.",
+        Evidence(
+            "2024-25-spring",
+            dt.date(2025, 2, 10),
+            teaches_ks4=True,
+            p8=P8Evidence("2023-24", -0.05, -0.35, 0.25, "3"),
+            inspections=(_legacy(dt.date(2022, 1, 1), 2),),
+            subject_progress=(
+                ProgressEvidence(
+                    "P8MEAENG",
+                    "Progress 8 English element",
+                    "english",
+                    "2023-24",
+                    -0.55,
+                    -0.85,
+                    -0.25,
+                ),
+                ProgressEvidence(
+                    "P8MEAMAT",
+                    "Progress 8 maths element",
+                    "maths",
+                    "2023-24",
+                    0.45,
+                    0.15,
+                    0.75,
+                ),
+            ),
+        ),
+        IMPROVE,
+        "p8_band",
+        "Seed 002: the phase also operates at subject level; each subject line is scored by "
+        "the same rules from that subject's own measures.",
+    ),
+]

@@ -212,6 +212,9 @@ class Evidence:
     history: tuple[KpiEvidence, ...] = ()
     published_gaps: tuple[GapEvidence, ...] = ()  # DfE's DIFFN_* per year
     progress: tuple[ProgressEvidence, ...] = ()  # KS2 progress scores with their CIs
+    # DfE's Progress 8 English and maths elements (with CIs): subject lines only, since the
+    # overall Progress 8 already covers them in the overall placement.
+    subject_progress: tuple[ProgressEvidence, ...] = ()
 
 
 @dataclass(frozen=True)

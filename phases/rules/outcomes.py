@@ -30,9 +30,10 @@ OUTCOME_RULES = (
     "absence_relative_gap",
     "p8_band",
     "ks2_progress_ci",
+    "p8_element_ci",
 )
 # Outcomes scored by a DfE band (confidence interval), not a gap: Sustain needs above average.
-BANDED_RULES = ("p8_band", "ks2_progress_ci")
+BANDED_RULES = ("p8_band", "ks2_progress_ci", "p8_element_ci")
 
 
 def _term_words(code: str) -> str:
@@ -342,8 +343,9 @@ def progress_band(p: ProgressEvidence) -> str:
 
 
 def _progress_reasons(evidence: Evidence, s: dict[str, Any], missing: list[str]) -> list[Reason]:
-    """KS2 progress scores (reading, writing, maths) by their confidence interval. As for
-    Progress 8, the previous academic year's scores are the latest valid ones all year."""
+    """KS2 progress scores (reading, writing, maths), or the Progress 8 English and maths
+    elements on a subject line, by their confidence interval. As for Progress 8, the previous
+    academic year's scores are the latest valid ones all year."""
     year = TermCode.parse(evidence.term).year
     usable = {year.code, year.previous().code}
     reasons = []
@@ -354,21 +356,20 @@ def _progress_reasons(evidence: Evidence, s: dict[str, Any], missing: list[str])
             continue
         assert p.score is not None and p.lower is not None and p.upper is not None
         stale = p.year not in usable
+        element = p.field.startswith("P8MEA")
+        digits = 2 if element else 1  # DfE: P8 to two decimals, KS2 progress to one
         text = (
-            f"{p.label} {p.year}: {p.score:+.1f} (95% CI {p.lower:+.1f} to {p.upper:+.1f}), "
-            f"{band} average"
-            if band != "average"
-            else f"{p.label} {p.year}: {p.score:+.1f} (95% CI {p.lower:+.1f} to {p.upper:+.1f}), "
-            "average"
+            f"{p.label} {p.year}: {p.score:+.{digits}f} (95% CI {p.lower:+.{digits}f} to "
+            f"{p.upper:+.{digits}f}), {band if band == 'average' else band + ' average'}"
         )
         if band == "average" and p.score < 0:
             text += " (the interval reaches 0: not significantly below average)"
         if stale:
             text += " — stale (an older cohort), shown for context and not used"
-        text += ". Source: DfE (KS2 performance tables)."
+        text += f". Source: DfE ({'KS4' if element else 'KS2'} performance tables)."
         reasons.append(
             Reason(
-                "ks2_progress_ci",
+                "p8_element_ci" if element else "ks2_progress_ci",
                 text,
                 None if stale else _PROGRESS_LEVELS[band],
                 0 if stale else s["weights"]["kpi"],

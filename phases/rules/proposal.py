@@ -5,6 +5,7 @@ Pure: no ORM import.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from .base import (
@@ -17,6 +18,7 @@ from .base import (
     Evidence,
     JudgementEvidence,
     KpiEvidence,
+    ProgressEvidence,
     Proposal,
     Reason,
     _area,
@@ -180,13 +182,53 @@ def propose(evidence: Evidence, settings: dict[str, Any] | None = None) -> Propo
                 phase = IMPROVE
         proposal = Proposal(phase, round(mean, 2), reasons, missing)
 
+    proposal.subjects = _subject_lines(evidence, all_pupils, s, special)
+    return proposal
+
+
+def _subject_lines(
+    evidence: Evidence, all_pupils: tuple[KpiEvidence, ...], s: dict[str, Any], special: bool
+) -> dict[str, tuple[str, list[Reason]]]:
+    """One line per subject (seed 002: the phase "also operates at subject-specific level"):
+    the same scoring as the overall placement, from that subject's own measures only: its KPIs
+    (phonics counts for reading), DfE's KS2 progress score and Progress 8 element for it, by
+    their confidence intervals, and in-year teacher assessments against the trust's targets.
+    Combined measures (reading, writing and maths together; English and maths together;
+    Attainment 8; EBacc; EYFS) belong to the overall placement, not to one subject. Sustain in
+    a subject needs its outcomes above national, as overall. The overall placement is not
+    changed by them."""
     by_subject: dict[str, list[KpiEvidence]] = {}
     for k in all_pupils:
-        if k.subject:
-            by_subject.setdefault(k.subject, []).append(k)
-    for subject, kpis in sorted(by_subject.items()):
-        subject_reasons = _kpi_reasons(tuple(kpis), s, [], special, evidence.term)
-        levels = [r.level for r in subject_reasons if r.level is not None]
-        if levels:
-            proposal.subjects[subject] = (phase_for(sum(levels) / len(levels), s), subject_reasons)
-    return proposal
+        subject = SUBJECT_OF.get(k.subject, k.subject)
+        if subject and subject not in COMBINED_MEASURES:
+            by_subject.setdefault(subject, []).append(k)
+    progress: dict[str, list[ProgressEvidence]] = {}
+    if not special:
+        for p in (*evidence.progress, *evidence.subject_progress):
+            progress.setdefault(p.subject, []).append(p)
+    lines: dict[str, tuple[str, list[Reason]]] = {}
+    for subject in sorted({*by_subject, *progress}):
+        subject_reasons = _kpi_reasons(
+            tuple(by_subject.get(subject, ())), s, [], special, evidence.term
+        )
+        subject_reasons += _progress_reasons(
+            replace(evidence, progress=tuple(progress.get(subject, ()))), s, []
+        )
+        scored = [r for r in subject_reasons if r.level is not None and r.weight > 0]
+        if not scored:
+            continue
+        mean = sum((r.level or 0) * r.weight for r in scored) / sum(r.weight for r in scored)
+        phase = phase_for(mean, s)
+        if phase == SUSTAIN:
+            gate = _sustain_gate(subject_reasons, special)
+            if gate is not None:
+                phase = IMPROVE
+                subject_reasons.append(gate)
+        lines[subject] = (phase, subject_reasons)
+    return lines
+
+
+# KPI subjects that are one subject's measure under another name, and combined measures that
+# are no one subject's.
+SUBJECT_OF = {"phonics": "reading"}
+COMBINED_MEASURES = frozenset({"rwm", "english_maths", "attainment8", "ebacc", "eyfs"})

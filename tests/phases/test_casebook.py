@@ -246,3 +246,28 @@ def test_case_43_p8_interval_reaching_zero_is_average():
     proposal = propose(_case(43).evidence)
     p8 = next(r for r in proposal.reasons if r.rule == "p8_band")
     assert p8.evidence["band"] == "average" and p8.level == 3
+
+
+def test_case_44_subject_lines_repair_in_english_sustain_in_maths():
+    proposal = propose(_case(44).evidence)
+    assert proposal.phase == "improve"  # the overall placement is unchanged by the lines
+    english, english_reasons = proposal.subjects["english"]
+    maths, maths_reasons = proposal.subjects["maths"]
+    assert (english, maths) == ("repair", "sustain")
+    assert english_reasons[0].rule == "p8_element_ci" and "below average" in english_reasons[0].text
+    assert "Source: DfE (KS4 performance tables)" in maths_reasons[0].text
+
+
+def test_combined_measures_make_no_subject_line_and_phonics_counts_for_reading():
+    from phases.casebook import PRIMARY_ABOVE, SUMMER, T, _kpi
+    from phases.rules import Evidence
+
+    evidence = Evidence(
+        SUMMER,
+        T,
+        kpis=(*PRIMARY_ABOVE, _kpi("y1_phonics", 70, 80, SUMMER, "phonics")),
+    )
+    subjects = propose(evidence).subjects
+    assert "rwm" not in subjects
+    phase, reasons = subjects["reading"]
+    assert {r.evidence["kpi"] for r in reasons} == {"ks2_reading_exp", "y1_phonics"}

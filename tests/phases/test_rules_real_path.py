@@ -209,3 +209,38 @@ def test_ks2_progress_from_dfe_is_banded_by_its_interval(world, client_for, toda
     }
     assert bands == {"READPROG": "average", "MATPROG": "well below"}
     assert proposed["proposed_phase"] != "sustain"
+
+
+def test_secondary_subject_lines_from_dfe_p8_elements_on_the_placement_page(
+    world, client_for, today
+):
+    a = world.a
+    secondary = a.academies[1]
+    today(dt.date(2025, 2, 10))
+    with a.scope():
+        inspection_record(
+            actor=a.user(Role.TRUST_ADMIN),
+            academy=secondary,
+            data={
+                "kind": "legacy",
+                "inspected_on": dt.date(2022, 1, 10),
+                "overall_grade": 2,
+                "safeguarding_met": True,
+            },
+        )
+        _published(a, secondary, "P8MEA", "2023-24", -0.05, -0.35, 0.25, "3")
+        _published(a, secondary, "P8MEAENG", "2023-24", -0.55, -0.85, -0.25)
+        _published(a, secondary, "P8MEAMAT", "2023-24", 0.45, 0.15, 0.75)
+        recompute_run(trust=a.trust, term="2024-25-spring")
+    proposed = _proposed(client_for, a, secondary)
+    assert proposed["proposed_phase"] == "improve"  # the overall phase, as before
+    page = client_for(a.user(Role.TRUST_LEADER)).get(f"/t/alpha/placements/{secondary.urn}/")
+    html = page.content.decode()
+    section = html[html.index('id="subjects"') :]
+    assert 'English</th><td class="govuk-table__cell">Repair' in section
+    assert 'Maths</th><td class="govuk-table__cell">Sustain' in section
+    assert "Progress 8 English element 2023-24: -0.55" in section
+    assert "Source: DfE (KS4 performance tables)" in section
+    # The other trust never sees it (tenancy): its leader gets a 404 for this academy.
+    other = client_for(world.b.user(Role.TRUST_LEADER)).get(f"/t/alpha/placements/{secondary.urn}/")
+    assert other.status_code in (403, 404)
