@@ -269,5 +269,5 @@ def test_combined_measures_make_no_subject_line_and_phonics_counts_for_reading()
     )
     subjects = propose(evidence).subjects
     assert "rwm" not in subjects
-    phase, reasons = subjects["reading"]
+    _phase, reasons = subjects["reading"]
     assert {r.evidence["kpi"] for r in reasons} == {"ks2_reading_exp", "y1_phonics"}
