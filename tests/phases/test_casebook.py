@@ -271,3 +271,22 @@ def test_combined_measures_make_no_subject_line_and_phonics_counts_for_reading()
     assert "rwm" not in subjects
     _phase, reasons = subjects["reading"]
     assert {r.evidence["kpi"] for r in reasons} == {"ks2_reading_exp", "y1_phonics"}
+
+
+def test_in_year_ta_just_under_the_trust_target_scores_but_does_not_gate_sustain():
+    from phases.casebook import PRIMARY_ABOVE, SUMMER, T, _card, _kpi
+    from phases.rules import Evidence
+
+    evidence = Evidence(
+        SUMMER,
+        T,
+        inspections=(_card(dt.date(2026, 1, 10), "strong_standard"),),
+        kpis=(
+            *PRIMARY_ABOVE,
+            _kpi("ta_reading_are", 74, 0, SUMMER, "reading", target=75, assessment="in_year"),
+        ),
+    )
+    proposal = propose(evidence)
+    ta = next(r for r in proposal.reasons if r.rule == "in_year_vs_trust_target")
+    assert ta.level == 3 and ta.weight > 0  # scored like any KPI, against the trust's target
+    assert proposal.phase == "sustain"  # Sustain's gate reads published outcomes
