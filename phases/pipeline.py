@@ -271,6 +271,16 @@ def complete_figures(
             if f.group != "all" and key in best:
                 history.append(best[key])
             best[key] = f
+    # An in-year assessment of the cohort whose statutory result has since arrived (spring's
+    # Year 6 writing, then the summer's statutory one) is superseded by that result.
+    for (code, group, kind), f in list(best.items()):
+        statutory = best.get((code, group, "statutory"))
+        if (
+            kind == "in_year"
+            and statutory is not None
+            and term_sort_key(statutory.term_code) >= term_sort_key(f.term_code)
+        ):
+            del best[(code, group, kind)]
     notes = [
         f"{TermCode.parse(t).label}: {c.words}. Shown as partial; a partial term never moves "
         "the phase on its own (a leader can mark it complete)."

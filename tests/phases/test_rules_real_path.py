@@ -244,3 +244,54 @@ def test_secondary_subject_lines_from_dfe_p8_elements_on_the_placement_page(
     # The other trust never sees it (tenancy): its leader gets a 404 for this academy.
     other = client_for(world.b.user(Role.TRUST_LEADER)).get(f"/t/alpha/placements/{secondary.urn}/")
     assert other.status_code in (403, 404)
+
+
+def test_complete_figures_keep_statutory_and_in_year_apart():
+    """Per measure: last summer's statutory KS2 writing stays beside the autumn's in-year one;
+    an in-year assessment of the cohort whose statutory result has arrived is superseded; the
+    earlier disadvantaged figures are the history."""
+    from assessment.contracts import KpiFigure
+    from phases.completeness import coverage
+    from phases.pipeline import complete_figures
+
+    def fig(term, value, group="all"):
+        return KpiFigure(
+            academy_id=1,
+            kpi_code="ks2_writing_exp",
+            label="KS2 writing: expected standard (TA)",
+            key_stage="KS2",
+            subject="writing",
+            group=group,
+            term_code=term,
+            value=value,
+            cohort=20,
+            suppressed=False,
+            national=72.0,
+            national_year="2024-25",
+            target=None,
+            unit="%",
+            direction="higher",
+        )
+
+    terms = ["2025-26-spring", "2025-26-summer", "2026-27-autumn"]
+    statuses = {
+        t: coverage(
+            term=t, pupils=1, expected=1, stages_expected=[], stages_covered=[], marked=True
+        )
+        for t in terms
+    }
+    figures = [fig(t, v) for t, v in zip(terms, (50, 80, 40), strict=True)] + [
+        fig(t, v, "disadvantaged") for t, v in zip(terms[:2], (45, 60), strict=True)
+    ]
+    _used, best, _notes, history = complete_figures(1, "2026-27-autumn", statuses, figures)
+    kept = {(f.group, f.term_code) for f in best}
+    # Spring's in-year figure is superseded by the summer's statutory result of that cohort.
+    assert kept == {
+        ("all", "2025-26-summer"),
+        ("all", "2026-27-autumn"),
+        ("disadvantaged", "2025-26-summer"),
+    }
+    assert history == []  # spring (in year) and summer (statutory) are different measures
+
+    _used, best, _notes, _history = complete_figures(1, "2025-26-spring", statuses, figures)
+    assert {f.term_code for f in best if f.group == "all"} == {"2025-26-spring"}
