@@ -2,25 +2,97 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
 
 from academies.models import Academy, Inspection
-from assessment.kpis.catalogue import CATALOGUE, WRITING_SCAFFOLDED
+from assessment.kpis.catalogue import CATALOGUE, KPIS, WRITING_SCAFFOLDED
 from assessment.kpis.models import PublishedResult
 from assessment.kpis.selectors import kpi_figures_for, term_codes_with_data
 from assessment.models import Attendance, Enrolment, Result, Term
-from trust_si.terms import TermCode
+from trust_si.terms import Season, TermCode
 
 from .completeness import Coverage, coverage
 from .models import Judgement, TermCompletion
-from .rules import Evidence, InspectionEvidence, JudgementEvidence, KpiEvidence, P8Evidence
+from .rules import (
+    Evidence,
+    GapEvidence,
+    InspectionEvidence,
+    JudgementEvidence,
+    KpiEvidence,
+    P8Evidence,
+    ProgressEvidence,
+)
 
 # Judgement rows written from an inspection carry this source_ref prefix: the engine reads the
 # inspection itself, so they are left out of the trust's own judgements (never counted twice).
 INSPECTION_REF = "academies.inspection:"
+
+
+# The pupil groups the placement engine reads: all pupils, and disadvantaged pupils (compared
+# with national *other* pupils, for the persistent-gap rule and the Sustain gate).
+ENGINE_GROUPS = ("all", "disadvantaged")
+# End-of-key-stage assessments are taken in the summer term; a teacher assessment of these
+# key stages in the summer is the statutory one.
+END_OF_KEY_STAGE = {"EYFS", "KS1", "KS2", "KS4"}
+# DfE's performance-table fields the engine reads: KS2 progress scores (with their 95%
+# confidence interval and descriptor) and the disadvantaged pupils' published difference from
+# national other pupils (DIFFN_*), with the measure each belongs with.
+PROGRESS_FIELDS = {
+    "READPROG": ("KS2 reading progress", "reading"),
+    "WRITPROG": ("KS2 writing progress", "writing"),
+    "MATPROG": ("KS2 maths progress", "maths"),
+    "P8MEAENG": ("Progress 8 English element", "english"),
+    "P8MEAMAT": ("Progress 8 maths element", "maths"),
+}
+P8_ELEMENTS = {"P8MEAENG", "P8MEAMAT"}
+DIFFN_FIELDS = {
+    "DIFFN_RWM_EXP": ("ks2_rwm_exp", "KS2 reading, writing and maths combined"),
+    "DIFFN_RWM_HIGH": ("ks2_rwm_high", "KS2 reading, writing and maths: higher standard"),
+    "DIFFN_READPROG": ("ks2_reading_progress", "KS2 reading progress"),
+    "DIFFN_WRITPROG": ("ks2_writing_progress", "KS2 writing progress"),
+    "DIFFN_MATPROG": ("ks2_maths_progress", "KS2 maths progress"),
+}
+
+
+def assessment_of(kpi_code: str, term_code: str) -> str:
+    """ "statutory", "in_year" or "" (absence and the rest) for a KPI figure of a term.
+
+    Statutory: a summer-only KPI (tests and checks), or a teacher assessment of an end-of-key-
+    stage year in the summer term (KS2 writing). In year: any other teacher assessment (KS2
+    writing in the autumn or spring; age-related expectations across year groups), which is
+    compared with the trust's own target, not the end-of-key-stage national figure."""
+    kpi = KPIS.get(kpi_code)
+    if kpi is None or kpi.one_term:
+        return ""
+    if kpi.summer_only:
+        return "statutory"
+    term = TermCode.parse_or_none(term_code)
+    summer = term is not None and term.season is Season.SUMMER
+    return "statutory" if summer and kpi.key_stage in END_OF_KEY_STAGE else "in_year"
+
+
+def kpi_evidence(f: Any) -> KpiEvidence:
+    """A stored KPI figure as the pure engine reads it."""
+    return KpiEvidence(
+        f.kpi_code,
+        f.label,
+        f.subject,
+        f.unit,
+        f.direction,
+        f.value,
+        f.national,
+        f.national_year,
+        f.cohort,
+        f.suppressed,
+        f.term_code,
+        (),
+        f.target,
+        f.group,
+        assessment_of(f.kpi_code, f.term_code),
+    )
 
 
 def inspection_evidence(i: Inspection) -> InspectionEvidence:
@@ -139,6 +211,8 @@ class Bundle:
     p8: dict[int, P8Evidence]
     inspections: dict[int, list[InspectionEvidence]]
     trust_judgements: dict[int, list[JudgementEvidence]]  # visits, reviews, direct: not Ofsted
+    progress: dict[int, list[ProgressEvidence]] = field(default_factory=dict)
+    published_gaps: dict[int, list[GapEvidence]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, academy_ids: list[int]) -> Bundle:
@@ -160,7 +234,28 @@ class Bundle:
         inspections: dict[int, list[InspectionEvidence]] = {}
         for i in Inspection.objects.filter(academy_id__in=academy_ids).order_by("inspected_on"):
             inspections.setdefault(i.academy_id, []).append(inspection_evidence(i))
-        return cls(judgements, p8, inspections, trust_judgements)
+        progress: dict[int, list[ProgressEvidence]] = {}
+        gaps: dict[int, list[GapEvidence]] = {}
+        seen: set[tuple[int, str]] = set()
+        for r in PublishedResult.objects.filter(
+            academy_id__in=academy_ids, field__in=[*PROGRESS_FIELDS, *DIFFN_FIELDS]
+        ).order_by("academy_id", "field", "-year"):
+            if r.field in PROGRESS_FIELDS:
+                if (r.academy_id, r.field) in seen:
+                    continue  # the latest year's score only, as for Progress 8
+                seen.add((r.academy_id, r.field))
+                label, subject = PROGRESS_FIELDS[r.field]
+                progress.setdefault(r.academy_id, []).append(
+                    ProgressEvidence(
+                        r.field, label, subject, r.year, r.value, r.lower, r.upper, r.banding
+                    )
+                )
+            else:
+                kpi, label = DIFFN_FIELDS[r.field]
+                gaps.setdefault(r.academy_id, []).append(
+                    GapEvidence(kpi, label, r.year, r.value, r.field)
+                )
+        return cls(judgements, p8, inspections, trust_judgements, progress, gaps)
 
 
 # A year group's breakdown repeats its headline KPI's pupils, and the scaffolded share labels the
@@ -173,7 +268,10 @@ def evidence_for(
     term_code: str,
     kpi_figures: list[Any] | None = None,
     bundle: Bundle | None = None,
+    history: list[Any] | None = None,
 ) -> Evidence:
+    """The academy's evidence for the engine: `kpi_figures` are the figures to score (all pupils
+    and disadvantaged pupils), `history` earlier terms' disadvantaged figures (persistent gaps)."""
 
     figures = (
         kpi_figures
@@ -182,27 +280,15 @@ def evidence_for(
             trust_id=academy.trust_id,
             academy_ids=[academy.pk],
             term_codes=[term_code],
-            groups=("all",),
+            groups=ENGINE_GROUPS,
         )
     )
     kpis = tuple(
-        KpiEvidence(
-            f.kpi_code,
-            f.label,
-            f.subject,
-            f.unit,
-            f.direction,
-            f.value,
-            f.national,
-            f.national_year,
-            f.cohort,
-            f.suppressed,
-            f.term_code,
-            (),
-            f.target,
-        )
+        kpi_evidence(f)
         for f in figures
-        if f.academy_id == academy.pk and f.group == "all" and f.kpi_code not in NOT_EVIDENCE
+        if f.academy_id == academy.pk
+        and f.group in ENGINE_GROUPS
+        and f.kpi_code not in NOT_EVIDENCE
     )
     bundle = bundle or Bundle.load([academy.pk])
     return Evidence(
@@ -214,4 +300,18 @@ def evidence_for(
         teaches_ks4="KS4" in academy.key_stages,
         inspections=tuple(bundle.inspections.get(academy.pk, [])),
         phase_of_education=academy.phase_of_education,
+        history=tuple(
+            kpi_evidence(f)
+            for f in history or []
+            if f.academy_id == academy.pk and f.kpi_code not in NOT_EVIDENCE
+        ),
+        progress=tuple(p for p in bundle.progress.get(academy.pk, []) if p.field not in P8_ELEMENTS)
+        if "KS2" in academy.key_stages
+        else (),
+        subject_progress=tuple(
+            p for p in bundle.progress.get(academy.pk, []) if p.field in P8_ELEMENTS
+        )
+        if "KS4" in academy.key_stages
+        else (),
+        published_gaps=tuple(bundle.published_gaps.get(academy.pk, [])),
     )

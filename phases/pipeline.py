@@ -42,7 +42,16 @@ from trust_si.terms import TermCode, term_sort_key
 from . import tasks
 from .completeness import Coverage, latest_usable, trust_default
 from .config import placement_settings
-from .evidence import Bundle, current_term_code, evidence_for, term_coverage, term_window
+from .evidence import (
+    ENGINE_GROUPS,
+    NOT_EVIDENCE,
+    Bundle,
+    assessment_of,
+    current_term_code,
+    evidence_for,
+    term_coverage,
+    term_window,
+)
 from .heatmap import (
     HEATMAP_GROUPS,
     AccuracyEvidence,
@@ -217,7 +226,7 @@ def recompute_run(
         for academy in academies:
             academy.trust = trust  # one trust object, not a query per academy
             statuses = cover.get(academy.pk, {})
-            used, kpis, notes = complete_figures(academy.pk, term_code, statuses, figures)
+            used, kpis, notes, history = complete_figures(academy.pk, term_code, statuses, figures)
             placement_recompute(
                 academy=academy,
                 term_code=used,
@@ -225,6 +234,7 @@ def recompute_run(
                 bundle=bundle,
                 latest=latest.get(academy.pk),
                 notes=notes,
+                history=history,
             )
         for refresh in dict.fromkeys([term_code, default_term]):
             heatmap_refresh(
@@ -239,19 +249,31 @@ def recompute_run(
 
 def complete_figures(
     academy_id: int, term_code: str, statuses: dict[str, Coverage], figures: list[Any]
-) -> tuple[str, list[Any], list[str]]:
-    """The academy's term, KPI figures and notes for its placement: per measure, the latest
-    term whose data is complete for it (at or before `term_code`).
+) -> tuple[str, list[Any], list[str], list[Any]]:
+    """The academy's term, KPI figures, notes and disadvantaged history for its placement: per
+    measure, the latest term whose data is complete for it (at or before `term_code`).
 
     A partial term's figures are not used, and it is named in the notes ("shown as partial"),
     so 11 pupils uploaded early never move a phase on their own. The placement's term is the
     latest complete term (else `term_code` when none is), so a partial term elsewhere in the
     trust leaves this academy's placement as it was.
+
+    Measures are kept apart by pupil group (all, disadvantaged) and by kind of assessment: the
+    summer's statutory KS2 writing result stays the latest published one all year, beside the
+    autumn's in-year teacher assessment of the new Year 6, never replaced by it. The complete
+    terms' earlier disadvantaged figures are the history the persistent-gap rule reads.
     """
     used = latest_usable(statuses, term_code) or term_code
-    best: dict[str, Any] = {}
+    best: dict[tuple[str, str, str], Any] = {}
+    history: list[Any] = []
     for f in sorted(
-        (f for f in figures if f.academy_id == academy_id and f.group == "all"),
+        (
+            f
+            for f in figures
+            if f.academy_id == academy_id
+            and f.group in ENGINE_GROUPS
+            and f.kpi_code not in NOT_EVIDENCE
+        ),
         key=lambda f: term_sort_key(f.term_code),
     ):
         status = statuses.get(f.term_code)
@@ -260,14 +282,27 @@ def complete_figures(
             and status.usable
             and term_sort_key(f.term_code) <= term_sort_key(term_code)
         ):
-            best[f.kpi_code] = f
+            key = (f.kpi_code, f.group, assessment_of(f.kpi_code, f.term_code))
+            if f.group != "all" and key in best:
+                history.append(best[key])
+            best[key] = f
+    # An in-year assessment of the cohort whose statutory result has since arrived (spring's
+    # Year 6 writing, then the summer's statutory one) is superseded by that result.
+    for (code, group, kind), f in list(best.items()):
+        statutory = best.get((code, group, "statutory"))
+        if (
+            kind == "in_year"
+            and statutory is not None
+            and term_sort_key(statutory.term_code) >= term_sort_key(f.term_code)
+        ):
+            del best[(code, group, kind)]
     notes = [
         f"{TermCode.parse(t).label}: {c.words}. Shown as partial; a partial term never moves "
         "the phase on its own (a leader can mark it complete)."
         for t, c in sorted(statuses.items(), key=lambda kv: term_sort_key(kv[0]), reverse=True)
         if c.status == "partial" and term_sort_key(t) > term_sort_key(used)
     ]
-    return used, list(best.values()), notes
+    return used, list(best.values()), notes, history
 
 
 def _reason_dicts(reasons: list[Any]) -> list[dict[str, Any]]:
@@ -325,6 +360,7 @@ def placement_recompute(
     bundle: Any = None,
     latest: Placement | bool | None = False,
     notes: list[str] | None = None,
+    history: list[Any] | None = None,
 ) -> Placement:
     """Propose the academy's phase (and per-subject phases) from its evidence, now.
 
@@ -333,7 +369,10 @@ def placement_recompute(
     force notifies the trust's leaders and the academy's officers.
     """
     proposal = propose(
-        replace(evidence_for(academy, term_code, kpi_figures, bundle), notes=tuple(notes or ())),
+        replace(
+            evidence_for(academy, term_code, kpi_figures, bundle, history),
+            notes=tuple(notes or ()),
+        ),
         academy.trust.config.get("placement"),
     )
     if latest is False:  # not preloaded by the caller

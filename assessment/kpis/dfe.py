@@ -18,6 +18,10 @@ NUMBER = re.compile(r"^-?\d+(\.\d+)?%?$")
 # field -> (lower-limit field, upper-limit field, banding field)
 KS4_FIELDS: dict[str, tuple[str | None, str | None, str | None]] = {
     "P8MEA": ("P8CILOW", "P8CIUPP", "P8_BANDING"),
+    # The English and maths elements of Progress 8, with their 95% confidence intervals
+    # (ks4_meta.csv rows 83-88): the placement's subject lines for English and maths.
+    "P8MEAENG": ("P8MEAENG_CILOW", "P8MEAENG_CIUPP", None),
+    "P8MEAMAT": ("P8MEAMAT_CILOW", "P8MEAMAT_CIUPP", None),
     "ATT8SCR": (None, None, None),
     "PTL2BASICS_94": (None, None, None),
     "PTL2BASICS_95": (None, None, None),

@@ -36,6 +36,7 @@ def _kpi(
     group: str = "all",
     target: float | None = None,
     national_year: str | None = None,
+    assessment: str = "",
 ) -> KpiEvidence:
     label = {
         "ks2_rwm_exp": "KS2 reading, writing and maths at the expected standard",
@@ -44,6 +45,8 @@ def _kpi(
         "ks4_att8": "Attainment 8",
         "absence": "Overall absence",
         "persistent_absence": "Persistent absence",
+        "ta_reading_are": "Reading at age-related expectations (TA, all year groups)",
+        "ks2_writing_exp": "KS2 writing: expected standard (TA)",
     }.get(code, code)
     year = national_year or term[:7]
     return KpiEvidence(
@@ -61,6 +64,7 @@ def _kpi(
         (),
         target,
         group,
+        assessment,
     )
 
 

@@ -10,6 +10,7 @@ from phases.rules import (
     SUSTAIN,
     Evidence,
     P8Evidence,
+    ProgressEvidence,
 )
 
 from .base import (
@@ -182,5 +183,207 @@ CASES: list[Case] = [
         IMPROVE,
         "absence_relative_gap",
         "Within 10% of the national rate: Improve; not above national, so never Sustain.",
+    ),
+]
+
+# In-year teacher assessments against the trust's own targets; the latest statutory results all
+# year; thresholds from DfE's confidence intervals.
+AUTUMN = "2026-27-autumn"
+AUTUMN_DAY = dt.date(2026, 11, 20)
+CASES += [
+    Case(
+        40,
+        "In-year teacher assessments are compared with the trust's own target",
+        "Autumn 2026-27; report card expected; KS2 results of summer 2025-26 at national (the "
+        "latest statutory results); reading teacher assessment across the school 60% against "
+        "the trust's target of 75%.",
+        Evidence(
+            AUTUMN,
+            AUTUMN_DAY,
+            inspections=(_card(dt.date(2026, 1, 10)),),
+            kpis=(
+                _kpi(
+                    "ks2_rwm_exp",
+                    62,
+                    62,
+                    SUMMER,
+                    "rwm",
+                    national_year="2024-25",
+                    assessment="statutory",
+                ),
+                _kpi(
+                    "ks2_reading_exp",
+                    75,
+                    75,
+                    SUMMER,
+                    "reading",
+                    national_year="2024-25",
+                    assessment="statutory",
+                ),
+                _kpi(
+                    "ta_reading_are",
+                    60,
+                    0,
+                    AUTUMN,
+                    "reading",
+                    target=75,
+                    assessment="in_year",
+                ),
+            ),
+        ),
+        IMPROVE,
+        "in_year_vs_trust_target",
+        "In-year assessments are benchmarked against the trust's own targets; the end-of-key-"
+        "stage national figure is for statutory results.",
+    ),
+    Case(
+        41,
+        "Year 6 writing assessed in the autumn is not an end-of-key-stage result",
+        "Autumn 2026-27; report card expected; KS2 results of summer 2025-26 at national; Year 6 "
+        "writing teacher assessment in the autumn 40% (72% nationally at the end of KS2) and no "
+        "trust target set.",
+        Evidence(
+            AUTUMN,
+            AUTUMN_DAY,
+            inspections=(_card(dt.date(2026, 1, 10)),),
+            kpis=(
+                _kpi(
+                    "ks2_rwm_exp",
+                    62,
+                    62,
+                    SUMMER,
+                    "rwm",
+                    national_year="2024-25",
+                    assessment="statutory",
+                ),
+                _kpi(
+                    "ks2_reading_exp",
+                    75,
+                    75,
+                    SUMMER,
+                    "reading",
+                    national_year="2024-25",
+                    assessment="statutory",
+                ),
+                _kpi(
+                    "ks2_writing_exp",
+                    40,
+                    72,
+                    AUTUMN,
+                    "writing",
+                    national_year="2024-25",
+                    assessment="in_year",
+                ),
+            ),
+        ),
+        IMPROVE,
+        "kpi_vs_national",
+        "The latest published statutory results are used all year; an autumn teacher "
+        "assessment is never set against DfE's end-of-key-stage figure.",
+    ),
+    Case(
+        42,
+        "KS2 progress scores are banded by their confidence interval",
+        "Primary, spring 2025-26; report card expected; KS2 progress 2024-25: reading -1.9 "
+        "(95% CI -4.1 to +0.3), maths -3.5 (CI -5.8 to -1.2, DfE: well below average), writing "
+        "-2.4 (CI -4.6 to -0.2, DfE: below average).",
+        Evidence(
+            "2025-26-spring",
+            dt.date(2026, 3, 10),
+            inspections=(_card(dt.date(2026, 1, 10)),),
+            progress=(
+                ProgressEvidence(
+                    "READPROG",
+                    "KS2 reading progress",
+                    "reading",
+                    "2024-25",
+                    -1.9,
+                    -4.1,
+                    0.3,
+                    "Average",
+                ),
+                ProgressEvidence(
+                    "MATPROG",
+                    "KS2 maths progress",
+                    "maths",
+                    "2024-25",
+                    -3.5,
+                    -5.8,
+                    -1.2,
+                    "Well below average",
+                ),
+                ProgressEvidence(
+                    "WRITPROG",
+                    "KS2 writing progress",
+                    "writing",
+                    "2024-25",
+                    -2.4,
+                    -4.6,
+                    -0.2,
+                    "Below average",
+                ),
+            ),
+        ),
+        IMPROVE,
+        "ks2_progress_ci",
+        "DfE: a score is below average only when its whole confidence interval is below 0.",
+    ),
+    Case(
+        43,
+        "A Progress 8 of -0.62 whose interval reaches 0 is average, not well below",
+        "Secondary, spring 2024-25: Progress 8 2023-24 of -0.62 (95% CI -1.28 to +0.04), "
+        "legacy Good.",
+        Evidence(
+            "2024-25-spring",
+            dt.date(2025, 2, 10),
+            teaches_ks4=True,
+            p8=P8Evidence("2023-24", -0.62, -1.28, 0.04, "3"),
+            inspections=(_legacy(dt.date(2022, 1, 1), 2),),
+        ),
+        IMPROVE,
+        "p8_band",
+        "DfE's banding: well below only when the upper limit is below 0 and the score below "
+        "-0.5; a small cohort's wide interval is average.",
+    ),
+]
+
+CASES += [
+    Case(
+        44,
+        "A secondary in Repair in English and Sustain in maths",
+        "Secondary, spring 2024-25: Progress 8 2023-24 -0.05 (average), legacy Good; DfE's "
+        "Progress 8 English element -0.55 (95% CI -0.85 to -0.25), maths element +0.45 (CI "
+        "+0.15 to +0.75). The subject lines: English Repair, maths Sustain.",
+        Evidence(
+            "2024-25-spring",
+            dt.date(2025, 2, 10),
+            teaches_ks4=True,
+            p8=P8Evidence("2023-24", -0.05, -0.35, 0.25, "3"),
+            inspections=(_legacy(dt.date(2022, 1, 1), 2),),
+            subject_progress=(
+                ProgressEvidence(
+                    "P8MEAENG",
+                    "Progress 8 English element",
+                    "english",
+                    "2023-24",
+                    -0.55,
+                    -0.85,
+                    -0.25,
+                ),
+                ProgressEvidence(
+                    "P8MEAMAT",
+                    "Progress 8 maths element",
+                    "maths",
+                    "2023-24",
+                    0.45,
+                    0.15,
+                    0.75,
+                ),
+            ),
+        ),
+        IMPROVE,
+        "p8_band",
+        "Seed 002: the phase also operates at subject level; each subject line is scored by "
+        "the same rules from that subject's own measures.",
     ),
 ]

@@ -65,6 +65,32 @@ RULES: list[tuple[str, str, str]] = [
         "DfE",
     ),
     (
+        "In-year teacher assessments against the trust's targets",
+        "Teacher assessments in the autumn or spring, or of year groups with no statutory "
+        "assessment, are compared with the trust's own target for the year, never with DfE's "
+        "end-of-key-stage national figure; without a target they are shown, not scored. The "
+        "latest statutory results (last summer's) are used all year, compared with national, and "
+        "labelled so.",
+        "trust benchmark (the trust's own targets); DfE",
+    ),
+    (
+        "Confidence intervals where DfE gives them",
+        "Progress 8 and the KS2 progress scores are banded by their 95% confidence interval: "
+        "below average only when the whole interval is below 0, above only when it is above 0; "
+        "well below or well above only as DfE bands it. A wide interval from a small cohort is "
+        "average, whatever the score.",
+        "DfE (performance tables)",
+    ),
+    (
+        "A persistent disadvantaged gap",
+        "Disadvantaged pupils are compared with national other (non-disadvantaged) pupils, as DfE "
+        "does (its published difference, DIFFN_*, where the trust has it). A gap in each of the "
+        "last 2 years of statutory results, or the last 3 terms of a termly measure, counts "
+        "against Sustain: one cohort's gap can be that cohort, two running are a pattern. "
+        "Figures from fewer than ten pupils are not counted.",
+        "DfE; seed 004 Sustain; seed 002 Improve",
+    ),
+    (
         "Special schools and alternative provision",
         "Never compared with mainstream national attainment: placed on inspection, trust review "
         "and the trust's own targets, and the reasons say so.",

@@ -45,6 +45,13 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     # Ofsted inspects about every four years: an inspection's weight halves with each four
     # years of age (never below a quarter), and the newest inspection is never dropped.
     "inspection_halves_after_years": 4,
+    # A disadvantaged gap to national other pupils counts against Sustain when it persists:
+    # in each of the last 2 years of statutory results (results are annual, and one cohort's
+    # gap can be that cohort; two consecutive cohorts are a pattern, and the recompute's six
+    # terms always hold two summers), or in each of the last 3 terms of a termly measure (a
+    # whole school year).
+    "persistent_gap_years": 2,
+    "persistent_gap_terms": 3,
 }
 
 SPECIAL = {"special", "alternative_provision"}
@@ -113,6 +120,37 @@ class KpiEvidence:
     trend: tuple[float | None, ...] = ()
     target: float | None = None
     group: str = "all"  # disadvantaged pupils come with national *other* pupils as "national"
+    # "statutory" (end-of-key-stage results: compared with national, the latest used all year),
+    # "in_year" (teacher assessments in other terms or year groups: compared with the trust's
+    # own target, never the end-of-key-stage national figure), "" (absence and the rest).
+    assessment: str = ""
+
+
+@dataclass(frozen=True)
+class GapEvidence:
+    """DfE's published difference between the school's disadvantaged pupils and national other
+    pupils (the performance tables' DIFFN_* fields), for one year: positive = above them."""
+
+    kpi: str  # the measure it belongs with ("ks2_rwm_exp")
+    label: str
+    year: str  # "2024-25"
+    gap: float | None
+    field: str  # DfE's field ("DIFFN_RWM_EXP")
+
+
+@dataclass(frozen=True)
+class ProgressEvidence:
+    """A KS2 progress score as DfE publishes it: the score, its 95% confidence interval and
+    DfE's descriptor ("Well below average"...)."""
+
+    field: str  # "READPROG", "WRITPROG", "MATPROG"
+    label: str
+    subject: str
+    year: str
+    score: float | None
+    lower: float | None
+    upper: float | None
+    descriptor: str = ""
 
 
 @dataclass(frozen=True)
@@ -170,6 +208,13 @@ class Evidence:
     phase_of_education: str = ""  # "special" and "alternative_provision" are not compared
     # with mainstream national attainment
     notes: tuple[str, ...] = ()  # listed with the missing evidence: partial terms, not used
+    # Earlier terms' figures (any group): the persistent disadvantaged gap reads them with kpis.
+    history: tuple[KpiEvidence, ...] = ()
+    published_gaps: tuple[GapEvidence, ...] = ()  # DfE's DIFFN_* per year
+    progress: tuple[ProgressEvidence, ...] = ()  # KS2 progress scores with their CIs
+    # DfE's Progress 8 English and maths elements (with CIs): subject lines only, since the
+    # overall Progress 8 already covers them in the overall placement.
+    subject_progress: tuple[ProgressEvidence, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from assessment.kpis.banding import P8Band, p8_band
-from trust_si.terms import TermCode
+from trust_si.terms import TermCode, term_sort_key
 
 from .base import (
     P8_LEVELS,
@@ -17,12 +17,31 @@ from .base import (
     RELATIVE_GAP_KPIS,
     Evidence,
     KpiEvidence,
+    ProgressEvidence,
     Reason,
     _words,
     kpi_level,
 )
 
-OUTCOME_RULES = ("kpi_vs_national", "kpi_vs_target", "absence_relative_gap", "p8_band")
+# The outcomes the Sustain gate reads. In-year teacher assessments against the trust's targets
+# are scored like any KPI but do not gate Sustain: seed 004's "above national benchmarks" is
+# about published outcomes, and a trust's in-year target is its own ambition, not a national
+# benchmark (a writing assessment 1 point under a 75% target is no reason to lose Sustain).
+OUTCOME_RULES = (
+    "kpi_vs_national",
+    "kpi_vs_target",
+    "absence_relative_gap",
+    "p8_band",
+    "ks2_progress_ci",
+    "p8_element_ci",
+)
+# Outcomes scored by a DfE band (confidence interval), not a gap: Sustain needs above average.
+BANDED_RULES = ("p8_band", "ks2_progress_ci", "p8_element_ci")
+
+
+def _term_words(code: str) -> str:
+    parsed = TermCode.parse_or_none(code)
+    return parsed.label if parsed else code
 
 
 def _kpi_reasons(
@@ -30,8 +49,11 @@ def _kpi_reasons(
     s: dict[str, Any],
     missing: list[str],
     special: bool = False,
+    term: str = "",
 ) -> list[Reason]:
-    """Score outcome KPIs against national (DfE) or, for special schools, the trust's target."""
+    """Score outcome KPIs against national (DfE) or, for special schools and in-year teacher
+    assessments, the trust's own target. `term` is the placement's term: a statutory result
+    from an earlier term is the latest published one, used all year, and says so."""
     reasons = []
     for k in kpis:
         if k.suppressed:
@@ -44,8 +66,24 @@ def _kpi_reasons(
             )
             continue
         group = "" if k.group == "all" else f" ({_words(k.group)} pupils)"
+        in_year = k.assessment == "in_year"
         benchmark: float | None
-        if special:
+        if in_year:
+            # A teacher assessment in the autumn or spring, or of a year group that sits no
+            # statutory assessment, is no end-of-key-stage result: DfE's national figure is not
+            # its benchmark; the trust's own target for the year is.
+            if k.target is None:
+                missing.append(
+                    f"{k.label}{group}, {_term_words(k.term)}: an in-year teacher assessment, "
+                    "compared with the trust's own target only (never the end-of-key-stage "
+                    f"national figure); no trust target set for {k.term[:7]}"
+                )
+                continue
+            scored = kpi_level(replace(k, national=k.target), s)
+            rule, against = "in_year_vs_trust_target", "the trust's target"
+            source = "trust benchmark (the trust's own targets)"
+            benchmark = k.target
+        elif special:
             if k.target is None:
                 missing.append(
                     f"{k.label}{group}: not compared with mainstream national figures "
@@ -63,8 +101,9 @@ def _kpi_reasons(
             missing.append(f"{k.label}{group}: no national figure to compare with")
             continue
         level, gap = scored
+        by_target = special or in_year
         stale = (
-            not special and bool(k.national_year) and not k.term.startswith(k.national_year or "")
+            not by_target and bool(k.national_year) and not k.term.startswith(k.national_year or "")
         )
         unit = "%" if k.unit == "%" else ""
         relative = k.code in RELATIVE_GAP_KPIS
@@ -74,17 +113,27 @@ def _kpi_reasons(
             way = "lower" if (gap >= 0) == (k.direction == "lower") else "higher"
             text = (
                 f"{k.label}{group} {k.value:.1f}{unit} against {benchmark:.1f}{unit} {against}: "
-                f"{moved:.0f}% {way} than {'the target' if special else 'the national rate'} "
-                f"(a relative gap, (academy - {'target' if special else 'national'}) / "
-                f"{'target' if special else 'national'}; cohort {k.cohort})"
+                f"{moved:.0f}% {way} than {'the target' if by_target else 'the national rate'} "
+                f"(a relative gap, (academy - {'target' if by_target else 'national'}) / "
+                f"{'target' if by_target else 'national'}; cohort {k.cohort})"
             )
-            if not special:
+            if not by_target:
                 rule, source = "absence_relative_gap", "DfE (pupil absence in schools in England)"
         else:
             text = (
                 f"{k.label}{group} {k.value:.1f}{unit} against {benchmark:.1f}{unit} {against} "
                 f"({'+' if gap >= 0 else ''}{gap:.1f} {'points' if unit == '' else 'pts'}, "
                 f"cohort {k.cohort})"
+            )
+        if in_year:
+            text += (
+                f"; in-year teacher assessment, {_term_words(k.term)}: compared with the "
+                "trust's own target, not the end-of-key-stage national figure"
+            )
+        elif k.assessment == "statutory" and term and k.term != term:
+            text += (
+                f"; the latest statutory results ({_term_words(k.term)}), used all year until "
+                "the next are in"
             )
         if stale:
             text += f"; national figure from {k.national_year} (latest published)"
@@ -108,6 +157,7 @@ def _kpi_reasons(
                     "cohort": k.cohort,
                     "term": k.term,
                     "stale_benchmark": stale,
+                    "assessment": k.assessment,
                 },
                 source,
             )
@@ -174,8 +224,8 @@ def _sustain_gate(reasons: list[Reason], special: bool) -> Reason | None:
     short = [
         r
         for r in outcomes
-        if (r.rule == "p8_band" and (r.level or 0) < 4)
-        or (r.rule != "p8_band" and r.evidence["gap"] <= 0)
+        if (r.rule in BANDED_RULES and (r.level or 0) < 4)
+        or (r.rule not in BANDED_RULES and r.evidence["gap"] <= 0)
     ]
     if outcomes and not short:
         return None
@@ -195,3 +245,149 @@ def _sustain_gate(reasons: list[Reason], special: bool) -> Reason | None:
         {"short": [r.evidence.get("kpi") or r.rule for r in short]},
         "seed 004; seed 002",
     )
+
+
+PERSISTENT_GAP_SOURCE = (
+    "DfE (disadvantaged pupils compared with national other pupils); seed 004 Sustain (little "
+    "to no variance in the performance of different groups); seed 002 Improve (outcomes for key "
+    "groups not yet high enough)"
+)
+
+
+def _persistent_gaps(evidence: Evidence, s: dict[str, Any], missing: list[str]) -> list[Reason]:
+    """Disadvantaged pupils below national *other* pupils in each of the last N results of a
+    measure: N = `persistent_gap_years` for statutory (annual) results, `persistent_gap_terms`
+    for termly measures. DfE's own published difference (DIFFN_*) stands for its year where
+    the trust has it; else the academy's figure against the national other pupils' figure.
+    Figures suppressed or from fewer pupils than the minimum cohort are not counted. A gap that
+    persists counts against Sustain; one that does not is listed, not counted as persistent."""
+    series: dict[str, dict[str, tuple[float, str]]] = {}
+    labels: dict[str, str] = {}
+    annual: dict[str, bool] = {}
+    for k in (*evidence.history, *evidence.kpis):
+        if (
+            k.group != "disadvantaged"
+            or k.assessment == "in_year"
+            or k.suppressed
+            or k.cohort < s["min_cohort_to_place"]
+            or k.value is None
+            or k.national is None
+        ):
+            continue
+        gap = (k.value - k.national) * (1 if k.direction == "higher" else -1)
+        unit = "%" if k.unit == "%" else ""
+        words = (
+            f"{_term_words(k.term) if k.assessment != 'statutory' else k.term[:7]}: "
+            f"{k.value:.1f}{unit} against {k.national:.1f}{unit} for national other pupils"
+            + (f" ({k.national_year})" if k.national_year and k.national_year != k.term[:7] else "")
+        )
+        series.setdefault(k.code, {})[k.term] = (gap, words)
+        labels.setdefault(k.code, k.label)
+        annual[k.code] = k.assessment == "statutory"
+    for g in evidence.published_gaps:
+        if g.gap is None:
+            continue
+        series.setdefault(g.kpi, {})[f"{g.year}-summer"] = (
+            g.gap,
+            f"{g.year}: {g.gap:+.1f} (DfE's published difference, {g.field})",
+        )
+        labels.setdefault(g.kpi, g.label)
+        annual[g.kpi] = True
+    reasons = []
+    for code, periods in sorted(series.items()):
+        need = s["persistent_gap_years"] if annual[code] else s["persistent_gap_terms"]
+        span = f"{need} years of results" if annual[code] else f"{need} terms"
+        last = [periods[t] for t in sorted(periods, key=term_sort_key)][-need:]
+        if len(last) == need and all(gap < 0 for gap, _ in last):
+            reasons.append(
+                Reason(
+                    "persistent_disadvantaged_gap",
+                    f"Disadvantaged pupils behind national other pupils in {labels[code]} in each "
+                    f"of the last {span} ("
+                    + "; ".join(w for _, w in last)
+                    + "): a persistent gap counts against Sustain. Source: "
+                    + PERSISTENT_GAP_SOURCE
+                    + ".",
+                    None,
+                    0,
+                    {
+                        "kpi": code,
+                        "gaps": [round(gap, 2) for gap, _ in last],
+                        "periods": len(last),
+                    },
+                    "DfE; seed 004; seed 002",
+                )
+            )
+        elif last and last[-1][0] < 0:
+            missing.append(
+                f"Disadvantaged pupils behind national other pupils in {labels[code]} "
+                f"({last[-1][1]}), not in each of the last {span}: not a persistent gap"
+            )
+    return reasons
+
+
+# KS2 progress scores: DfE's descriptor says how far; the confidence interval says whether.
+_PROGRESS_LEVELS = {"well above": 4, "above": 4, "average": 3, "below": 2, "well below": 1}
+
+
+def progress_band(p: ProgressEvidence) -> str:
+    """DfE's KS2 progress band from the score's 95% confidence interval: below average only when
+    the upper limit is below 0, above only when the lower limit is above 0, else average;
+    "well" below or above only when DfE's published descriptor also says so (DfE sets those
+    thresholds per year and subject, so they are read, never guessed). "" when not banded."""
+    if p.score is None or p.lower is None or p.upper is None:
+        return ""
+    said = p.descriptor.strip().lower()
+    if p.upper < 0:
+        return "well below" if said.startswith("well below") else "below"
+    if p.lower > 0:
+        return "well above" if said.startswith("well above") else "above"
+    return "average"
+
+
+def _progress_reasons(evidence: Evidence, s: dict[str, Any], missing: list[str]) -> list[Reason]:
+    """KS2 progress scores (reading, writing, maths), or the Progress 8 English and maths
+    elements on a subject line, by their confidence interval. As for Progress 8, the previous
+    academic year's scores are the latest valid ones all year."""
+    year = TermCode.parse(evidence.term).year
+    usable = {year.code, year.previous().code}
+    reasons = []
+    for p in evidence.progress:
+        band = progress_band(p)
+        if not band:
+            missing.append(f"{p.label} {p.year}: not banded by DfE (no score or interval)")
+            continue
+        assert p.score is not None and p.lower is not None and p.upper is not None
+        stale = p.year not in usable
+        element = p.field.startswith("P8MEA")
+        digits = 2 if element else 1  # DfE: P8 to two decimals, KS2 progress to one
+        text = (
+            f"{p.label} {p.year}: {p.score:+.{digits}f} (95% CI {p.lower:+.{digits}f} to "
+            f"{p.upper:+.{digits}f}), {band if band == 'average' else band + ' average'}"
+        )
+        if band == "average" and p.score < 0:
+            text += " (the interval reaches 0: not significantly below average)"
+        if stale:
+            text += " — stale (an older cohort), shown for context and not used"
+        text += f". Source: DfE ({'KS4' if element else 'KS2'} performance tables)."
+        reasons.append(
+            Reason(
+                "p8_element_ci" if element else "ks2_progress_ci",
+                text,
+                None if stale else _PROGRESS_LEVELS[band],
+                0 if stale else s["weights"]["kpi"],
+                {
+                    "field": p.field,
+                    "subject": p.subject,
+                    "year": p.year,
+                    "score": p.score,
+                    "lower": p.lower,
+                    "upper": p.upper,
+                    "band": band,
+                    "descriptor": p.descriptor,
+                    "stale": stale,
+                },
+                "DfE",
+            )
+        )
+    return reasons

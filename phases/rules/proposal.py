@@ -5,6 +5,7 @@ Pure: no ORM import.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from .base import (
@@ -17,6 +18,7 @@ from .base import (
     Evidence,
     JudgementEvidence,
     KpiEvidence,
+    ProgressEvidence,
     Proposal,
     Reason,
     _area,
@@ -24,7 +26,13 @@ from .base import (
     phase_for,
 )
 from .floors import _floors
-from .outcomes import _kpi_reasons, _p8_reasons, _sustain_gate
+from .outcomes import (
+    _kpi_reasons,
+    _p8_reasons,
+    _persistent_gaps,
+    _progress_reasons,
+    _sustain_gate,
+)
 from .precedence import _inspection_reasons, _inspection_words, _inspections
 
 
@@ -49,7 +57,10 @@ def propose(evidence: Evidence, settings: dict[str, Any] | None = None) -> Propo
        d. DfE's Progress 8 band: the previous year's results are the latest valid figure all
           year; for the results of 2024-25 and 2025-26 P8 is not published, which is said.
     4. Take the weighted mean level and map it to a phase with the settings' cut points.
-    5. Sustain needs every outcome above national (P8 above or well above): else Improve.
+       e. KS2 progress scores by their 95% confidence interval (below average only when the
+          upper limit is below 0); in-year teacher assessments against the trust's own targets.
+    5. Sustain needs every outcome above national (P8 above or well above) and no persistent
+       disadvantaged gap to national other pupils (2 years of results, 3 terms): else Improve.
     6. With too little evidence and no floor, propose Improve and say that evidence is missing.
     7. Repeat 3c-4 per subject for the KPIs of each subject (reading, writing, maths...).
     """
@@ -98,8 +109,8 @@ def propose(evidence: Evidence, settings: dict[str, Any] | None = None) -> Propo
         )
     all_pupils = tuple(k for k in evidence.kpis if k.group == "all")
     groups = tuple(k for k in evidence.kpis if k.group != "all")
-    reasons += _kpi_reasons(all_pupils, s, missing, special)
-    group_reasons = _kpi_reasons(groups, s, [], special)
+    reasons += _kpi_reasons(all_pupils, s, missing, special, evidence.term)
+    group_reasons = _kpi_reasons(groups, s, [], special, evidence.term)
 
     for j in trust_latest.values():
         age = (evidence.today - j.judged_on).days
@@ -143,6 +154,10 @@ def propose(evidence: Evidence, settings: dict[str, Any] | None = None) -> Propo
         )
 
     reasons += _p8_reasons(evidence, s, missing)
+    if not special:  # special schools: never against mainstream national figures
+        reasons += _progress_reasons(evidence, s, missing)
+    persistent = [] if special else _persistent_gaps(evidence, s, missing)
+    reasons += persistent
 
     scored = [r for r in reasons if r.level is not None and r.weight > 0]
     mean = (
@@ -162,17 +177,58 @@ def propose(evidence: Evidence, settings: dict[str, Any] | None = None) -> Propo
         if phase == SUSTAIN:
             gate = _sustain_gate([*reasons, *group_reasons], special)
             if gate is not None:
-                phase = IMPROVE
                 reasons.append(gate)
+            if gate is not None or persistent:
+                phase = IMPROVE
         proposal = Proposal(phase, round(mean, 2), reasons, missing)
 
+    proposal.subjects = _subject_lines(evidence, all_pupils, s, special)
+    return proposal
+
+
+def _subject_lines(
+    evidence: Evidence, all_pupils: tuple[KpiEvidence, ...], s: dict[str, Any], special: bool
+) -> dict[str, tuple[str, list[Reason]]]:
+    """One line per subject (seed 002: the phase "also operates at subject-specific level"):
+    the same scoring as the overall placement, from that subject's own measures only: its KPIs
+    (phonics counts for reading), DfE's KS2 progress score and Progress 8 element for it, by
+    their confidence intervals, and in-year teacher assessments against the trust's targets.
+    Combined measures (reading, writing and maths together; English and maths together;
+    Attainment 8; EBacc; EYFS) belong to the overall placement, not to one subject. Sustain in
+    a subject needs its outcomes above national, as overall. The overall placement is not
+    changed by them."""
     by_subject: dict[str, list[KpiEvidence]] = {}
     for k in all_pupils:
-        if k.subject:
-            by_subject.setdefault(k.subject, []).append(k)
-    for subject, kpis in sorted(by_subject.items()):
-        subject_reasons = _kpi_reasons(tuple(kpis), s, [], special)
-        levels = [r.level for r in subject_reasons if r.level is not None]
-        if levels:
-            proposal.subjects[subject] = (phase_for(sum(levels) / len(levels), s), subject_reasons)
-    return proposal
+        subject = SUBJECT_OF.get(k.subject, k.subject)
+        if subject and subject not in COMBINED_MEASURES:
+            by_subject.setdefault(subject, []).append(k)
+    progress: dict[str, list[ProgressEvidence]] = {}
+    if not special:
+        for p in (*evidence.progress, *evidence.subject_progress):
+            progress.setdefault(p.subject, []).append(p)
+    lines: dict[str, tuple[str, list[Reason]]] = {}
+    for subject in sorted({*by_subject, *progress}):
+        subject_reasons = _kpi_reasons(
+            tuple(by_subject.get(subject, ())), s, [], special, evidence.term
+        )
+        subject_reasons += _progress_reasons(
+            replace(evidence, progress=tuple(progress.get(subject, ()))), s, []
+        )
+        scored = [r for r in subject_reasons if r.level is not None and r.weight > 0]
+        if not scored:
+            continue
+        mean = sum((r.level or 0) * r.weight for r in scored) / sum(r.weight for r in scored)
+        phase = phase_for(mean, s)
+        if phase == SUSTAIN:
+            gate = _sustain_gate(subject_reasons, special)
+            if gate is not None:
+                phase = IMPROVE
+                subject_reasons.append(gate)
+        lines[subject] = (phase, subject_reasons)
+    return lines
+
+
+# KPI subjects that are one subject's measure under another name, and combined measures that
+# are no one subject's.
+SUBJECT_OF = {"phonics": "reading"}
+COMBINED_MEASURES = frozenset({"rwm", "english_maths", "attainment8", "ebacc", "eyfs"})

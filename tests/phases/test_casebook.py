@@ -162,3 +162,131 @@ def test_heatmap_absence_level_is_relative_and_gap_stays_in_points():
     figure = fig("2025-26-summer", 7.8, 120, code="absence", direction="lower", national=6.5)
     cell = kpi_cell("absence", "2025-26-summer", figure, None, DEFAULT_SETTINGS)
     assert cell.level == 2 and cell.gap == -1.3
+
+
+def test_case_37_a_persistent_gap_names_each_year_and_its_source():
+    proposal = propose(_case(37).evidence)
+    gap = next(r for r in proposal.reasons if r.rule == "persistent_disadvantaged_gap")
+    assert "2023-24: -8.0" in gap.text and "2024-25: -6.0" in gap.text
+    assert "national other pupils" in gap.text and "last 2 years of results" in gap.text
+    assert gap.source.startswith("DfE") and "seed 004" in gap.text
+    # Everything else says Sustain: the persistent gap alone holds it at Improve.
+    assert proposal.level == 4.0 and proposal.phase == "improve"
+
+
+def test_case_38_one_year_gap_is_listed_not_counted():
+    proposal = propose(_case(38).evidence)
+    assert not any(r.rule == "persistent_disadvantaged_gap" for r in proposal.reasons)
+    assert any("not a persistent gap" in m for m in proposal.missing)
+
+
+def test_persistent_gap_years_is_a_setting():
+    proposal = propose(_case(38).evidence, {"persistent_gap_years": 1})
+    assert proposal.phase == "improve"
+    assert any(r.rule == "persistent_disadvantaged_gap" for r in proposal.reasons)
+
+
+def test_small_disadvantaged_cohorts_never_make_a_persistent_gap():
+    from dataclasses import replace
+
+    case = _case(39)
+    small = replace(
+        case.evidence,
+        kpis=tuple(replace(k, cohort=8) if k.group != "all" else k for k in case.evidence.kpis),
+        history=tuple(replace(k, cohort=8) for k in case.evidence.history),
+    )
+    proposal = propose(small)
+    assert not any(r.rule == "persistent_disadvantaged_gap" for r in proposal.reasons)
+
+
+def test_case_40_in_year_ta_against_the_trust_target_and_statutory_used_all_year():
+    proposal = propose(_case(40).evidence)
+    ta = next(r for r in proposal.reasons if r.rule == "in_year_vs_trust_target")
+    assert ta.evidence["target"] == 75 and ta.level == 2
+    assert "not the end-of-key-stage national figure" in ta.text
+    assert ta.source.startswith("trust benchmark")
+    ks2 = next(r for r in proposal.reasons if r.evidence.get("kpi") == "ks2_rwm_exp")
+    assert "latest statutory results (Summer term 2025-26), used all year" in ks2.text
+
+
+def test_case_41_autumn_year_6_writing_never_meets_the_ks2_national_figure():
+    proposal = propose(_case(41).evidence)
+    assert not any(r.evidence.get("kpi") == "ks2_writing_exp" for r in proposal.reasons)
+    assert any("no trust target set for 2026-27" in m for m in proposal.missing)
+
+
+def test_case_42_ks2_progress_well_below_only_when_the_interval_is_below_zero():
+    proposal = propose(_case(42).evidence)
+    bands = {
+        r.evidence["field"]: (r.evidence["band"], r.level)
+        for r in proposal.reasons
+        if r.rule == "ks2_progress_ci"
+    }
+    assert bands == {
+        "READPROG": ("average", 3),  # -1.9 but the interval reaches +0.3
+        "MATPROG": ("well below", 1),
+        "WRITPROG": ("below", 2),
+    }
+
+
+def test_ks2_progress_descriptor_never_overrides_the_interval():
+    from phases.rules import ProgressEvidence
+    from phases.rules.outcomes import progress_band
+
+    said_well_below = ProgressEvidence(
+        "MATPROG", "KS2 maths progress", "maths", "2024-25", -3.0, -6.0, 0.1, "Well below average"
+    )
+    assert progress_band(said_well_below) == "average"
+    assert (
+        progress_band(ProgressEvidence("READPROG", "r", "reading", "2024-25", 1.0, None, 2.0)) == ""
+    )
+
+
+def test_case_43_p8_interval_reaching_zero_is_average():
+    proposal = propose(_case(43).evidence)
+    p8 = next(r for r in proposal.reasons if r.rule == "p8_band")
+    assert p8.evidence["band"] == "average" and p8.level == 3
+
+
+def test_case_44_subject_lines_repair_in_english_sustain_in_maths():
+    proposal = propose(_case(44).evidence)
+    assert proposal.phase == "improve"  # the overall placement is unchanged by the lines
+    english, english_reasons = proposal.subjects["english"]
+    maths, maths_reasons = proposal.subjects["maths"]
+    assert (english, maths) == ("repair", "sustain")
+    assert english_reasons[0].rule == "p8_element_ci" and "below average" in english_reasons[0].text
+    assert "Source: DfE (KS4 performance tables)" in maths_reasons[0].text
+
+
+def test_combined_measures_make_no_subject_line_and_phonics_counts_for_reading():
+    from phases.casebook import PRIMARY_ABOVE, SUMMER, T, _kpi
+    from phases.rules import Evidence
+
+    evidence = Evidence(
+        SUMMER,
+        T,
+        kpis=(*PRIMARY_ABOVE, _kpi("y1_phonics", 70, 80, SUMMER, "phonics")),
+    )
+    subjects = propose(evidence).subjects
+    assert "rwm" not in subjects
+    _phase, reasons = subjects["reading"]
+    assert {r.evidence["kpi"] for r in reasons} == {"ks2_reading_exp", "y1_phonics"}
+
+
+def test_in_year_ta_just_under_the_trust_target_scores_but_does_not_gate_sustain():
+    from phases.casebook import PRIMARY_ABOVE, SUMMER, T, _card, _kpi
+    from phases.rules import Evidence
+
+    evidence = Evidence(
+        SUMMER,
+        T,
+        inspections=(_card(dt.date(2026, 1, 10), "strong_standard"),),
+        kpis=(
+            *PRIMARY_ABOVE,
+            _kpi("ta_reading_are", 74, 0, SUMMER, "reading", target=75, assessment="in_year"),
+        ),
+    )
+    proposal = propose(evidence)
+    ta = next(r for r in proposal.reasons if r.rule == "in_year_vs_trust_target")
+    assert ta.level == 3 and ta.weight > 0  # scored like any KPI, against the trust's target
+    assert proposal.phase == "sustain"  # Sustain's gate reads published outcomes
