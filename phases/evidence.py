@@ -8,11 +8,11 @@ from typing import Any
 from django.utils import timezone
 
 from academies.models import Academy, Inspection
-from assessment.kpis.catalogue import CATALOGUE, KPIS, WRITING_SCAFFOLDED
+from assessment.kpis.catalogue import CATALOGUE, WRITING_SCAFFOLDED, assessment_of
 from assessment.kpis.models import PublishedResult
 from assessment.kpis.selectors import kpi_figures_for, term_codes_with_data
 from assessment.models import Attendance, Enrolment, Result, Term
-from trust_si.terms import Season, TermCode
+from trust_si.terms import TermCode
 
 from .completeness import Coverage, coverage
 from .models import Judgement, TermCompletion
@@ -34,9 +34,6 @@ INSPECTION_REF = "academies.inspection:"
 # The pupil groups the placement engine reads: all pupils, and disadvantaged pupils (compared
 # with national *other* pupils, for the persistent-gap rule and the Sustain gate).
 ENGINE_GROUPS = ("all", "disadvantaged")
-# End-of-key-stage assessments are taken in the summer term; a teacher assessment of these
-# key stages in the summer is the statutory one.
-END_OF_KEY_STAGE = {"EYFS", "KS1", "KS2", "KS4"}
 # DfE's performance-table fields the engine reads: KS2 progress scores (with their 95%
 # confidence interval and descriptor) and the disadvantaged pupils' published difference from
 # national other pupils (DIFFN_*), with the measure each belongs with.
@@ -55,23 +52,6 @@ DIFFN_FIELDS = {
     "DIFFN_WRITPROG": ("ks2_writing_progress", "KS2 writing progress"),
     "DIFFN_MATPROG": ("ks2_maths_progress", "KS2 maths progress"),
 }
-
-
-def assessment_of(kpi_code: str, term_code: str) -> str:
-    """ "statutory", "in_year" or "" (absence and the rest) for a KPI figure of a term.
-
-    Statutory: a summer-only KPI (tests and checks), or a teacher assessment of an end-of-key-
-    stage year in the summer term (KS2 writing). In year: any other teacher assessment (KS2
-    writing in the autumn or spring; age-related expectations across year groups), which is
-    compared with the trust's own target, not the end-of-key-stage national figure."""
-    kpi = KPIS.get(kpi_code)
-    if kpi is None or kpi.one_term:
-        return ""
-    if kpi.summer_only:
-        return "statutory"
-    term = TermCode.parse_or_none(term_code)
-    summer = term is not None and term.season is Season.SUMMER
-    return "statutory" if summer and kpi.key_stage in END_OF_KEY_STAGE else "in_year"
 
 
 def kpi_evidence(f: Any) -> KpiEvidence:

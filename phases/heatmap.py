@@ -39,7 +39,13 @@ from typing import Any
 
 from assessment.contracts import KpiFigure
 from assessment.kpis.banding import P8_LABELS, P8Band, p8_band
-from assessment.kpis.catalogue import CATALOGUE, JUDGED_WRITING, KPIS, WRITING_SCAFFOLDED
+from assessment.kpis.catalogue import (
+    CATALOGUE,
+    JUDGED_WRITING,
+    KPIS,
+    WRITING_SCAFFOLDED,
+    assessment_of,
+)
 from trust_si.terms import TermCode
 
 from .rules import (
@@ -484,6 +490,13 @@ def kpi_cell(
         figure.term_code,
     )
     rating, level, gap, target = "", None, None, None
+    # An in-year teacher assessment (KS2 writing in the autumn or spring) is never rated
+    # against DfE's end-of-key-stage figure, as the placement engine does (issue 12): against
+    # the trust's target, or not at all.
+    in_year = assessment_of(figure.kpi_code, figure.term_code) == "in_year"
+    if in_year and figure.national is not None:
+        figure = replace(figure, national=None, national_year=None)
+        evidence = replace(evidence, national=None, national_year=None)
     scored = kpi_level(evidence, settings)
     if scored is not None:
         level, raw_gap = scored
@@ -507,8 +520,13 @@ def kpi_cell(
             level, raw_gap = against_target
             gap, target = round(raw_gap, 1), figure.target
             rating = KPI_WORDS[figure.direction][level].replace("national", "target")
-    else:
-        rating = "No national figure or target"
+    if not rating:
+        rating = (
+            "In-year teacher assessment: no trust target set, and not compared with the "
+            "end-of-key-stage national figure"
+            if in_year and KPIS[figure.kpi_code].key_stage != "all"
+            else "No national figure or target"
+        )
     trend = None
     if (
         previous is not None

@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from trust_si.terms import Season, TermCode
+
 ARE_VALUES = {"EXS", "GDS", "ARE", "ABV"}
 GROUPS = [
     "all",
@@ -729,6 +731,28 @@ def compute_groups(
             scale * numerator / denominator if denominator else None, int(pupils_counted)
         )
     return out
+
+
+# End-of-key-stage assessments are taken in the summer term; a teacher assessment of these
+# key stages in the summer is the statutory one.
+END_OF_KEY_STAGE = {"EYFS", "KS1", "KS2", "KS4"}
+
+
+def assessment_of(kpi_code: str, term_code: str) -> str:
+    """ "statutory", "in_year" or "" (absence and the rest) for a KPI figure of a term.
+
+    Statutory: a summer-only KPI (tests and checks), or a teacher assessment of an end-of-key-
+    stage year in the summer term (KS2 writing). In year: any other teacher assessment (KS2
+    writing in the autumn or spring; age-related expectations across year groups), which is
+    compared with the trust's own target, not the end-of-key-stage national figure."""
+    kpi = KPIS.get(kpi_code)
+    if kpi is None or kpi.one_term:
+        return ""
+    if kpi.summer_only:
+        return "statutory"
+    term = TermCode.parse_or_none(term_code)
+    summer = term is not None and term.season is Season.SUMMER
+    return "statutory" if summer and kpi.key_stage in END_OF_KEY_STAGE else "in_year"
 
 
 # Where a KPI has no national figure by its nature, the place for one says why, rather than

@@ -373,3 +373,31 @@ def test_the_ofsted_source_label_is_the_models():
     from phases.models import JudgementSource
 
     assert JudgementSource.INSPECTION.label == OFSTED_SOURCE
+
+
+def test_an_in_year_writing_assessment_is_rated_against_the_target_never_national():
+    """Year 6 writing in the spring is a teacher assessment on the way, not the statutory
+    result: the cell compares it with the trust's target (as the placement engine does), and
+    says so where there is none; the summer's is compared with DfE's national figure."""
+    spring = replace(
+        fig("2025-26-spring", 60.0, code="ks2_writing_exp", national=72.0), target=70.0
+    )
+    cell = kpi_cell("ks2_writing_exp", "2025-26-spring", spring, None, DEFAULT_SETTINGS)
+    assert cell.rating == "Below target" and cell.target == 70.0
+    assert cell.national is None and "national" not in cell.rating
+    untargeted = kpi_cell(
+        "ks2_writing_exp",
+        "2025-26-spring",
+        replace(spring, target=None),
+        None,
+        DEFAULT_SETTINGS,
+    )
+    assert untargeted.level is None and untargeted.rating.startswith("In-year teacher assessment")
+    summer = kpi_cell(
+        "ks2_writing_exp",
+        "2025-26-summer",
+        fig("2025-26-summer", 60.0, code="ks2_writing_exp", national=72.0),
+        None,
+        DEFAULT_SETTINGS,
+    )
+    assert summer.rating == "Below national" and summer.national == 72.0
