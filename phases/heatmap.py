@@ -497,6 +497,7 @@ def kpi_cell(
     if in_year and figure.national is not None:
         figure = replace(figure, national=None, national_year=None)
         evidence = replace(evidence, national=None, national_year=None)
+    assert figure.value is not None  # checked above; the replace() loses mypy's narrowing
     scored = kpi_level(evidence, settings)
     if scored is not None:
         level, raw_gap = scored
