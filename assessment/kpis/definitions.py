@@ -1,0 +1,132 @@
+"""What each KPI of the catalogue means, in DfE's words, and the publication that defines it:
+shown beside every figure (KPI pages, governor report glossary, heat-map cell detail). Text
+only; `catalogue` adds the year-group breakdowns' definitions from their headline's."""
+
+from __future__ import annotations
+
+EXPLORE = "https://explore-education-statistics.service.gov.uk/find-statistics/"
+# kpi -> (DfE's definition in words, the publication that defines it): shown on the KPI page and
+# in the governor report's glossary. A KPI the DfE does not publish says whose definition it is.
+DEFINITIONS: dict[str, tuple[str, str]] = {
+    "eyfs_gld": (
+        "Children at the end of Reception at the expected level in the early learning goals "
+        "of the prime areas (communication and language, personal, social and emotional "
+        "development, physical development) and of literacy and mathematics.",
+        f"DfE, Early years foundation stage profile results ({EXPLORE}"
+        "early-years-foundation-stage-profile-results)",
+    ),
+    "y1_phonics": (
+        "Year 1 pupils meeting the expected standard of the phonics screening check (32 or "
+        "more of 40 words).",
+        f"DfE, Key stage 1 and phonics screening check attainment ({EXPLORE}"
+        "key-stage-1-and-phonics-screening-check-attainment)",
+    ),
+    "ks2_reading_exp": (
+        "Year 6 pupils with a scaled score of 100 or more in the reading test.",
+        f"DfE, Key stage 2 attainment ({EXPLORE}key-stage-2-attainment)",
+    ),
+    "ks2_maths_exp": (
+        "Year 6 pupils with a scaled score of 100 or more in the maths test.",
+        f"DfE, Key stage 2 attainment ({EXPLORE}key-stage-2-attainment)",
+    ),
+    "ks2_writing_exp": (
+        "Year 6 pupils whose writing teacher assessment is working at the expected standard "
+        "or at greater depth.",
+        f"DfE, Key stage 2 attainment ({EXPLORE}key-stage-2-attainment)",
+    ),
+    "ks2_writing_gds": (
+        "Year 6 pupils whose writing teacher assessment is working at greater depth.",
+        f"DfE, Key stage 2 attainment ({EXPLORE}key-stage-2-attainment)",
+    ),
+    "ks2_rwm_exp": (
+        "Year 6 pupils meeting the expected standard in all three of reading (test), writing "
+        "(teacher assessment) and maths (test).",
+        f"DfE, Key stage 2 attainment ({EXPLORE}key-stage-2-attainment)",
+    ),
+    "ks4_att8": (
+        "The average Attainment 8 score of every pupil at the end of key stage 4 (a pupil "
+        "with no qualifying entries scores 0).",
+        f"DfE, Key stage 4 performance ({EXPLORE}key-stage-4-performance)",
+    ),
+    "ks4_em4": (
+        "Pupils at the end of key stage 4 with grade 4 or above in maths and in English "
+        "(English language or English literature); the denominator is every pupil at the end "
+        "of key stage 4.",
+        f"DfE, Key stage 4 performance ({EXPLORE}key-stage-4-performance)",
+    ),
+    "ks4_em5": (
+        "As grade 4 or above, with grade 5 or above in both.",
+        f"DfE, Key stage 4 performance ({EXPLORE}key-stage-4-performance)",
+    ),
+    "absence": (
+        "Sessions missed for any reason as a share of possible sessions, for pupils of "
+        "compulsory school age (5 to 15 at the start of the year: Years 1 to 11). The sessions of one term, "
+        "against the DfE full-year national figure.",
+        f"DfE, Pupil absence in schools in England ({EXPLORE}pupil-absence-in-schools-in-england)",
+    ),
+    "persistent_absence": (
+        "Pupils of compulsory school age (5 to 15 at the start of the year: Years 1 to 11) "
+        "missing 10% or more of their possible sessions. The sessions of one term, against "
+        "the DfE full-year national figure.",
+        f"DfE, Pupil absence in schools in England ({EXPLORE}pupil-absence-in-schools-in-england)",
+    ),
+    "ks2_reading_high": (
+        "Year 6 pupils with a high score (a scaled score of 110 or more) in the reading test.",
+        f"DfE, Key stage 2 attainment ({EXPLORE}key-stage-2-attainment)",
+    ),
+    "ks2_maths_high": (
+        "Year 6 pupils with a high score (a scaled score of 110 or more) in the maths test.",
+        f"DfE, Key stage 2 attainment ({EXPLORE}key-stage-2-attainment)",
+    ),
+    "ks2_rwm_high": (
+        "Year 6 pupils reaching the higher standard in reading, writing and maths: a high "
+        "score (scaled score of 110 or more) in the reading and maths tests and working at "
+        "greater depth in writing (teacher assessment).",
+        f"DfE, Key stage 2 attainment ({EXPLORE}key-stage-2-attainment)",
+    ),
+    "ks4_ebacc_entry": (
+        "Pupils at the end of key stage 4 entered for every EBacc subject area: English "
+        "language and English literature, maths, the sciences (combined science, or three of "
+        "biology, chemistry, physics and computer science), history or geography, and a "
+        "language; the denominator is every pupil at the end of key stage 4.",
+        "DfE, English Baccalaureate (EBacc) (https://www.gov.uk/government/publications/"
+        "english-baccalaureate-ebacc/english-baccalaureate-ebacc) and Key stage 4 performance "
+        f"({EXPLORE}key-stage-4-performance)",
+    ),
+    "severe_absence": (
+        "Pupils of compulsory school age (5 to 15 at the start of the year: Years 1 to 11) "
+        "missing 50% or more of their possible sessions. The sessions of one term; DfE "
+        "publishes no termly national figure here, so none is shown.",
+        f"DfE, Pupil absence in schools in England ({EXPLORE}pupil-absence-in-schools-in-england)",
+    ),
+    "writing_judged_exs": (
+        "Pupils whose teacher judgement of writing this term, against the trust's published "
+        "framework for their year group, is the expected standard or greater depth. The "
+        "judgement is the teacher's (the framework's proposal, or another level with a reason); "
+        "judgements from scaffolded work only are counted and their share shown beside it.",
+        "The trust's own in-year measure from its writing frameworks (not a DfE statistic)",
+    ),
+    "writing_judged_gds": (
+        "Pupils whose teacher judgement of writing this term, against the trust's published "
+        "framework for their year group, is greater depth.",
+        "The trust's own in-year measure from its writing frameworks (not a DfE statistic)",
+    ),
+    "writing_judged_scaffolded": (
+        "Of the pupils with a writing judgement this term, those whose judgement rests on "
+        "scaffolded work only, with no independent writing behind it (DfE's writing frameworks "
+        "ask for independent work; seed 000 asks schools to reduce scaffolds).",
+        "The trust's own in-year measure from its writing frameworks (not a DfE statistic)",
+    ),
+    "ta_reading_are": (
+        "Pupils whose teacher assessment this term is at or above age-related expectations.",
+        "The trust's own in-year measure (not a DfE statistic)",
+    ),
+    "ta_writing_are": (
+        "Pupils whose teacher assessment this term is at or above age-related expectations.",
+        "The trust's own in-year measure (not a DfE statistic)",
+    ),
+    "ta_maths_are": (
+        "Pupils whose teacher assessment this term is at or above age-related expectations.",
+        "The trust's own in-year measure (not a DfE statistic)",
+    ),
+}
