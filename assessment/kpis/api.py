@@ -133,23 +133,6 @@ def _figure_row(f: Any, urns: dict[int, str]) -> dict[str, Any]:
     }
 
 
-class _Rows:
-    """A page source for the paginator: counts in the database, shapes only the page read."""
-
-    def __init__(self, figures: Any, shape: Any) -> None:
-        self._figures = figures
-        self._shape = shape
-
-    def count(self) -> int:
-        return int(self._figures.count())
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
-        return [self._shape(f) for f in self._figures[index]]
-
-
 class KpiFigureListAPI(TenantListAPIView):
     required_capability = "kpi.view"
 
@@ -192,7 +175,7 @@ class KpiFigureListAPI(TenantListAPIView):
             kpi_codes=[kpi] if kpi else None,
             trust_row=self.membership.is_trust_wide and not urn,
         )
-        return self.paginated(_Rows(figures, lambda f: _figure_row(f, urns)), KpiFigureOutput)
+        return self.paginated(figures.shaped(lambda f: _figure_row(f, urns)), KpiFigureOutput)
 
 
 class KpiTargetOutput(serializers.ModelSerializer):

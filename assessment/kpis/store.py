@@ -228,9 +228,14 @@ class StoredFigures:
     paginator counts them in the database and turns one page of cells into `KpiFigure`s, so an
     API page costs the same whatever the size of the trust's table."""
 
-    def __init__(self, trust_id: int, cells: Any) -> None:
+    def __init__(self, trust_id: int, cells: Any, shape: Any = None) -> None:
         self._trust_id = trust_id
         self._cells = cells
+        self._shape = shape
+
+    def shaped(self, shape: Any) -> StoredFigures:
+        """The same figures, each passed through `shape` as its page is read (an API row)."""
+        return StoredFigures(self._trust_id, self._cells, shape)
 
     def count(self) -> int:
         return int(self._cells.count())
@@ -238,10 +243,11 @@ class StoredFigures:
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, index: slice) -> list[KpiFigure]:
+    def __getitem__(self, index: slice) -> list[Any]:
         if not isinstance(index, slice):
             raise TypeError("StoredFigures is read a page (a slice) at a time")
-        return _figures(self._trust_id, list(self._cells[index]))
+        figures = _figures(self._trust_id, list(self._cells[index]))
+        return [self._shape(f) for f in figures] if self._shape else figures
 
 
 def kpi_figures_stored_lazy(
