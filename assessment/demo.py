@@ -316,6 +316,7 @@ def seed_past_year11(trust: Trust, ctx: dict[str, Any]) -> None:
                 )
             cohorts[year.code] = (rng, pupils)
         year10 = {code: random.Random(f"{trust.slug}-{academy.urn}-{code}-y10") for code in cohorts}
+        options = random.Random(f"{trust.slug}-{academy.urn}-past-y11-options")
         for year in [PAST_YEARS[0].previous(), *PAST_YEARS]:
             y11 = cohorts.get(year.code)
             next_code = year.next().code
@@ -351,6 +352,9 @@ def seed_past_year11(trust: Trust, ctx: dict[str, Any]) -> None:
                         results.append(
                             f"{upn},attainment8,att8,{max(0, min(90, round(15 + a * 55, 1)))}"
                         )
+                        # Their other GCSEs (EBacc entry), from a stream of their own so the
+                        # grades above are the ones the forecasts' back-test was measured on.
+                        results += _ks4_options(options, upn, a, strength)
                 if y10 is not None:
                     # A year of teaching to come: Year 10 works a little below where it ends.
                     r10, pupils = y10
