@@ -23,6 +23,9 @@ from trust_si.limits import UPLOAD
 # The bounds live in trust_si.limits (UPLOAD); the byte bound is named here for the forms.
 MAX_UPLOAD_BYTES = UPLOAD.max_bytes
 CHECKSUM_CHUNK_ROWS = 50_000
+# A row's code in a column: int32 holds any column's distinct values (rows are bounded far below
+# 2**31 by limits.UPLOAD) at half int64's memory, which on a big file is most of the check's.
+CODE = np.int32
 UPN = re.compile(r"^[A-Z][0-9]{11}[0-9A-Z]$")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 # The fields each kind's clean rows carry (besides "row", the row number in the file).
@@ -86,16 +89,22 @@ class Cells:
     def of(cls, texts: Sequence[Any]) -> Cells:
         values = texts if isinstance(texts, np.ndarray) else np.asarray(texts, dtype=object)
         codes, uniques = pd.factorize(values, use_na_sentinel=False)
-        return cls(codes.astype(np.int64), list(uniques))
+        return cls(codes.astype(CODE, copy=False), list(uniques))
 
     @classmethod
     def blank(cls, height: int) -> Cells:
-        return cls(np.zeros(height, dtype=np.int64), [""])
+        return cls(np.zeros(height, dtype=CODE), [""])
 
     def map(self, function: Callable[[Any], Any]) -> Cells:
         """Apply function to each distinct value; values that become equal share one code."""
         mapped = [function(v) for v in self.values]
         remap, uniques = pd.factorize(objects(mapped), use_na_sentinel=False)
+        if len(uniques) == len(mapped):
+            # No two values became equal, and factorize numbers first appearances in order, so
+            # every code stands: the rows' codes are shared, not copied (a big file's columns
+            # are mapped several times over, and each copy is 4 bytes a row).
+            return Cells(self.codes, list(uniques))
+        remap = remap.astype(CODE, copy=False)
         return Cells(remap[self.codes] if len(self.codes) else self.codes, list(uniques))
 
     def test(self, predicate: Callable[[Any], bool]) -> np.ndarray:
@@ -205,20 +214,18 @@ def rows_checksum(frame: pd.DataFrame, fields: Sequence[str]) -> str:
     for i, name in enumerate(names):
         column = frame[name]
         if isinstance(column.dtype, pd.CategoricalDtype):
-            cells = Cells(column.cat.codes.to_numpy().astype(np.int64), list(column.cat.categories))
+            cells = Cells(column.cat.codes.to_numpy(), list(column.cat.categories))
         else:
             cells = Cells.of(column.to_numpy())
         prefix = ("{" if i == 0 else ", ") + json.dumps(name) + ": "
         texts = [prefix + json.dumps(plain(v)) for v in cells.values]
         after = "}" if i == len(names) - 1 else ","
-        rank = np.empty(len(texts), dtype=np.int64)
+        rank = np.empty(len(texts), dtype=CODE)
         rank[sorted(range(len(texts)), key=lambda k: texts[k] + after)] = np.arange(len(texts))
         fragments.append(pa.array(texts, type=pa.large_string()))
         codes.append(cells.codes)
         ranks.append(rank)
-    order = _lexicographic_order(
-        [rank[code] for rank, code in zip(ranks, codes, strict=True)], [len(rank) for rank in ranks]
-    )
+    order = _lexicographic_order(ranks, codes)
     # The lines are made a chunk at a time (bounded memory), each with the newline that joins it
     # to the next; the very last newline is not part of the definition.
     digest = hashlib.sha256()
@@ -232,16 +239,26 @@ def rows_checksum(frame: pd.DataFrame, fields: Sequence[str]) -> str:
         first, end = np.frombuffer(lines.buffers()[1], dtype=np.int64)[[0, len(lines)]]
         last = start + CHECKSUM_CHUNK_ROWS >= len(order)
         digest.update(memoryview(lines.buffers()[2])[first : end - 1 if last else end])
+    release_arrow_memory()
     return digest.hexdigest()
 
 
-def _lexicographic_order(keys: list[np.ndarray], sizes: list[int]) -> np.ndarray:
-    """Row order by keys[0], then keys[1]...; one integer sort when the keys fit in 63 bits."""
-    if math.prod(sizes) < 2**62:
-        combined = np.zeros(len(keys[0]), dtype=np.int64)
-        for key, size in zip(keys, sizes, strict=True):
-            combined = combined * size + key
+def release_arrow_memory() -> None:
+    """Hand the memory pyarrow's pool kept back to the system: the pool holds on to its peak
+    (tens of MB on a big file) for the life of the worker otherwise."""
+    pa.default_memory_pool().release_unused()
+
+
+def _lexicographic_order(ranks: list[np.ndarray], codes: list[np.ndarray]) -> np.ndarray:
+    """Row order by ranks[0][codes[0]], then ranks[1][codes[1]]...; one integer sort when the
+    keys fit in 63 bits, built a field at a time so no more than one key is held at once."""
+    if math.prod(len(rank) for rank in ranks) < 2**62:
+        combined = np.zeros(len(codes[0]), dtype=np.int64)
+        for rank, code in zip(ranks, codes, strict=True):
+            combined *= len(rank)
+            combined += rank[code]
         return np.argsort(combined, kind="stable")
+    keys = [rank[code] for rank, code in zip(ranks, codes, strict=True)]
     return np.lexsort(keys[::-1])  # lexsort's last key is the primary one
 
 
@@ -284,7 +301,7 @@ def combine(*codes: np.ndarray) -> np.ndarray:
     combined = codes[0]
     for more in codes[1:]:
         merged = combined.astype(np.int64) * (int(more.max(initial=0)) + 1) + more
-        combined = pd.factorize(merged)[0]
+        combined = pd.factorize(merged)[0].astype(CODE, copy=False)
     return combined
 
 

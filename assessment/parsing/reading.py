@@ -3,6 +3,7 @@ Pure: no ORM import."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -14,12 +15,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from trust_si.limits import UPLOAD, LimitExceeded, check_bytes, check_cell, check_columns
+from trust_si.limits import MB, UPLOAD, LimitExceeded, check_bytes, check_cell, check_columns
 from trust_si.limits import csv_rows as bounded_csv_rows
 from trust_si.limits import xlsx_rows as bounded_xlsx_rows
 
 from ..kinds import Kind
-from .cells import Cells, Table, UploadRejected
+from .cells import CODE, Cells, Table, UploadRejected, release_arrow_memory
 
 
 def _cell_text(value: Any) -> str:
@@ -83,7 +84,11 @@ def _read_csv_columns(data: bytes, delimiter: str, width: int) -> Table | None:
         arrow = (
             pacsv.read_csv(
                 io.BytesIO(data),
-                read_options=pacsv.ReadOptions(column_names=names, block_size=4 << 20),
+                # One thread: the read takes a fraction of a second even for the largest file
+                # allowed, and each of pyarrow's threads holds its own buffers (tens of MB).
+                read_options=pacsv.ReadOptions(
+                    column_names=names, block_size=4 << 20, use_threads=False
+                ),
                 parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
                 convert_options=pacsv.ConvertOptions(
                     column_types=dict.fromkeys(names, pa.dictionary(pa.int32(), pa.string())),
@@ -102,7 +107,7 @@ def _read_csv_columns(data: bytes, delimiter: str, width: int) -> Table | None:
         if not chunks:
             columns.append(Cells.blank(0))
             continue
-        codes = chunks[0].indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        codes = chunks[0].indices.to_numpy(zero_copy_only=False).astype(CODE, copy=False)
         columns.append(Cells(codes, chunks[0].dictionary.to_pylist()).map(str.strip))
     keep = np.zeros(arrow.num_rows, dtype=bool)
     for column in columns:
@@ -117,13 +122,37 @@ def _read_csv_columns(data: bytes, delimiter: str, width: int) -> Table | None:
     )
 
 
+class _Sample(str):
+    """The first characters of a file known to be valid UTF-8: the fast path reads the bytes
+    themselves, so the whole text is decoded only if the forgiving reader needs it."""
+
+
+def _utf8_text(data: bytes) -> str | None:
+    """The file's text if it is UTF-8 (a sample of it, for a big file), else None.
+
+    Validated a megabyte at a time, so a big file is never held twice (as bytes and as text)
+    only to learn its encoding.
+    """
+    if len(data) <= MB:
+        try:
+            return data.decode()
+        except UnicodeDecodeError:
+            return None
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for start in range(0, len(data), MB):
+            decoder.decode(data[start : start + MB], final=start + MB >= len(data))
+    except UnicodeDecodeError:
+        return None
+    return _Sample(data[: 4 * 10000].decode(errors="ignore"))
+
+
 def _read_csv(data: bytes) -> Table:
     if b"\x00" in data[:4096]:
         raise UploadRejected("This does not look like a text (CSV) file.")
-    try:
-        text = data.decode("utf-8-sig")
-        utf8 = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    except UnicodeDecodeError:
+    utf8 = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    text = _utf8_text(utf8)
+    if text is None:
         text = data.decode("cp1252", errors="replace")
         utf8 = text.encode()
     sample = text[:10000]
@@ -136,8 +165,11 @@ def _read_csv(data: bytes) -> Table:
         except (csv.Error, LimitExceeded) as exc:
             raise UploadRejected(str(exc)) from exc
         table = _read_csv_columns(utf8, delimiter, width)
+        release_arrow_memory()
         if table is not None:
             return _check_table(table)
+    if isinstance(text, _Sample):
+        text = utf8.decode()
     try:
         rows = list(bounded_csv_rows(text, delimiter, UPLOAD))
     except LimitExceeded as exc:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-import pandas as pd
 
 from ..kinds import MEASURES, SUBJECTS
 from .cells import Cells, Findings, combine
@@ -35,7 +34,9 @@ def check(
     )
     # A value is checked against its row's measure: once per distinct (measure, value) pair.
     pair = combine(measure.codes, raw_value.codes)
-    first = pd.Series(np.arange(height)).groupby(pair).first().to_numpy() if height else pair
+    # The first row of each pair (what pandas' groupby().first() gave, without its copies).
+    first = np.full(int(pair.max(initial=-1)) + 1, height, dtype=np.int64)
+    np.minimum.at(first, pair, np.arange(height))
     outcomes = [
         (
             _check_value(measure[row], raw_value[row])

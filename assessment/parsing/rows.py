@@ -10,6 +10,7 @@ import pandas as pd
 from ..kinds import KINDS
 from . import attendance, judgements, pupils, results
 from .cells import (
+    CODE,
     FIELDS,
     NUMBER_FIELDS,
     TEXT_FIELDS,
@@ -19,7 +20,6 @@ from .cells import (
     Findings,
     Table,
     combine,
-    objects,
     pupil_key,
 )
 
@@ -76,17 +76,15 @@ def check_rows(kind_code: str, table: Table, columns: dict[str, int], secret: st
     first_row = np.full(int(group.max(initial=-1)) + 1, height, dtype=np.int64)
     np.minimum.at(first_row, group[complete], rows[complete])
     repeated = complete & (first_row[group] < rows)
-    found.add(
-        repeated,
-        "upn",
-        upn,
-        objects(
-            [
-                f"This pupil appears twice (also on row {r + 2})." if r < height else ""
-                for r in first_row.tolist()
-            ]
-        )[group],
-    )
+    if repeated.any():
+        # One message per first row that is repeated, not one per row: a big file's rows are
+        # never turned into Python objects.
+        twice = np.flatnonzero(repeated)
+        firsts, which = np.unique(first_row[group[twice]], return_inverse=True)
+        codes = np.zeros(height, dtype=CODE)
+        codes[twice] = which + 1
+        texts = [f"This pupil appears twice (also on row {r + 2})." for r in firsts.tolist()]
+        found.add(repeated, "upn", upn, Cells(codes, ["", *texts]))
     clean = np.flatnonzero(~found.bad)
     frame = pd.DataFrame({"row": clean + 2}, index=pd.RangeIndex(len(clean)))
     for name in FIELDS[kind_code]:

@@ -115,6 +115,25 @@ def test_quoted_crlf_ragged_and_cp1252_files_read_alike():
     assert read_table(cp1252, "c.csv").rows == [["A123456789012", "120", "6 \u2013"]]
 
 
+def test_files_over_a_megabyte_are_read_alike_whatever_their_encoding_and_shape():
+    """A big file's encoding is learnt a megabyte at a time (never decoded whole for the fast
+    path): a Windows-1252 byte after the first megabyte, a UTF-8 name and a ragged row after
+    it must still read as the small files above do."""
+    filler = "".join(f"A{i:012d},reading,ta,EXS\n" for i in range(40_000))  # ~1.2 MB
+    header = "upn,subject,measure,value\n"
+    cp1252 = (header + filler + "B123456789013,maths,ta,GDS \u2013\n").encode("cp1252")
+    assert read_table(cp1252, "c.csv").rows[-1] == ["B123456789013", "maths", "ta", "GDS \u2013"]
+    ragged = (header + filler + "B123456789013,maths\nC12345678901\u00e9,maths,ta,GDS,x\n").encode()
+    rows = read_table(ragged, "r.csv").rows
+    assert len(rows) == 40_002
+    assert rows[-2:] == [
+        ["B123456789013", "maths", "", ""],
+        ["C12345678901\u00e9", "maths", "ta", "GDS"],
+    ]
+    bom = b"\xef\xbb\xbf" + (header + filler).encode()
+    assert read_table(bom, "b.csv").headers == ["upn", "subject", "measure", "value"]
+
+
 def test_odd_values_are_problems_not_crashes():
     attendance = _check(
         "attendance", "upn,sessions_possible,sessions_missed\nA123456789012,²,1\n".encode()
