@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Count
 from django.utils import timezone
 
 from academies.models import Academy, Inspection
 from assessment.kpis.catalogue import CATALOGUE, WRITING_SCAFFOLDED, assessment_of
 from assessment.kpis.models import PublishedResult
 from assessment.kpis.selectors import kpi_figures_for, term_codes_with_data
-from assessment.models import Attendance, Enrolment, Result, Term
+from assessment.models import Enrolment, Term
+from assessment.selectors import pupils_with_data
 from trust_si.terms import TermCode
 
 from .completeness import Coverage, coverage
@@ -120,22 +122,18 @@ def term_coverage(
         if term_codes is None or t.code in term_codes
     ]
     ids = [a.pk for a in academies]
-    with_data: dict[tuple[int, int], set[int]] = {}
-    for model in (Result, Attendance):
-        for academy_id, term_id, pupil_id in (
-            model.objects.filter(trust_id=trust_id, academy_id__in=ids, term__in=terms)
-            .values_list("academy_id", "term_id", "pupil_id")
-            .distinct()
-        ):
-            with_data.setdefault((academy_id, term_id), set()).add(pupil_id)
+    with_data = pupils_with_data(trust_id, ids, [t.pk for t in terms])
     years = {t.academic_year for t in terms} | {
         TermCode.parse(t.code).year.previous().code for t in terms
     }
-    enrolled: dict[tuple[int, str], dict[int, str]] = {}
-    for academy_id, year, pupil_id, year_group in Enrolment.objects.filter(
-        trust_id=trust_id, academy_id__in=ids, academic_year__in=years
-    ).values_list("academy_id", "academic_year", "pupil_id", "year_group"):
-        enrolled.setdefault((academy_id, year), {})[pupil_id] = year_group
+    enrolled: dict[tuple[int, str], int] = {
+        (row["academy_id"], row["academic_year"]): row["pupils"]
+        for row in Enrolment.objects.filter(
+            trust_id=trust_id, academy_id__in=ids, academic_year__in=years
+        )
+        .values("academy_id", "academic_year")
+        .annotate(pupils=Count("pupil_id", distinct=True))
+    }
     marked = set(
         TermCompletion.objects.filter(trust_id=trust_id, academy_id__in=ids).values_list(
             "academy_id", "term_code"
@@ -145,16 +143,16 @@ def term_coverage(
     for academy in academies:
         stages = academy.key_stages
         for term in terms:
-            pupils = with_data.get((academy.pk, term.pk), set())
-            this_year = enrolled.get((academy.pk, term.academic_year), {})
+            by_year_group = with_data.get((academy.pk, term.pk), {})
+            this_year = enrolled.get((academy.pk, term.academic_year), 0)
             last_year = enrolled.get(
-                (academy.pk, TermCode.parse(term.code).year.previous().code), {}
+                (academy.pk, TermCode.parse(term.code).year.previous().code), 0
             )
-            expected = max(len(this_year), len(last_year)) or (academy.pupils_on_roll or 0)
-            covered = {_stage(this_year[p]) for p in pupils if p in this_year}
+            expected = max(this_year, last_year) or (academy.pupils_on_roll or 0)
+            covered = {_stage(year_group) for year_group in by_year_group if year_group}
             out.setdefault(academy.pk, {})[term.code] = coverage(
                 term=term.code,
-                pupils=len(pupils),
+                pupils=sum(by_year_group.values()),
                 expected=expected,
                 stages_expected=stages,
                 stages_covered=covered,
