@@ -70,6 +70,8 @@ WORDS: dict[str, str] = {
     "ks2_maths_high": "KS2 maths: higher standard",
     "ks2_rwm_high": "KS2 reading, writing and maths: higher standard",
     "absence": "Overall absence",
+    # Secondary and behaviour measures (issue 13, i13-4b)
+    "ks4_ebacc_aps": "KS4 EBacc average point score",
     "kpi_sustain_gap": "Gap sustained over terms",
     # judged areas and grades
     "attendance_behaviour": "Attendance and behaviour",

@@ -234,6 +234,8 @@ class Kpi:
     # The KPI this one breaks down by year group ("" for a headline KPI): a breakdown is shown
     # on the KPI page and in the API, and is no column of its own on the heat map.
     breakdown_of: str = ""
+    # Decimal places the figure is kept to: DfE publishes EBacc APS and exclusion rates to two.
+    decimals: int = 1
 
 
 # DfE's absence statistics cover pupils of compulsory school age, aged 5 to 15 at the start of
@@ -527,6 +529,67 @@ CATALOGUE += [
         for code, words, good in JUDGED_WRITING
     ),
 ]
+
+# Secondary and behaviour measures (issue 13, i13-4b) ----------------------------------------
+# EBacc average point score, DfE's definition (secondary accountability measures guide, "The
+# English Baccalaureate average point score"): six slots per pupil, GCSE points 9-1 (U 0),
+#   English: the better of English language and English literature, both of which must be taken;
+#   maths: the maths grade;
+#   science: the best two science grades, from combined science (a double award, filling both
+#     slots) or, where three or more of biology, chemistry, physics and computer science are
+#     taken, the best two of them;
+#   humanities: the better of history and geography;
+#   languages: the best language grade;
+# a missing slot scores 0, the total is divided by 6, and the school's figure is the mean over
+# every pupil at the end of key stage 4 (a pupil with no entries scores 0).
+
+
+def _points(p: PupilFacts, subject: str) -> float | None:
+    """GCSE points for a subject the pupil took (U = 0); None when not taken (no row, or X)."""
+    return _grade(p, subject) if _entered(p, subject) else None
+
+
+def _best(p: PupilFacts, subjects: Iterable[str]) -> float:
+    return max((g for g in (_points(p, s) for s in subjects) if g is not None), default=0.0)
+
+
+def _ebacc_aps(p: PupilFacts) -> float | None:
+    language, literature = _points(p, "english_language"), _points(p, "english_literature")
+    english = max(language, literature) if language is not None and literature is not None else 0
+    sciences: list[float] = []
+    combined = _points(p, "combined_science")
+    if combined is not None:
+        sciences += [combined, combined]
+    singles = [g for g in (_points(p, s) for s in EBACC_SINGLE_SCIENCES) if g is not None]
+    if len(singles) >= 3:
+        sciences += singles
+    science = sum(sorted(sciences, reverse=True)[:2])
+    total = (
+        english
+        + _grade(p, "maths")
+        + science
+        + _best(p, EBACC_HUMANITIES)
+        + _best(p, EBACC_LANGUAGES)
+    )
+    return total / 6
+
+
+CATALOGUE += [
+    Kpi(
+        "ks4_ebacc_aps",
+        "KS4 EBacc average point score",
+        "KS4",
+        "ebacc",
+        ("11",),
+        "points",
+        "higher",
+        average=_ebacc_aps,
+        summer_only=True,
+        every_pupil=_has_ks4,
+        decimals=2,
+    ),
+]
+# -------------------------------------------------------------------------------------------
 
 ABSENCE = Kpi(
     "absence", "Overall absence", "all", "", COMPULSORY_SCHOOL_AGE, "%", "lower", one_term=True

@@ -99,6 +99,18 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
         "publishes no termly national figure here, so none is shown.",
         f"DfE, Pupil absence in schools in England ({EXPLORE}pupil-absence-in-schools-in-england)",
     ),
+    # Secondary and behaviour measures (issue 13, i13-4b)
+    "ks4_ebacc_aps": (
+        "The average EBacc point score of every pupil at the end of key stage 4: GCSE points "
+        "(9 to 1, U 0) in six slots, the better of English language and English literature "
+        "(both taken), maths, the best two sciences (combined science fills both; single "
+        "sciences count when three of biology, chemistry, physics and computer science are "
+        "taken), the better of history and geography, and the best language; an empty slot "
+        "scores 0 and the total is divided by 6.",
+        "DfE, Secondary accountability measures guide, the English Baccalaureate average point "
+        "score (https://www.gov.uk/government/publications/progress-8-school-performance-"
+        f"measure) and Key stage 4 performance ({EXPLORE}key-stage-4-performance)",
+    ),
     "writing_judged_exs": (
         "Pupils whose teacher judgement of writing this term, against the trust's published "
         "framework for their year group, is the expected standard or greater depth. The "

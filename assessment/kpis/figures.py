@@ -207,7 +207,9 @@ def kpi_figures_compute(
                         subject=kpi.subject,
                         group=group,
                         term_code=term.code,
-                        value=None if reason or figure.value is None else round(figure.value, 1),
+                        value=None
+                        if reason or figure.value is None
+                        else round(figure.value, kpi.decimals),
                         # A suppressed figure's cohort never leaves this function.
                         cohort=0 if reason else figure.cohort,
                         suppressed=bool(reason),
