@@ -33,7 +33,7 @@ from . import (
     tasks,  # module reference: the tasks call back into these services
 )
 from .frameworks.checks import judgement_problems
-from .kinds import KINDS
+from .kinds import EMPTY_ALLOWED, KINDS
 from .models import (
     ColumnMapping,
     Enrolment,
@@ -216,6 +216,32 @@ def _other_academy_problems(upload: Upload, checked: Checked) -> None:
     checked.frame = frame[~clashing].reset_index(drop=True)
 
 
+def _exclusion_problems(upload: Upload, checked: Checked) -> None:
+    """A suspension or permanent exclusion belongs to the term it began in (DfE's school census
+    counts it there): a day outside the upload's term is an error, row by row (issue 13)."""
+    frame = checked.frame
+    if frame.empty:
+        return
+    term = upload.term.term_code
+    first, last = term.bounds
+    days = pd.to_datetime(frame["date"].astype(str)).dt.date
+    outside = ~days.map(term.contains).to_numpy(dtype=bool)
+    if not outside.any():
+        return
+    checked.problems.extend(
+        Problem(
+            row,
+            "date",
+            day.strftime("%d/%m/%Y"),
+            f"Not in {term.label} ({first:%d/%m/%Y} to {last:%d/%m/%Y}): upload it with the "
+            "term it began in.",
+        )
+        for row, day in zip(frame["row"][outside].tolist(), days[outside].tolist(), strict=True)
+    )
+    checked.problems.sort(key=lambda p: p.row)
+    checked.frame = frame[~outside].reset_index(drop=True)
+
+
 def content_hash(kind: str, rows: pd.DataFrame | list[dict[str, Any]]) -> str:
     """Checksum of the clean rows of an upload, whatever their order."""
     return rows_checksum(frame_of(kind, rows), FIELDS[kind])
@@ -244,11 +270,13 @@ def _outcome(
     _other_academy_problems(upload, checked)
     if upload.kind == "judgements":
         judgement_problems(upload, checked)
+    if upload.kind == "exclusions":
+        _exclusion_problems(upload, checked)
     problems = [p.as_dict() for p in checked.problems]
     valid = len(checked.frame)
     rows_total = valid + len({p["row"] for p in problems})
     status = UploadStatus.INVALID if problems else UploadStatus.VALID
-    if not valid and not problems:
+    if not valid and not problems and upload.kind not in EMPTY_ALLOWED:
         status = UploadStatus.INVALID
         problems = [
             {

@@ -111,6 +111,29 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
         "score (https://www.gov.uk/government/publications/progress-8-school-performance-"
         f"measure) and Key stage 4 performance ({EXPLORE}key-stage-4-performance)",
     ),
+    "suspension_rate": (
+        "Suspensions (fixed-period exclusions) per 100 pupils on roll: the number of "
+        "suspensions divided by the number of pupils, times 100 (a pupil suspended twice counts "
+        "twice). Counted from the start of the academic year to the end of this term, from the "
+        "academy's confirmed suspensions and exclusions upload; the summer term's figure is the "
+        "year's, which is what DfE's national rate is for.",
+        f"DfE, Suspensions and permanent exclusions in England ({EXPLORE}"
+        "suspensions-and-permanent-exclusions-in-england)",
+    ),
+    "permanent_exclusion_rate": (
+        "Permanent exclusions per 100 pupils on roll: the number of permanent exclusions "
+        "divided by the number of pupils, times 100. Counted from the start of the academic "
+        "year to the end of this term; the summer term's figure is the year's.",
+        f"DfE, Suspensions and permanent exclusions in England ({EXPLORE}"
+        "suspensions-and-permanent-exclusions-in-england)",
+    ),
+    "one_plus_suspension": (
+        "Pupils on roll with one or more suspensions, as a share of all pupils on roll (DfE's "
+        "one or more suspension rate). Counted from the start of the academic year to the end "
+        "of this term; the summer term's figure is the year's.",
+        f"DfE, Suspensions and permanent exclusions in England ({EXPLORE}"
+        "suspensions-and-permanent-exclusions-in-england)",
+    ),
     "writing_judged_exs": (
         "Pupils whose teacher judgement of writing this term, against the trust's published "
         "framework for their year group, is the expected standard or greater depth. The "
