@@ -127,8 +127,8 @@ def _ks4_options(rng: random.Random, upn: str, ability: float, strength: float) 
 # 11.31 suspensions per 100 pupils over the year, far more in secondary schools than in primary
 # ones; permanent exclusions rare), more in weaker schools and among disadvantaged pupils and
 # pupils with SEND. Expected suspensions per pupil and term, before those weights:
-SUSPENSIONS_PER_TERM = {"secondary": 0.055, "special": 0.04, "primary": 0.006}
-PERMANENT_PER_YEAR = {"secondary": 0.0025, "special": 0.001, "primary": 0.0002}
+SUSPENSIONS_PER_TERM = {"secondary": 0.055, "middle": 0.03, "special": 0.04, "primary": 0.006}
+PERMANENT_PER_YEAR = {"secondary": 0.0015, "middle": 0.0008, "special": 0.001, "primary": 0.0002}
 # School days a suspension may begin on (the census term, less the holidays at its ends).
 SCHOOL_DAYS = {Season.AUTUMN: ((9, 3), (12, 19)), Season.SPRING: ((1, 5), (3, 27))}
 
@@ -154,8 +154,8 @@ def _exclusions(
     term = TermCode.parse(code)
     years = set(_year_groups(academy))
     phase = (
-        "special"
-        if academy.phase_of_education == "special"
+        academy.phase_of_education
+        if academy.phase_of_education in ("special", "middle")
         else "secondary"
         if years & {"7", "8", "9", "10", "11"}
         else "primary"
