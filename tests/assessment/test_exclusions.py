@@ -97,7 +97,10 @@ def test_a_good_file_is_committed_once_with_pseudonymous_pupils(world):
     assert upload.status == UploadStatus.COMMITTED
     secret = tw.trust.pseudonym_secret
     with tw.scope():
-        rows = sorted(Exclusion.objects.values_list("pupil__key", "date", "category", "sessions"))
+        rows = sorted(
+            Exclusion.objects.values_list("pupil__key", "date", "category", "sessions"),
+            key=lambda r: r[1],
+        )
         assert [(r[1].isoformat(), r[2], r[3]) for r in rows] == [
             ("2025-10-03", "suspension", 4),
             ("2025-11-12", "suspension", 2),
@@ -125,3 +128,39 @@ def test_a_new_version_replaces_the_terms_rows_and_an_empty_file_means_none(worl
     assert _upload(tw, "upn,sessions_possible,sessions_missed\n", kind="attendance").status == (
         UploadStatus.INVALID
     )
+
+
+def test_rows_for_pupils_not_on_the_academys_roll_are_reported_before_and_after_confirm(
+    world, client_for
+):
+    """Issue 13: "a results row for a pupil not on the academy's roll ... the check reports it
+    (row, column, reason: 'not in this academy's pupils for 2026-27') before confirm; a figure
+    never silently drops a row that was confirmed"."""
+    tw = world.a
+    pupils = f"upn,year_group,disadvantaged,send,eal,sex,prior_band\n{UPN1},6,N,N,N,F,middle\n"
+    _confirm(tw, _upload(tw, pupils, kind="pupils"))
+    results = f"upn,subject,measure,value\n{UPN1},reading,ta,EXS\n{UPN2},reading,ta,EXS\n"
+    checked = _upload(tw, results, kind="results")
+    assert checked.status == UploadStatus.VALID  # not an error: the pupils file may come later
+    assert checked.counts["not_on_roll"] == 1
+    assert checked.counts["not_on_roll_rows"] == [
+        {
+            "row": 3,
+            "column": "upn",
+            "value": "(hidden)",
+            "message": "Not in this academy's pupils for 2025-26: this row will not count in any "
+            "figure until the academy's pupils file for 2025-26 lists the pupil.",
+        }
+    ]
+    assert "1 row(s) are for pupils not in this academy's pupils for 2025-26" in checked.message
+    staff = client_for(tw.user(STAFF))
+    page = f"/t/alpha/uploads/{checked.pk}/"
+    before = staff.get(page).content.decode()
+    assert "Rows that will not count" in before and "not in this academy&#x27;s pupils" in before
+    done = _confirm(tw, checked)
+    assert done.status == UploadStatus.COMMITTED and done.counts["not_on_roll"] == 1
+    after = staff.get(page).content.decode()
+    assert "2 rows confirmed." in after and "Rows that will not count" in after
+    # A file whose every pupil is on roll says nothing of the kind.
+    clean = _upload(tw, f"upn,subject,measure,value\n{UPN1},maths,ta,EXS\n", kind="results")
+    assert "not_on_roll" not in clean.counts and clean.message == ""
