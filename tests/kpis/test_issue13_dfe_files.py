@@ -120,3 +120,93 @@ def test_importing_the_2019_ks4_file_gives_the_year_words_and_codes_as_codes(wor
     for code, words in WORDS.items():
         assert labels[code] == words, code
     assert labels["SUPP"] == "Not banded"
+
+
+def _meta_names(name):
+    path = KS4.parent / name
+    with path.open(encoding="utf-8-sig") as fh:
+        rows = list(csv.reader(fh))
+    return {r[1] for r in rows[1:] if len(r) > 1}
+
+
+def test_every_field_the_importers_read_is_one_of_dfes_columns():
+    """The importers read DfE's column names as DfE's metadata lists them, nothing invented:
+    KS2 (ks2_meta.csv, 318 columns) and KS4 (ks4_meta.csv, the full download)."""
+    from assessment.kpis.dfe import KS2_FIELDS, KS4_FIELDS
+
+    for fields, meta in ((KS2_FIELDS, "ks2_meta.csv"), (KS4_FIELDS, "ks4_meta.csv")):
+        names = _meta_names(meta)
+        wanted = {f for field, extra in fields.items() for f in (field, *extra) if f}
+        assert wanted - names == set(), meta
+
+
+@pytest.mark.django_db
+def test_a_ks2_file_of_a_year_never_seen_imports_gps_higher_standard_and_disadvantaged(world):
+    """A 2024-25 KS2 file (its prior-year columns end _23 and _24; its name says no year) with
+    the fields the catalogue and heat map use: GPS, the higher standard, disadvantaged pupils'
+    progress and attainment, and DfE's difference from national other pupils."""
+    from assessment.kpis.dfe import read_performance_file
+    from assessment.kpis.services import published_results_import
+
+    tw = world.a
+    academy = tw.academies[0]
+    header = [
+        "RECTYPE",
+        "URN",
+        "SCHNAME",
+        "TELIG",
+        "PTRWM_EXP",
+        "PTGPS_EXP",
+        "PTGPS_HIGH",
+        "PTREAD_HIGH",
+        "PTRWM_HIGH_FSM6CLA1A",
+        "READPROG_FSM6CLA1A",
+        "DIFFN_RWM_EXP",
+        "READPROG",
+        "READPROG_LOWER",
+        "READPROG_UPPER",
+        "READPROG_DESCR",
+        "PTRWM_EXP_23",
+        "PTRWM_EXP_24",
+    ]
+    assert set(header) - {"PTRWM_EXP_23", "PTRWM_EXP_24"} <= _meta_names("ks2_meta.csv")
+    row = [
+        "1",
+        academy.urn,
+        "Alpha",
+        "40",
+        "60%",
+        "71%",
+        "SUPP",
+        "28%",
+        "NE",
+        "-1.9",
+        "-12",
+        "0.4",
+        "-1.5",
+        "2.3",
+        "3",
+        "58%",
+        "61%",
+    ]
+    data = ("\n".join([",".join(header), ",".join(row)]) + "\n").encode()
+    parsed = read_performance_file(data)
+    assert parsed.year == "2024-25"
+    with tw.scope():
+        published_results_import(
+            actor=None, trust=tw.trust, parsed=parsed, year=parsed.year, source="england_ks2.csv"
+        )
+        got = {
+            r.field: (r.value, r.code, r.year)
+            for r in PublishedResult.objects.filter(academy=academy)
+        }
+        read = PublishedResult.objects.get(academy=academy, field="READPROG")
+    assert got["PTGPS_EXP"] == (71.0, "", "2024-25")
+    assert got["PTGPS_HIGH"] == (None, "SUPP", "2024-25")
+    assert got["PTREAD_HIGH"] == (28.0, "", "2024-25")
+    assert got["PTRWM_HIGH_FSM6CLA1A"] == (None, "NE", "2024-25")
+    assert got["READPROG_FSM6CLA1A"] == (-1.9, "", "2024-25")
+    assert got["DIFFN_RWM_EXP"] == (-12.0, "", "2024-25")
+    from assessment.kpis.selectors import banding_label
+
+    assert banding_label(read) == "Average"
