@@ -3,6 +3,7 @@ the same check, confirm and commit a school's upload takes. Stronger academies g
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import random
 from typing import TYPE_CHECKING, Any
@@ -121,6 +122,67 @@ def _ks4_options(rng: random.Random, upn: str, ability: float, strength: float) 
     return rows
 
 
+# Secondary and behaviour measures (issue 13, i13-4b) --------------------------------------------
+# Suspensions and permanent exclusions per pupil and term, near DfE's national picture (2023/24:
+# 11.31 suspensions per 100 pupils over the year, far more in secondary schools than in primary
+# ones; permanent exclusions rare), more in weaker schools and among disadvantaged pupils and
+# pupils with SEND. Expected suspensions per pupil and term, before those weights:
+SUSPENSIONS_PER_TERM = {"secondary": 0.055, "middle": 0.03, "special": 0.04, "primary": 0.006}
+PERMANENT_PER_YEAR = {"secondary": 0.0015, "middle": 0.0008, "special": 0.001, "primary": 0.0002}
+# School days a suspension may begin on (the census term, less the holidays at its ends).
+SCHOOL_DAYS = {Season.AUTUMN: ((9, 3), (12, 19)), Season.SPRING: ((1, 5), (3, 27))}
+
+
+def _school_day(rng: random.Random, term: TermCode) -> str:
+    first, last = term.bounds
+    if term.season in SCHOOL_DAYS:
+        (m1, d1), (m2, d2) = SCHOOL_DAYS[term.season]
+        first, last = first.replace(month=m1, day=d1), last.replace(month=m2, day=d2)
+    else:
+        first, last = first + dt.timedelta(days=7), last.replace(day=17)
+    day = first + dt.timedelta(days=rng.randrange((last - first).days + 1))
+    while day.weekday() >= 5:  # a suspension begins on a school day
+        day -= dt.timedelta(days=1)
+    return day.strftime("%d/%m/%Y")
+
+
+def _exclusions(
+    trust: Trust, academy: Academy, code: str, pupils: list[tuple[Any, ...]], strength: float
+) -> list[str]:
+    """The academy's suspensions and permanent exclusions of the term, as its upload (header only
+    when there were none). From streams of their own: no other demo figure moves."""
+    term = TermCode.parse(code)
+    years = set(_year_groups(academy))
+    phase = (
+        academy.phase_of_education
+        if academy.phase_of_education in ("special", "middle")
+        else "secondary"
+        if years & {"7", "8", "9", "10", "11"}
+        else "primary"
+    )
+    rng = random.Random(f"{trust.slug}-{academy.urn}-{code}-exclusions")
+    weakness = 1.5 - strength
+    rows = ["upn,date,type,sessions"]
+    for upn, _group, dis, send, _eal, _sex, _band, _ability in pupils:
+        weight = weakness * (2.5 if dis else 1.0) * (1.8 if send in ("K", "E") else 1.0)
+        # Whether (and in which term) the pupil is permanently excluded this year: one stream
+        # per pupil and year, so a pupil is permanently excluded once at most.
+        fate = random.Random(f"{trust.slug}-{upn}-{term.academic_year}-permanent")
+        chance = PERMANENT_PER_YEAR[phase] * weight * 1.5
+        if fate.random() < chance and fate.choice(list(Season)) is term.season:
+            rows.append(f"{upn},{_school_day(fate, term)},permanent,")
+        expected = SUSPENSIONS_PER_TERM[phase] * weight
+        if rng.random() < expected / 1.6:  # a suspended pupil is suspended 1.6 times on average
+            days = {_school_day(rng, term)}
+            while rng.random() < 0.375:
+                days.add(_school_day(rng, term))
+            rows += [
+                f"{upn},{day},suspension,{rng.choice((1, 2, 2, 2, 4, 4, 6, 10))}"
+                for day in sorted(days)
+            ]
+    return rows
+
+
 def seed(trust: Trust, ctx: dict[str, Any]) -> None:
     actor = ctx["users"]["school_staff"] if "users" in ctx else None
     for academy in ctx["academies"]:
@@ -229,6 +291,14 @@ def seed(trust: Trust, ctx: dict[str, Any]) -> None:
                 attendance.append(f"{upn},130,{min(missed, 130)}")
             _commit(trust, academy, code, "results", results, actor)
             _commit(trust, academy, code, "attendance", attendance, actor)
+            _commit(
+                trust,
+                academy,
+                code,
+                "exclusions",
+                _exclusions(trust, academy, code, pupils, strength),
+                actor,
+            )
 
     seed_kpi_targets(trust, ctx)
 

@@ -184,6 +184,57 @@ KINDS: dict[str, Kind] = {
         ],
     ),
 }
+# Secondary and behaviour measures (issue 13, i13-4b) ----------------------------------------
+# Suspensions and permanent exclusions, one row each, as DfE's school census records them: the
+# pupil, the date it began, its type and (for a suspension) its length in sessions (half days).
+# DfE: a pupil may be suspended for up to 45 school days (90 sessions) in an academic year.
+EXCLUSION_TYPES = {"suspension": "Suspension", "permanent": "Permanent exclusion"}
+EXCLUSION_TYPE_ALIASES = {
+    "suspension": "suspension",
+    "suspended": "suspension",
+    "fixed": "suspension",
+    "fixed period": "suspension",
+    "fixed-period": "suspension",
+    "fixed term": "suspension",
+    "fixed-term": "suspension",
+    "fte": "suspension",
+    "s": "suspension",
+    "permanent": "permanent",
+    "permanent exclusion": "permanent",
+    "perm": "permanent",
+    "p": "permanent",
+}
+MAX_SUSPENSION_SESSIONS = 90
+KINDS["exclusions"] = Kind(
+    "exclusions",
+    "Suspensions and permanent exclusions",
+    [
+        Column("upn", True, UPN_HELP, ("pupil_upn",)),
+        Column(
+            "date",
+            True,
+            "The day it began, dd/mm/yyyy, within the term of the upload",
+            ("start_date", "exclusion_date"),
+        ),
+        Column(
+            "type",
+            True,
+            "suspension (a fixed period) or permanent",
+            ("exclusion_type", "category"),
+        ),
+        Column(
+            "sessions",
+            False,
+            "A suspension's length in sessions (half days), 1 to 90; blank for a permanent "
+            "exclusion",
+            ("length_sessions", "sessions_excluded"),
+        ),
+    ],
+)
+# A school with no suspension or permanent exclusion in the term confirms the template with no
+# rows: "none this term" is a figure (0), where no upload at all is no figure.
+EMPTY_ALLOWED = {"exclusions"}
+# -------------------------------------------------------------------------------------------
 JUDGEMENT_SUBJECTS = ["writing", "reading"]
 JUDGEMENT_LEVELS = ["WTS", "EXS", "GDS"]
 JUDGEMENT_YEAR_GROUPS = [str(n) for n in range(1, 12)]

@@ -56,6 +56,7 @@ class UploadKind(models.TextChoices):
     RESULTS = "results", "Results and teacher assessments"
     ATTENDANCE = "attendance", "Attendance"
     JUDGEMENTS = "judgements", "Teacher judgements (writing, reading)"
+    EXCLUSIONS = "exclusions", "Suspensions and permanent exclusions"  # issue 13, i13-4b
 
 
 class UploadStatus(models.TextChoices):
@@ -199,3 +200,32 @@ class Attendance(TenantModel):
     @property
     def persistently_absent(self) -> bool:
         return self.absence_pct >= 10
+
+
+# Secondary and behaviour measures (issue 13, i13-4b) --------------------------------------------
+class ExclusionType(models.TextChoices):
+    SUSPENSION = "suspension", "Suspension"
+    PERMANENT = "permanent", "Permanent exclusion"
+
+
+class Exclusion(TenantModel):
+    """One suspension or permanent exclusion of a pupil, from the academy's upload for the term
+    it began in (DfE's school census: the start date, the type and a suspension's length in
+    sessions). The pupil is their pseudonymous key, as everywhere."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="exclusions")
+    academy = models.ForeignKey(Academy, on_delete=models.CASCADE, related_name="exclusions")
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="exclusions")
+    date = models.DateField()
+    category = models.CharField(max_length=10, choices=ExclusionType.choices)
+    sessions = models.PositiveSmallIntegerField(default=0)  # 0 for a permanent exclusion
+    upload = models.ForeignKey(Upload, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trust", "academy", "pupil", "date", "category"],
+                name="one_exclusion_per_pupil_day_type",
+            )
+        ]
+        indexes = [models.Index(fields=["trust", "academy", "term"])]

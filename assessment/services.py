@@ -33,7 +33,7 @@ from . import (
     tasks,  # module reference: the tasks call back into these services
 )
 from .frameworks.checks import judgement_problems
-from .kinds import KINDS
+from .kinds import EMPTY_ALLOWED, KINDS
 from .models import (
     ColumnMapping,
     Enrolment,
@@ -216,6 +216,75 @@ def _other_academy_problems(upload: Upload, checked: Checked) -> None:
     checked.frame = frame[~clashing].reset_index(drop=True)
 
 
+def _exclusion_problems(upload: Upload, checked: Checked) -> None:
+    """A suspension or permanent exclusion belongs to the term it began in (DfE's school census
+    counts it there): a day outside the upload's term is an error, row by row (issue 13)."""
+    frame = checked.frame
+    if frame.empty:
+        return
+    term = upload.term.term_code
+    first, last = term.bounds
+    days = pd.to_datetime(frame["date"].astype(str)).dt.date
+    outside = ~days.map(term.contains).to_numpy(dtype=bool)
+    if not outside.any():
+        return
+    checked.problems.extend(
+        Problem(
+            row,
+            "date",
+            day.strftime("%d/%m/%Y"),
+            f"Not in {term.label} ({first:%d/%m/%Y} to {last:%d/%m/%Y}): upload it with the "
+            "term it began in.",
+        )
+        for row, day in zip(frame["row"][outside].tolist(), days[outside].tolist(), strict=True)
+    )
+    checked.problems.sort(key=lambda p: p.row)
+    checked.frame = frame[~outside].reset_index(drop=True)
+
+
+# Kinds whose rows count only for pupils on the academy's roll for the term's year.
+ON_ROLL_KINDS = ("results", "attendance", "exclusions")
+NOT_ON_ROLL_SHOWN = 200
+
+
+def _not_on_roll(upload: Upload, checked: Checked) -> tuple[dict[str, Any], str]:
+    """Rows for pupils not in the academy's pupils of the term's year (issue 13): every figure
+    counts a pupil where their enrolment puts them, so such a row would count nowhere. They are
+    reported before confirm, row by row (not an error: the pupils file may come later), and the
+    report stays on the upload after it is confirmed, so no confirmed row is dropped unsaid."""
+    frame = checked.frame
+    if upload.kind not in ON_ROLL_KINDS or frame.empty:
+        return {}, ""
+    year = upload.term.academic_year
+    on_roll: set[str] = set()
+    for keys in batched(pd.unique(frame["pupil_key"]).tolist(), KEY_BATCH, strict=False):
+        on_roll.update(
+            Enrolment.objects.filter(
+                trust_id=upload.trust_id,
+                academy=upload.academy,
+                academic_year=year,
+                pupil__key__in=keys,
+            ).values_list("pupil__key", flat=True)
+        )
+    missing = ~frame["pupil_key"].isin(on_roll).to_numpy()
+    if not missing.any():
+        return {}, ""
+    reason = (
+        f"Not in this academy's pupils for {year}: this row will not count in any figure "
+        f"until the academy's pupils file for {year} lists the pupil."
+    )
+    rows = frame["row"][missing].tolist()
+    listed = [
+        {"row": row, "column": "upn", "value": "(hidden)", "message": reason}
+        for row in rows[:NOT_ON_ROLL_SHOWN]
+    ]
+    words = (
+        f"{len(rows)} row(s) are for pupils not in this academy's pupils for {year}: they will "
+        "not count in any figure (listed below)."
+    )
+    return {"not_on_roll": len(rows), "not_on_roll_rows": listed}, words
+
+
 def content_hash(kind: str, rows: pd.DataFrame | list[dict[str, Any]]) -> str:
     """Checksum of the clean rows of an upload, whatever their order."""
     return rows_checksum(frame_of(kind, rows), FIELDS[kind])
@@ -244,11 +313,14 @@ def _outcome(
     _other_academy_problems(upload, checked)
     if upload.kind == "judgements":
         judgement_problems(upload, checked)
+    if upload.kind == "exclusions":
+        _exclusion_problems(upload, checked)
     problems = [p.as_dict() for p in checked.problems]
     valid = len(checked.frame)
     rows_total = valid + len({p["row"] for p in problems})
+    off_roll, off_roll_words = _not_on_roll(upload, checked)
     status = UploadStatus.INVALID if problems else UploadStatus.VALID
-    if not valid and not problems:
+    if not valid and not problems and upload.kind not in EMPTY_ALLOWED:
         status = UploadStatus.INVALID
         problems = [
             {
@@ -265,8 +337,8 @@ def _outcome(
             {k: v for k, v in r.items() if k != "pupil_key"} for r in checked.records(PREVIEW_ROWS)
         ],
         "content_hash": content_hash(upload.kind, checked.frame) if not problems else "",
-        "counts": {"rows": rows_total, "valid": valid, "problems": len(problems)},
-        "message": ""
+        "counts": {"rows": rows_total, "valid": valid, "problems": len(problems), **off_roll},
+        "message": off_roll_words
         if not problems
         else f"{len(problems)} problem(s) to fix. Nothing has been saved.",
     }
@@ -470,7 +542,12 @@ def _commit_locked(upload: Upload) -> Upload:
     upload.message = (
         f"{written} rows confirmed." if not restoring else f"Restored: {written} rows confirmed."
     )
-    upload.save(update_fields=["status", "progress", "confirmed_at", "content_hash", "message"])
+    # What the commit found, rows for pupils not on the academy's roll among it: the page keeps
+    # saying which rows count in no figure after they are confirmed (issue 13).
+    upload.counts = outcome["counts"]
+    upload.save(
+        update_fields=["status", "progress", "confirmed_at", "content_hash", "message", "counts"]
+    )
     audit_record(
         actor=upload.confirmed_by,
         action="upload.confirm",

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from .frameworks.checks import DERIVED
 from .frameworks.models import TeacherJudgement
-from .models import Attendance, Enrolment, Pupil, Result, Upload
+from .models import Attendance, Enrolment, Exclusion, Pupil, Result, Upload
 from .parsing import FIELDS
 
 # The columns each kind writes: the parser's fields and, for judgements, the framework checks'.
@@ -34,6 +34,7 @@ MODELS: dict[str, type[models.Model]] = {
     "results": Result,
     "attendance": Attendance,
     "judgements": TeacherJudgement,
+    "exclusions": Exclusion,  # issue 13, i13-4b
 }
 
 # Whether row-level security applies to this session's role (neither superuser nor BYPASSRLS;

@@ -110,6 +110,11 @@ KPI_SHORT = {
     "ks2_maths_high": "KS2 maths high",
     "ks2_rwm_high": "KS2 RWM high",
     "absence": "Absence",
+    # Secondary and behaviour measures (issue 13, i13-4b)
+    "ks4_ebacc_aps": "EBacc APS",
+    "suspension_rate": "Suspension rate",
+    "permanent_exclusion_rate": "Permanent exclusion rate",
+    "one_plus_suspension": "One or more suspensions",
     "writing_judged_exs": "Writing EXS+ (judged)",
     "writing_judged_gds": "Writing GDS (judged)",
 }

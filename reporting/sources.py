@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from assessment.kpis.catalogue import DEFINITIONS, TRUST_SCOPE_NOTE
 from assessment.kpis.disclosure import threshold
+from assessment.kpis.display import number_text
 from assessment.kpis.selectors import kpi_figures_for, similar_schools_for
 from assessment.outcomes import (
     KS2,
@@ -63,7 +64,7 @@ def _fmt(value: float | None, unit: str) -> str:
     if unit == "%":
         return f"{value:.1f}%"
     if unit == "points":
-        return f"{value:.1f}"
+        return number_text(value)
     return f"{value:+.2f}" if unit == "score" else f"{value:.1f}"
 
 

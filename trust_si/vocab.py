@@ -70,6 +70,14 @@ WORDS: dict[str, str] = {
     "ks2_maths_high": "KS2 maths: higher standard",
     "ks2_rwm_high": "KS2 reading, writing and maths: higher standard",
     "absence": "Overall absence",
+    # Secondary and behaviour measures (issue 13, i13-4b)
+    "ks4_ebacc_aps": "KS4 EBacc average point score",
+    "suspension_rate": "Suspensions per 100 pupils",
+    "permanent_exclusion_rate": "Permanent exclusions per 100 pupils",
+    "one_plus_suspension": "Pupils with one or more suspensions",
+    "exclusions": "Suspensions and permanent exclusions",
+    "suspension": "Suspension",
+    "permanent": "Permanent exclusion",
     "kpi_sustain_gap": "Gap sustained over terms",
     # judged areas and grades
     "attendance_behaviour": "Attendance and behaviour",

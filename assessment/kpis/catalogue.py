@@ -234,6 +234,12 @@ class Kpi:
     # The KPI this one breaks down by year group ("" for a headline KPI): a breakdown is shown
     # on the KPI page and in the API, and is no column of its own on the heat map.
     breakdown_of: str = ""
+    # Decimal places the figure is kept to: DfE publishes EBacc APS and exclusion rates to two.
+    decimals: int = 1
+    # Counted from the start of the academic year to the end of the term (suspensions and
+    # permanent exclusions): the summer term's figure is the year's, which DfE's national
+    # figure is; earlier terms are not compared with it (`compared_nationally`).
+    year_to_date: bool = False
 
 
 # DfE's absence statistics cover pupils of compulsory school age, aged 5 to 15 at the start of
@@ -528,6 +534,150 @@ CATALOGUE += [
     ),
 ]
 
+# Secondary and behaviour measures (issue 13, i13-4b) ----------------------------------------
+# EBacc average point score, DfE's definition (secondary accountability measures guide, "The
+# English Baccalaureate average point score"): six slots per pupil, GCSE points 9-1 (U 0),
+#   English: the better of English language and English literature, both of which must be taken;
+#   maths: the maths grade;
+#   science: the best two science grades, from combined science (a double award, filling both
+#     slots) or, where three or more of biology, chemistry, physics and computer science are
+#     taken, the best two of them;
+#   humanities: the better of history and geography;
+#   languages: the best language grade;
+# a missing slot scores 0, the total is divided by 6, and the school's figure is the mean over
+# every pupil at the end of key stage 4 (a pupil with no entries scores 0).
+
+
+def _points(p: PupilFacts, subject: str) -> float | None:
+    """GCSE points for a subject the pupil took (U = 0); None when not taken (no row, or X)."""
+    return _grade(p, subject) if _entered(p, subject) else None
+
+
+def _best(p: PupilFacts, subjects: Iterable[str]) -> float:
+    return max((g for g in (_points(p, s) for s in subjects) if g is not None), default=0.0)
+
+
+def _ebacc_aps(p: PupilFacts) -> float | None:
+    language, literature = _points(p, "english_language"), _points(p, "english_literature")
+    english = max(language, literature) if language is not None and literature is not None else 0
+    sciences: list[float] = []
+    combined = _points(p, "combined_science")
+    if combined is not None:
+        sciences += [combined, combined]
+    singles = [g for g in (_points(p, s) for s in EBACC_SINGLE_SCIENCES) if g is not None]
+    if len(singles) >= 3:
+        sciences += singles
+    science = sum(sorted(sciences, reverse=True)[:2])
+    total = (
+        english
+        + _grade(p, "maths")
+        + science
+        + _best(p, EBACC_HUMANITIES)
+        + _best(p, EBACC_LANGUAGES)
+    )
+    return total / 6
+
+
+CATALOGUE += [
+    Kpi(
+        "ks4_ebacc_aps",
+        "KS4 EBacc average point score",
+        "KS4",
+        "ebacc",
+        ("11",),
+        "points",
+        "higher",
+        average=_ebacc_aps,
+        summer_only=True,
+        every_pupil=_has_ks4,
+        decimals=2,
+    ),
+]
+
+
+# Suspensions and permanent exclusions (DfE, "Suspensions and permanent exclusions in England"):
+# the suspension rate is suspensions / pupils x 100, the permanent exclusion rate likewise, and
+# the one-or-more suspension rate the share of pupils suspended at least once. The denominator
+# is every pupil on the academy's roll (its enrolments of the year). `figures` puts a pupil's
+# counts in their results as ("exclusions", "suspensions" | "permanent") -> (text, count) and
+# ("exclusions", "reported") when the academy's upload for the term is confirmed (an academy
+# with no upload has no figure, where a confirmed empty upload is 0).
+EXCLUSIONS = "exclusions"
+
+
+def _reported(p: PupilFacts) -> bool:
+    return _value(p, EXCLUSIONS, "reported") is not None
+
+
+def _excluded(p: PupilFacts, measure: str) -> float:
+    v = _value(p, EXCLUSIONS, measure)
+    return (v[1] or 0.0) if v is not None else 0.0
+
+
+def _suspension_rate(p: PupilFacts) -> float | None:
+    return 100 * _excluded(p, "suspensions") if _reported(p) else None
+
+
+def _permanent_rate(p: PupilFacts) -> float | None:
+    return 100 * _excluded(p, "permanent") if _reported(p) else None
+
+
+def _suspended(p: PupilFacts) -> bool | None:
+    return _excluded(p, "suspensions") >= 1 if _reported(p) else None
+
+
+EXCLUSION_KPIS = ("suspension_rate", "permanent_exclusion_rate", "one_plus_suspension")
+CATALOGUE += [
+    Kpi(
+        "suspension_rate",
+        "Suspensions per 100 pupils",
+        "all",
+        EXCLUSIONS,
+        (),
+        "points",
+        "lower",
+        average=_suspension_rate,
+        decimals=2,
+        year_to_date=True,
+    ),
+    Kpi(
+        "permanent_exclusion_rate",
+        "Permanent exclusions per 100 pupils",
+        "all",
+        EXCLUSIONS,
+        (),
+        "points",
+        "lower",
+        average=_permanent_rate,
+        decimals=2,
+        year_to_date=True,
+    ),
+    Kpi(
+        "one_plus_suspension",
+        "Pupils with one or more suspensions",
+        "all",
+        EXCLUSIONS,
+        (),
+        "%",
+        "lower",
+        _suspended,
+        decimals=2,
+        year_to_date=True,
+    ),
+]
+
+
+def compared_nationally(kpi: Kpi, term_code: str) -> bool:
+    """Whether a term's figure is compared with DfE's national one: a year-to-date figure only in
+    the summer term, when it covers the year that DfE's figure is for."""
+    if not kpi.year_to_date:
+        return True
+    term = TermCode.parse_or_none(term_code)
+    return term is not None and term.season is Season.SUMMER
+
+
+# -------------------------------------------------------------------------------------------
+
 ABSENCE = Kpi(
     "absence", "Overall absence", "all", "", COMPULSORY_SCHOOL_AGE, "%", "lower", one_term=True
 )
@@ -624,7 +774,7 @@ def assessment_of(kpi_code: str, term_code: str) -> str:
     writing in the autumn or spring; age-related expectations across year groups), which is
     compared with the trust's own target, not the end-of-key-stage national figure."""
     kpi = KPIS.get(kpi_code)
-    if kpi is None or kpi.one_term:
+    if kpi is None or kpi.one_term or kpi.year_to_date:
         return ""
     if kpi.summer_only:
         return "statutory"
@@ -636,6 +786,13 @@ def assessment_of(kpi_code: str, term_code: str) -> str:
 # Where a KPI has no national figure by its nature, the place for one says why, rather than
 # "not published for 2025-26" (which reads as if DfE were late).
 _NO_TERMLY_NATIONAL = {"severe_absence": "no termly national figure from DfE"}
+# Secondary and behaviour measures (issue 13, i13-4b): the rates of the year so far.
+_NO_TERMLY_NATIONAL.update(
+    {
+        code: "DfE's rate is for the whole year: compared in the summer term, where published"
+        for code in EXCLUSION_KPIS
+    }
+)
 
 
 def no_national_reason(code: str) -> str | None:

@@ -99,6 +99,41 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
         "publishes no termly national figure here, so none is shown.",
         f"DfE, Pupil absence in schools in England ({EXPLORE}pupil-absence-in-schools-in-england)",
     ),
+    # Secondary and behaviour measures (issue 13, i13-4b)
+    "ks4_ebacc_aps": (
+        "The average EBacc point score of every pupil at the end of key stage 4: GCSE points "
+        "(9 to 1, U 0) in six slots, the better of English language and English literature "
+        "(both taken), maths, the best two sciences (combined science fills both; single "
+        "sciences count when three of biology, chemistry, physics and computer science are "
+        "taken), the better of history and geography, and the best language; an empty slot "
+        "scores 0 and the total is divided by 6.",
+        "DfE, Secondary accountability measures guide, the English Baccalaureate average point "
+        "score (https://www.gov.uk/government/publications/progress-8-school-performance-"
+        f"measure) and Key stage 4 performance ({EXPLORE}key-stage-4-performance)",
+    ),
+    "suspension_rate": (
+        "Suspensions (fixed-period exclusions) per 100 pupils on roll: the number of "
+        "suspensions divided by the number of pupils, times 100 (a pupil suspended twice counts "
+        "twice). Counted from the start of the academic year to the end of this term, from the "
+        "academy's confirmed suspensions and exclusions upload; the summer term's figure is the "
+        "year's, which is what DfE's national rate is for.",
+        f"DfE, Suspensions and permanent exclusions in England ({EXPLORE}"
+        "suspensions-and-permanent-exclusions-in-england)",
+    ),
+    "permanent_exclusion_rate": (
+        "Permanent exclusions per 100 pupils on roll: the number of permanent exclusions "
+        "divided by the number of pupils, times 100. Counted from the start of the academic "
+        "year to the end of this term; the summer term's figure is the year's.",
+        f"DfE, Suspensions and permanent exclusions in England ({EXPLORE}"
+        "suspensions-and-permanent-exclusions-in-england)",
+    ),
+    "one_plus_suspension": (
+        "Pupils on roll with one or more suspensions, as a share of all pupils on roll (DfE's "
+        "one or more suspension rate). Counted from the start of the academic year to the end "
+        "of this term; the summer term's figure is the year's.",
+        f"DfE, Suspensions and permanent exclusions in England ({EXPLORE}"
+        "suspensions-and-permanent-exclusions-in-england)",
+    ),
     "writing_judged_exs": (
         "Pupils whose teacher judgement of writing this term, against the trust's published "
         "framework for their year group, is the expected standard or greater depth. The "

@@ -25,6 +25,12 @@ IN_SENTENCE = {
 }
 
 
+def number_text(value: float) -> str:
+    """One decimal place, or two for a figure kept to two (EBacc APS 4.06, an exclusion rate
+    0.13, as DfE publishes them): a figure kept to one reads as it always has."""
+    return f"{value:.1f}" if round(value, 1) == value else f"{value:.2f}"
+
+
 def figure_text(
     value: float | None, unit: str, *, suppressed: bool = False, min_cohort: int = 5
 ) -> str:
@@ -32,7 +38,7 @@ def figure_text(
         return f"suppressed ({min_cohort} or fewer pupils, or would reveal them)"
     if value is None:
         return "no data"
-    return f"{value:.1f}%" if unit == "%" else f"{value:.1f}"
+    return f"{number_text(value)}%" if unit == "%" else number_text(value)
 
 
 def _points(unit: str) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 from academies.models import SPECIAL_EDUCATION, Academy
 from assessment.contracts import KpiFigure
 from assessment.frameworks.models import TeacherJudgement
-from assessment.models import Attendance, Enrolment, Result, Term
+from assessment.models import Attendance, Enrolment, Exclusion, Result, Term, Upload, UploadStatus
 from trust_si.tenancy.models import Trust
 from trust_si.terms import Season, TermCode
 
@@ -24,6 +24,7 @@ from .catalogue import (
     benchmark_for,
     benchmark_key,
     benchmark_links,
+    compared_nationally,
     compute_groups,
     load_benchmarks,
 )
@@ -113,6 +114,7 @@ def kpi_figures_compute(
         facts = results.setdefault((pupil, term_id), {})
         facts[(subject, "judgement")] = (level, None)
         facts[(subject, "judgement_evidence")] = (independence, None)
+    _fold_in_exclusions(results, trust_id=trust_id, academy_ids=academy_ids, terms=terms)
     attendance = {
         (p, t): (pos, mis)
         for p, t, pos, mis in Attendance.objects.filter(
@@ -197,7 +199,7 @@ def kpi_figures_compute(
                 if education and not by_education:
                     continue
                 reason = hidden.get((unit, group), "")
-                national = nationals[group]
+                national = nationals[group] if compared_nationally(kpi, term.code) else None
                 figures.append(
                     KpiFigure(
                         academy_id=academy_id,
@@ -207,7 +209,9 @@ def kpi_figures_compute(
                         subject=kpi.subject,
                         group=group,
                         term_code=term.code,
-                        value=None if reason or figure.value is None else round(figure.value, 1),
+                        value=None
+                        if reason or figure.value is None
+                        else round(figure.value, kpi.decimals),
                         # A suppressed figure's cohort never leaves this function.
                         cohort=0 if reason else figure.cohort,
                         suppressed=bool(reason),
@@ -225,6 +229,68 @@ def kpi_figures_compute(
                     )
                 )
     return figures
+
+
+# Secondary and behaviour measures (issue 13, i13-4b) --------------------------------------------
+def _fold_in_exclusions(
+    results: dict[tuple[int, int], dict[tuple[str, str], tuple[str, float | None]]],
+    *,
+    trust_id: int,
+    academy_ids: list[int],
+    terms: list[Term],
+) -> None:
+    """Each pupil's suspensions and permanent exclusions of the academic year up to and including
+    each term, at the academy whose upload for the term is confirmed, as results the catalogue's
+    exclusion KPIs read ("exclusions", "suspensions" | "permanent" | "reported").
+
+    A pupil is counted at the academy of the exclusion; a confirmed upload with no rows says
+    "none this term" (0), where an academy with no confirmed upload for the term has no figure.
+    """
+    reported = set(
+        Upload.objects.filter(
+            trust_id=trust_id,
+            academy_id__in=academy_ids,
+            term__in=terms,
+            kind="exclusions",
+            status=UploadStatus.COMMITTED,
+        ).values_list("academy_id", "term_id")
+    )
+    if not reported:
+        return
+    years = {t.academic_year for t in terms}
+    order = {
+        t.pk: t.term_code for t in Term.objects.filter(trust_id=trust_id, academic_year__in=years)
+    }
+    rows = list(
+        Exclusion.objects.filter(
+            trust_id=trust_id, academy_id__in=academy_ids, term__academic_year__in=years
+        ).values_list("pupil_id", "academy_id", "term_id", "category")
+    )
+    enrolled = {
+        (pupil, year): academy
+        for pupil, year, academy in Enrolment.objects.filter(
+            trust_id=trust_id, academy_id__in=academy_ids, academic_year__in=years
+        ).values_list("pupil_id", "academic_year", "academy_id")
+    }
+    for term in terms:
+        code = term.term_code
+        counts: dict[int, list[int]] = {}
+        for pupil, academy, term_id, category in rows:
+            when = order.get(term_id)
+            if when is None or when.academic_year != code.academic_year or when > code:
+                continue
+            if enrolled.get((pupil, term.academic_year)) != academy:
+                continue  # counted where the pupil is on roll this year, as DfE's school rates
+            tally = counts.setdefault(pupil, [0, 0])
+            tally[0 if category == "suspension" else 1] += 1
+        for (pupil, year), academy in enrolled.items():
+            if year != term.academic_year or (academy, term.pk) not in reported:
+                continue
+            suspensions, permanent = counts.get(pupil, (0, 0))
+            facts = results.setdefault((pupil, term.pk), {})
+            facts[("exclusions", "reported")] = ("Y", None)
+            facts[("exclusions", "suspensions")] = (str(suspensions), float(suspensions))
+            facts[("exclusions", "permanent")] = (str(permanent), float(permanent))
 
 
 TRUST_UNIT = "trust"

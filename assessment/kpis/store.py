@@ -32,7 +32,14 @@ from trust_si.tenancy.models import Trust
 from trust_si.terms import TermCode
 
 from . import disclosure
-from .catalogue import GROUPS, KPIS, NATIONAL_GROUP_FOR, benchmark_for, benchmark_key
+from .catalogue import (
+    GROUPS,
+    KPIS,
+    NATIONAL_GROUP_FOR,
+    benchmark_for,
+    benchmark_key,
+    compared_nationally,
+)
 from .figures import benchmarks_current, kpi_figures_compute, target_for, targets_index
 from .models import KpiFigureCell, KpiFigureSet
 
@@ -174,7 +181,7 @@ def _figures(trust_id: int, rows: list[tuple[Any, ...]]) -> list[KpiFigure]:
             nationals[key] = benchmark_for(
                 benchmarks, benchmark_key(kpi_code, NATIONAL_GROUP_FOR.get(group, "all")), year
             )
-        national = nationals[key]
+        national = nationals[key] if compared_nationally(kpi, term_code) else None
         figures.append(
             KpiFigure(
                 academy_id=academy_id,

@@ -28,7 +28,7 @@ from . import selectors, services
 from .catalogue import CATALOGUE, GROUPS, KPIS, NATIONAL_GROUP_FOR, TRUST_SCOPE_NOTE
 from .dfe import read_performance_file, year_from_filename
 from .disclosure import threshold
-from .display import GROUP_LABELS, national_label
+from .display import GROUP_LABELS, national_label, number_text
 from .forms import PerformanceTableForm, TargetForm
 from .selectors import banding_label, kpi_figures_for, published_results_for, term_codes_with_data
 from .services import published_results_import
@@ -105,7 +105,7 @@ def _cell_text(figure: Any, min_cohort: int) -> str:
     if figure.value is None:
         return "no data"
     suffix = "%" if figure.unit == "%" else ""
-    return f"{figure.value:.1f}{suffix}"
+    return f"{number_text(figure.value)}{suffix}"
 
 
 def _cell_figure(figure: Any, min_cohort: int) -> Figure:

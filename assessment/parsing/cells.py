@@ -44,6 +44,8 @@ FIELDS = {
         "reason",
     ],
 }
+# Secondary and behaviour measures (issue 13, i13-4b): the exclusions kind's fields.
+FIELDS["exclusions"] = ["pupil_key", "date", "category", "sessions"]
 
 
 TEXT_FIELDS = {
@@ -61,12 +63,14 @@ TEXT_FIELDS = {
     "level",
     "reason",
 }
+TEXT_FIELDS |= {"date", "category"}  # exclusions (issue 13, i13-4b); date as yyyy-mm-dd
 NUMBER_FIELDS = {
     "disadvantaged": bool,
     "eal": bool,
     "numeric": np.float64,
     "sessions_possible": np.int64,
     "sessions_missed": np.int64,
+    "sessions": np.int64,  # exclusions (issue 13, i13-4b)
 }
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..kinds import KINDS
-from . import attendance, judgements, pupils, results
+from . import attendance, exclusions, judgements, pupils, results
 from .cells import (
     CODE,
     FIELDS,
@@ -32,6 +32,7 @@ KIND_CHECKS: dict[
     "results": results.check,
     "attendance": attendance.check,
     "judgements": judgements.check,
+    "exclusions": exclusions.check,  # issue 13, i13-4b
 }
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django.template.loader import render_to_string
 from pypdf import PdfReader
 
+from assessment.kpis.display import number_text
 from reporting.charts import Series, bar_chart, legend_words, line_chart
 from reporting.selectors import logo_data_uri_for
 from reporting.summary import board_summary, governor_summary
@@ -30,7 +31,7 @@ def fmt_figure(
         return f"suppressed ({min_cohort} or fewer pupils, or would reveal them)"
     if value is None:
         return "no data"
-    text = f"{value:.1f}" if unit in ("%", "points") else f"{value:.2f}"
+    text = number_text(value) if unit in ("%", "points") else f"{value:.2f}"
     return f"{text}%" if unit == "%" else text
 
 

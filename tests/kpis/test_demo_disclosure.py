@@ -169,6 +169,10 @@ def test_the_demo_gives_no_suppressed_count_away(settings, client_for):
         text = " ".join(" ".join(p.extract_text() for p in pdf.pages).split())
         assert text
         hidden_here = {(k, g) for k, u, g in hidden_by_term.get(last, set()) if u == academy.urn}
+        # The academy's XLSX (the KPI page's own rows, every sheet) and the governor report's
+        # CSV export: a figure the API hides is hidden there too and keeps no cohort (issue 13,
+        # i13-4b: "every export").
+        leaks += _export_leaks(academy.urn, book.content, report, hidden_here, checked)
         for kpi, group in hidden_here:
             # A hidden group keeps no cohort: "<Group> suppressed (...) <n>" never appears.
             marker = f"{_group_label(group)} suppressed (5 or fewer pupils, or would reveal them) "
@@ -180,7 +184,11 @@ def test_the_demo_gives_no_suppressed_count_away(settings, client_for):
                 at = text.find(marker, at + 1)
     print(
         f"seed {seeded:.0f} s; {len(terms)} terms, {checked['tables']} tables, "
-        f"{checked['hidden']} hidden cells; {time.monotonic() - started:.0f} s in all"
+        f"{checked['hidden']} hidden cells; {time.monotonic() - started:.0f} s in all; "
+        f"hidden cells found in the academy XLSX Groups {checked.get('xlsx_groups', 0)}, KPIs "
+        f"{checked.get('xlsx_kpis', 0)}, report CSV {checked.get('report_csv', 0)}; governed "
+        f"{[a.urn for a in governed]}; hidden there "
+        f"{sum(1 for k, u, g in hidden_by_term.get(terms[-1], set()) if u in {a.urn for a in governed})}"
     )
     assert not leaks, "\n".join(leaks[:50])
 
@@ -196,3 +204,61 @@ def _group_label(group: str) -> str:
 def _csv_cell(line: str, column: int) -> str:
     row = next(csv.reader([line]))
     return row[column] if column < len(row) else ""
+
+
+def _is_number(text: object) -> bool:
+    try:
+        float(str(text))
+    except ValueError:
+        return False
+    return True
+
+
+def _export_leaks(urn: str, xlsx: bytes, report, hidden: set, checked: dict) -> list[str]:
+    """Leaks in one academy's KPI XLSX and its governor report's CSV: a suppressed cell beside a
+    pupil count, or a figure the API hides shown as a number."""
+    from reporting.reports import report_class_for
+    from reporting.sources import GROUP_LABELS as REPORT_GROUP_LABELS
+    from trust_si.vocab import words
+
+    leaks = []
+    book = load_workbook(io.BytesIO(xlsx))
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            cells = ["" if c is None else str(c) for c in row]
+            for i, text in enumerate(cells[:-1]):
+                if SUPPRESSED in text and cells[i + 1].strip().isdigit():
+                    leaks.append(f"academy XLSX {urn} {sheet.title}: {cells}")
+    kpi_rows = {str(r[0]): r for r in book["KPIs"].iter_rows(values_only=True)}
+    for sheet_row in book["Groups"].iter_rows(min_row=2, values_only=True):
+        for label_at in (2, 5):  # first group, compared-with group: (label, value, cohort)
+            group = next(
+                (g for g, words_ in GROUP_LABELS.items() if words_ == sheet_row[label_at]), None
+            )
+            if group and (_kpi_code(sheet_row[0]), group) in hidden:
+                checked["xlsx_groups"] = checked.get("xlsx_groups", 0) + 1
+                if SUPPRESSED not in str(sheet_row[label_at + 1]):
+                    leaks.append(f"academy XLSX {urn} Groups: {sheet_row}")
+    for kpi, group in hidden:
+        row = kpi_rows.get(_label(kpi))
+        if group == "all" and row is not None:
+            checked["xlsx_kpis"] = checked.get("xlsx_kpis", 0) + 1
+            if SUPPRESSED not in str(row[2]):
+                leaks.append(f"academy XLSX {urn} KPIs: {row}")
+    lines = list(csv.reader(io.StringIO(report_class_for(report.kind).render_csv(report.snapshot))))
+    value_at, pupils_at = lines[0].index("Value"), lines[0].index("Pupils")
+    for line in lines[1:]:
+        if SUPPRESSED in line[value_at] and line[pupils_at].strip().isdigit():
+            leaks.append(f"report CSV {urn}: {line}")
+    shown = {(line[1], line[2]): line[value_at] for line in lines[1:]}
+    for kpi, group in hidden:
+        key = (words(_label(kpi)), REPORT_GROUP_LABELS.get(group, ""))
+        if key in shown:
+            checked["report_csv"] = checked.get("report_csv", 0) + 1
+            if _is_number(shown[key]):
+                leaks.append(f"report CSV {urn} {kpi} {group}: {shown[key]}")
+    return leaks
+
+
+def _kpi_code(label: object) -> str:
+    return next((code for code, kpi in KPIS.items() if kpi.label == label), "")
