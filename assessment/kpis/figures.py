@@ -13,10 +13,11 @@ from assessment.contracts import KpiFigure
 from assessment.frameworks.models import TeacherJudgement
 from assessment.models import Attendance, Enrolment, Result, Term
 from trust_si.tenancy.models import Trust
-from trust_si.terms import Season, TermCode
+from trust_si.terms import AcademicYear, Season, TermCode
 
 from . import disclosure
 from .catalogue import (
+    EARLIER_MEASURES,
     GROUPS,
     KPIS,
     NATIONAL_GROUP_FOR,
@@ -25,6 +26,7 @@ from .catalogue import (
     benchmark_key,
     benchmark_links,
     compute_groups,
+    earlier,
     load_benchmarks,
 )
 from .models import KpiTarget, NationalBenchmark
@@ -113,6 +115,7 @@ def kpi_figures_compute(
         facts = results.setdefault((pupil, term_id), {})
         facts[(subject, "judgement")] = (level, None)
         facts[(subject, "judgement_evidence")] = (independence, None)
+    earlier = earlier_results(trust_id=trust_id, years=years)
     attendance = {
         (p, t): (pos, mis)
         for p, t, pos, mis in Attendance.objects.filter(
@@ -143,7 +146,18 @@ def kpi_figures_compute(
             pos, mis = attendance.get((pupil, term.pk), (0, 0))
             by_academy.setdefault(academy, []).append(
                 PupilFacts(
-                    yg, dis, send, eal, sex, band, results.get((pupil, term.pk), {}), pos, mis
+                    yg,
+                    dis,
+                    send,
+                    eal,
+                    sex,
+                    band,
+                    {
+                        **earlier.get((pupil, term.academic_year), {}),
+                        **results.get((pupil, term.pk), {}),
+                    },
+                    pos,
+                    mis,
                 )
             )
         everyone = [p for pupils in by_academy.values() for p in pupils]
@@ -225,6 +239,54 @@ def kpi_figures_compute(
                     )
                 )
     return figures
+
+
+def earlier_results(
+    *, trust_id: int, years: set[str]
+) -> dict[tuple[int, str], dict[tuple[str, str], tuple[str, float | None]]]:
+    """(pupil, academic year) -> the pupil's EYFS and phonics results of the two years before,
+    keyed (subject, "<measure>@<year group then>") (`catalogue.earlier`), for phonics by the end
+    of Year 2 and seed 003's cohort measures (issue 13, i13-4a).
+
+    The pupil is followed by their pseudonymous key across the trust's academies (a child who
+    moved school within the trust keeps their Reception and Year 1 results); the year group is
+    their enrolment of that earlier year. A later term of a year overrides an earlier one (the
+    summer check over a mock), the order `TermCode` sorts in.
+    """
+    feeds: dict[str, list[str]] = {}  # an earlier year -> the years whose figures read it
+    for year in years:
+        one_before = AcademicYear.parse(year).previous()
+        for before in (one_before, one_before.previous()):
+            feeds.setdefault(before.code, []).append(year)
+    out: dict[tuple[int, str], dict[tuple[str, str], tuple[str, float | None]]] = {}
+    terms = sorted(
+        (t for t in Term.objects.filter(trust_id=trust_id) if t.academic_year in feeds),
+        key=lambda t: t.term_code,
+    )
+    if not terms:
+        return out
+    order = {t.pk: i for i, t in enumerate(terms)}
+    year_of = {t.pk: t.academic_year for t in terms}
+    then = {
+        (pupil, year): yg
+        for pupil, year, yg in Enrolment.objects.filter(
+            trust_id=trust_id, academic_year__in=set(year_of.values())
+        ).values_list("pupil_id", "academic_year", "year_group")
+    }
+    rows = Result.objects.filter(
+        trust_id=trust_id,
+        term__in=terms,
+        subject__in={s for s, _ in EARLIER_MEASURES},
+        measure__in={m for _, m in EARLIER_MEASURES},
+    ).values_list("pupil_id", "term_id", "subject", "measure", "value", "numeric")
+    for pupil, term_id, subject, measure, value, numeric in sorted(rows, key=lambda r: order[r[1]]):
+        year = year_of[term_id]
+        yg = then.get((pupil, year))
+        if yg is None or (subject, measure) not in EARLIER_MEASURES:
+            continue
+        for later in feeds[year]:
+            out.setdefault((pupil, later), {})[(subject, earlier(measure, yg))] = (value, numeric)
+    return out
 
 
 TRUST_UNIT = "trust"

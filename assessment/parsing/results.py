@@ -7,8 +7,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from ..kinds import MEASURES, SUBJECTS
-from .cells import Cells, Findings, combine
+from ..kinds import ELG_AREAS, MEASURES, SUBJECTS
+from .cells import Cells, Findings, combine, objects
 
 MAX_VALUE_LENGTH = 8  # Result.value
 
@@ -47,6 +47,7 @@ def check(
     verdict = Cells(pair, outcomes) if height else Cells.blank(0)
     message = verdict.map(lambda o: o if isinstance(o, str) else "")
     found.add(message.test(bool), "value", raw_value, message)
+    _primary_checks(found, upn, subject, measure, raw_value, verdict)
     record = dict(
         subject=subject,
         measure=measure,
@@ -74,3 +75,109 @@ def _check_value(measure: str, value: str) -> tuple[str, float | None] | str:
             return f"Use at most {MAX_VALUE_LENGTH} characters (for example {number:g})."
         return text, number
     return f"not allowed for {measure} ({meaning})"
+
+
+# Primary measures (issue 13, i13-4a): the pairs of subject and measure the new measures come in,
+# whole marks for the multiplication tables check, and a GLD that agrees with the areas of
+# learning it is made of when a file carries both for a child.
+_SUBJECT_OF = {"mtc": "mtc", **{code: "eyfs" for code in ELG_AREAS}}
+_MEASURE_OF = {"gps": "scaled_score", "mtc": "mtc"}
+
+
+def _primary_checks(
+    found: Findings, upn: Cells, subject: Cells, measure: Cells, raw_value: Cells, verdict: Cells
+) -> None:
+    """Row-by-row checks of the issue-13 measures; each problem names its row's column.
+
+    1. A new measure with the wrong subject (elg_* is subject eyfs, mtc is subject mtc), and the
+       new subjects with the wrong measure (gps is a scaled_score test, mtc its own check).
+    2. A multiplication tables check score is a whole number of marks.
+    3. A pupil with a gld row and all five area rows (elg_*) in the same file: DfE's good level
+       of development is the expected level in every ELG of the three prime areas, literacy and
+       mathematics, so a gld that disagrees with the five areas is refused on the gld row. With
+       only some areas, or in separate files, gld stands as uploaded (the KPI reads gld first
+       and works it out from the five areas only when there is no gld row).
+    """
+    height = len(upn.codes)
+    wrong_subject = np.fromiter(
+        (
+            bool(m in _SUBJECT_OF and s and s != _SUBJECT_OF[m])
+            for m, s in ((measure[r], subject[r]) for r in range(height))
+        ),
+        bool,
+        height,
+    )
+    found.add(
+        wrong_subject,
+        "subject",
+        subject,
+        objects(
+            [
+                f"The measure {measure[r]} is recorded with subject {_SUBJECT_OF.get(measure[r], '')}."
+                if wrong_subject[r]
+                else ""
+                for r in range(height)
+            ]
+        ),
+    )
+    wrong_measure = np.fromiter(
+        (
+            bool(s in _MEASURE_OF and m and m != _MEASURE_OF[s])
+            for s, m in ((subject[r], measure[r]) for r in range(height))
+        ),
+        bool,
+        height,
+    )
+    found.add(
+        wrong_measure,
+        "measure",
+        measure,
+        objects(
+            [
+                f"The subject {subject[r]} is recorded with measure {_MEASURE_OF.get(subject[r], '')}."
+                if wrong_measure[r]
+                else ""
+                for r in range(height)
+            ]
+        ),
+    )
+    fractional = np.fromiter(
+        (
+            measure[r] == "mtc"
+            and isinstance(verdict[r], tuple)
+            and verdict[r][1] is not None
+            and verdict[r][1] != int(verdict[r][1])
+            for r in range(height)
+        ),
+        bool,
+        height,
+    )
+    found.add(
+        fractional,
+        "value",
+        raw_value,
+        "The multiplication tables check is marked in whole marks, 0-25.",
+    )
+    areas: dict[int, dict[str, tuple[int, str]]] = {}
+    for r in range(height):
+        m = measure[r]
+        if (m == "gld" or m in ELG_AREAS) and isinstance(verdict[r], tuple):
+            areas.setdefault(int(upn.codes[r]), {})[m] = (r, verdict[r][0])
+    clash = np.zeros(height, dtype=bool)
+    reasons = [""] * height
+    for rows in areas.values():
+        if "gld" not in rows or not all(code in rows for code in ELG_AREAS):
+            continue
+        emerging = [code for code in ELG_AREAS if rows[code][1] != "EXPECTED"]
+        row, gld = rows["gld"]
+        if (gld == "Y") == (not emerging):
+            continue
+        clash[row] = True
+        reasons[row] = (
+            "GLD is Y but the child is emerging in "
+            + ", ".join(f"{ELG_AREAS[c]} (row {rows[c][0] + 2})" for c in emerging)
+            if gld == "Y"
+            else "GLD is N but the child is at the expected level in all five areas (prime "
+            "areas, literacy and mathematics), which is a good level of development"
+        ) + "."
+    found.add(clash, "value", raw_value, objects(reasons))
