@@ -14,6 +14,7 @@ from pathlib import Path
 
 from trust_si.terms import Season, TermCode
 
+from . import primary
 from .definitions import DEFINITIONS as BASE_DEFINITIONS
 
 ARE_VALUES = {"EXS", "GDS", "ARE", "ABV"}
@@ -105,7 +106,7 @@ def _phonics(p: PupilFacts) -> bool | None:
 def _gld(p: PupilFacts) -> bool | None:
     v = _value(p, "eyfs", "gld")
     # No gld row: worked out from the five areas of learning when all are there (i13-4a).
-    return _gld_from_areas(p, "") if v is None else v[0] == "Y"
+    return primary.gld_from_areas(p, "") if v is None else v[0] == "Y"
 
 
 KS4_SUBJECTS = ("english_language", "english_literature", "maths")
@@ -458,98 +459,14 @@ CATALOGUE += [
     ),
 ]
 # Primary measures (issue 13, i13-4a): GPS at KS2, the Year 4 multiplication tables check,
-# phonics by the end of Year 2, the EYFS prime areas, and seed 003's cohort measures, which
-# follow a pupil from one year to the next by the pseudonymous key. `figures` puts a pupil's
-# results of earlier years in their facts as (subject, "<measure>@<year group then>"):
-# ("phonics", "phonics@1") is the Year 1 check, ("eyfs", "gld@R") the end of Reception.
-EYFS_AREAS = ("elg_comm_lang", "elg_psed", "elg_physical", "elg_literacy", "elg_maths")
-EYFS_PRIME_AREAS = EYFS_AREAS[:3]
-EARLIER_MEASURES = {("eyfs", "gld"), ("phonics", "phonics"), *(("eyfs", a) for a in EYFS_AREAS)}
-MTC_FULL_MARKS = 25
-
-
-def earlier(measure: str, year_group: str) -> str:
-    """The results key of a measure taken in an earlier year, in the year group the pupil was in."""
-    return f"{measure}@{year_group}"
-
-
-def _gld_from_areas(p: PupilFacts, then: str) -> bool | None:
-    """DfE: a good level of development is the expected level in every ELG of the prime areas
-    and of literacy and mathematics; None unless all five areas are recorded."""
-    keys = [a if not then else earlier(a, then) for a in EYFS_AREAS]
-    values = [_value(p, "eyfs", k) for k in keys]
-    if any(v is None for v in values):
-        return None
-    return all(v is not None and v[0] == "EXPECTED" for v in values)
-
-
-def _gld_in_reception(p: PupilFacts) -> bool | None:
-    """The pupil's good level of development at the end of Reception (an earlier year)."""
-    v = _value(p, "eyfs", earlier("gld", "R"))
-    return _gld_from_areas(p, "R") if v is None else v[0] == "Y"
-
-
-def _eyfs_prime(p: PupilFacts) -> bool | None:
-    values = [_value(p, "eyfs", a) for a in EYFS_PRIME_AREAS]
-    if any(v is None for v in values):
-        return None
-    return all(v is not None and v[0] == "EXPECTED" for v in values)
-
-
-def _phonics_result(v: tuple[str, float | None] | None) -> bool | None:
-    """A phonics check result: met, not met (WT, absent A, disapplied D, under 32), or none."""
-    if v is None:
-        return None
-    return v[0] == "WA" or (v[1] is not None and v[1] >= 32)
-
-
-def _phonics_by_y2(p: PupilFacts) -> bool | None:
-    """DfE (since 2024): a Year 2 pupil counts with a Year 2 check this year or a Year 1 check
-    last year; they have met the standard if either check met it."""
-    y1 = _phonics_result(_value(p, "phonics", earlier("phonics", "1")))
-    y2 = _phonics_result(_value(p, "phonics", "phonics"))
-    if y1 is None and y2 is None:
-        return None
-    return bool(y1) or bool(y2)
-
-
-def _mtc_score(p: PupilFacts) -> float | None:
-    """DfE's average: pupils who took the check (a score); A (did not take it) is left out."""
-    v = _value(p, "mtc", "mtc")
-    return None if v is None else v[1]
-
-
-def _mtc_full_marks(p: PupilFacts) -> bool | None:
-    """DfE's share scoring full marks is of every eligible pupil, those who did not take the
-    check included: any mtc row counts in the denominator."""
-    v = _value(p, "mtc", "mtc")
-    return None if v is None else v[1] == MTC_FULL_MARKS
-
-
-def _phonics_of_gld(p: PupilFacts) -> bool | None:
-    """Seed 003: of the Year 1 pupils with a good level of development at the end of Reception,
-    those meeting the Year 1 phonics standard."""
-    if not _gld_in_reception(p):
-        return None
-    return _phonics_result(_value(p, "phonics", "phonics"))
-
-
-def _retake_of_non_passers(p: PupilFacts) -> bool | None:
-    """Seed 003: of the Year 2 pupils who did not meet the standard in Year 1, those meeting it
-    at the Year 2 check; one with no Year 2 result has not met it (DfE: they must retake)."""
-    if _phonics_result(_value(p, "phonics", earlier("phonics", "1"))) is not False:
-        return None
-    return bool(_phonics_result(_value(p, "phonics", "phonics")))
-
-
-def _has_y2_check(p: PupilFacts) -> bool:
-    return _value(p, "phonics", "phonics") is not None
+# phonics by the end of Year 2, the EYFS prime areas and seed 003's cohort measures. The rules
+# are in `primary` (results of earlier years are keyed there, see `primary.earlier`).
 
 
 def _are_of_gld(p: PupilFacts) -> bool | None:
     """Seed 003: of the Year 2 pupils with a good level of development at the end of Reception,
     those at age-related expectations in reading, writing and maths (teacher assessment)."""
-    if not _gld_in_reception(p):
+    if not primary.gld_in_reception(p):
         return None
     parts = [_meets_ta(s, ARE_VALUES)(p) for s in ("reading", "writing", "maths")]
     return None if any(x is None for x in parts) else all(parts)
@@ -586,7 +503,7 @@ CATALOGUE += [
         ("4",),
         "points",
         "higher",
-        average=_mtc_score,
+        average=primary.mtc_score,
         summer_only=True,
     ),
     Kpi(
@@ -597,7 +514,7 @@ CATALOGUE += [
         ("4",),
         "%",
         "higher",
-        _mtc_full_marks,
+        primary.mtc_full_marks,
         summer_only=True,
     ),
     Kpi(
@@ -608,7 +525,7 @@ CATALOGUE += [
         ("2",),
         "%",
         "higher",
-        _phonics_by_y2,
+        primary.phonics_by_y2,
         summer_only=True,
     ),
     Kpi(
@@ -619,7 +536,7 @@ CATALOGUE += [
         ("R",),
         "%",
         "higher",
-        _eyfs_prime,
+        primary.eyfs_prime,
         summer_only=True,
     ),
     Kpi(
@@ -630,7 +547,7 @@ CATALOGUE += [
         ("1",),
         "%",
         "higher",
-        _phonics_of_gld,
+        primary.phonics_of_gld,
         summer_only=True,
     ),
     Kpi(
@@ -641,9 +558,9 @@ CATALOGUE += [
         ("2",),
         "%",
         "higher",
-        _retake_of_non_passers,
+        primary.retake_of_non_passers,
         summer_only=True,
-        every_pupil=_has_y2_check,
+        every_pupil=primary.has_y2_check,
     ),
     Kpi(
         "y2_are_of_gld",

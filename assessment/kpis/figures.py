@@ -17,7 +17,6 @@ from trust_si.terms import AcademicYear, Season, TermCode
 
 from . import disclosure
 from .catalogue import (
-    EARLIER_MEASURES,
     GROUPS,
     KPIS,
     NATIONAL_GROUP_FOR,
@@ -26,10 +25,10 @@ from .catalogue import (
     benchmark_key,
     benchmark_links,
     compute_groups,
-    earlier,
     load_benchmarks,
 )
 from .models import KpiTarget, NationalBenchmark
+from .primary import EARLIER_MEASURES, earlier
 
 Benchmarks = dict[str, list[tuple[str, float, str]]]
 
@@ -245,7 +244,7 @@ def earlier_results(
     *, trust_id: int, years: set[str]
 ) -> dict[tuple[int, str], dict[tuple[str, str], tuple[str, float | None]]]:
     """(pupil, academic year) -> the pupil's EYFS and phonics results of the two years before,
-    keyed (subject, "<measure>@<year group then>") (`catalogue.earlier`), for phonics by the end
+    keyed (subject, "<measure>@<year group then>") (`primary.earlier`), for phonics by the end
     of Year 2 and seed 003's cohort measures (issue 13, i13-4a).
 
     The pupil is followed by their pseudonymous key across the trust's academies (a child who

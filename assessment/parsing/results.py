@@ -87,7 +87,7 @@ _MEASURE_OF = {"gps": "scaled_score", "mtc": "mtc"}
 def _primary_checks(
     found: Findings, upn: Cells, subject: Cells, measure: Cells, raw_value: Cells, verdict: Cells
 ) -> None:
-    """Row-by-row checks of the issue-13 measures; each problem names its row's column.
+    """Checks of the issue-13 measures; each problem names its row's column.
 
     1. A new measure with the wrong subject (elg_* is subject eyfs, mtc is subject mtc), and the
        new subjects with the wrong measure (gps is a scaled_score test, mtc its own check).
@@ -97,74 +97,52 @@ def _primary_checks(
        mathematics, so a gld that disagrees with the five areas is refused on the gld row. With
        only some areas, or in separate files, gld stands as uploaded (the KPI reads gld first
        and works it out from the five areas only when there is no gld row).
+
+    Steps 1 and 2 work on the distinct values, as the rest of the check does; step 3 visits the
+    EYFS rows only.
     """
-    height = len(upn.codes)
-    wrong_subject = np.fromiter(
-        (
-            bool(m in _SUBJECT_OF and s and s != _SUBJECT_OF[m])
-            for m, s in ((measure[r], subject[r]) for r in range(height))
-        ),
-        bool,
-        height,
-    )
+    want_subject = measure.map(lambda m: _SUBJECT_OF.get(m, ""))
+    want_measure = subject.map(lambda s: _MEASURE_OF.get(s, ""))
+    subjects, measures = _per_row(subject), _per_row(measure)
+    wanted_subjects, wanted_measures = _per_row(want_subject), _per_row(want_measure)
     found.add(
-        wrong_subject,
+        (wanted_subjects != "") & (subjects != "") & (wanted_subjects != subjects),
         "subject",
         subject,
-        objects(
-            [
-                f"The measure {measure[r]} is recorded with subject {_SUBJECT_OF.get(measure[r], '')}."
-                if wrong_subject[r]
+        measure.map(
+            lambda m: (
+                f"The measure {m} is recorded with subject {_SUBJECT_OF[m]}."
+                if m in _SUBJECT_OF
                 else ""
-                for r in range(height)
-            ]
+            )
         ),
-    )
-    wrong_measure = np.fromiter(
-        (
-            bool(s in _MEASURE_OF and m and m != _MEASURE_OF[s])
-            for s, m in ((subject[r], measure[r]) for r in range(height))
-        ),
-        bool,
-        height,
     )
     found.add(
-        wrong_measure,
+        (wanted_measures != "") & (measures != "") & (wanted_measures != measures),
         "measure",
         measure,
-        objects(
-            [
-                f"The subject {subject[r]} is recorded with measure {_MEASURE_OF.get(subject[r], '')}."
-                if wrong_measure[r]
+        subject.map(
+            lambda v: (
+                f"The subject {v} is recorded with measure {_MEASURE_OF[v]}."
+                if v in _MEASURE_OF
                 else ""
-                for r in range(height)
-            ]
+            )
         ),
-    )
-    fractional = np.fromiter(
-        (
-            measure[r] == "mtc"
-            and isinstance(verdict[r], tuple)
-            and verdict[r][1] is not None
-            and verdict[r][1] != int(verdict[r][1])
-            for r in range(height)
-        ),
-        bool,
-        height,
     )
     found.add(
-        fractional,
+        measure.test(lambda m: m == "mtc") & raw_value.test(_fraction),
         "value",
         raw_value,
         "The multiplication tables check is marked in whole marks, 0-25.",
     )
+    height = len(upn.codes)
+    eyfs_rows = np.flatnonzero(measure.test(lambda m: m == "gld" or m in ELG_AREAS))
     areas: dict[int, dict[str, tuple[int, str]]] = {}
-    for r in range(height):
+    for r in eyfs_rows.tolist():
         m = measure[r]
-        if (m == "gld" or m in ELG_AREAS) and isinstance(verdict[r], tuple):
+        if isinstance(verdict[r], tuple):
             areas.setdefault(int(upn.codes[r]), {})[m] = (r, verdict[r][0])
-    clash = np.zeros(height, dtype=bool)
-    reasons = [""] * height
+    clash: dict[int, str] = {}
     for rows in areas.values():
         if "gld" not in rows or not all(code in rows for code in ELG_AREAS):
             continue
@@ -172,12 +150,28 @@ def _primary_checks(
         row, gld = rows["gld"]
         if (gld == "Y") == (not emerging):
             continue
-        clash[row] = True
-        reasons[row] = (
+        clash[row] = (
             "GLD is Y but the child is emerging in "
             + ", ".join(f"{ELG_AREAS[c]} (row {rows[c][0] + 2})" for c in emerging)
             if gld == "Y"
             else "GLD is N but the child is at the expected level in all five areas (prime "
             "areas, literacy and mathematics), which is a good level of development"
         ) + "."
-    found.add(clash, "value", raw_value, objects(reasons))
+    if clash:
+        mask = np.zeros(height, dtype=bool)
+        mask[list(clash)] = True
+        reasons = objects([""] * height)
+        reasons[list(clash)] = list(clash.values())
+        found.add(mask, "value", raw_value, reasons)
+
+
+def _per_row(cells: Cells) -> np.ndarray:
+    """Each row's value, as an array (for comparing two columns row by row)."""
+    return objects(cells.values)[cells.codes] if len(cells.codes) else objects([])
+
+
+def _fraction(text: str) -> bool:
+    try:
+        return float(text) != int(float(text))
+    except (ValueError, OverflowError):
+        return False  # not a number (or inf, nan): the value check reports it
