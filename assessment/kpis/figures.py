@@ -28,7 +28,7 @@ from .catalogue import (
     load_benchmarks,
 )
 from .models import KpiTarget, NationalBenchmark
-from .primary import EARLIER_MEASURES, earlier
+from .primary import EARLIER_MEASURES, SUBSET_OF, earlier
 
 Benchmarks = dict[str, list[tuple[str, float, str]]]
 
@@ -199,6 +199,7 @@ def kpi_figures_compute(
                 limit,
                 cost=_hiding_cost,
                 unseen=rests,
+                forced=_subset_cells(kpi.code, table, units, limit),
             )
             for (unit, group), figure in table.items():
                 if figure.cohort == 0 or group not in asked_groups:
@@ -238,6 +239,26 @@ def kpi_figures_compute(
                     )
                 )
     return figures
+
+
+def _subset_cells(
+    code: str, table: dict[Any, Any], units: list[tuple[Any, list[PupilFacts]]], limit: int
+) -> list[Any]:
+    """The cells of a subset KPI (`primary.SUBSET_OF`) whose pupils left out of the whole KPI
+    are 1 to `limit`: shown beside the whole, they would give that small group away."""
+    whole = SUBSET_OF.get(code)
+    if whole is None:
+        return []
+    parent = {
+        (unit, group): figure
+        for unit, pupils in units
+        for group, figure in compute_groups(KPIS[whole], pupils, GROUPS).items()
+    }
+    return [
+        cell
+        for cell, figure in table.items()
+        if figure.cohort and 0 < parent[cell].cohort - figure.cohort <= limit
+    ]
 
 
 def earlier_results(

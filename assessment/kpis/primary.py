@@ -28,6 +28,12 @@ EYFS_AREAS = tuple(ELG_AREAS)
 EYFS_PRIME_AREAS = PRIME_AREAS
 EARLIER_MEASURES = {("eyfs", "gld"), ("phonics", "phonics"), *(("eyfs", a) for a in EYFS_AREAS)}
 MTC_FULL_MARKS = 25
+# A cohort measure of a subset of another KPI's pupils: the Year 1 phonics of last year's GLD
+# pupils is part of Year 1 phonics, so the two shown together give the rest (the Year 1 pupils
+# without a good level of development) away by subtraction. Where the rest is 1 to 5 pupils
+# (or the trust's threshold), the subset's figure is hidden (`figures`, `disclosure.protect`
+# `forced`), and protected in its own table like any hidden figure.
+SUBSET_OF = {"y1_phonics_of_gld": "y1_phonics"}
 
 
 def earlier(measure: str, year_group: str) -> str:

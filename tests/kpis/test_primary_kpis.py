@@ -20,7 +20,8 @@ EYFS, eight Reception children (C&L, PSED, PD, literacy, maths; gld row):
   GLD: r1 r5 (worked out) r6 of r1-r7 (r7 worked out N; r8 has neither) = 3 of 7 = 42.9%.
 Year 1 phonics of last year's GLD pupils (seed 003), eight Year 1 pupils (GLD | phonics):
   q1 Y|35 met  q2 Y|WT  q3 N|WA (not counted)  q4 all five areas expected|32 met  q5 Y|31
-  q6 Y|WA met  q7 Y|WA met  q8 none|WA (not counted) -> 4 of 6 = 66.7%.
+  q6 Y|WA met  q7 Y|WA met  q8 none|WA (not counted) -> 4 of 6 = 66.7%. Beside Year 1
+  phonics (6 of 8) it would give q3 and q8 away (both met), so the API hides it.
 Year 2 at ARE in reading, writing and maths of the pupils with GLD two years before (seed 003):
   p1-p6 had GLD Y in 2023-24: p1 EXS EXS EXS, p2 EXS WTS EXS, p3 GDS GDS EXS, p4 WTS WTS WTS,
   p5 EXS EXS GDS, p6 ARE ARE ARE -> p1 p3 p5 p6 = 4 of 6 = 66.7%.
@@ -34,7 +35,16 @@ import pytest
 from pypdf import PdfReader
 
 from assessment.kinds import KINDS
-from assessment.kpis.catalogue import DEFINITIONS, KPIS, PupilFacts, compute, no_national_reason
+from assessment.kpis.catalogue import (
+    DEFINITIONS,
+    GROUPS,
+    KPIS,
+    PupilFacts,
+    compute,
+    compute_groups,
+    no_national_reason,
+)
+from assessment.kpis.figures import _subset_cells
 from assessment.models import Result, UploadStatus
 from assessment.parsing import check_rows, match_headers, read_table
 from phases.heatmap import columns
@@ -153,6 +163,28 @@ def test_seed_003_cohort_measures_worked_by_hand():
         for ta in ARE_Y2.values()
     ]
     assert _value("y2_are_of_gld", year2) == (66.7, 6)
+
+
+def test_a_subset_measure_is_hidden_where_the_rest_is_a_small_group():
+    def pupils(gld_pupils, others):
+        made = [
+            _facts("1", {("phonics", "phonics"): ("WA", None), ("eyfs", "gld@R"): ("Y", None)})
+            for _ in range(gld_pupils)
+        ]
+        return made + [_facts("1", {("phonics", "phonics"): ("WA", None)}) for _ in range(others)]
+
+    def table(units):
+        return {
+            (unit, g): f
+            for unit, ps in units
+            for g, f in compute_groups(KPIS["y1_phonics_of_gld"], ps, GROUPS).items()
+        }
+
+    units = [(1, pupils(20, 5)), (2, pupils(20, 6)), (3, pupils(20, 0))]
+    forced = _subset_cells("y1_phonics_of_gld", table(units), units, 5)
+    # 5 others: hidden; 6 others: shown; none: nothing to give away.
+    assert (1, "all") in forced and (2, "all") not in forced and (3, "all") not in forced
+    assert _subset_cells("y1_phonics", table(units), units, 5) == []
 
 
 def test_each_primary_kpi_has_its_definition_source_and_national_words():
@@ -324,7 +356,6 @@ EXPECTED = {
     "phonics_by_y2": (75.0, 8),
     "eyfs_prime_areas": (66.7, 6),
     "eyfs_gld": (42.9, 7),
-    "y1_phonics_of_gld": (66.7, 6),
     "y1_phonics": (75.0, 8),
     "y2_are_of_gld": (66.7, 6),
 }
@@ -341,6 +372,15 @@ def test_the_api_gives_each_primary_kpi_with_its_national_words(seeded, client_f
     # Four Year 1 non-passers: suppressed, with neither value nor count.
     retake = by["y2_phonics_retake_met"]
     assert retake["suppressed"] and retake["value"] is None and retake["cohort"] is None
+    # Year 1 phonics of the six GLD pupils beside Year 1 phonics of all eight would give the
+    # other two away (6 of 8 met, 4 of 6 GLD pupils met: both of the other two met): hidden,
+    # at the academy and for the trust (its only Year 1), never the other way round.
+    assert by["y1_phonics"]["value"] == 75.0
+    of_gld = by["y1_phonics_of_gld"]
+    assert of_gld["suppressed"] and of_gld["suppression"] == "secondary"
+    assert of_gld["value"] is None and of_gld["cohort"] is None
+    whole = leader.get("/api/v1/t/alpha/kpis/", {"term": SUMMER, "kpi": "y1_phonics_of_gld"})
+    assert all(r["value"] is None for r in whole.json()["results"])
     # National figures: DfE's, with their year; or why there is none.
     assert (by["y4_mtc_full_marks"]["national"], by["y4_mtc_full_marks"]["national_year"]) == (
         37.0,
