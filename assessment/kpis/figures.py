@@ -114,7 +114,7 @@ def kpi_figures_compute(
         facts = results.setdefault((pupil, term_id), {})
         facts[(subject, "judgement")] = (level, None)
         facts[(subject, "judgement_evidence")] = (independence, None)
-    earlier = earlier_results(trust_id=trust_id, years=years)
+    earlier_facts = earlier_results(trust_id=trust_id, years=years)
     attendance = {
         (p, t): (pos, mis)
         for p, t, pos, mis in Attendance.objects.filter(
@@ -152,7 +152,7 @@ def kpi_figures_compute(
                     sex,
                     band,
                     {
-                        **earlier.get((pupil, term.academic_year), {}),
+                        **earlier_facts.get((pupil, term.academic_year), {}),
                         **results.get((pupil, term.pk), {}),
                     },
                     pos,
