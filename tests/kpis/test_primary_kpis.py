@@ -48,8 +48,10 @@ from assessment.kpis.figures import _subset_cells
 from assessment.models import Result, UploadStatus
 from assessment.parsing import check_rows, match_headers, read_table
 from phases.heatmap import columns
+from phases.pipeline import recompute_run
 from reporting.services import report_generate, report_request
 from tests.assessment.test_uploads import PUPILS, UPN1, _confirm, _upload
+from tests.factories import AcademyFactory
 from tests.kpis import data
 from trust_si.accounts.roles import Role
 
@@ -424,3 +426,27 @@ def test_the_governor_report_glossary_defines_them(seeded):
     assert "by the end of Year 2: in Year 1 last year or at the Year 2 check this year" in text
     assert "every early learning goal of the three prime areas" in text
     assert "All Year 1 phonic non-passers achieve standard" in text
+
+
+@pytest.mark.django_db
+def test_a_first_schools_heat_map_has_the_times_tables_column_and_no_gps(world, client_for):
+    """First schools (4-9) give the Year 4 check but have no Year 6: in their own view of the
+    map the GPS column is left out (no academy in view has a figure), the MTC column stays."""
+    tw = world.a
+    first = tw.academies[0]
+    first.phase_of_education, first.age_low, first.age_high = "first", 4, 9
+    first.save()
+    with tw.scope():
+        primary = AcademyFactory(trust=tw.trust, name="Alpha Juniors")
+    data.pupils(tw, [(n, "4", False, "F", "") for n in MTC], academy=first)
+    data.results(tw, MTC, SUMMER, "mtc", "mtc", academy=first)
+    data.pupils(tw, [(n, "6", False, "F", "middle") for n in GPS], academy=primary)
+    data.results(tw, GPS, SUMMER, "gps", "scaled_score", academy=primary)
+    with tw.scope():
+        recompute_run(trust=tw.trust, term=SUMMER)
+    leader = client_for(tw.user(Role.TRUST_LEADER))
+    everyone = leader.get("/t/alpha/heatmap/", {"term": SUMMER}).content.decode()
+    assert "KS2 GPS" in everyone and "Y4 times tables" in everyone
+    firsts = leader.get("/t/alpha/heatmap/", {"term": SUMMER, "education": "first"})
+    assert "Y4 times tables" in firsts.content.decode()
+    assert "KS2 GPS" not in firsts.content.decode()
