@@ -328,7 +328,7 @@ def seed_past_year6(trust: Trust, ctx: dict[str, Any]) -> None:
                 )
             for term in year.terms():
                 if term.season is Season.AUTUMN:
-                    _commit(
+                    _commit_adding(
                         trust,
                         academy,
                         term.code,
@@ -355,7 +355,7 @@ def seed_past_year6(trust: Trust, ctx: dict[str, Any]) -> None:
                             results.append(
                                 f"{upn},{subject},scaled_score,{max(80, min(120, score))}"
                             )
-                _commit(trust, academy, term.code, "results", results, actor)
+                _commit_adding(trust, academy, term.code, "results", results, actor)
 
 
 def seed_past_year11(trust: Trust, ctx: dict[str, Any]) -> None:
@@ -432,3 +432,53 @@ def seed_past_year11(trust: Trust, ctx: dict[str, Any]) -> None:
                         a = ability - YEAR10_BEHIND + GROWTH[term.season] + r10.gauss(0, 0.1)
                         results += _working_grades(upn, a, shifts, r10)
                 _commit(trust, academy, term.code, "results", results, actor)
+
+
+# Primary measures (issue 13, i13-4a): `demo_primary` gives last year's Reception and Year 1 to
+# the same academies and terms as `seed_past_year6`'s Year 6; a school's file for a term holds
+# every year group, so the second hook's rows join the first one's file instead of being
+# skipped (`_commit` keeps the slice as it is once a file is committed).
+def _commit_adding(
+    trust: Trust, academy: Academy, code: str, kind: str, lines: list[str], actor: User | None
+) -> None:
+    """`_commit`, or when the slice has a committed file without these rows, that file with
+    them added, committed in its place (so running the seed twice adds nothing)."""
+    term = term_get_or_create(trust=trust, code=code)
+    current = (
+        Upload.objects.filter(academy=academy, term=term, kind=kind, status=UploadStatus.COMMITTED)
+        .order_by("-pk")
+        .first()
+    )
+    if current is None:
+        _commit(trust, academy, code, kind, lines, actor)
+        return
+    with current.file.open("rb") as fh:
+        existing = fh.read().decode().splitlines()
+    assert existing and existing[0] == lines[0], (existing[:1], lines[0])
+    have = set(existing[1:])
+    missing = [line for line in lines[1:] if line not in have]
+    if not missing:
+        return
+    _commit_file(trust, academy, term, kind, [*existing, *missing], actor)
+
+
+def _commit_file(
+    trust: Trust, academy: Academy, term: Any, kind: str, lines: list[str], actor: User | None
+) -> None:
+    content = ("\n".join(lines) + "\n").encode()
+    upload = Upload(
+        trust=trust,
+        academy=academy,
+        term=term,
+        kind=kind,
+        original_name=f"{kind}-{term.code}.csv",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=actor,
+    )
+    upload.file.save(upload.original_name, ContentFile(content), save=False)
+    upload.save()
+    upload = upload_validate(upload=upload)
+    assert upload.status == UploadStatus.VALID, (upload.message, upload.errors[:3])
+    upload = upload_confirm_now(actor=actor, upload=upload)
+    assert upload.status == UploadStatus.COMMITTED, upload.message

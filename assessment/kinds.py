@@ -64,6 +64,42 @@ MEASURES: dict[str, tuple[list[str] | None, tuple[float, float] | None, str]] = 
     "att8": (None, (0, 90), "Attainment 8 points, 0-90"),
 }
 
+# Primary measures (issue 13, i13-4a): the KS2 grammar, punctuation and spelling test (a scaled
+# score, read by the GPS KPIs as reading and maths are), the Year 4 multiplication tables check
+# and the EYFS profile's areas of learning. Appended so the template's existing order holds.
+SUBJECTS += ["gps", "mtc"]
+# DfE's EYFS profile: each early learning goal (ELG) is at the "expected" or the "emerging"
+# level. One row per area of learning: "expected" when the child is at the expected level in
+# every ELG of the area, "emerging" otherwise. The three prime areas and literacy and
+# mathematics are the five a good level of development is made of (eyfs_gld).
+ELG_AREAS = {
+    "elg_comm_lang": "communication and language",
+    "elg_psed": "personal, social and emotional development",
+    "elg_physical": "physical development",
+    "elg_literacy": "literacy",
+    "elg_maths": "mathematics",
+}
+PRIME_AREAS = ("elg_comm_lang", "elg_psed", "elg_physical")
+ELG_VALUES = ["EXPECTED", "EMERGING"]
+MEASURES.update(
+    {
+        "mtc": (
+            ["A"],
+            (0, 25),
+            "Year 4 multiplication tables check: the score 0-25, or A (did not take the check)",
+        ),
+        **{
+            code: (
+                ELG_VALUES,
+                None,
+                f"EYFS profile, {area}: expected (at the expected level in every early "
+                "learning goal of the area) or emerging",
+            )
+            for code, area in ELG_AREAS.items()
+        },
+    }
+)
+
 
 @dataclass(frozen=True)
 class Column:

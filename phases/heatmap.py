@@ -122,6 +122,30 @@ ACCURACY_COLUMN = "assessment_accuracy"
 # Not a KPI column: year-group breakdowns (the KPI page and API show them) and the scaffolded
 # share, which labels the judged-writing cells instead (step 8).
 _NOT_COLUMNS = {k.code for k in CATALOGUE if k.breakdown_of} | {WRITING_SCAFFOLDED}
+# Primary measures (issue 13, i13-4a): the headline of each new check is a column (GPS expected,
+# the multiplication tables check's average score, phonics by the end of Year 2, the EYFS prime
+# areas); the GPS higher standard, the check's full marks and seed 003's cohort measures are on
+# the KPI page, API and report, not the map (each is a finer cut of a column already there).
+KPI_SHORT.update(
+    {
+        "ks2_gps_exp": "KS2 GPS",
+        "ks2_gps_high": "KS2 GPS high",
+        "y4_mtc_average": "Y4 times tables",
+        "y4_mtc_full_marks": "Y4 times tables 25/25",
+        "phonics_by_y2": "Phonics by Y2",
+        "eyfs_prime_areas": "EYFS prime areas",
+        "y1_phonics_of_gld": "Y1 phonics (GLD pupils)",
+        "y2_phonics_retake_met": "Y2 phonics retakes",
+        "y2_are_of_gld": "Y2 RWM ARE (GLD pupils)",
+    }
+)
+_NOT_COLUMNS |= {
+    "ks2_gps_high",
+    "y4_mtc_full_marks",
+    "y1_phonics_of_gld",
+    "y2_phonics_retake_met",
+    "y2_are_of_gld",
+}
 JUDGED_WRITING_CODES = frozenset(code for code, _, _ in JUDGED_WRITING)
 JUDGED_AREAS = [
     ("safeguarding", "Safeguarding"),

@@ -110,6 +110,28 @@ WORDS: dict[str, str] = {
     "english_lead": "English lead",
 }
 
+# Primary measures (issue 13, i13-4a): subjects, measures and KPIs in words.
+WORDS.update(
+    {
+        "gps": "Grammar, punctuation and spelling",
+        "mtc": "Multiplication tables check",
+        "elg_comm_lang": "EYFS: communication and language",
+        "elg_psed": "EYFS: personal, social and emotional development",
+        "elg_physical": "EYFS: physical development",
+        "elg_literacy": "EYFS: literacy",
+        "elg_maths": "EYFS: mathematics",
+        "ks2_gps_exp": "KS2 grammar, punctuation and spelling: expected standard",
+        "ks2_gps_high": "KS2 grammar, punctuation and spelling: higher standard",
+        "y4_mtc_average": "Year 4 multiplication tables check: average score",
+        "y4_mtc_full_marks": "Year 4 multiplication tables check: full marks",
+        "phonics_by_y2": "Phonics: meeting the standard by the end of Year 2",
+        "eyfs_prime_areas": "EYFS: expected level in all prime areas",
+        "y1_phonics_of_gld": "Year 1 phonics standard met by pupils who had a good level of development",
+        "y2_phonics_retake_met": "Year 2 phonics: Year 1 non-passers meeting the standard",
+        "y2_are_of_gld": "Year 2 reading, writing and maths at ARE: pupils who had a good level of development",
+    }
+)
+
 # Word parts for codes not in WORDS: acronyms keep their capitals, abbreviations are spelled out.
 PARTS: dict[str, str] = {
     "eyfs": "EYFS",

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from trust_si.terms import Season, TermCode
 
+from . import primary
 from .definitions import DEFINITIONS as BASE_DEFINITIONS
 
 ARE_VALUES = {"EXS", "GDS", "ARE", "ABV"}
@@ -104,7 +105,8 @@ def _phonics(p: PupilFacts) -> bool | None:
 
 def _gld(p: PupilFacts) -> bool | None:
     v = _value(p, "eyfs", "gld")
-    return None if v is None else v[0] == "Y"
+    # No gld row: worked out from the five areas of learning when all are there (i13-4a).
+    return primary.gld_from_areas(p, "") if v is None else v[0] == "Y"
 
 
 KS4_SUBJECTS = ("english_language", "english_literature", "maths")
@@ -462,6 +464,121 @@ CATALOGUE += [
         one_term=True,
     ),
 ]
+# Primary measures (issue 13, i13-4a): GPS at KS2, the Year 4 multiplication tables check,
+# phonics by the end of Year 2, the EYFS prime areas and seed 003's cohort measures. The rules
+# are in `primary` (results of earlier years are keyed there, see `primary.earlier`).
+
+
+def _are_of_gld(p: PupilFacts) -> bool | None:
+    """Seed 003: of the Year 2 pupils with a good level of development at the end of Reception,
+    those at age-related expectations in reading, writing and maths (teacher assessment)."""
+    if not primary.gld_in_reception(p):
+        return None
+    parts = [_meets_ta(s, ARE_VALUES)(p) for s in ("reading", "writing", "maths")]
+    return None if any(x is None for x in parts) else all(parts)
+
+
+CATALOGUE += [
+    Kpi(
+        "ks2_gps_exp",
+        "KS2 grammar, punctuation and spelling: expected standard (test)",
+        "KS2",
+        "gps",
+        ("6",),
+        "%",
+        "higher",
+        _meets_scaled("gps"),
+        summer_only=True,
+    ),
+    Kpi(
+        "ks2_gps_high",
+        "KS2 grammar, punctuation and spelling: higher standard (test)",
+        "KS2",
+        "gps",
+        ("6",),
+        "%",
+        "higher",
+        _high_scaled("gps"),
+        summer_only=True,
+    ),
+    Kpi(
+        "y4_mtc_average",
+        "Year 4 multiplication tables check: average score (out of 25)",
+        "KS2",
+        "mtc",
+        ("4",),
+        "points",
+        "higher",
+        average=primary.mtc_score,
+        summer_only=True,
+    ),
+    Kpi(
+        "y4_mtc_full_marks",
+        "Year 4 multiplication tables check: full marks (25)",
+        "KS2",
+        "mtc",
+        ("4",),
+        "%",
+        "higher",
+        primary.mtc_full_marks,
+        summer_only=True,
+    ),
+    Kpi(
+        "phonics_by_y2",
+        "Phonics: meeting the standard by the end of Year 2",
+        "KS1",
+        "phonics",
+        ("2",),
+        "%",
+        "higher",
+        primary.phonics_by_y2,
+        summer_only=True,
+    ),
+    Kpi(
+        "eyfs_prime_areas",
+        "EYFS: expected level in all prime areas",
+        "EYFS",
+        "eyfs",
+        ("R",),
+        "%",
+        "higher",
+        primary.eyfs_prime,
+        summer_only=True,
+    ),
+    Kpi(
+        "y1_phonics_of_gld",
+        "Year 1 phonics standard met by pupils who had a good level of development",
+        "KS1",
+        "phonics",
+        ("1",),
+        "%",
+        "higher",
+        primary.phonics_of_gld,
+        summer_only=True,
+    ),
+    Kpi(
+        "y2_phonics_retake_met",
+        "Year 2 phonics: Year 1 non-passers meeting the standard",
+        "KS1",
+        "phonics",
+        ("2",),
+        "%",
+        "higher",
+        primary.retake_of_non_passers,
+        summer_only=True,
+        every_pupil=primary.has_y2_check,
+    ),
+    Kpi(
+        "y2_are_of_gld",
+        "Year 2 reading, writing and maths at ARE: pupils who had a good level of development",
+        "KS1",
+        "rwm",
+        ("2",),
+        "%",
+        "higher",
+        _are_of_gld,
+    ),
+]
 # Teacher judgements of writing against the trust's own framework (assessment.frameworks):
 # the judgement each teacher confirmed (or recorded with a reason) for the term, one per pupil.
 # `figures` puts it in a pupil's results as (subject, "judgement") -> level and
@@ -791,6 +908,17 @@ _NO_TERMLY_NATIONAL.update(
     {
         code: "DfE's rate is for the whole year: compared in the summer term, where published"
         for code in EXCLUSION_KPIS
+    }
+)
+
+
+# Primary measures (issue 13, i13-4a) with no national figure shipped: said why, not "not
+# published" (which reads as if DfE were late). No DfE page stating them could be checked here;
+# an operator who has DfE's figure loads it with `manage.py load_benchmarks`.
+_NO_TERMLY_NATIONAL.update(
+    {
+        code: "no national figure shipped: none checked against a DfE publication yet"
+        for code in ("ks2_gps_high", "eyfs_prime_areas")
     }
 )
 

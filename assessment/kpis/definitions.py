@@ -165,3 +165,76 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
         "The trust's own in-year measure (not a DfE statistic)",
     ),
 }
+
+# Primary measures (issue 13, i13-4a).
+SEED_003 = (
+    "The trust's own cohort measure from seed 003's attainment benchmarks (not a DfE "
+    "statistic): the pupils are followed from one year to the next by their pseudonymous key"
+)
+DEFINITIONS.update(
+    {
+        "ks2_gps_exp": (
+            "Year 6 pupils with a scaled score of 100 or more in the grammar, punctuation and "
+            "spelling test.",
+            f"DfE, Key stage 2 attainment ({EXPLORE}key-stage-2-attainment)",
+        ),
+        "ks2_gps_high": (
+            "Year 6 pupils with a high score (a scaled score of 110 or more) in the grammar, "
+            "punctuation and spelling test.",
+            f"DfE, Key stage 2 attainment ({EXPLORE}key-stage-2-attainment)",
+        ),
+        "y4_mtc_average": (
+            "The average score (out of 25) in the Year 4 multiplication tables check of the "
+            "pupils who took it; pupils who did not take the check are not in the average.",
+            f"DfE, Multiplication tables check attainment ({EXPLORE}"
+            "multiplication-tables-check-attainment)",
+        ),
+        "y4_mtc_full_marks": (
+            "Year 4 pupils scoring full marks (25 out of 25) in the multiplication tables check, "
+            "as a share of every eligible pupil, those who did not take the check included.",
+            f"DfE, Multiplication tables check attainment ({EXPLORE}"
+            "multiplication-tables-check-attainment)",
+        ),
+        "phonics_by_y2": (
+            "Year 2 pupils who have met the expected standard of the phonics screening check "
+            "(32 or more of 40 words) by the end of Year 2: in Year 1 last year or at the Year 2 "
+            "check this year. A pupil counts with a Year 2 result this year or a Year 1 result "
+            "last year (DfE's method since 2024); absent and disapplied pupils have not met it.",
+            f"DfE, Phonics screening check attainment ({EXPLORE}"
+            "phonics-screening-check-attainment)",
+        ),
+        "eyfs_prime_areas": (
+            "Children at the end of Reception at the expected level in every early learning goal "
+            "of the three prime areas: communication and language; personal, social and "
+            "emotional development; and physical development.",
+            f"DfE, Early years foundation stage profile results ({EXPLORE}"
+            "early-years-foundation-stage-profile-results)",
+        ),
+        "y1_phonics_of_gld": (
+            "Of the Year 1 pupils who had a good level of development at the end of Reception "
+            "last year, those meeting the expected standard of the Year 1 phonics screening "
+            'check (seed 003: "EYFS GLD pupils achieve Year 1 phonics standard").',
+            SEED_003,
+        ),
+        "y2_phonics_retake_met": (
+            "Of the Year 2 pupils who did not meet the phonics standard in Year 1 last year, "
+            "those meeting it at the Year 2 check; one with no Year 2 result has not met it "
+            '(seed 003: "All Year 1 phonic non-passers achieve standard").',
+            SEED_003,
+        ),
+        "y2_are_of_gld": (
+            "Of the Year 2 pupils who had a good level of development at the end of Reception, "
+            "those whose teacher assessment this term is at or above age-related expectations "
+            'in all of reading, writing and maths (seed 003: "EYFS GLD pupils achieve national '
+            'ARE/ARE+").',
+            SEED_003,
+        ),
+    }
+)
+# Where a good level of development comes from, now that the areas of learning can be uploaded.
+DEFINITIONS["eyfs_gld"] = (
+    DEFINITIONS["eyfs_gld"][0] + " Read from the upload's gld row; a child with no gld row "
+    "but all five areas recorded (elg_* rows) is worked out from them; a file whose gld "
+    "disagrees with the five areas for a child is refused.",
+    DEFINITIONS["eyfs_gld"][1],
+)

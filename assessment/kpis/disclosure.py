@@ -59,6 +59,7 @@ def protect(
     limit: int = DFE_THRESHOLD,
     cost: Callable[[Hashable], Any] | None = None,
     unseen: Collection[Hashable] = (),
+    forced: Collection[Hashable] = (),
 ) -> dict[Hashable, str]:
     """The cells to hide and why: {cell: PRIMARY | SECONDARY}. Cells not returned are shown.
 
@@ -80,6 +81,9 @@ def protect(
     (else all minus the bands would give those pupils away); a larger one needs nothing.
     Unseen cells are never in the answer. Without them, a partition that misses pupils (one
     recorded as neither boy nor girl) is treated as exact: that can only hide more, never less.
+    `forced` cells are hidden as secondary from the start, whatever their size, and protected
+    like any hidden cell: a figure that would give away pupils outside this table (a KPI of a
+    subset of another KPI's pupils, whose difference is a small group; see `kpis.primary`).
 
     `cost` ranks the cells a secondary hiding may take (lowest first, then fewest pupils), over
     the relation's total and parts alike. Without it the smallest part is taken. Which cells are
@@ -97,6 +101,7 @@ def protect(
     hidden: dict[Hashable, str] = {
         cell: PRIMARY for cell, n in cohorts.items() if is_small(n, limit)
     }
+    hidden.update({cell: SECONDARY for cell in forced if cohorts.get(cell, 0) > 0})
     # Unknown to the reader from the start; never hidden by choice, never in the answer.
     out_of_sight = {c for c in unseen if cohorts.get(c, 0) > 0}
     if not hidden:

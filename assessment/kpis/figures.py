@@ -13,7 +13,7 @@ from assessment.contracts import KpiFigure
 from assessment.frameworks.models import TeacherJudgement
 from assessment.models import Attendance, Enrolment, Exclusion, Result, Term, Upload, UploadStatus
 from trust_si.tenancy.models import Trust
-from trust_si.terms import Season, TermCode
+from trust_si.terms import AcademicYear, Season, TermCode
 
 from . import disclosure
 from .catalogue import (
@@ -29,6 +29,7 @@ from .catalogue import (
     load_benchmarks,
 )
 from .models import KpiTarget, NationalBenchmark
+from .primary import EARLIER_MEASURES, SUBSET_OF, earlier
 
 Benchmarks = dict[str, list[tuple[str, float, str]]]
 
@@ -115,6 +116,7 @@ def kpi_figures_compute(
         facts[(subject, "judgement")] = (level, None)
         facts[(subject, "judgement_evidence")] = (independence, None)
     _fold_in_exclusions(results, trust_id=trust_id, academy_ids=academy_ids, terms=terms)
+    earlier_facts = earlier_results(trust_id=trust_id, years=years)
     attendance = {
         (p, t): (pos, mis)
         for p, t, pos, mis in Attendance.objects.filter(
@@ -145,7 +147,18 @@ def kpi_figures_compute(
             pos, mis = attendance.get((pupil, term.pk), (0, 0))
             by_academy.setdefault(academy, []).append(
                 PupilFacts(
-                    yg, dis, send, eal, sex, band, results.get((pupil, term.pk), {}), pos, mis
+                    yg,
+                    dis,
+                    send,
+                    eal,
+                    sex,
+                    band,
+                    {
+                        **earlier_facts.get((pupil, term.academic_year), {}),
+                        **results.get((pupil, term.pk), {}),
+                    },
+                    pos,
+                    mis,
                 )
             )
         everyone = [p for pupils in by_academy.values() for p in pupils]
@@ -188,6 +201,7 @@ def kpi_figures_compute(
                 limit,
                 cost=_hiding_cost,
                 unseen=rests,
+                forced=_subset_cells(kpi.code, table, units, limit),
             )
             for (unit, group), figure in table.items():
                 if figure.cohort == 0 or group not in asked_groups:
@@ -291,6 +305,74 @@ def _fold_in_exclusions(
             facts[("exclusions", "reported")] = ("Y", None)
             facts[("exclusions", "suspensions")] = (str(suspensions), float(suspensions))
             facts[("exclusions", "permanent")] = (str(permanent), float(permanent))
+
+
+def _subset_cells(
+    code: str, table: dict[Any, Any], units: list[tuple[Any, list[PupilFacts]]], limit: int
+) -> list[Any]:
+    """The cells of a subset KPI (`primary.SUBSET_OF`) whose pupils left out of the whole KPI
+    are 1 to `limit`: shown beside the whole, they would give that small group away."""
+    whole = SUBSET_OF.get(code)
+    if whole is None:
+        return []
+    parent = {
+        (unit, group): figure
+        for unit, pupils in units
+        for group, figure in compute_groups(KPIS[whole], pupils, GROUPS).items()
+    }
+    return [
+        cell
+        for cell, figure in table.items()
+        if figure.cohort and 0 < parent[cell].cohort - figure.cohort <= limit
+    ]
+
+
+def earlier_results(
+    *, trust_id: int, years: set[str]
+) -> dict[tuple[int, str], dict[tuple[str, str], tuple[str, float | None]]]:
+    """(pupil, academic year) -> the pupil's EYFS and phonics results of the two years before,
+    keyed (subject, "<measure>@<year group then>") (`primary.earlier`), for phonics by the end
+    of Year 2 and seed 003's cohort measures (issue 13, i13-4a).
+
+    The pupil is followed by their pseudonymous key across the trust's academies (a child who
+    moved school within the trust keeps their Reception and Year 1 results); the year group is
+    their enrolment of that earlier year. A later term of a year overrides an earlier one (the
+    summer check over a mock), the order `TermCode` sorts in.
+    """
+    feeds: dict[str, list[str]] = {}  # an earlier year -> the years whose figures read it
+    for year in years:
+        one_before = AcademicYear.parse(year).previous()
+        for before in (one_before, one_before.previous()):
+            feeds.setdefault(before.code, []).append(year)
+    out: dict[tuple[int, str], dict[tuple[str, str], tuple[str, float | None]]] = {}
+    terms = sorted(
+        (t for t in Term.objects.filter(trust_id=trust_id) if t.academic_year in feeds),
+        key=lambda t: t.term_code,
+    )
+    if not terms:
+        return out
+    order = {t.pk: i for i, t in enumerate(terms)}
+    year_of = {t.pk: t.academic_year for t in terms}
+    then = {
+        (pupil, year): yg
+        for pupil, year, yg in Enrolment.objects.filter(
+            trust_id=trust_id, academic_year__in=set(year_of.values())
+        ).values_list("pupil_id", "academic_year", "year_group")
+    }
+    rows = Result.objects.filter(
+        trust_id=trust_id,
+        term__in=terms,
+        subject__in={s for s, _ in EARLIER_MEASURES},
+        measure__in={m for _, m in EARLIER_MEASURES},
+    ).values_list("pupil_id", "term_id", "subject", "measure", "value", "numeric")
+    for pupil, term_id, subject, measure, value, numeric in sorted(rows, key=lambda r: order[r[1]]):
+        year = year_of[term_id]
+        yg = then.get((pupil, year))
+        if yg is None or (subject, measure) not in EARLIER_MEASURES:
+            continue
+        for later in feeds[year]:
+            out.setdefault((pupil, later), {})[(subject, earlier(measure, yg))] = (value, numeric)
+    return out
 
 
 TRUST_UNIT = "trust"

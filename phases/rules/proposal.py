@@ -231,4 +231,7 @@ def _subject_lines(
 # KPI subjects that are one subject's measure under another name, and combined measures that
 # are no one subject's.
 SUBJECT_OF = {"phonics": "reading"}
+# Issue 13 (i13-4a): the GPS test belongs to the writing line (the trust's writing frameworks
+# have grammar, punctuation and spelling strands), the multiplication tables check to maths.
+SUBJECT_OF.update({"gps": "writing", "mtc": "maths"})
 COMBINED_MEASURES = frozenset({"rwm", "english_maths", "attainment8", "ebacc", "eyfs"})

@@ -64,7 +64,12 @@ def test_the_demo_gives_no_suppressed_count_away(settings, client_for):
     # The pupil data and the heat map are what the KPI outputs read; the other apps' demo data
     # (visits, CPD, planning, the reports the demo pre-generates) have tests of their own.
     hooks = demo.DEMO_HOOKS
-    demo.DEMO_HOOKS = [demo.academies_demo, demo.assessment_demo, demo.phases_demo]
+    demo.DEMO_HOOKS = [
+        demo.academies_demo,
+        demo.assessment_demo,
+        demo.assessment_primary_demo,  # issue 13 (i13-4a): the primary checks, earlier years
+        demo.phases_demo,
+    ]
     try:
         call_command("seed_demo", stdout=StringIO())
     finally:

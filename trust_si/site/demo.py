@@ -12,6 +12,7 @@ from django.contrib.auth.hashers import make_password
 
 from academies import demo as academies_demo
 from assessment import demo as assessment_demo
+from assessment import demo_primary as assessment_primary_demo
 from assessment.frameworks import demo as frameworks_demo
 from cpd import demo as cpd_demo
 from moderation import demo as moderation_demo
@@ -33,6 +34,7 @@ DEMO_TRUSTS = [
 DEMO_HOOKS = [
     academies_demo,
     assessment_demo,
+    assessment_primary_demo,  # issue 13 (i13-4a): GPS, MTC, EYFS areas, earlier years
     frameworks_demo,
     cpd_demo,
     partnerships_demo,
