@@ -14,7 +14,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from trust_si.limits import UPLOAD, LimitExceeded, check_bytes, check_cell, check_columns
+from trust_si.limits import (
+    UPLOAD,
+    Deadline,
+    LimitExceeded,
+    check_bytes,
+    check_cell,
+    check_columns,
+)
 from trust_si.limits import csv_rows as bounded_csv_rows
 from trust_si.limits import xlsx_rows as bounded_xlsx_rows
 
@@ -55,9 +62,12 @@ def _read_xlsx(data: bytes) -> Table:
     return Table.from_rows(rows)
 
 
-def _check_table(table: Table) -> Table:
-    """The bounds the fast CSV path checks after reading: rows, and each distinct cell."""
+def _check_table(table: Table, deadline: Deadline) -> Table:
+    """The bounds the fast CSV path checks after reading: rows, each distinct cell, and the
+    seconds taken (pyarrow cannot be stopped part way; the byte bound keeps it to about a
+    second)."""
     try:
+        deadline.check()
         check_columns(len(table.headers), UPLOAD)
         if table.height > UPLOAD.max_rows:
             raise LimitExceeded(f"The file has more than {UPLOAD.max_rows:,} rows: split it.")
@@ -118,6 +128,7 @@ def _read_csv_columns(data: bytes, delimiter: str, width: int) -> Table | None:
 
 
 def _read_csv(data: bytes) -> Table:
+    deadline = Deadline(UPLOAD)
     if b"\x00" in data[:4096]:
         raise UploadRejected("This does not look like a text (CSV) file.")
     try:
@@ -137,7 +148,7 @@ def _read_csv(data: bytes) -> Table:
             raise UploadRejected(str(exc)) from exc
         table = _read_csv_columns(utf8, delimiter, width)
         if table is not None:
-            return _check_table(table)
+            return _check_table(table, deadline)
     try:
         rows = list(bounded_csv_rows(text, delimiter, UPLOAD))
     except LimitExceeded as exc:
