@@ -165,3 +165,69 @@ def test_the_servers_default_to_production_settings(module):
     )
     assert result.returncode != 0
     assert "refuse to start" in result.stderr
+
+
+@pytest.mark.parametrize("year", ["abcd", "9" * 30, "2025-26'; --", "<b>"])
+def test_a_bad_year_is_answered_never_a_500(world, client_for, year):
+    """Issue 16's low row: 500s on `?year=abcd`. Every route that reads `year`."""
+    leader = client_for(world.a.user(Role.TRUST_LEADER))
+    for url in (
+        "/t/alpha/visits/programme/",
+        "/api/v1/t/alpha/kpis/targets/",
+        "/api/v1/t/alpha/visit-programme/",
+    ):
+        response = leader.get(url, {"year": year})
+        assert response.status_code in (200, 400), (url, response.status_code)
+
+
+BINARY = bytes(range(256)) * 64  # every byte, NULs included
+GIAS_HEADER = (
+    b"URN,Group UID,Group Name,EstablishmentName,PhaseOfEducation (name),"
+    b"TypeOfEstablishment (name),LA (name),Joined date\n"
+)
+DFE_HEADER = b"URN,SCHNAME,PTRWM_EXP\n"
+HUGE = b"A" * 200_000  # past csv's own field limit (131,072) and every cell bound
+
+
+@pytest.mark.parametrize(
+    ("gias_file", "results_file", "gias_reason", "results_reason"),
+    [
+        (BINARY, BINARY, "No academies of that group", "not a DfE KS4 headline or KS2"),
+        (
+            GIAS_HEADER + b"100001,1234,A trust," + HUGE + b",Primary,Academy converter,Leeds,\n",
+            DFE_HEADER + b"100001," + HUGE + b",60%\n",
+            "could not be read as CSV: field larger than field limit",
+            "could not be read as CSV: field larger than field limit",
+        ),
+    ],
+    ids=["binary", "huge field"],
+)
+def test_gias_and_published_results_files_with_binary_or_huge_fields_are_refused_in_words(
+    world, client_for, gias_file, results_file, gias_reason, results_reason
+):
+    """Issue 16's low row: 500s on GIAS and published-results files with huge or binary
+    fields. Each is a form error with the reason, and nothing is imported."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from academies.models import Academy
+    from assessment.kpis.models import PublishedResult
+
+    admin = client_for(world.a.user(Role.TRUST_ADMIN))
+    with world.a.scope():
+        academies = Academy.objects.count()
+    gias = admin.post(
+        "/t/alpha/academies/import/",
+        {"file": SimpleUploadedFile("gias.csv", gias_file), "group_uid": "1234"},
+    )
+    leader = client_for(world.a.user(Role.TRUST_LEADER))
+    results = leader.post(
+        "/t/alpha/published-results/",
+        {"file": SimpleUploadedFile("england_ks2final.csv", results_file), "year": "2023-24"},
+    )
+    for page, reason in ((gias, gias_reason), (results, results_reason)):
+        assert page.status_code == 400, page.status_code
+        text = page.content.decode()
+        assert "There is a problem" in text and reason in text, reason
+    with world.a.scope():
+        assert Academy.objects.count() == academies
+        assert not PublishedResult.objects.exists()
