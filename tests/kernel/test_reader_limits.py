@@ -214,3 +214,18 @@ def test_the_erasure_rewrite_of_a_whole_grid_sheet_stays_small(tmp_path: Path):
     assert "redacted True" in out, out
     assert int(re.search(r"maxrss_kb (\d+)", out).group(1)) / 1024 < 300, out
     assert float(re.search(r"seconds ([\d.]+)", out).group(1)) < 30, out
+
+
+def test_every_task_has_time_limits_and_each_pool_process_a_memory_limit():
+    """Celery's side of the parsers' bounds: a soft limit (the task ends the upload with a
+    reason) before a hard one (the pool process is killed), and a pool process that grew past
+    400 MB is replaced after its task."""
+    from django.conf import settings
+
+    from trust_si.celery import app
+
+    assert app.conf.worker_max_memory_per_child == 400_000  # KB
+    assert 0 < app.conf.task_soft_time_limit < app.conf.task_time_limit
+    check = settings.CELERY_TASK_ANNOTATIONS["assessment.tasks.upload_validate_task"]
+    assert 0 < check["soft_time_limit"] < check["time_limit"]
+    assert UPLOAD.max_seconds < check["soft_time_limit"]
