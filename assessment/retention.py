@@ -149,9 +149,13 @@ def _redact_xlsx(data: bytes, needle: str) -> bytes | None:
                 if kept > UPLOAD.max_rows:
                     raise LimitExceeded(f"more than {UPLOAD.max_rows:,} rows")
                 out.append(row)
+        deadline.check()
+    except BaseException:
+        for sheet in target.worksheets:  # end each half-written sheet and its temporary file
+            sheet.close()  # type: ignore[union-attr]
+        raise
     finally:
         source.close()
-    deadline.check()
     if not removed:
         return None
     buffer = io.BytesIO()
