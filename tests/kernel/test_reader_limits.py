@@ -6,7 +6,6 @@ more is read. The matrix of readers and bounds is in docs/security.md."""
 from __future__ import annotations
 
 import dataclasses
-import io
 import re
 import subprocess
 import sys
@@ -19,8 +18,7 @@ from academies.ofsted import NotAnOfstedFile, read_outcomes
 from assessment import retention
 from assessment.frameworks import services as frameworks
 from assessment.kpis.benchmarks import parse_benchmarks
-from assessment.parsing import UploadRejected, read_table
-from assessment.parsing import reading
+from assessment.parsing import UploadRejected, read_table, reading
 from trust_si.limits import DFE, FRAMEWORK, OFSTED, UPLOAD, LimitExceeded
 
 from .test_limits import _row, _sheet, _with_sheet, _xlsx
