@@ -4,6 +4,8 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 
+from trust_si.limits import GIAS, MB, OFSTED
+
 from .models import (
     Academy,
     CategoryOfConcern,
@@ -179,8 +181,8 @@ class GiasImportForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > 20 * 1024 * 1024:
-            raise forms.ValidationError("The file must be smaller than 20 MB.")
+        if upload.size > GIAS.max_bytes:
+            raise forms.ValidationError(f"The file must be smaller than {GIAS.max_bytes // MB} MB.")
         if not upload.name.lower().endswith(".csv"):
             raise forms.ValidationError("The file must be a CSV.")
         return upload
@@ -195,8 +197,10 @@ class OfstedImportForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > 40 * 1024 * 1024:
-            raise forms.ValidationError("The file must be smaller than 40 MB.")
+        if upload.size > OFSTED.max_bytes:
+            raise forms.ValidationError(
+                f"The file must be smaller than {OFSTED.max_bytes // MB} MB."
+            )
         if not upload.name.lower().endswith(".csv"):
             raise forms.ValidationError("The file must be a CSV.")
         return upload

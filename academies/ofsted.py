@@ -1,7 +1,8 @@
 """Reads Ofsted's monthly "management information: state-funded schools inspections and
 outcomes" CSV. Pure: no ORM import.
 
-1. Bounded: at most MAX_BYTES, MAX_ROWS rows, MAX_COLUMNS columns, MAX_CELL characters a cell.
+1. Bounded by `trust_si.limits.OFSTED` (bytes, rows, columns, characters in a cell, seconds),
+   checked while the file is read: a file past one is refused whole, in words.
 2. The header is found by name (the first of the first ten rows with a URN column), and each
    field we read is matched by any of the names the editions have used (normalised: case,
    punctuation and spacing ignored). What was matched is reported.
@@ -17,17 +18,13 @@ outcomes" CSV. Pure: no ORM import.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-MAX_BYTES = 40 * 1024 * 1024  # the full national file is about 16 MB
-MAX_ROWS = 40_000  # about 22,000 state-funded schools
-MAX_COLUMNS = 300
-MAX_CELL = 2_000
+from trust_si.limits import OFSTED, FileLimits, LimitExceeded, check_bytes, csv_numbered_rows
+
 GRADED_WITHOUT_OVERALL_FROM = dt.date(2024, 9, 1)
 REPORT_CARDS_FROM = dt.date(2025, 11, 10)
 
@@ -173,18 +170,17 @@ def _match(header: list[str]) -> dict[str, int]:
     return found
 
 
-def read_outcomes(content: bytes, urns: set[str]) -> OfstedResult:
+def read_outcomes(content: bytes, urns: set[str], limits: FileLimits = OFSTED) -> OfstedResult:
     """Parse the file and return the inspections of these URNs, with what was matched."""
-    if len(content) > MAX_BYTES:
-        raise NotAnOfstedFile(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
-    reader = csv.reader(io.StringIO(_decode(content)))
+    try:
+        check_bytes(len(content), limits)
+    except LimitExceeded as exc:
+        raise NotAnOfstedFile(str(exc)) from None
     result = OfstedResult()
     header: list[str] | None = None
     columns: dict[str, int] = {}
     try:
-        for number, cells in enumerate(reader, start=1):
-            if len(cells) > MAX_COLUMNS:
-                raise NotAnOfstedFile(f"Row {number} has more than {MAX_COLUMNS} columns.")
+        for number, cells in csv_numbered_rows(_decode(content), limits):
             if header is None:
                 if any(_norm(c) == "urn" for c in cells):
                     header, columns = cells, _match(cells)
@@ -196,11 +192,9 @@ def read_outcomes(content: bytes, urns: set[str]) -> OfstedResult:
             if not any(c.strip() for c in cells):
                 continue
             result.rows_read += 1
-            if result.rows_read > MAX_ROWS:
-                raise NotAnOfstedFile(f"The file has more than {MAX_ROWS} rows.")
             _read_row(number, cells, header, columns, urns, result)
-    except csv.Error as exc:
-        raise NotAnOfstedFile(f"The file is not a readable CSV: {exc}.") from exc
+    except LimitExceeded as exc:  # a bound, or not readable as CSV at all
+        raise NotAnOfstedFile(str(exc)) from None
     if header is None:
         raise NotAnOfstedFile(
             "This is not Ofsted's management information file: no URN column in its first ten rows."
@@ -238,17 +232,6 @@ def _read_row(
     if urn not in urns:
         result.other_schools += 1
         return
-    for i, value in enumerate(cells):
-        if len(value) > MAX_CELL:
-            result.problems.append(
-                OfstedProblem(
-                    number,
-                    header[i] if i < len(header) else f"column {i + 1}",
-                    value[:40],
-                    f"longer than {MAX_CELL} characters",
-                )
-            )
-            return
     start_header = header[columns["inspected_on"]]
     raw_date = cell("inspected_on")
     if raw_date.upper() in {"", "NULL", "NA", "N/A"}:

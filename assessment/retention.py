@@ -14,15 +14,25 @@ import datetime as dt
 import hashlib
 import io
 import logging
+import zipfile
 from typing import Any
 from zipfile import BadZipFile
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from trust_si.audit.services import audit_record
+from trust_si.limits import (
+    UPLOAD,
+    Deadline,
+    LimitExceeded,
+    check_archive,
+    check_bytes,
+    check_cell,
+    check_columns,
+)
 from trust_si.tenancy.models import Trust
 from trust_si.terms import AcademicYear
 
@@ -105,24 +115,52 @@ def pupil_data_retention_apply(*, trust: Trust, today: dt.date | None = None) ->
 def _redact_xlsx(data: bytes, needle: str) -> bytes | None:
     """The workbook without the rows naming the UPN (on every sheet); None if none did.
 
-    openpyxl writes the shared strings afresh from the cells that remain, so the UPN is gone
-    from the file, not only from the sheet."""
-    book = load_workbook(io.BytesIO(data))
-    removed = 0
-    for sheet in book.worksheets:
-        doomed = [
-            number
-            for number, row in enumerate(sheet.iter_rows(), start=sheet.min_row)
-            if any(needle in str(cell.value).upper() for cell in row if cell.value is not None)
-        ]
-        for index in reversed(doomed):  # from the bottom, so the indices stay right
-            sheet.delete_rows(index)
-        removed += len(doomed)
+    Read as the upload check reads, within `trust_si.limits.UPLOAD` (bytes, uncompressed
+    bytes and ratio before anything is inflated; then row by row in read-only mode with the
+    declared dimension thrown away, each row's width and cells and the rows and seconds
+    bounded), and written row by row to a new workbook: a stored file that was refused (a zip
+    bomb, a sheet declaring the whole grid) costs no more here than at its check, and raises
+    LimitExceeded instead. The new workbook holds the values and formulas, not the styles,
+    and no blank rows; its shared strings are written afresh from the cells that remain, so
+    the UPN is gone from the file, not only from the sheet."""
+    check_bytes(len(data), UPLOAD)
+    check_archive(zipfile.ZipFile(io.BytesIO(data)), UPLOAD)
+    source = load_workbook(io.BytesIO(data), read_only=True)
+    target = Workbook(write_only=True)
+    deadline = Deadline(UPLOAD)
+    removed = kept = 0
+    try:
+        for sheet in source.worksheets:
+            sheet.reset_dimensions()  # type: ignore[union-attr]
+            out = target.create_sheet(sheet.title)
+            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+                if number % 1000 == 0:
+                    deadline.check()
+                check_columns(len(row), UPLOAD)
+                texts = ["" if v is None else str(v) for v in row]
+                if not any(texts):
+                    continue
+                for column, text in enumerate(texts, start=1):
+                    check_cell(text, number, column, UPLOAD)
+                if any(needle in text.upper() for text in texts):
+                    removed += 1
+                    continue
+                kept += 1
+                if kept > UPLOAD.max_rows:
+                    raise LimitExceeded(f"more than {UPLOAD.max_rows:,} rows")
+                out.append(row)
+        deadline.check()
+    except BaseException:
+        for sheet in target.worksheets:  # end each half-written sheet and its temporary file
+            sheet.close()  # type: ignore[union-attr]
+        raise
+    finally:
+        source.close()
     if not removed:
         return None
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    buffer = io.BytesIO()
+    target.save(buffer)
+    return buffer.getvalue()
 
 
 def _redact(upload: Upload, upn: str) -> bool:
@@ -137,7 +175,9 @@ def _redact(upload: Upload, upn: str) -> bool:
     if name.endswith(".xlsx"):
         try:
             redacted = _redact_xlsx(data, needle)
-        except (BadZipFile, KeyError, ValueError, OSError):  # not a workbook openpyxl can read
+        # Not a workbook openpyxl can read, or one past its bounds (LimitExceeded is a
+        # ValueError): left for the operator, counted in files_not_redacted.
+        except (BadZipFile, KeyError, ValueError, OSError):
             return False
         if redacted is None:
             return True

@@ -62,10 +62,11 @@ UPLOAD = FileLimits(
     max_cell_chars=1_000,
     max_seconds=90,
 )
-# GIAS extracts (all establishments in England: about 50,000 rows, 300 columns).
+# GIAS group-links extracts (every trust's links in England: about 40,000 rows, 4 MB in 2022;
+# the web form and the command read the same file).
 GIAS = FileLimits(
     what="GIAS file",
-    max_bytes=100 * MB,
+    max_bytes=20 * MB,
     max_uncompressed=100 * MB,
     max_ratio=100,
     max_rows=200_000,
@@ -73,10 +74,11 @@ GIAS = FileLimits(
     max_cell_chars=4_000,
     max_seconds=120,
 )
-# DfE published results and national benchmarks (a school-level KS4 file: ~6,000 rows, ~500 columns).
+# DfE published results and national benchmarks (a school-level KS4 file: ~6,000 rows, ~500
+# columns, under 1 MB for 2019; the KS2 file of every school is about 20,000 rows).
 DFE = FileLimits(
     what="DfE file",
-    max_bytes=100 * MB,
+    max_bytes=50 * MB,
     max_uncompressed=100 * MB,
     max_ratio=100,
     max_rows=200_000,
@@ -84,11 +86,50 @@ DFE = FileLimits(
     max_cell_chars=4_000,
     max_seconds=120,
 )
+# Ofsted's monthly management information (state-funded schools inspections and outcomes):
+# about 22,000 schools, 16 MB.
+OFSTED = FileLimits(
+    what="Ofsted file",
+    max_bytes=40 * MB,
+    max_uncompressed=40 * MB,  # a CSV: nothing to inflate
+    max_ratio=100,
+    max_rows=40_000,
+    max_columns=300,
+    max_cell_chars=2_000,
+    max_seconds=120,
+)
+# A framework's statements (strand, code, level, statement): a few hundred lines.
+FRAMEWORK = FileLimits(
+    what="framework file",
+    max_bytes=200_000,
+    max_uncompressed=200_000,  # a CSV: nothing to inflate
+    max_ratio=100,
+    max_rows=301,  # the header and 300 statements
+    max_columns=10,
+    max_cell_chars=1_000,  # the statement itself is held to 400 by the import's own check
+    max_seconds=10,
+)
 LOGO = ImageLimits(what="logo", max_bytes=2 * MB, max_side=5_000)
 # A pupil's piece of writing behind a teacher judgement (a scanned page or a phone photo): a
 # PDF or a PNG/JPEG image. 10 MB holds a few pages scanned at 300 dpi.
 PIECE = ImageLimits(what="piece of writing", max_bytes=10 * MB, max_side=12_000)
 PIECES_PER_JUDGEMENT = 10
+
+# Request bodies, checked on Content-Length before a byte of the body is read
+# (trust_si.web.middleware.RequestBodyLimitMiddleware): every other request gets
+# settings.REQUEST_BODY_MAX_BYTES. A route that takes a file gets its file's bound and room for
+# the form around it (multipart boundaries, the CSRF token, other fields).
+FORM_ALLOWANCE = 1 * MB
+BODY_LIMITS: dict[str, int] = {
+    "assessment:upload_new": UPLOAD.max_bytes + FORM_ALLOWANCE,
+    "assessment_api:upload-list": UPLOAD.max_bytes + FORM_ALLOWANCE,
+    "academies:import": GIAS.max_bytes + FORM_ALLOWANCE,
+    "academies:ofsted_import": OFSTED.max_bytes + FORM_ALLOWANCE,
+    "kpis:published_results": DFE.max_bytes + FORM_ALLOWANCE,
+    "reporting:settings": LOGO.max_bytes + FORM_ALLOWANCE,
+    "frameworks:pieces": PIECE.max_bytes + FORM_ALLOWANCE,
+    "frameworks:import": FRAMEWORK.max_bytes + FORM_ALLOWANCE,
+}
 
 
 class LimitExceeded(ValueError):
@@ -155,6 +196,14 @@ def bounded_rows(
 
     Row numbers in messages are the file's own (1 is the first line or sheet row).
     """
+    for _, texts in numbered_rows(rows, limits, cell):
+        yield texts
+
+
+def numbered_rows(
+    rows: Iterable[Iterable[Any]], limits: FileLimits, cell: Callable[[Any], str]
+) -> Iterator[tuple[int, list[str]]]:
+    """As `bounded_rows`, each row with its number in the file (for readers that report it)."""
     deadline = Deadline(limits)
     kept = 0
     for number, raw in enumerate(rows, start=1):
@@ -174,7 +223,7 @@ def bounded_rows(
             raise LimitExceeded(
                 f"The {limits.what} has more than {limits.max_rows:,} rows: split it."
             )
-        yield texts
+        yield number, texts
     deadline.check()
 
 
@@ -204,6 +253,18 @@ def csv_rows(text: str, delimiter: str, limits: FileLimits) -> Iterator[list[str
     try:
         yield from bounded_rows(reader, limits, lambda v: str(v).strip())
     except csv.Error as exc:  # e.g. a field over csv's own size limit
+        raise LimitExceeded(f"The {limits.what} could not be read as CSV: {exc}.") from exc
+
+
+def csv_numbered_rows(
+    text: str, limits: FileLimits, delimiter: str = ","
+) -> Iterator[tuple[int, list[str]]]:
+    """As `csv_rows`, each row with its line number, cells not stripped (a reader that keeps
+    the file's own text)."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        yield from numbered_rows(reader, limits, str)
+    except csv.Error as exc:
         raise LimitExceeded(f"The {limits.what} could not be read as CSV: {exc}.") from exc
 
 

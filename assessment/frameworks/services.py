@@ -21,7 +21,7 @@ from assessment.kinds import JUDGEMENT_LEVELS, MAX_REASON_LENGTH, SUBJECTS
 from assessment.kpis.store import kpi_figures_invalidate
 from assessment.models import Pupil, Term
 from trust_si.audit.services import audit_record
-from trust_si.limits import PIECES_PER_JUDGEMENT
+from trust_si.limits import FRAMEWORK, PIECES_PER_JUDGEMENT, LimitExceeded, csv_numbered_rows
 from trust_si.tenancy.models import Trust
 
 from .models import (
@@ -43,8 +43,8 @@ from .starters import Starter
 if TYPE_CHECKING:
     from trust_si.accounts.models import User
 
-MAX_CSV_BYTES = 200_000
-MAX_CSV_ROWS = 300
+MAX_CSV_BYTES = FRAMEWORK.max_bytes
+MAX_CSV_ROWS = FRAMEWORK.max_rows - 1  # the header is a row
 CSV_HEADERS = ["strand", "code", "level", "statement"]
 
 
@@ -291,15 +291,21 @@ def _csv_rows(content: bytes) -> Starter:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise FrameworkInvalid("Save the file as CSV (UTF-8).") from None
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows or [h.strip().lower() for h in rows[0][:4]] != CSV_HEADERS:
+    # Bounded (trust_si.limits.FRAMEWORK): columns, characters in a cell, rows, seconds.
+    try:
+        numbered = list(csv_numbered_rows(text, FRAMEWORK))
+    except LimitExceeded as exc:
+        if "rows" in str(exc):
+            raise FrameworkInvalid(f"At most {MAX_CSV_ROWS} statements.") from None
+        raise FrameworkInvalid(str(exc)) from None
+    if not numbered or numbered[0][0] != 1:
         raise FrameworkInvalid("The first row must be: strand, code, level, statement.")
-    if len(rows) - 1 > MAX_CSV_ROWS:
-        raise FrameworkInvalid(f"At most {MAX_CSV_ROWS} statements.")
+    if [h.strip().lower() for h in numbered[0][1][:4]] != CSV_HEADERS:
+        raise FrameworkInvalid("The first row must be: strand, code, level, statement.")
     problems: list[tuple[int, str, str]] = []
     seen: set[str] = set()
     strands: dict[str, list[tuple[str, str, str]]] = {}
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in numbered[1:]:
         if not any(c.strip() for c in row):
             continue
         if len(row) != 4:

@@ -314,8 +314,12 @@ class TransitionMatrixOutput(serializers.Serializer):
     subject = serializers.CharField()
     year_group = serializers.CharField(help_text='"" for all year groups')
     group = serializers.CharField()
-    cohort = serializers.IntegerField()
-    not_matched = serializers.IntegerField()
+    cohort = serializers.IntegerField(
+        allow_null=True, help_text="pupils with a band at both points; null when suppressed"
+    )
+    not_matched = serializers.IntegerField(
+        allow_null=True, help_text="pupils with a band at one point only; null when suppressed"
+    )
     suppressed = serializers.BooleanField()
     min_cohort = serializers.IntegerField()
     cells = TransitionCellOutput(many=True, help_text="pct: share of the from-band row")
@@ -354,6 +358,10 @@ class TransitionMatrixAPI(TenantAPIView):
         )
         m = c["matrix"]
         floor = c["min_cohort"]
+        # A suppressed matrix keeps its counts to itself, the cohort too: the cohort is the
+        # small number being protected, and with the group's size (shown elsewhere) the
+        # unmatched pupils would give it back by subtraction.
+        hidden = m.suppressed if m else False
 
         def count(x: Any) -> dict[str, Any]:
             return {"count": x.n, "pct": x.pct, "hidden": x.hidden}
@@ -366,8 +374,8 @@ class TransitionMatrixAPI(TenantAPIView):
             "year_group": c["year_group"],
             "group": c["group"],
             "min_cohort": floor,
-            "cohort": m.cohort if m else 0,
-            "not_matched": m.not_matched if m else 0,
+            "cohort": None if hidden else (m.cohort if m else 0),
+            "not_matched": None if hidden else (m.not_matched if m else 0),
             "suppressed": m.suppressed if m else False,
             "cells": [{"from_band": a, "to_band": b, **count(x)} for (a, b), x in m.cells.items()]
             if m

@@ -6,10 +6,10 @@ problem is refused whole, so a half-loaded file never mixes with the shipped fig
 
 from __future__ import annotations
 
-import csv
-import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from trust_si.limits import DFE, FileLimits, LimitExceeded, check_bytes, csv_numbered_rows
 from trust_si.terms import AcademicYear, TermError
 
 from .catalogue import BENCHMARK_GROUPS, KPIS, benchmark_key
@@ -32,7 +32,7 @@ class BenchmarkRow:
         return benchmark_key(self.kpi, self.group)
 
 
-def parse_benchmarks(data: bytes) -> tuple[list[BenchmarkRow], list[str]]:
+def parse_benchmarks(data: bytes, limits: FileLimits = DFE) -> tuple[list[BenchmarkRow], list[str]]:
     """Rows and problems.
 
     1. UTF-8 (a BOM is dropped); the header must hold kpi, year, value and source.
@@ -40,13 +40,26 @@ def parse_benchmarks(data: bytes) -> tuple[list[BenchmarkRow], list[str]]:
        other pupils, what DfE compares disadvantaged pupils with); year like 2024-25 with consecutive years; value a number
        (a percentage 0-100, Attainment 8 0-90); source not blank.
     3. The same kpi and year twice in one file is a problem (which one is meant?).
+    4. Bounded by `trust_si.limits.DFE` (bytes, columns, characters in a cell, rows, seconds):
+       a file past one is refused whole.
     """
     try:
+        check_bytes(len(data), limits)
         text = data.decode("utf-8-sig")
+    except LimitExceeded as exc:
+        return [], [str(exc)]
     except UnicodeDecodeError:
         return [], ["The file is not UTF-8 text: save it as CSV UTF-8."]
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in reader.fieldnames or []]
+    try:
+        return _parse(csv_numbered_rows(text, limits))
+    except LimitExceeded as exc:
+        return [], [str(exc)]
+
+
+def _parse(lines: Iterator[tuple[int, list[str]]]) -> tuple[list[BenchmarkRow], list[str]]:
+    first = next(lines, None)
+    names = first[1] if first else []
+    header = [h.strip().lower() for h in names]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         return [], [
@@ -55,8 +68,12 @@ def parse_benchmarks(data: bytes) -> tuple[list[BenchmarkRow], list[str]]:
     rows: list[BenchmarkRow] = []
     problems: list[str] = []
     seen: dict[tuple[str, str], int] = {}
-    for number, raw in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k}
+    for number, cells in lines:
+        row = {
+            name: (cells[i] if i < len(cells) else "").strip()
+            for i, name in enumerate(header)
+            if name
+        }
         if not any(row.values()):
             continue
         kpi, year, value_text, source = (row.get(c, "") for c in COLUMNS)

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from trust_si.limits import DFE, MB
+
 
 class PerformanceTableForm(forms.Form):
     file = forms.FileField(
@@ -19,8 +21,8 @@ class PerformanceTableForm(forms.Form):
 
     def clean_file(self):  # type: ignore[no-untyped-def]
         upload = self.cleaned_data["file"]
-        if upload.size > 50 * 1024 * 1024:
-            raise forms.ValidationError("The file must be smaller than 50 MB.")
+        if upload.size > DFE.max_bytes:
+            raise forms.ValidationError(f"The file must be smaller than {DFE.max_bytes // MB} MB.")
         return upload
 
 

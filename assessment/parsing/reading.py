@@ -15,7 +15,15 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from trust_si.limits import MB, UPLOAD, LimitExceeded, check_bytes, check_cell, check_columns
+from trust_si.limits import (
+    MB,
+    UPLOAD,
+    Deadline,
+    LimitExceeded,
+    check_bytes,
+    check_cell,
+    check_columns,
+)
 from trust_si.limits import csv_rows as bounded_csv_rows
 from trust_si.limits import xlsx_rows as bounded_xlsx_rows
 
@@ -56,9 +64,12 @@ def _read_xlsx(data: bytes) -> Table:
     return Table.from_rows(rows)
 
 
-def _check_table(table: Table) -> Table:
-    """The bounds the fast CSV path checks after reading: rows, and each distinct cell."""
+def _check_table(table: Table, deadline: Deadline) -> Table:
+    """The bounds the fast CSV path checks after reading: rows, each distinct cell, and the
+    seconds taken (pyarrow cannot be stopped part way; the byte bound keeps it to about a
+    second)."""
     try:
+        deadline.check()
         check_columns(len(table.headers), UPLOAD)
         if table.height > UPLOAD.max_rows:
             raise LimitExceeded(f"The file has more than {UPLOAD.max_rows:,} rows: split it.")
@@ -148,6 +159,7 @@ def _utf8_text(data: bytes) -> str | None:
 
 
 def _read_csv(data: bytes) -> Table:
+    deadline = Deadline(UPLOAD)
     if b"\x00" in data[:4096]:
         raise UploadRejected("This does not look like a text (CSV) file.")
     utf8 = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
@@ -167,7 +179,7 @@ def _read_csv(data: bytes) -> Table:
         table = _read_csv_columns(utf8, delimiter, width)
         release_arrow_memory()
         if table is not None:
-            return _check_table(table)
+            return _check_table(table, deadline)
     if isinstance(text, _Sample):
         text = utf8.decode()
     try:

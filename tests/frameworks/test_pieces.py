@@ -153,3 +153,28 @@ def test_pieces_are_served_only_to_the_school_the_leaders_and_the_rounds_moderat
         "moderation:piece_file", world.a, pk=round_.pk, number=other.number, piece_pk=theirs.pk
     )
     assert officer.get(wrong).status_code == 404
+
+
+def test_a_piece_wider_than_its_bound_is_refused_from_its_header():
+    """trust_si.limits.PIECE.max_side, read from the image's header before Pillow allocates
+    the pixels."""
+    out = io.BytesIO()
+    Image.new("L", (PIECE.max_side + 1, 1)).save(out, format="PNG")
+    with pytest.raises(PieceError, match="at most 12,000 pixels on each side"):
+        piece_check(out.getvalue())
+    out = io.BytesIO()
+    Image.new("L", (PIECE.max_side, 1)).save(out, format="PNG")
+    assert piece_check(out.getvalue()).content_type == "image/png"
+
+
+def test_a_judgement_holds_at_most_its_bound_of_pieces(world):
+    from assessment.frameworks.services import piece_add
+    from trust_si.limits import PIECES_PER_JUDGEMENT
+
+    judgement = _judgement(world.a)
+    with world.a.scope():
+        for _ in range(PIECES_PER_JUDGEMENT):
+            piece_add(actor=None, judgement=judgement, data=PDF, name="p.pdf")
+        with pytest.raises(PieceError, match=f"at most {PIECES_PER_JUDGEMENT} pieces"):
+            piece_add(actor=None, judgement=judgement, data=PDF, name="p.pdf")
+        assert judgement.pieces.count() == PIECES_PER_JUDGEMENT

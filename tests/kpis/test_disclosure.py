@@ -456,3 +456,103 @@ def test_a_groups_figure_is_given_up_before_an_all_pupils_figure():
     assert hidden[(1, "send")] == PRIMARY
     assert not any(g == "all" for _, g in hidden)
     assert not recoverable(set(hidden), [r for r in rels if "rest" not in str(r)])
+
+
+def _relations_of(table: dict) -> list[Relation]:
+    """What a reader of a table knows: each unit's all = the parts of each partition, and the
+    trust's figure as the sum of its academies'."""
+    units = sorted({u for u, _ in table}, key=str)
+    academies = [u for u in units if u != "trust"]
+    return [
+        Relation((u, "all"), tuple((u, g) for g in p))
+        for u in units
+        for p in PARTITIONS
+        if (u, "all") in table and all((u, g) in table for g in p)
+    ] + [
+        Relation(("trust", g), tuple((u, g) for u in academies if (u, g) in table))
+        for g in GROUPS
+        if ("trust", g) in table and academies
+    ]
+
+
+@pytest.mark.django_db
+def test_no_subtraction_over_the_csv_exports_and_the_report_csv_recovers_a_hidden_figure(
+    dataset, client_for
+):
+    """Issue 16: suppressed figures were recoverable by subtraction over the API and in report
+    CSVs. The trust table's CSV, read for every group, and the report's figures CSV (academy and
+    trust) are each taken whole as the attacker's table: the hidden cells are the API's (or
+    more), none is fixed by any sum or difference of what is shown, and no hidden figure or
+    its cohort is printed."""
+    import csv as csvlib
+
+    from assessment.kpis.catalogue import KPIS
+    from assessment.kpis.display import GROUP_LABELS
+
+    tw = dataset
+    urn0 = tw.academies[0].urn
+    leader = client_for(tw.user(Role.TRUST_LEADER))
+    hidden_values = {f"{v:.1f}" for v in (DIS_0, NON_DIS_0)} | {
+        f"{v:.2f}" for v in (DIS_0, NON_DIS_0)
+    }
+    for kpi in ("absence", "persistent_absence"):
+        api = _api_table(leader, kpi)
+        api_hidden = {cell for cell, row in api.items() if row["suppressed"]}
+        label = KPIS[kpi].label
+        # The trust table's CSV, one export per group, joined into one table.
+        table: dict = {}
+        for group in GROUPS:
+            text = leader.get(
+                "/t/alpha/kpis/export.csv", {"term": TERM, "group": group}
+            ).content.decode("utf-8-sig")
+            rows = list(csvlib.reader(text.splitlines()))
+            if label not in rows[0]:  # no pupil of this group: the measure has no column
+                continue
+            column = rows[0].index(label)
+            for row in rows[1:]:
+                if row[1]:  # an academy (the national rows have no URN)
+                    table[(row[1], group)] = row[column]
+        # The attacker also has the API's trust row.
+        table.update({c: r for c, r in api.items() if c[0] == "trust"})
+        hidden = {
+            c
+            for c, v in table.items()
+            if (v["suppressed"] if isinstance(v, dict) else "suppressed" in v)
+        }
+        assert {(urn0, "disadvantaged"), (urn0, "non_disadvantaged")} <= hidden
+        assert {c for c in api_hidden if c[0] != "trust"} <= hidden, (
+            "the CSV shows what the API hides"
+        )
+        assert not recoverable(hidden, _relations_of(table)), kpi
+        for cell in hidden:
+            if not isinstance(table[cell], dict):
+                assert not any(v in table[cell] for v in hidden_values), (cell, table[cell])
+    # The report's figures CSV, for the academy and for the trust.
+    # The report names the complement more briefly than the table does.
+    by_label = {v: k for k, v in GROUP_LABELS.items()} | {"Not disadvantaged": "non_disadvantaged"}
+    for academy, unit in ((tw.academies[0], urn0), (None, "trust")):
+        with tw.scope():
+            report = report_generate(
+                report=report_request(
+                    actor=None, trust=tw.trust, term_code=TERM, academy=academy, enqueue=False
+                )
+            )
+        response = leader.get(f"/t/alpha/reports/{report.pk}/figures.csv")
+        assert response.status_code == 200
+        rows = list(csvlib.DictReader(response.content.decode("utf-8-sig").splitlines()))
+        assert {r["Pupil group"] for r in rows} <= set(by_label), "a group the test cannot place"
+        for kpi in ("absence", "persistent_absence"):
+            mine = {
+                (unit, by_label[r["Pupil group"]]): r
+                for r in rows
+                if r["Measure"] == KPIS[kpi].label and r["Pupil group"] in by_label
+            }
+            assert mine, (kpi, unit)
+            hidden = {c for c, r in mine.items() if "suppressed" in r["Value"]}
+            if unit == urn0:
+                assert {(urn0, "disadvantaged"), (urn0, "non_disadvantaged")} <= hidden
+            for cell in hidden:
+                r = mine[cell]
+                assert not r["Pupils"].strip().isdigit(), (cell, r)  # no cohort of a hidden group
+                assert not any(v in r["Value"] for v in hidden_values), (cell, r)
+            assert not recoverable(hidden, _relations_of(mine)), (kpi, unit)

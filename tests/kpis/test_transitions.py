@@ -179,6 +179,27 @@ def test_api_matrix_and_governor_sees_small_counts_hidden(world, client_for):
     assert prior["from_point"] == "prior" and prior["cohort"] == 10
 
 
+@pytest.mark.django_db
+def test_the_transitions_api_gives_no_count_of_a_suppressed_matrix(world, client_for):
+    """Issue 16: the API used to return the cohort of a suppressed matrix (5 disadvantaged
+    pupils), and "all" minus it gave the other group's 5 back. A suppressed matrix now has no
+    cohort, no unmatched count, no cells and no categories, for every reader."""
+    _two_terms(world.a)
+    url = f"/api/v1/t/alpha/kpis/{world.a.academies[0].urn}/transitions/"
+    leader = client_for(world.a.user(Role.TRUST_LEADER))
+    shown = leader.get(url, {"subject": "writing", "from": "2025-26-autumn"}).json()
+    assert not shown["suppressed"] and shown["cohort"] == 10
+    for group in ("disadvantaged", "non_disadvantaged", "boys", "girls"):
+        body = leader.get(url, {"subject": "writing", "group": group}).json()
+        assert body["suppressed"], group
+        assert body["cohort"] is None and body["not_matched"] is None, (group, body)
+        assert body["cells"] == [] and body["categories"] == [], group
+    # Withheld for its small counts (a governor): the cohort goes with it.
+    governor = client_for(world.a.user(Role.GOVERNOR)).get(url, {"subject": "writing"}).json()
+    assert governor["suppressed"] and governor["cohort"] is None
+    assert governor["not_matched"] is None
+
+
 def test_trend_and_gap_words_follow_the_kpi_direction():
     from assessment.kpis.display import gap_text, trend_step
 

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body larger than its route takes is refused before anything reads it.
+    "trust_si.web.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -187,8 +189,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-# Request bodies: Django refuses a non-file body over this; files are bounded by their form
-# (trust_si.limits) and the whole request by the proxy in front (docs/security.md).
+# Request bodies: RequestBodyLimitMiddleware refuses, on Content-Length alone, a body over
+# REQUEST_BODY_MAX_BYTES, or over its route's bound for the routes that take a file
+# (trust_si.limits.BODY_LIMITS); the proxy in front does the same (docs/security.md). Django
+# refuses a non-file body over DATA_UPLOAD_MAX_MEMORY_SIZE; files are then bounded by their
+# reader (trust_si.limits).
+REQUEST_BODY_MAX_BYTES = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2_000
 DATA_UPLOAD_MAX_NUMBER_FILES = 10

@@ -6,11 +6,14 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.urls import Resolver404, resolve
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from trust_si.accounts.selectors import membership_for
+from trust_si.limits import BODY_LIMITS, MB
 from trust_si.tenancy.context import activate, deactivate
 
 API_PREFIX = "/api/"
@@ -109,4 +112,58 @@ class NoStoreMiddleware:
         if request.path.startswith(API_PREFIX) or (user is not None and user.is_authenticated):
             add_never_cache_headers(response)
             patch_cache_control(response, private=True)
+        return response
+
+
+SMALLEST_ROUTE_LIMIT = min(BODY_LIMITS.values())
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse a request body larger than its route takes, before a byte of it is read.
+
+    First in MIDDLEWARE: it looks only at the declared Content-Length, so a 150 MB body sent
+    to a 20 MB upload form is answered 413 while it is still on the wire (Django would
+    otherwise spool it to a temporary file before the form's own size check). A route that
+    takes a file gets its file's bound (`trust_si.limits.BODY_LIMITS`); every other request
+    `settings.REQUEST_BODY_MAX_BYTES`. A body without a Content-Length (chunked) is never read
+    by Django at all. The proxy in front holds the same line (docs/security.md).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        declared = request.META.get("CONTENT_LENGTH") or "0"
+        try:
+            size = int(declared)
+        except ValueError:
+            size = -1
+        if size < 0:
+            return self._refuse(request, 400, "The request's Content-Length is not a number.")
+        limit = int(settings.REQUEST_BODY_MAX_BYTES)
+        if size > min(limit, SMALLEST_ROUTE_LIMIT):  # most requests are below both: no resolve
+            try:
+                name = resolve(request.path_info).view_name
+            except Resolver404:
+                name = ""
+            limit = BODY_LIMITS.get(name, limit)
+        if size > limit:
+            return self._refuse(
+                request,
+                413,
+                f"The request is {size / MB:.1f} MB; this page takes at most "
+                f"{limit / MB:.0f} MB. Nothing was read: send a smaller file.",
+            )
+        return self.get_response(request)
+
+    @staticmethod
+    def _refuse(request: HttpRequest, status: int, message: str) -> HttpResponse:
+        if request.path.startswith(API_PREFIX):
+            response: HttpResponse = JsonResponse({"detail": message}, status=status)
+        else:
+            response = HttpResponse(
+                message, status=status, content_type="text/plain; charset=utf-8"
+            )
+        # No `Connection: close` here: it is the server's header (wsgiref refuses it from an
+        # app); gunicorn discards an unread body itself before the next request.
         return response
