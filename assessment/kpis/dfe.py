@@ -253,9 +253,18 @@ def year_from_columns(header: list[str]) -> str | None:
     as 201819); None when the file does not say."""
 
     suffixes = [int(m.group(2)) for h in header if (m := _PRIOR_YEAR.match(h.strip()))]
-    if suffixes:
-        return _year_ending(2000 + max(suffixes) + 1)
-    return None
+    if not suffixes:
+        return None
+    ending = 2000 + max(suffixes) + 1
+    if ending in NO_PERFORMANCE_TABLES:
+        # No tests or exams were sat in 2019-20 and 2020-21, and DfE published no school
+        # performance tables for them: a file whose latest earlier year is 2018-19 is 2021-22's.
+        ending = max(NO_PERFORMANCE_TABLES) + 1
+    return _year_ending(ending)
+
+
+# Years ending in these had no KS2 tests or KS4 exams (COVID-19), so no performance tables.
+NO_PERFORMANCE_TABLES = (2020, 2021)
 
 
 def year_from_rows(header: list[str], first_row: dict[str, str]) -> str | None:

@@ -254,3 +254,18 @@ def test_ks2_descriptors_in_words_codes_stay_codes_and_predecessors_matched(worl
     from assessment.kpis.selectors import banding_label
 
     assert banding_label(rows["READPROG"]) == "Below average"
+
+
+# The years DfE published school performance tables for (none for 2019-20 or 2020-21: no tests
+# or exams were sat), and what each year's file carries for the years before it.
+PUBLISHED = ["2015-16", "2016-17", "2017-18", "2018-19", "2021-22", "2022-23", "2023-24", "2024-25"]
+
+
+@pytest.mark.parametrize("year", PUBLISHED[1:])
+def test_every_years_file_from_2016_17_to_2024_25_says_its_own_year(year):
+    """Each year's KS2 file names the two published years before it with DfE's two-digit
+    suffixes (READPROG_DESCR_18 ...). The year read is the file's own, across the gap."""
+    before = PUBLISHED[max(0, PUBLISHED.index(year) - 2) : PUBLISHED.index(year)]
+    columns = [f"{field}_{y[-2:]}" for y in before for field in ("PTRWM_EXP", "READPROG_DESCR")]
+    data = _ks2_file(columns, [["1", "100001", "", "A", "70"]])
+    assert read_performance_file(data).year == year
