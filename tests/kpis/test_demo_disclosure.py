@@ -187,11 +187,35 @@ def test_the_demo_gives_no_suppressed_count_away(settings, client_for):
                 if after.isdigit():
                     leaks.append(f"PDF {academy.urn} {kpi} {group}: cohort {after}")
                 at = text.find(marker, at + 1)
+    # Every academy's governor-report charts (built from the snapshot, as the PDF's are): a
+    # term whose all-pupils figure is hidden has no point.
+    from reporting.models import ReportKind
+    from reporting.reports import report_class_for
+
+    report_class = report_class_for(ReportKind.ACADEMY)
+    with trust_scope(trust):
+        for academy in Academy.objects.filter(trust=trust, is_active=True):
+            snapshot = report_class.build_snapshot(
+                trust=trust, academy=academy, term_code=terms[-1]
+            )
+            charted = {c["kpi"] for c in report_class.charts(snapshot)}
+            for kpi in snapshot.get("kpis", []):
+                for point in kpi.get("trend") or []:
+                    hidden_then = hidden_by_term.get(point["term"], set())
+                    if (kpi["code"], academy.urn, "all") not in hidden_then:
+                        continue
+                    checked["trend_points"] = checked.get("trend_points", 0) + 1
+                    checked["chart_points"] = checked.get("chart_points", 0) + (
+                        kpi["code"] in charted
+                    )
+                    if point.get("value") is not None:
+                        leaks.append(f"chart {academy.urn} {kpi['code']} {point['term']}: {point}")
     print(
         f"seed {seeded:.0f} s; {len(terms)} terms, {checked['tables']} tables, "
         f"{checked['hidden']} hidden cells; {time.monotonic() - started:.0f} s in all; "
         f"hidden cells found in the academy XLSX Groups {checked.get('xlsx_groups', 0)}, KPIs "
-        f"{checked.get('xlsx_kpis', 0)}, report CSV {checked.get('report_csv', 0)}; governed "
+        f"{checked.get('xlsx_kpis', 0)}, report CSV {checked.get('report_csv', 0)}, hidden trend points "
+        f"{checked.get('trend_points', 0)} (in a chart {checked.get('chart_points', 0)}); governed "
         f"{[a.urn for a in governed]}; hidden there "
         f"{sum(1 for k, u, g in hidden_by_term.get(terms[-1], set()) if u in {a.urn for a in governed})}"
     )
