@@ -67,7 +67,8 @@ class BaseReport:
             # A measure published once a year (KS2, KS4, phonics, EYFS) has figures only in
             # summer: autumn and spring points would be empty places between dots, so its
             # chart has one point a year, labelled by the year.
-            if all(trend[i - filled[0]]["term"].endswith("-summer") for i in filled):
+            yearly = all(trend[i - filled[0]]["term"].endswith("-summer") for i in filled)
+            if yearly:
                 trend = [p for p in trend if p["term"].endswith("-summer")]
                 terms = [TermCode.parse(p["term"]).academic_year for p in trend]
             series = [
@@ -84,6 +85,7 @@ class BaseReport:
                     "title": kpi["label"],
                     "svg": svg,
                     "key": legend_words(series),
+                    "period": "recent years (summer results)" if yearly else "recent terms",
                 }
             )
         return out[: snapshot.get("max_charts", 6)]

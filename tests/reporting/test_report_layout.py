@@ -159,6 +159,7 @@ def test_a_summer_only_measure_has_one_point_a_year_labelled_by_year():
     lines = [p.get("points", "").split() for p in root.iter(f"{SVG}polyline")]
     assert [len(points) for points in lines] == [3, 3]  # the academy and national: one line each
     assert not _overlaps(chart["svg"])
+    assert chart["period"] == "recent years (summer results)"
 
 
 def test_a_termly_measure_keeps_every_term():
@@ -286,3 +287,27 @@ def test_board_report_orders_academies_by_phase_most_support_first(world):
     assert [rank.get(r["phase"], 9) for r in rows] == sorted(rank.get(r["phase"], 9) for r in rows)
     text = " ".join(pages)
     assert "Academies by phase, most support first" in text and "Glossary" in text
+
+
+def test_a_summer_only_measure_prints_by_year_with_round_ticks_in_the_pdf(academy_report):
+    # The printed chart, read back with pypdf: an Attainment 8 trend that has figures only in
+    # summer is drawn over the years (no "Autumn"/"Spring" under it) with round score ticks.
+    report, _ = academy_report
+    terms = [f"{y}-{s}" for y in ("2024-25", "2025-26") for s in ("autumn", "spring", "summer")]
+    figures = {"2024-25-summer": 41.3, "2025-26-summer": 47.9}
+    kpi = {
+        **report.snapshot["kpis"][0],
+        "code": "ks4_att8",
+        "label": "KS4 Attainment 8",
+        "unit_suffix": "",
+        "trend": [
+            {"term": t, "term_label": t, "value": figures.get(t), "national": None} for t in terms
+        ],
+    }
+    snapshot = {**report.snapshot, "kpis": [kpi]}
+    pdf, _ = report_class_for("academy").render_pdf(snapshot, title="t")
+    page = next(p for p in _pages(pdf) if "Figure: KS4 Attainment 8" in p)
+    # The SVG's texts come out after the page's flowing text: the y ticks, then the x labels.
+    assert "over recent years (summer results)" in page
+    assert "Autumn" not in page and "Spring" not in page
+    assert "40 42.5 45 47.5 50 2024-25 2025-26" in page, page
