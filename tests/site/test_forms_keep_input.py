@@ -120,3 +120,23 @@ def test_a_confirmed_placement_can_be_revised_with_a_reason(world, client_for):
         assert placement.status == "overridden" and placement.decided_phase == other
         entry = AuditEvent.objects.filter(action="placement.override").latest("pk")
         assert entry.changes["previous_decision"] == placement.proposed_phase
+
+
+def test_a_problem_list_offers_a_corrected_upload_that_keeps_academy_term_and_kind(
+    world, client_for
+):
+    a = world.a
+    bad = f"upn,subject,measure,value\n{UPN1},writting,ta,EXS\n".encode()
+    upload = _upload(a, "results", bad, term="2025-26-spring")
+    client = client_for(a.user(Role.SCHOOL_STAFF))
+    page = client.get(
+        reverse("assessment:upload_detail", kwargs={"trust_slug": a.slug, "pk": upload.pk})
+    ).content.decode()
+    assert "Did you mean writing?" in page
+    link = re.search(r'href="([^"]+)">Upload a corrected file</a>', page)
+    assert link, "the problem list links to a corrected upload"
+    form = client.get(link.group(1).replace("&amp;", "&")).content.decode()
+    academy = a.academies[0]
+    assert re.search(rf'<option value="{academy.pk}"[^>]*selected', form)
+    assert re.search(r'<option value="2025-26-spring"[^>]*selected', form)
+    assert re.search(r'<option value="results"[^>]*selected', form)
