@@ -36,10 +36,15 @@ def upload_list(request: TenantRequest) -> HttpResponse:
 def upload_new(request: TenantRequest) -> HttpResponse:
     membership = require(request, "pupil_data.upload")
     posted = request.method == "POST"
+    # "Upload a corrected file" from a problem list arrives with the academy, term and kind of
+    # the refused file, so the person only chooses the new file. The form's own choices still
+    # decide what is valid: an academy outside the person's scope is simply not preselected.
+    wanted = {k: request.GET[k] for k in ("academy", "term", "kind") if request.GET.get(k)}
     form = UploadForm(
         request.POST if posted else None,
         request.FILES if posted else None,
         academies=academy_list_for(membership),
+        initial=wanted or None,
     )
     if posted and form.is_valid():
         term = services.term_get_or_create(trust=request.trust, code=form.cleaned_data["term"])

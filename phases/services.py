@@ -187,6 +187,11 @@ def placement_decide(
     ):
         raise ValidationError("Only the latest proposal can be decided.")
     overriding = phase is not None and phase != placement.proposed_phase
+    # A decision already taken can be revised (new evidence, a changed view), but never
+    # silently: the person says why, and the audit row keeps what it was before.
+    revising = placement.status != PlacementStatus.PROPOSED
+    if revising and not rationale.strip():
+        raise ValidationError({"rationale": "Say why you are revising the decision."})
     if overriding and not rationale.strip():
         raise ValidationError({"rationale": "Say why you are overriding the proposal."})
     if phase is not None and phase not in PhaseCode.values:
@@ -206,6 +211,7 @@ def placement_decide(
             "proposed": placement.proposed_phase,
             "decided": placement.decided_phase,
             "rationale": placement.rationale,
+            **({"previous_decision": before} if revising else {}),
         },
     )
     if placement.subject == "" and placement.decided_phase != before:

@@ -102,7 +102,13 @@ def _detail_page(
                 term_coverage(membership.trust_id, [academy.pk]).get(academy.pk, {})
             ),
             "errors": errors or {},
-            "chosen_phase": typed.get("phase") or (latest.proposed_phase if latest else ""),
+            "chosen_phase": typed.get("phase")
+            or (latest.decided_phase or latest.proposed_phase if latest else ""),
+            # The cut points that map the weighted level to a phase, so "2.94 of 4" can be read.
+            "cuts": {
+                k: placement_settings(request.trust.config)[f"cut_{k}"]
+                for k in ("sustain", "improve", "repair")
+            },
             "typed_rationale": typed.get("rationale", ""),
         },
         status=400 if errors else 200,

@@ -51,6 +51,12 @@ def _fmt(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".") if value % 1 else f"{value:.0f}"
 
 
+def _tick(value: float) -> str:
+    """A gridline's label with the digits its round step needs (42.5, 3.25), never rounded
+    to one place, which would print uneven steps ("3.2", "3.5", "3.8")."""
+    return f"{round(value, 6):g}"
+
+
 def line_chart_text(
     title: str, categories: Sequence[str], series: Sequence[Series], unit: str
 ) -> str:
@@ -74,6 +80,26 @@ def nice_ceiling(value: float) -> float:
         if step * power >= value:
             return step * power
     return 10 * power
+
+
+def nice_bounds(low: float, high: float, ticks: int = 4) -> tuple[float, float]:
+    """An axis from low to high in `ticks` equal round steps (1, 2, 2.5 or 5 times a power of
+    ten), so every gridline reads as a round number: 40, 45, 50, 55, 60, not 41.3, 44.1...
+
+    The data keeps a margin of a tenth of its spread (or of its size, for a flat line), so no
+    point sits on the frame.
+    """
+    spread = high - low
+    margin = spread * 0.1 if spread else max(abs(high) * 0.1, 1.0)
+    lo_data, hi_data = low - margin, high + margin
+    step = nice_ceiling((hi_data - lo_data) / ticks)
+    while True:
+        lo = math.floor(lo_data / step) * step
+        if low >= 0 > lo:
+            lo = 0.0  # a score that cannot be negative gets no negative gridline
+        if lo + ticks * step >= hi_data:
+            return lo, lo + ticks * step
+        step = nice_ceiling(step * 1.01)
 
 
 def line_chart(
@@ -101,6 +127,8 @@ def line_chart(
     values: list[float] = [v for s in series for v in s.values if v is not None]
     if unit == "%" and values and y_min is None and y_max is None and min(values) >= 0:
         lo, hi = 0.0, min(100.0, 4 * nice_ceiling(max(values) * 1.1 / 4))
+    elif values and y_min is None and y_max is None:
+        lo, hi = nice_bounds(min(values), max(values))
     else:
         lo = y_min if y_min is not None else (min(values) if values else 0.0)
         hi = y_max if y_max is not None else (max(values) if values else 1.0)
@@ -134,7 +162,7 @@ def line_chart(
         out.append(
             f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" '
             f'stroke="#b1b4b6" stroke-width="0.5"/>'
-            f'<text x="{left - 4}" y="{y + 3:.1f}" text-anchor="end">{_fmt(tick)}{escape(unit)}</text>'
+            f'<text x="{left - 4}" y="{y + 3:.1f}" text-anchor="end">{_tick(tick)}{escape(unit)}</text>'
         )
     for i, c in enumerate(categories):
         first, _, rest = c.partition(" ")

@@ -1,5 +1,5 @@
 from trust_si.nav import NavItem
 
 ITEMS = [
-    NavItem("Visits", "visits:list", "visit.view", order=40),
+    NavItem("Visits", "visits:list", "visit.read", order=40),
 ]

@@ -22,8 +22,12 @@ if TYPE_CHECKING:
     from trust_si.tenancy.models import Trust
 
 
+# The school's side of a visit: what was published to it, never the officer's drafts.
+PUBLISHED_ONLY = frozenset({Role.SCHOOL_STAFF, Role.GOVERNOR})
+
+
 def visit_list_for(membership: Membership) -> QuerySet[Visit]:
-    """Visits of the academies in scope. School staff see only published visits."""
+    """Visits of the academies in scope. School staff and governors see only published visits."""
     visits = (
         Visit.objects.filter(
             trust_id=membership.trust_id, academy__in=academy_list_for(membership).values("pk")
@@ -31,7 +35,7 @@ def visit_list_for(membership: Membership) -> QuerySet[Visit]:
         .select_related("academy", "visit_type", "partner")
         .prefetch_related("officers")
     )
-    if membership.role == Role.SCHOOL_STAFF:
+    if membership.role in PUBLISHED_ONLY:
         visits = visits.filter(status=VisitStatus.PUBLISHED)
     return visits
 
@@ -83,7 +87,7 @@ def action_list_for(membership: Membership) -> QuerySet[Action]:
     actions = Action.objects.filter(
         trust_id=membership.trust_id, academy__in=academy_list_for(membership).values("pk")
     )
-    if membership.role == Role.SCHOOL_STAFF:
+    if membership.role in PUBLISHED_ONLY:
         actions = actions.filter(visit__status=VisitStatus.PUBLISHED)
     return actions.select_related("academy", "visit", "visit__visit_type")
 

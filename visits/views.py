@@ -51,7 +51,7 @@ def _programme_years(asked: str | None, today: dt.date) -> tuple[str, list[tuple
 
 
 def visit_list(request: TenantRequest) -> HttpResponse:
-    membership = require(request, "visit.view")
+    membership = require(request, "visit.read")
     visits = selectors.visit_list_for(membership)
     if urn := request.GET.get("academy"):
         visits = visits.filter(academy__urn=urn)
@@ -67,6 +67,7 @@ def visit_list(request: TenantRequest) -> HttpResponse:
             "academies": academy_list_for(membership),
             "academy": request.GET.get("academy", ""),
             "can_edit": membership.can("visit.edit"),
+            "can_plan_pages": membership.can("visit.view"),
         },
     )
 
@@ -292,7 +293,7 @@ def action_status(request: TenantRequest, pk: int) -> HttpResponse:
 
 
 def visit_detail(request: TenantRequest, pk: int) -> HttpResponse:
-    membership = require(request, "visit.view")
+    membership = require(request, "visit.read")
     visit = selectors.visit_get_for(membership, pk)
     can_respond = membership.can("visit.respond") and visit.is_published
     return render(
@@ -337,7 +338,7 @@ def visit_respond(request: TenantRequest, pk: int) -> HttpResponse:
 
 
 def visit_pdf(request: TenantRequest, pk: int) -> HttpResponse:
-    membership = require(request, "visit.view")
+    membership = require(request, "visit.read")
     visit = selectors.visit_get_for(membership, pk)
     pdf = visit_note_pdf(visit)
     audit_record(actor=request.user, action="visit.download", target=visit)

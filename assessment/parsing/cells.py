@@ -4,12 +4,13 @@ and the per-cell checks more than one kind makes. Pure: no ORM import."""
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import hmac
 import json
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -338,3 +339,15 @@ class Findings:
                 )
         # Stable: within a row, problems keep the order the checks ran in.
         return sorted(found, key=lambda p: p.row)
+
+
+def unknown_value_message(value: Any, known: Iterable[str], what: str) -> str:
+    """Why a value is not one the template knows, with the closest known one when a typing
+    slip is likely ("writting" -> "Did you mean writing?"), and the values it does know.
+
+    Written for both file types: a CSV has no README sheet to point to.
+    """
+    options = sorted(known)
+    close = difflib.get_close_matches(str(value).strip().lower(), options, n=1, cutoff=0.75)
+    hint = f"Did you mean {close[0]}? " if close else ""
+    return f"Not a {what} the template knows. {hint}Use one of: {', '.join(options)}."

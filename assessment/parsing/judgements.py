@@ -12,7 +12,7 @@ from ..kinds import (
     MAX_REASON_LENGTH,
     SUBJECTS,
 )
-from .cells import Cells, Findings
+from .cells import Cells, Findings, unknown_value_message
 
 STATEMENT_CODE = re.compile(r"^[A-Z]{1,4}[0-9]{1,3}[A-Z]?$")
 
@@ -65,7 +65,7 @@ def _judgement_cells(get: Callable[[str], Cells], found: Findings) -> dict[str, 
         source.test(lambda v: v and v not in SUBJECTS),
         "source_subject",
         raw_source,
-        "Not a subject in the template (see the README sheet).",
+        raw_source.map(lambda v: unknown_value_message(v, SUBJECTS, "subject")),
     )
     raw_level = get("judgement")
     level = raw_level.map(str.upper)

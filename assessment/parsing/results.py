@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ..kinds import ELG_AREAS, MEASURES, SUBJECTS
-from .cells import Cells, Findings, combine, objects
+from .cells import Cells, Findings, combine, objects, unknown_value_message
 
 MAX_VALUE_LENGTH = 8  # Result.value
 
@@ -24,13 +24,13 @@ def check(
         subject.test(lambda v: v and v not in SUBJECTS),
         "subject",
         raw_subject,
-        "Not a subject in the template (see the README sheet).",
+        raw_subject.map(lambda v: unknown_value_message(v, SUBJECTS, "subject")),
     )
     found.add(
         measure.test(lambda v: v and v not in MEASURES),
         "measure",
         raw_measure,
-        "Not a measure in the template (see the README sheet).",
+        raw_measure.map(lambda v: unknown_value_message(v, MEASURES, "measure")),
     )
     # A value is checked against its row's measure: once per distinct (measure, value) pair.
     pair = combine(measure.codes, raw_value.codes)

@@ -16,6 +16,7 @@ from reporting.selectors import logo_data_uri_for
 from reporting.summary import board_summary, governor_summary
 from trust_si.exports import formula_safe
 from trust_si.pdf import html_to_pdf
+from trust_si.terms import TermCode
 from trust_si.vocab import words
 
 if TYPE_CHECKING:
@@ -63,6 +64,13 @@ class BaseReport:
             ]
             trend = trend[filled[0] : filled[-1] + 1]
             terms = [p["term_label"] for p in trend]
+            # A measure published once a year (KS2, KS4, phonics, EYFS) has figures only in
+            # summer: autumn and spring points would be empty places between dots, so its
+            # chart has one point a year, labelled by the year.
+            yearly = all(trend[i - filled[0]]["term"].endswith("-summer") for i in filled)
+            if yearly:
+                trend = [p for p in trend if p["term"].endswith("-summer")]
+                terms = [TermCode.parse(p["term"]).academic_year for p in trend]
             series = [
                 Series(snapshot.get("subject_name", "Academy"), [p.get("value") for p in trend])
             ]
@@ -77,6 +85,7 @@ class BaseReport:
                     "title": kpi["label"],
                     "svg": svg,
                     "key": legend_words(series),
+                    "period": "recent years (summer results)" if yearly else "recent terms",
                 }
             )
         return out[: snapshot.get("max_charts", 6)]

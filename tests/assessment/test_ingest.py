@@ -206,3 +206,15 @@ def test_checked_records_are_plain_python():
     [record] = checked.records()
     assert record["numeric"] is None and type(record["value"]) is str
     assert isinstance(checked.frame, pd.DataFrame)
+
+
+def test_a_misspelt_subject_gets_did_you_mean_and_no_readme_sheet_in_a_csv():
+    # The issue: "writting" got no "did you mean writing?", and a CSV upload's message pointed
+    # to "the README sheet" a CSV does not have.
+    csv = b"upn,subject,measure,value\nA123456789012,writting,ta,EXS\nA123456789012,latin,ta,EXS\n"
+    checked = _check("results", csv)
+    first, second = checked.problems
+    assert (first.row, first.column, first.value) == (2, "subject", "writting")
+    assert "Did you mean writing?" in first.message
+    assert "Did you mean" not in second.message and "writing" in second.message
+    assert all("README" not in p.message for p in checked.problems)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
+import math
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -99,6 +101,79 @@ def test_percent_charts_start_at_zero_with_round_ticks():
     svg = line_chart("Attendance", SIX_TERMS[:3], [Series("A", [95.1, 94.0, 96.2])], unit="%")
     ticks = [t.text for t in ET.fromstring(svg).iter(f"{SVG}text") if (t.text or "").endswith("%")]
     assert ticks == ["0%", "25%", "50%", "75%", "100%"]
+
+
+def _y_tick_labels(svg: str) -> list[str]:
+    """The y-axis labels: the texts right-aligned against the axis."""
+    return [
+        t.text or "" for t in ET.fromstring(svg).iter(f"{SVG}text") if t.get("text-anchor") == "end"
+    ]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [[41.3, 44.8, 47.9], [46.2, 52.8], [3.1, 3.9], [-0.42, 0.31], [44.0, 44.0]],
+)
+def test_score_charts_have_evenly_spaced_round_ticks(values):
+    # Attainment 8 points, a scaled score, Progress 8: the axis steps by 1, 2, 2.5 or 5 times a
+    # power of ten and every label prints that step exactly (no "41.3, 44.1, 46.9").
+    svg = line_chart("Attainment 8", SIX_TERMS[: len(values)], [Series("A", values)])
+    ticks = [float(t) for t in _y_tick_labels(svg)]
+    assert len(ticks) == 5
+    steps = {round(b - a, 6) for a, b in itertools.pairwise(ticks)}
+    assert len(steps) == 1, ticks
+    step = steps.pop()
+    mantissa = step / 10 ** math.floor(math.log10(step))
+    assert round(mantissa, 6) in (1, 2, 2.5, 5), step
+    assert all(round(t / step, 6) % 1 == 0 for t in ticks), ticks
+    assert ticks[0] <= min(values) and ticks[-1] >= max(values)
+
+
+def test_a_summer_only_measure_has_one_point_a_year_labelled_by_year():
+    # KS4 results exist only in summer: the chart must not space its points over empty autumn
+    # and spring terms (dots, no line), and its x axis names the years.
+    terms = [
+        f"{y}-{s}"
+        for y in ("2023-24", "2024-25", "2025-26")
+        for s in ("autumn", "spring", "summer")
+    ]
+    figures = {"2023-24-summer": 44.1, "2024-25-summer": 45.6, "2025-26-summer": 47.2}
+    trend = [
+        {
+            "term": t,
+            "term_label": t,
+            "value": figures.get(t),
+            "national": 45.9 if t in figures else None,
+        }
+        for t in terms
+    ]
+    snapshot = {
+        "subject_name": "Bleakridge High",
+        "kpis": [{"code": "ks4_att8", "label": "Attainment 8", "unit_suffix": "", "trend": trend}],
+    }
+    (chart,) = report_class_for("academy").charts(snapshot)
+    root = ET.fromstring(chart["svg"])
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert {"2023-24", "2024-25", "2025-26"} <= set(texts)
+    assert not {"Autumn", "Spring", "Summer"} & set(texts)
+    lines = [p.get("points", "").split() for p in root.iter(f"{SVG}polyline")]
+    assert [len(points) for points in lines] == [3, 3]  # the academy and national: one line each
+    assert not _overlaps(chart["svg"])
+    assert chart["period"] == "recent years (summer results)"
+
+
+def test_a_termly_measure_keeps_every_term():
+    trend = [
+        {"term": t, "term_label": t, "value": v, "national": None}
+        for t, v in [("2025-26-autumn", 94.1), ("2025-26-spring", 93.0), ("2025-26-summer", 95.2)]
+    ]
+    snapshot = {
+        "kpis": [{"code": "attendance", "label": "Attendance", "unit_suffix": "%", "trend": trend}]
+    }
+    (chart,) = report_class_for("academy").charts(snapshot)
+    assert [
+        len(p.get("points", "").split()) for p in ET.fromstring(chart["svg"]).iter(f"{SVG}polyline")
+    ] == [3]
 
 
 def test_direction_of_travel_in_words():
@@ -212,3 +287,27 @@ def test_board_report_orders_academies_by_phase_most_support_first(world):
     assert [rank.get(r["phase"], 9) for r in rows] == sorted(rank.get(r["phase"], 9) for r in rows)
     text = " ".join(pages)
     assert "Academies by phase, most support first" in text and "Glossary" in text
+
+
+def test_a_summer_only_measure_prints_by_year_with_round_ticks_in_the_pdf(academy_report):
+    # The printed chart, read back with pypdf: an Attainment 8 trend that has figures only in
+    # summer is drawn over the years (no "Autumn"/"Spring" under it) with round score ticks.
+    report, _ = academy_report
+    terms = [f"{y}-{s}" for y in ("2024-25", "2025-26") for s in ("autumn", "spring", "summer")]
+    figures = {"2024-25-summer": 41.3, "2025-26-summer": 47.9}
+    kpi = {
+        **report.snapshot["kpis"][0],
+        "code": "ks4_att8",
+        "label": "KS4 Attainment 8",
+        "unit_suffix": "",
+        "trend": [
+            {"term": t, "term_label": t, "value": figures.get(t), "national": None} for t in terms
+        ],
+    }
+    snapshot = {**report.snapshot, "kpis": [kpi]}
+    pdf, _ = report_class_for("academy").render_pdf(snapshot, title="t")
+    page = next(p for p in _pages(pdf) if "Figure: KS4 Attainment 8" in p)
+    # The SVG's texts come out after the page's flowing text: the y ticks, then the x labels.
+    assert "over recent years (summer results)" in page
+    assert "Autumn" not in page and "Spring" not in page
+    assert "40 42.5 45 47.5 50 2024-25 2025-26" in page, page

@@ -12,6 +12,7 @@ from phases.models import PhaseCode, Placement
 from tests.assessment.test_uploads import UPN1, _upload
 from tests.phases.helpers import map_two_terms
 from trust_si.accounts.roles import Role
+from trust_si.audit.models import AuditEvent
 from visits.services import visit_create, visit_types_ensure
 
 pytestmark = pytest.mark.django_db
@@ -91,3 +92,51 @@ def test_head_lands_on_their_own_school_phase_and_not_others(world, client_for):
     assert a.academies[1].name not in html
     leader = client_for(a.user(Role.TRUST_LEADER)).get(f"/t/{a.slug}/").content.decode()
     assert "own-school-" not in leader
+
+
+def test_a_confirmed_placement_can_be_revised_with_a_reason(world, client_for):
+    # The issue: "Confirmed placements have no way to revise the decision". The page offers a
+    # revision, refuses one without a reason (keeping the choice), and audits the earlier decision.
+    map_two_terms(world)
+    a = world.a
+    with a.scope():
+        placement = Placement.objects.filter(academy=a.academies[0]).latest("computed_at")
+        academy = a.academies[0]
+    client = client_for(a.user(Role.TRUST_LEADER))
+    url = reverse("phases:decide", kwargs={"trust_slug": a.slug, "pk": placement.pk})
+    assert client.post(url, {"phase": placement.proposed_phase}).status_code in (200, 302)
+    detail = reverse("phases:detail", kwargs={"trust_slug": a.slug, "urn": academy.urn})
+    html = client.get(detail).content.decode()
+    assert "Revise the decision" in html and "Save revised decision" in html
+    assert "weighted level" not in html or " from " in html  # the cut points are named
+    other = next(c for c in PhaseCode.values if c != placement.proposed_phase)
+    refused = client.post(url, {"phase": other, "rationale": ""})
+    assert refused.status_code == 400
+    assert _summary_links(refused.content.decode()) == ["rationale"]
+    assert f'<option value="{other}" selected>' in refused.content.decode()
+    client.post(url, {"phase": other, "rationale": "The new head left after a term."})
+    with a.scope():
+        placement.refresh_from_db()
+        assert placement.status == "overridden" and placement.decided_phase == other
+        entry = AuditEvent.objects.filter(action="placement.override").latest("pk")
+        assert entry.changes["previous_decision"] == placement.proposed_phase
+
+
+def test_a_problem_list_offers_a_corrected_upload_that_keeps_academy_term_and_kind(
+    world, client_for
+):
+    a = world.a
+    bad = f"upn,subject,measure,value\n{UPN1},writting,ta,EXS\n".encode()
+    upload = _upload(a, "results", bad, term="2025-26-spring")
+    client = client_for(a.user(Role.SCHOOL_STAFF))
+    page = client.get(
+        reverse("assessment:upload_detail", kwargs={"trust_slug": a.slug, "pk": upload.pk})
+    ).content.decode()
+    assert "Did you mean writing?" in page
+    link = re.search(r'href="([^"]+)">Upload a corrected file</a>', page)
+    assert link, "the problem list links to a corrected upload"
+    form = client.get(link.group(1).replace("&amp;", "&")).content.decode()
+    academy = a.academies[0]
+    assert re.search(rf'<option value="{academy.pk}"[^>]*selected', form)
+    assert re.search(r'<option value="2025-26-spring"[^>]*selected', form)
+    assert re.search(r'<option value="results"[^>]*selected', form)

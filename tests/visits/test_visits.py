@@ -412,3 +412,37 @@ def test_a_partner_cannot_rewrite_an_officers_published_visit(world, client_for)
         assert visit.evidence == "Officer's evidence" and action.status != "done"
     mine = {"trust_slug": "alpha", "pk": own.pk}
     assert client.get(reverse("visits:edit", kwargs=mine)).status_code == 200
+
+
+def test_governors_read_their_academys_published_visits_and_nothing_else(world, client_for):
+    # The issue: governors got a 403 on visits. They read the published visits of their own
+    # academy (list, note, PDF); not drafts, not another academy's, not the planning pages.
+    a = world.a
+    with a.scope():
+        published = _visit(a, strengths="Phonics teaching is consistent across Key Stage 1")
+        visit_publish(actor=a.user(OFFICER), membership=_officer(a), visit=published)
+        draft = _visit(a, strengths="Draft notes not yet shared")
+        types = {t.code: t for t in visit_types_ensure(trust=a.trust)}
+        other = visit_create(
+            actor=a.user(Role.TRUST_LEADER),
+            academy=a.academies[1],
+            visit_type=types["teaching_learning"],
+            date=dt.date(2026, 3, 5),
+            strengths="Another academy's visit",
+        )
+        visit_publish(
+            actor=a.user(Role.TRUST_LEADER),
+            membership=Membership.objects.get(user=a.user(Role.TRUST_LEADER)),
+            visit=other,
+        )
+    governor = client_for(a.user(Role.GOVERNOR))
+    listing = governor.get(f"/t/{a.slug}/visits/")
+    assert listing.status_code == 200
+    assert 'href="/t/alpha/visits/"' in governor.get(f"/t/{a.slug}/").content.decode()
+    page = governor.get(f"/t/{a.slug}/visits/{published.pk}/")
+    assert page.status_code == 200 and "Phonics teaching is consistent" in page.content.decode()
+    assert governor.get(f"/t/{a.slug}/visits/{published.pk}/note.pdf").status_code == 200
+    assert governor.get(f"/t/{a.slug}/visits/{draft.pk}/").status_code == 404
+    assert governor.get(f"/t/{a.slug}/visits/{other.pk}/").status_code == 404
+    assert f'href="/t/{a.slug}/visits/programme/"' not in listing.content.decode()
+    assert governor.get(f"/t/{a.slug}/visits/programme/").status_code == 403

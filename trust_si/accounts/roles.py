@@ -78,6 +78,9 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "judgement.record": frozenset({A, L, O}),
     "rules.edit": frozenset({A}),
     "visit.view": frozenset({A, L, O, S, P}),
+    # Reading published visits of one's own academies (list, note, PDF): governors too, who
+    # hold the school to account on them; the planning pages stay with visit.view.
+    "visit.read": frozenset({A, L, O, S, G, P}),
     "visit.edit": frozenset({A, L, O, P}),
     "visit.respond": frozenset({S}),
     # The monitoring programme: owners and dates of planned visits, turned into visits.

@@ -82,6 +82,6 @@ def dashboard(request: TenantRequest) -> HttpResponse:
             "own_schools": own_schools,
             "can_kpis": membership.can("kpi.view"),
             "can_reports": membership.can("report.view"),
-            "can_visits": membership.can("visit.view"),
+            "can_visits": membership.can("visit.read"),
         },
     )
