@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from academies.demo import weakest_first
 from academies.models import InspectionArea
 from assessment.demo import seed_past_year6, seed_past_year11
+from assessment.frameworks.demo import seed_past_writing_judgements
 from cpd.models import Priority as TrustPriority
 from phases.selectors import heatmap_terms
 from trust_si.terms import TermCode
@@ -176,6 +177,7 @@ TRUST_STATEMENTS = {
 def seed(trust: Trust, ctx: dict[str, Any]) -> None:
     seed_past_year6(trust, ctx)
     seed_past_year11(trust, ctx)
+    seed_past_writing_judgements(trust, ctx)
     if ImprovementPlan.objects.filter(trust=trust).exists():
         return
     users = ctx.get("users", {})

@@ -383,16 +383,22 @@ class TransitionMatrixAPI(TenantAPIView):
 
 
 class ForecastMeasureOutput(serializers.Serializer):
-    measure = serializers.CharField(help_text='"expected" or "higher"')
+    measure = serializers.CharField(
+        help_text='"expected" or "higher" (percent), or "attainment8" (points, KS4)'
+    )
     name = serializers.CharField(help_text="the measure in words")
-    value = serializers.FloatField(allow_null=True, help_text="percent; null when suppressed")
+    value = serializers.FloatField(
+        allow_null=True, help_text="percent (points for attainment8); null when suppressed"
+    )
     low = serializers.FloatField(allow_null=True, help_text="90% likely range")
     high = serializers.FloatField(allow_null=True)
     actual = serializers.FloatField(allow_null=True, help_text="the outcome, once known")
 
 
 class ForecastOutput(serializers.Serializer):
-    key = serializers.CharField(help_text='"ks2", "ks4" (Year 11) or "ks4_year10" (a year ahead)')
+    key = serializers.CharField(
+        help_text='"ks2" (Year 6), "ks2_writing", "ks2_year5" ... "ks4" (Year 11), "ks4_year10" ... "ks4_year7"'
+    )
     key_stage = serializers.CharField()
     title = serializers.CharField()
     shown_as = serializers.CharField(help_text='always "Forecast": not a result')
@@ -468,6 +474,19 @@ def _forecast_body(data: dict[str, Any]) -> dict[str, Any]:
                 "low": interval.low if interval else None,
                 "high": interval.high if interval else None,
                 "actual": data["actual"][measure] if data["actual"] else None,
+            }
+        )
+    if data.get("score_label"):
+        # KS4: Attainment 8, a mean in points (null like the others when there is no forecast).
+        points = f.mean
+        measures.append(
+            {
+                "measure": "attainment8",
+                "name": data["score_label"],
+                "value": points.value if points else None,
+                "low": points.low if points else None,
+                "high": points.high if points else None,
+                "actual": (data["actual"] or {}).get("mean"),
             }
         )
     return {
