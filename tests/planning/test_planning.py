@@ -141,6 +141,59 @@ def test_a_floor_placement_suggests_an_achievement_risk_once_and_a_leader_decide
         assert not Risk.objects.exists()
 
 
+def test_a_needs_attention_heatmap_cell_suggests_a_risk_once_and_a_leader_dismisses_it(
+    world,
+) -> None:
+    from phases.heatmap import Cell, CellKind, CellState, cells_to_json
+    from phases.models import HeatmapRow
+
+    tw = world.a
+    academy = tw.academies[0]
+    weak = Cell(
+        column="ks2_rwm_exp",
+        kind=CellKind.KPI,
+        state=CellState.VALUE,
+        rating="Needs attention",
+        level=1,
+        value=41.0,
+        display="41.0%",
+        unit="%",
+        cohort=30,
+    )
+    fine = Cell(
+        column="ks2_reading_exp",
+        kind=CellKind.KPI,
+        state=CellState.VALUE,
+        rating="Above national",
+        level=3,
+        value=80.0,
+        display="80.0%",
+        unit="%",
+        cohort=30,
+    )
+    with tw.scope():
+        HeatmapRow.objects.create(
+            trust=tw.trust,
+            academy=academy,
+            term_code="2025-26-summer",
+            group="all",
+            cells=cells_to_json([weak, fine]),
+        )
+        made = services.risk_suggestions_refresh(trust=tw.trust, term_code="2025-26-summer")
+        # Only the weakest-rated cell suggests a risk, achievement, from the heat map, once.
+        assert len(made) == 1
+        risk = made[0]
+        assert risk.status == RiskStatus.SUGGESTED and risk.category == "achievement"
+        assert "rated needs attention" in risk.title and risk.likelihood == 3
+        assert risk.source == "the heat map, Summer term 2025-26"
+        assert services.risk_suggestions_refresh(trust=tw.trust, term_code="2025-26-summer") == []
+        services.risk_decide(actor=tw.user(Role.TRUST_LEADER), risk=risk, decision="dismiss")
+        risk.refresh_from_db()
+        assert risk.status == RiskStatus.DISMISSED
+    with world.b.scope():
+        assert not Risk.objects.exists()
+
+
 def test_risk_register_page_accepts_a_suggestion(world, client_for) -> None:
     tw = world.a
     with tw.scope():
