@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from assessment.kpis.demo import seed as seed_kpi_targets
 from assessment.models import Upload, UploadStatus
 from assessment.services import term_get_or_create, upload_confirm_now, upload_validate
-from trust_si.terms import AcademicYear, Season, TermCode
+from trust_si.terms import AcademicYear, Season, TermCode, term_sort_key
 
 if TYPE_CHECKING:
     from academies.models import Academy
@@ -259,12 +259,29 @@ def _earlier_ta(
 def seed_past_year6(trust: Trust, ctx: dict[str, Any]) -> None:
     """Two earlier years of Year 6 cohorts (teacher assessments each term, KS2 tests in summer),
     and the same pupils in Year 5 the year before and in Year 4 the year before that, where the
-    academy teaches those years and the demo holds the year (teacher assessments every term),
-    committed like any upload: the past cohorts the KS2 forecasts (from Year 6, and a year or
-    two ahead from Years 5 and 4) are fitted on and back-tested against. The earlier years draw
-    from streams of their own, so the Year 6 numbers are the same with or without them.
-    Idempotent through `_commit` (one pupils and one results upload per academy and term)."""
+    demo holds the year (teacher assessments every term): at the same academy where it teaches
+    that year, else (a middle school's Year 4) at one of the trust's first schools, as pupils
+    move from first to middle school under the same pupil key. Committed like any upload: the
+    past cohorts the KS2 forecasts (from Year 6, and a year or two ahead from Years 5 and 4) are
+    fitted on and back-tested against. The earlier years draw from streams of their own, so the
+    Year 6 numbers are the same with or without them. Idempotent through `_commit` (one pupils
+    and one results upload per academy and term, holding every year group's rows)."""
     actor = ctx["users"]["school_staff"] if "users" in ctx else None
+    academies = {a.pk: a for a in ctx["academies"]}
+    # Where a middle school's pupils were in Year 4: the first schools, in turn by pupil.
+    feeders = [
+        a
+        for a in ctx["academies"]
+        if "4" in _year_groups(a)
+        and "6" not in _year_groups(a)
+        and a.phase_of_education != "special"
+    ]
+    # (academy, term code, kind) -> rows, committed once everything is drawn.
+    pending: dict[tuple[int, str, str], list[str]] = {}
+
+    def add(academy_id: int, code: str, kind: str, rows: list[str]) -> None:
+        pending.setdefault((academy_id, code, kind), []).extend(rows)
+
     for academy in ctx["academies"]:
         groups = _year_groups(academy)
         if "6" not in groups:
@@ -286,48 +303,57 @@ def seed_past_year6(trust: Trust, ctx: dict[str, Any]) -> None:
             # Drawn here, the next draws of the stream as before (the autumn roll's sexes).
             sexes = [rng.choice("FM") for _ in pupils]
             cohorts[year.code] = (rng, [(*p, sex) for p, sex in zip(pupils, sexes, strict=True)])
-        # The same pupils earlier in the key stage: (year group, years before Year 6) taught here.
-        # Special schools are left out (no forecast is fitted on them).
-        earlier = [
-            (g, 6 - int(g))
-            for g in ("5", "4")
-            if g in groups and academy.phase_of_education != "special"
-        ]
+        # The same pupils earlier in the key stage: (year group, years before Year 6, where they
+        # were taught by pupil index). Special schools are left out (no forecast is fitted on
+        # them).
+        earlier: list[tuple[str, int, list[Academy]]] = []
+        if academy.phase_of_education != "special":
+            for g in ("5", "4"):
+                where = [academy] if g in groups else feeders if g == "4" else []
+                if where:
+                    earlier.append((g, 6 - int(g), where))
         streams = {
             (code, g): random.Random(f"{trust.slug}-{academy.urn}-{code}-y6-as-y{g}")
             for code in cohorts
-            for g, _ in earlier
+            for g, _, _ in earlier
         }
         for year in [PAST_YEARS[0].previous(), *PAST_YEARS]:
             y6 = cohorts.get(year.code)
-            # (year group, that cohort's stream, its pupils, how far their attainment has to move)
+            # (year group, that cohort's stream, its pupils, how far their attainment has to
+            # move, where each was taught)
             before = [
-                (g, streams[(code, g)], cohorts[code][1], ahead * EARLIER_SPREAD)
-                for g, ahead in earlier
+                (g, streams[(code, g)], cohorts[code][1], ahead * EARLIER_SPREAD, where)
+                for g, ahead, where in earlier
                 if (code := year.next(ahead).code) in cohorts
             ]
             if y6 is None and not before:
                 continue
             moved = {
                 (g, upn): a + r.gauss(0, spread)
-                for g, r, members, spread in before
+                for g, r, members, spread, _w in before
                 for upn, _d, _b, a, _s in members
             }
             for term in year.terms():
                 if term.season is Season.AUTUMN:
-                    lines = ["upn,year_group,disadvantaged,send,eal,sex,prior_band"]
                     if y6 is not None:
-                        lines += [
-                            f"{upn},6,{'Y' if dis else 'N'},N,N,{sex},{band}"
-                            for upn, dis, band, _a, sex in y6[1]
-                        ]
-                    for g, _r, members, _spread in before:
-                        lines += [
-                            f"{upn},{g},{'Y' if dis else 'N'},N,N,{sex},{band}"
-                            for upn, dis, band, _a, sex in members
-                        ]
-                    _commit(trust, academy, term.code, "pupils", lines, actor)
-                results = ["upn,subject,measure,value"]
+                        add(
+                            academy.pk,
+                            term.code,
+                            "pupils",
+                            [
+                                f"{upn},6,{'Y' if dis else 'N'},N,N,{sex},{band}"
+                                for upn, dis, band, _a, sex in y6[1]
+                            ],
+                        )
+                    for g, _r, members, _spread, where in before:
+                        for n, (upn, dis, band, _a, sex) in enumerate(members):
+                            add(
+                                where[n % len(where)].pk,
+                                term.code,
+                                "pupils",
+                                [f"{upn},{g},{'Y' if dis else 'N'},N,N,{sex},{band}"],
+                            )
+                results = []
                 if y6 is not None:
                     rng = y6[0]
                     for upn, _dis, _band, ability, _sex in y6[1]:
@@ -342,11 +368,24 @@ def seed_past_year6(trust: Trust, ctx: dict[str, Any]) -> None:
                                 results.append(
                                     f"{upn},{subject},scaled_score,{max(80, min(120, score))}"
                                 )
-                for g, r, members, _spread in before:
-                    for upn, _dis, _band, _ability, _sex in members:
+                add(academy.pk, term.code, "results", results)
+                for g, r, members, _spread, where in before:
+                    for n, (upn, _dis, _band, _ability, _sex) in enumerate(members):
+                        school = where[n % len(where)]
                         a = moved[(g, upn)] + GROWTH[term.season] + r.gauss(0, 0.08)
-                        results += _earlier_ta(upn, a, shifts, r, 0.42)
-                _commit(trust, academy, term.code, "results", results, actor)
+                        # Assessed where they were taught: that school's subject leans.
+                        leans = shifts if school is academy else _subject_shifts(trust, school)
+                        add(school.pk, term.code, "results", _earlier_ta(upn, a, leans, r, 0.42))
+    headers = {
+        "pupils": "upn,year_group,disadvantaged,send,eal,sex,prior_band",
+        "results": "upn,subject,measure,value",
+    }
+    # Pupils before results, term by term (a results upload needs its pupils on roll).
+    for (academy_id, code, kind), rows in sorted(
+        pending.items(), key=lambda item: (term_sort_key(item[0][1]), item[0][2] != "pupils")
+    ):
+        if rows:
+            _commit(trust, academies[academy_id], code, kind, [headers[kind], *rows], actor)
 
 
 def seed_past_year11(trust: Trust, ctx: dict[str, Any]) -> None:

@@ -431,9 +431,12 @@ class ForecastListAPI(TenantAPIView):
             )
         ],
         description=(
-            "End-of-key-stage forecasts for one academy (KS2 from Year 6 teacher assessments, "
-            "KS4 from Year 11 working-at grades), labelled as forecasts, with the method named; "
-            "cohorts at or below the trust's minimum are suppressed."
+            "End-of-key-stage forecasts for each year group of a key stage the academy teaches "
+            "(KS2 from Years 3 to 6 teacher assessments and writing judgements; KS4 from Years "
+            "10 and 11 working-at grades and Years 7 to 9 teacher assessments, with Attainment 8 "
+            "in points), labelled as forecasts, with the method and its past cohorts named; a "
+            "year group with no past cohort says so in `note`; cohorts at or below the trust's "
+            "minimum are suppressed."
         ),
     )
     def get(self, request: Request, urn: str) -> Response:
