@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from assessment.kpis.demo import seed as seed_kpi_targets
 from assessment.models import Upload, UploadStatus
 from assessment.services import term_get_or_create, upload_confirm_now, upload_validate
-from trust_si.terms import AcademicYear, Season, TermCode
+from trust_si.terms import AcademicYear, Season, TermCode, term_sort_key
 
 if TYPE_CHECKING:
     from academies.models import Academy
@@ -306,15 +306,59 @@ def seed(trust: Trust, ctx: dict[str, Any]) -> None:
 PAST_YEARS = [AcademicYear.parse("2023-24"), AcademicYear.parse("2024-25")]
 
 
+# How much a pupil's attainment moves, relative to others, per year before the end of the key
+# stage: earlier teacher assessments say less about the final outcome than later ones.
+EARLIER_SPREAD = 0.08
+
+
+def _earlier_ta(
+    upn: str, a: float, shifts: dict[str, float], rng: random.Random, expected: float
+) -> list[str]:
+    """An earlier year's reading, writing and maths teacher assessments, drawn as `seed` draws
+    the current year's (the academy's subject leans, pupil-by-subject noise), so a model fitted
+    on them reads today's Year 4, 5 or 9 the same way."""
+    rows = []
+    for subject in TA_SUBJECTS:
+        s_a = a + shifts[subject] + rng.gauss(0, 0.07)
+        rows.append(
+            f"{upn},{subject},ta,{'GDS' if s_a > 0.8 else 'EXS' if s_a > expected else 'WTS'}"
+        )
+    return rows
+
+
 def seed_past_year6(trust: Trust, ctx: dict[str, Any]) -> None:
     """Two earlier years of Year 6 cohorts (teacher assessments each term, KS2 tests in summer),
-    committed like any upload: the past cohorts a forecast is fitted on and back-tested against.
-    Idempotent through `_commit` (a committed slice is never uploaded again)."""
+    and the same pupils in Year 5 the year before and in Year 4 the year before that, where the
+    demo holds the year (teacher assessments every term): at the same academy where it teaches
+    that year, else (a middle school's Year 4) at one of the trust's first schools, as pupils
+    move from first to middle school under the same pupil key. Committed like any upload: the
+    past cohorts the KS2 forecasts (from Year 6, and a year or two ahead from Years 5 and 4) are
+    fitted on and back-tested against. The earlier years draw from streams of their own, so the
+    Year 6 numbers are the same with or without them. Idempotent through `_commit` (one pupils
+    and one results upload per academy and term, holding every year group's rows)."""
     actor = ctx["users"]["school_staff"] if "users" in ctx else None
+    academies = {a.pk: a for a in ctx["academies"]}
+    # Where a middle school's pupils were in Year 4: the first schools, in turn by pupil.
+    feeders = [
+        a
+        for a in ctx["academies"]
+        if "4" in _year_groups(a)
+        and "6" not in _year_groups(a)
+        and a.phase_of_education != "special"
+    ]
+    # (academy, term code, kind) -> rows, committed once everything is drawn.
+    pending: dict[tuple[int, str, str], list[str]] = {}
+
+    def add(academy_id: int, code: str, kind: str, rows: list[str]) -> None:
+        pending.setdefault((academy_id, code, kind), []).extend(rows)
+
     for academy in ctx["academies"]:
-        if "6" not in _year_groups(academy):
+        groups = _year_groups(academy)
+        if "6" not in groups:
             continue
         strength = ctx.get("strength", {}).get(academy.pk, 0.5)
+        shifts = _subject_shifts(trust, academy)
+        cohorts: dict[str, tuple[random.Random, list[Any]]] = {}
         for year in PAST_YEARS:
             rng = random.Random(f"{trust.slug}-{academy.urn}-{year.code}-y6")
             drift = rng.gauss(0, 0.04)  # a cohort is a little stronger or weaker than usual
@@ -326,42 +370,99 @@ def seed_past_year6(trust: Trust, ctx: dict[str, Any]) -> None:
                 pupils.append(
                     (_upn(f"{academy.urn}-{year.code}-y6-{n}"), disadvantaged, band, ability)
                 )
+            # Drawn here, the next draws of the stream as before (the autumn roll's sexes).
+            sexes = [rng.choice("FM") for _ in pupils]
+            cohorts[year.code] = (rng, [(*p, sex) for p, sex in zip(pupils, sexes, strict=True)])
+        # The same pupils earlier in the key stage: (year group, years before Year 6, where they
+        # were taught by pupil index). Special schools are left out (no forecast is fitted on
+        # them).
+        earlier: list[tuple[str, int, list[Academy]]] = []
+        if academy.phase_of_education != "special":
+            for g in ("5", "4"):
+                where = [academy] if g in groups else feeders if g == "4" else []
+                if where:
+                    earlier.append((g, 6 - int(g), where))
+        streams = {
+            (code, g): random.Random(f"{trust.slug}-{academy.urn}-{code}-y6-as-y{g}")
+            for code in cohorts
+            for g, _, _ in earlier
+        }
+        for year in [PAST_YEARS[0].previous(), *PAST_YEARS]:
+            y6 = cohorts.get(year.code)
+            # (year group, that cohort's stream, its pupils, how far their attainment has to
+            # move, where each was taught)
+            before = [
+                (g, streams[(code, g)], cohorts[code][1], ahead * EARLIER_SPREAD, where)
+                for g, ahead, where in earlier
+                if (code := year.next(ahead).code) in cohorts
+            ]
+            if y6 is None and not before:
+                continue
+            moved = {
+                (g, upn): a + r.gauss(0, spread)
+                for g, r, members, spread, _w in before
+                for upn, _d, _b, a, _s in members
+            }
             for term in year.terms():
                 if term.season is Season.AUTUMN:
-                    _commit_adding(
-                        trust,
-                        academy,
-                        term.code,
-                        "pupils",
-                        [
-                            "upn,year_group,disadvantaged,send,eal,sex,prior_band",
-                            *(
-                                f"{upn},6,{'Y' if dis else 'N'},N,N,{rng.choice('FM')},{band}"
-                                for upn, dis, band, _a in pupils
-                            ),
-                        ],
-                        actor,
-                    )
-                results = ["upn,subject,measure,value"]
-                for upn, _dis, _band, ability in pupils:
-                    a = ability + GROWTH[term.season] + rng.gauss(0, 0.08)
-                    for subject in TA_SUBJECTS:
-                        results.append(
-                            f"{upn},{subject},ta,{'GDS' if a > 0.8 else 'EXS' if a > 0.42 else 'WTS'}"
+                    if y6 is not None:
+                        add(
+                            academy.pk,
+                            term.code,
+                            "pupils",
+                            [
+                                f"{upn},6,{'Y' if dis else 'N'},N,N,{sex},{band}"
+                                for upn, dis, band, _a, sex in y6[1]
+                            ],
                         )
-                    if term.season is Season.SUMMER:
-                        for subject in ("reading", "maths"):
-                            score = round(92 + (a + rng.gauss(0, 0.06)) * 20)
-                            results.append(
-                                f"{upn},{subject},scaled_score,{max(80, min(120, score))}"
+                    for g, _r, members, _spread, where in before:
+                        for n, (upn, dis, band, _a, sex) in enumerate(members):
+                            add(
+                                where[n % len(where)].pk,
+                                term.code,
+                                "pupils",
+                                [f"{upn},{g},{'Y' if dis else 'N'},N,N,{sex},{band}"],
                             )
-                _commit_adding(trust, academy, term.code, "results", results, actor)
+                results = []
+                if y6 is not None:
+                    rng = y6[0]
+                    for upn, _dis, _band, ability, _sex in y6[1]:
+                        a = ability + GROWTH[term.season] + rng.gauss(0, 0.08)
+                        for subject in TA_SUBJECTS:
+                            results.append(
+                                f"{upn},{subject},ta,{'GDS' if a > 0.8 else 'EXS' if a > 0.42 else 'WTS'}"
+                            )
+                        if term.season is Season.SUMMER:
+                            for subject in ("reading", "maths"):
+                                score = round(92 + (a + rng.gauss(0, 0.06)) * 20)
+                                results.append(
+                                    f"{upn},{subject},scaled_score,{max(80, min(120, score))}"
+                                )
+                add(academy.pk, term.code, "results", results)
+                for g, r, members, _spread, where in before:
+                    for n, (upn, _dis, _band, _ability, _sex) in enumerate(members):
+                        school = where[n % len(where)]
+                        a = moved[(g, upn)] + GROWTH[term.season] + r.gauss(0, 0.08)
+                        # Assessed where they were taught: that school's subject leans.
+                        leans = shifts if school is academy else _subject_shifts(trust, school)
+                        add(school.pk, term.code, "results", _earlier_ta(upn, a, leans, r, 0.42))
+    headers = {
+        "pupils": "upn,year_group,disadvantaged,send,eal,sex,prior_band",
+        "results": "upn,subject,measure,value",
+    }
+    # Pupils before results, term by term (a results upload needs its pupils on roll).
+    for (academy_id, code, kind), rows in sorted(
+        pending.items(), key=lambda item: (term_sort_key(item[0][1]), item[0][2] != "pupils")
+    ):
+        if rows:
+            _commit_adding(trust, academies[academy_id], code, kind, [headers[kind], *rows], actor)
 
 
 def seed_past_year11(trust: Trust, ctx: dict[str, Any]) -> None:
     """Two earlier years of Year 11 cohorts for every mainstream academy with a Year 11
     (working-at grades in English and maths in autumn and spring, GCSE grades and Attainment 8 in
-    summer), and the same pupils in Year 10 the year before (working-at grades every term),
+    summer), and the same pupils in Year 10 the year before (working-at grades every term) and
+    in Year 9 two years before where the demo holds that year (teacher assessments),
     committed like any upload: the past cohorts the KS4 forecasts (from Year 11, and a year ahead
     from Year 10) are fitted on and back-tested against. Each cohort draws from its own streams,
     so the seed is deterministic and the rest of the demo unchanged. Idempotent through
@@ -386,11 +487,25 @@ def seed_past_year11(trust: Trust, ctx: dict[str, Any]) -> None:
                 )
             cohorts[year.code] = (rng, pupils)
         year10 = {code: random.Random(f"{trust.slug}-{academy.urn}-{code}-y10") for code in cohorts}
+        # Year 9, two years before Year 11, where the demo holds the year: teacher assessments
+        # (no working-at grades before Year 10), from streams of their own.
+        year9 = {code: random.Random(f"{trust.slug}-{academy.urn}-{code}-y9") for code in cohorts}
         options = random.Random(f"{trust.slug}-{academy.urn}-past-y11-options")
         for year in [PAST_YEARS[0].previous(), *PAST_YEARS]:
             y11 = cohorts.get(year.code)
             next_code = year.next().code
             y10 = (year10[next_code], cohorts[next_code][1]) if next_code in cohorts else None
+            in_two = year.next(2).code
+            y9 = (
+                (year9[in_two], cohorts[in_two][1])
+                if in_two in cohorts and "9" in _year_groups(academy)
+                else None
+            )
+            moved9 = (
+                {upn: a + y9[0].gauss(0, 2 * EARLIER_SPREAD) for upn, _d, _b, a in y9[1]}
+                if y9 is not None
+                else {}
+            )
             for term in year.terms():
                 if term.season is Season.AUTUMN:
                     lines = ["upn,year_group,disadvantaged,send,eal,sex,prior_band"]
@@ -404,6 +519,12 @@ def seed_past_year11(trust: Trust, ctx: dict[str, Any]) -> None:
                         r10, pupils = y10
                         lines += [
                             f"{upn},10,{'Y' if dis else 'N'},N,N,{r10.choice('FM')},{band}"
+                            for upn, dis, band, _a in pupils
+                        ]
+                    if y9 is not None:
+                        r9, pupils = y9
+                        lines += [
+                            f"{upn},9,{'Y' if dis else 'N'},N,N,{r9.choice('FM')},{band}"
                             for upn, dis, band, _a in pupils
                         ]
                     _commit(trust, academy, term.code, "pupils", lines, actor)
@@ -431,6 +552,13 @@ def seed_past_year11(trust: Trust, ctx: dict[str, Any]) -> None:
                     for upn, _dis, _band, ability in pupils:
                         a = ability - YEAR10_BEHIND + GROWTH[term.season] + r10.gauss(0, 0.1)
                         results += _working_grades(upn, a, shifts, r10)
+                if y9 is not None:
+                    # Teacher assessments against age-related expectations, as `seed` draws
+                    # today's Year 9's (expected from 0.33 on the demo's scale).
+                    r9, pupils = y9
+                    for upn, _dis, _band, _ability in pupils:
+                        a = moved9[upn] + GROWTH[term.season] + r9.gauss(0, 0.08)
+                        results += _earlier_ta(upn, a, shifts, r9, 0.33)
                 _commit(trust, academy, term.code, "results", results, actor)
 
 

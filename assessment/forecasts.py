@@ -24,6 +24,14 @@ The method (a transition model fitted on the trust's own past cohorts):
 
 `backtest` re-forecasts each past cohort from the others (leave one cohort out) and reports how
 far the forecasts were from what happened and how often the interval held the actual outcome.
+
+A mean (KS4 Attainment 8, in points) is forecast the same way, as a regression of the pupil's
+score on their band (one mean per band, which is the least-squares fit of score on the band):
+each band's mean score in the history; the pooled within-band variance s^2; tau^2 the part of
+the past cohorts' squared errors beyond s^2 / n; the forecast is the mean of its pupils' band
+means, its variance s^2 / N (pupil chance) + sum (n_b / N)^2 s^2 / h_b (the fitted means, h_b
+past pupils in band b) + tau^2, the interval +/- z sd. `fit_mean`, `forecast_mean`; `backtest`
+adds the "mean" rows when the history has scores.
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ from dataclasses import dataclass, field
 
 Z90 = 1.644854
 MEASURES = ("expected", "higher")
+MEAN = "mean"  # the back-test's rows for a mean score (points, not a percentage)
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,7 @@ class PastPupil:
     band: str
     expected: bool
     higher: bool
+    score: float | None = None  # a mean measure's points (KS4: Attainment 8), where recorded
 
 
 @dataclass(frozen=True)
@@ -122,6 +132,80 @@ class Interval:
 
 
 @dataclass(frozen=True)
+class Points:
+    """A forecast mean score (points) with its 90% range."""
+
+    value: float
+    low: float
+    high: float
+
+    @property
+    def display(self) -> str:
+        return f"{self.value:.1f} points (likely range {self.low:.1f} to {self.high:.1f})"
+
+
+@dataclass(frozen=True)
+class MeanModel:
+    means: dict[str, tuple[int, float]]  # band -> (past pupils, mean score)
+    overall: tuple[int, float]
+    s2: float  # pooled within-band variance of a pupil's score
+    tau2: float
+    n_cohorts: int
+    n_pupils: int
+
+    def band(self, band: str) -> tuple[int, float]:
+        return self.means.get(band, self.overall)
+
+
+def fit_mean(history: Iterable[PastPupil]) -> MeanModel | None:
+    """The mean-score model of the module doc (None without two scored pupils)."""
+    pupils = [p for p in history if p.score is not None]
+    if len(pupils) < 2:
+        return None
+    by_band: dict[str, list[float]] = defaultdict(list)
+    for p in pupils:
+        assert p.score is not None
+        by_band[p.band].append(p.score)
+    means = {b: (len(v), sum(v) / len(v)) for b, v in by_band.items()}
+    scores = [p.score for p in pupils if p.score is not None]
+    overall = (len(scores), sum(scores) / len(scores))
+    dof = max(1, len(scores) - len(by_band))
+    s2 = sum((x - means[b][1]) ** 2 for b, v in by_band.items() for x in v) / dof
+    by_cohort: dict[str, list[PastPupil]] = defaultdict(list)
+    for p in pupils:
+        by_cohort[p.cohort].append(p)
+    excess = []
+    for members in by_cohort.values():
+        n = len(members)
+        predicted = sum(means[m.band][1] for m in members) / n
+        actual = sum(m.score for m in members if m.score is not None) / n
+        excess.append((actual - predicted) ** 2 - s2 / n)
+    tau2 = max(0.0, sum(excess) / len(excess))
+    return MeanModel(means, overall, s2, tau2, len(by_cohort), len(pupils))
+
+
+def forecast_mean(
+    model: MeanModel | None,
+    bands: Sequence[str],
+    *,
+    min_n: int = 5,
+    min_cohorts: int = 3,
+    z: float = Z90,
+) -> Points | None:
+    """The forecast mean score with its interval; None where `forecast` would refuse."""
+    if model is None or model.n_cohorts < min_cohorts or len(bands) <= min_n:
+        return None
+    n = len(bands)
+    counts: dict[str, int] = defaultdict(int)
+    for b in bands:
+        counts[b] += 1
+    mean = sum(model.band(b)[1] * c for b, c in counts.items()) / n
+    fitted = sum((c / n) ** 2 * model.s2 / max(1, model.band(b)[0]) for b, c in counts.items())
+    sd = math.sqrt(model.s2 / n + fitted + model.tau2)
+    return Points(round(mean, 1), round(mean - z * sd, 1), round(mean + z * sd, 1))
+
+
+@dataclass(frozen=True)
 class Forecast:
     n_pupils: int
     n_cohorts: int
@@ -129,6 +213,7 @@ class Forecast:
     expected: Interval | None
     higher: Interval | None
     note: str = ""
+    mean: Points | None = None  # a mean measure's forecast, for a key stage that has one
 
     @property
     def available(self) -> bool:
@@ -193,7 +278,7 @@ class BacktestRow:
     cohort: str
     n_pupils: int
     measure: str
-    forecast: Interval
+    forecast: Interval | Points
     actual: float
 
     @property
@@ -218,9 +303,11 @@ class Backtest:
         return sum(abs(r.error) for r in rows) / len(rows) if rows else None
 
     def lines(self, labels: dict[str, str] | None = None) -> list[str]:
-        """One line per measure; `labels` names the measures in words (a key stage's own)."""
+        """One line per measure (and the mean's, when back-tested); `labels` names the
+        measures in words (a key stage's own)."""
         out = []
-        for measure in MEASURES:
+        has_mean = any(r.measure == MEAN for r in self.rows)
+        for measure in (*MEASURES, MEAN) if has_mean else MEASURES:
             cov, mae = self.coverage(measure), self.mean_abs_error(measure)
             n = len([r for r in self.rows if r.measure == measure])
             name = (labels or {}).get(measure, measure)
@@ -228,7 +315,8 @@ class Backtest:
                 out.append(f"{name}: no cohort could be back-tested")
                 continue
             out.append(
-                f"{name}: {n} cohorts, mean absolute error {mae:.1f} points, "
+                f"{name}: {n} cohorts, mean absolute error {mae:.1f} "
+                f"{'points of score' if measure == MEAN else 'points'}, "
                 f"90% interval held the outcome in {100 * cov:.0f}%"
             )
         return out
@@ -244,7 +332,8 @@ def backtest(
         by_cohort[p.cohort].append(p)
     result = Backtest()
     for cohort, members in sorted(by_cohort.items()):
-        model = fit(p for p in pupils if p.cohort != cohort)
+        rest = [p for p in pupils if p.cohort != cohort]
+        model = fit(rest)
         f = forecast(model, [m.band for m in members], min_n=min_n, min_cohorts=min_cohorts, z=z)
         if not f.available:
             continue
@@ -252,4 +341,11 @@ def backtest(
             assert interval is not None
             actual = 100 * sum(int(_outcome(m, measure)) for m in members) / len(members)
             result.rows.append(BacktestRow(cohort, len(members), measure, interval, actual))
+        scored = [m for m in members if m.score is not None]
+        points = forecast_mean(
+            fit_mean(rest), [m.band for m in scored], min_n=min_n, min_cohorts=min_cohorts, z=z
+        )
+        if points is not None:
+            actual = sum(m.score for m in scored if m.score is not None) / len(scored)
+            result.rows.append(BacktestRow(cohort, len(scored), MEAN, points, actual))
     return result

@@ -7,6 +7,7 @@ returns a pupil: only aggregate forecasts and effect sizes, already suppressed.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -15,6 +16,7 @@ from typing import Any
 
 from academies.models import SPECIAL_EDUCATION, Academy
 from assessment import effects, forecasts
+from assessment.frameworks.models import TeacherJudgement
 from assessment.kpis.catalogue import KPIS
 from assessment.models import Enrolment, Result, Term
 from trust_si.terms import AcademicYear, Season, TermCode, term_sort_key
@@ -50,8 +52,18 @@ SPECIAL_NO_FORECAST = (
     "schools out of its trust performance measures)."
 )
 KS4_SUBJECTS = ("english_language", "english_literature", "maths")
+# What a KS4 forecast reads: the English and maths grades, and Attainment 8 for its mean.
+KS4_READ = (*KS4_SUBJECTS, "attainment8")
+ATT8_LABEL = "Attainment 8 (average points per pupil)"
+ATT8_METHOD = (
+    " Attainment 8 is forecast as a regression of each past pupil's Attainment 8 score on the "
+    "same band (the band's mean score), its likely range adding pupil spread, the fitted means' "
+    "uncertainty and the spread between past cohorts."
+)
 # The in-year measure Year 10 and 11 teachers record (assessment.kinds: "working_grade").
 WORKING_GRADE = "working_grade"
+# Where a row holds a pupil's framework writing judgement (not a results measure).
+JUDGEMENT = "framework_judgement"
 
 
 def _terms(trust_id: int) -> dict[str, Term]:
@@ -65,9 +77,11 @@ def _year_rows(
     subjects: Iterable[str],
     measures: Iterable[str],
     academy_ids: list[int] | None = None,
+    judgements: bool = False,
 ) -> dict[tuple[int, str], dict[Any, Any]]:
     """(pupil, year) -> {"academy": id, (subject, measure, season): (value, numeric)} for one
-    year group."""
+    year group; with `judgements`, also ("writing", JUDGEMENT, season): the framework writing
+    judgement."""
     years = list(years)
     enrolments = Enrolment.objects.filter(
         trust_id=trust_id, academic_year__in=years, year_group=year_group
@@ -95,17 +109,58 @@ def _year_rows(
         row = facts.get((pupil, year))
         if row is not None:
             row[(subject, measure, season)] = (value, numeric)
+    if judgements:
+        # The trust's framework writing judgements (assessment.frameworks), where a school made
+        # them: on the same WTS / EXS / GDS scale as the teacher assessment they stand in for.
+        for pupil, year, season, level in TeacherJudgement.objects.filter(
+            trust_id=trust_id,
+            pupil_id__in={p for p, _ in facts},
+            term__academic_year__in=years,
+            subject="writing",
+        ).values_list("pupil_id", "term__academic_year", "term__season", "level"):
+            row = facts.get((pupil, year))
+            if row is not None:
+                row[("writing", JUDGEMENT, season)] = (level, None)
     return facts
 
 
+def _assessed(row: dict[Any, Any], subject: str, season: str) -> str | None:
+    """The pupil's teacher assessment in the subject that term; for writing, the framework
+    writing judgement in its place where the school made one (it is the better-evidenced of
+    the two: a judgement against the trust's statements, open to moderation)."""
+    if subject == "writing":
+        judged = row.get(("writing", JUDGEMENT, season))
+        if judged is not None:
+            return str(judged[0])
+    v = row.get((subject, "ta", season))
+    return None if v is None else str(v[0])
+
+
 def _ks2_band(row: dict[Any, Any], season: str) -> str | None:
+    """The lowest of the pupil's reading, writing and maths assessments (writing: the framework
+    judgement where there is one). Also the band of Years 7 to 9 for KS4 (teacher assessment
+    against age-related expectations, English and maths)."""
     ranks = []
     for subject in KS2_SUBJECTS:
-        v = row.get((subject, "ta", season))
+        v = _assessed(row, subject, season)
         if v is None:
             return None
-        ranks.append(TA_RANK.get(v[0], 0))
+        ranks.append(TA_RANK.get(v, 0))
     return BAND_OF_RANK[min(ranks)]
+
+
+def _writing_band(row: dict[Any, Any], season: str) -> str | None:
+    v = _assessed(row, "writing", season)
+    return None if v is None else BAND_OF_RANK[TA_RANK.get(v, 0)]
+
+
+def _writing_outcome(row: dict[Any, Any]) -> tuple[bool, bool] | None:
+    """DfE's KS2 writing measures: the summer teacher assessment at the expected standard (EXS
+    or GDS), and working at greater depth (GDS)."""
+    w = row.get(("writing", "ta", "summer"))
+    if w is None:
+        return None
+    return w[0] in ("EXS", "GDS"), w[0] == "GDS"
 
 
 def _ks2_outcome(row: dict[Any, Any]) -> tuple[bool, bool] | None:
@@ -145,6 +200,12 @@ def _ks4_band(row: dict[Any, Any], season: str) -> str | None:
     return "grade 7 or above" if low >= 7 else "grade 2 or below" if low <= 2 else f"grade {low}"
 
 
+def _attainment8(row: dict[Any, Any]) -> float | None:
+    """The pupil's Attainment 8 score (points, DfE's definition; recorded as a result)."""
+    v = row.get(("attainment8", "att8", "summer"))
+    return None if v is None or v[1] is None else float(v[1])
+
+
 def _ks4_outcome(row: dict[Any, Any]) -> tuple[bool, bool] | None:
     """DfE's English and maths measures (assessment.kpis.catalogue `_em`): grade 4 or above in
     both, grade 5 or above in both. A pupil with no English or maths GCSE result at all has no
@@ -159,9 +220,9 @@ def _ks4_outcome(row: dict[Any, Any]) -> tuple[bool, bool] | None:
 class ForecastSpec:
     """One end-of-key-stage forecast: which year group, which in-year assessment gives a pupil's
     band, which outcome it is fitted on, and the words shown beside it. The method is the same
-    for every key stage (`assessment.forecasts`); only these differ."""
+    for every key stage and year group (`assessment.forecasts`); only these differ."""
 
-    key: str  # "ks2", "ks4": the command's --key-stage and the report's section
+    key: str  # "ks2", "ks4_year9": the command's --key-stage, the API's key, the report's
     key_stage: str  # "KS2", "KS4" as `Academy.key_stages` names it
     year_group: str
     subjects: tuple[str, ...]
@@ -174,13 +235,50 @@ class ForecastSpec:
     assessed: str  # what the band is read from, in words
     method: str
     # Years between the band and the outcome: 0 when the outcome ends the same year (Year 6,
-    # Year 11); 1 for Year 10, whose outcome is the same pupil's Year 11 results a year later.
+    # Year 11); N for Year 6 - N or Year 11 - N, whose outcome is the same pupil's Year 6 or
+    # Year 11 results N years later.
     years_ahead: int = 0
+    # Whether framework writing judgements stand in for the writing teacher assessment.
+    judgements: bool = False
+    # A mean measure forecast beside the two shares (KS4: Attainment 8), from the outcome row.
+    score: Callable[[dict[Any, Any]], float | None] | None = None
+    score_label: str = ""
 
     @property
     def labels(self) -> dict[str, str]:
-        return {"expected": self.expected_label, "higher": self.higher_label}
+        """The measures in words ("mean": the mean score's, for a spec that has one)."""
+        names = {"expected": self.expected_label, "higher": self.higher_label}
+        return {**names, forecasts.MEAN: self.score_label} if self.score_label else names
 
+    @property
+    def outcome_year(self) -> str:
+        return str(int(self.year_group) + self.years_ahead)
+
+    @property
+    def no_history_note(self) -> str:
+        """Why there is no forecast when no past cohort of this year group has an outcome yet."""
+        return (
+            f"No forecast for Year {self.year_group}: no past Year {self.year_group} cohort in "
+            f"the trust's data has reached its {self.key_stage} results yet."
+        )
+
+
+AHEAD_WORDS = {
+    1: "a year ahead",
+    2: "two years ahead",
+    3: "three years ahead",
+    4: "four years ahead",
+}
+JUDGEMENT_METHOD = (
+    " Writing is the school's framework writing judgement (the trust's assessment framework, "
+    "open to moderation) where one was made that term, else the writing teacher assessment."
+)
+RANGE_METHOD = (
+    "with a 90% likely range that adds pupil chance, the fitted rates' uncertainty and the "
+    "spread between past cohorts."
+)
+KS2_RWM_TITLE = "end of key stage 2, reading, writing and maths combined"
+KS4_EM_TITLE = "end of key stage 4, English and maths"
 
 KS2 = ForecastSpec(
     "ks2",
@@ -190,25 +288,72 @@ KS2 = ForecastSpec(
     ("ta", "scaled_score"),
     _ks2_band,
     _ks2_outcome,
-    "end of key stage 2, reading, writing and maths combined",
+    KS2_RWM_TITLE,
     "Expected standard",
     "Higher standard",
     "teacher assessments",
-    FORECAST_METHOD,
+    FORECAST_METHOD + JUDGEMENT_METHOD,
+    judgements=True,
 )
+KS2_WRITING = ForecastSpec(
+    "ks2_writing",
+    "KS2",
+    "6",
+    ("writing",),
+    ("ta",),
+    _writing_band,
+    _writing_outcome,
+    "end of key stage 2 writing (teacher assessment)",
+    "Expected standard in writing",
+    "Greater depth in writing",
+    "writing judgements or teacher assessments",
+    "Forecast, not a result: a transition model fitted on the trust's own past Year 6 cohorts "
+    "(each past pupil's writing at the same point of the year against their end-of-key-stage "
+    "writing teacher assessment), " + RANGE_METHOD + JUDGEMENT_METHOD,
+    judgements=True,
+)
+
+
+def _ks2_ahead(year_group: str) -> ForecastSpec:
+    ahead = 6 - int(year_group)
+    return ForecastSpec(
+        f"ks2_year{year_group}",
+        "KS2",
+        year_group,
+        KS2_SUBJECTS,
+        ("ta", "scaled_score"),
+        _ks2_band,
+        _ks2_outcome,
+        f"{KS2_RWM_TITLE}, for this Year {year_group} ({AHEAD_WORDS[ahead]})",
+        "Expected standard",
+        "Higher standard",
+        "teacher assessments",
+        f"Forecast, not a result, {AHEAD_WORDS[ahead]}: a transition model fitted on the trust's "
+        f"own past Year {year_group} pupils (each one's teacher assessment at the same point of "
+        f"Year {year_group}, lowest of reading, writing and maths, against their own "
+        "end-of-key-stage-2 outcome in Year 6), " + RANGE_METHOD + JUDGEMENT_METHOD + " "
+        f"{'Years' if ahead > 1 else 'A year'} of teaching {'are' if ahead > 1 else 'is'} still "
+        "to come, so the range is wider.",
+        years_ahead=ahead,
+        judgements=True,
+    )
+
+
 KS4 = ForecastSpec(
     "ks4",
     "KS4",
     "11",
-    KS4_SUBJECTS,
-    (WORKING_GRADE, "gcse_grade"),
+    KS4_READ,
+    (WORKING_GRADE, "gcse_grade", "att8"),
     _ks4_band,
     _ks4_outcome,
-    "end of key stage 4, English and maths",
+    KS4_EM_TITLE,
     "Grade 4 or above in English and maths",
     "Grade 5 or above in English and maths",
     "working-at grades",
-    KS4_FORECAST_METHOD,
+    KS4_FORECAST_METHOD + ATT8_METHOD,
+    score=_attainment8,
+    score_label=ATT8_LABEL,
 )
 KS4_YEAR10_METHOD = (
     "Forecast, not a result, a year ahead: a transition model fitted on the trust's own past "
@@ -221,18 +366,62 @@ KS4_YEAR10 = ForecastSpec(
     "ks4_year10",
     "KS4",
     "10",
-    KS4_SUBJECTS,
-    (WORKING_GRADE, "gcse_grade"),
+    KS4_READ,
+    (WORKING_GRADE, "gcse_grade", "att8"),
     _ks4_band,
     _ks4_outcome,
-    "end of key stage 4, English and maths, for this Year 10 (a year ahead)",
+    f"{KS4_EM_TITLE}, for this Year 10 (a year ahead)",
     "Grade 4 or above in English and maths",
     "Grade 5 or above in English and maths",
     "working-at grades",
-    KS4_YEAR10_METHOD,
+    KS4_YEAR10_METHOD + ATT8_METHOD,
     years_ahead=1,
+    score=_attainment8,
+    score_label=ATT8_LABEL,
 )
-SPECS = {s.key: s for s in (KS2, KS4, KS4_YEAR10)}
+
+
+def _ks4_from_ks3(year_group: str) -> ForecastSpec:
+    """Years 7 to 9 have no working-at grades: their band is the lowest of the reading, writing
+    and maths teacher assessments against age-related expectations (English and maths)."""
+    ahead = 11 - int(year_group)
+    return ForecastSpec(
+        f"ks4_year{year_group}",
+        "KS4",
+        year_group,
+        (*KS2_SUBJECTS, *KS4_READ),
+        ("ta", "gcse_grade", "att8"),
+        _ks2_band,
+        _ks4_outcome,
+        f"{KS4_EM_TITLE}, for this Year {year_group} ({AHEAD_WORDS[ahead]})",
+        "Grade 4 or above in English and maths",
+        "Grade 5 or above in English and maths",
+        "teacher assessments",
+        f"Forecast, not a result, {AHEAD_WORDS[ahead]}: a transition model fitted on the trust's "
+        f"own past Year {year_group} pupils (each one's teacher assessment against age-related "
+        f"expectations at the same point of Year {year_group}, lowest of reading, writing and "
+        "maths, against their own GCSE English and maths grades at the end of Year 11), "
+        + RANGE_METHOD
+        + " Years of teaching are still to come, so the range is wider."
+        + ATT8_METHOD,
+        years_ahead=ahead,
+        score=_attainment8,
+        score_label=ATT8_LABEL,
+    )
+
+
+# KS2 before KS4, each key stage's final year first, then a year ahead, two years ahead...
+SPECS = {
+    s.key: s
+    for s in (
+        KS2,
+        KS2_WRITING,
+        *(_ks2_ahead(y) for y in ("5", "4", "3")),
+        KS4,
+        KS4_YEAR10,
+        *(_ks4_from_ks3(y) for y in ("9", "8", "7")),
+    )
+}
 
 
 def teaches_year(academy: Any, year_group: str) -> bool:
@@ -254,7 +443,7 @@ def no_forecast_note(academy: Any) -> str:
     (KS1, no Year 6), or a special school or alternative provision."""
     if academy.phase_of_education in SPECIAL_EDUCATION:
         return SPECIAL_NO_FORECAST
-    if "KS1" in academy.key_stages and not forecast_specs_for(academy):
+    if "KS1" in academy.key_stages and not teaches_year(academy, "6"):
         return KS1_NO_FORECAST
     return ""
 
@@ -268,35 +457,60 @@ def _mainstream_ids(trust_id: int) -> list[int]:
 
 
 def _banded_rows(
-    spec: ForecastSpec, trust_id: int, years: list[str], academy_ids: list[int] | None = None
+    spec: ForecastSpec,
+    trust_id: int,
+    years: list[str],
+    academy_ids: list[int] | None = None,
+    judgements: bool = True,
 ) -> list[tuple[str, dict[Any, Any], dict[Any, Any] | None]]:
     """(year, the pupil's row in the spec's year group, the row their outcome is read from) per
-    pupil. With `years_ahead`, the outcome row is the same pupil's Year 11 row that many years
-    later (None while it has not happened, or when they left the trust)."""
-    rows = _year_rows(trust_id, years, spec.year_group, spec.subjects, spec.measures, academy_ids)
+    pupil. With `years_ahead`, the outcome row is the same pupil's Year 6 or Year 11 row that
+    many years later (None while it has not happened, or when they left the trust)."""
+    rows = _year_rows(
+        trust_id,
+        years,
+        spec.year_group,
+        spec.subjects,
+        spec.measures,
+        academy_ids,
+        judgements=spec.judgements and judgements,
+    )
     if not spec.years_ahead:
         return [(year, row, row) for (_pupil, year), row in rows.items()]
     later = {year: AcademicYear.parse(year).next(spec.years_ahead).code for _pupil, year in rows}
-    outcomes = _year_rows(trust_id, set(later.values()), "11", spec.subjects, spec.measures)
+    # The outcome is read wherever the pupil is then (a first school's Year 4 sits its KS2 tests
+    # at a middle school): by pupil, across the trust's mainstream academies.
+    outcomes = _year_rows(
+        trust_id, set(later.values()), spec.outcome_year, spec.subjects, spec.measures
+    )
     return [(year, row, outcomes.get((pupil, later[year]))) for (pupil, year), row in rows.items()]
 
 
 def history_for(
-    spec: ForecastSpec, trust_id: int, season: str, before_year: str | None = None
+    spec: ForecastSpec,
+    trust_id: int,
+    season: str,
+    before_year: str | None = None,
+    *,
+    judgements: bool = True,
 ) -> list[forecasts.PastPupil]:
     """Past pupils of the spec's year group with a `season` band and a summer outcome (outcomes
-    from years before `before_year`, when given): the history the forecast is fitted on."""
+    from years before `before_year`, when given): the history the forecast is fitted on.
+    `judgements=False` reads teacher assessments only (the back-test's comparison)."""
     years = sorted({t.academic_year for t in _terms(trust_id).values()})
     if before_year is not None:
         last = AcademicYear.parse(before_year).previous(1 + spec.years_ahead).code
         years = [y for y in years if y <= last]
     history = []
-    for year, row, outcome_row in _banded_rows(spec, trust_id, years, _mainstream_ids(trust_id)):
+    for year, row, outcome_row in _banded_rows(
+        spec, trust_id, years, _mainstream_ids(trust_id), judgements
+    ):
         band = spec.band(row, season)
         outcome = spec.outcome(outcome_row) if outcome_row is not None else None
         if band is None or outcome is None:
             continue
-        history.append(forecasts.PastPupil(f"{row['academy']}:{year}", band, *outcome))
+        score = spec.score(outcome_row) if spec.score and outcome_row is not None else None
+        history.append(forecasts.PastPupil(f"{row['academy']}:{year}", band, *outcome, score))
     return history
 
 
@@ -310,13 +524,24 @@ def forecast_for(
     """
     term = TermCode.parse(term_code)
     season = Season.SPRING if term.season is Season.SUMMER else term.season
-    model = forecasts.fit(history_for(spec, trust_id, season.code, before_year=term.academic_year))
+    history = history_for(spec, trust_id, season.code, before_year=term.academic_year)
+    model = forecasts.fit(history)
     rows = _year_rows(
-        trust_id, [term.academic_year], spec.year_group, spec.subjects, spec.measures, [academy_id]
+        trust_id,
+        [term.academic_year],
+        spec.year_group,
+        spec.subjects,
+        spec.measures,
+        [academy_id],
+        judgements=spec.judgements,
     )
     bands = [b for b in (spec.band(r, season.code) for r in rows.values()) if b is not None]
     result = forecasts.forecast(model if model.n_cohorts else None, bands, min_n=min_n)
-    if not bands:
+    if not model.n_cohorts:
+        # Said in words before anything else: no past cohort of this year group has reached
+        # its end-of-key-stage results in the trust's data, so there is nothing to fit on.
+        result = forecasts.Forecast(len(bands), 0, 0, None, None, spec.no_history_note)
+    elif not bands:
         result = forecasts.Forecast(
             0,
             model.n_cohorts,
@@ -326,6 +551,10 @@ def forecast_for(
             f"No Year {spec.year_group} pupils with {spec.assessed} in "
             f"{TermCode.of(term.academic_year, season.code).label}.",
         )
+    if spec.score is not None and result.available:
+        result = dataclasses.replace(
+            result, mean=forecasts.forecast_mean(forecasts.fit_mean(history), bands, min_n=min_n)
+        )
     actual = None
     if term.season is Season.SUMMER and not spec.years_ahead:
         outcomes = [o for o in (spec.outcome(r) for r in rows.values()) if o is not None]
@@ -334,6 +563,12 @@ def forecast_for(
                 "expected": round(100 * sum(o[0] for o in outcomes) / len(outcomes), 1),
                 "higher": round(100 * sum(o[1] for o in outcomes) / len(outcomes), 1),
             }
+            score = spec.score
+            scores = (
+                [x for x in (score(r) for r in rows.values()) if x is not None] if score else []
+            )
+            if len(scores) > min_n:
+                actual["mean"] = round(sum(scores) / len(scores), 1)
     return {
         "forecast": result,
         "from_term": TermCode.of(term.academic_year, season.code).label,
@@ -345,6 +580,7 @@ def forecast_for(
         "labels": spec.labels,
         "year_group": spec.year_group,
         "assessed": spec.assessed,
+        "score_label": spec.score_label,
     }
 
 
@@ -378,8 +614,46 @@ def latest_term_code(trust_id: int) -> str | None:
     return codes[-1] if codes else None
 
 
-def backtest_for(spec: ForecastSpec, trust_id: int, season: str) -> forecasts.Backtest:
-    return forecasts.backtest(history_for(spec, trust_id, season))
+def backtest_for(
+    spec: ForecastSpec, trust_id: int, season: str, *, judgements: bool = True
+) -> forecasts.Backtest:
+    return forecasts.backtest(history_for(spec, trust_id, season, judgements=judgements))
+
+
+def judgement_backtest_line(spec: ForecastSpec, trust_id: int, season: str) -> str:
+    """The back-test's line on the writing judgements: how many past pupils' writing was a
+    framework judgement, and the method's error with them against teacher assessments alone."""
+    with_them = history_for(spec, trust_id, season)
+    without = history_for(spec, trust_id, season, judgements=False)
+    years = sorted({t.academic_year for t in _terms(trust_id).values()})
+    judged = sum(
+        1
+        for _y, row, out in _banded_rows(spec, trust_id, years, _mainstream_ids(trust_id))
+        if ("writing", JUDGEMENT, season) in row and out is not None and spec.outcome(out)
+    )
+    if not judged:
+        return (
+            f"Writing judgements: no past Year {spec.year_group} pupil has a framework writing "
+            f"judgement in {season}, so the back-test is of teacher assessments alone."
+        )
+    a, b = forecasts.backtest(with_them), forecasts.backtest(without)
+    parts = []
+    for measure in forecasts.MEASURES:
+        ma, mb = a.mean_abs_error(measure), b.mean_abs_error(measure)
+        ca, cb = a.coverage(measure), b.coverage(measure)
+        if ma is None or mb is None or ca is None or cb is None:
+            continue
+        parts.append(
+            f"{spec.labels[measure].lower()} mean absolute error {ma:.1f} points with them, "
+            f"{mb:.1f} with teacher assessments alone (interval held {100 * ca:.0f}% and "
+            f"{100 * cb:.0f}%)"
+        )
+    return (
+        f"Writing judgements: {judged} Year {spec.year_group} pupils had a framework writing "
+        f"judgement in {season}; "
+        + ("; ".join(parts) if parts else "no cohort could be back-tested either way")
+        + "."
+    )
 
 
 # The KS2 names earlier callers use.
@@ -563,4 +837,6 @@ def forecast_as_data(data: dict[str, Any]) -> dict[str, Any]:
         "labels": data.get("labels", KS2.labels),
         "year_group": data.get("year_group", KS2.year_group),
         "assessed": data.get("assessed", KS2.assessed),
+        "mean": f.mean.display if f.mean else "",
+        "mean_label": data.get("score_label", ""),
     }

@@ -72,6 +72,7 @@ class PriorityOut(serializers.ModelSerializer):
             "target",
             "trust_priority",
             "support",
+            "support_refs",
             "success_criteria",
             "owner",
             "starts_on",
@@ -157,6 +158,12 @@ class PriorityIn(serializers.Serializer[Any]):
     target = serializers.FloatField(required=False, allow_null=True)
     trust_priority = serializers.IntegerField(required=False, allow_null=True)
     support = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    support_refs = serializers.ListField(
+        child=serializers.CharField(max_length=40),
+        required=False,
+        help_text='Allocated support: "offer:<phase>:<n>", "programme:<id>", "commission:<id>", '
+        '"arrangement:<id>", each one of the academy\'s own (400 otherwise).',
+    )
     success_criteria = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     owner = serializers.CharField(required=False, allow_blank=True, max_length=200)
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from academies.demo import weakest_first
 from academies.models import InspectionArea
 from assessment.demo import seed_past_year6, seed_past_year11
+from assessment.frameworks.demo import seed_past_writing_judgements
 from cpd.models import Priority as TrustPriority
 from phases.selectors import heatmap_terms
 from trust_si.terms import TermCode
@@ -18,7 +19,7 @@ from visits.models import Visit
 
 from . import services
 from .models import ImprovementPlan, PlanAction, Rag, RiskCategory
-from .selectors import GRADE_RANK, evidence_options, visit_actions_for
+from .selectors import GRADE_RANK, evidence_options, support_options, visit_actions_for
 
 if TYPE_CHECKING:
     from trust_si.tenancy.models import Trust
@@ -176,6 +177,7 @@ TRUST_STATEMENTS = {
 def seed(trust: Trust, ctx: dict[str, Any]) -> None:
     seed_past_year6(trust, ctx)
     seed_past_year11(trust, ctx)
+    seed_past_writing_judgements(trust, ctx)
     if ImprovementPlan.objects.filter(trust=trust).exists():
         return
     users = ctx.get("users", {})
@@ -223,7 +225,27 @@ def seed(trust: Trust, ctx: dict[str, Any]) -> None:
                 due_on__gte=dt.date(2025, 9, 1), due_on__lte=dt.date(2026, 7, 31)
             )[:3]
         )
-        for title, departure, arrival, kpi, tp_index, support in priorities_for(academy):
+        # Support picked from the academy's own options: an item of its phase's offer each, and
+        # in turn a CPD programme, a partner's commission or days from another academy.
+        support_groups = dict(support_options(academy))
+        offer = [ref for ref, _ in support_groups.get("The phase's offer", [])]
+        labels = {ref: words for group in support_groups.values() for ref, words in group}
+        others = [
+            ref
+            for label in ("Days from another academy", "Partners' commissions", "CPD programmes")
+            for ref, _ in support_groups.get(label, [])
+        ]
+        for n_priority, (title, departure, arrival, kpi, tp_index, support) in enumerate(
+            priorities_for(academy)
+        ):
+            refs = [offer[n_priority % len(offer)]] if offer else []
+            # Support on the priority's own subject where there is some ("maths" days for a
+            # maths priority), else nothing beyond the offer.
+            words = {w for w in title.lower().replace("'", " ").split() if len(w) > 4}
+            words |= {"english"} if {"reading", "writing"} & words else set()
+            matching = [r for r in others if words & set(labels[r].lower().split())]
+            if matching:
+                refs.append(matching[n_priority % len(matching)])
             priority = services.priority_add(
                 actor=head,
                 plan=plan,
@@ -237,6 +259,7 @@ def seed(trust: Trust, ctx: dict[str, Any]) -> None:
                 if tp_index < len(trust_priorities) and (index + tp_index) % 4
                 else None,
                 support=support,
+                support_refs=refs,
                 success_criteria=arrival,
                 owner="Head teacher" if tp_index != 2 else "Deputy head (curriculum)",
             )

@@ -131,14 +131,24 @@ class PriorityForm(forms.Form):
     trust_priority: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         queryset=None, required=False, empty_label="None", label="Trust priority it serves"
     )
-    support = forms.CharField(required=False, label="Trust support allocated (offer, CPD, days)")
+    support_refs = forms.MultipleChoiceField(
+        required=False,
+        label="Trust support allocated",
+        help_text="From the phase's offer, CPD, partners' days or another academy's days. "
+        "Hold Ctrl (Cmd on a Mac) to pick more than one.",
+    )
+    support = forms.CharField(required=False, label="Other trust support, in words")
     success_criteria = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     owner = forms.CharField(max_length=200, required=False)
     starts_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args: Any, trust_priorities: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, trust_priorities: Any, support_options: Any = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["trust_priority"].queryset = trust_priorities  # type: ignore[attr-defined]
+        # Grouped choices; anything else posted is refused by the field (and the service).
+        self.fields["support_refs"].choices = list(support_options)  # type: ignore[attr-defined]
         self.fields["kpi_code"].choices = [  # type: ignore[attr-defined]
             ("", "None"),
             *((k.code, k.label) for k in CATALOGUE),

@@ -147,7 +147,11 @@ class PlanPriority(TenantModel):
     trust_priority = models.ForeignKey(
         "cpd.Priority", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    support = models.TextField(blank=True, help_text="Trust support allocated: offer, CPD, days.")
+    support = models.TextField(blank=True, help_text="Other trust support, in words.")
+    # The trust support allocated, picked from the academy's own options
+    # (`selectors.support_options`): "offer:<phase>:<n>", "programme:<pk>", "commission:<pk>",
+    # "arrangement:<pk>". Checked by `services.support_check`; shown as words.
+    support_refs = models.JSONField(default=list, blank=True)
     success_criteria = models.TextField(blank=True)
     owner = models.CharField(max_length=200, blank=True)
     starts_on = models.DateField()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
@@ -15,8 +16,11 @@ from academies.selectors import academy_list_for
 from assessment.kpis.catalogue import KPIS
 from assessment.models import Upload, UploadStatus
 from cpd.models import Priority as TrustPriority
+from cpd.models import Programme
 from moderation.models import Round
-from phases.models import Judgement, JudgementSource
+from partnerships.models import Commission
+from phases.config import phases_for
+from phases.models import Judgement, JudgementSource, Placement, SupportArrangement
 from trust_si.terms import AcademicYear, TermCode, term_label, term_sort_key
 from visits.models import Action as VisitAction
 from visits.models import Visit, VisitStatus
@@ -78,6 +82,68 @@ def sef_latest(academy: Academy) -> SelfEvaluation | None:
     sefs = list(SelfEvaluation.objects.filter(trust_id=academy.trust_id, academy=academy))
     sefs.sort(key=lambda s: term_sort_key(s.term_code))
     return sefs[-1] if sefs else None
+
+
+def _days(days: Any) -> str:
+    """ "1 day", "3 days", "2.5 days" (a Decimal's trailing zeros dropped)."""
+    n = f"{Decimal(days).normalize():f}"
+    return f"{n} day" if n == "1" else f"{n} days"
+
+
+def support_options(academy: Academy) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The trust support a priority can be allocated, grouped for the form: the offer of the
+    phase the academy is placed in (its latest whole-academy placement), the trust's CPD
+    programmes, the partners' commissions the academy is in (with their days), and days lent by
+    another academy (active support arrangements it receives)."""
+    placement = (
+        Placement.objects.filter(trust_id=academy.trust_id, academy=academy, subject="")
+        .order_by("-computed_at", "-id")
+        .first()
+    )
+    offer: list[tuple[str, str]] = []
+    if placement is not None and placement.phase:
+        info = phases_for(academy.trust.config).get(placement.phase)
+        if info is not None:
+            offer = [
+                (f"offer:{info.code}:{n}", f"{info.name} offer: {item}")
+                for n, item in enumerate(info.offer)
+            ]
+    programmes = [
+        (f"programme:{p.pk}", f"CPD: {p.title}")
+        for p in Programme.objects.filter(trust_id=academy.trust_id).order_by("title")[:60]
+    ]
+    commissions = [
+        (
+            f"commission:{c.pk}",
+            f"{c.partner.name}: {c.title} ({_days(c.days_per_academy)} per academy)",
+        )
+        for c in Commission.objects.filter(trust_id=academy.trust_id, academies=academy)
+        .select_related("partner")
+        .order_by("starts_on")[:40]
+    ]
+    arrangements = [
+        (f"arrangement:{a.pk}", f"{_days(a.days)} of {a.subject} from {a.giver.name}")
+        for a in SupportArrangement.objects.filter(
+            trust_id=academy.trust_id, taker=academy, status="active"
+        ).select_related("giver")[:40]
+    ]
+    return [
+        (label, options)
+        for label, options in (
+            ("The phase's offer", offer),
+            ("CPD programmes", programmes),
+            ("Partners' commissions", commissions),
+            ("Days from another academy", arrangements),
+        )
+        if options
+    ]
+
+
+def support_labels(academy: Academy, refs: list[str]) -> list[str]:
+    """The allocated support in words, in the order picked (a ref no longer offered is left
+    out: an offer item the trust reworded, a commission that ended)."""
+    words = {ref: label for _, group in support_options(academy) for ref, label in group}
+    return [words[r] for r in refs if r in words]
 
 
 def evidence_options(academy: Academy) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -296,6 +362,8 @@ def plan_detail(plan: ImprovementPlan | None, today: dt.date) -> list[dict[str, 
     if plan is None:
         return []
     rows = []
+    # The academy's support options, read once for every priority's labels.
+    words = {ref: label for _, group in support_options(plan.academy) for ref, label in group}
     for p in plan.priorities.select_related("trust_priority", "plan").prefetch_related(  # type: ignore[attr-defined]
         "reviews", "actions__visit_action__visit"
     ):
@@ -308,6 +376,7 @@ def plan_detail(plan: ImprovementPlan | None, today: dt.date) -> list[dict[str, 
                 "latest": latest,
                 "colour": RAG_COLOUR.get(latest.rag, "grey") if latest else "grey",
                 "actions": list(p.actions.all()),
+                "support": [words[r] for r in p.support_refs or [] if r in words],
                 "schedule": schedule_for(p, today),
                 "ended": AcademicYear.parse(plan.academic_year).terms()[-1].last_day < today,
             }

@@ -41,6 +41,7 @@ from .models import (
     TrustSelfAssessment,
     TrustStatement,
 )
+from .selectors import support_options
 
 if TYPE_CHECKING:
     from trust_si.accounts.models import User
@@ -169,6 +170,17 @@ def plan_get_or_create(
     return plan
 
 
+def support_check(academy: Academy, refs: list[str]) -> list[str]:
+    """The support refs, each one of the academy's own options (another academy's or trust's
+    commission, programme or arrangement is refused, as is anything made up)."""
+    allowed = {ref for _, group in support_options(academy) for ref, _label in group}
+    refs = list(dict.fromkeys(str(r) for r in refs))
+    wrong = [r for r in refs if r not in allowed]
+    if wrong:
+        raise ValidationError(f"Not support this academy can be allocated: {', '.join(wrong[:5])}.")
+    return refs
+
+
 @transaction.atomic
 def priority_add(
     *,
@@ -182,9 +194,11 @@ def priority_add(
     target: float | None = None,
     trust_priority: TrustPriority | None = None,
     support: str = "",
+    support_refs: list[str] | None = None,
     success_criteria: str = "",
     owner: str = "",
 ) -> PlanPriority:
+    refs = support_check(plan.academy, support_refs or [])
     if trust_priority is not None and trust_priority.trust_id != plan.trust_id:
         raise ValidationError("That trust priority is not this trust's.")
     if kpi_code and kpi_code not in KPIS:
@@ -200,6 +214,7 @@ def priority_add(
         target=target,
         trust_priority=trust_priority,
         support=support,
+        support_refs=refs,
         success_criteria=success_criteria,
         owner=owner,
     )
@@ -216,6 +231,7 @@ PRIORITY_FIELDS = (
     "target",
     "trust_priority",
     "support",
+    "support_refs",
     "success_criteria",
     "owner",
 )
@@ -237,7 +253,10 @@ def priority_update(
     for required in ("title", "departure", "arrival"):
         if required in data and not str(data[required]).strip():
             raise ValidationError(f"The {required} cannot be empty.")
-    changes = apply_changes(priority, dict(data))
+    data = dict(data)
+    if "support_refs" in data:
+        data["support_refs"] = support_check(priority.plan.academy, data["support_refs"] or [])
+    changes = apply_changes(priority, data)
     priority.save()
     audit_record(actor=actor, action="plan_priority.update", target=priority, changes=changes)
     return priority

@@ -231,6 +231,7 @@ def priority_add(request: TenantRequest, urn: str) -> HttpResponse:
         request.POST or None,
         initial={"starts_on": today},
         trust_priorities=TrustPriority.objects.filter(trust_id=membership.trust_id),
+        support_options=selectors.support_options(academy),
     )
     if request.method == "POST" and form.is_valid():
         year = AcademicYear.for_date(form.cleaned_data["starts_on"]).code

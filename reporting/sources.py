@@ -251,6 +251,29 @@ def _ks4_section(spec: ForecastSpec) -> Callable[..., dict[str, Any]]:
 
 forecast_ks4_section = _ks4_section(KS4)
 forecast_ks4_year10_section = _ks4_section(KS4_YEAR10)
+# The sections above came first (reports were snapshotted with them); every other year group's
+# forecast is in one list section after them.
+_OWN_SECTION = (KS2, KS4, KS4_YEAR10)
+
+
+def forecast_year_groups_section(
+    *, trust: Trust, academy: Academy, term_code: str
+) -> list[dict[str, Any]]:
+    """The forecasts of the academy's other year groups (KS2 writing; Years 3 to 5 for KS2;
+    Years 7 to 9 for KS4), each labelled as a forecast, or the words why there is none."""
+    return [
+        forecast_as_data(
+            forecast_for(
+                spec,
+                trust_id=trust.pk,
+                academy_id=academy.pk,
+                term_code=term_code,
+                min_n=trust.min_cohort,
+            )
+        )
+        for spec in forecast_specs_for(academy)
+        if spec not in _OWN_SECTION
+    ]
 
 
 def similar_schools_section(*, trust: Trust, academy: Academy, term_code: str) -> dict[str, Any]:
@@ -291,5 +314,6 @@ ACADEMY_SECTIONS: tuple[Section, ...] = (
     Section("forecast", forecast_section),
     Section("forecast_ks4", forecast_ks4_section),
     Section("forecast_ks4_year10", forecast_ks4_year10_section),
+    Section("forecast_year_groups", forecast_year_groups_section),
     Section("similar_schools", similar_schools_section),
 )

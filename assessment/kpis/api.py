@@ -391,16 +391,22 @@ class TransitionMatrixAPI(TenantAPIView):
 
 
 class ForecastMeasureOutput(serializers.Serializer):
-    measure = serializers.CharField(help_text='"expected" or "higher"')
+    measure = serializers.CharField(
+        help_text='"expected" or "higher" (percent), or "attainment8" (points, KS4)'
+    )
     name = serializers.CharField(help_text="the measure in words")
-    value = serializers.FloatField(allow_null=True, help_text="percent; null when suppressed")
+    value = serializers.FloatField(
+        allow_null=True, help_text="percent (points for attainment8); null when suppressed"
+    )
     low = serializers.FloatField(allow_null=True, help_text="90% likely range")
     high = serializers.FloatField(allow_null=True)
     actual = serializers.FloatField(allow_null=True, help_text="the outcome, once known")
 
 
 class ForecastOutput(serializers.Serializer):
-    key = serializers.CharField(help_text='"ks2", "ks4" (Year 11) or "ks4_year10" (a year ahead)')
+    key = serializers.CharField(
+        help_text='"ks2" (Year 6), "ks2_writing", "ks2_year5" ... "ks4" (Year 11), "ks4_year10" ... "ks4_year7"'
+    )
     key_stage = serializers.CharField()
     title = serializers.CharField()
     shown_as = serializers.CharField(help_text='always "Forecast": not a result')
@@ -433,9 +439,12 @@ class ForecastListAPI(TenantAPIView):
             )
         ],
         description=(
-            "End-of-key-stage forecasts for one academy (KS2 from Year 6 teacher assessments, "
-            "KS4 from Year 11 working-at grades), labelled as forecasts, with the method named; "
-            "cohorts at or below the trust's minimum are suppressed."
+            "End-of-key-stage forecasts for each year group of a key stage the academy teaches "
+            "(KS2 from Years 3 to 6 teacher assessments and writing judgements; KS4 from Years "
+            "10 and 11 working-at grades and Years 7 to 9 teacher assessments, with Attainment 8 "
+            "in points), labelled as forecasts, with the method and its past cohorts named; a "
+            "year group with no past cohort says so in `note`; cohorts at or below the trust's "
+            "minimum are suppressed."
         ),
     )
     def get(self, request: Request, urn: str) -> Response:
@@ -476,6 +485,19 @@ def _forecast_body(data: dict[str, Any]) -> dict[str, Any]:
                 "low": interval.low if interval else None,
                 "high": interval.high if interval else None,
                 "actual": data["actual"][measure] if data["actual"] else None,
+            }
+        )
+    if data.get("score_label"):
+        # KS4: Attainment 8, a mean in points (null like the others when there is no forecast).
+        points = f.mean
+        measures.append(
+            {
+                "measure": "attainment8",
+                "name": data["score_label"],
+                "value": points.value if points else None,
+                "low": points.low if points else None,
+                "high": points.high if points else None,
+                "actual": (data["actual"] or {}).get("mean"),
             }
         )
     return {

@@ -255,13 +255,16 @@ def academy_kpis(request: TenantRequest, urn: str) -> HttpResponse:
         membership.trust_id, request.GET.get("term"), context.get("term")
     )
     if forecast_term:
-        # KS2 (Year 6) and KS4 (Year 11) side by side, whichever the academy teaches.
+        # One card per year group of a key stage the academy teaches (KS2 before KS4).
         context["forecasts"] = forecasts_for_academy(
             academy,
             trust_id=membership.trust_id,
             term_code=forecast_term,
             min_n=membership.trust.min_cohort,
         )
+        # Two cards to a row (each row its own grid row, so cards of unequal height line up).
+        found = context["forecasts"]
+        context["forecast_rows"] = [found[i : i + 2] for i in range(0, len(found), 2)]
     context["no_forecast_note"] = no_forecast_note(academy)
     context["no_forecast_title"] = (
         "Forecast: end of key stage 1"

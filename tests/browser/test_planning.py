@@ -115,3 +115,26 @@ def test_every_other_planning_page_is_axe_clean_and_an_action_is_added(world, pa
     assert action.done
     page.goto(f"/t/{a.slug}/kpis/{a.academies[0].urn}/")
     assert_no_axe_violations(page)
+
+
+def test_kpi_pages_with_several_forecast_cards_are_axe_clean(world, page, login_as):
+    """A primary (Year 6, Year 6 writing, Year 5 a year ahead, Years 4 and 3 in words) and a
+    secondary (Years 11 to 7, Attainment 8): every card, two to a row, axe clean."""
+    from tests.planning.test_year_group_forecasts import CURRENT, HISTORY, _ks4_history, _year5
+
+    a = world.a
+    primary, secondary = a.academies
+    with a.scope():
+        for year in ("2021-22", "2022-23", "2023-24"):
+            _year5(primary, year, HISTORY)
+        _year5(primary, "2025-26", CURRENT, outcomes=False)
+        _ks4_history(secondary)
+    login_as(a.user(Role.TRUST_ADMIN))
+    page.goto(f"/t/{a.slug}/kpis/{primary.urn}/?term=2025-26-spring")
+    assert page.locator("[data-forecast]").count() == 5
+    assert page.get_by_text("59% (likely range 49% to 70%)").count() == 1
+    assert_no_axe_violations(page)
+    page.goto(f"/t/{a.slug}/kpis/{secondary.urn}/?term=2025-26-spring")
+    assert page.locator("[data-forecast]").count() == 5
+    assert page.get_by_text("Attainment 8 (average points per pupil)").count() >= 1
+    assert_no_axe_violations(page)

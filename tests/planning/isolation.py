@@ -1,4 +1,5 @@
 from cpd.models import Priority as TrustPriority
+from cpd.models import Programme
 from planning import services
 from tests.isolation import Case, sentinel
 from trust_si.accounts.roles import Role
@@ -30,6 +31,13 @@ def setup(world):
             trust_priority = TrustPriority.objects.create(
                 trust=tw.trust, title=sentinel(tw, "Trust priority")
             )
+            # A CPD programme a priority's support can be allocated from (the trust's own only).
+            programme = Programme.objects.create(
+                trust=tw.trust,
+                title=sentinel(tw, "Programme"),
+                domain="applying",
+                format="coaching",
+            )
         visit, visit_action = make_visit_action(tw)
         with tw.scope():
             action = services.plan_action_add(
@@ -46,6 +54,7 @@ def setup(world):
             risk=risk,
             risk2=suggested,
             trust_priority=trust_priority,
+            support_programme=programme,
             plan_action=action,
             plan_visit=visit,
             plan_visit_action=visit_action,
@@ -134,6 +143,22 @@ CASES = [
         body_ids=lambda tw: {"trust_priority": tw.extra["trust_priority"].pk},
         allowed_role=S,
         forbidden_role=G,
+    ),
+    Case(
+        "planning:priority_add",
+        kwargs=_urn,
+        method="post",
+        data=lambda tw: {
+            "title": "Writing",
+            "departure": "Below",
+            "arrival": "At national",
+            "starts_on": "2025-09-08",
+            "support_refs": f"programme:{tw.extra['support_programme'].pk}",
+        },
+        body_ids=lambda tw: {"support_refs": f"programme:{tw.extra['support_programme'].pk}"},
+        allowed_role=S,
+        forbidden_role=G,
+        label="support",
     ),
     Case(
         "planning:review_add",

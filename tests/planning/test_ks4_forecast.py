@@ -205,12 +205,21 @@ def test_an_all_through_academy_shows_both_forecasts_and_a_first_school_the_ks1_
     ks2 = html.index("Forecast: end of key stage 2")
     ks4 = html.index("Forecast: end of key stage 4")
     assert ks2 < ks4  # side by side, KS2 first
-    assert "No Year 11 pupils with working-at grades in Spring term 2025-26" in html
+    # No past cohort at all: said in words, year group by year group.
+    assert (
+        "No forecast for Year 11: no past Year 11 cohort in the trust&#x27;s data has reached "
+        "its KS4 results yet." in html
+    )
+    assert "No forecast for Year 7: no past Year 7 cohort" in html
     assert KS1_NO_FORECAST not in html
     page = client.get(f"/t/{tw.slug}/kpis/{first.urn}/?term=2025-26-spring")
     html = page.content.decode()
     assert page.status_code == 200
-    assert "Forecast: end of key stage 2" not in html
+    # A first school has no Year 6 card, but its Years 3 and 4 are forecast towards KS2 (their
+    # results come at a middle school), and it is told why there is no KS1 forecast.
+    assert 'data-forecast="ks2"' not in html
+    assert 'data-forecast="ks2_year4"' in html and 'data-forecast="ks2_year3"' in html
+    assert "No forecast for Year 4: no past Year 4 cohort" in html
     assert "optional since 2023-24" in html
 
 
@@ -253,7 +262,14 @@ def test_governor_report_carries_the_ks4_forecast(world) -> None:
     assert "past Year 11 cohorts" in text  # the method, named
     assert "Forecast: end of key stage 2" not in text  # a secondary has no Year 6
     assert "Forecast: end of key stage 4 for this Year 10 (a year ahead)" in text
-    assert "No forecast: No Year 10 pupils with working-at grades in Spring term 2025-26" in text
+    assert (
+        "No forecast for Year 10: no past Year 10 cohort in the trust's data has reached its KS4 "
+        "results yet." in text
+    )
+    # The other year groups' section: each in words, none fitted (no past Year 7-9 cohort).
+    assert "Forecasts for the other year groups" in text
+    for year in ("9", "8", "7"):
+        assert f"No forecast for Year {year}: no past Year {year} cohort" in text
     assert "end of key stage 4" not in _text(primary)
 
 
@@ -266,7 +282,13 @@ def test_forecasts_api_labels_and_suppresses(world, client_for) -> None:
     client = client_for(tw.user(Role.TRUST_LEADER))
     url = f"/api/v1/t/{tw.slug}/kpis/{secondary.urn}/forecasts/"
     body = client.get(url, {"term": "2025-26-spring"}).json()
-    assert [f["key"] for f in body["forecasts"]] == ["ks4", "ks4_year10"]
+    assert [f["key"] for f in body["forecasts"]] == [
+        "ks4",
+        "ks4_year10",
+        "ks4_year9",
+        "ks4_year8",
+        "ks4_year7",
+    ]
     ks4 = body["forecasts"][0]
     assert ks4["key_stage"] == "KS4" and ks4["shown_as"] == "Forecast" and ks4["available"]
     assert "past Year 11 cohorts" in ks4["method"]

@@ -141,6 +141,59 @@ def test_a_floor_placement_suggests_an_achievement_risk_once_and_a_leader_decide
         assert not Risk.objects.exists()
 
 
+def test_a_needs_attention_heatmap_cell_suggests_a_risk_once_and_a_leader_dismisses_it(
+    world,
+) -> None:
+    from phases.heatmap import Cell, CellKind, CellState, cells_to_json
+    from phases.models import HeatmapRow
+
+    tw = world.a
+    academy = tw.academies[0]
+    weak = Cell(
+        column="ks2_rwm_exp",
+        kind=CellKind.KPI,
+        state=CellState.VALUE,
+        rating="Needs attention",
+        level=1,
+        value=41.0,
+        display="41.0%",
+        unit="%",
+        cohort=30,
+    )
+    fine = Cell(
+        column="ks2_reading_exp",
+        kind=CellKind.KPI,
+        state=CellState.VALUE,
+        rating="Above national",
+        level=3,
+        value=80.0,
+        display="80.0%",
+        unit="%",
+        cohort=30,
+    )
+    with tw.scope():
+        HeatmapRow.objects.create(
+            trust=tw.trust,
+            academy=academy,
+            term_code="2025-26-summer",
+            group="all",
+            cells=cells_to_json([weak, fine]),
+        )
+        made = services.risk_suggestions_refresh(trust=tw.trust, term_code="2025-26-summer")
+        # Only the weakest-rated cell suggests a risk, achievement, from the heat map, once.
+        assert len(made) == 1
+        risk = made[0]
+        assert risk.status == RiskStatus.SUGGESTED and risk.category == "achievement"
+        assert "rated needs attention" in risk.title and risk.likelihood == 3
+        assert risk.source == "the heat map, Summer term 2025-26"
+        assert services.risk_suggestions_refresh(trust=tw.trust, term_code="2025-26-summer") == []
+        services.risk_decide(actor=tw.user(Role.TRUST_LEADER), risk=risk, decision="dismiss")
+        risk.refresh_from_db()
+        assert risk.status == RiskStatus.DISMISSED
+    with world.b.scope():
+        assert not Risk.objects.exists()
+
+
 def test_risk_register_page_accepts_a_suggestion(world, client_for) -> None:
     tw = world.a
     with tw.scope():
@@ -193,7 +246,7 @@ def test_governor_and_board_reports_carry_the_planning_sections(world) -> None:
     assert "Reading fluency" in text and "At risk (15 Oct 2025)" in text
     assert "Strong standard" in text
     assert "Forecast: end of key stage 2" in text
-    assert "No forecast: No Year 6 pupils with teacher assessments in Spring term 2025-26" in text
+    assert "No forecast for Year 6: no past Year 6 cohort in the trust's data has reached" in text
     board = _text(board_report)
     assert "Risk register" in board and "Reading fluency risk" in board
     assert "High (12)" in board
@@ -630,3 +683,97 @@ def test_openapi_schema_documents_the_planning_writes(client) -> None:
     assert "patch" in risk
     ref = risk["patch"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     assert ref.endswith("RiskChangeIn") or "RiskChange" in ref
+
+
+def test_trust_support_is_picked_from_the_academys_offer_cpd_and_partners_days(
+    world, client_for
+) -> None:
+    """The priority form offers the academy's phase offer, the trust's CPD programmes and the
+    partners' commissions the academy is in; the plan shows the picks in words; another trust's
+    programme, or a commission the academy is not in, is refused (400, nothing saved)."""
+    from cpd.models import Programme
+    from partnerships.models import Commission, PartnerOrganisation
+    from planning.models import PlanPriority
+
+    tw, other = world.a, world.b
+    academy = tw.academies[0]
+    with tw.scope():
+        Placement.objects.create(
+            trust=tw.trust,
+            academy=academy,
+            term_code="2025-26-autumn",
+            proposed_phase="repair",
+            reasons=[{"text": "Below the floor"}],
+        )
+        programme = Programme.objects.create(
+            trust=tw.trust, title="Writing for meaning", domain="applying", format="coaching"
+        )
+        partner = PartnerOrganisation.objects.create(
+            trust=tw.trust, name="County English hub", kind="english_hub"
+        )
+        commission = Commission.objects.create(
+            trust=tw.trust,
+            partner=partner,
+            title="Writing moderation support",
+            key_area="english",
+            nature="support",
+            days_per_academy=3,
+            starts_on=dt.date(2025, 9, 1),
+            ends_on=dt.date(2026, 7, 31),
+        )
+        commission.academies.add(academy)
+        elsewhere = Commission.objects.create(
+            trust=tw.trust,
+            partner=partner,
+            title="Maths hub days",
+            key_area="english",
+            nature="support",
+            days_per_academy=2,
+            starts_on=dt.date(2025, 9, 1),
+            ends_on=dt.date(2026, 7, 31),
+        )
+        elsewhere.academies.add(tw.academies[1])
+    with other.scope():
+        foreign = Programme.objects.create(
+            trust=other.trust, title="Beta coaching", domain="applying", format="coaching"
+        )
+    client = client_for(tw.user(Role.SCHOOL_STAFF))
+    url = f"/t/{tw.slug}/planning/academies/{academy.urn}/priorities/new/"
+    form = client.get(url).content.decode()
+    assert "Repair offer:" in form and "CPD: Writing for meaning" in form
+    assert "County English hub: Writing moderation support (3 days per academy)" in form
+    assert "Maths hub days" not in form and "Beta coaching" not in form
+    body = {
+        "title": "Writing",
+        "departure": "Below national",
+        "arrival": "At national",
+        "starts_on": "2025-09-08",
+    }
+    offer_ref = "offer:repair:0"
+    for refused in (f"programme:{foreign.pk}", f"commission:{elsewhere.pk}", "offer:sustain:0"):
+        response = client.post(url, {**body, "support_refs": [offer_ref, refused]})
+        assert response.status_code == 400, refused
+    with tw.scope():
+        assert not PlanPriority.objects.exists()
+    response = client.post(
+        url,
+        {
+            **body,
+            "support_refs": [offer_ref, f"programme:{programme.pk}", f"commission:{commission.pk}"],
+        },
+    )
+    assert response.status_code == 302
+    with tw.scope():
+        priority = PlanPriority.objects.get()
+        assert priority.support_refs == [
+            offer_ref,
+            f"programme:{programme.pk}",
+            f"commission:{commission.pk}",
+        ]
+        with pytest.raises(ValidationError):
+            services.priority_update(
+                actor=None, priority=priority, data={"support_refs": [f"programme:{foreign.pk}"]}
+            )
+    page = client.get(f"/t/{tw.slug}/planning/academies/{academy.urn}/").content.decode()
+    assert "CPD: Writing for meaning" in page
+    assert "County English hub: Writing moderation support (3 days per academy)" in page
