@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 
 from academies.models import Academy
-from assessment.frameworks.models import TeacherJudgement
+from assessment.frameworks.models import ModerationAgreement, TeacherJudgement
 from assessment.frameworks.rules import LEVELS, split_codes
 from assessment.frameworks.services import moderation_agreement_replace
 from assessment.models import Term
@@ -245,6 +245,25 @@ def round_agreement_publish(round_: Round) -> None:
             for academy_id, a in outcome.by_academy.items()
         },
     )
+
+
+def round_agreement_backfill() -> list[Round]:
+    """Publish the agreement of closed blind rounds that have none: rounds closed before the
+    read model existed (migration frameworks 0002). Every trust: the caller holds
+    `dangerously_unscoped()` (the data migration and the operator's command do). Idempotent:
+    a round with rows is left alone, and publishing replaces a round's rows anyway."""
+    published = set(ModerationAgreement.objects.values_list("trust_id", "round_ref"))
+    rounds = [
+        round_
+        for round_ in Round.objects.filter(method=RoundMethod.BLIND, status=RoundStatus.CLOSED)
+        .select_related("term")
+        .order_by("pk")
+        if (round_.trust_id, round_.pk) not in published
+    ]
+    with transaction.atomic():
+        for round_ in rounds:
+            round_agreement_publish(round_)
+    return rounds
 
 
 @transaction.atomic
