@@ -117,6 +117,8 @@ KPI_SHORT = {
     "one_plus_suspension": "One or more suspensions",
     "writing_judged_exs": "Writing EXS+ (judged)",
     "writing_judged_gds": "Writing GDS (judged)",
+    "reading_judged_exs": "Reading EXS+ (judged)",
+    "reading_judged_gds": "Reading GDS (judged)",
 }
 ACCURACY_COLUMN = "assessment_accuracy"
 # Not a KPI column: year-group breakdowns (the KPI page and API show them) and the scaffolded
