@@ -19,7 +19,16 @@ from trust_si.audit.services import audit_record
 from trust_si.tenancy.models import Trust
 from visits.models import Visit
 
-from .models import Comparison, Moderator, Review, Round, RoundMethod, RoundStatus, SampleItem
+from .models import (
+    MODERATION_VISIT_TYPE,
+    Comparison,
+    Moderator,
+    Review,
+    Round,
+    RoundMethod,
+    RoundStatus,
+    SampleItem,
+)
 from .sampling import Candidate, draw
 from .selectors import round_outcome
 
@@ -296,9 +305,21 @@ def anchor_set(*, actor: User | None, item: SampleItem, level: str) -> SampleIte
 
 @transaction.atomic
 def round_visit_link(*, actor: User | None, round_: Round, visit_id: int) -> None:
-    visit = Visit.objects.filter(trust_id=round_.trust_id, pk=visit_id).first()
+    """A moderation visit (the existing visit type "moderation") made for this round. Its days
+    count against its partner's commission as every visit's do (partnerships' accounting)."""
+    visit = (
+        Visit.objects.filter(trust_id=round_.trust_id, pk=visit_id)
+        .select_related("visit_type")
+        .first()
+    )
     if visit is None:
         raise ModerationRefused("No such visit.")
+    if visit.visit_type.code != MODERATION_VISIT_TYPE:
+        raise ModerationRefused(
+            f"That is a {visit.visit_type.name.lower()} visit, not a cross-school moderation visit."
+        )
+    if not round_.academies.filter(pk=visit.academy_id).exists():
+        raise ModerationRefused("That visit is to a school outside this round.")
     round_.visits.add(visit)
     audit_record(
         actor=actor, action="moderation_round.visit", target=round_, changes={"visit": visit.pk}
