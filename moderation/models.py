@@ -13,6 +13,8 @@ from partnerships.models import Commission, PartnerOrganisation
 from trust_si.tenancy.models import TenantModel
 from visits.models import Visit
 
+MODERATION_VISIT_TYPE = "moderation"  # visits' built-in "Cross-school moderation" type
+
 
 class RoundStatus(models.TextChoices):
     DRAFT = "draft", "Being set up"

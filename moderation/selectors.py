@@ -16,10 +16,20 @@ from academies.selectors import academy_list_for
 from assessment.frameworks.models import Piece
 from trust_si.tenancy.models import Trust
 from trust_si.terms import TermCode
+from visits.models import Visit
+from visits.selectors import visit_list_for
 
 from .agreement import Agreement, agreement_by
 from .cj import Scale, fit, levels_from_anchors, next_pair
-from .models import Comparison, Moderator, Review, Round, RoundStatus, SampleItem
+from .models import (
+    MODERATION_VISIT_TYPE,
+    Comparison,
+    Moderator,
+    Review,
+    Round,
+    RoundStatus,
+    SampleItem,
+)
 
 if TYPE_CHECKING:
     from trust_si.accounts.models import Membership, User
@@ -261,3 +271,18 @@ def moderation_summary_for_report(
     if not rows:
         return None
     return {"rows": rows, "note": ""}
+
+
+def round_visits_for(membership: Membership, round_: Round) -> QuerySet[Visit]:
+    """The round's moderation visits the member may see (visits' own scope)."""
+    return visit_list_for(membership).filter(moderation_rounds=round_).order_by("date", "pk")
+
+
+def round_visits_linkable(membership: Membership, round_: Round) -> QuerySet[Visit]:
+    """Moderation visits to the round's schools, not linked yet, that the member may see."""
+    return (
+        visit_list_for(membership)
+        .filter(visit_type__code=MODERATION_VISIT_TYPE, academy__in=round_.academies.all())
+        .exclude(moderation_rounds=round_)
+        .order_by("date", "pk")
+    )

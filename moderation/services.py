@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 
 from academies.models import Academy
-from assessment.frameworks.models import TeacherJudgement
+from assessment.frameworks.models import ModerationAgreement, TeacherJudgement
 from assessment.frameworks.rules import LEVELS, split_codes
 from assessment.frameworks.services import moderation_agreement_replace
 from assessment.models import Term
@@ -19,7 +19,16 @@ from trust_si.audit.services import audit_record
 from trust_si.tenancy.models import Trust
 from visits.models import Visit
 
-from .models import Comparison, Moderator, Review, Round, RoundMethod, RoundStatus, SampleItem
+from .models import (
+    MODERATION_VISIT_TYPE,
+    Comparison,
+    Moderator,
+    Review,
+    Round,
+    RoundMethod,
+    RoundStatus,
+    SampleItem,
+)
 from .sampling import Candidate, draw
 from .selectors import round_outcome
 
@@ -247,6 +256,25 @@ def round_agreement_publish(round_: Round) -> None:
     )
 
 
+def round_agreement_backfill() -> list[Round]:
+    """Publish the agreement of closed blind rounds that have none: rounds closed before the
+    read model existed (migration frameworks 0002). Every trust: the caller holds
+    `dangerously_unscoped()` (the data migration and the operator's command do). Idempotent:
+    a round with rows is left alone, and publishing replaces a round's rows anyway."""
+    published = set(ModerationAgreement.objects.values_list("trust_id", "round_ref"))
+    rounds = [
+        round_
+        for round_ in Round.objects.filter(method=RoundMethod.BLIND, status=RoundStatus.CLOSED)
+        .select_related("term")
+        .order_by("pk")
+        if (round_.trust_id, round_.pk) not in published
+    ]
+    with transaction.atomic():
+        for round_ in rounds:
+            round_agreement_publish(round_)
+    return rounds
+
+
 @transaction.atomic
 def comparison_record(
     *, actor: User, round_: Round, winner: SampleItem, loser: SampleItem
@@ -277,9 +305,21 @@ def anchor_set(*, actor: User | None, item: SampleItem, level: str) -> SampleIte
 
 @transaction.atomic
 def round_visit_link(*, actor: User | None, round_: Round, visit_id: int) -> None:
-    visit = Visit.objects.filter(trust_id=round_.trust_id, pk=visit_id).first()
+    """A moderation visit (the existing visit type "moderation") made for this round. Its days
+    count against its partner's commission as every visit's do (partnerships' accounting)."""
+    visit = (
+        Visit.objects.filter(trust_id=round_.trust_id, pk=visit_id)
+        .select_related("visit_type")
+        .first()
+    )
     if visit is None:
         raise ModerationRefused("No such visit.")
+    if visit.visit_type.code != MODERATION_VISIT_TYPE:
+        raise ModerationRefused(
+            f"That is a {visit.visit_type.name.lower()} visit, not a cross-school moderation visit."
+        )
+    if not round_.academies.filter(pk=visit.academy_id).exists():
+        raise ModerationRefused("That visit is to a school outside this round.")
     round_.visits.add(visit)
     audit_record(
         actor=actor, action="moderation_round.visit", target=round_, changes={"visit": visit.pk}

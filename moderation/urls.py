@@ -10,6 +10,7 @@ urlpatterns = [
     path("moderation/new/", views.round_create, name="round_create"),
     path("moderation/<int:pk>/", views.round_detail, name="round"),
     path("moderation/<int:pk>/compare/", views.compare, name="compare"),
+    path("moderation/<int:pk>/visits/", views.round_visit_link, name="visit_link"),
     path("moderation/<int:pk>/pieces/<int:number>/", views.review, name="review"),
     path("moderation/<int:pk>/pieces/<int:number>/agree/", views.item_agree, name="item_agree"),
     path(

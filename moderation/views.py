@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from academies.selectors import academy_list_for
 from assessment.frameworks.http import piece_response
@@ -17,6 +18,7 @@ from assessment.models import Term
 from trust_si.forms import tenant_redirect
 from trust_si.web.access import require
 from trust_si.web.http import TenantRequest
+from visits.selectors import visit_get_for
 
 from . import selectors, services
 from .agreement import agreement_words, kappa_words
@@ -198,7 +200,25 @@ def round_detail(request: TenantRequest, pk: int) -> HttpResponse:
                 )
             ]
         )
+    context["visits"] = selectors.round_visits_for(membership, round_)
+    if membership.can("moderation.manage"):
+        context["linkable"] = selectors.round_visits_linkable(membership, round_)
     return render(request, "moderation/round_detail.html", context)
+
+
+@require_POST
+def round_visit_link(request: TenantRequest, pk: int) -> HttpResponse:
+    """POST: link a moderation visit (the existing visit type) to the round."""
+    membership = require(request, "moderation.manage")
+    round_ = selectors.round_get_for(membership, pk)
+    visit = visit_get_for(membership, _number(request.POST.get("visit")))
+    try:
+        services.round_visit_link(actor=request.user, round_=round_, visit_id=visit.pk)
+    except services.ModerationRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Visit of {visit.date:%-d %B %Y} to {visit.academy} linked.")
+    return redirect("moderation:round", trust_slug=request.trust.slug, pk=round_.pk)
 
 
 def compare(request: TenantRequest, pk: int) -> HttpResponse:

@@ -117,6 +117,8 @@ KPI_SHORT = {
     "one_plus_suspension": "One or more suspensions",
     "writing_judged_exs": "Writing EXS+ (judged)",
     "writing_judged_gds": "Writing GDS (judged)",
+    "reading_judged_exs": "Reading EXS+ (judged)",
+    "reading_judged_gds": "Reading GDS (judged)",
 }
 ACCURACY_COLUMN = "assessment_accuracy"
 # Not a KPI column: year-group breakdowns (the KPI page and API show them) and the scaffolded
@@ -693,6 +695,7 @@ class AccuracyEvidence:
     agreed: int
     generous: int = 0  # the school's judgement above the moderated one
     severe: int = 0  # ... below it
+    previous: AccuracyEvidence | None = None  # the school's round before this one, if any
 
 
 # Exact agreement -> level for the colour. No national standard exists for moderation agreement:
@@ -738,6 +741,7 @@ def accuracy_cell(term: str, evidence: AccuracyEvidence | None) -> Cell:
         CellKind.ACCURACY,
         CellState.VALUE,
         rating,
+        trend=_accuracy_trend(pct, evidence.previous),
         level=level,
         value=round(pct, 1),
         display=f"{pct:.0f}%",
@@ -746,6 +750,22 @@ def accuracy_cell(term: str, evidence: AccuracyEvidence | None) -> Cell:
         term=round_term,
         stale=stale,
         note=note + (" (an earlier year's round)" if stale else ""),
+    )
+
+
+def _accuracy_trend(pct: float, previous: AccuracyEvidence | None) -> Trend | None:
+    """The change in exact agreement from the school's round before (higher is better)."""
+    if previous is None or not previous.moderated:
+        return None
+    change = pct - 100 * previous.agreed / previous.moderated
+    when = f"{previous.round_name} ({term_label(previous.term)})"
+    if abs(change) < 0.05:
+        return Trend(TrendDirection.LEVEL, f"level with {when}")
+    word = "up" if change > 0 else "down"
+    return Trend(
+        TrendDirection(word),
+        f"{word} {abs(change):.0f} pts on {when} ({'better' if change > 0 else 'worse'})",
+        change > 0,
     )
 
 

@@ -28,7 +28,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from academies.models import Academy
-from assessment.frameworks.selectors import moderation_agreement_latest
+from assessment.frameworks.models import ModerationAgreement
+from assessment.frameworks.selectors import moderation_agreement_recent
 from assessment.kpis.disclosure import threshold
 from assessment.kpis.selectors import kpi_figures_for
 from assessment.kpis.store import kpi_figures_rebuild
@@ -424,6 +425,25 @@ def placement_recompute(
 
 
 @transaction.atomic
+def _accuracy_evidence(rows: list[ModerationAgreement]) -> AccuracyEvidence:
+    """An academy's latest rounds (latest first, at least one) as the accuracy cell's evidence,
+    with the round before it for the trend."""
+
+    def evidence(row: ModerationAgreement, previous: AccuracyEvidence | None) -> AccuracyEvidence:
+        return AccuracyEvidence(
+            row.round_name,
+            row.term.code,
+            row.moderated,
+            row.agreed,
+            row.generous,
+            row.severe,
+            previous=previous,
+        )
+
+    latest, *before = rows
+    return evidence(latest, evidence(before[0], None) if before else None)
+
+
 def heatmap_refresh(
     *,
     trust: Trust,
@@ -465,10 +485,8 @@ def heatmap_refresh(
     # Moderation sits above phases: its agreement reaches the map through the assessment
     # layer's read model, written when a round closes.
     accuracy = {
-        academy_id: AccuracyEvidence(
-            row.round_name, row.term.code, row.moderated, row.agreed, row.generous, row.severe
-        )
-        for academy_id, row in moderation_agreement_latest(
+        academy_id: _accuracy_evidence(rows)
+        for academy_id, rows in moderation_agreement_recent(
             trust_id=trust.pk, academy_ids=ids, term_code=term_code
         ).items()
     }

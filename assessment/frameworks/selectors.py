@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
@@ -118,8 +119,26 @@ def moderation_agreement_latest(
 ) -> dict[int, ModerationAgreement]:
     """Each academy's agreement in its latest closed blind round of the subject up to the term
     (a later term's round is not known to an earlier map): the heat map's accuracy cell."""
+    recent = moderation_agreement_recent(
+        trust_id=trust_id, academy_ids=academy_ids, term_code=term_code, subject=subject
+    )
+    return {academy_id: rows[0] for academy_id, rows in recent.items()}
+
+
+def moderation_agreement_recent(
+    *,
+    trust_id: int,
+    academy_ids: list[int],
+    term_code: str,
+    subject: str = "writing",
+    rounds: int = 2,
+) -> dict[int, list[ModerationAgreement]]:
+    """Each academy's agreement in its latest closed blind rounds of the subject up to the term,
+    latest first (at most `rounds`): the accuracy cell and its trend against the round before."""
     wanted = term_sort_key(term_code)
-    latest: dict[int, ModerationAgreement] = {}
+    found: dict[
+        int, list[tuple[tuple[tuple[int, int], dt.datetime, int], ModerationAgreement]]
+    ] = {}
     rows = ModerationAgreement.objects.filter(
         trust_id=trust_id, academy_id__in=academy_ids, subject=subject
     ).select_related("term")
@@ -127,7 +146,8 @@ def moderation_agreement_latest(
         key = (term_sort_key(row.term.code), row.closed_at, row.pk)
         if key[0] > wanted:
             continue
-        best = latest.get(row.academy_id)
-        if best is None or key > (term_sort_key(best.term.code), best.closed_at, best.pk):
-            latest[row.academy_id] = row
-    return latest
+        found.setdefault(row.academy_id, []).append((key, row))
+    return {
+        academy_id: [row for _, row in sorted(keyed, key=lambda kr: kr[0], reverse=True)][:rounds]
+        for academy_id, keyed in found.items()
+    }

@@ -651,6 +651,44 @@ CATALOGUE += [
     ),
 ]
 
+# Reading judged against the trust's reading frameworks (seed 000: "implement a similar process
+# for reading"): the same rule, store and disclosure control as writing. No scaffolded share:
+# independent or scaffolded is a question about a piece of writing, not about reading.
+JUDGED_READING = (
+    ("reading_judged_exs", "expected standard or above (EXS+)", {"EXS", "GDS"}),
+    ("reading_judged_gds", "greater depth (GDS)", {"GDS"}),
+)
+CATALOGUE += [
+    *(
+        Kpi(
+            code,
+            f"Reading: {words}, teacher judgement (trust framework)",
+            "all",
+            "reading",
+            FRAMEWORK_YEARS,
+            "%",
+            "higher",
+            _judged("reading", good),
+        )
+        for code, words, good in JUDGED_READING
+    ),
+    *(
+        Kpi(
+            f"{code}_y{year}",
+            f"Year {year} reading: {words}, teacher judgement (trust framework)",
+            "all",
+            "reading",
+            (year,),
+            "%",
+            "higher",
+            _judged("reading", good),
+            breakdown_of=code,
+        )
+        for year in FRAMEWORK_YEARS
+        for code, words, good in JUDGED_READING
+    ),
+]
+
 # Secondary and behaviour measures (issue 13, i13-4b) ----------------------------------------
 # EBacc average point score, DfE's definition (secondary accountability measures guide, "The
 # English Baccalaureate average point score"): six slots per pupil, GCSE points 9-1 (U 0),

@@ -152,6 +152,17 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
         "ask for independent work; seed 000 asks schools to reduce scaffolds).",
         "The trust's own in-year measure from its writing frameworks (not a DfE statistic)",
     ),
+    "reading_judged_exs": (
+        "Pupils whose teacher judgement of reading this term, against the trust's published "
+        "framework for their year group, is the expected standard or greater depth. The "
+        "judgement is the teacher's (the framework's proposal, or another level with a reason).",
+        "The trust's own in-year measure from its reading frameworks (not a DfE statistic)",
+    ),
+    "reading_judged_gds": (
+        "Pupils whose teacher judgement of reading this term, against the trust's published "
+        "framework for their year group, is greater depth.",
+        "The trust's own in-year measure from its reading frameworks (not a DfE statistic)",
+    ),
     "ta_reading_are": (
         "Pupils whose teacher assessment this term is at or above age-related expectations.",
         "The trust's own in-year measure (not a DfE statistic)",

@@ -75,3 +75,21 @@ def open_round(tw, method: str = "blind", per_school: int = 12, name: str = "Sum
         round_sample_draw(actor=None, round_=round_)
         round_.refresh_from_db()
         return round_
+
+
+def moderation_visit(tw, academy, day: int = 12, code: str = "moderation"):
+    """A visit of the built-in "Cross-school moderation" type (or another type's code)."""
+    import datetime as dt
+
+    from visits.models import VisitType
+    from visits.services import visit_create, visit_types_ensure
+
+    with tw.scope():
+        visit_types_ensure(trust=tw.trust)
+        return visit_create(
+            actor=None,
+            academy=academy,
+            visit_type=VisitType.objects.get(trust=tw.trust, code=code),
+            date=dt.date(2026, 6, day),
+            days=1,
+        )

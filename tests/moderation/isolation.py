@@ -3,7 +3,7 @@ from moderation.models import SampleItem
 from tests.isolation import Case, sentinel
 from trust_si.accounts.roles import Role
 
-from .helpers import open_round
+from .helpers import moderation_visit, open_round
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -19,6 +19,7 @@ def setup(world):
                 round=round_, academy=tw.academies[1]
             ).first()
             tw.extra["term"] = round_.term
+            tw.extra["visit"] = moderation_visit(tw, tw.academies[0])
             tw.extra["item_piece"] = piece_add(
                 actor=None, judgement=tw.extra["item"].judgement, data=PDF, name="essay.pdf"
             )
@@ -29,6 +30,16 @@ def _item(tw):
 
 
 CASES = [
+    Case(
+        "moderation:visit_link",
+        method="post",
+        kwargs=lambda tw: {"pk": tw.extra["round"].pk},
+        data=lambda tw: {"visit": tw.extra["visit"].pk},
+        allowed_role=Role.TRUST_LEADER,
+        forbidden_role=Role.SCHOOL_STAFF,
+        body_ids=lambda tw: {"visit": tw.extra["visit"].pk},
+        ok_statuses=(302,),
+    ),
     Case(
         "moderation:rounds",
         kwargs_are_objects=False,

@@ -10,7 +10,7 @@ from moderation.services import review_submit
 from trust_si.accounts.roles import Role
 from trust_si.audit.models import AuditEvent
 
-from .helpers import TERM, judgements, open_round
+from .helpers import TERM, judgements, moderation_visit, open_round
 
 LOWER = {"GDS": "EXS", "EXS": "WTS", "WTS": "EXS"}
 
@@ -90,3 +90,43 @@ def test_leader_settles_a_disagreement_with_a_reason(world, client_for):
     # The officer moderates the round blind and has not judged the piece: no school judgement.
     officer = client_for(world.a.user(Role.IMPROVEMENT_OFFICER))
     assert officer.get(agree_url).status_code == 403
+
+
+def test_a_moderation_visit_links_to_the_round_and_others_are_refused(world, client_for):
+    tw = world.a
+    round_ = open_round(tw)
+    visit = moderation_visit(tw, tw.academies[1])
+    review_visit = moderation_visit(tw, tw.academies[1], day=14, code="book_scrutiny")
+    leader = client_for(tw.user(Role.TRUST_LEADER))
+    page = leader.get(_url("moderation:round", tw, pk=round_.pk)).content.decode()
+    assert "No moderation visits linked to this round." in page
+    # Only cross-school moderation visits are offered.
+    assert f'<option value="{visit.pk}">' in page
+    assert f'<option value="{review_visit.pk}">' not in page
+    answer = leader.post(_url("moderation:visit_link", tw, pk=round_.pk), {"visit": visit.pk})
+    assert answer.status_code == 302
+    page = leader.get(_url("moderation:round", tw, pk=round_.pk)).content.decode()
+    assert "linked." in page and "12 June 2026" in page
+    assert "count against its commission" in page
+    with tw.scope():
+        assert list(Round.objects.get(pk=round_.pk).visits.all()) == [visit]
+        assert AuditEvent.objects.filter(action="moderation_round.visit").count() == 1
+    # A book scrutiny is not a moderation visit: refused in words, nothing linked.
+    leader.post(_url("moderation:visit_link", tw, pk=round_.pk), {"visit": review_visit.pk})
+    page = leader.get(_url("moderation:round", tw, pk=round_.pk)).content.decode()
+    assert "not a cross-school moderation visit" in page
+    with tw.scope():
+        assert Round.objects.get(pk=round_.pk).visits.count() == 1
+    # School staff cannot link; the other trust's visit is not found.
+    staff = client_for(tw.user(Role.SCHOOL_STAFF))
+    assert (
+        staff.post(_url("moderation:visit_link", tw, pk=round_.pk), {"visit": visit.pk}).status_code
+        == 403
+    )
+    foreign = moderation_visit(world.b, world.b.academies[0])
+    assert (
+        leader.post(
+            _url("moderation:visit_link", tw, pk=round_.pk), {"visit": foreign.pk}
+        ).status_code
+        == 404
+    )

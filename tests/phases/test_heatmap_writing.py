@@ -8,6 +8,8 @@ import datetime as dt
 import pytest
 
 from assessment.contracts import KpiFigure
+from assessment.frameworks.services import moderation_agreement_replace
+from assessment.services import term_get_or_create
 from moderation.models import SampleItem
 from moderation.services import item_agree, review_submit, round_close
 from phases.heatmap import (
@@ -61,6 +63,21 @@ def test_accuracy_cell_in_words_with_a_small_sample_warning():
     # An earlier year's round is shown, and labelled so.
     old = accuracy_cell(TERM, AccuracyEvidence("Last summer", "2024-25-summer", 20, 18))
     assert old.stale and "an earlier year's round" in old.note
+    # No round before it: no trend.
+    assert cell.trend is None
+
+
+def test_accuracy_trend_against_the_schools_round_before():
+    spring = AccuracyEvidence("Spring writing", "2025-26-spring", 10, 6)
+    up = accuracy_cell(TERM, AccuracyEvidence("Summer writing", TERM, 20, 17, previous=spring))
+    # 85% now against 60% in spring: up 25 points, better.
+    assert up.trend is not None and up.trend.better is True
+    assert up.trend.text == "up 25 pts on Spring writing (Spring term 2025-26) (better)"
+    down = accuracy_cell(TERM, AccuracyEvidence("Summer writing", TERM, 10, 5, previous=spring))
+    assert down.trend is not None and down.trend.better is False
+    assert down.trend.text == "down 10 pts on Spring writing (Spring term 2025-26) (worse)"
+    level = accuracy_cell(TERM, AccuracyEvidence("Summer writing", TERM, 20, 12, previous=spring))
+    assert level.trend is not None and level.trend.text.startswith("level with Spring writing")
 
 
 def _figure(code, value, cohort=12):
@@ -129,6 +146,15 @@ def test_recomputed_map_shows_judged_writing_and_accuracy_with_text(world, clien
             review_submit(actor=admin, item=item, level=level, secure=[])
         item_agree(actor=leader, item=disputed, level=lower[disputed.school_level], reason="Met")
         round_close(actor=leader, round_=round_)
+        # The school's round before this one (spring): 3 of 6 agreed.
+        moderation_agreement_replace(
+            trust_id=tw.trust.pk,
+            round_ref=round_.pk + 1000,
+            round_name="Spring writing",
+            term=term_get_or_create(trust=tw.trust, code="2025-26-spring"),
+            subject="writing",
+            rows={first.pk: (6, 3, 3, 0)},
+        )
         recompute_run(trust=tw.trust, term=TERM)
         row = HeatmapRow.objects.get(trust=tw.trust, academy=first, term_code=TERM, group="all")
     cells = {c.column: c for c in row.cell_list()}
@@ -140,6 +166,12 @@ def test_recomputed_map_shows_judged_writing_and_accuracy_with_text(world, clien
     assert f"{n - 1} of {n} agreed ({100 * (n - 1) / n:.0f}%)" in accuracy.rating
     assert "small sample" in accuracy.rating  # fewer than 10 pieces per school
     assert "once above the moderated one (generous)" in accuracy.note
+    # Against the spring round's 50%: better, in words, kept through the stored row.
+    change = 100 * (n - 1) / n - 50
+    assert accuracy.trend is not None and accuracy.trend.better is True
+    assert accuracy.trend.text == (
+        f"up {change:.0f} pts on Spring writing (Spring term 2025-26) (better)"
+    )
     # The page shows the column and the cell's words; the cell's detail names its rule.
     officer = client_for(tw.user(Role.TRUST_LEADER))
     page = officer.get(f"/t/{tw.slug}/heatmap/", {"term": TERM}).content.decode()
@@ -150,6 +182,7 @@ def test_recomputed_map_shows_judged_writing_and_accuracy_with_text(world, clien
     )
     assert detail.status_code == 200
     assert "no national standard for moderation agreement" in detail.content.decode()
+    assert f"up {change:.0f} pts on Spring writing" in detail.content.decode()
     # The other trust cannot read the cell.
     other = client_for(world.b.user(Role.TRUST_ADMIN))
     assert (
