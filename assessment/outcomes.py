@@ -14,11 +14,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
+
 from academies.models import SPECIAL_EDUCATION, Academy
 from assessment import effects, forecasts
 from assessment.frameworks.models import TeacherJudgement
 from assessment.kpis.catalogue import KPIS
+from assessment.kpis.store import data_version
 from assessment.models import Enrolment, Result, Term
+from trust_si.tenancy.storage import tenant_cache_key
 from trust_si.terms import AcademicYear, Season, TermCode, term_sort_key
 
 KS2_SUBJECTS = ("reading", "writing", "maths")
@@ -514,8 +518,45 @@ def history_for(
     return history
 
 
+FIT_CACHE_SECONDS = 24 * 3600
+
+
+def _fitted(
+    spec: ForecastSpec, trust_id: int, season: str, before_year: str, version: str | None
+) -> tuple[forecasts.Model, Any]:
+    """The spec's model (and its Attainment 8 mean model) fitted on the trust's history, kept
+    in the cache while the trust's pupil data stays the same.
+
+    Reading every past cohort's rows is most of an academy KPI page's work, and the fit is the
+    same for every academy of the trust until its data changes. `version` is
+    `kpis.store.data_version`: every change to pupil data, judgements included, marks the
+    stored figures out of date and the next reader rebuilds them, so a new build means a new
+    key and an old fit is never read. While the figures are out of date (None) nothing is
+    cached.
+    """
+    key = tenant_cache_key(
+        "forecast-fit", spec.key, season, before_year, version, trust_id=trust_id
+    )
+    fitted = cache.get(key) if version else None
+    if fitted is None:
+        history = history_for(spec, trust_id, season, before_year=before_year)
+        fitted = (forecasts.fit(history), forecasts.fit_mean(history) if spec.score else None)
+        if version:
+            cache.set(key, fitted, FIT_CACHE_SECONDS)
+    return fitted
+
+
+_UNSET: Any = object()
+
+
 def forecast_for(
-    spec: ForecastSpec, *, trust_id: int, academy_id: int, term_code: str, min_n: int
+    spec: ForecastSpec,
+    *,
+    trust_id: int,
+    academy_id: int,
+    term_code: str,
+    min_n: int,
+    version: str | None = _UNSET,
 ) -> dict[str, Any]:
     """The forecast (% expected / % higher, as the spec names them) for one academy and term.
 
@@ -524,8 +565,13 @@ def forecast_for(
     """
     term = TermCode.parse(term_code)
     season = Season.SPRING if term.season is Season.SUMMER else term.season
-    history = history_for(spec, trust_id, season.code, before_year=term.academic_year)
-    model = forecasts.fit(history)
+    model, mean_model = _fitted(
+        spec,
+        trust_id,
+        season.code,
+        term.academic_year,
+        data_version(trust_id) if version is _UNSET else version,
+    )
     rows = _year_rows(
         trust_id,
         [term.academic_year],
@@ -553,7 +599,7 @@ def forecast_for(
         )
     if spec.score is not None and result.available:
         result = dataclasses.replace(
-            result, mean=forecasts.forecast_mean(forecasts.fit_mean(history), bands, min_n=min_n)
+            result, mean=forecasts.forecast_mean(mean_model, bands, min_n=min_n)
         )
     actual = None
     if term.season is Season.SUMMER and not spec.years_ahead:
@@ -588,8 +634,16 @@ def forecasts_for_academy(
     academy: Any, *, trust_id: int, term_code: str, min_n: int
 ) -> list[dict[str, Any]]:
     """Every forecast the academy has for the term, KS2 before KS4."""
+    version = data_version(trust_id)  # once for the page's forecasts
     return [
-        forecast_for(s, trust_id=trust_id, academy_id=academy.pk, term_code=term_code, min_n=min_n)
+        forecast_for(
+            s,
+            trust_id=trust_id,
+            academy_id=academy.pk,
+            term_code=term_code,
+            min_n=min_n,
+            version=version,
+        )
         for s in forecast_specs_for(academy)
     ]
 

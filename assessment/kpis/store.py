@@ -128,6 +128,17 @@ def kpi_figures_rebuild(*, trust_id: int, force: bool = True) -> bool:
     return True
 
 
+def data_version(trust_id: int) -> str | None:
+    """A fingerprint of the trust's pupil data as the stored figures last saw it (their build
+    time and basis), or None while they are out of date: what a cache of anything read from
+    the pupil data keys on."""
+    row = KpiFigureSet.objects.filter(trust_id=trust_id).values_list("built", "basis", "built_at")
+    found = row.first()
+    if found is None or not found[0] or found[1] != figures_basis(trust_id) or found[2] is None:
+        return None
+    return f"{found[2].timestamp():.6f}:{found[1][:16]}"
+
+
 def _current(trust_id: int) -> bool:
     row = KpiFigureSet.objects.filter(trust_id=trust_id).values_list("built", "basis").first()
     return row is not None and row[0] and row[1] == figures_basis(trust_id)

@@ -417,3 +417,37 @@ def test_a_special_school_has_no_forecast_says_why_and_is_not_in_the_history(wor
     assert SPECIAL_NO_FORECAST.split(":")[0] in html and "trust performance measures" in html
     api = client.get(f"/api/v1/t/{tw.slug}/kpis/{special.urn}/forecasts/").json()
     assert "mainstream" in str(api)
+
+
+def test_a_fit_is_kept_only_while_the_pupil_data_stays_the_same(world) -> None:
+    """The academy KPI page reads the fitted history from the cache; a change to pupil data
+    (which marks the stored figures out of date, as every upload's commit does) makes the next
+    forecast fit afresh, and the rebuilt figures give the cache a new key."""
+    from assessment.kpis.store import data_version, kpi_figures_invalidate, kpi_figures_rebuild
+
+    tw = world.a
+    secondary = tw.academies[1]
+
+    def history_pupils() -> int:
+        data = forecast_for(
+            KS4, trust_id=tw.trust.pk, academy_id=secondary.pk, term_code="2025-26-spring", min_n=5
+        )
+        return data["forecast"].n_history_pupils
+
+    with tw.scope():
+        _history(secondary)
+        _year11(secondary, "2025-26", [((5, None, 5), None)] * 10)
+        kpi_figures_rebuild(trust_id=tw.trust.pk)
+        first = data_version(tw.trust.pk)
+        assert first
+        assert history_pupils() == 30
+        # Rows written behind the figures' back are not seen: the fit is the cached one.
+        _year11(secondary, "2021-22", [FIVE] * 5 + [THREE] * 5)
+        assert history_pupils() == 30
+        # What a commit does: the figures are out of date, nothing is read from the cache.
+        kpi_figures_invalidate(trust_id=tw.trust.pk)
+        assert data_version(tw.trust.pk) is None
+        assert history_pupils() == 40
+        kpi_figures_rebuild(trust_id=tw.trust.pk)
+        assert data_version(tw.trust.pk) not in (None, first)
+        assert history_pupils() == 40
