@@ -234,4 +234,7 @@ SUBJECT_OF = {"phonics": "reading"}
 # Issue 13 (i13-4a): the GPS test belongs to the writing line (the trust's writing frameworks
 # have grammar, punctuation and spelling strands), the multiplication tables check to maths.
 SUBJECT_OF.update({"gps": "writing", "mtc": "maths"})
-COMBINED_MEASURES = frozenset({"rwm", "english_maths", "attainment8", "ebacc", "eyfs"})
+# Suspensions and exclusions are a whole-school measure (behaviour and attitudes), no subject's.
+COMBINED_MEASURES = frozenset(
+    {"rwm", "english_maths", "attainment8", "ebacc", "eyfs", "exclusions"}
+)

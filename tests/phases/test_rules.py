@@ -172,6 +172,20 @@ def test_per_subject_placement():
     assert phases == {"maths": SUSTAIN, "reading": STABILISE, "writing": REPAIR}
 
 
+def test_suspensions_are_a_whole_school_measure_not_a_subject_line():
+    """A director reads subject lines for maths, reading and writing; suspensions count in the
+    overall placement (behaviour) but never make a line of their own."""
+    proposal = propose(
+        evidence(
+            kpis=(
+                kpi("ks2_maths_exp", 85, 74, "maths"),
+                kpi("suspension_rate", 9.0, 11.31, "exclusions", "points", "lower"),
+            )
+        )
+    )
+    assert set(proposal.subjects) == {"maths"}
+
+
 def test_a_visit_adds_to_a_legacy_grade_never_replaces_it():
     legacy = propose(evidence(legacy_grade=4, kpis=(kpi(value=55),)))
     assert any(r.rule == "legacy_inspection" and r.level == 1 for r in legacy.reasons)
