@@ -39,7 +39,7 @@ from .heatmap import (
 )
 from .heatmap import term_label as heatmap_term_label
 from .models import HeatmapRow
-from .rules import RELATIVE_GAP_KPIS
+from .rules import RELATIVE_GAP_KPIS, RELATIVE_GAP_SCORES
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,8 @@ def rating_rule(column: Column, cell: Cell, settings: dict[str, object]) -> str:
         )
     against = "the trust's target" if cell.target is not None else "the national figure"
     if column.code in RELATIVE_GAP_KPIS:
-        prefix, unit, how = "relative", "%", "the gap in per cent of the national rate"
+        word = "figure" if column.code in RELATIVE_GAP_SCORES else "rate"
+        prefix, unit, how = "relative", "%", f"the gap in per cent of the national {word}"
     elif cell.unit == "points":
         prefix, unit, how = "points", "points", "the gap in points"
     else:

@@ -58,6 +58,18 @@ SPECIAL = {"special", "alternative_provision"}
 # Measures scored on the relative gap (DfE, Pupil absence in schools in England, publishes the
 # national overall and persistent absence rates they are compared with).
 RELATIVE_GAP_KPIS = frozenset({"absence", "persistent_absence"})
+# And measures on a small scale of their own, where the points bands (set for Attainment 8,
+# 0-90) would call almost any gap "in line": the multiplication tables check's average (0-25;
+# 18.8 against a national 21.0 is a tenth lower), EBacc APS (0-9) and suspensions and
+# exclusions per 100 pupils (a rate, like absence).
+RELATIVE_GAP_KPIS |= {
+    "y4_mtc_average",
+    "ks4_ebacc_aps",
+    "suspension_rate",
+    "permanent_exclusion_rate",
+}
+# The relative gap's words: "the national rate" for rates, "the national figure" for scores.
+RELATIVE_GAP_SCORES = frozenset({"y4_mtc_average", "ks4_ebacc_aps"})
 KEY_JUDGEMENTS = {
     "quality_of_education": "Quality of education",
     "behaviour_attitudes": "Behaviour and attitudes",

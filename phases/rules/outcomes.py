@@ -15,6 +15,7 @@ from .base import (
     P8_LEVELS,
     P8_NOT_PUBLISHED,
     RELATIVE_GAP_KPIS,
+    RELATIVE_GAP_SCORES,
     Evidence,
     KpiEvidence,
     ProgressEvidence,
@@ -108,12 +109,14 @@ def _kpi_reasons(
         unit = "%" if k.unit == "%" else ""
         relative = k.code in RELATIVE_GAP_KPIS
         if relative:
+            national_word = "figure" if k.code in RELATIVE_GAP_SCORES else "rate"
             # Worded as the measure moves (higher / lower than the benchmark), not better/worse.
             moved = abs(gap)
             way = "lower" if (gap >= 0) == (k.direction == "lower") else "higher"
             text = (
                 f"{k.label}{group} {k.value:.1f}{unit} against {benchmark:.1f}{unit} {against}: "
-                f"{moved:.0f}% {way} than {'the target' if by_target else 'the national rate'} "
+                f"{moved:.0f}% {way} than "
+                f"{'the target' if by_target else 'the national ' + national_word} "
                 f"(a relative gap, (academy - {'target' if by_target else 'national'}) / "
                 f"{'target' if by_target else 'national'}; cohort {k.cohort})"
             )

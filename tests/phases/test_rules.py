@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from phases.rules import (
+    DEFAULT_SETTINGS,
     IMPROVE,
     REPAIR,
     STABILISE,
@@ -13,6 +16,7 @@ from phases.rules import (
     JudgementEvidence,
     KpiEvidence,
     P8Evidence,
+    kpi_level,
     propose,
 )
 
@@ -201,3 +205,15 @@ def test_settings_tune_the_thresholds():
     ev = evidence(kpis=(kpi(value=64), kpi("ks2_maths_exp", 76, 74, "maths")))
     assert propose(ev).phase == IMPROVE
     assert propose(ev, {"kpi_sustain_gap": 1.0}).phase == SUSTAIN
+
+
+def test_small_scale_scores_are_rated_on_the_relative_gap_not_attainment_8s_points():
+    """The multiplication tables check averages out of 25: 18.8 against a national 21.0 is a
+    tenth lower (below national), where Attainment 8's 3-point band would call it in line."""
+    mtc = kpi("y4_mtc_average", 18.8, 21.0, "mtc", "points")
+    assert kpi_level(mtc, DEFAULT_SETTINGS) == (2, pytest.approx(-10.476, abs=0.01))
+    reasons = propose(evidence(kpis=(mtc, kpi()))).reasons
+    reason = next(r for r in reasons if r.evidence.get("kpi") == "y4_mtc_average")
+    assert "10% lower than the national figure" in reason.text
+    att8 = kpi("ks4_att8", 44.0, 46.0, "attainment8", "points")
+    assert kpi_level(att8, DEFAULT_SETTINGS)[0] == 3  # two points: in line, as before
