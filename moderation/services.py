@@ -258,8 +258,8 @@ def round_agreement_publish(round_: Round) -> None:
 
 def round_agreement_backfill() -> list[Round]:
     """Publish the agreement of closed blind rounds that have none: rounds closed before the
-    read model existed (migration frameworks 0002). Every trust: the caller holds
-    `dangerously_unscoped()` (the data migration and the operator's command do). Idempotent:
+    read model existed (migration frameworks 0002). Every trust: the caller works outside any
+    one trust's scope, as only the data migration and the operator's command may. Idempotent:
     a round with rows is left alone, and publishing replaces a round's rows anyway."""
     published = set(ModerationAgreement.objects.values_list("trust_id", "round_ref"))
     rounds = [
