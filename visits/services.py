@@ -91,7 +91,9 @@ def visit_create(
         created_by=actor,
         **{k: v for k, v in fields.items() if k in CREATE_FIELDS},
     )
-    visit.officers.set(officers or [actor])
+    # The author is the visit's officer unless others are named; a visit made by no one (an
+    # operator's script, a test's set-up) has no officer rather than an empty row.
+    visit.officers.set(officers or ([actor] if actor is not None else []))
     audit_record(
         actor=actor,
         action="visit.create",
