@@ -77,24 +77,24 @@ def _commit(
         academy=academy, term=term, kind=kind, status=UploadStatus.COMMITTED
     ).exists():
         return
-    content = ("\n".join(lines) + "\n").encode()
-    upload = Upload(
-        trust=trust,
-        academy=academy,
-        term=term,
-        kind=kind,
-        original_name=f"{kind}-{code}.csv",
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        uploaded_by=actor,
-    )
-    upload.file.save(upload.original_name, ContentFile(content), save=False)
-    upload.save()
-    upload = upload_validate(upload=upload)
-    assert upload.status == UploadStatus.VALID, (upload.message, upload.errors[:3])
-    # Saved in this process, not by a worker: seed_demo ends with every upload committed.
-    upload = upload_confirm_now(actor=actor, upload=upload)
-    assert upload.status == UploadStatus.COMMITTED, upload.message
+    _commit_file(trust, academy, term, kind, lines, actor)
+
+
+def _past_cohort(
+    academy: Academy, code: str, group: str, size: tuple[int, int], strength: float, slug: str
+) -> tuple[random.Random, list[Any]]:
+    """A past year's end-of-key-stage cohort: (upn, disadvantaged, prior band, ability) per
+    pupil, from the cohort's own random stream, which is returned for the draws that follow
+    (so a cohort is the same on every run)."""
+    rng = random.Random(f"{slug}-{academy.urn}-{code}-{group}")
+    drift = rng.gauss(0, 0.04)  # a cohort is a little stronger or weaker than usual
+    pupils = []
+    for n in range(rng.randint(*size)):
+        disadvantaged = rng.random() < float(academy.pct_disadvantaged or 25) / 100
+        ability = rng.gauss(strength + drift - (0.12 if disadvantaged else 0), 0.22)
+        band = "low" if ability < 0.3 else "high" if ability > 0.7 else "middle"
+        pupils.append((_upn(f"{academy.urn}-{code}-{group}-{n}"), disadvantaged, band, ability))
+    return rng, pupils
 
 
 def _ks4_options(rng: random.Random, upn: str, ability: float, strength: float) -> list[str]:
@@ -360,16 +360,7 @@ def seed_past_year6(trust: Trust, ctx: dict[str, Any]) -> None:
         shifts = _subject_shifts(trust, academy)
         cohorts: dict[str, tuple[random.Random, list[Any]]] = {}
         for year in PAST_YEARS:
-            rng = random.Random(f"{trust.slug}-{academy.urn}-{year.code}-y6")
-            drift = rng.gauss(0, 0.04)  # a cohort is a little stronger or weaker than usual
-            pupils = []
-            for n in range(rng.randint(22, 40)):
-                disadvantaged = rng.random() < float(academy.pct_disadvantaged or 25) / 100
-                ability = rng.gauss(strength + drift - (0.12 if disadvantaged else 0), 0.22)
-                band = "low" if ability < 0.3 else "high" if ability > 0.7 else "middle"
-                pupils.append(
-                    (_upn(f"{academy.urn}-{year.code}-y6-{n}"), disadvantaged, band, ability)
-                )
+            rng, pupils = _past_cohort(academy, year.code, "y6", (22, 40), strength, trust.slug)
             # Drawn here, the next draws of the stream as before (the autumn roll's sexes).
             sexes = [rng.choice("FM") for _ in pupils]
             cohorts[year.code] = (rng, [(*p, sex) for p, sex in zip(pupils, sexes, strict=True)])
@@ -475,16 +466,7 @@ def seed_past_year11(trust: Trust, ctx: dict[str, Any]) -> None:
         shifts = _subject_shifts(trust, academy)
         cohorts: dict[str, tuple[random.Random, list[Any]]] = {}
         for year in PAST_YEARS:
-            rng = random.Random(f"{trust.slug}-{academy.urn}-{year.code}-y11")
-            drift = rng.gauss(0, 0.04)  # a cohort is a little stronger or weaker than usual
-            pupils = []
-            for n in range(rng.randint(24, 48)):
-                disadvantaged = rng.random() < float(academy.pct_disadvantaged or 25) / 100
-                ability = rng.gauss(strength + drift - (0.12 if disadvantaged else 0), 0.22)
-                band = "low" if ability < 0.3 else "high" if ability > 0.7 else "middle"
-                pupils.append(
-                    (_upn(f"{academy.urn}-{year.code}-y11-{n}"), disadvantaged, band, ability)
-                )
+            rng, pupils = _past_cohort(academy, year.code, "y11", (24, 48), strength, trust.slug)
             cohorts[year.code] = (rng, pupils)
         year10 = {code: random.Random(f"{trust.slug}-{academy.urn}-{code}-y10") for code in cohorts}
         # Year 9, two years before Year 11, where the demo holds the year: teacher assessments
@@ -608,5 +590,6 @@ def _commit_file(
     upload.save()
     upload = upload_validate(upload=upload)
     assert upload.status == UploadStatus.VALID, (upload.message, upload.errors[:3])
+    # Saved in this process, not by a worker: seed_demo ends with every upload committed.
     upload = upload_confirm_now(actor=actor, upload=upload)
     assert upload.status == UploadStatus.COMMITTED, upload.message
