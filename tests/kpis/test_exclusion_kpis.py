@@ -22,17 +22,11 @@ import pytest
 from pypdf import PdfReader
 
 from assessment.kpis.catalogue import DEFINITIONS, KPIS, PupilFacts, compute
-from assessment.services import (
-    term_get_or_create,
-    upload_confirm_now,
-    upload_create,
-    upload_validate,
-)
 from reporting.services import report_generate, report_request
+from tests.assessment.test_uploads import _confirm, _upload
 from trust_si.accounts.roles import Role
 
 pytestmark = pytest.mark.django_db
-STAFF = Role.SCHOOL_STAFF
 AUTUMN, SPRING, SUMMER = "2025-26-autumn", "2025-26-spring", "2025-26-summer"
 CODES = ("suspension_rate", "permanent_exclusion_rate", "one_plus_suspension")
 
@@ -42,17 +36,10 @@ def _upn(academy, n):
 
 
 def _send(tw, academy, term, kind, lines):
-    with tw.scope():
-        upload = upload_create(
-            actor=tw.user(STAFF),
-            academy=tw.academies[academy],
-            term=term_get_or_create(trust=tw.trust, code=term),
-            kind=kind,
-            name=f"{kind}.csv",
-            content=("\n".join(lines) + "\n").encode(),
-        )
-        upload = upload_confirm_now(actor=tw.user(STAFF), upload=upload_validate(upload=upload))
-        assert upload.status == "committed", upload.errors[:3]
+    content = ("\n".join(lines) + "\n").encode()
+    upload = _upload(tw, kind, content, f"{kind}.csv", tw.academies[academy], term)
+    upload = _confirm(tw, upload)
+    assert upload.status == "committed", upload.errors[:3]
 
 
 @pytest.fixture
