@@ -33,6 +33,7 @@ class InspectionOutput(serializers.ModelSerializer):
             "published_on",
             "source",
             "report_url",
+            "outcome",
         ]
 
 

@@ -105,6 +105,11 @@ class InspectionForm(forms.Form):
         required=False,
     )
     report_url = forms.URLField(label="Link to the report", required=False)
+    outcome = forms.CharField(
+        label="Ofsted's outcome, in Ofsted's words (ungraded and monitoring inspections)",
+        required=False,
+        max_length=200,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -165,6 +170,7 @@ class InspectionForm(forms.Form):
             "category_of_concern": d.get("category_of_concern") or "",
             "is_predecessor": bool(d.get("is_predecessor")),
             "report_url": d.get("report_url") or "",
+            "outcome": (d.get("outcome") or "") if kind == Inspection.Kind.UNGRADED else "",
         }
 
 

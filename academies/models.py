@@ -176,6 +176,9 @@ class Inspection(TenantModel):
     is_predecessor = models.BooleanField("predecessor school's inspection", default=False)
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.MANUAL)
     report_url = models.URLField(blank=True)
+    # An ungraded or monitoring inspection's outcome in Ofsted's own words ("School remains
+    # Good"): kept as Ofsted wrote it, never read as a grade.
+    outcome = models.CharField("Ofsted's outcome", max_length=200, blank=True, default="")
 
     class Meta:
         ordering = ["-inspected_on"]

@@ -8,10 +8,14 @@ outcomes" CSV. Pure: no ORM import.
    punctuation and spacing ignored). What was matched is reported.
 3. A file without a URN, an inspection start date and at least one outcome column (overall
    effectiveness, a key judgement or a report-card area) is refused with a clear message.
-4. Only the rows of the URNs asked for are read; each becomes the latest graded inspection of
-   its kind: report card (evaluation areas on the five-point scale, safeguarding met / not met),
-   graded without an overall grade (from September 2024), or legacy (overall effectiveness).
-   Codes stay codes: "9", "NULL", "Not judged" never become a grade.
+4. Only the rows of the URNs asked for are read. A row gives its latest full inspection, of its
+   kind: report card (evaluation areas on the five-point scale, safeguarding met / not met),
+   graded without an overall grade (from September 2024), or legacy (overall effectiveness); a
+   monitoring inspection of the in-year sheet is recorded as ungraded, with Ofsted's outcome in
+   its words. The most-recent sheet since November 2025 also gives the school's latest graded
+   inspection of the 2019 framework ("Latest OEIF ..." columns) and its latest ungraded
+   inspection ("Ungraded inspection overall outcome", kept as Ofsted wrote it); each date is
+   recorded once. Codes stay codes: "9", "NULL", "Not judged" never become a grade.
 5. A row that cannot be read is reported with its row, column and reason; rows with no
    inspection yet are skipped with their reason.
 """
@@ -76,8 +80,17 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "rc_leadership_governance": ("Leadership and governance",),
     # Not plain "Sixth form": that column says whether the school has one (Yes / No).
-    "rc_early_years": ("Early years (report card)", "Early years evaluation"),
-    "rc_sixth_form": ("Sixth form (report card)", "Sixth form evaluation"),
+    "rc_early_years": (
+        "Early years (where applicable)",
+        "Early years (report card)",
+        "Early years evaluation",
+    ),
+    "rc_sixth_form": (
+        "Post-16 provision (where applicable)",
+        "Post-16 provision",
+        "Sixth form (report card)",
+        "Sixth form evaluation",
+    ),
     "safeguarding_met": (
         "Safeguarding",
         "Safeguarding standards",
@@ -89,8 +102,41 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "Does the latest graded inspection relate to the URN of the current school?",
         "Does the latest inspection relate to the URN of the current school?",
     ),
+    # A monitoring inspection's outcome in Ofsted's words (the in-year sheet since November 2025).
+    # (Not the older "Outcomes for ungraded and monitoring inspections": there a row is the
+    # school's latest full inspection, and that column speaks of another inspection, undated.)
+    "monitoring_outcome": ("Outcomes for legacy monitoring inspections",),
+    # The most-recent-inspections sheet since November 2025 keeps each school's latest graded
+    # inspection of the 2019 framework ("OEIF") in columns of its own, beside the latest full
+    # inspection (a report card, when there has been one) ...
+    "oeif_inspected_on": ("Inspection start date of latest OEIF graded inspection",),
+    "oeif_published_on": ("Publication date of latest OEIF graded inspection",),
+    "oeif_relates_to_current_urn": (
+        "Does the latest OEIF graded inspection relate to the URN of the current school?",
+    ),
+    "oeif_category_of_concern": ("Latest OEIF category of concern",),
+    "oeif_overall_effectiveness": ("Latest OEIF overall effectiveness",),
+    "oeif_kj_quality_of_education": ("Latest OEIF quality of education",),
+    "oeif_kj_behaviour_attitudes": ("Latest OEIF behaviour and attitudes",),
+    "oeif_kj_personal_development": ("Latest OEIF personal development",),
+    "oeif_kj_leadership_management": ("Latest OEIF effectiveness of leadership and management",),
+    "oeif_kj_early_years": ("Latest OEIF early years provision (where applicable)",),
+    "oeif_kj_sixth_form": ("Latest OEIF sixth form provision (where applicable)",),
+    "oeif_safeguarding_effective": ("Latest OEIF safeguarding is effective?",),
+    # ... and its latest ungraded (section 8) inspection, with Ofsted's outcome in words.
+    "ungraded_inspected_on": ("Date of latest ungraded inspection",),
+    "ungraded_published_on": ("Ungraded inspection publication date",),
+    "ungraded_relates_to_current_urn": (
+        "Does the ungraded inspection relate to the URN of the current school?",
+    ),
+    "ungraded_outcome": ("Ungraded inspection overall outcome",),
 }
-OUTCOME_FIELDS = {"overall_effectiveness"} | {k for k in COLUMNS if k.startswith(("kj_", "rc_"))}
+OUTCOME_FIELDS = {"overall_effectiveness", "oeif_overall_effectiveness"} | {
+    k for k in COLUMNS if k.startswith(("kj_", "rc_", "oeif_kj_"))
+}
+NOT_AN_OUTCOME = {"", "NULL", "NA", "N/A", "9", "NOT APPLICABLE"}
+NO_DATE = {"", "NULL", "NA", "N/A"}
+KEY_JUDGEMENT_FIELDS = [k for k in COLUMNS if k.startswith("kj_")]
 REPORT_CARD_GRADES = {
     "exceptional": "exceptional",
     "strong standard": "strong_standard",
@@ -224,55 +270,44 @@ def _read_row(
     urns: set[str],
     result: OfstedResult,
 ) -> None:
+    """The inspections one row gives: its latest full inspection and, in the editions that have
+    them, the latest graded inspection of the 2019 framework and the latest ungraded inspection
+    (each once: a date already read is not read again)."""
+
     def cell(name: str) -> str:
         i = columns.get(name)
         return cells[i].strip() if i is not None and i < len(cells) else ""
+
+    def when(name: str) -> dt.date | bool | None:
+        """The date in this column; None when there is none; False (reported) when unreadable."""
+        raw = cell(name)
+        if raw.upper() in NO_DATE:
+            return None
+        on = _date(raw)
+        if on is None:
+            result.problems.append(OfstedProblem(number, header[columns[name]], raw, "not a date"))
+            return False
+        return on
 
     urn = cell("urn")
     if urn not in urns:
         result.other_schools += 1
         return
-    start_header = header[columns["inspected_on"]]
-    raw_date = cell("inspected_on")
-    if raw_date.upper() in {"", "NULL", "NA", "N/A"}:
-        result.skipped.append(OfstedProblem(number, start_header, raw_date, "no inspection yet"))
+    records: list[dict[str, Any]] = []
+    skipped: OfstedProblem | None = None
+    inspected_on = when("inspected_on")
+    if inspected_on is False:
         return
-    inspected_on = _date(raw_date)
     if inspected_on is None:
-        result.problems.append(OfstedProblem(number, start_header, raw_date, "not a date"))
-        return
-    published_on = _date(cell("published_on")) if cell("published_on") else None
-
-    areas: dict[str, str] = {}
-    for name in [k for k in columns if k.startswith("rc_")]:
-        raw = cell(name)
-        grade = REPORT_CARD_GRADES.get(_norm(raw))
-        if grade:
-            areas[name[3:]] = grade
-        elif raw and raw.upper() not in {"NULL", "9", "NA", "N/A", "NOT APPLICABLE"}:
-            result.problems.append(
-                OfstedProblem(number, header[columns[name]], raw, "not a report-card grade")
-            )
-            return
-    judgements = {
-        name[3:]: g
-        for name in columns
-        if name.startswith("kj_") and (g := _grade(cell(name))) is not None
-    }
-    overall = _grade(cell("overall_effectiveness"))
-
-    if areas:
-        kind = "report_card"
-        sg_raw = cell("safeguarding_met") or cell("safeguarding_effective")
-    elif overall is not None:
-        kind = "legacy"
-        sg_raw = cell("safeguarding_effective")
-    elif judgements:
-        kind = "graded" if inspected_on >= GRADED_WITHOUT_OVERALL_FROM else "legacy"
-        sg_raw = cell("safeguarding_effective")
+        start = header[columns["inspected_on"]]
+        skipped = OfstedProblem(number, start, cell("inspected_on"), "no inspection yet")
     else:
-        result.skipped.append(
-            OfstedProblem(
+        assert isinstance(inspected_on, dt.date)
+        record = _full_inspection(number, cell, header, columns, inspected_on, result)
+        if record is False:
+            return
+        if record is None:
+            skipped = OfstedProblem(
                 number,
                 header[columns["overall_effectiveness"]]
                 if "overall_effectiveness" in columns
@@ -280,29 +315,120 @@ def _read_row(
                 cell("overall_effectiveness"),
                 "no graded outcome (codes such as 9 or NULL are not grades)",
             )
-        )
-        return
-    sg = _norm(sg_raw)
-    safeguarding = True if sg in YES else False if sg in NO else None
-    relates = _norm(cell("relates_to_current_urn"))
-    result.rows.append(
-        OfstedRow(
-            number,
-            urn,
-            {
-                "kind": kind,
-                "inspected_on": inspected_on,
-                "published_on": published_on,
-                "overall_grade": overall if kind == "legacy" else None,
-                "key_judgements": judgements if kind != "report_card" else {},
-                "area_grades": areas,
-                "safeguarding_met": safeguarding,
-                "category_of_concern": CONCERNS.get(_norm(cell("category_of_concern")), ""),
-                "is_predecessor": relates in {"no", "n"},
-                "report_url": cell("report_url")[:200]
-                if cell("report_url").startswith("http")
-                else "",
-                "source": "ofsted",
-            },
-        )
+        elif isinstance(record, dict):
+            records.append(record)
+    for kind in ("oeif", "ungraded"):
+        if f"{kind}_inspected_on" not in columns:
+            continue
+        on = when(f"{kind}_inspected_on")
+        if on is False:
+            return
+        if on is None or any(r["inspected_on"] == on for r in records):
+            continue
+        assert isinstance(on, dt.date)
+        extra = _oeif(cell, on) if kind == "oeif" else _ungraded(cell, on)
+        if extra is not None:
+            records.append(extra)
+    if not records and skipped is not None:
+        result.skipped.append(skipped)
+    for record in records:
+        result.rows.append(OfstedRow(number, urn, {**record, "source": "ofsted"}))
+
+
+def _full_inspection(
+    number: int,
+    cell: Any,
+    header: list[str],
+    columns: dict[str, int],
+    inspected_on: dt.date,
+    result: OfstedResult,
+) -> dict[str, Any] | bool | None:
+    """The row's latest full inspection; None when it has no graded outcome; False when a
+    report-card cell is not a grade (reported)."""
+    areas: dict[str, str] = {}
+    for name in [k for k in columns if k.startswith("rc_")]:
+        raw = cell(name)
+        grade = REPORT_CARD_GRADES.get(_norm(raw))
+        if grade:
+            areas[name[3:]] = grade
+        elif raw.upper() not in NOT_AN_OUTCOME:
+            result.problems.append(
+                OfstedProblem(number, header[columns[name]], raw, "not a report-card grade")
+            )
+            return False
+    common = _common(cell, inspected_on, "")
+    if areas:
+        sg_raw = cell("safeguarding_met") or cell("safeguarding_effective")
+        return {
+            **common,
+            "kind": "report_card",
+            "area_grades": areas,
+            "safeguarding_met": _yes_no(sg_raw),
+        }
+    graded = _graded(cell, inspected_on, "")
+    if graded is not None:
+        return graded
+    outcome = cell("monitoring_outcome")
+    if outcome.upper() not in NOT_AN_OUTCOME:
+        return {**common, "kind": "ungraded", "outcome": outcome[:200]}
+    return None
+
+
+def _common(cell: Any, inspected_on: dt.date, prefix: str) -> dict[str, Any]:
+    published = cell(f"{prefix}published_on")
+    relates = _norm(cell(f"{prefix}relates_to_current_urn"))
+    return {
+        "kind": "",
+        "inspected_on": inspected_on,
+        "published_on": _date(published) if published else None,
+        "overall_grade": None,
+        "key_judgements": {},
+        "area_grades": {},
+        "safeguarding_met": None,
+        "category_of_concern": CONCERNS.get(_norm(cell(f"{prefix}category_of_concern")), ""),
+        "is_predecessor": relates in {"no", "n"},
+        "outcome": "",
+        "report_url": cell("report_url")[:200] if cell("report_url").startswith("http") else "",
+    }
+
+
+def _yes_no(raw: str) -> bool | None:
+    value = _norm(raw)
+    return True if value in YES else False if value in NO else None
+
+
+def _graded(cell: Any, inspected_on: dt.date, prefix: str) -> dict[str, Any] | None:
+    """A graded inspection of the 2019 framework (legacy, or graded without an overall grade from
+    September 2024); None when no grade was given (Ofsted's codes are not grades)."""
+    judgements = {
+        name[3:]: g
+        for name in KEY_JUDGEMENT_FIELDS
+        if (g := _grade(cell(f"{prefix}{name}"))) is not None
+    }
+    overall = _grade(cell(f"{prefix}overall_effectiveness"))
+    if overall is None and not judgements:
+        return None
+    kind = (
+        "legacy" if overall is not None or inspected_on < GRADED_WITHOUT_OVERALL_FROM else "graded"
     )
+    return {
+        **_common(cell, inspected_on, prefix),
+        "kind": kind,
+        "overall_grade": overall if kind == "legacy" else None,
+        "key_judgements": judgements,
+        "safeguarding_met": _yes_no(cell(f"{prefix}safeguarding_effective")),
+    }
+
+
+def _oeif(cell: Any, inspected_on: dt.date) -> dict[str, Any] | None:
+    return _graded(cell, inspected_on, "oeif_")
+
+
+def _ungraded(cell: Any, inspected_on: dt.date) -> dict[str, Any]:
+    outcome = cell("ungraded_outcome")
+    return {
+        **_common(cell, inspected_on, "ungraded_"),
+        "kind": "ungraded",
+        "category_of_concern": "",
+        "outcome": "" if outcome.upper() in NOT_AN_OUTCOME else outcome[:200],
+    }
