@@ -29,7 +29,7 @@ from .catalogue import (
     load_benchmarks,
 )
 from .models import KpiTarget, NationalBenchmark
-from .primary import EARLIER_MEASURES, SUBSET_OF, earlier
+from .primary import EARLIER_MEASURES, GIVES_AWAY, SUBSET_OF, earlier
 
 Benchmarks = dict[str, list[tuple[str, float, str]]]
 
@@ -310,20 +310,29 @@ def _fold_in_exclusions(
 def _subset_cells(
     code: str, table: dict[Any, Any], units: list[tuple[Any, list[PupilFacts]]], limit: int
 ) -> list[Any]:
-    """The cells of a subset KPI (`primary.SUBSET_OF`) whose pupils left out of the whole KPI
-    are 1 to `limit`: shown beside the whole, they would give that small group away."""
-    whole = SUBSET_OF.get(code)
-    if whole is None:
+    """The cells hidden because of another KPI's small group: a subset KPI's (`primary.SUBSET_OF`)
+    whose pupils left out of the whole KPI are 1 to `limit` (shown beside the whole, it would
+    give that small group away), and a KPI's whose figure gives a small group away with an
+    earlier year's published figure (`primary.GIVES_AWAY`: the group's own cohort 1 to `limit`)."""
+    whole, small = SUBSET_OF.get(code), GIVES_AWAY.get(code)
+    other = whole or small
+    if other is None:
         return []
-    parent = {
+    figures = {
         (unit, group): figure
         for unit, pupils in units
-        for group, figure in compute_groups(KPIS[whole], pupils, GROUPS).items()
+        for group, figure in compute_groups(KPIS[other], pupils, GROUPS).items()
     }
+    if small is not None:
+        return [
+            cell
+            for cell, figure in table.items()
+            if figure.cohort and 0 < figures[cell].cohort <= limit
+        ]
     return [
         cell
         for cell, figure in table.items()
-        if figure.cohort and 0 < parent[cell].cohort - figure.cohort <= limit
+        if figure.cohort and 0 < figures[cell].cohort - figure.cohort <= limit
     ]
 
 

@@ -34,6 +34,12 @@ MTC_FULL_MARKS = 25
 # (or the trust's threshold), the subset's figure is hidden (`figures`, `disclosure.protect`
 # `forced`), and protected in its own table like any hidden figure.
 SUBSET_OF = {"y1_phonics_of_gld": "y1_phonics"}
+# A figure that gives a small group away with a figure already published in an earlier year:
+# phonics by the end of Year 2 counts last year's Year 1 passers and this year's retake passes,
+# so beside last year's Year 1 phonics (published then) it gives the retake passes of a cohort
+# that did not change. Where the retake group (last year's non-passers) is 1 to 5 pupils (or
+# the trust's threshold), so hidden itself, the figure that gives it away is hidden too.
+GIVES_AWAY = {"phonics_by_y2": "y2_phonics_retake_met"}
 
 
 def earlier(measure: str, year_group: str) -> str:
