@@ -39,7 +39,7 @@ from .display import (
 from .figures import benchmark_link, benchmark_source, benchmarks_current
 from .models import ComparisonSchool, KpiTarget, PublishedResult
 from .store import StoredFigures, kpi_figures_stored, kpi_figures_stored_lazy
-from .transitions import band_from_prior, band_from_ta, transition_matrix
+from .transitions import BANDS, band_from_prior, band_from_ta, transition_matrix
 
 if TYPE_CHECKING:
     from trust_si.accounts.models import Membership
@@ -434,36 +434,68 @@ def transition_matrix_for(
             ).values_list("pupil_id", "value")
         }
     hide_small = not membership.can("pupil_data.view")
-    pairs_by_year: dict[str, list[tuple[str | None, str | None]]] = {}
+    # Every group's pairs, not only the one asked for: a matrix is shown only where no
+    # subtraction from the matrices a reader can ask for (the other year groups and all year
+    # groups together; the group's complement and all pupils) gives a suppressed one away.
+    pairs_by: dict[tuple[str, str], list[tuple[str | None, str | None]]] = {}
     for pupil, (yg, facts, _) in enrolled.items():
         if pupil not in later and (from_code == "prior" or pupil not in earlier):
             continue  # no assessment in this subject at all (e.g. Reception): not in the cohort
-        if in_group(facts, group):
-            pairs_by_year.setdefault(yg, []).append((earlier.get(pupil), later.get(pupil)))
+        pair = (earlier.get(pupil), later.get(pupil))
+        for g in GROUPS:
+            if in_group(facts, g):
+                pairs_by.setdefault((yg, g), []).append(pair)
+                pairs_by.setdefault((ALL_YEARS, g), []).append(pair)
     year_groups = sorted(
-        pairs_by_year, key=lambda y: YEAR_ORDER.index(y) if y in YEAR_ORDER else 99
+        {yg for yg, g in pairs_by if g == group and yg != ALL_YEARS},
+        key=lambda y: YEAR_ORDER.index(y) if y in YEAR_ORDER else 99,
     )
+    withheld = _transition_withheld(pairs_by, min_cohort)
     chosen = year_group if year_group in year_groups else ""
-    pairs = (
-        pairs_by_year[chosen] if chosen else [p for pairs in pairs_by_year.values() for p in pairs]
-    )
+
+    def matrix(unit: str) -> Any:
+        return transition_matrix(
+            pairs_by.get((unit, group), []),
+            min_cohort=min_cohort,
+            hide_small_counts=hide_small,
+            withheld=(unit, group) in withheld,
+        )
+
     context.update(
         {
             "year_group": chosen,
             "year_groups": year_groups,
-            "matrix": transition_matrix(pairs, min_cohort=min_cohort, hide_small_counts=hide_small),
-            "by_year_group": [
-                (
-                    y,
-                    transition_matrix(
-                        pairs_by_year[y], min_cohort=min_cohort, hide_small_counts=hide_small
-                    ),
-                )
-                for y in year_groups
-            ],
+            "matrix": matrix(chosen or ALL_YEARS),
+            "by_year_group": [(y, matrix(y)) for y in year_groups],
         }
     )
     return context
+
+
+ALL_YEARS = ""  # the unit of all year groups together
+
+
+def _transition_withheld(
+    pairs_by: dict[tuple[str, str], list[tuple[str | None, str | None]]], min_cohort: int
+) -> set[Any]:
+    """The (year group, group) matrices to withhold, by the one disclosure rule
+    (`disclosure.protect`): each matrix is a cell of its matched pupils, all year groups are the
+    sum of the year groups, and all pupils the sum of each partition's groups. A matrix's counts
+    add up the same way as its pupils, so a matrix safe by its cohort is safe count by count."""
+    cohorts: dict[Any, int] = {
+        cell: sum(1 for a, b in pairs if a in BANDS and b in BANDS)
+        for cell, pairs in pairs_by.items()
+    }
+    units = sorted({unit for unit, _ in pairs_by})
+    year_groups = [u for u in units if u != ALL_YEARS]
+    rests = disclosure.rest_cohorts(cohorts, units)
+    hidden = disclosure.protect(
+        {**cohorts, **rests},
+        disclosure.kpi_relations(units, GROUPS, {ALL_YEARS: year_groups}),
+        min_cohort,
+        unseen=rests,
+    )
+    return {cell for cell, reason in hidden.items() if reason == disclosure.SECONDARY}
 
 
 def term_codes_with_data(trust_id: int) -> list[str]:

@@ -83,6 +83,8 @@ class Matrix:
     not_matched: int = 0
     # Hidden because a count under the threshold could be worked out from the totals around it.
     small_counts: bool = False
+    # Hidden because, beside the matrices around it, it would give a suppressed one away.
+    withheld: bool = False
     # (from band, to band) -> count, share of the from-band row
     cells: dict[tuple[str, str], Count] = field(default_factory=dict)
     rows: dict[str, Count] = field(default_factory=dict)  # from band -> pupils, share of cohort
@@ -100,6 +102,7 @@ def transition_matrix(
     *,
     min_cohort: int,
     hide_small_counts: bool = False,
+    withheld: bool = False,
 ) -> Matrix:
     """The 3 x 3 matrix and the five movement categories for (from band, to band) pairs.
 
@@ -111,6 +114,9 @@ def transition_matrix(
     4. With `hide_small_counts` (readers who may not see pupil-level data, e.g. governors), a
        matrix with any count from 1 to min_cohort is withheld whole: hiding only that cell
        would not do, as row totals, categories and the cohort would give it away.
+    5. `withheld` suppresses it whatever its size: the caller's disclosure control found that,
+       shown beside the matrices around it (other year groups, the group's complement), it
+       would give a suppressed matrix away by subtraction.
     """
     floor = max(min_cohort, 5)
     matched: list[tuple[str, str]] = []
@@ -122,7 +128,11 @@ def transition_matrix(
             not_matched += 1
     cohort = len(matched)
     result = Matrix(
-        cohort=cohort, suppressed=cohort <= floor, min_cohort=floor, not_matched=not_matched
+        cohort=cohort,
+        suppressed=withheld or cohort <= floor,
+        min_cohort=floor,
+        not_matched=not_matched,
+        withheld=withheld and cohort > floor,
     )
     if result.suppressed:
         return result

@@ -235,3 +235,40 @@ def test_trend_and_gap_words_follow_the_kpi_direction():
         )[1]
         == "not shown: a group has 6 or fewer pupils, or would reveal one"
     )
+
+
+@pytest.mark.django_db
+def test_no_matrix_gives_a_suppressed_one_away_by_subtraction(world, client_for):
+    """Issue 13: a year group of 3 was suppressed, but all year groups together minus the other
+    year group gave its movements back; and "all pupils" minus "not disadvantaged" gave back
+    the suppressed 4 disadvantaged pupils. Each matrix a reader can ask for now goes through the
+    one disclosure rule: the matrices that would give a suppressed one away are withheld too."""
+    tw = world.a
+    year5 = [(n, "5", n < 4, "F" if n % 2 else "M", "middle") for n in range(12)]
+    year6 = [(20 + n, "6", False, "F", "middle") for n in range(3)]
+    pupils(tw, [*year5, *year6])
+    everyone = [n for n, *_ in (*year5, *year6)]
+    writing(tw, dict.fromkeys(everyone, "WTS"), "2025-26-autumn")
+    writing(tw, {n: "EXS" if n % 3 else "GDS" for n in everyone}, "2025-26-summer")
+    url = f"/api/v1/t/alpha/kpis/{tw.academies[0].urn}/transitions/"
+    leader = client_for(tw.user(Role.TRUST_LEADER))
+
+    def get(**params):
+        return leader.get(url, {"subject": "writing", "from": "2025-26-autumn", **params}).json()
+
+    assert get()["cohort"] == 15 and not get()["suppressed"]
+    assert get(year_group="6")["suppressed"]  # 3 pupils
+    year_5 = get(year_group="5")  # 15 - 12 would give Year 6's 3 back
+    assert year_5["suppressed"] and year_5["cohort"] is None and year_5["cells"] == []
+    assert get(group="disadvantaged")["suppressed"]  # 4 pupils
+    others = get(group="non_disadvantaged")  # 15 - 11 would give the 4 back
+    assert others["suppressed"] and others["cohort"] is None
+    # The page's table by year group says which is hidden, and why, in words.
+    page = leader.get(
+        f"/t/alpha/kpis/{tw.academies[0].urn}/transitions/",
+        {"subject": "writing", "from": "2025-26-autumn"},
+    )
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "suppressed (would reveal a small group)" in text
+    assert "suppressed (5 or fewer pupils)" in text
