@@ -307,6 +307,19 @@ class TransitionCategoryOutput(CountOutput):
     label = serializers.CharField()  # type: ignore[assignment]
 
 
+class ProgressMarkerOutput(serializers.Serializer):
+    group = serializers.CharField()
+    moved_up_pct = serializers.FloatField(allow_null=True)
+    moved_down_pct = serializers.FloatField(allow_null=True)
+    net_points = serializers.FloatField(allow_null=True, help_text="moved up minus moved down")
+
+
+class ProgressBenchmarkOutput(serializers.Serializer):
+    benchmark = serializers.CharField()
+    verdict = serializers.CharField(help_text='"Met", "Not met" or "Cannot be said"')
+    detail = serializers.CharField()
+
+
 class TransitionMatrixOutput(serializers.Serializer):
     urn = serializers.CharField()
     from_point = serializers.CharField(allow_null=True, help_text='a term code or "prior"')
@@ -324,6 +337,10 @@ class TransitionMatrixOutput(serializers.Serializer):
     min_cohort = serializers.IntegerField()
     cells = TransitionCellOutput(many=True, help_text="pct: share of the from-band row")
     categories = TransitionCategoryOutput(many=True, help_text="pct: share of the cohort")
+    progress_markers = ProgressMarkerOutput(
+        many=True, help_text="net movement of each pupil group; null values when suppressed"
+    )
+    progress_benchmarks = ProgressBenchmarkOutput(many=True)
 
 
 class TransitionMatrixAPI(TenantAPIView):
@@ -386,6 +403,11 @@ class TransitionMatrixAPI(TenantAPIView):
             ]
             if m
             else [],
+            "progress_markers": [
+                {"group": g, "moved_up_pct": x.up, "moved_down_pct": x.down, "net_points": x.net}
+                for g, x in c.get("markers", {}).items()
+            ],
+            "progress_benchmarks": [vars(x) for x in c.get("marker_checks", [])],
         }
         return Response(TransitionMatrixOutput(body).data)
 

@@ -39,7 +39,15 @@ from .display import (
 from .figures import benchmark_link, benchmark_source, benchmarks_current
 from .models import ComparisonSchool, KpiTarget, PublishedResult
 from .store import StoredFigures, kpi_figures_stored, kpi_figures_stored_lazy
-from .transitions import BANDS, band_from_prior, band_from_ta, transition_matrix
+from .transitions import (
+    BANDS,
+    MARKER_GROUPS,
+    band_from_prior,
+    band_from_ta,
+    marker_checks,
+    marker_of,
+    transition_matrix,
+)
 
 if TYPE_CHECKING:
     from trust_si.accounts.models import Membership
@@ -453,20 +461,26 @@ def transition_matrix_for(
     withheld = _transition_withheld(pairs_by, min_cohort)
     chosen = year_group if year_group in year_groups else ""
 
-    def matrix(unit: str) -> Any:
+    def matrix(unit: str, g: str = group) -> Any:
         return transition_matrix(
-            pairs_by.get((unit, group), []),
+            pairs_by.get((unit, g), []),
             min_cohort=min_cohort,
             hide_small_counts=hide_small,
-            withheld=(unit, group) in withheld,
+            withheld=(unit, g) in withheld,
         )
 
+    unit = chosen or ALL_YEARS
+    markers = {
+        g: marker_of(matrix(unit, g) if (unit, g) in pairs_by else None) for g in MARKER_GROUPS
+    }
     context.update(
         {
             "year_group": chosen,
             "year_groups": year_groups,
             "matrix": matrix(chosen or ALL_YEARS),
             "by_year_group": [(y, matrix(y)) for y in year_groups],
+            "markers": markers,
+            "marker_checks": marker_checks(markers),
         }
     )
     return context

@@ -155,3 +155,85 @@ def transition_matrix(
             small_counts=True,
         )
     return result
+
+
+# Progress markers (seed 003's trust progress benchmarks) ------------------------------------
+# "Disadvantaged progress markers + over non-disadvantaged" and "No gender variation in progress
+# markers": a group's progress marker is its net movement between bands, the share of its pupils
+# who moved up (positive or double positive) minus the share who moved down, in points. The
+# benchmark compares the two groups' markers; a group whose matrix is suppressed has none, and
+# the comparison then says it cannot be made rather than guess.
+MARKER_GROUPS = ("all", "disadvantaged", "non_disadvantaged", "boys", "girls")
+# Boys and girls differing by no more than this many points of net movement count as "no
+# gender variation": one pupil in a class of 30 moves a share by about 3 points, so a smaller
+# tolerance would call single pupils a variation.
+NO_VARIATION_POINTS = 5.0
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A group's movement: shares of its matched pupils (None when its matrix is suppressed)."""
+
+    up: float | None
+    down: float | None
+
+    @property
+    def net(self) -> float | None:
+        if self.up is None or self.down is None:
+            return None
+        return round(self.up - self.down, 1)
+
+
+def marker_of(matrix: Matrix | None) -> Marker:
+    if matrix is None or matrix.suppressed or not matrix.cohort:
+        return Marker(None, None)
+    up = sum(matrix.categories[c].n or 0 for c in ("double_positive", "positive"))
+    down = sum(matrix.categories[c].n or 0 for c in ("negative", "double_negative"))
+    return Marker(round(100 * up / matrix.cohort, 1), round(100 * down / matrix.cohort, 1))
+
+
+@dataclass(frozen=True)
+class MarkerCheck:
+    benchmark: str  # the trust's benchmark, in its words
+    verdict: str  # "Met", "Not met" or why it cannot be said
+    detail: str
+
+
+def marker_checks(markers: dict[str, Marker]) -> list[MarkerCheck]:
+    """Seed 003's two comparisons of progress markers, each met, not met or not possible."""
+
+    def points(value: float) -> str:
+        return f"{value:+.1f} points"
+
+    checks = []
+    dis, others = markers["disadvantaged"].net, markers["non_disadvantaged"].net
+    benchmark = "Disadvantaged progress markers at or over non-disadvantaged"
+    if dis is None or others is None:
+        checks.append(
+            MarkerCheck(benchmark, "Cannot be said", "a group is suppressed or has no pupils")
+        )
+    else:
+        checks.append(
+            MarkerCheck(
+                benchmark,
+                "Met" if dis >= others else "Not met",
+                f"disadvantaged {points(dis)}, non-disadvantaged {points(others)}",
+            )
+        )
+    boys, girls = markers["boys"].net, markers["girls"].net
+    benchmark = "No gender variation in progress markers"
+    if boys is None or girls is None:
+        checks.append(
+            MarkerCheck(benchmark, "Cannot be said", "a group is suppressed or has no pupils")
+        )
+    else:
+        gap = abs(boys - girls)
+        checks.append(
+            MarkerCheck(
+                benchmark,
+                "Met" if gap <= NO_VARIATION_POINTS else "Not met",
+                f"boys {points(boys)}, girls {points(girls)}: {gap:.1f} points apart "
+                f"(no variation: {NO_VARIATION_POINTS:.0f} points or fewer)",
+            )
+        )
+    return checks

@@ -444,6 +444,9 @@ def transitions(request: TenantRequest, urn: str) -> HttpResponse:
                 (y, m, [m.categories.get(c) for c in CATEGORIES])
                 for y, m in context["by_year_group"]
             ],
+            "marker_rows": [
+                (GROUP_LABELS[g], marker) for g, marker in context.get("markers", {}).items()
+            ],
         }
     )
     return render(request, "kpis/transitions.html", context)

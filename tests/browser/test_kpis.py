@@ -36,4 +36,10 @@ def test_academy_kpis_and_transition_matrix(world, page, login_as):
     assert page.get_by_role("rowheader", name="From: low attainers").is_visible()
     assert page.get_by_role("columnheader", name="To: high attainers").is_visible()
     assert page.get_by_role("rowheader", name="Double positive (low to high)").is_visible()
+    # Seed 003's progress benchmarks: 4 disadvantaged pupils are suppressed (and so the 8 others,
+    # their complement), so that comparison cannot be made; boys and girls (6 each) can.
+    assert page.get_by_role("heading", name="Progress markers").is_visible()
+    markers = page.get_by_role("region", name="Progress markers by pupil group")
+    assert markers.get_by_role("rowheader", name="Boys").is_visible()
+    assert "Cannot be said" in page.content()
     assert_no_axe_violations(page)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from assessment.kpis.transitions import band_from_ta, movement, transition_matrix
+from assessment.kpis.transitions import (
+    band_from_ta,
+    marker_checks,
+    marker_of,
+    movement,
+    transition_matrix,
+)
 from trust_si.accounts.roles import Role
 
 from .data import pupils, writing
@@ -272,3 +278,61 @@ def test_no_matrix_gives_a_suppressed_one_away_by_subtraction(world, client_for)
     assert page.status_code == 200
     assert "suppressed (would reveal a small group)" in text
     assert "suppressed (5 or fewer pupils)" in text
+
+
+def _moves(up, down, same):
+    return [("low", "middle")] * up + [("high", "low")] * down + [("middle", "middle")] * same
+
+
+def test_progress_markers_follow_seed_003_worked_by_hand():
+    """Seed 003's progress benchmarks: "Disadvantaged progress markers + over non-disadvantaged"
+    and "No gender variation in progress markers". A marker is the share moved up minus the
+    share moved down."""
+    dis = marker_of(transition_matrix(_moves(3, 1, 2), min_cohort=5))  # 6 pupils
+    assert (dis.up, dis.down, dis.net) == (50.0, 16.7, 33.3)
+    others = marker_of(transition_matrix(_moves(2, 2, 4), min_cohort=5))
+    assert (others.up, others.down, others.net) == (25.0, 25.0, 0.0)
+    boys = marker_of(transition_matrix(_moves(4, 1, 5), min_cohort=5))  # +30
+    girls = marker_of(transition_matrix(_moves(3, 0, 7), min_cohort=5))  # +30
+    level = marker_checks(
+        {"disadvantaged": dis, "non_disadvantaged": others, "boys": boys, "girls": girls}
+    )
+    assert [(c.verdict, c.detail) for c in level] == [
+        ("Met", "disadvantaged +33.3 points, non-disadvantaged +0.0 points"),
+        (
+            "Met",
+            "boys +30.0 points, girls +30.0 points: 0.0 points apart "
+            "(no variation: 5 points or fewer)",
+        ),
+    ]
+    flat_girls = marker_of(transition_matrix(_moves(1, 1, 8), min_cohort=5))  # 0
+    small = marker_of(transition_matrix(_moves(3, 0, 1), min_cohort=5))  # 4 pupils: suppressed
+    checks = marker_checks(
+        {"disadvantaged": small, "non_disadvantaged": dis, "boys": boys, "girls": flat_girls}
+    )
+    assert checks[0].verdict == "Cannot be said" and small.net is None
+    assert checks[1].verdict == "Not met" and "30.0 points apart" in checks[1].detail
+    assert (
+        marker_checks(
+            {"disadvantaged": others, "non_disadvantaged": dis, "boys": boys, "girls": girls}
+        )[0].verdict
+        == "Not met"
+    )
+
+
+@pytest.mark.django_db
+def test_progress_markers_on_the_page_and_in_the_api(world, client_for):
+    _two_terms(world.a)
+    urn = world.a.academies[0].urn
+    leader = client_for(world.a.user(Role.TRUST_LEADER))
+    params = {"subject": "writing", "from": "2025-26-autumn"}
+    body = leader.get(f"/api/v1/t/alpha/kpis/{urn}/transitions/", params).json()
+    markers = {m["group"]: m for m in body["progress_markers"]}
+    # Up: pupils 0, 1 and 7 of 10; down: pupils 5 and 9.
+    assert (markers["all"]["moved_up_pct"], markers["all"]["net_points"]) == (30.0, 10.0)
+    # Each group here is 5 pupils: suppressed, so neither comparison can be made.
+    assert markers["disadvantaged"]["net_points"] is None
+    assert [b["verdict"] for b in body["progress_benchmarks"]] == ["Cannot be said"] * 2
+    page = leader.get(f"/t/alpha/kpis/{urn}/transitions/", params).content.decode()
+    assert "Progress markers" in page and "+10.0 points" in page
+    assert "Disadvantaged progress markers at or over non-disadvantaged" in page
