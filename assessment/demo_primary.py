@@ -110,6 +110,13 @@ def _mtc(upn: str, maths: float | None, rng: random.Random) -> str:
     return f"{upn},mtc,mtc,{max(0, min(25, round(9 + fluency * 22)))}"
 
 
+def _lowest_20(on_entry: dict[str, float]) -> list[str]:
+    """Seed 003's "blue dot" children: the school flags the lowest 20% of its Reception class on
+    entry (their starting points, which end-of-year development follows only loosely)."""
+    flagged = set(sorted(on_entry, key=on_entry.__getitem__)[: round(len(on_entry) * 0.2)])
+    return [f"{upn},eyfs,lowest_20,{'Y' if upn in flagged else 'N'}" for upn in on_entry]
+
+
 def _phonics_mark(ability: float) -> int:
     return max(0, min(40, round(24 + ability * 22)))
 
@@ -149,11 +156,15 @@ def seed(trust: Trust, ctx: dict[str, Any]) -> None:
                 now.append(f"{upn},gps,scaled_score,{max(80, min(120, round(gps)))}")
         for upn, _e in roll.get("4", []):
             now.append(_mtc(upn, _ta_level(results_of(upn), "maths"), rng))
+        on_entry: dict[str, float] = {}
+        entry_rng = random.Random(f"{trust.slug}-{academy.urn}-lowest-20")  # its own stream
         for upn, _e in roll.get("R", []):
             recorded = results_of(upn).get(("eyfs", "gld"), ("", None))[0]
             if recorded:
                 development = rng.gauss(0.6 if recorded == "Y" else 0.32, 0.1)
                 now += _areas(upn, development, recorded == "Y", rng)
+                on_entry[upn] = development + entry_rng.gauss(0, 0.12)
+        now += _lowest_20(on_entry)
         # This year's Year 1 in Reception last year: their GLD goes with their phonics now.
         for upn, e in roll.get("1", []):
             mark = results_of(upn).get(("phonics", "phonics"), ("", None))[1]

@@ -100,6 +100,17 @@ MEASURES.update(
     }
 )
 
+# Seed 003's EYFS progress benchmark, "Nursery data - lowest 20% (blue dot)": the children a
+# school flags as its lowest 20% on entry (from its nursery's data or its on-entry baseline).
+# Recorded with subject eyfs, in Nursery (N1, N2) or in Reception; the KPI follows the child to
+# the end of Reception by the pupil key.
+MEASURES["lowest_20"] = (
+    ["Y", "N"],
+    None,
+    "EYFS: Y when the child was one of the lowest 20% on entry (the nursery's or the on-entry "
+    "baseline's 'blue dot' children), else N",
+)
+
 
 @dataclass(frozen=True)
 class Column:

@@ -139,6 +139,7 @@ KPI_SHORT.update(
         "y1_phonics_of_gld": "Y1 phonics (GLD pupils)",
         "y2_phonics_retake_met": "Y2 phonics retakes",
         "y2_are_of_gld": "Y2 RWM ARE (GLD pupils)",
+        "eyfs_lowest_20_gld": "EYFS GLD (lowest 20%)",
     }
 )
 _NOT_COLUMNS |= {
@@ -147,6 +148,7 @@ _NOT_COLUMNS |= {
     "y1_phonics_of_gld",
     "y2_phonics_retake_met",
     "y2_are_of_gld",
+    "eyfs_lowest_20_gld",
 }
 JUDGED_WRITING_CODES = frozenset(code for code, _, _ in JUDGED_WRITING)
 JUDGED_AREAS = [

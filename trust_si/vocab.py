@@ -129,6 +129,8 @@ WORDS.update(
         "y1_phonics_of_gld": "Year 1 phonics standard met by pupils who had a good level of development",
         "y2_phonics_retake_met": "Year 2 phonics: Year 1 non-passers meeting the standard",
         "y2_are_of_gld": "Year 2 reading, writing and maths at ARE: pupils who had a good level of development",
+        "eyfs_lowest_20_gld": "EYFS: good level of development reached by the lowest 20% on entry",
+        "lowest_20": "EYFS: lowest 20% on entry",
     }
 )
 

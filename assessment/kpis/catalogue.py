@@ -579,6 +579,20 @@ CATALOGUE += [
         _are_of_gld,
     ),
 ]
+# Seed 003's EYFS progress benchmark, "Nursery data - lowest 20% (blue dot)" (`primary`).
+CATALOGUE += [
+    Kpi(
+        "eyfs_lowest_20_gld",
+        "EYFS: good level of development reached by the lowest 20% on entry",
+        "EYFS",
+        "eyfs",
+        ("R",),
+        "%",
+        "higher",
+        primary.gld_of_lowest_20,
+        summer_only=True,
+    ),
+]
 # Teacher judgements of writing against the trust's own framework (assessment.frameworks):
 # the judgement each teacher confirmed (or recorded with a reason) for the term, one per pupil.
 # `figures` puts it in a pupil's results as (subject, "judgement") -> level and

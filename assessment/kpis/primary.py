@@ -27,13 +27,15 @@ def _value(p: PupilFacts, subject: str, measure: str) -> tuple[str, float | None
 EYFS_AREAS = tuple(ELG_AREAS)
 EYFS_PRIME_AREAS = PRIME_AREAS
 EARLIER_MEASURES = {("eyfs", "gld"), ("phonics", "phonics"), *(("eyfs", a) for a in EYFS_AREAS)}
+# The nursery years' "lowest 20%" flags, followed to the end of Reception (seed 003).
+EARLIER_MEASURES |= {("eyfs", "lowest_20")}
 MTC_FULL_MARKS = 25
 # A cohort measure of a subset of another KPI's pupils: the Year 1 phonics of last year's GLD
 # pupils is part of Year 1 phonics, so the two shown together give the rest (the Year 1 pupils
 # without a good level of development) away by subtraction. Where the rest is 1 to 5 pupils
 # (or the trust's threshold), the subset's figure is hidden (`figures`, `disclosure.protect`
 # `forced`), and protected in its own table like any hidden figure.
-SUBSET_OF = {"y1_phonics_of_gld": "y1_phonics"}
+SUBSET_OF = {"y1_phonics_of_gld": "y1_phonics", "eyfs_lowest_20_gld": "eyfs_gld"}
 # A figure that gives a small group away with a figure already published in an earlier year:
 # phonics by the end of Year 2 counts last year's Year 1 passers and this year's retake passes,
 # so beside last year's Year 1 phonics (published then) it gives the retake passes of a cohort
@@ -118,3 +120,23 @@ def retake_of_non_passers(p: PupilFacts) -> bool | None:
 
 def has_y2_check(p: PupilFacts) -> bool:
     return _value(p, "phonics", "phonics") is not None
+
+
+def lowest_20_on_entry(p: PupilFacts) -> bool | None:
+    """Whether the child was flagged as one of the lowest 20% on entry: the latest flag
+    recorded (this year's, in Reception, then the nursery years', N2 before N1); None when no
+    school recorded one."""
+    for key in ("lowest_20", earlier("lowest_20", "N2"), earlier("lowest_20", "N1")):
+        v = _value(p, "eyfs", key)
+        if v is not None:
+            return v[0] == "Y"
+    return None
+
+
+def gld_of_lowest_20(p: PupilFacts) -> bool | None:
+    """Seed 003's EYFS progress benchmark (the "blue dot" children): of the Reception children
+    flagged as the lowest 20% on entry, those reaching a good level of development."""
+    if not lowest_20_on_entry(p):
+        return None
+    v = _value(p, "eyfs", "gld")
+    return gld_from_areas(p, "") if v is None else v[0] == "Y"

@@ -81,7 +81,7 @@ def _check_value(measure: str, value: str) -> tuple[str, float | None] | str:
 # Primary measures (issue 13, i13-4a): the pairs of subject and measure the new measures come in,
 # whole marks for the multiplication tables check, and a GLD that agrees with the areas of
 # learning it is made of when a file carries both for a child.
-_SUBJECT_OF = {"mtc": "mtc", **{code: "eyfs" for code in ELG_AREAS}}
+_SUBJECT_OF = {"mtc": "mtc", "lowest_20": "eyfs", **{code: "eyfs" for code in ELG_AREAS}}
 _MEASURE_OF = {"gps": "scaled_score", "mtc": "mtc"}
 
 
