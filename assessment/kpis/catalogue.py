@@ -824,11 +824,12 @@ CATALOGUE += [
 
 def compared_nationally(kpi: Kpi, term_code: str) -> bool:
     """Whether a term's figure is compared with DfE's national one: a year-to-date figure only in
-    the summer term, when it covers the year that DfE's figure is for."""
+    the summer term, when it covers the year that DfE's figure is for, and in the autumn term,
+    when it covers the autumn term that DfE's termly figure is for (`national_for_term`)."""
     if not kpi.year_to_date:
         return True
     term = TermCode.parse_or_none(term_code)
-    return term is not None and term.season is Season.SUMMER
+    return term is not None and term.season in (Season.SUMMER, Season.AUTUMN)
 
 
 # -------------------------------------------------------------------------------------------
@@ -944,7 +945,8 @@ _NO_TERMLY_NATIONAL = {"severe_absence": "no termly national figure from DfE"}
 # Secondary and behaviour measures (issue 13, i13-4b): the rates of the year so far.
 _NO_TERMLY_NATIONAL.update(
     {
-        code: "DfE's rate is for the whole year: compared in the summer term, where published"
+        code: "DfE's rate is for the whole year (and each term): the year so far is compared in "
+        "the summer term, and the autumn term with DfE's autumn rate, where published"
         for code in EXCLUSION_KPIS
     }
 )
@@ -1017,6 +1019,13 @@ def national_for_term(
         termly = benchmark_for(benchmarks, benchmark_key(kpi.code, group, season), year)
         if termly is not None and (full is None or termly[0] >= full[0]):
             return (termly[0], termly[1], season)
+    if kpi.year_to_date and term.season is not Season.SUMMER:
+        # The year so far: in the autumn it is the autumn term, DfE's autumn-term rate (never
+        # the full year's); in the spring, autumn and spring together, which DfE does not publish.
+        if term.season is not Season.AUTUMN:
+            return None
+        autumn = benchmark_for(benchmarks, benchmark_key(kpi.code, group, "autumn"), year)
+        return (autumn[0], autumn[1], "autumn") if autumn else None
     return (full[0], full[1], "year") if full else None
 
 

@@ -187,3 +187,14 @@ def test_an_operator_loads_a_termly_figure_with_the_period_column(
     )
     absence = next(r for r in rows if r["kpi"] == "absence")
     assert (absence["national"], absence["national_basis"]) == (6.5, "2023-24, autumn term")
+
+
+def test_a_year_to_date_rate_is_compared_with_dfes_autumn_rate_in_the_autumn_only():
+    """Suspensions are counted from the start of the year: the autumn's count is the autumn
+    term's (DfE's autumn rate, 4.13 in 2023-24), the spring's is two terms (no DfE figure),
+    the summer's is the year's (DfE's 11.31)."""
+    shipped = load_benchmarks()
+    rate = KPIS["suspension_rate"]
+    assert national_for_term(shipped, rate, "all", "2023-24-autumn") == ("2023-24", 4.13, "autumn")
+    assert national_for_term(shipped, rate, "all", "2023-24-spring") is None
+    assert national_for_term(shipped, rate, "all", "2023-24-summer") == ("2023-24", 11.31, "year")
