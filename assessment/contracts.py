@@ -8,16 +8,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assessment.kpis.catalogue import no_national_reason
+from assessment.kpis.catalogue import PERIOD_WORDS, no_national_reason
 
 
 def national_basis(
-    national_year: str | None, term_year: str, *, full_year: bool = False, kpi_code: str = ""
+    national_year: str | None,
+    term_year: str,
+    *,
+    full_year: bool = False,
+    kpi_code: str = "",
+    period: str = "year",
 ) -> str:
     """See KpiFigure.national_basis; term_year is the term's academic year ("2024-25")."""
     if not national_year:
         return no_national_reason(kpi_code) or f"not published for {term_year}"
     words = national_year if national_year == term_year else f"latest published: {national_year}"
+    if period in PERIOD_WORDS:
+        return f"{words}, {PERIOD_WORDS[period]}"  # DfE's figure for the same term
     return f"{words}, full year, against one term" if full_year else words
 
 
@@ -55,6 +62,9 @@ class KpiFigure:
     national_group: str = "all"
     # True when the figure is one term's (absence) and `national` DfE's full-year figure.
     national_full_year: bool = False
+    # The part of the year `national` covers: "year", or the term of DfE's termly figure
+    # ("autumn": an autumn term's absence against DfE's autumn-term rate).
+    national_period: str = "year"
 
     @property
     def national_basis(self) -> str:
@@ -68,6 +78,7 @@ class KpiFigure:
             self.term_code[:7],
             full_year=self.national_full_year,
             kpi_code=self.kpi_code,
+            period=self.national_period,
         )
 
 

@@ -53,6 +53,10 @@ DIFFN_FIELDS = {
     "DIFFN_READPROG": ("ks2_reading_progress", "KS2 reading progress"),
     "DIFFN_WRITPROG": ("ks2_writing_progress", "KS2 writing progress"),
     "DIFFN_MATPROG": ("ks2_maths_progress", "KS2 maths progress"),
+    # KS4 (ks4_meta.csv rows 224-225): Attainment 8 and Progress 8 of the school's
+    # disadvantaged pupils minus those of non-disadvantaged pupils nationally.
+    "DIFFN_ATT8": ("ks4_att8", "Attainment 8"),
+    "DIFFN_P8MEA": ("ks4_progress8", "Progress 8"),
 }
 
 

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from trust_si.limits import DFE, FileLimits, LimitExceeded, check_bytes, csv_numbered_rows
 from trust_si.terms import AcademicYear, TermError
 
-from .catalogue import BENCHMARK_GROUPS, KPIS, benchmark_key
+from .catalogue import BENCHMARK_GROUPS, BENCHMARK_PERIODS, KPIS, benchmark_key
 
 COLUMNS = ["kpi", "year", "value", "source"]
-# Optional: "all" (the default) or "non_disadvantaged" (national other pupils).
-OPTIONAL = ["group"]
+# Optional: "all" (the default) or "non_disadvantaged" (national other pupils); the period,
+# "year" (the default: the full academic year) or the term DfE's figure is for ("autumn"...).
+OPTIONAL = ["group", "period"]
 
 
 @dataclass(frozen=True)
@@ -26,10 +27,11 @@ class BenchmarkRow:
     value: float
     source: str
     group: str = "all"
+    period: str = "year"
 
     @property
     def key(self) -> str:
-        return benchmark_key(self.kpi, self.group)
+        return benchmark_key(self.kpi, self.group, self.period)
 
 
 def parse_benchmarks(data: bytes, limits: FileLimits = DFE) -> tuple[list[BenchmarkRow], list[str]]:
@@ -39,7 +41,9 @@ def parse_benchmarks(data: bytes, limits: FileLimits = DFE) -> tuple[list[Benchm
     2. kpi must be a catalogue code; group, when given, "all" or "non_disadvantaged" (national
        other pupils, what DfE compares disadvantaged pupils with); year like 2024-25 with consecutive years; value a number
        (a percentage 0-100, Attainment 8 0-90); source not blank.
-    3. The same kpi and year twice in one file is a problem (which one is meant?).
+    3. The same kpi and year twice in one file is a problem (which one is meant?), per group
+       and period: period, when given, "year" (the default) or a term ("autumn", "spring",
+       "summer"), the part of the year DfE's figure covers.
     4. Bounded by `trust_si.limits.DFE` (bytes, columns, characters in a cell, rows, seconds):
        a file past one is refused whole.
     """
@@ -78,11 +82,14 @@ def _parse(lines: Iterator[tuple[int, list[str]]]) -> tuple[list[BenchmarkRow], 
             continue
         kpi, year, value_text, source = (row.get(c, "") for c in COLUMNS)
         group = row.get("group") or "all"
+        period = row.get("period") or "year"
         row_problems = []
         if kpi not in KPIS:
             row_problems.append(f"unknown KPI {kpi!r}")
         if group not in BENCHMARK_GROUPS:
             row_problems.append(f"group {group!r} is not one of {', '.join(BENCHMARK_GROUPS)}")
+        if period not in BENCHMARK_PERIODS:
+            row_problems.append(f"period {period!r} is not one of {', '.join(BENCHMARK_PERIODS)}")
         try:
             AcademicYear.parse(year)
         except TermError:
@@ -98,17 +105,18 @@ def _parse(lines: Iterator[tuple[int, list[str]]]) -> tuple[list[BenchmarkRow], 
                 row_problems.append(f"value {value:g} is outside 0-{top}")
         if not source:
             row_problems.append("source is blank (say which DfE publication)")
-        key = benchmark_key(kpi, group)
+        key = benchmark_key(kpi, group, period)
         if (key, year) in seen:
             row_problems.append(
-                f"{kpi} {year}{'' if group == 'all' else ' (' + group + ')'} is already on "
+                f"{kpi} {year}{'' if group == 'all' else ' (' + group + ')'}"
+                f"{'' if period == 'year' else ' (' + period + ')'} is already on "
                 f"row {seen[(key, year)]}"
             )
         seen.setdefault((key, year), number)
         if row_problems:
             problems.append(f"Row {number}: " + "; ".join(row_problems) + ".")
         elif value is not None:
-            rows.append(BenchmarkRow(kpi, year, value, source[:200], group))
+            rows.append(BenchmarkRow(kpi, year, value, source[:200], group, period))
     if not rows and not problems:
         problems.append("The file has no rows under its header.")
     return rows, problems

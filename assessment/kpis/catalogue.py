@@ -838,11 +838,12 @@ CATALOGUE += [
 
 def compared_nationally(kpi: Kpi, term_code: str) -> bool:
     """Whether a term's figure is compared with DfE's national one: a year-to-date figure only in
-    the summer term, when it covers the year that DfE's figure is for."""
+    the summer term, when it covers the year that DfE's figure is for, and in the autumn term,
+    when it covers the autumn term that DfE's termly figure is for (`national_for_term`)."""
     if not kpi.year_to_date:
         return True
     term = TermCode.parse_or_none(term_code)
-    return term is not None and term.season is Season.SUMMER
+    return term is not None and term.season in (Season.SUMMER, Season.AUTUMN)
 
 
 # -------------------------------------------------------------------------------------------
@@ -958,7 +959,8 @@ _NO_TERMLY_NATIONAL = {"severe_absence": "no termly national figure from DfE"}
 # Secondary and behaviour measures (issue 13, i13-4b): the rates of the year so far.
 _NO_TERMLY_NATIONAL.update(
     {
-        code: "DfE's rate is for the whole year: compared in the summer term, where published"
+        code: "DfE's rate is for the whole year (and each term): the year so far is compared in "
+        "the summer term, and the autumn term with DfE's autumn rate, where published"
         for code in EXCLUSION_KPIS
     }
 )
@@ -992,9 +994,59 @@ BENCHMARK_GROUPS = ("all", "non_disadvantaged")
 NATIONAL_GROUP_FOR = {"disadvantaged": "non_disadvantaged"}
 
 
-def benchmark_key(kpi: str, group: str = "all") -> str:
-    """The Benchmarks key: the KPI code for all pupils, 'ks2_rwm_exp:non_disadvantaged' else."""
-    return kpi if group == "all" else f"{kpi}:{group}"
+def benchmark_key(kpi: str, group: str = "all", period: str = "year") -> str:
+    """The Benchmarks key: the KPI code for all pupils, 'ks2_rwm_exp:non_disadvantaged' else;
+    a figure for one term has the term after '@' ('absence@autumn')."""
+    key = kpi if group == "all" else f"{kpi}:{group}"
+    return key if period == "year" else f"{key}@{period}"
+
+
+# The part of the academic year a national figure covers (the benchmarks file's "period"
+# column, issue 13): the full year (the default) or one term. DfE's census absence releases
+# give the autumn term, and the full-year release each term's rate; a one-term measure
+# (absence) is compared with the same term's national figure where DfE published it.
+BENCHMARK_PERIODS = ("year", "autumn", "spring", "summer")
+PERIOD_WORDS = {"autumn": "autumn term", "spring": "spring term", "summer": "summer term"}
+
+
+def national_for_term(
+    benchmarks: dict[str, list[tuple[str, float, str]]],
+    kpi: Kpi,
+    group: str,
+    term_code: str,
+) -> tuple[str, float, str] | None:
+    """(year, value, period) of the national figure a KPI's term figure is compared with.
+
+    A one-term measure takes DfE's figure for the same term ("autumn": an autumn term's absence
+    against DfE's autumn figure) when one is published for the term's year or for a year at
+    least as recent as the latest full-year figure; else the full-year figure (labelled "full
+    year, against one term"). Every other KPI takes the full-year figure. `group` is the
+    national group ("all" or "non_disadvantaged"). Each as `benchmark_for`: that year's figure,
+    else the latest earlier one."""
+    term = TermCode.parse_or_none(term_code)
+    if term is None:
+        return None
+    year = term.academic_year
+    full = benchmark_for(benchmarks, benchmark_key(kpi.code, group), year)
+    if kpi.one_term:
+        season = term.season.code
+        termly = benchmark_for(benchmarks, benchmark_key(kpi.code, group, season), year)
+        if termly is not None and (full is None or termly[0] >= full[0]):
+            return (termly[0], termly[1], season)
+    if kpi.year_to_date and term.season is not Season.SUMMER:
+        # The year so far: in the autumn it is the autumn term, DfE's autumn-term rate (never
+        # the full year's); in the spring, autumn and spring together, which DfE does not publish.
+        if term.season is not Season.AUTUMN:
+            return None
+        autumn = benchmark_for(benchmarks, benchmark_key(kpi.code, group, "autumn"), year)
+        return (autumn[0], autumn[1], "autumn") if autumn else None
+    return (full[0], full[1], "year") if full else None
+
+
+def _row_key(row: dict[str, str]) -> str:
+    """A benchmarks-file row's key: its KPI, national group and period (both optional)."""
+    group = (row.get("group") or "").strip() or "all"
+    return benchmark_key(row["kpi"], group, (row.get("period") or "").strip() or "year")
 
 
 def load_benchmarks(path: Path | None = None) -> dict[str, list[tuple[str, float, str]]]:
@@ -1003,7 +1055,7 @@ def load_benchmarks(path: Path | None = None) -> dict[str, list[tuple[str, float
     out: dict[str, list[tuple[str, float, str]]] = {}
     with path.open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
-            key = benchmark_key(row["kpi"], (row.get("group") or "all").strip() or "all")
+            key = _row_key(row)
             out.setdefault(key, []).append((row["year"], float(row["value"]), row["source"]))
     for rows in out.values():
         rows.sort()
@@ -1018,7 +1070,7 @@ def benchmark_links(path: Path | None = None) -> dict[tuple[str, str], tuple[str
     out: dict[tuple[str, str], tuple[str, str]] = {}
     with path.open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
-            key = benchmark_key(row["kpi"], (row.get("group") or "all").strip() or "all")
+            key = _row_key(row)
             out[(key, row["year"])] = (row["source"], (row.get("link") or "").strip())
     return out
 

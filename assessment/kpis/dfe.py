@@ -36,6 +36,16 @@ KS4_FIELDS: dict[str, tuple[str | None, str | None, str | None]] = {
     "KS2APS": (None, None, None),
     "PTFSM6CLA1A": (None, None, None),
     "PSEN_ALL": (None, None, None),
+    # Disadvantaged pupils' Attainment 8 and Progress 8 (with its 95% confidence interval),
+    # the same for the school's other pupils, and DfE's own difference from national *other*
+    # pupils (DIFFN_*): the comparison DfE makes for disadvantaged pupils, as for KS2
+    # (ks4_meta.csv rows 170-183, 224-225).
+    "ATT8SCR_FSM6CLA1A": (None, None, None),
+    "ATT8SCR_NFSM6CLA1A": (None, None, None),
+    "P8MEA_FSM6CLA1A": ("P8CILOW_FSM6CLA1A", "P8CIUPP_FSM6CLA1A", None),
+    "P8MEA_NFSM6CLA1A": ("P8CILOW_NFSM6CLA1A", "P8CIUPP_NFSM6CLA1A", None),
+    "DIFFN_ATT8": (None, None, None),
+    "DIFFN_P8MEA": (None, None, None),
 }
 KS2_GROUPS = ["B", "G", "L", "M", "H", "FSM6CLA1A", "NotFSM6CLA1A", "EAL"]
 KS2_FIELDS: dict[str, tuple[str | None, str | None, str | None]] = {

@@ -21,12 +21,11 @@ from .catalogue import (
     KPIS,
     NATIONAL_GROUP_FOR,
     PupilFacts,
-    benchmark_for,
-    benchmark_key,
     benchmark_links,
     compared_nationally,
     compute_groups,
     load_benchmarks,
+    national_for_term,
 )
 from .models import KpiTarget, NationalBenchmark
 from .primary import EARLIER_MEASURES, GIVES_AWAY, SUBSET_OF, earlier
@@ -173,10 +172,8 @@ def kpi_figures_compute(
             # Disadvantaged pupils are compared with national *other* pupils, as DfE's DIFFN_*
             # fields do; never with all pupils (no such figure: no national figure at all).
             nationals = {
-                group: benchmark_for(
-                    benchmarks,
-                    benchmark_key(kpi.code, NATIONAL_GROUP_FOR.get(group, "all")),
-                    term.academic_year,
+                group: national_for_term(
+                    benchmarks, kpi, NATIONAL_GROUP_FOR.get(group, "all"), term.code
                 )
                 for group in GROUPS
             }
@@ -239,7 +236,10 @@ def kpi_figures_compute(
                         education=education,
                         suppression=reason,
                         national_group=NATIONAL_GROUP_FOR.get(group, "all"),
-                        national_full_year=kpi.one_term and national is not None,
+                        national_full_year=kpi.one_term
+                        and national is not None
+                        and national[2] == "year",
+                        national_period=national[2] if national else "year",
                     )
                 )
     return figures

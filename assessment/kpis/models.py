@@ -74,7 +74,9 @@ class NationalBenchmark(models.Model):
     shipped CSV: the same (kpi, year) here wins. National figures are the same for every trust,
     so this table is deliberately not tenant-owned."""
 
-    kpi_code = models.CharField(max_length=40)
+    # The benchmark key: KPI, national group and period ("persistent_absence:non_disadvantaged
+    # @autumn" is 44 characters).
+    kpi_code = models.CharField(max_length=60)
     year = models.CharField(max_length=7)
     value = models.FloatField()
     source = models.CharField(max_length=200)

@@ -24,6 +24,7 @@ from .catalogue import (
     GROUPS,
     KPIS,
     PupilFacts,
+    benchmark_key,
     in_group,
 )
 from .dfe import ks2_descriptor_label
@@ -297,8 +298,13 @@ def academy_kpis_for(
                 "national_text": figure_text(now.national, kpi.unit)
                 if now.national is not None
                 else now.national_basis,
-                "national_source": benchmark_source(benchmarks, code, now.national_year),
-                "national_link": benchmark_link(benchmarks, code, now.national_year),
+                # A termly national figure is kept under its period ("absence@autumn").
+                "national_source": benchmark_source(
+                    benchmarks, benchmark_key(code, "all", now.national_period), now.national_year
+                ),
+                "national_link": benchmark_link(
+                    benchmarks, benchmark_key(code, "all", now.national_period), now.national_year
+                ),
                 "national_stale": bool(
                     now.national_year
                     and term

@@ -36,9 +36,8 @@ from .catalogue import (
     GROUPS,
     KPIS,
     NATIONAL_GROUP_FOR,
-    benchmark_for,
-    benchmark_key,
     compared_nationally,
+    national_for_term,
 )
 from .figures import benchmarks_current, kpi_figures_compute, target_for, targets_index
 from .models import KpiFigureCell, KpiFigureSet
@@ -187,10 +186,11 @@ def _figures(trust_id: int, rows: list[tuple[Any, ...]]) -> list[KpiFigure]:
     for academy_id, education, term_code, kpi_code, group, value, cohort, reason in rows:
         kpi = KPIS[kpi_code]
         year = years[term_code]
-        key = (kpi_code, group, year)
+        # Per term, not year: a one-term measure is compared with the same term's figure.
+        key = (kpi_code, group, term_code)
         if key not in nationals:
-            nationals[key] = benchmark_for(
-                benchmarks, benchmark_key(kpi_code, NATIONAL_GROUP_FOR.get(group, "all")), year
+            nationals[key] = national_for_term(
+                benchmarks, kpi, NATIONAL_GROUP_FOR.get(group, "all"), term_code
             )
         national = nationals[key] if compared_nationally(kpi, term_code) else None
         figures.append(
@@ -215,7 +215,8 @@ def _figures(trust_id: int, rows: list[tuple[Any, ...]]) -> list[KpiFigure]:
                 education=education,
                 suppression=reason,
                 national_group=NATIONAL_GROUP_FOR.get(group, "all"),
-                national_full_year=kpi.one_term and national is not None,
+                national_full_year=kpi.one_term and national is not None and national[2] == "year",
+                national_period=national[2] if national else "year",
             )
         )
     return figures

@@ -292,7 +292,9 @@ def _persistent_gaps(evidence: Evidence, s: dict[str, Any], missing: list[str]) 
             continue
         series.setdefault(g.kpi, {})[f"{g.year}-summer"] = (
             g.gap,
-            f"{g.year}: {g.gap:+.1f} (DfE's published difference, {g.field})",
+            # Progress 8 is published to two decimals (a tenth is a big step on its scale).
+            f"{g.year}: {g.gap:+.{2 if g.field == 'DIFFN_P8MEA' else 1}f} "
+            f"(DfE's published difference, {g.field})",
         )
         labels.setdefault(g.kpi, g.label)
         annual[g.kpi] = True

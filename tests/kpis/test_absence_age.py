@@ -58,11 +58,10 @@ def test_absence_kpis_leave_out_pupils_outside_compulsory_school_age(world, clie
     by = {r["kpi"]: r for r in rows["results"]}
     assert (by["absence"]["value"], by["absence"]["cohort"]) == (8.0, 10)
     assert (by["persistent_absence"]["value"], by["persistent_absence"]["cohort"]) == (20.0, 10)
-    # DfE, pupil absence in schools in England 2024/25: 6.9% and 18.7%, a full year's.
-    assert by["absence"]["national"] == 6.9
-    assert by["absence"]["national_basis"] == (
-        "latest published: 2024-25, full year, against one term"
-    )
+    # An autumn term against DfE's autumn term: 6.38% overall absence (school census, autumn
+    # 2024/25) and 19.1% persistent absence (daily data, autumn 2024/25).
+    assert by["absence"]["national"] == 6.38
+    assert by["absence"]["national_basis"] == "latest published: 2024-25, autumn term"
     page = leader.get(f"/t/alpha/kpis/{urn}/", {"term": TERM}).content.decode()
     assert "compulsory school age" in page
-    assert "18.7% (latest published: 2024-25, full year, against one term)" in page
+    assert "19.1% (latest published: 2024-25, autumn term)" in page

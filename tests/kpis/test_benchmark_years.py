@@ -25,6 +25,7 @@ SAME = "2024-25-spring"
 # Absence is one term's sessions; DfE's national figure the full year's: said wherever shown.
 TERM_WORDS = ", full year, against one term"
 LATEST = f"latest published: 2024-25{TERM_WORDS}"
+LATEST_SPRING = "latest published: 2024-25, spring term"
 
 
 def test_national_basis_words():
@@ -92,13 +93,15 @@ def test_a_year_dfe_has_not_published_is_labelled_everywhere(dataset, client_for
     table = leader.get("/t/alpha/kpis/", {"term": LATER}).content.decode()
     assert f"6.9% ({LATEST})" in table
     csv = leader.get("/t/alpha/kpis/export.csv", {"term": LATER}).content.decode("utf-8-sig")
-    assert '"National, all pupils",,6.9,18.7' in csv
-    assert f'National figure\'s year,,"{LATEST}","{LATEST}"' in csv
+    # Persistent absence against DfE's spring-term 2024-25 figure (20.2%), overall absence
+    # against the full year (DfE published no spring-term 2024-25 overall absence here).
+    assert '"National, all pupils",,6.9,20.2' in csv
+    assert f'National figure\'s year,,"{LATEST}","{LATEST_SPRING}"' in csv
     xlsx = leader.get("/t/alpha/kpis/export.xlsx", {"term": LATER})
     rows = [
         [c.value for c in r] for r in load_workbook(io.BytesIO(xlsx.content)).active.iter_rows()
     ]
-    assert ["National figure's year", None, *[LATEST] * 2] in rows
+    assert ["National figure's year", None, LATEST, LATEST_SPRING] in rows
 
     body = leader.get("/api/v1/t/alpha/heatmap/", {"term": LATER}).json()
     cell = next(r for r in body["rows"] if r["urn"] == urn)["cells"]["absence"]

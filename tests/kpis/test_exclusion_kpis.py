@@ -10,6 +10,7 @@ with 10 pupils and no exclusions upload.
   spring: pupil 4 suspended once -> the year so far: 4 / 20 = 20.00; 5.00; 3 / 20 = 15.00%
   summer: a confirmed upload with no rows (none this term) -> the year: 20.00; 5.00; 15.00%,
           compared with DfE's national rate (2023-24: 11.31, the latest published)
+  DfE's autumn-term suspension rate (autumn 2023-24: 4.13) is the autumn's comparison.
   academy B: no upload -> no figure (not 0).
 """
 
@@ -95,9 +96,16 @@ def test_the_rates_worked_by_hand_through_the_upload_and_the_api(seeded, client_
         assert tuple(got[c]["value"] for c in CODES) == values, term
         assert {got[c]["cohort"] for c in CODES} == {20}, term
     autumn, summer = _figures(leader, AUTUMN, urn), _figures(leader, SUMMER, urn)
-    # A term's rate is the year so far: compared with DfE's full-year rate only in the summer.
-    assert autumn["suspension_rate"]["national"] is None
-    assert "whole year" in autumn["suspension_rate"]["national_basis"]
+    # A term's rate is the year so far: compared with DfE's full-year rate only in the summer;
+    # in the autumn (the year so far is the autumn term) with DfE's autumn-term rate (4.13 in
+    # autumn 2023-24); in the spring with none (DfE publishes no autumn-and-spring rate).
+    assert autumn["suspension_rate"]["national"] == 4.13
+    assert autumn["suspension_rate"]["national_basis"] == "latest published: 2023-24, autumn term"
+    spring = _figures(leader, SPRING, urn)
+    assert spring["suspension_rate"]["national"] is None
+    assert "whole year" in spring["suspension_rate"]["national_basis"]
+    # No autumn-term permanent-exclusion rate shipped: none, never the full year's.
+    assert autumn["permanent_exclusion_rate"]["national"] is None
     assert summer["suspension_rate"]["national"] == 11.31
     assert summer["suspension_rate"]["national_basis"] == "latest published: 2023-24"
     # No exclusions upload: no figure, never 0.

@@ -44,7 +44,7 @@ def test_academy_page_value_national_target_trend_groups(world, client_for):
         "Overall absence" in page
         and "6.9% (latest published: 2024-25, full year, against one term)" in page
     )
-    assert "DfE, pupil absence in schools in England 2024/25" in page
+    assert "DfE, Pupil attendance in schools 2024/25, full academic year" in page
     assert "suppressed (5 or fewer pupils, or would reveal them)" in page  # disadvantaged: four
     assert "not shown: a group has 5 or fewer pupils, or would reveal one" in page
     # The trust table links to the page.

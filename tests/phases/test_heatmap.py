@@ -59,6 +59,9 @@ def fig(
 LATEST = "; latest published: 2024-25"
 # Absence is one term's sessions against DfE's full-year figure: said too.
 LATEST_TERM = f"{LATEST}, full year, against one term"
+# Persistent absence has DfE's termly figures for 2024-25: a term is compared with the same term.
+LATEST_SPRING = f"{LATEST}, spring term"
+LATEST_SUMMER = f"{LATEST}, summer term"
 
 # ---- the pure cell rules ----
 
@@ -182,7 +185,9 @@ def test_heatmap_page_words_groups_suppression_compare(mapped, client_for):
     leader = client_for(a.user(Role.TRUST_LEADER))
     page = leader.get("/t/alpha/heatmap/").content.decode()
     assert a.academies[0].name in page and "Summer term 2025-26" in page
-    assert f"Well above national (worse){LATEST_TERM}" in page  # 100% persistent absence, in words
+    assert (
+        f"Well above national (worse){LATEST_SUMMER}" in page
+    )  # 100% persistent absence, in words
     assert "Needs attention" in page and "n=10" in page
     # Three disadvantaged pupils: suppressed in that group's map.
     page = leader.get("/t/alpha/heatmap/?group=disadvantaged").content.decode()
@@ -191,7 +196,7 @@ def test_heatmap_page_words_groups_suppression_compare(mapped, client_for):
         "/t/alpha/heatmap/?term=2025-26-summer&compare=2025-26-spring"
     ).content.decode()
     assert "compared with Spring term 2025-26" in page
-    assert f"Spring term 2025-26: Well below national (better){LATEST_TERM} 0.0% (worse)" in page
+    assert f"Spring term 2025-26: Well below national (better){LATEST_SPRING} 0.0% (worse)" in page
     # Unknown filter values are ignored, never an error.
     assert (
         leader.get(
@@ -254,9 +259,9 @@ def test_heatmap_api_gives_cells(mapped, client_for):
     assert data["term"] == "2025-26-summer" and "2025-26-spring" in data["terms"]
     row = next(r for r in data["rows"] if r["urn"] == a.academies[0].urn)
     cell = row["cells"]["persistent_absence"]
-    assert cell["rating"] == f"Well above national (worse){LATEST_TERM}"
+    assert cell["rating"] == f"Well above national (worse){LATEST_SUMMER}"
     assert cell["national_year"] == "2024-25"
-    assert cell["national_basis"] == "latest published: 2024-25, full year, against one term"
+    assert cell["national_basis"] == "latest published: 2024-25, summer term"
     assert any(c["code"] == "safeguarding" for c in data["columns"])
     # An officer sees only their academies.
     rows = (
