@@ -230,8 +230,9 @@ class Kpi:
     every_pupil: Callable[[PupilFacts], bool] | None = None
     definition: str = ""  # DfE's definition in words, shown beside the figure
     source: str = ""
-    # Computed from one term's sessions, while DfE's national figure is the full year's (its
-    # termly release is not in national_benchmarks.csv): the comparison is labelled so.
+    # Computed from one term's sessions: compared with DfE's figure for the same term where
+    # national_benchmarks.csv has one (its "period" column), else DfE's full-year figure, and
+    # the comparison is labelled so (`national_for_term`).
     one_term: bool = False
     # The KPI this one breaks down by year group ("" for a headline KPI): a breakdown is shown
     # on the KPI page and in the API, and is no column of its own on the heat map.
