@@ -290,3 +290,29 @@ def test_in_year_ta_just_under_the_trust_target_scores_but_does_not_gate_sustain
     ta = next(r for r in proposal.reasons if r.rule == "in_year_vs_trust_target")
     assert ta.level == 3 and ta.weight > 0  # scored like any KPI, against the trust's target
     assert proposal.phase == "sustain"  # Sustain's gate reads published outcomes
+
+
+def test_case_45_english_and_maths_alone_make_the_lines_and_not_the_overall_phase():
+    proposal = propose(_case(45).evidence)
+    assert proposal.phase == "improve"
+    assert {p for p, _ in proposal.subjects.values()} == {"repair", "sustain"}
+    assert proposal.subjects["english"][0] == "repair"
+    assert proposal.subjects["maths"][0] == "sustain"
+    overall = {r.evidence.get("kpi") for r in proposal.reasons}
+    assert "ks4_em4" in overall and not overall & {"ks4_english4", "ks4_maths4"}
+    english = " ".join(r.text for r in proposal.subjects["english"][1])
+    assert "60.0% against 70.0% nationally" in english and "Source: DfE." in english
+
+
+def test_case_46_science_and_the_trusts_own_subject_lines():
+    proposal = propose(_case(46).evidence)
+    assert proposal.phase == "improve"
+    assert {s: p for s, (p, _) in proposal.subjects.items()} == {
+        "reading": "improve",
+        "science": "improve",
+        "history": "stabilise",
+    }
+    history = proposal.subjects["history"][1][0]
+    assert history.rule == "in_year_vs_trust_target" and history.evidence["target"] == 70
+    overall = {r.evidence.get("kpi") for r in proposal.reasons}
+    assert not overall & {"ks2_science_exp", "ta_history_are"}

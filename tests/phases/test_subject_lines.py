@@ -190,3 +190,11 @@ def test_a_primary_has_a_science_line_and_a_line_for_the_trusts_own_subject(worl
     assert "History: Stabilise; Science: Improve" in listing
     for code in ("ta_history_are", "ks2_science_exp", ">history<", ">science<"):
         assert code not in section and code not in listing
+
+    # The target removed: the History line is no longer proposed, and no older one is shown.
+    with a.scope():
+        KpiTarget.objects.filter(trust=a.trust, kpi_code="ta_history_are").delete()
+        recompute_run(trust=a.trust, term=TERM)
+    assert subjects() == {"science": "improve"}
+    html = leader.get(f"/t/alpha/placements/{primary.urn}/").content.decode()
+    assert 'History</th><td class="govuk-table__cell">' not in html
