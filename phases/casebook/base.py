@@ -27,7 +27,7 @@ class Case:
 def _kpi(
     code: str,
     value: float,
-    national: float,
+    national: float | None,
     term: str,
     subject: str = "",
     unit: str = "%",

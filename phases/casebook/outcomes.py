@@ -446,3 +446,36 @@ CASES += [
         "own subjects against its targets, each on its own line.",
     ),
 ]
+CASES += [
+    Case(
+        47,
+        "A secondary's science line from the trust's own KS4 science measure and its target",
+        "Secondary, summer 2025-26: legacy Good 2022, English and maths grade 4+ together at "
+        "national; science grade 4+ (the trust's own measure: combined science or the best "
+        "single science) 70% against the trust's target of 60%. The science line: Improve, "
+        "since Sustain needs outcomes above national and DfE publishes no such figure.",
+        Evidence(
+            SUMMER,
+            T,
+            teaches_ks4=True,
+            inspections=(_legacy(dt.date(2022, 1, 1), 2),),
+            kpis=(
+                _kpi("ks4_em4", 64.5, 64.5, SUMMER, "english_maths", cohort=20),
+                _kpi(
+                    "ks4_science4",
+                    70,
+                    None,
+                    SUMMER,
+                    "science",
+                    cohort=20,
+                    target=60,
+                    assessment="statutory",
+                ),
+            ),
+        ),
+        IMPROVE,
+        "kpi_vs_national",
+        "The trust's own measures are compared with the trust's targets, never with a national "
+        "figure DfE does not publish; a target is the trust's ambition, not Sustain's bar.",
+    ),
+]

@@ -316,3 +316,20 @@ def test_case_46_science_and_the_trusts_own_subject_lines():
     assert history.rule == "in_year_vs_trust_target" and history.evidence["target"] == 70
     overall = {r.evidence.get("kpi") for r in proposal.reasons}
     assert not overall & {"ks2_science_exp", "ta_history_are"}
+
+
+def test_case_47_the_trusts_own_ks4_science_measure_against_its_target():
+    proposal = propose(_case(47).evidence)
+    phase, reasons = proposal.subjects["science"]
+    assert phase == "improve"  # above the target, but Sustain needs outcomes above national
+    own = next(r for r in reasons if r.rule == "own_measure_vs_trust_target")
+    assert own.level == 4 and own.evidence["target"] == 60
+    assert "70.0% against 60.0% the trust's target" in own.text
+    assert "Source: trust benchmark (the trust's own measure, not a DfE statistic)." in own.text
+    assert any(r.rule == "sustain_needs_outcomes_above_national" for r in reasons)
+    # Without a target it is listed, never set against a national figure.
+    from dataclasses import replace
+
+    evidence = _case(47).evidence
+    bare = replace(evidence, kpis=tuple(replace(k, target=None) for k in evidence.kpis))
+    assert "science" not in propose(bare).subjects
