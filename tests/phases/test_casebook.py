@@ -333,3 +333,14 @@ def test_case_47_the_trusts_own_ks4_science_measure_against_its_target():
     evidence = _case(47).evidence
     bare = replace(evidence, kpis=tuple(replace(k, target=None) for k in evidence.kpis))
     assert "science" not in propose(bare).subjects
+
+
+def test_cases_45_to_47_name_their_measures_in_words():
+    from assessment.kpis.catalogue import KPIS
+    from phases.casebook.base import SUBJECT_LABELS
+
+    for number in (45, 46, 47):
+        for k in _case(number).evidence.kpis:
+            if k.code in SUBJECT_LABELS:
+                assert k.label == KPIS[k.code].label, k.code
+            assert "_" not in k.label, k.code
