@@ -43,6 +43,7 @@ from assessment.kpis.catalogue import (
     CATALOGUE,
     JUDGED_WRITING,
     KPIS,
+    TRUST_SUBJECTS,
     WRITING_SCAFFOLDED,
     assessment_of,
 )
@@ -150,6 +151,21 @@ _NOT_COLUMNS |= {
     "y2_are_of_gld",
     "eyfs_lowest_20_gld",
 }
+# Subjects as subjects (issue 12): KS2 and KS4 science, English and maths alone at grade 4 are
+# columns (shown only where some academy has the data: the page drops empty columns); the grade
+# 5 cuts and the trust's own subjects are on the KPI page, API and the placement's subject lines.
+KPI_SHORT.update(
+    {
+        "ks2_science_exp": "KS2 science",
+        "ks4_english4": "English 4+",
+        "ks4_english5": "English 5+",
+        "ks4_maths4": "Maths 4+",
+        "ks4_maths5": "Maths 5+",
+        "ks4_science4": "Science 4+ (trust)",
+        "ta_science_are": "Science ARE",
+    }
+)
+_NOT_COLUMNS |= {"ks4_english5", "ks4_maths5"} | {f"ta_{s}_are" for s in TRUST_SUBJECTS}
 JUDGED_WRITING_CODES = frozenset(code for code, _, _ in JUDGED_WRITING)
 JUDGED_AREAS = [
     ("safeguarding", "Safeguarding"),

@@ -352,6 +352,21 @@ def _phase_change(
     }
 
 
+def _subject_lines_unchanged(latest: Placement, subjects: dict[str, Any]) -> bool:
+    """Whether the subject lines written with `latest` are the proposal's (issue 12): a line
+    can change while the overall phase does not (a trust's new target for history), and the
+    new line must then be written."""
+    written = {
+        p.subject: (p.proposed_phase, p.reasons)
+        for p in Placement.objects.filter(
+            academy_id=latest.academy_id, computed_at__gte=latest.computed_at
+        ).exclude(subject="")
+    }
+    return written == {
+        subject: (phase, _reason_dicts(reasons)) for subject, (phase, reasons) in subjects.items()
+    }
+
+
 @transaction.atomic
 def placement_recompute(
     *,
@@ -387,6 +402,7 @@ def placement_recompute(
         and latest.proposed_phase == proposal.phase
         and kept == reasons
         and latest.missing == proposal.missing
+        and _subject_lines_unchanged(latest, proposal.subjects)
     ):
         return latest
     if latest is not None and latest.phase != proposal.phase:

@@ -58,7 +58,11 @@ def placement_rows_for(membership: Membership) -> list[dict[str, Any]]:
         .exclude(subject="")
         .order_by("academy_id", "subject", "-computed_at")
     ):
-        subjects.setdefault(p.academy_id, {}).setdefault(p.subject, p.proposed_phase)
+        # Only the lines written with the academy's latest placement: a line that is no longer
+        # proposed (its target removed) is not shown from an older recompute.
+        overall = latest.get(p.academy_id)
+        if overall is None or p.computed_at >= overall.computed_at:
+            subjects.setdefault(p.academy_id, {}).setdefault(p.subject, p.proposed_phase)
     cover = term_coverage(membership.trust_id, [a.pk for a in academies])
     return [
         {
@@ -403,13 +407,17 @@ def support_matches_for(membership: Membership) -> dict[str, Any]:
     names = phase_names(trust.config)
     academies = {a.pk: a for a in academy_list_for(membership)}
     latest: dict[tuple[int, str], Any] = {}
+    placed = latest_placements(list(academies.values()))
     for p in (
         Placement.objects.filter(academy_id__in=list(academies))
         .exclude(subject="")
         .order_by("academy_id", "subject", "-computed_at", "-id")
-        .values("academy_id", "subject", "proposed_phase", "reasons")
+        .values("academy_id", "subject", "proposed_phase", "reasons", "computed_at")
     ):
-        latest.setdefault((p["academy_id"], p["subject"]), p)
+        # The lines written with the academy's latest placement only (as on its page).
+        overall = placed.get(p["academy_id"])
+        if overall is None or p["computed_at"] >= overall.computed_at:
+            latest.setdefault((p["academy_id"], p["subject"]), p)
     schools = {
         pk: School(pk, a.name, a.phase_of_education, a.get_phase_of_education_display())
         for pk, a in academies.items()

@@ -80,7 +80,10 @@ def _detail_page(
     academy, history = selectors.placement_history_for(membership, urn)
     latest = history.first()
     subjects: dict[str, Any] = {}
-    for p in academy.placements.exclude(subject="").order_by("subject", "-computed_at"):
+    lines = academy.placements.exclude(subject="").order_by("subject", "-computed_at")
+    if latest is not None:  # the lines written with the latest placement only
+        lines = lines.filter(computed_at__gte=latest.computed_at)
+    for p in lines:
         subjects.setdefault(p.subject, p)
     typed = typed or {}
     phases = phases_for(request.trust.config)

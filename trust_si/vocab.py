@@ -134,6 +134,41 @@ WORDS.update(
     }
 )
 
+# Subjects as subjects (issue 12): science, English and maths alone, the trust's own subjects.
+WORDS.update(
+    {
+        "science": "Science",
+        "english": "English",
+        "combined_science": "Combined science",
+        "ks2_science_exp": "KS2 science: expected standard",
+        "ks4_english4": "KS4 English: grade 4 or above",
+        "ks4_english5": "KS4 English: grade 5 or above",
+        "ks4_maths4": "KS4 maths: grade 4 or above",
+        "ks4_maths5": "KS4 maths: grade 5 or above",
+        "ks4_science4": "KS4 science: grade 4 or above (the trust's own measure)",
+        "ta_science_are": "Science: at age-related expectations",
+        "pe": "Physical education",
+        "re": "Religious education",
+        "design_technology": "Design and technology",
+        **{
+            f"ta_{s}_are": f"{w}: at age-related expectations"
+            for s, w in (
+                ("history", "History"),
+                ("geography", "Geography"),
+                ("french", "French"),
+                ("spanish", "Spanish"),
+                ("german", "German"),
+                ("computing", "Computing"),
+                ("art", "Art"),
+                ("music", "Music"),
+                ("pe", "Physical education"),
+                ("re", "Religious education"),
+                ("design_technology", "Design and technology"),
+            )
+        },
+    }
+)
+
 # Word parts for codes not in WORDS: acronyms keep their capitals, abbreviations are spelled out.
 PARTS: dict[str, str] = {
     "eyfs": "EYFS",

@@ -837,6 +837,148 @@ CATALOGUE += [
 ]
 
 
+# Subjects as subjects (issue 12): science, English and maths alone at KS4, and the trust's own
+# subjects. Each is a KPI as any other, so it goes through the same store, disclosure control,
+# targets and placement engine; a placement's subject line reads the KPI's `subject`.
+KS4_SINGLE_SCIENCES = ("biology", "chemistry", "physics")
+
+
+def _gcse_at_least(subjects: tuple[str, ...], grade: int) -> Callable[[PupilFacts], bool | None]:
+    """The best grade of `subjects` is `grade` or above; every pupil at the end of KS4 counts
+    (the KPIs below are `every_pupil`), so a pupil with no grade in them has not met it."""
+
+    def rule(p: PupilFacts) -> bool | None:
+        return max(_grade(p, s) for s in subjects) >= grade
+
+    return rule
+
+
+# The trust's own subjects: any subject of the results template beyond reading, writing, maths
+# and science that a trust assesses in year. A target for its KPI makes it a placement subject
+# line ("History: Improve"); without one it is shown and never scored (as all in-year TA).
+TRUST_SUBJECTS = (
+    "history",
+    "geography",
+    "french",
+    "spanish",
+    "german",
+    "computing",
+    "art",
+    "music",
+    "pe",
+    "re",
+    "design_technology",
+)
+TRUST_SUBJECT_WORDS = {
+    "history": "History",
+    "geography": "Geography",
+    "french": "French",
+    "spanish": "Spanish",
+    "german": "German",
+    "computing": "Computing",
+    "art": "Art",
+    "music": "Music",
+    "pe": "Physical education",
+    "re": "Religious education",
+    "design_technology": "Design and technology",
+}
+CATALOGUE += [
+    Kpi(
+        "ks2_science_exp",
+        "KS2 science: expected standard (TA)",
+        "KS2",
+        "science",
+        ("6",),
+        "%",
+        "higher",
+        _meets_ta("science", {"EXS", "GDS"}),
+    ),
+    Kpi(
+        "ks4_english4",
+        "KS4 English grade 4+",
+        "KS4",
+        "english",
+        ("11",),
+        "%",
+        "higher",
+        _gcse_at_least(("english_language", "english_literature"), 4),
+        summer_only=True,
+        every_pupil=_has_ks4,
+    ),
+    Kpi(
+        "ks4_english5",
+        "KS4 English grade 5+",
+        "KS4",
+        "english",
+        ("11",),
+        "%",
+        "higher",
+        _gcse_at_least(("english_language", "english_literature"), 5),
+        summer_only=True,
+        every_pupil=_has_ks4,
+    ),
+    Kpi(
+        "ks4_maths4",
+        "KS4 maths grade 4+",
+        "KS4",
+        "maths",
+        ("11",),
+        "%",
+        "higher",
+        _gcse_at_least(("maths",), 4),
+        summer_only=True,
+        every_pupil=_has_ks4,
+    ),
+    Kpi(
+        "ks4_maths5",
+        "KS4 maths grade 5+",
+        "KS4",
+        "maths",
+        ("11",),
+        "%",
+        "higher",
+        _gcse_at_least(("maths",), 5),
+        summer_only=True,
+        every_pupil=_has_ks4,
+    ),
+    Kpi(
+        "ks4_science4",
+        "KS4 science grade 4+ (the trust's own measure)",
+        "KS4",
+        "science",
+        ("11",),
+        "%",
+        "higher",
+        _gcse_at_least(("combined_science", *KS4_SINGLE_SCIENCES), 4),
+        summer_only=True,
+        every_pupil=_has_ks4,
+    ),
+    Kpi(
+        "ta_science_are",
+        "Science at age-related expectations (TA, all year groups)",
+        "all",
+        "science",
+        ALL_YEARS,
+        "%",
+        "higher",
+        _meets_ta("science", ARE_VALUES),
+    ),
+    *(
+        Kpi(
+            f"ta_{subject}_are",
+            f"{words} at age-related expectations (TA, all year groups)",
+            "all",
+            subject,
+            ALL_YEARS,
+            "%",
+            "higher",
+            _meets_ta(subject, ARE_VALUES),
+        )
+        for subject, words in TRUST_SUBJECT_WORDS.items()
+    ),
+]
+
+
 def compared_nationally(kpi: Kpi, term_code: str) -> bool:
     """Whether a term's figure is compared with DfE's national one: a year-to-date figure only in
     the summer term, when it covers the year that DfE's figure is for, and in the autumn term,
@@ -856,6 +998,18 @@ KPIS = {k.code: k for k in [*CATALOGUE, ABSENCE]}
 
 # kpi -> (definition in words, the publication that defines it): see `definitions`.
 DEFINITIONS: dict[str, tuple[str, str]] = dict(BASE_DEFINITIONS)
+# The trust's own subjects (issue 12): one definition each, in the subject's words.
+DEFINITIONS.update(
+    {
+        f"ta_{subject}_are": (
+            f"Pupils whose {words if subject in EBACC_LANGUAGES else words.lower()} "
+            "teacher assessment this term is at or above age-related expectations: one of the "
+            "trust's own subjects, compared with the trust's target for the year.",
+            "The trust's own in-year measure (not a DfE statistic)",
+        )
+        for subject, words in TRUST_SUBJECT_WORDS.items()
+    }
+)
 # Each year group's breakdown has its headline's definition, for that year group only.
 DEFINITIONS.update(
     {
@@ -974,6 +1128,17 @@ _NO_TERMLY_NATIONAL.update(
     {
         code: "no national figure shipped: none checked against a DfE publication yet"
         for code in ("ks2_gps_high", "eyfs_prime_areas")
+    }
+)
+
+
+# Issue 12: DfE publishes English and maths at grade 4 and 5 per school (its KS4 data's EBacc
+# English and maths subject areas), but no national figure for them alone could be checked
+# against a DfE page here; an operator loads DfE's figure with `manage.py load_benchmarks`.
+_NO_TERMLY_NATIONAL.update(
+    {
+        code: "no national figure shipped: none checked against a DfE publication yet"
+        for code in ("ks4_english4", "ks4_english5", "ks4_maths4", "ks4_maths5")
     }
 )
 

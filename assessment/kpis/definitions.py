@@ -258,3 +258,52 @@ DEFINITIONS["eyfs_gld"] = (
     "disagrees with the five areas for a child is refused.",
     DEFINITIONS["eyfs_gld"][1],
 )
+
+# Subjects as subjects (issue 12): science, English and maths alone at KS4, the trust's own
+# subjects' in-year teacher assessments.
+KS4_TABLES = f"DfE, Key stage 4 performance ({EXPLORE}key-stage-4-performance)"
+TRUST_OWN = "The trust's own measure, not a DfE statistic"
+DEFINITIONS.update(
+    {
+        "ks2_science_exp": (
+            "Year 6 pupils whose science teacher assessment is working at the expected "
+            "standard (DfE's KS2 science teacher assessment, summer term).",
+            f"DfE, Key stage 2 attainment ({EXPLORE}key-stage-2-attainment)",
+        ),
+        "ks4_english4": (
+            "Pupils at the end of key stage 4 with grade 4 or above in English language or "
+            "English literature (the English half of DfE's English and maths measure); the "
+            "denominator is every pupil at the end of key stage 4. DfE's school-level KS4 data "
+            "publishes the English subject area at grade 4 (PTEBACENG_94).",
+            KS4_TABLES,
+        ),
+        "ks4_english5": (
+            "As English grade 4 or above, with grade 5 or above (DfE's PTEBACENG_95).",
+            KS4_TABLES,
+        ),
+        "ks4_maths4": (
+            "Pupils at the end of key stage 4 with grade 4 or above in GCSE maths (the maths "
+            "half of DfE's English and maths measure); the denominator is every pupil at the "
+            "end of key stage 4. DfE's school-level KS4 data publishes it (PTEBACMAT_94).",
+            KS4_TABLES,
+        ),
+        "ks4_maths5": (
+            "As maths grade 4 or above, with grade 5 or above (DfE's PTEBACMAT_95).",
+            KS4_TABLES,
+        ),
+        "ks4_science4": (
+            "Pupils at the end of key stage 4 with grade 4 or above in science: combined "
+            "science, or the best of biology, chemistry and physics taken as single sciences "
+            "(the better grade counts when a pupil has both); the denominator is every pupil at "
+            "the end of key stage 4, so a pupil with no science grade has not met it. DfE "
+            "publishes no such headline (its EBacc science area, PTEBAC2SCI_94, is a different "
+            "rule and is of entered pupils only), so no national figure is shown.",
+            f"{TRUST_OWN}, from the uploaded GCSE grades",
+        ),
+        "ta_science_are": (
+            "Pupils whose science teacher assessment this term is at or above age-related "
+            "expectations.",
+            "The trust's own in-year measure (not a DfE statistic)",
+        ),
+    }
+)

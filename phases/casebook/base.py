@@ -24,10 +24,23 @@ class Case:
     why: str
 
 
+# Subjects as subjects (issue 12): the catalogue's labels of the measures cases 45-47 use.
+SUBJECT_LABELS = {
+    "ks4_em4": "KS4 English and maths grade 4+",
+    "ks4_english4": "KS4 English grade 4+",
+    "ks4_english5": "KS4 English grade 5+",
+    "ks4_maths4": "KS4 maths grade 4+",
+    "ks4_maths5": "KS4 maths grade 5+",
+    "ks4_science4": "KS4 science grade 4+ (the trust's own measure)",
+    "ks2_science_exp": "KS2 science: expected standard (TA)",
+    "ta_history_are": "History at age-related expectations (TA, all year groups)",
+}
+
+
 def _kpi(
     code: str,
     value: float,
-    national: float,
+    national: float | None,
     term: str,
     subject: str = "",
     unit: str = "%",
@@ -47,6 +60,7 @@ def _kpi(
         "persistent_absence": "Persistent absence",
         "ta_reading_are": "Reading at age-related expectations (TA, all year groups)",
         "ks2_writing_exp": "KS2 writing: expected standard (TA)",
+        **SUBJECT_LABELS,
     }.get(code, code)
     year = national_year or term[:7]
     return KpiEvidence(

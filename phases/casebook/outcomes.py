@@ -387,3 +387,95 @@ CASES += [
         "the same rules from that subject's own measures.",
     ),
 ]
+
+# Subjects as subjects (issue 12): subject lines from the uploads' own measures.
+CASES += [
+    Case(
+        45,
+        "A secondary in Repair in English and Sustain in maths, from its own GCSE grades",
+        "Secondary, summer 2025-26: legacy Good 2022; English and maths grade 4+ together 64.5% "
+        "(64.5% nationally); English grade 4+ 60% (70% nationally) and 5+ 40% (55%); maths "
+        "grade 4+ 90% (70%) and 5+ 80% (55%). The subject lines: English Repair, maths "
+        "Sustain; English and maths alone count towards the lines, not again overall.",
+        Evidence(
+            SUMMER,
+            T,
+            teaches_ks4=True,
+            inspections=(_legacy(dt.date(2022, 1, 1), 2),),
+            kpis=(
+                _kpi("ks4_em4", 64.5, 64.5, SUMMER, "english_maths", cohort=20),
+                _kpi("ks4_english4", 60, 70, SUMMER, "english", cohort=20),
+                _kpi("ks4_english5", 40, 55, SUMMER, "english", cohort=20),
+                _kpi("ks4_maths4", 90, 70, SUMMER, "maths", cohort=20),
+                _kpi("ks4_maths5", 80, 55, SUMMER, "maths", cohort=20),
+            ),
+        ),
+        IMPROVE,
+        "kpi_vs_national",
+        "Seed 002: a secondary can be in Repair in English and Sustain in maths; each line is "
+        "scored from that subject's own measures (DfE's English and maths halves).",
+    ),
+    Case(
+        46,
+        "Science and the trust's own subjects have their own lines",
+        "Primary, summer 2025-26: legacy Good 2022; KS2 reading, writing and maths and reading at "
+        "national; KS2 science teacher assessment 80% (82% nationally); history teacher "
+        "assessment at age-related expectations 50% against the trust's target of 70%. The "
+        "lines: Science Improve, History Stabilise; neither moves the overall phase.",
+        Evidence(
+            SUMMER,
+            T,
+            inspections=(_legacy(dt.date(2022, 1, 1), 2),),
+            kpis=(
+                *PRIMARY_AT_NATIONAL,
+                _kpi("ks2_science_exp", 80, 82, SUMMER, "science", assessment="statutory"),
+                _kpi(
+                    "ta_history_are",
+                    50,
+                    0,
+                    SUMMER,
+                    "history",
+                    target=70,
+                    assessment="in_year",
+                ),
+            ),
+        ),
+        IMPROVE,
+        "kpi_vs_national",
+        "Subjects are subjects (issue 12): science against DfE's national figure, the trust's "
+        "own subjects against its targets, each on its own line.",
+    ),
+]
+CASES += [
+    Case(
+        47,
+        "A secondary's science line from the trust's own KS4 science measure and its target",
+        "Secondary, summer 2025-26: legacy Good 2022, English and maths grade 4+ together at "
+        "national; science grade 4+ (the trust's own measure: combined science or the best "
+        "single science) 70% against the trust's target of 60%. The science line: Improve, "
+        "since Sustain needs outcomes above national and DfE publishes no such figure.",
+        Evidence(
+            SUMMER,
+            T,
+            teaches_ks4=True,
+            inspections=(_legacy(dt.date(2022, 1, 1), 2),),
+            kpis=(
+                _kpi("ks4_em4", 64.5, 64.5, SUMMER, "english_maths", cohort=20),
+                _kpi(
+                    "ks4_science4",
+                    70,
+                    None,
+                    SUMMER,
+                    "science",
+                    cohort=20,
+                    target=60,
+                    assessment="statutory",
+                ),
+            ),
+        ),
+        IMPROVE,
+        "kpi_vs_national",
+        "The trust's own measures are compared with the trust's targets, never with a national "
+        "figure DfE does not publish; a target is the trust's ambition, not Sustain's bar.",
+    ),
+]

@@ -111,3 +111,20 @@ RULES: list[tuple[str, str, str]] = [
         "seed 004",
     ),
 ]
+# Subjects as subjects (issue 12).
+RULES += [
+    (
+        "Subjects are subjects",
+        "Each subject has its own line beside the overall phase, scored by the same rules from "
+        "that subject's measures only: English (KS4 grade 4+ and 5+ in English, DfE's Progress 8 "
+        "English element), maths (KS2 tests, KS4 grades, the Progress 8 maths element), reading "
+        "and writing, science (KS2 science teacher assessment against DfE's national figure; "
+        "in-year science teacher assessment against the trust's target) and any of the trust's "
+        "own subjects (history, art...) for which it uploads teacher assessments and sets a "
+        "target. These make the subject's line only; the overall phase rests on DfE's headline "
+        "measures, inspection and review. A secondary can be in Repair in English and Sustain "
+        "in maths.",
+        "seed 002 (the phase operates at subject level); DfE (KS2 attainment, KS4 performance); "
+        "trust benchmark",
+    ),
+]

@@ -28,6 +28,10 @@ from .base import (
 # are scored like any KPI but do not gate Sustain: seed 004's "above national benchmarks" is
 # about published outcomes, and a trust's in-year target is its own ambition, not a national
 # benchmark (a writing assessment 1 point under a 75% target is no reason to lose Sustain).
+# The trust's own end-of-key-stage measures (issue 12), compared with its targets; like in-year
+# teacher assessments they are scored but do not gate Sustain (a target is the trust's ambition,
+# Sustain needs outcomes above national).
+OWN_MEASURES_VS_TARGET = frozenset({"ks4_science4"})
 OUTCOME_RULES = (
     "kpi_vs_national",
     "kpi_vs_target",
@@ -94,6 +98,19 @@ def _kpi_reasons(
             scored = kpi_level(replace(k, national=k.target), s)
             rule, against, source = "kpi_vs_target", "the trust's target", "trust benchmark"
             benchmark = k.target
+        elif k.code in OWN_MEASURES_VS_TARGET and k.national is None:
+            # The trust's own end-of-key-stage measure (KS4 science grade 4+): DfE publishes no
+            # such figure, so the trust's target for the year is its benchmark.
+            if k.target is None:
+                missing.append(
+                    f"{k.label}{group}: the trust's own measure (not a DfE statistic); no "
+                    f"trust target set for {k.term[:7]}"
+                )
+                continue
+            scored = kpi_level(replace(k, national=k.target), s)
+            rule, against = "own_measure_vs_trust_target", "the trust's target"
+            source = "trust benchmark (the trust's own measure, not a DfE statistic)"
+            benchmark = k.target
         else:
             scored = kpi_level(k, s)
             rule, against, source = "kpi_vs_national", "nationally", "DfE"
@@ -102,7 +119,7 @@ def _kpi_reasons(
             missing.append(f"{k.label}{group}: no national figure to compare with")
             continue
         level, gap = scored
-        by_target = special or in_year
+        by_target = special or in_year or rule == "own_measure_vs_trust_target"
         stale = (
             not by_target and bool(k.national_year) and not k.term.startswith(k.national_year or "")
         )

@@ -108,8 +108,10 @@ def propose(evidence: Evidence, settings: dict[str, Any] | None = None) -> Propo
             )
         )
     all_pupils = tuple(k for k in evidence.kpis if k.group == "all")
-    groups = tuple(k for k in evidence.kpis if k.group != "all")
-    reasons += _kpi_reasons(all_pupils, s, missing, special, evidence.term)
+    groups = tuple(k for k in evidence.kpis if k.group != "all" and _overall(k))
+    reasons += _kpi_reasons(
+        tuple(k for k in all_pupils if _overall(k)), s, missing, special, evidence.term
+    )
     group_reasons = _kpi_reasons(groups, s, [], special, evidence.term)
 
     for j in trust_latest.values():
@@ -238,3 +240,20 @@ SUBJECT_OF.update({"gps": "writing", "mtc": "maths"})
 COMBINED_MEASURES = frozenset(
     {"rwm", "english_maths", "attainment8", "ebacc", "eyfs", "exclusions"}
 )
+
+# Subjects as subjects (issue 12): measures that make a subject line only, as DfE's Progress 8
+# elements do. The overall placement rests on the measures it always had (reading, writing and
+# maths, English and maths together, Attainment 8, EBacc, EYFS, phonics, absence, behaviour):
+# DfE's headline measures. English and maths alone at KS4 are halves of English and maths
+# together (counting them again would weigh the same grades twice); science (KS2 teacher
+# assessment, KS4 grades) and the trust's own subjects (history, art...) are no headline
+# accountability measure, so they place the subject, not the academy.
+OVERALL_SUBJECTS = frozenset(
+    {"", "reading", "writing", "maths", "phonics", "gps", "mtc", *COMBINED_MEASURES}
+)
+SUBJECT_LINE_ONLY_KPIS = frozenset({"ks4_english4", "ks4_english5", "ks4_maths4", "ks4_maths5"})
+
+
+def _overall(k: KpiEvidence) -> bool:
+    """Whether a KPI counts towards the overall placement (else towards its subject line only)."""
+    return k.subject in OVERALL_SUBJECTS and k.code not in SUBJECT_LINE_ONLY_KPIS

@@ -290,3 +290,57 @@ def test_in_year_ta_just_under_the_trust_target_scores_but_does_not_gate_sustain
     ta = next(r for r in proposal.reasons if r.rule == "in_year_vs_trust_target")
     assert ta.level == 3 and ta.weight > 0  # scored like any KPI, against the trust's target
     assert proposal.phase == "sustain"  # Sustain's gate reads published outcomes
+
+
+def test_case_45_english_and_maths_alone_make_the_lines_and_not_the_overall_phase():
+    proposal = propose(_case(45).evidence)
+    assert proposal.phase == "improve"
+    assert {p for p, _ in proposal.subjects.values()} == {"repair", "sustain"}
+    assert proposal.subjects["english"][0] == "repair"
+    assert proposal.subjects["maths"][0] == "sustain"
+    overall = {r.evidence.get("kpi") for r in proposal.reasons}
+    assert "ks4_em4" in overall and not overall & {"ks4_english4", "ks4_maths4"}
+    english = " ".join(r.text for r in proposal.subjects["english"][1])
+    assert "60.0% against 70.0% nationally" in english and "Source: DfE." in english
+
+
+def test_case_46_science_and_the_trusts_own_subject_lines():
+    proposal = propose(_case(46).evidence)
+    assert proposal.phase == "improve"
+    assert {s: p for s, (p, _) in proposal.subjects.items()} == {
+        "reading": "improve",
+        "science": "improve",
+        "history": "stabilise",
+    }
+    history = proposal.subjects["history"][1][0]
+    assert history.rule == "in_year_vs_trust_target" and history.evidence["target"] == 70
+    overall = {r.evidence.get("kpi") for r in proposal.reasons}
+    assert not overall & {"ks2_science_exp", "ta_history_are"}
+
+
+def test_case_47_the_trusts_own_ks4_science_measure_against_its_target():
+    proposal = propose(_case(47).evidence)
+    phase, reasons = proposal.subjects["science"]
+    assert phase == "improve"  # above the target, but Sustain needs outcomes above national
+    own = next(r for r in reasons if r.rule == "own_measure_vs_trust_target")
+    assert own.level == 4 and own.evidence["target"] == 60
+    assert "70.0% against 60.0% the trust's target" in own.text
+    assert "Source: trust benchmark (the trust's own measure, not a DfE statistic)." in own.text
+    assert any(r.rule == "sustain_needs_outcomes_above_national" for r in reasons)
+    # Without a target it is listed, never set against a national figure.
+    from dataclasses import replace
+
+    evidence = _case(47).evidence
+    bare = replace(evidence, kpis=tuple(replace(k, target=None) for k in evidence.kpis))
+    assert "science" not in propose(bare).subjects
+
+
+def test_cases_45_to_47_name_their_measures_in_words():
+    from assessment.kpis.catalogue import KPIS
+    from phases.casebook.base import SUBJECT_LABELS
+
+    for number in (45, 46, 47):
+        for k in _case(number).evidence.kpis:
+            if k.code in SUBJECT_LABELS:
+                assert k.label == KPIS[k.code].label, k.code
+            assert "_" not in k.label, k.code
