@@ -459,3 +459,30 @@ def piece_download(request: TenantRequest, pk: int) -> FileResponse:
     piece = selectors.piece_get_for(membership, pk)
     services.piece_download_record(actor=request.user, piece=piece, route="school")
     return piece_response(piece, label=f"piece-{piece.pk}")
+
+
+# --- A pupil's history across the trust's schools -------------------------------------------
+
+
+def pupil_history(request: TenantRequest, key: str) -> HttpResponse:
+    """Every judgement of one pupil in a subject, at any school of the trust, oldest first: the
+    writing history a high school reads of a Year 9 who came from the trust's middle school."""
+    membership = require(request, "pupil_data.view")
+    pupil = selectors.pupil_for_history(membership, key)
+    subject = request.GET.get("subject", FrameworkSubject.WRITING)
+    if subject not in FrameworkSubject.values:
+        raise Http404
+    history = selectors.pupil_history(
+        trust_id=request.trust.pk, pupil_ids=[pupil.pk], subject=subject
+    )[pupil.pk]
+    return render(
+        request,
+        "frameworks/pupil_history.html",
+        {
+            "pupil": pupil,
+            "subject": FrameworkSubject(subject),
+            "subjects": FrameworkSubject.choices,
+            "history": history,
+            "schools": len({j.academy_id for j in history}),
+        },
+    )
