@@ -145,7 +145,7 @@ class PupilHistoryItem(serializers.ModelSerializer):
     school = serializers.CharField(source="academy.name")
     framework_version = serializers.IntegerField(source="version_id")
     framework = serializers.CharField(source="version.__str__")
-    level_label = serializers.CharField(source="get_level_display")
+    level_label = serializers.CharField(source="level_name")
     independence_label = serializers.CharField(source="get_independence_display")
 
     class Meta:
