@@ -19,6 +19,7 @@ from django.core.cache import cache
 from academies.models import SPECIAL_EDUCATION, Academy
 from assessment import effects, forecasts
 from assessment.frameworks.models import TeacherJudgement
+from assessment.frameworks.rules import standard_of
 from assessment.kpis.catalogue import KPIS
 from assessment.kpis.store import data_version
 from assessment.models import Enrolment, Result, Term
@@ -116,15 +117,18 @@ def _year_rows(
     if judgements:
         # The trust's framework writing judgements (assessment.frameworks), where a school made
         # them: on the same WTS / EXS / GDS scale as the teacher assessment they stand in for.
-        for pupil, year, season, level in TeacherJudgement.objects.filter(
+        for pupil, year, season, level, levels in TeacherJudgement.objects.filter(
             trust_id=trust_id,
             pupil_id__in={p for p, _ in facts},
             term__academic_year__in=years,
             subject="writing",
-        ).values_list("pupil_id", "term__academic_year", "term__season", "level"):
+        ).values_list(
+            "pupil_id", "term__academic_year", "term__season", "level", "version__levels"
+        ):
             row = facts.get((pupil, year))
             if row is not None:
-                row[("writing", JUDGEMENT, season)] = (level, None)
+                # The trust's own levels read as the DfE standard they stand for.
+                row[("writing", JUDGEMENT, season)] = (standard_of(levels, level), None)
     return facts
 
 

@@ -75,6 +75,13 @@ class Moderator(TenantModel):
     commission = models.ForeignKey(
         Commission, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Days on the round besides its linked moderation visits (whose days the visits carry): the
+    # central moderation day, reviews done at a hub. A commissioned moderator's days count
+    # against the commission at `days_academy`, since commissions count days per school.
+    days = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    days_academy = models.ForeignKey(
+        Academy, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         constraints = [

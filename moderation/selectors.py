@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
@@ -286,3 +287,57 @@ def round_visits_linkable(membership: Membership, round_: Round) -> QuerySet[Vis
         .exclude(moderation_rounds=round_)
         .order_by("date", "pk")
     )
+
+
+@dataclass(frozen=True)
+class ModeratorDays:
+    """One moderator's days on a round: their linked moderation visits' and the other days
+    recorded on their moderator row."""
+
+    moderator: Moderator
+    visits: int
+    visit_days: Decimal
+    visits_without_days: int
+
+    @property
+    def other_days(self) -> Decimal:
+        return self.moderator.days or Decimal(0)
+
+    @property
+    def total(self) -> Decimal:
+        return self.visit_days + self.other_days
+
+
+def round_moderator_days(membership: Membership, round_: Round) -> list[ModeratorDays]:
+    """Each moderator's days on the round. A linked visit is a moderator's when they went on it
+    (one of its officers) or it was made by their partner; a visit's days count once per
+    moderator it is theirs. The visits read are the ones the member may see."""
+    visits = list(round_visits_for(membership, round_).prefetch_related("officers"))
+    rows = []
+    moderators = round_.moderators.select_related(
+        "user", "partner", "commission", "home_academy", "days_academy"
+    ).order_by("pk")
+    for moderator in moderators:
+        theirs = [
+            v
+            for v in visits
+            if (moderator.user_id and any(o.pk == moderator.user_id for o in v.officers.all()))
+            or (moderator.partner_id and v.partner_id == moderator.partner_id)
+        ]
+        rows.append(
+            ModeratorDays(
+                moderator=moderator,
+                visits=len(theirs),
+                visit_days=sum((v.days for v in theirs if v.days), Decimal(0)),
+                visits_without_days=sum(1 for v in theirs if not v.days),
+            )
+        )
+    return rows
+
+
+def round_moderator_get(round_: Round, pk: int) -> Moderator:
+    """One of the round's moderators (404 otherwise: another round's, another trust's)."""
+    moderator = Moderator.objects.filter(trust_id=round_.trust_id, round=round_, pk=pk).first()
+    if moderator is None:
+        raise Http404("No such moderator.")
+    return moderator

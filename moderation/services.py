@@ -4,8 +4,10 @@ comparative-judgement choices. Each atomic and audited; status guards live here.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from academies.models import Academy
@@ -13,6 +15,7 @@ from assessment.frameworks.models import ModerationAgreement, TeacherJudgement
 from assessment.frameworks.rules import LEVELS, split_codes
 from assessment.frameworks.services import moderation_agreement_replace
 from assessment.models import Term
+from partnerships import services as partnership_services
 from partnerships.models import Commission, PartnerOrganisation
 from trust_si.accounts.models import Membership
 from trust_si.audit.services import audit_record
@@ -324,3 +327,63 @@ def round_visit_link(*, actor: User | None, round_: Round, visit_id: int) -> Non
     audit_record(
         actor=actor, action="moderation_round.visit", target=round_, changes={"visit": visit.pk}
     )
+
+
+@transaction.atomic
+def moderator_days_record(
+    *,
+    actor: User | None,
+    membership: Membership,
+    moderator: Moderator,
+    days: Decimal | None,
+    academy: Academy | None = None,
+) -> Moderator:
+    """A moderator's days on the round besides its linked visits (half days; none clears them).
+
+    A moderator under a commission (county or LA moderators) has the days counted against it
+    the way partnerships counts a visit's: one activity row per moderator row (keyed by the
+    row, so saving again replaces the days, never adds them), at the school named, which must
+    be one of the round's and one the commission covers.
+    """
+    moderator = Moderator.objects.select_for_update().get(pk=moderator.pk)
+    round_ = moderator.round
+    if days is not None and (days <= 0 or (Decimal(days) * 2) % 1 != 0):
+        raise ModerationRefused("Enter days in half days, for example 0.5 or 1.5.")
+    if academy is not None and not round_.academies.filter(pk=academy.pk).exists():
+        raise ModerationRefused("That school is not in this round.")
+    ref = f"moderation.moderator:{moderator.pk}"
+    if moderator.commission_id is not None and days is not None:
+        if academy is None:
+            raise ModerationRefused(
+                "Choose the school the days count against: the commission counts days per school."
+            )
+        try:
+            partnership_services.activity_sync_for_visit(
+                actor=actor,
+                membership=membership,
+                visit_ref=ref,
+                commission=moderator.commission,  # type: ignore[arg-type]
+                academy=academy,
+                date=round_.deadline or dt.date.today(),
+                days=Decimal(days),
+                description=f"Moderation round: {round_.name}"[:200],
+            )
+        except ValidationError as exc:
+            raise ModerationRefused(" ".join(exc.messages)) from exc
+    else:
+        # No commission (or the days were cleared): nothing counts against one.
+        partnership_services.activity_delete_for_visit(actor=actor, visit_ref=ref)
+    changes = {
+        "days": str(days) if days is not None else None,
+        "academy": getattr(academy, "pk", None),
+    }
+    moderator.days = days
+    moderator.days_academy = academy if days is not None else None
+    moderator.save(update_fields=["days", "days_academy"])
+    audit_record(
+        actor=actor,
+        action="moderation_round.moderator_days",
+        target=round_,
+        changes={"moderator": moderator.pk, **changes},
+    )
+    return moderator

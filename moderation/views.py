@@ -3,6 +3,8 @@ judgement, and only then sees the school's."""
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -201,8 +203,10 @@ def round_detail(request: TenantRequest, pk: int) -> HttpResponse:
             ]
         )
     context["visits"] = selectors.round_visits_for(membership, round_)
+    context["moderator_days"] = selectors.round_moderator_days(membership, round_)
     if membership.can("moderation.manage"):
         context["linkable"] = selectors.round_visits_linkable(membership, round_)
+        context["can_manage"] = True
     return render(request, "moderation/round_detail.html", context)
 
 
@@ -218,6 +222,42 @@ def round_visit_link(request: TenantRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Visit of {visit.date:%-d %B %Y} to {visit.academy} linked.")
+    return redirect("moderation:round", trust_slug=request.trust.slug, pk=round_.pk)
+
+
+@require_POST
+def moderator_days(request: TenantRequest, pk: int, moderator_pk: int) -> HttpResponse:
+    """POST: a moderator's days on the round besides its linked visits (blank clears them)."""
+    membership = require(request, "moderation.manage")
+    round_ = selectors.round_get_for(membership, pk)
+    moderator = selectors.round_moderator_get(round_, moderator_pk)
+    academy = None
+    if request.POST.get("academy"):
+        # Only the round's own schools: another trust's (or another round's) school is 404.
+        academy = round_.academies.filter(urn=request.POST.get("academy", "")).first()
+        if academy is None:
+            raise Http404("No such school in this round.")
+    raw = request.POST.get("days", "").strip()
+    try:
+        days = Decimal(raw) if raw else None
+    except InvalidOperation:
+        messages.error(request, "Enter days as a number, for example 0.5 or 1.5.")
+        return redirect("moderation:round", trust_slug=request.trust.slug, pk=round_.pk)
+    try:
+        services.moderator_days_record(
+            actor=request.user,
+            membership=membership,
+            moderator=moderator,
+            days=days,
+            academy=academy,
+        )
+    except services.ModerationRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"{moderator}: {days} days recorded." if days else f"{moderator}: days cleared.",
+        )
     return redirect("moderation:round", trust_slug=request.trust.slug, pk=round_.pk)
 
 

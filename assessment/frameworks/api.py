@@ -4,6 +4,7 @@ read them (never governors)."""
 
 from __future__ import annotations
 
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -12,7 +13,7 @@ from rest_framework.response import Response
 from trust_si.web.api import TenantAPIView, TenantListAPIView
 
 from . import selectors
-from .models import FrameworkVersion, Statement, Strand, TeacherJudgement
+from .models import FrameworkSubject, FrameworkVersion, Statement, Strand, TeacherJudgement
 
 
 class VersionSummary(serializers.ModelSerializer):
@@ -133,3 +134,63 @@ class JudgementListAPI(TenantListAPIView):
             parts = term.rsplit("-", 1)
             rows = rows.filter(term__academic_year=parts[0], term__season=parts[-1])
         return self.paginated(rows, TeacherJudgementOutput)
+
+
+class PupilHistoryItem(serializers.ModelSerializer):
+    """One judgement of the pupil's history, with the words beside each code."""
+
+    term = serializers.CharField(source="term.code")
+    term_label = serializers.CharField(source="term.term_code.label")
+    urn = serializers.CharField(source="academy.urn")
+    school = serializers.CharField(source="academy.name")
+    framework_version = serializers.IntegerField(source="version_id")
+    framework = serializers.CharField(source="version.__str__")
+    level_label = serializers.CharField(source="level_name")
+    independence_label = serializers.CharField(source="get_independence_display")
+
+    class Meta:
+        model = TeacherJudgement
+        fields = [
+            "term",
+            "term_label",
+            "urn",
+            "school",
+            "year_group",
+            "framework_version",
+            "framework",
+            "level",
+            "level_label",
+            "independence",
+            "independence_label",
+            "source_subject",
+        ]
+
+
+class PupilHistoryOutput(serializers.Serializer):
+    pupil = serializers.CharField()
+    subject = serializers.CharField()
+    judgements = PupilHistoryItem(many=True)
+
+
+class PupilHistoryAPI(TenantAPIView):
+    """A pupil's judgements at every school of the trust, oldest first (the page's rows). The
+    same scope as the page: leaders and officers any pupil, school staff a pupil on roll at
+    their academy now, never governors."""
+
+    required_capability = "pupil_data.view"
+
+    @extend_schema(
+        parameters=[OpenApiParameter("subject", str, description="writing (default) or reading")],
+        responses=PupilHistoryOutput,
+    )
+    def get(self, request: Request, key: str) -> Response:
+        pupil = selectors.pupil_for_history(self.membership, key)
+        subject = request.query_params.get("subject", FrameworkSubject.WRITING)
+        if subject not in FrameworkSubject.values:
+            raise Http404
+        history = selectors.pupil_history(
+            trust_id=pupil.trust_id, pupil_ids=[pupil.pk], subject=subject
+        )[pupil.pk]
+        return Response(
+            PupilHistoryOutput({"pupil": pupil.key, "subject": subject, "judgements": history}).data
+        )

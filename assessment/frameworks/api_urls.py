@@ -9,4 +9,9 @@ urlpatterns = [
     path("frameworks/", api.FrameworkListAPI.as_view(), name="framework-list"),
     path("frameworks/versions/<int:pk>/", api.VersionDetailAPI.as_view(), name="version"),
     path("teacher-judgements/", api.JudgementListAPI.as_view(), name="judgement-list"),
+    path(
+        "pupils/<str:key>/teacher-judgements/",
+        api.PupilHistoryAPI.as_view(),
+        name="pupil-history",
+    ),
 ]

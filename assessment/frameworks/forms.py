@@ -53,6 +53,15 @@ class VersionForm(forms.Form):
         help_text="A pupil may be judged at a standard with one of its statements not yet "
         "secure, as DfE's 2018 writing frameworks allowed (used once per judgement).",
     )
+    levels = forms.CharField(
+        label="Levels, lowest first",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One level a line: a code of up to three letters, its name, and which level "
+        "is the expected standard and which greater depth, for example: "
+        "SEC, Secure, expected. Leave blank for working towards (WTS), expected (EXS) and "
+        "greater depth (GDS).",
+    )
 
 
 class StatementForm(forms.Form):
@@ -69,6 +78,11 @@ class StatementForm(forms.Form):
     )
     level = forms.ChoiceField(label="Standard", choices=Level.choices, widget=forms.RadioSelect)
     text = forms.CharField(label="Statement", max_length=400)
+
+    def __init__(self, *args: Any, levels: list[tuple[str, str]] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if levels:  # the version's own levels (WTS / EXS / GDS unless the trust named its own)
+            self.fields["level"].choices = levels  # type: ignore[attr-defined]
 
     def clean_code(self) -> str:
         code = str(self.cleaned_data["code"]).strip().upper()

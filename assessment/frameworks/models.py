@@ -11,7 +11,7 @@ from assessment.models import Pupil, Term, Upload
 from trust_si.tenancy.models import TenantModel
 from trust_si.tenancy.storage import TenantUploadTo
 
-from .rules import LEVEL_LABELS
+from .rules import LEVEL_LABELS, standard_levels, standard_of
 
 
 class FrameworkSubject(models.TextChoices):
@@ -59,6 +59,10 @@ class FrameworkVersion(TenantModel):
     # The working party that wrote it, as names (they need not be users of trust-si).
     authors = models.CharField(max_length=500, blank=True)
     allow_one_weakness = models.BooleanField(default=False)
+    # The framework's levels, lowest first, as [code, name, marker]: DfE's WTS / EXS / GDS by
+    # default, or the trust's own (rules.parse_levels). The markers name the expected and
+    # greater-depth levels, through which the KPIs read any framework on DfE's scale.
+    levels = models.JSONField(default=standard_levels)
     copied_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -85,6 +89,20 @@ class FrameworkVersion(TenantModel):
 
     def statement_levels(self) -> list[tuple[str, str]]:
         return [(s.code, s.level) for s in self.statements.order_by("strand__order", "order")]
+
+    @property
+    def level_codes(self) -> list[str]:
+        return [row[0] for row in self.levels]
+
+    @property
+    def level_choices(self) -> list[tuple[str, str]]:
+        return [(row[0], row[1]) for row in self.levels]
+
+    def level_name(self, code: str) -> str:
+        return next((row[1] for row in self.levels if row[0] == code), code)
+
+    def expected_code(self) -> str:
+        return next((row[0] for row in self.levels if row[2] == "expected"), "EXS")
 
 
 class Strand(TenantModel):
@@ -172,6 +190,20 @@ class TeacherJudgement(TenantModel):
     @property
     def overridden(self) -> bool:
         return self.level != self.proposed
+
+    @property
+    def level_name(self) -> str:
+        """The level in the framework's own words (a trust's own level names included)."""
+        return self.version.level_name(self.level)
+
+    @property
+    def proposed_name(self) -> str:
+        return self.version.level_name(self.proposed)
+
+    @property
+    def standard(self) -> str:
+        """WTS, EXS or GDS: what the level stands for on DfE's scale (the KPIs' reading)."""
+        return standard_of(self.version.levels, self.level)
 
 
 class Piece(TenantModel):

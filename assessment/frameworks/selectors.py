@@ -6,9 +6,12 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from academies.selectors import academy_list_for
+from assessment.models import Enrolment, Pupil
+from trust_si.accounts.roles import Role
 from trust_si.terms import term_sort_key
 
 from .models import (
@@ -104,7 +107,7 @@ def pupil_history(
     history: dict[int, list[TeacherJudgement]] = {pid: [] for pid in pupil_ids}
     rows = (
         TeacherJudgement.objects.filter(trust_id=trust_id, pupil_id__in=pupil_ids, subject=subject)
-        .select_related("academy", "term")
+        .select_related("academy", "term", "version__framework")
         .order_by("term__academic_year", "term__season")
     )
     for judgement in rows:
@@ -112,6 +115,28 @@ def pupil_history(
     for items in history.values():
         items.sort(key=lambda j: j.term.term_code)
     return history
+
+
+def pupil_for_history(membership: Membership, key: str) -> Pupil:
+    """The pupil whose history the member may read, by pseudonymous key (404 otherwise).
+
+    Pupil-level data, so the view has already refused roles without `pupil_data.view`
+    (governors, partners). Leaders, admins and improvement officers read any pupil of the
+    trust: they follow pupils across its schools. School staff read a pupil on roll at one of
+    their academies now (the pupil's latest enrolment), so a high school reads the middle
+    school's judgements of its Year 9 but not those of a pupil who left for another school.
+    """
+    pupil = get_object_or_404(Pupil.objects.filter(trust_id=membership.trust_id), key=key)
+    if membership.is_trust_wide or membership.role == Role.IMPROVEMENT_OFFICER:
+        return pupil
+    latest = (
+        Enrolment.objects.filter(trust_id=membership.trust_id, pupil=pupil)
+        .order_by("-academic_year")
+        .first()
+    )
+    if latest is None or not academy_list_for(membership).filter(pk=latest.academy_id).exists():
+        raise Http404("No such pupil.")
+    return pupil
 
 
 def moderation_agreement_latest(

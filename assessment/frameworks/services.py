@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile
@@ -17,7 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from academies.models import Academy
-from assessment.kinds import JUDGEMENT_LEVELS, MAX_REASON_LENGTH, SUBJECTS
+from assessment.kinds import MAX_REASON_LENGTH, SUBJECTS
 from assessment.kpis.store import kpi_figures_invalidate
 from assessment.models import Pupil, Term
 from trust_si.audit.services import audit_record
@@ -36,7 +37,7 @@ from .models import (
     VersionStatus,
 )
 from .pieces import PieceError, piece_check
-from .rules import LEVELS, propose, split_codes
+from .rules import LEVELS, parse_levels, propose, split_codes, standard_levels
 from .selectors import published_version_for
 from .starters import Starter
 
@@ -101,6 +102,7 @@ def version_draft_create(
         number=_next_number(framework),
         authors=source.authors if source else "",
         allow_one_weakness=source.allow_one_weakness if source else False,
+        levels=source.levels if source else standard_levels(),
         copied_from=source,
     )
     if source is not None:
@@ -158,8 +160,8 @@ def statement_add(
 ) -> Statement:
     _editable(version)
     code, strand_name, text = code.strip().upper(), strand_name.strip(), text.strip()
-    if level not in LEVELS:
-        raise FrameworkInvalid("Use WTS, EXS or GDS.")
+    if level not in version.level_codes:
+        raise FrameworkInvalid(_use_levels(version.level_codes))
     if not code or not text or not strand_name:
         raise FrameworkInvalid("A statement needs a strand, a code and its text.")
     if version.statements.filter(code=code).exists():
@@ -199,8 +201,8 @@ def statement_update(
     version = statement.version
     _editable(version)
     code, strand_name, text = code.strip().upper(), strand_name.strip(), text.strip()
-    if level not in LEVELS:
-        raise FrameworkInvalid("Use WTS, EXS or GDS.")
+    if level not in version.level_codes:
+        raise FrameworkInvalid(_use_levels(version.level_codes))
     if not code or not text or not strand_name:
         raise FrameworkInvalid("A statement needs a strand, a code and its text.")
     if version.statements.filter(code=code).exclude(pk=statement.pk).exists():
@@ -254,9 +256,10 @@ def version_publish(*, actor: User | None, version: FrameworkVersion) -> Framewo
     """Draft -> published (for ever). Refused without EXS statements: nothing could be proposed."""
     version = FrameworkVersion.objects.select_for_update().get(pk=version.pk)
     _editable(version)
-    if not version.statements.filter(level="EXS").exists():
+    expected = version.expected_code()
+    if not version.statements.filter(level=expected).exists():
         raise FrameworkInvalid(
-            "A framework needs expected-standard (EXS) statements to be published."
+            f"A framework needs expected-standard ({expected}) statements to be published."
         )
     version.status = VersionStatus.PUBLISHED
     version.published_at = timezone.now()
@@ -283,7 +286,7 @@ def version_csv(version: FrameworkVersion) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def _csv_rows(content: bytes) -> Starter:
+def _csv_rows(content: bytes, levels: Sequence[str] = LEVELS) -> Starter:
     """Validate a framework CSV in full (bounded) before anything is written."""
     if len(content) > MAX_CSV_BYTES:
         raise FrameworkInvalid(f"The file is larger than {MAX_CSV_BYTES // 1000} kB.")
@@ -319,8 +322,8 @@ def _csv_rows(content: bytes) -> Starter:
             problems.append((number, "code", "A code of letters and digits, at most 12."))
         elif code in seen:
             problems.append((number, "code", f"{code} appears twice."))
-        if level not in LEVELS:
-            problems.append((number, "level", "Use WTS, EXS or GDS."))
+        if level not in levels:
+            problems.append((number, "level", _use_levels(levels)))
         if not statement or len(statement) > 400:
             problems.append((number, "statement", "The statement's text, at most 400 characters."))
         seen.add(code)
@@ -334,7 +337,7 @@ def _csv_rows(content: bytes) -> Starter:
 def version_import_csv(*, actor: User | None, version: FrameworkVersion, content: bytes) -> int:
     """Replace a draft's statements with a CSV's (all or nothing); returns the statements."""
     _editable(version)
-    starter = _csv_rows(content)
+    starter = _csv_rows(content, version.level_codes)
     version.statements.all().delete()
     version.strands.all().delete()
     starter_apply(actor=actor, version=version, starter=starter)
@@ -378,10 +381,15 @@ def judgement_record(
         raise FrameworkInvalid("Use independent or scaffolded.")
     if source_subject and source_subject not in SUBJECTS:
         raise FrameworkInvalid("Not a subject.")
-    proposal = propose(statements, codes, allow_one_weakness=version.allow_one_weakness)
+    proposal = propose(
+        statements,
+        codes,
+        allow_one_weakness=version.allow_one_weakness,
+        levels=version.level_codes,
+    )
     level = level or proposal.level
-    if level not in JUDGEMENT_LEVELS:
-        raise FrameworkInvalid("Use WTS, EXS or GDS.")
+    if level not in version.level_codes:
+        raise FrameworkInvalid(_use_levels(version.level_codes))
     reason = reason.strip()[:MAX_REASON_LENGTH]
     if level != proposal.level and not reason:
         raise FrameworkInvalid(
@@ -494,3 +502,36 @@ def moderation_agreement_replace(
         if moderated
     )
     return len(rows)
+
+
+def _use_levels(codes: Sequence[str]) -> str:
+    """ "Use WTS, EXS or GDS." for the standard levels; the trust's own codes otherwise."""
+    return f"Use {', '.join(codes[:-1])} or {codes[-1]}."
+
+
+@transaction.atomic
+def version_levels_set(*, actor: User | None, version: FrameworkVersion, text: str) -> None:
+    """A draft's levels, lowest first, from lines "CODE, name[, expected | greater depth]" (the
+    trust's own levels instead of WTS / EXS / GDS). Refused, every problem named, when unsound
+    or when a statement of the draft sits at a level the new list drops."""
+    _editable(version)
+    levels, problems = parse_levels(text)
+    if problems:
+        raise FrameworkInvalid(" ".join(problems))
+    codes = {row[0] for row in levels}
+    orphans = sorted({s.level for s in version.statements.all()} - codes)
+    if orphans:
+        raise FrameworkInvalid(
+            f"Statements of this draft are at {', '.join(orphans)}: move or remove them first."
+        )
+    if levels == version.levels:
+        return
+    old = version.levels
+    version.levels = levels
+    version.save(update_fields=["levels"])
+    audit_record(
+        actor=actor,
+        action="framework.update",
+        target=version,
+        changes={"levels": [[r[0] for r in old], [r[0] for r in levels]]},
+    )

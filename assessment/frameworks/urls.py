@@ -29,4 +29,5 @@ urlpatterns = [
     path("judgements/grid/save/", views.grid_save, name="grid_save"),
     path("judgements/<int:pk>/pieces/", views.pieces, name="pieces"),
     path("judgements/pieces/<int:pk>/", views.piece_download, name="piece"),
+    path("judgements/pupils/<str:key>/", views.pupil_history, name="pupil_history"),
 ]

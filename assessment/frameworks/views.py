@@ -36,6 +36,7 @@ from .models import (
     VersionStatus,
 )
 from .pieces import PieceError
+from .rules import levels_text, standard_levels
 
 YEARS = [str(n) for n in range(1, 12)]
 
@@ -117,7 +118,7 @@ def grid(request: TenantRequest) -> HttpResponse:
             "version": version,
             "statements": statements,
             "rows": rows,
-            "levels": Level.choices,
+            "levels": version.level_choices if version else Level.choices,
             "independence": Independence.choices,
             "subjects": SUBJECTS,
         },
@@ -229,7 +230,8 @@ def _detail(
             "editable": can_edit and not version.is_published,
             "versions": version.framework.versions.all(),
             "has_draft": version.framework.versions.filter(status=VersionStatus.DRAFT).exists(),
-            "form": statement_form or StatementForm(),
+            "form": statement_form or StatementForm(levels=version.level_choices),
+            "level_names": dict(version.level_choices),
             "strand_names": version.strands.values_list("name", flat=True),
             "publish_consequence": (
                 f"Publishing makes version {version.number} the one every new judgement of "
@@ -252,16 +254,28 @@ def version_edit(request: TenantRequest, pk: int) -> HttpResponse:
     _, version = _editable_version(request, pk)
     form = VersionForm(
         request.POST if request.method == "POST" else None,
-        initial={"authors": version.authors, "allow_one_weakness": version.allow_one_weakness},
+        initial={
+            "authors": version.authors,
+            "allow_one_weakness": version.allow_one_weakness,
+            "levels": "" if version.levels == standard_levels() else levels_text(version.levels),
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.version_update(
-                actor=request.user,
-                version=version,
-                authors=form.cleaned_data["authors"],
-                allow_one_weakness=form.cleaned_data["allow_one_weakness"],
-            )
+            with transaction.atomic():
+                services.version_update(
+                    actor=request.user,
+                    version=version,
+                    authors=form.cleaned_data["authors"],
+                    allow_one_weakness=form.cleaned_data["allow_one_weakness"],
+                )
+                services.version_levels_set(
+                    actor=request.user,
+                    version=version,
+                    text=form.cleaned_data["levels"] or levels_text(standard_levels()),
+                )
+        except services.FrameworkInvalid as exc:
+            form.add_error("levels", str(exc))
         except services.FrameworkLocked as exc:
             form.add_error(None, str(exc))
         else:
@@ -279,7 +293,7 @@ def version_edit(request: TenantRequest, pk: int) -> HttpResponse:
 def statement_add(request: TenantRequest, pk: int) -> HttpResponse:
     """The add form sits on the version page; a refusal re-renders it with what was typed."""
     _, version = _editable_version(request, pk)
-    form = StatementForm(request.POST)
+    form = StatementForm(request.POST, levels=version.level_choices)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -311,7 +325,11 @@ def statement_edit(request: TenantRequest, pk: int, statement_pk: int) -> HttpRe
         "level": statement.level,
         "text": statement.text,
     }
-    form = StatementForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = StatementForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        levels=version.level_choices,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -459,3 +477,30 @@ def piece_download(request: TenantRequest, pk: int) -> FileResponse:
     piece = selectors.piece_get_for(membership, pk)
     services.piece_download_record(actor=request.user, piece=piece, route="school")
     return piece_response(piece, label=f"piece-{piece.pk}")
+
+
+# --- A pupil's history across the trust's schools -------------------------------------------
+
+
+def pupil_history(request: TenantRequest, key: str) -> HttpResponse:
+    """Every judgement of one pupil in a subject, at any school of the trust, oldest first: the
+    writing history a high school reads of a Year 9 who came from the trust's middle school."""
+    membership = require(request, "pupil_data.view")
+    pupil = selectors.pupil_for_history(membership, key)
+    subject = request.GET.get("subject", FrameworkSubject.WRITING)
+    if subject not in FrameworkSubject.values:
+        raise Http404
+    history = selectors.pupil_history(
+        trust_id=request.trust.pk, pupil_ids=[pupil.pk], subject=subject
+    )[pupil.pk]
+    return render(
+        request,
+        "frameworks/pupil_history.html",
+        {
+            "pupil": pupil,
+            "subject": FrameworkSubject(subject),
+            "subjects": FrameworkSubject.choices,
+            "history": history,
+            "schools": len({j.academy_id for j in history}),
+        },
+    )

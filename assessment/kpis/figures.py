@@ -11,6 +11,7 @@ from typing import Any
 from academies.models import SPECIAL_EDUCATION, Academy
 from assessment.contracts import KpiFigure
 from assessment.frameworks.models import TeacherJudgement
+from assessment.frameworks.rules import standard_of
 from assessment.models import Attendance, Enrolment, Exclusion, Result, Term, Upload, UploadStatus
 from trust_si.tenancy.models import Trust
 from trust_si.terms import AcademicYear, Season, TermCode
@@ -108,11 +109,13 @@ def kpi_figures_compute(
     # Teacher judgements against the trust's frameworks are one more result per pupil, subject
     # and term: the level the teacher recorded and whether the work behind it was independent.
     # A judged pupil counts where their enrolment of that year puts them (as every result).
-    for pupil, term_id, subject, level, independence in TeacherJudgement.objects.filter(
+    # A framework with the trust's own levels counts through its expected / greater-depth
+    # markers: the KPIs read every judgement as the WTS / EXS / GDS it stands for.
+    for pupil, term_id, subject, level, independence, levels in TeacherJudgement.objects.filter(
         trust_id=trust_id, academy_id__in=academy_ids, term__in=terms
-    ).values_list("pupil_id", "term_id", "subject", "level", "independence"):
+    ).values_list("pupil_id", "term_id", "subject", "level", "independence", "version__levels"):
         facts = results.setdefault((pupil, term_id), {})
-        facts[(subject, "judgement")] = (level, None)
+        facts[(subject, "judgement")] = (standard_of(levels, level), None)
         facts[(subject, "judgement_evidence")] = (independence, None)
     _fold_in_exclusions(results, trust_id=trust_id, academy_ids=academy_ids, terms=terms)
     earlier_facts = earlier_results(trust_id=trust_id, years=years)

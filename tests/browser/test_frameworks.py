@@ -107,6 +107,7 @@ def test_framework_editing_and_pieces_pages_are_axe_clean(world, page, login_as)
         f"{base}/versions/{draft.pk}/import/",
         f"{base}/versions/{draft.pk}/statements/{statement.pk}/",
         f"/t/{tw.slug}/judgements/{judgement.pk}/pieces/",
+        f"/t/{tw.slug}/judgements/pupils/{judgement.pupil.key}/",
     ):
         answer = page.goto(url)
         assert answer is not None and answer.status == 200, url

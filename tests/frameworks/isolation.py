@@ -183,3 +183,13 @@ CASES += [
         forbidden_role=Role.GOVERNOR,
     ),
 ]
+CASES += [
+    Case(
+        route,
+        kwargs=lambda tw: {"key": tw.extra["pupil"].key},
+        allowed_role=STAFF,
+        forbidden_role=Role.GOVERNOR,
+        shows_sentinel=True,
+    )
+    for route in ("frameworks:pupil_history", "frameworks_api:pupil-history")
+]

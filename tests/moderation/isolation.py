@@ -172,3 +172,25 @@ CASES += [
         forbidden_role=Role.GOVERNOR,
     ),
 ]
+
+
+def _moderator(tw):
+    with tw.scope():
+        return {
+            "pk": tw.extra["round"].pk,
+            "moderator_pk": tw.extra["round"].moderators.order_by("pk").first().pk,
+        }
+
+
+CASES += [
+    Case(
+        "moderation:moderator_days",
+        method="post",
+        kwargs=_moderator,
+        data=lambda tw: {"days": "1.5", "academy": tw.academies[1].urn},
+        allowed_role=Role.TRUST_LEADER,
+        forbidden_role=Role.SCHOOL_STAFF,
+        body_ids=lambda tw: {"academy": tw.academies[1].urn},
+        ok_statuses=(302,),
+    ),
+]
