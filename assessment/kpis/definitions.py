@@ -245,7 +245,7 @@ DEFINITIONS.update(
 # Seed 003's EYFS progress benchmark (the "blue dot" children).
 DEFINITIONS["eyfs_lowest_20_gld"] = (
     "Of the children at the end of Reception whom their school flagged as the lowest 20% on "
-    "entry (from its nursery's data or its on-entry baseline, uploaded as lowest_20 in Nursery "
+    "entry (from its nursery's data or its on-entry baseline, recorded in Nursery "
     "or Reception), those reaching a good level of development. The trust's own progress "
     'benchmark for the early years ("Nursery data - lowest 20% (blue dot)"), not a DfE '
     "statistic: a child with no flag is not counted.",
