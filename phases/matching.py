@@ -26,6 +26,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from trust_si.sources import AN_DARAS, CARTER
+
 TAKER_PHASES = ("stabilise", "repair")
 GIVER_PHASE = "sustain"
 DEFAULT_MIN_COHORT = 15
@@ -56,7 +58,7 @@ class MatchSettings:
         days = f"{self.days_per_subject:g}"
         return [
             "Academies placed in Stabilise or Repair in a subject take capacity; academies "
-            "placed in Sustain in it give capacity (seed 002: Sustain academies are "
+            f"placed in Sustain in it give capacity ({CARTER.title}: Sustain academies are "
             "“capacity givers”, Repair academies “capacity takers”).",
             f"A strength counts only when it rests on at least {self.min_cohort} pupils (the "
             "largest cohort among the subject's measures): a small cohort's result is not "
@@ -64,7 +66,7 @@ class MatchSettings:
             "Like with like: special schools and alternative provision are matched with each "
             "other, mainstream schools with mainstream; primary-age schools (nursery, first, "
             "primary, middle) with primary-age, secondary-age with secondary-age; all-through "
-            "schools with either (seed 003: support “in context”).",
+            f"schools with either ({AN_DARAS.title}: support “in context”).",
             f"Each Sustain subject offers {days} days of support a year; days in active "
             "arrangements are capacity used, and a giver with no days left is not offered "
             "(trust setting).",

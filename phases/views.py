@@ -16,6 +16,7 @@ from academies.models import PhaseOfEducation
 from academies.selectors import academy_get_for, academy_list_for
 from trust_si.audit.services import audit_record
 from trust_si.exports import csv_response, xlsx_response
+from trust_si.sources import SOURCES
 from trust_si.terms import term_label
 from trust_si.vocab import words
 from trust_si.web.access import require
@@ -390,5 +391,5 @@ def casebook(request: TenantRequest) -> HttpResponse:
     return render(
         request,
         "phases/casebook.html",
-        {"rules": RULES, "cases": cases, "phases": strongest_first},
+        {"rules": RULES, "cases": cases, "phases": strongest_first, "sources": SOURCES.values()},
     )

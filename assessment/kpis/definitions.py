@@ -4,6 +4,8 @@ only; `catalogue` adds the year-group breakdowns' definitions from their headlin
 
 from __future__ import annotations
 
+from trust_si.sources import AN_DARAS, INNOVATE2EDUCATE
+
 EXPLORE = "https://explore-education-statistics.service.gov.uk/find-statistics/"
 # kpi -> (DfE's definition in words, the publication that defines it): shown on the KPI page and
 # in the governor report's glossary. A KPI the DfE does not publish says whose definition it is.
@@ -149,7 +151,7 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
     "writing_judged_scaffolded": (
         "Of the pupils with a writing judgement this term, those whose judgement rests on "
         "scaffolded work only, with no independent writing behind it (DfE's writing frameworks "
-        "ask for independent work; seed 000 asks schools to reduce scaffolds).",
+        f"ask for independent work; the {INNOVATE2EDUCATE.title} reduced their use).",
         "The trust's own in-year measure from its writing frameworks (not a DfE statistic)",
     ),
     "reading_judged_exs": (
@@ -179,7 +181,7 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
 
 # Primary measures (issue 13, i13-4a).
 SEED_003 = (
-    "The trust's own cohort measure from seed 003's attainment benchmarks (not a DfE "
+    f"The trust's own cohort measure from the attainment benchmarks of the {AN_DARAS.title} (not a DfE "
     "statistic): the pupils are followed from one year to the next by their pseudonymous key"
 )
 DEFINITIONS.update(
@@ -224,19 +226,19 @@ DEFINITIONS.update(
         "y1_phonics_of_gld": (
             "Of the Year 1 pupils who had a good level of development at the end of Reception "
             "last year, those meeting the expected standard of the Year 1 phonics screening "
-            'check (seed 003: "EYFS GLD pupils achieve Year 1 phonics standard").',
+            f'check ({AN_DARAS.title}: "EYFS GLD pupils achieve Year 1 phonics standard").',
             SEED_003,
         ),
         "y2_phonics_retake_met": (
             "Of the Year 2 pupils who did not meet the phonics standard in Year 1 last year, "
             "those meeting it at the Year 2 check; one with no Year 2 result has not met it "
-            '(seed 003: "All Year 1 phonic non-passers achieve standard").',
+            f'({AN_DARAS.title}: "All Year 1 phonic non-passers achieve standard").',
             SEED_003,
         ),
         "y2_are_of_gld": (
             "Of the Year 2 pupils who had a good level of development at the end of Reception, "
             "those whose teacher assessment this term is at or above age-related expectations "
-            'in all of reading, writing and maths (seed 003: "EYFS GLD pupils achieve national '
+            f'in all of reading, writing and maths ({AN_DARAS.title}: "EYFS GLD pupils achieve national '
             'ARE/ARE+").',
             SEED_003,
         ),

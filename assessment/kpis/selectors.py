@@ -238,6 +238,8 @@ def academy_kpis_for(
                     "text": figure_text(
                         point.value, kpi.unit, suppressed=point.suppressed, min_cohort=min_cohort
                     ),
+                    # The number itself for exports (None where the text is withheld).
+                    "value": None if point.suppressed else point.value,
                 }
             )
             if not point.suppressed and point.value is not None:
@@ -276,6 +278,9 @@ def academy_kpis_for(
                     "gap": gap,
                     "gap_text": words,
                     "gap_display": "" if gap is None else f"{gap:+.1f}",
+                    # The numbers themselves for exports, withheld exactly where the text is.
+                    "first_value": a.value if a and not a.suppressed else None,
+                    "second_value": b.value if b and not b.suppressed else None,
                 }
             )
         rows.append(

@@ -330,10 +330,10 @@ def academy_kpis_xlsx(request: TenantRequest, urn: str) -> HttpResponse:
                     r["label"],
                     c["term_label"],
                     p["first"],
-                    p["first_text"],
+                    Figure(p["first_value"], r["unit"], p["first_text"]),
                     _cohort_number(p["first_cohort"]),
                     p["second"],
-                    p["second_text"],
+                    Figure(p["second_value"], r["unit"], p["second_text"]),
                     _cohort_number(p["second_cohort"]),
                     Figure(p["gap"], "", ""),
                     p["gap_text"],
@@ -342,7 +342,12 @@ def academy_kpis_xlsx(request: TenantRequest, urn: str) -> HttpResponse:
     trend: list[list[Any]] = [["KPI", "Term", "Value", "Change"]]
     for r in c["rows"]:
         trend += [
-            [r["label"], t["term"], t["text"], f"{t['arrow']} {t['words']}".strip()]
+            [
+                r["label"],
+                t["term"],
+                Figure(t["value"], r["unit"], t["text"]),
+                f"{t['arrow']} {t['words']}".strip(),
+            ]
             for t in r["trend"]
         ]
     return xlsx_response(

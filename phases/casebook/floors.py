@@ -10,6 +10,7 @@ from phases.rules import (
     Evidence,
     InspectionEvidence,
 )
+from trust_si.sources import AN_DARAS, EXCELLENCE_EVERY_DAY, cite
 
 from .base import (
     PRIMARY_ABOVE,
@@ -36,7 +37,7 @@ CASES: list[Case] = [
         ),
         STABILISE,
         "leadership_urgent_improvement",
-        "Special measures territory: seed 004 Stabilise, limited leadership capacity to improve.",
+        f"Special measures territory: {cite(EXCELLENCE_EVERY_DAY, 'Stabilise')}, limited leadership capacity to improve.",
     ),
     Case(
         3,
@@ -64,7 +65,7 @@ CASES: list[Case] = [
         ),
         STABILISE,
         "legacy_inadequate",
-        "Seed 003: seriously underperforming school, rescue or recovery; not 'too little evidence'.",
+        f"{AN_DARAS.title}: seriously underperforming school, rescue or recovery; not 'too little evidence'.",
     ),
     Case(
         6,

@@ -10,6 +10,7 @@ from phases.rules import (
     Evidence,
     GapEvidence,
 )
+from trust_si.sources import EXCELLENCE_EVERY_DAY, cite
 
 from .base import (
     PRIMARY_ABOVE,
@@ -47,7 +48,7 @@ CASES: list[Case] = [
         ),
         IMPROVE,
         "sustain_needs_outcomes_above_national",
-        "Seed 004 Sustain: little to no variance in the performance of different groups.",
+        f"{cite(EXCELLENCE_EVERY_DAY, 'Sustain')}: little to no variance in the performance of different groups.",
     ),
 ]
 
@@ -74,7 +75,7 @@ CASES += [
         ),
         IMPROVE,
         "persistent_disadvantaged_gap",
-        "Seed 004 Sustain: little to no variance between groups; DfE compares disadvantaged "
+        f"{cite(EXCELLENCE_EVERY_DAY, 'Sustain')}: little to no variance between groups; DfE compares disadvantaged "
         "pupils with national other pupils; two cohorts running are a pattern.",
     ),
     Case(

@@ -11,6 +11,7 @@ from phases.rules import (
     Evidence,
     InspectionEvidence,
 )
+from trust_si.sources import CARTER, EXCELLENCE_EVERY_DAY, cite
 
 from .base import (
     PRIMARY_ABOVE,
@@ -82,7 +83,7 @@ CASES: list[Case] = [
         ),
         SUSTAIN,
         "inspection_area",
-        "Seed 004 Sustain: strong performance in all areas, outcomes above national.",
+        f"{cite(EXCELLENCE_EVERY_DAY, 'Sustain')}: strong performance in all areas, outcomes above national.",
     ),
     Case(
         18,
@@ -99,7 +100,7 @@ CASES: list[Case] = [
         ),
         REPAIR,
         "legacy_inspection",
-        "Seed 002 Repair: below average outcomes, requires improvement.",
+        f"{cite(CARTER, 'Repair')}: below average outcomes, requires improvement.",
     ),
     Case(
         29,

@@ -12,6 +12,7 @@ from phases.rules import (
     P8Evidence,
     ProgressEvidence,
 )
+from trust_si.sources import CARTER, EXCELLENCE_EVERY_DAY, cite
 
 from .base import (
     PRIMARY_AT_NATIONAL,
@@ -51,7 +52,7 @@ CASES: list[Case] = [
         ),
         IMPROVE,
         "sustain_needs_outcomes_above_national",
-        "Seed 004 Sustain: outcomes exceptional and above national; at national is Improve.",
+        f"{cite(EXCELLENCE_EVERY_DAY, 'Sustain')}: outcomes exceptional and above national; at national is Improve.",
     ),
     Case(
         19,
@@ -92,7 +93,7 @@ CASES: list[Case] = [
         ),
         SUSTAIN,
         "p8_band",
-        "Seed 002 Sustain: P8 above or well above average.",
+        f"{cite(CARTER, 'Sustain')}: P8 above or well above average.",
     ),
     Case(
         21,
@@ -113,7 +114,7 @@ CASES: list[Case] = [
         ),
         IMPROVE,
         "sustain_needs_outcomes_above_national",
-        "Seed 002: Sustain is P8 above or well above; average is Improve.",
+        f"{CARTER.title}: Sustain is P8 above or well above; average is Improve.",
     ),
     Case(
         22,
@@ -383,7 +384,7 @@ CASES += [
         ),
         IMPROVE,
         "p8_band",
-        "Seed 002: the phase also operates at subject level; each subject line is scored by "
+        f"{CARTER.title}: the phase also operates at subject level; each subject line is scored by "
         "the same rules from that subject's own measures.",
     ),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from trust_si.sources import AN_DARAS, CARTER, EXCELLENCE_EVERY_DAY, cite
+
 # The rules in plain English, each with its source: the page lists them above the cases.
 RULES: list[tuple[str, str, str]] = [
     (
@@ -23,7 +25,7 @@ RULES: list[tuple[str, str, str]] = [
         "serious weaknesses), a legacy Inadequate, leadership and governance urgent improvement "
         "(or leadership and management Inadequate) place the academy in Stabilise whatever else "
         "says, until a newer inspection lifts it or a leader overrides with a recorded reason.",
-        "Ofsted; seed 004 Stabilise; seed 003",
+        f"Ofsted; {cite(EXCELLENCE_EVERY_DAY, 'Stabilise')}; {AN_DARAS.title}",
     ),
     (
         "Trust visits add, never replace",
@@ -31,7 +33,7 @@ RULES: list[tuple[str, str, str]] = [
         "Ofsted floor; a trust safeguarding judgement of not met is a floor of its own. Visit "
         "judgements more than a year older than the day of the proposal, counted from the visit "
         "date, are shown as stale and not used: safeguarding and leadership alike.",
-        "seed 003 (monitoring cycle); seed 004",
+        f"{cite(AN_DARAS, 'monitoring cycle')}; {EXCELLENCE_EVERY_DAY.title}",
     ),
     (
         "Outcomes against national",
@@ -88,7 +90,7 @@ RULES: list[tuple[str, str, str]] = [
         "last 2 years of statutory results, or the last 3 terms of a termly measure, counts "
         "against Sustain: one cohort's gap can be that cohort, two running are a pattern. "
         "Figures from fewer than ten pupils are not counted.",
-        "DfE; seed 004 Sustain; seed 002 Improve",
+        f"DfE; {cite(EXCELLENCE_EVERY_DAY, 'Sustain')}; {cite(CARTER, 'Improve')}",
     ),
     (
         "Special schools and alternative provision",
@@ -101,14 +103,15 @@ RULES: list[tuple[str, str, str]] = [
         "Sustain needs every outcome above national, not merely at it, for every pupil group "
         "shown (disadvantaged pupils against national other pupils), and Progress 8 above or "
         "well above average. Otherwise the academy is proposed Improve.",
-        "seed 004 Sustain; seed 002",
+        f"{cite(EXCELLENCE_EVERY_DAY, 'Sustain')}; {CARTER.title}",
     ),
     (
         "Judged by people",
-        "Seed 004's descriptors of culture, vision, roles, systems, staff wellbeing, parents, "
-        "curriculum design and self-evaluation are judged by leaders on visits and reviews: they "
+        "The descriptors of culture, vision, roles, systems, staff wellbeing, parents, "
+        f"curriculum design and self-evaluation in the {EXCELLENCE_EVERY_DAY.title} are judged "
+        "by leaders on visits and reviews: they "
         "enter as judgements, and the leader's confirmation or override records the decision.",
-        "seed 004",
+        EXCELLENCE_EVERY_DAY.title,
     ),
 ]
 # Subjects as subjects (issue 12).

@@ -5,6 +5,8 @@ Pure: no ORM import.
 
 from __future__ import annotations
 
+from trust_si.sources import AN_DARAS, EXCELLENCE_EVERY_DAY
+
 from .base import CONCERN_WORDS, InspectionEvidence, JudgementEvidence, Reason, _words
 from .precedence import _inspection_words
 
@@ -41,7 +43,7 @@ def _floors(
                 Reason(
                     "safeguarding_not_met",
                     f"Safeguarding {verdict} ({what}): it stands until Ofsted re-judges it. "
-                    f"{hold}{note} Source: Ofsted; seed 004 Stabilise "
+                    f"{hold}{note} Source: Ofsted; {EXCELLENCE_EVERY_DAY.title}, Stabilise "
                     "(ineffective safeguarding practices).",
                     1,
                     0,
@@ -54,8 +56,8 @@ def _floors(
                 Reason(
                     "category_of_concern",
                     f"Ofsted placed the school in {CONCERN_WORDS.get(i.category_of_concern, _words(i.category_of_concern))} "
-                    f"({what}). {hold} Source: Ofsted; seed 003 (seriously underperforming: "
-                    "rescue or recovery).",
+                    f"({what}). {hold} Source: Ofsted; {AN_DARAS.title} (seriously "
+                    "underperforming: rescue or recovery).",
                     1,
                     0,
                     {**facts, "category": i.category_of_concern},
@@ -67,7 +69,7 @@ def _floors(
                 Reason(
                     "legacy_inadequate",
                     f"Overall effectiveness Inadequate ({what}). {hold} Source: Ofsted; "
-                    "seed 003 (seriously underperforming: rescue or recovery).",
+                    f"{AN_DARAS.title} (seriously underperforming: rescue or recovery).",
                     1,
                     0,
                     {**facts, "grade": 4},
@@ -79,8 +81,8 @@ def _floors(
                 Reason(
                     "leadership_urgent_improvement",
                     f"Leadership and governance: urgent improvement ({what}). {hold} Source: "
-                    "Ofsted; seed 004 Stabilise (limited leadership capacity to improve; "
-                    "confused and ineffective governance).",
+                    f"Ofsted; {EXCELLENCE_EVERY_DAY.title}, Stabilise (limited leadership capacity "
+                    "to improve; confused and ineffective governance).",
                     1,
                     0,
                     {**facts, "area": "leadership_governance", "grade": "urgent_improvement"},
@@ -92,7 +94,8 @@ def _floors(
                 Reason(
                     "leadership_inadequate",
                     f"Leadership and management: Inadequate ({what}). {hold} Source: Ofsted; "
-                    "seed 004 Stabilise (limited leadership capacity to improve).",
+                    f"{EXCELLENCE_EVERY_DAY.title}, Stabilise (limited leadership capacity to "
+                    "improve).",
                     1,
                     0,
                     {**facts, "area": "leadership_management", "grade": 4},
@@ -106,8 +109,8 @@ def _floors(
             Reason(
                 "safeguarding_not_met",
                 f"Safeguarding judged not met ({ts.source}, {ts.judged_on:%d %b %Y}): placed in "
-                "Stabilise whatever the data, until a later judgement finds it met. Source: seed "
-                "004 Stabilise (ineffective safeguarding practices).",
+                "Stabilise whatever the data, until a later judgement finds it met. Source: "
+                f"{EXCELLENCE_EVERY_DAY.title}, Stabilise (ineffective safeguarding practices).",
                 1,
                 0,
                 {
@@ -117,7 +120,7 @@ def _floors(
                     "source": ts.source,
                     "link": ts.link,
                 },
-                "seed 004",
+                EXCELLENCE_EVERY_DAY.title,
             )
         )
     return floors

@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from assessment.kpis.banding import P8Band, p8_band
+from trust_si.sources import CARTER, EXCELLENCE_EVERY_DAY
 from trust_si.terms import TermCode, term_sort_key
 
 from .base import (
@@ -258,19 +259,20 @@ def _sustain_gate(reasons: list[Reason], special: bool) -> Reason | None:
     return Reason(
         "sustain_needs_outcomes_above_national",
         f"Sustain needs outcomes above national benchmarks for all pupil groups, {why}: "
-        "proposed Improve. Source: seed 004 Sustain (outcomes exceptional and above national "
-        "benchmarks); seed 002 (Progress 8 above or well above average).",
+        f"proposed Improve. Source: {EXCELLENCE_EVERY_DAY.title}, Sustain (outcomes exceptional "
+        f"and above national benchmarks); {CARTER.title} (Progress 8 above or well above "
+        "average).",
         None,
         0,
         {"short": [r.evidence.get("kpi") or r.rule for r in short]},
-        "seed 004; seed 002",
+        f"{EXCELLENCE_EVERY_DAY.title}; {CARTER.title}",
     )
 
 
 PERSISTENT_GAP_SOURCE = (
-    "DfE (disadvantaged pupils compared with national other pupils); seed 004 Sustain (little "
-    "to no variance in the performance of different groups); seed 002 Improve (outcomes for key "
-    "groups not yet high enough)"
+    f"DfE (disadvantaged pupils compared with national other pupils); {EXCELLENCE_EVERY_DAY.title}"
+    ", Sustain (little to no variance in the performance of different groups); "
+    f"{CARTER.title}, Improve (outcomes for key groups not yet high enough)"
 )
 
 
@@ -337,7 +339,7 @@ def _persistent_gaps(evidence: Evidence, s: dict[str, Any], missing: list[str]) 
                         "gaps": [round(gap, 2) for gap, _ in last],
                         "periods": len(last),
                     },
-                    "DfE; seed 004; seed 002",
+                    f"DfE; {EXCELLENCE_EVERY_DAY.title}; {CARTER.title}",
                 )
             )
         elif last and last[-1][0] < 0:

@@ -54,13 +54,18 @@ def _cell(page_cell: PageCell, academy_name: str, cell_url: str, compare_label: 
         if compare.change:
             text += f" ({'same rating' if compare.change == 'same' else compare.change})"
         detail.append(text)
+    # The rating shows whole (never cut with an ellipsis); a qualifier after it ("; latest
+    # published: 2024-25, ...") goes with the tip, still read out as part of the link.
+    rating, _, qualifier = cell.rating.partition("; ")
+    if qualifier:
+        detail.insert(0, qualifier)
     title = "; ".join(detail)
     parts = [
         f'<td class="{classes}"><a class="app-heat__link" tabindex="-1" data-heat-cell '
         f'href="{href}" hx-get="{href}" hx-target="#heat-panel-body" hx-swap="innerHTML" '
         'hx-push-url="false" aria-haspopup="dialog">'
         f'<span class="govuk-visually-hidden">{escape(academy_name)}, {escape(column.title)}: </span>'
-        f'<span class="app-heat__rating">{escape(cell.rating)}</span>'
+        f'<span class="app-heat__rating">{escape(rating)}</span>'
     ]
     if figure or arrow:
         parts.append(f'<span class="app-heat__value">{figure} {arrow}</span>')

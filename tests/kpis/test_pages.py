@@ -126,6 +126,33 @@ def test_exports_write_numbers_as_numbers(world, client_for):
 
 
 @pytest.mark.django_db
+def test_academy_workbook_groups_and_trend_sheets_write_numbers(world, client_for):
+    """The academy's workbook: on the Groups and Trend sheets too, each value is a number in a
+    percent format (Excel can sort and chart it) beside its KPI label; a withheld figure is
+    words, never a number."""
+    _data(world.a)
+    leader = client_for(world.a.user(Role.TRUST_LEADER))
+    urn = world.a.academies[0].urn
+    response = leader.get(f"/t/alpha/kpis/{urn}/export.xlsx", {"term": "2025-26-spring"})
+    book = load_workbook(io.BytesIO(response.content))
+    for name in ("Groups", "Trend"):
+        sheet = book[name]
+        body = list(sheet.iter_rows(min_row=2))
+        assert body, f"{name}: no rows"
+        numbers = [c for row in body for c in row if isinstance(c.value, (int, float))]
+        percents = [c for c in numbers if c.number_format == "0.0%"]
+        assert percents and all(0 <= c.value <= 1 for c in percents), name
+        texts = [c.value for row in body for c in row if isinstance(c.value, str)]
+        assert not any(re.fullmatch(r"[+-]?\d+(\.\d+)?%", v) for v in texts), (name, texts)
+        assert all(isinstance(row[0].value, str) and row[0].value for row in body), name
+    trend = book["Trend"]
+    assert [c.value for c in trend[1]] == ["KPI", "Term", "Value", "Change"]
+    # A suppressed group (fewer pupils than the minimum) is words in its value cell.
+    groups = [[c.value for c in row] for row in book["Groups"].iter_rows(min_row=2)]
+    assert any(isinstance(r[3], str) or isinstance(r[6], str) for r in groups)
+
+
+@pytest.mark.django_db
 def test_figures_api_filters_and_suppression(world, client_for):
     _data(world.a)
     url = "/api/v1/t/alpha/kpis/"

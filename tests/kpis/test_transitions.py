@@ -336,3 +336,5 @@ def test_progress_markers_on_the_page_and_in_the_api(world, client_for):
     page = leader.get(f"/t/alpha/kpis/{urn}/transitions/", params).content.decode()
     assert "Progress markers" in page and "+10.0 points" in page
     assert "Disadvantaged progress markers at or over non-disadvantaged" in page
+    # The benchmarks' source is named: another trust's published strategy, not "the trust's".
+    assert "progress benchmarks of the An Daras Trust Improvement Strategy" in page

@@ -84,6 +84,14 @@ def test_casebook_page_shows_every_case_with_its_phase_and_source(world, client_
         assert f'id="case-{case.number}"' in html
     assert html.count("Source:") >= len(CASES)
     assert "until Ofsted re-judges it" in html
+    # Each rule's source is a document a governor can look up by its name, never a file number.
+    assert "seed 00" not in html.lower()
+    for title in (
+        "An Daras Trust Improvement Strategy",
+        "Excellence Every Day school improvement strategy",
+        "Supporting the improvement journey (Carter model)",
+    ):
+        assert f"Source: {title}" in html or f"; {title}" in html
 
 
 def _case(number):
@@ -169,7 +177,8 @@ def test_case_37_a_persistent_gap_names_each_year_and_its_source():
     gap = next(r for r in proposal.reasons if r.rule == "persistent_disadvantaged_gap")
     assert "2023-24: -8.0" in gap.text and "2024-25: -6.0" in gap.text
     assert "national other pupils" in gap.text and "last 2 years of results" in gap.text
-    assert gap.source.startswith("DfE") and "seed 004" in gap.text
+    assert gap.source.startswith("DfE") and "Excellence Every Day school improvement" in gap.text
+    assert "seed 00" not in gap.text + gap.source
     # Everything else says Sustain: the persistent gap alone holds it at Improve.
     assert proposal.level == 4.0 and proposal.phase == "improve"
 

@@ -82,7 +82,7 @@ def test_case_1_leadership_urgent_improvement_through_the_inspection_form(world,
     assert proposed["proposed_phase"] == "stabilise"
     floor = proposed["reasons"][0]
     assert floor["rule"] == "leadership_urgent_improvement" and floor["source"] == "Ofsted"
-    assert "seed 004" in floor["text"]
+    assert "Excellence Every Day school improvement strategy, Stabilise" in floor["text"]
 
 
 def test_case_2_the_newer_report_card_stands(world, client_for, today):

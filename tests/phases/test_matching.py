@@ -101,7 +101,8 @@ def test_takers_are_stabilise_first_and_a_school_never_gives_to_itself():
 def test_criteria_name_their_sources_and_the_trust_settings():
     s = MatchSettings.from_config({"support_matching": {"min_cohort": 12, "days_per_subject": 6}})
     text = " ".join(s.criteria())
-    assert "seed 002" in text and "at least 12 pupils" in text and "6 days" in text
+    assert "Supporting the improvement journey (Carter model)" in text and "seed 00" not in text
+    assert "at least 12 pupils" in text and "6 days" in text
 
 
 # --- arrangements: services, pages, API ------------------------------------------------------

@@ -46,3 +46,12 @@ def when_words(iso: object) -> str:
     if timezone.is_aware(moment):
         moment = timezone.localtime(moment)
     return f"{moment.day} {moment:%B %Y} at {moment:%H:%M}"
+
+
+@register.filter
+def source_title(seed: object) -> str:
+    """A rule source named in words: `{{ "003"|source_title }}` -> "An Daras Trust Improvement
+    Strategy" (`trust_si.sources`); never the document's number on a page."""
+    from trust_si.sources import SOURCES
+
+    return SOURCES[str(seed)].title
