@@ -637,9 +637,20 @@ def forecast_for(
 def forecasts_for_academy(
     academy: Any, *, trust_id: int, term_code: str, min_n: int
 ) -> list[dict[str, Any]]:
-    """Every forecast the academy has for the term, KS2 before KS4."""
+    """Every forecast the academy has for the term, KS2 before KS4.
+
+    Kept in the cache per trust, academy, term and data version, as the fits are (`_fitted`):
+    reading the academy's own cohort rows was most of the academy KPI page's CPU, and they
+    change only when the trust's pupil data does, which gives a new version (None, nothing
+    cached, until the figures are rebuilt)."""
     version = data_version(trust_id)  # once for the page's forecasts
-    return [
+    key = tenant_cache_key(
+        "academy-forecasts", academy.pk, term_code, min_n, version, trust_id=trust_id
+    )
+    cached = cache.get(key) if version else None
+    if cached is not None:
+        return list(cached)
+    found = [
         forecast_for(
             s,
             trust_id=trust_id,
@@ -650,6 +661,9 @@ def forecasts_for_academy(
         )
         for s in forecast_specs_for(academy)
     ]
+    if version:
+        cache.set(key, found, FIT_CACHE_SECONDS)
+    return found
 
 
 def forecast_term_for(trust_id: int, asked: str | None, fallback: str | None) -> str | None:

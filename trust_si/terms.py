@@ -17,6 +17,7 @@ The academic year therefore runs from 1 August to 31 July, and is written "2025-
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from enum import IntEnum
@@ -159,6 +160,14 @@ class TermCode:
     @classmethod
     def parse(cls, code: str) -> TermCode:
         """'2025-26-summer' -> TermCode(2025, SUMMER); TermError for anything else."""
+        if cls is TermCode:
+            # Pages parse the same few codes thousands of times (every stored row carries one):
+            # a term is immutable, so each code is parsed once per process.
+            return _term_parsed(str(code))
+        return cls._parse(code)
+
+    @classmethod
+    def _parse(cls, code: str) -> TermCode:
         match = _TERM_RE.match(str(code).strip().lower())
         if not match:
             raise TermError(f"{code!r} is not a term: write it like 2025-26-summer.")
@@ -177,6 +186,8 @@ class TermCode:
     @classmethod
     def of(cls, academic_year: str, season: str) -> TermCode:
         """From the two parts stored separately ('2025-26', 'summer')."""
+        if cls is TermCode and isinstance(academic_year, str) and isinstance(season, str):
+            return _term_of(academic_year, season)  # once per process, as `parse`
         return AcademicYear.parse(academic_year).term(season)
 
     @classmethod
@@ -199,11 +210,13 @@ class TermCode:
         """'2025-26' (the stored form)."""
         return self.year.code
 
-    @property
+    # Worked out once per term (terms are immutable, and `parse` shares them): a page shows
+    # the same few terms' codes and labels on every row.
+    @functools.cached_property
     def code(self) -> str:
         return f"{self.year.code}-{self.season.code}"
 
-    @property
+    @functools.cached_property
     def label(self) -> str:
         """'Summer term 2025-26': how a term is shown to people, everywhere."""
         return f"{self.season.label} term {self.year.code}"
@@ -253,6 +266,16 @@ class TermCode:
 
     def __str__(self) -> str:
         return self.code
+
+
+@functools.lru_cache(maxsize=4096)
+def _term_parsed(text: str) -> TermCode:
+    return TermCode._parse(text)  # a TermError is raised each time, not kept
+
+
+@functools.lru_cache(maxsize=4096)
+def _term_of(academic_year: str, season: str) -> TermCode:
+    return AcademicYear.parse(academic_year).term(season)
 
 
 def term_label(code: str) -> str:

@@ -16,7 +16,13 @@ from pypdf import PdfReader
 from academies.models import Academy
 from assessment import forecasts
 from assessment.models import Enrolment, Pupil, Result
-from assessment.outcomes import KS1_NO_FORECAST, KS4, backtest_for, forecast_for
+from assessment.outcomes import (
+    KS1_NO_FORECAST,
+    KS4,
+    backtest_for,
+    forecast_for,
+    forecasts_for_academy,
+)
 from assessment.services import term_get_or_create
 from reporting.services import report_generate, report_request
 from tests.factories import AcademyFactory
@@ -451,3 +457,68 @@ def test_a_fit_is_kept_only_while_the_pupil_data_stays_the_same(world) -> None:
         kpi_figures_rebuild(trust_id=tw.trust.pk)
         assert data_version(tw.trust.pk) not in (None, first)
         assert history_pupils() == 40
+
+
+def test_a_committed_upload_makes_the_next_forecast_fit_afresh(world) -> None:
+    """The cached fit lasts only until new data is committed: a real upload's commit (any file of
+    the trust's) gives the next academy KPI page a fit on the data as it now is."""
+    from assessment.kpis.store import data_version, kpi_figures_rebuild
+    from tests.assessment.test_uploads import PUPILS, _confirm, _upload
+
+    tw = world.a
+    secondary = tw.academies[1]
+
+    def history_pupils() -> int:
+        data = forecast_for(
+            KS4, trust_id=tw.trust.pk, academy_id=secondary.pk, term_code="2025-26-spring", min_n=5
+        )
+        return data["forecast"].n_history_pupils
+
+    def page_history_pupils() -> int:
+        """What the academy KPI page shows (its forecasts are cached whole)."""
+        shown = forecasts_for_academy(
+            secondary, trust_id=tw.trust.pk, term_code="2025-26-spring", min_n=5
+        )
+        return next(f["forecast"].n_history_pupils for f in shown if f["key"] == KS4.key)
+
+    with tw.scope():
+        _history(secondary)
+        _year11(secondary, "2025-26", [((5, None, 5), None)] * 10)
+        kpi_figures_rebuild(trust_id=tw.trust.pk)
+        assert data_version(tw.trust.pk)
+        assert history_pupils() == page_history_pupils() == 30
+        _year11(secondary, "2021-22", [FIVE] * 5 + [THREE] * 5)
+        assert history_pupils() == page_history_pupils() == 30  # the cached fit
+    upload = _confirm(tw, _upload(tw, "pupils", PUPILS, "pupils.csv"))
+    assert upload.status == "committed", upload.errors[:3]
+    with tw.scope():
+        assert history_pupils() == page_history_pupils() == 40
+
+
+def test_a_fit_cached_for_one_trust_is_never_read_for_another(world) -> None:
+    """Two trusts whose data versions happen to read the same still fit on their own history:
+    the trust is part of the cache key."""
+    import uuid
+
+    version = f"same-{uuid.uuid4().hex}"
+
+    def history_pupils(tw) -> int:
+        with tw.scope():
+            data = forecast_for(
+                KS4,
+                trust_id=tw.trust.pk,
+                academy_id=tw.academies[1].pk,
+                term_code="2025-26-spring",
+                min_n=5,
+                version=version,
+            )
+        return data["forecast"].n_history_pupils
+
+    with world.a.scope():
+        _history(world.a.academies[1])
+        _year11(world.a.academies[1], "2025-26", [((5, None, 5), None)] * 10)
+    with world.b.scope():
+        _year11(world.b.academies[1], "2023-24", [FIVE] * 5 + [THREE] * 5)
+        _year11(world.b.academies[1], "2025-26", [((5, None, 5), None)] * 10)
+    assert history_pupils(world.a) == 30  # cached under the shared version
+    assert history_pupils(world.b) == 10

@@ -47,12 +47,33 @@ def memberships_of(user: Any) -> list[Membership]:
     )
 
 
-def user_requires_mfa(user: Any) -> bool:
+def user_requires_mfa(user: Any, memberships: list[Membership] | None = None) -> bool:
     """True for operators (Django admin reaches every trust) and for anyone whose active
-    memberships include a role that sees pupil-level data."""
+    memberships include a role that sees pupil-level data. `memberships`: the user's, when
+    already read (`memberships_of_request`)."""
     if getattr(user, "is_staff", False) or getattr(user, "is_superuser", False):
         return True
-    return any(m.requires_mfa for m in memberships_of(user))
+    return any(
+        m.requires_mfa for m in (memberships_of(user) if memberships is None else memberships)
+    )
+
+
+_REQUEST_MEMBERSHIPS = "_trust_si_memberships"
+
+
+def memberships_of_request(request: Any) -> list[Membership]:
+    """`memberships_of(request.user)`, read once per request: the MFA check and the
+    layout's trust switcher need the same list (it was read twice a page)."""
+    found = getattr(request, _REQUEST_MEMBERSHIPS, None)
+    if found is None:
+        found = memberships_of(request.user)
+        setattr(request, _REQUEST_MEMBERSHIPS, found)
+    return found
+
+
+def request_memberships_read(request: Any) -> list[Membership] | None:
+    """The list `memberships_of_request` read for this request, or None when none was."""
+    return getattr(request, _REQUEST_MEMBERSHIPS, None)
 
 
 MFA_ENROLLED_SESSION_KEY = "i16_mfa_enrolled"
