@@ -413,8 +413,8 @@ CASES += [
         ),
         IMPROVE,
         "kpi_vs_national",
-        "Seed 002: a secondary can be in Repair in English and Sustain in maths; each line is "
-        "scored from that subject's own measures (DfE's English and maths halves).",
+        f"{CARTER.title}: a secondary can be in Repair in English and Sustain in maths; each "
+        "line is scored from that subject's own measures (DfE's English and maths halves).",
     ),
     Case(
         46,

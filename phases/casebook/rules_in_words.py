@@ -127,7 +127,7 @@ RULES += [
         "target. These make the subject's line only; the overall phase rests on DfE's headline "
         "measures, inspection and review. A secondary can be in Repair in English and Sustain "
         "in maths.",
-        "seed 002 (the phase operates at subject level); DfE (KS2 attainment, KS4 performance); "
-        "trust benchmark",
+        f"{cite(CARTER, 'the phase operates at subject level')}; DfE (KS2 attainment, KS4 "
+        "performance); trust benchmark",
     ),
 ]
