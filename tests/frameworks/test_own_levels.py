@@ -20,7 +20,7 @@ from assessment.frameworks.services import (
     version_publish,
 )
 from assessment.kpis.selectors import kpi_figures_for
-from assessment.models import UploadStatus
+from assessment.models import Enrolment, Pupil, UploadStatus
 from assessment.parsing import pupil_key
 from assessment.services import (
     term_get_or_create,
@@ -249,3 +249,30 @@ def test_the_judgements_template_says_the_levels_come_from_the_published_framewo
     readme = template_readme("judgements")
     assert "The levels come from the year group's published framework" in readme
     assert "WTS, EXS and GDS, or the trust's own levels" in readme
+
+
+def test_the_class_grid_says_saved_in_the_level_s_name(world, client_for):
+    tw = world.a
+    own_levels_published(tw)
+    with tw.scope():
+        child = Pupil.objects.create(trust=tw.trust, key="h" * 64)
+        Enrolment.objects.create(
+            trust=tw.trust,
+            pupil=child,
+            academy=tw.academies[0],
+            academic_year="2025-26",
+            year_group="4",
+            sex="F",
+        )
+    client = client_for(tw.user(Role.SCHOOL_STAFF))
+    query = {"academy": tw.academies[0].urn, "subject": "writing", "term": TERM, "year": "4"}
+    save = reverse("frameworks:grid_save", kwargs={"trust_slug": tw.slug})
+    answer = client.post(save, {**query, "pupil": child.pk, "secure": ["DEV1", "SEC1"]})
+    assert answer.status_code == 200 and "Saved: Secure" in answer.content.decode()
+    answer = client.post(
+        save,
+        {**query, "pupil": child.pk, "secure": ["DEV1", "SEC1"], "level": "MAS", "reason": "Books"},
+    )
+    assert "Saved: Mastery (the framework proposes Secure)" in answer.content.decode()
+    page = client.get(reverse("frameworks:grid", kwargs={"trust_slug": tw.slug}), query)
+    assert "Saved: Mastery" in page.content.decode()
