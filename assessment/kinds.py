@@ -219,7 +219,9 @@ KINDS: dict[str, Kind] = {
             Column(
                 "judgement",
                 False,
-                "WTS, EXS or GDS: blank to accept the framework's proposal",
+                "A level of the year group's published framework, by code or name (WTS, EXS "
+                "or GDS unless the trust's framework names its own levels): blank to accept the "
+                "framework's proposal",
                 ("teacher_judgement", "level"),
             ),
             Column(
@@ -286,10 +288,19 @@ JUDGEMENT_SUBJECTS = ["writing", "reading"]
 JUDGEMENT_LEVELS = ["WTS", "EXS", "GDS"]
 JUDGEMENT_YEAR_GROUPS = [str(n) for n in range(1, 12)]
 MAX_REASON_LENGTH = 300
+# The judgement column's levels are the framework's, not fixed here: a trust may name its own.
+JUDGEMENT_LEVELS_ROW = (
+    "judgement levels",
+    "allowed values",
+    "The levels come from the year group's published framework (its page lists them, lowest "
+    "first): DfE's WTS, EXS and GDS, or the trust's own levels. Codes or names, in any case.",
+)
 
 
 def readme_rows(kind: Kind) -> list[tuple[str, str, str]]:
     rows = [(c.name, "required" if c.required else "optional", c.help) for c in kind.columns]
     if kind.code == "results":
         rows += [(f"measure = {m}", "allowed values", desc) for m, (_, _, desc) in MEASURES.items()]
+    if kind.code == "judgements":
+        rows += [JUDGEMENT_LEVELS_ROW]
     return rows

@@ -13,7 +13,7 @@ A group of fewer than SMALL_SAMPLE pupils carries a warning: its figures move a 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 LEVELS = ("WTS", "EXS", "GDS")
@@ -52,8 +52,11 @@ def kappa(pairs: Sequence[tuple[str, str]]) -> float | None:
     return (observed - expected) / (1 - expected)
 
 
-def agreement(pairs: Sequence[tuple[str, str]]) -> Agreement:
-    """pairs: (school's judgement, moderated judgement)."""
+def agreement(pairs: Sequence[tuple[str, str]], rank: Mapping[str, int] | None = None) -> Agreement:
+    """pairs: (school's judgement, moderated judgement), compared as level codes. `rank` gives
+    each code's place in its framework's levels, lowest 0 (DfE's WTS / EXS / GDS by default; a
+    trust's own levels through `level_rank`): "generous" and "severe" read that order."""
+    rank = RANK if rank is None else rank
     n = len(pairs)
     agreed = sum(a == b for a, b in pairs)
     return Agreement(
@@ -61,20 +64,34 @@ def agreement(pairs: Sequence[tuple[str, str]]) -> Agreement:
         agreed=agreed,
         exact_pct=100 * agreed / n if n else None,
         kappa=kappa(pairs),
-        generous=sum(RANK[a] > RANK[b] for a, b in pairs),
-        severe=sum(RANK[a] < RANK[b] for a, b in pairs),
+        generous=sum(rank[a] > rank[b] for a, b in pairs),
+        severe=sum(rank[a] < rank[b] for a, b in pairs),
         small_sample=n < SMALL_SAMPLE,
     )
 
 
 def agreement_by(
-    rows: Iterable[tuple[Hashable, str, str]],
+    rows: Iterable[tuple[Hashable, str, str]], rank: Mapping[str, int] | None = None
 ) -> dict[Hashable, Agreement]:
     """rows: (group, school's, moderated) -> each group's agreement, groups in first-seen order."""
     groups: dict[Hashable, list[tuple[str, str]]] = defaultdict(list)
     for group, school, moderated in rows:
         groups[group].append((school, moderated))
-    return {group: agreement(pairs) for group, pairs in groups.items()}
+    return {group: agreement(pairs, rank) for group, pairs in groups.items()}
+
+
+def level_rank(orders: Iterable[Sequence[str]]) -> dict[str, int]:
+    """Each level code's place in its own framework's levels (lowest first), over the frameworks
+    of a round: a round over Years 4 and 6 may mix a trust's own levels with WTS / EXS / GDS.
+    A school's judgement and the moderated one of a piece are levels of the same framework, so
+    only places within one framework are ever compared. DfE's levels are always known."""
+    rank: dict[str, int] = {}
+    for order in orders:
+        for place, code in enumerate(order):
+            rank.setdefault(code, place)
+    for code, place in RANK.items():
+        rank.setdefault(code, place)
+    return rank
 
 
 def kappa_words(value: float | None) -> str:

@@ -10,7 +10,6 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from assessment.frameworks.models import Level
 from trust_si.web.api import TenantAPIView, TenantListAPIView
 
 from . import selectors, services
@@ -133,7 +132,9 @@ class BlindItem(serializers.Serializer):
 
 
 class ReviewInput(serializers.Serializer):
-    level = serializers.ChoiceField(choices=Level.choices)
+    # A level code of the piece's framework (WTS / EXS / GDS or the trust's own): the service
+    # checks it against that framework, as it differs from piece to piece.
+    level = serializers.CharField(max_length=3)
     secure = serializers.ListField(child=serializers.CharField(max_length=12), max_length=200)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 

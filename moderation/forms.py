@@ -73,3 +73,9 @@ class AgreeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example: discussed with both moderators against statements EXS4 and EXS6.",
     )
+
+    def __init__(self, *args: Any, levels: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The levels of the framework the piece was judged against (a trust's own, by name).
+        if levels is not None:
+            self.fields["level"].choices = levels  # type: ignore[attr-defined]

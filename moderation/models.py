@@ -118,6 +118,16 @@ class SampleItem(TenantModel):
     def __str__(self) -> str:
         return f"Piece {self.number}"
 
+    # The levels in the words of the framework the piece was judged against (a trust's own
+    # level names included): the codes are compared, the names are shown.
+    @property
+    def school_level_name(self) -> str:
+        return self.judgement.version.level_name(self.school_level)
+
+    @property
+    def agreed_level_name(self) -> str:
+        return self.judgement.version.level_name(self.agreed_level)
+
 
 class Review(TenantModel):
     """One moderator's blind judgement of one sampled piece."""
@@ -136,6 +146,10 @@ class Review(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["trust", "item", "moderator"], name="review_once")
         ]
+
+    @property
+    def level_name(self) -> str:
+        return self.item.judgement.version.level_name(self.level)
 
 
 class Comparison(TenantModel):

@@ -21,12 +21,15 @@ GDS_WEIGHT = 2.0  # a GDS judgement is twice as likely to be drawn as its share 
 class Candidate:
     id: int
     school: int
-    level: str  # the school's judgement: WTS, EXS or GDS
+    level: str  # the school's judgement: WTS, EXS or GDS (or a trust's own level's code)
 
 
-def _allocate(sizes: dict[str, int], n: int) -> dict[str, int]:
-    """Split n across strata by weighted size (largest remainder), never more than a stratum holds."""
-    weights = {lvl: size * (GDS_WEIGHT if lvl == "GDS" else 1.0) for lvl, size in sizes.items()}
+def _allocate(
+    sizes: dict[str, int], n: int, deep: frozenset[str] = frozenset({"GDS"})
+) -> dict[str, int]:
+    """Split n across strata by weighted size (largest remainder), never more than a stratum holds.
+    `deep`: the greater-depth levels (GDS, or a trust's own level marked greater depth)."""
+    weights = {lvl: size * (GDS_WEIGHT if lvl in deep else 1.0) for lvl, size in sizes.items()}
     total = sum(weights.values())
     exact = {lvl: n * w / total for lvl, w in weights.items()}
     taken = {lvl: min(sizes[lvl], math.floor(x)) for lvl, x in exact.items()}
@@ -38,7 +41,7 @@ def _allocate(sizes: dict[str, int], n: int) -> dict[str, int]:
         room = [lvl for lvl in sizes if taken[lvl] < sizes[lvl]]
         if not room:
             break
-        best = max(room, key=lambda lvl: (exact[lvl] - taken[lvl], lvl == "GDS", lvl))
+        best = max(room, key=lambda lvl: (exact[lvl] - taken[lvl], lvl in deep, lvl))
         taken[best] += 1
     return taken
 
@@ -49,6 +52,7 @@ def draw(
     seed: int,
     share: float = DEFAULT_SHARE,
     minimum: int = DEFAULT_MINIMUM,
+    deep: frozenset[str] = frozenset({"GDS"}),
 ) -> list[int]:
     """The ids to moderate, in a stable order.
 
@@ -67,7 +71,7 @@ def draw(
         size = sum(len(ids) for ids in strata.values())
         n = min(size, max(minimum, math.ceil(share * size)))
         for level, k in sorted(
-            _allocate({lvl: len(ids) for lvl, ids in strata.items()}, n).items()
+            _allocate({lvl: len(ids) for lvl, ids in strata.items()}, n, deep).items()
         ):
             rng = random.Random(f"{seed}:{school}:{level}")
             chosen.extend(sorted(rng.sample(sorted(strata[level]), k)))

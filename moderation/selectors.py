@@ -20,7 +20,7 @@ from trust_si.terms import TermCode
 from visits.models import Visit
 from visits.selectors import visit_list_for
 
-from .agreement import Agreement, agreement_by
+from .agreement import Agreement, agreement_by, level_rank
 from .cj import Scale, fit, levels_from_anchors, next_pair
 from .models import (
     MODERATION_VISIT_TYPE,
@@ -140,15 +140,21 @@ class RoundOutcome:
     by_level: dict[Hashable, Agreement]
     by_school_year: dict[Hashable, Agreement]
     by_academy: dict[Hashable, Agreement] = field(default_factory=dict)  # by academy id
+    # Level code -> its name in the round's frameworks (a trust's own level names included).
+    level_names: dict[str, str] = field(default_factory=dict)
 
 
 def round_outcome(round_: Round) -> RoundOutcome:
     """Agreement of the round's moderated pieces by school, year group, moderator and level."""
     items = list(
         SampleItem.objects.filter(trust_id=round_.trust_id, round=round_)
-        .select_related("academy", "judgement")
+        .select_related("academy", "judgement__version")
         .prefetch_related(Prefetch("reviews", queryset=Review.objects.select_related("moderator")))
     )
+    # Levels compared by code, ordered (generous / severe) by each framework's own levels.
+    versions = {item.judgement.version_id: item.judgement.version for item in items}
+    rank = level_rank(v.level_codes for v in versions.values())
+    names = {code: name for v in versions.values() for code, name in v.level_choices}
     school_rows, year_rows, moderator_rows, level_rows = [], [], [], []
     school_year_rows: list[tuple[Hashable, str, str]] = []
     academy_rows: list[tuple[Hashable, str, str]] = []
@@ -168,20 +174,24 @@ def round_outcome(round_: Round) -> RoundOutcome:
         level_rows.append((item.school_level, item.school_level, final))
         for review in reviews[:1]:
             moderator_rows.append((review.moderator.display_name, review.level, final))
-    overall = agreement_by(("all", s, m) for _, s, m in school_rows).get("all")
+    overall = agreement_by((("all", s, m) for _, s, m in school_rows), rank).get("all")
     return RoundOutcome(
         items=len(items),
         moderated=len(school_rows),
         awaiting_second=awaiting,
         overall=overall,
-        by_school=agreement_by(school_rows),
-        by_year=agreement_by(year_rows),
-        by_moderator=agreement_by(moderator_rows),
-        by_school_year=agreement_by(school_year_rows),
-        by_academy=agreement_by(academy_rows),
+        by_school=agreement_by(school_rows, rank),
+        by_year=agreement_by(year_rows, rank),
+        by_moderator=agreement_by(moderator_rows, rank),
+        by_school_year=agreement_by(school_year_rows, rank),
+        by_academy=agreement_by(academy_rows, rank),
         by_level=dict(
-            sorted(agreement_by(level_rows).items(), key=lambda kv: "WEG".index(str(kv[0])[0]))
+            sorted(
+                agreement_by(level_rows, rank).items(),
+                key=lambda kv: (rank.get(str(kv[0]), 0), str(kv[0])),
+            )
         ),
+        level_names=names,
     )
 
 

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 
 from academies.models import Academy
 from assessment.frameworks.models import ModerationAgreement, TeacherJudgement
-from assessment.frameworks.rules import LEVELS, split_codes
+from assessment.frameworks.rules import LEVELS, split_codes, standard_of
 from assessment.frameworks.services import moderation_agreement_replace
 from assessment.models import Term
 from partnerships import services as partnership_services
@@ -135,19 +135,24 @@ def round_sample_draw(*, actor: User | None, round_: Round) -> int:
             subject=round_.subject,
             year_group__in=round_.year_groups,
             academy__in=round_.academies.all(),
-        ).values_list("pk", "academy_id", "level")
+        ).values_list("pk", "academy_id", "level", "version__levels")
     )
     if not judgements:
         raise ModerationRefused(
             "There are no teacher judgements for these academies, year groups and term yet."
         )
     chosen = draw(
-        [Candidate(pk, academy, level) for pk, academy, level in judgements],
+        [Candidate(pk, academy, level) for pk, academy, level, _ in judgements],
         seed=round_.seed,
         share=round_.share,
         minimum=round_.minimum,
+        # Over-sample greater depth in the frameworks' own levels too (Mastery, say).
+        deep=frozenset(
+            level for _, _, level, levels in judgements if standard_of(levels, level) == "GDS"
+        )
+        | {"GDS"},
     )
-    info = {pk: (academy, level) for pk, academy, level in judgements}
+    info = {pk: (academy, level) for pk, academy, level, _ in judgements}
     SampleItem.objects.bulk_create(
         SampleItem(
             trust_id=round_.trust_id,
@@ -189,8 +194,7 @@ def review_submit(
         raise ModerationRefused("Only the round's moderators record judgements.")
     if moderator is not None and moderator.home_academy_id == item.academy_id:
         raise ModerationRefused("Moderators do not moderate their own school's writing.")
-    if level not in LEVELS:
-        raise ModerationRefused("Choose WTS, EXS or GDS.")
+    _a_level_of_the_framework(item, level)
     try:
         with transaction.atomic():
             review = Review.objects.create(
@@ -217,8 +221,7 @@ def item_agree(*, actor: User, item: SampleItem, level: str, reason: str) -> Sam
         raise ModerationRefused(
             "The agreed judgement is recorded by the leader, or by a second moderator."
         )
-    if level not in LEVELS:
-        raise ModerationRefused("Choose WTS, EXS or GDS.")
+    _a_level_of_the_framework(item, level)
     if not reason.strip():
         raise ModerationRefused("Say how the judgement was agreed.")
     item.agreed_level = level
@@ -227,6 +230,18 @@ def item_agree(*, actor: User, item: SampleItem, level: str, reason: str) -> Sam
     item.save(update_fields=["agreed_level", "agreed_by", "agreed_reason"])
     audit_record(actor=actor, action="moderation.agree", target=item, changes={"level": level})
     return item
+
+
+def _a_level_of_the_framework(item: SampleItem, level: str) -> None:
+    """A moderator judges in the levels of the framework the piece was judged against: DfE's
+    WTS / EXS / GDS, or the trust's own (FrameworkVersion.levels)."""
+    version = item.judgement.version
+    if level not in version.level_codes:
+        raise ModerationRefused(f"Choose {_or_list(version.level_codes)}.")
+
+
+def _or_list(codes: list[str]) -> str:
+    return codes[0] if len(codes) == 1 else f"{', '.join(codes[:-1])} or {codes[-1]}"
 
 
 @transaction.atomic

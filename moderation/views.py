@@ -68,7 +68,8 @@ def review(request: TenantRequest, pk: int, number: int) -> HttpResponse:
             if selectors.can_read_pieces(round_, request.user)
             else [],
             "refused": refused,
-            "levels": Level.choices,
+            # The framework's own levels, by name (DfE's WTS / EXS / GDS or the trust's own).
+            "levels": version.level_choices,
         },
         status=400 if refused else 200,
     )
@@ -137,7 +138,10 @@ def item_agree(request: TenantRequest, pk: int, number: int) -> HttpResponse:
         r.moderator_id == request.user.pk for r in reviews
     ):
         raise PermissionDenied("The agreed judgement is recorded by the round's leader.")
-    form = AgreeForm(request.POST if request.method == "POST" else None)
+    form = AgreeForm(
+        request.POST if request.method == "POST" else None,
+        levels=item.judgement.version.level_choices,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.item_agree(
@@ -197,7 +201,10 @@ def round_detail(request: TenantRequest, pk: int) -> HttpResponse:
                     ("By moderator", outcome.by_moderator),
                     (
                         "By the school's judgement",
-                        {LEVEL_WORDS[str(k)]: a for k, a in outcome.by_level.items()},
+                        {
+                            outcome.level_names.get(str(k), LEVEL_WORDS.get(str(k), str(k))): a
+                            for k, a in outcome.by_level.items()
+                        },
                     ),
                 )
             ]

@@ -18,7 +18,8 @@ Algorithm for each cell:
 6. Progress 8 (secondaries): DfE's band from score and confidence interval, or why there is none.
 7. Assessment accuracy: the school's exact agreement with the moderators in its latest closed
    blind writing moderation round up to the map's term, in words ("17 of 20 agreed (85%)"),
-   banded for the colour (ACCURACY_BANDS), with a small-sample warning under 10 pieces.
+   banded for the colour (ACCURACY_BANDS), with a small-sample warning under 10 pieces; and
+   reading's the same from its blind reading rounds (a column only where a reading round exists).
 8. Teacher-judged writing (EXS+, GDS): a KPI cell as in steps 1-4, labelled with the share of
    judgements from scaffolded work only when there are any.
 
@@ -122,6 +123,9 @@ KPI_SHORT = {
     "reading_judged_gds": "Reading GDS (judged)",
 }
 ACCURACY_COLUMN = "assessment_accuracy"
+# Reading's accuracy cell, from closed blind reading rounds as writing's is from writing's; a map
+# with no reading round drops the column (every cell "Not moderated yet" is empty).
+READING_ACCURACY_COLUMN = "reading_assessment_accuracy"
 # Not a KPI column: year-group breakdowns (the KPI page and API show them) and the scaffolded
 # share, which labels the judged-writing cells instead (step 8).
 _NOT_COLUMNS = {k.code for k in CATALOGUE if k.breakdown_of} | {WRITING_SCAFFOLDED}
@@ -194,6 +198,13 @@ def columns() -> list[Column]:
         CellKind.ACCURACY,
         "all",
     )
+    reading_accuracy = Column(
+        READING_ACCURACY_COLUMN,
+        "Reading accuracy",
+        "Assessment accuracy: reading judgements agreed by moderators (latest round)",
+        CellKind.ACCURACY,
+        "all",
+    )
     p8 = Column(
         "p8",
         "Progress 8",
@@ -205,7 +216,7 @@ def columns() -> list[Column]:
         Column(code, label, f"{label}: latest judgement", CellKind.JUDGEMENT, "")
         for code, label in JUDGED_AREAS
     ]
-    return [*kpis, p8, accuracy, *judged]
+    return [*kpis, p8, accuracy, reading_accuracy, *judged]
 
 
 _COLUMNS = columns()
@@ -728,10 +739,13 @@ def _times(n: int) -> str:
     return "once" if n == 1 else f"{n} times"
 
 
-def accuracy_cell(term: str, evidence: AccuracyEvidence | None) -> Cell:
-    """Step 7: the school's agreement with the moderators, in words as well as the colour."""
+def accuracy_cell(
+    term: str, evidence: AccuracyEvidence | None, column: str = ACCURACY_COLUMN
+) -> Cell:
+    """Step 7: the school's agreement with the moderators, in words as well as the colour.
+    `column`: writing's (ACCURACY_COLUMN) or reading's (READING_ACCURACY_COLUMN)."""
     if evidence is None or not evidence.moderated:
-        return Cell(ACCURACY_COLUMN, CellKind.ACCURACY, CellState.NONE, "Not moderated yet")
+        return Cell(column, CellKind.ACCURACY, CellState.NONE, "Not moderated yet")
     pct = 100 * evidence.agreed / evidence.moderated
     level = next(lvl for floor, lvl in ACCURACY_BANDS if pct >= floor)
     rating = (
@@ -755,7 +769,7 @@ def accuracy_cell(term: str, evidence: AccuracyEvidence | None) -> Cell:
     round_term, map_term = _term(evidence.term), _term(term)
     stale = bool(round_term and map_term and round_term.academic_year != map_term.academic_year)
     return Cell(
-        ACCURACY_COLUMN,
+        column,
         CellKind.ACCURACY,
         CellState.VALUE,
         rating,
@@ -807,6 +821,7 @@ def heatmap_row(
     today: dt.date,
     settings: dict[str, Any],
     accuracy: AccuracyEvidence | None = None,
+    reading_accuracy: AccuracyEvidence | None = None,
 ) -> list[Cell]:
     """Every column's cell for one academy, term and group, in the columns' order.
 
@@ -825,6 +840,8 @@ def heatmap_row(
             if column.code in JUDGED_WRITING_CODES and scaffolded and not cell.carried:
                 cell = replace(cell, note=scaffolded)
             cells.append(cell)
+        elif column.code == READING_ACCURACY_COLUMN:
+            cells.append(accuracy_cell(term, reading_accuracy, READING_ACCURACY_COLUMN))
         elif column.kind is CellKind.ACCURACY:
             cells.append(accuracy_cell(term, accuracy))
         elif column.kind is CellKind.P8:

@@ -31,6 +31,7 @@ from .heatmap import (
     ACCURACY_WORDS,
     GROUP_LABELS,
     OFSTED_SOURCE,
+    READING_ACCURACY_COLUMN,
     Cell,
     CellKind,
     CellState,
@@ -95,8 +96,9 @@ def rating_rule(column: Column, cell: Cell, settings: dict[str, object]) -> str:
         bands = ", ".join(
             f"{ACCURACY_WORDS[level].lower()} from {floor:.0f}%" for floor, level in ACCURACY_BANDS
         )
+        subject = "reading" if column.code == READING_ACCURACY_COLUMN else "writing"
         return (
-            "The share of the school's moderated writing judgements that the moderators agreed "
+            f"The share of the school's moderated {subject} judgements that the moderators agreed "
             "with exactly, in the school's latest closed blind moderation round (the agreed "
             "judgement where a second moderator or the leader settled a disagreement). Bands: "
             f"{bands} (trust-si's defaults: there is no national standard for moderation "

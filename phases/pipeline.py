@@ -506,6 +506,12 @@ def heatmap_refresh(
             trust_id=trust.pk, academy_ids=ids, term_code=term_code
         ).items()
     }
+    reading_accuracy = {
+        academy_id: _accuracy_evidence(rows)
+        for academy_id, rows in moderation_agreement_recent(
+            trust_id=trust.pk, academy_ids=ids, term_code=term_code, subject="reading"
+        ).items()
+    }
     today = timezone.localdate()
     HeatmapRow.objects.filter(trust_id=trust.pk, term_code=term_code, academy_id__in=ids).delete()
     rows = []
@@ -522,6 +528,7 @@ def heatmap_refresh(
                 today=today,
                 settings=settings,
                 accuracy=accuracy.get(academy.pk),
+                reading_accuracy=reading_accuracy.get(academy.pk),
             )
             rows.append(
                 HeatmapRow(

@@ -27,7 +27,9 @@ def judgement_problems(upload: Upload, checked: Checked) -> None:
 
     1. The subject and year group need a published framework: "no published framework" names it.
     2. Every secure code must be a statement of that version.
-    3. A judgement other than the proposal needs a reason.
+    3. A judgement must be one of the version's levels (its codes or names, any case: WTS / EXS /
+       GDS or the trust's own); refused naming them.
+    4. A judgement other than the proposal needs a reason.
     """
     frame = checked.frame
     if frame.empty:
@@ -72,10 +74,18 @@ def judgement_problems(upload: Upload, checked: Checked) -> None:
                 )
             )
             continue
+        given = level
+        level = level_of(version, given) if given else ""
+        if given and not level:
+            checked.problems.append(
+                Problem(row, "judgement", given[:40], not_a_level(version, given))
+            )
+            continue
         proposal = propose(
             statements[version.pk],
             secure.split(),
             allow_one_weakness=version.allow_one_weakness,
+            levels=version.level_codes,
         )
         if level and level != proposal.level and not reason:
             checked.problems.append(
@@ -83,8 +93,8 @@ def judgement_problems(upload: Upload, checked: Checked) -> None:
                     row,
                     "reason",
                     "",
-                    f"The judgement {level} differs from the framework's proposal "
-                    f"{proposal.level}: give a reason.",
+                    f"The judgement {version.level_name(level)} differs from the framework's "
+                    f"proposal {version.level_name(proposal.level)}: give a reason.",
                 )
             )
             continue
@@ -99,3 +109,24 @@ def judgement_problems(upload: Upload, checked: Checked) -> None:
     frame["proposed"] = pd.Series(proposals, dtype=object)
     frame["level"] = pd.Series(levels, dtype=object)
     checked.frame = frame
+
+
+def level_of(version: FrameworkVersion, given: str) -> str:
+    """The framework's level code a file's judgement names, by code or by name (any case);
+    "" when it is none of this framework's levels."""
+    wanted = given.casefold()
+    return next(
+        (code for code, name, _ in version.levels if wanted in (code.casefold(), name.casefold())),
+        "",
+    )
+
+
+def not_a_level(version: FrameworkVersion, given: str) -> str:
+    """Why a judgement is refused, naming the levels of the framework the row is judged against."""
+    framework = version.framework
+    levels = ", ".join(f"{code} ({name})" for code, name, _ in version.levels)
+    return (
+        f"{given} is not a level of the Year {framework.year_group} {framework.subject} "
+        f"framework (version {version.number}): use one of {levels}, by code or name, or leave "
+        "blank to accept the proposal."
+    )

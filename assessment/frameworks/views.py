@@ -103,7 +103,7 @@ def grid(request: TenantRequest) -> HttpResponse:
         j.pupil_id: j
         for j in TeacherJudgement.objects.filter(
             trust=request.trust, term=term, subject=ctx["subject"], pupil_id__in=pupil_ids
-        )
+        ).select_related("version")
     }
     statements = (
         list(version.statements.order_by("level", "strand__order", "order")) if version else []
@@ -155,9 +155,10 @@ def grid_save(request: TenantRequest) -> HttpResponse:
             level=request.POST.get("level", ""),
             reason=request.POST.get("reason", ""),
         )
-        message = f"Saved: {judgement.level}"
+        # The level in the framework's own words (a trust's own level names included).
+        message = f"Saved: {judgement.level_name}"
         if judgement.overridden:
-            message += f" (the framework proposes {judgement.proposed})"
+            message += f" (the framework proposes {judgement.proposed_name})"
     except services.FrameworkInvalid as exc:
         error = str(exc)
     return render(

@@ -6,7 +6,6 @@ import re
 from collections.abc import Callable
 
 from ..kinds import (
-    JUDGEMENT_LEVELS,
     JUDGEMENT_SUBJECTS,
     JUDGEMENT_YEAR_GROUPS,
     MAX_REASON_LENGTH,
@@ -15,6 +14,8 @@ from ..kinds import (
 from .cells import Cells, Findings, unknown_value_message
 
 STATEMENT_CODE = re.compile(r"^[A-Z]{1,4}[0-9]{1,3}[A-Z]?$")
+# A level as a file may give it: a code (WTS, SEC) or a name ("Working towards", "Greater depth").
+LEVEL_FORM = re.compile(r"^[0-9A-Za-z][0-9A-Za-z '’().-]{0,79}$")
 
 
 def _judgement_cells(get: Callable[[str], Cells], found: Findings) -> dict[str, Cells]:
@@ -68,12 +69,14 @@ def _judgement_cells(get: Callable[[str], Cells], found: Findings) -> dict[str, 
         raw_source.map(lambda v: unknown_value_message(v, SUBJECTS, "subject")),
     )
     raw_level = get("judgement")
-    level = raw_level.map(str.upper)
+    # Only the form here: which levels are allowed is the year group's framework's to say
+    # (WTS / EXS / GDS or the trust's own, by code or name), checked in frameworks.checks.
+    level = raw_level.map(lambda v: " ".join(v.split()))
     found.add(
-        level.test(lambda v: v and v not in JUDGEMENT_LEVELS),
+        level.test(lambda v: bool(v) and not LEVEL_FORM.match(v)),
         "judgement",
-        raw_level,
-        "Use WTS, EXS or GDS (or leave blank to accept the proposal).",
+        raw_level.map(lambda v: v[:40]),
+        "A level's code or name (letters, digits and spaces), or blank to accept the proposal.",
     )
     reason = get("reason")
     found.add(

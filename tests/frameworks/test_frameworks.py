@@ -155,7 +155,7 @@ def test_judgement_upload_reports_framework_problems_row_by_row(world):
         f"{UPN1},5,writing,EXS1,,,,\n"  # no published Year 5 framework
         f"{UPN2},6,writing,EXS1;ZZZ9,,,,\n"  # ZZZ9 is not a statement
         f"{UPN3},6,writing,EXS1,,,GDS,\n"  # differs from the proposal, no reason
-        f"{UPN3},6,sewing,EXS1,sometimes,,XYZ,\n",
+        f"{UPN3},6,sewing,EXS1,sometimes,,X?Z,\n",
     )
     assert upload.status == UploadStatus.INVALID
     found = {(e["row"], e["column"]) for e in upload.errors}

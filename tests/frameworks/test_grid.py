@@ -38,7 +38,9 @@ def test_grid_says_when_there_is_no_framework_and_saves_a_row(world, client_for)
     answer = client.post(save, {**body, "secure": ["EXS1"], "level": "GDS"})
     assert answer.status_code == 422 and "give a reason" in answer.content.decode()
     answer = client.post(save, {**body, "secure": ["EXS1"], "level": "GDS", "reason": "Books"})
-    assert answer.status_code == 200 and "Saved: GDS" in answer.content.decode()
+    assert (
+        answer.status_code == 200 and "Saved: Working at greater depth" in answer.content.decode()
+    )
     with tw.scope():
         saved = TeacherJudgement.objects.get(pupil=pupil)
         assert (saved.proposed, saved.level, saved.reason) == ("WTS", "GDS", "Books")

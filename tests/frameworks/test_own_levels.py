@@ -7,18 +7,28 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from assessment.frameworks.models import FrameworkVersion
+from assessment.frameworks.models import FrameworkVersion, TeacherJudgement
 from assessment.frameworks.rules import parse_levels, propose, standard_levels, standard_of
 from assessment.frameworks.services import (
     FrameworkInvalid,
     FrameworkLocked,
     framework_create,
     judgement_record,
+    statement_add,
     version_draft_create,
     version_levels_set,
     version_publish,
 )
 from assessment.kpis.selectors import kpi_figures_for
+from assessment.models import Enrolment, Pupil, UploadStatus
+from assessment.parsing import pupil_key
+from assessment.services import (
+    term_get_or_create,
+    upload_confirm_now,
+    upload_create,
+    upload_validate,
+)
+from assessment.templates_io import template_readme
 from tests.kpis.data import pupil, pupils, term
 from trust_si.accounts.roles import Role
 
@@ -139,3 +149,130 @@ def test_a_framework_in_own_levels_records_them_and_the_kpis_still_count(world, 
         f"/t/{tw.slug}/judgements/pupils/{pupil(tw, 12).key}/"
     )
     assert "Mastery" in history.content.decode()
+
+
+# --- The CSV judgement upload in the trust's own levels (h-i14b) ------------------------------
+UPN1, UPN2, UPN3, UPN4, UPN5 = (
+    "A123456789012",
+    "B123456789013",
+    "C12345678901D",
+    "D123456789014",
+    "E123456789015",
+)
+HEADER = "upn,year_group,subject,secure,independence,source_subject,judgement,reason\n"
+
+
+def own_levels_published(tw, year="4"):
+    """A published Year 4 writing framework in Emerging / Developing / Secure / Mastery."""
+    with tw.scope():
+        framework = framework_create(actor=None, trust=tw.trust, subject="writing", year_group=year)
+        draft = version_draft_create(actor=None, framework=framework)
+        version_levels_set(actor=None, version=draft, text=OWN)
+        for code, level in (("DEV1", "DEV"), ("SEC1", "SEC"), ("MAS1", "MAS")):
+            statement_add(
+                actor=None,
+                version=draft,
+                strand_name="Composition",
+                code=code,
+                level=level,
+                text=f"{code} text",
+            )
+        return version_publish(actor=None, version=FrameworkVersion.objects.get(pk=draft.pk))
+
+
+def _upload(tw, body):
+    with tw.scope():
+        t = term_get_or_create(trust=tw.trust, code=TERM)
+        upload = upload_create(
+            actor=tw.user(Role.SCHOOL_STAFF),
+            academy=tw.academies[0],
+            term=t,
+            kind="judgements",
+            name="j.csv",
+            content=(HEADER + body).encode(),
+        )
+        return upload_validate(upload=upload)
+
+
+def test_a_judgement_file_in_the_trusts_own_levels_commits_by_code_or_name(world):
+    tw = world.a
+    version = own_levels_published(tw)
+    upload = _upload(
+        tw,
+        f"{UPN1},4,writing,,,,,\n"  # blank: the proposal, Emerging
+        f"{UPN2},4,writing,DEV1,,,dev,\n"  # a code, any case
+        f"{UPN3},4,writing,DEV1;SEC1,,,Secure,\n"  # a name
+        f"{UPN4},4,writing,DEV1;SEC1;MAS1,,,mastery,\n"  # a name, any case
+        f"{UPN5},4,writing,DEV1;SEC1;MAS1,,,SEC,Only one piece shows mastery\n",
+    )
+    assert upload.status == UploadStatus.VALID, upload.errors
+    with tw.scope():
+        upload_confirm_now(actor=tw.user(Role.SCHOOL_STAFF), upload=upload)
+        upload.refresh_from_db()
+        assert upload.status == UploadStatus.COMMITTED, upload.message
+        secret = tw.trust.pseudonym_secret
+        got = {j.pupil.key: j for j in TeacherJudgement.objects.select_related("pupil", "version")}
+        rows = [got[pupil_key(u, secret)] for u in (UPN1, UPN2, UPN3, UPN4, UPN5)]
+        assert [(j.proposed, j.level) for j in rows] == [
+            ("EMG", "EMG"),
+            ("DEV", "DEV"),
+            ("SEC", "SEC"),
+            ("MAS", "MAS"),
+            ("MAS", "SEC"),
+        ]
+        assert all(j.version == version for j in rows)
+        assert rows[3].level_name == "Mastery" and rows[4].overridden
+
+
+def test_a_dfe_level_in_an_own_levels_file_is_refused_with_its_row(world):
+    tw = world.a
+    own_levels_published(tw)
+    upload = _upload(
+        tw,
+        f"{UPN1},4,writing,DEV1,,,DEV,\n"
+        f"{UPN2},4,writing,DEV1;SEC1,,,WTS,A habit\n"  # row 3: WTS is not one of its levels
+        f"{UPN3},4,writing,DEV1;SEC1,,,Greater depth,\n",  # row 4: nor this name
+    )
+    assert upload.status == UploadStatus.INVALID
+    refused = {(e["row"], e["column"]): e for e in upload.errors}
+    assert set(refused) == {(3, "judgement"), (4, "judgement")}
+    message = refused[(3, "judgement")]["message"]
+    assert refused[(3, "judgement")]["value"] == "WTS"
+    assert message.startswith("WTS is not a level of the Year 4 writing framework (version 1)")
+    for words in ("EMG (Emerging)", "DEV (Developing)", "SEC (Secure)", "MAS (Mastery)"):
+        assert words in message
+    with tw.scope():
+        assert not TeacherJudgement.objects.exists()
+
+
+def test_the_judgements_template_says_the_levels_come_from_the_published_framework():
+    readme = template_readme("judgements")
+    assert "The levels come from the year group's published framework" in readme
+    assert "WTS, EXS and GDS, or the trust's own levels" in readme
+
+
+def test_the_class_grid_says_saved_in_the_level_s_name(world, client_for):
+    tw = world.a
+    own_levels_published(tw)
+    with tw.scope():
+        child = Pupil.objects.create(trust=tw.trust, key="h" * 64)
+        Enrolment.objects.create(
+            trust=tw.trust,
+            pupil=child,
+            academy=tw.academies[0],
+            academic_year="2025-26",
+            year_group="4",
+            sex="F",
+        )
+    client = client_for(tw.user(Role.SCHOOL_STAFF))
+    query = {"academy": tw.academies[0].urn, "subject": "writing", "term": TERM, "year": "4"}
+    save = reverse("frameworks:grid_save", kwargs={"trust_slug": tw.slug})
+    answer = client.post(save, {**query, "pupil": child.pk, "secure": ["DEV1", "SEC1"]})
+    assert answer.status_code == 200 and "Saved: Secure" in answer.content.decode()
+    answer = client.post(
+        save,
+        {**query, "pupil": child.pk, "secure": ["DEV1", "SEC1"], "level": "MAS", "reason": "Books"},
+    )
+    assert "Saved: Mastery (the framework proposes Secure)" in answer.content.decode()
+    page = client.get(reverse("frameworks:grid", kwargs={"trust_slug": tw.slug}), query)
+    assert "Saved: Mastery" in page.content.decode()
