@@ -182,9 +182,10 @@ def test_committed_upload_changes_the_placement_through_a_real_worker(
         row = HeatmapRow.objects.get(
             academy=a.academies[0], term_code="2025-26-summer", group="all"
         )
-    # The rating in words, then which national year it is against (DfE's latest, full year).
+    # The rating in words, then which national figure it is against: DfE's latest for the
+    # same term (persistent absence has DfE's termly figures for 2024-25).
     assert row.cell("persistent_absence").rating == (
-        "Well above national (worse); latest published: 2024-25, full year, against one term"
+        "Well above national (worse); latest published: 2024-25, summer term"
     )
     assert row.phase == placement.proposed_phase
 
