@@ -240,3 +240,43 @@ def test_history_is_dated_by_the_evidence_and_the_decision(summer, client_for):
     history = page.split("Phase history", 1)[1]
     assert "<strong>31 Jul 2026</strong> (Summer term 2025-26): evidence of that date" in history
     assert f"<strong>{timezone.localdate():%-d %b %Y}</strong>: confirmed" in history
+
+
+def test_pupil_counts_are_kept_until_the_pupil_data_changes(summer):
+    """The heat map and the placements page read each term's pupil counts from the cache (the
+    count is most of their time), and a real upload's commit makes the next read count afresh."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from assessment.kpis.store import data_version, kpi_figures_rebuild
+    from phases.evidence import term_coverage
+
+    a = summer
+    first = a.academies[0]
+
+    def counted() -> tuple[dict[str, int], bool]:
+        with CaptureQueriesContext(connection) as queries, a.scope():
+            cover = term_coverage(a.trust.pk)[first.pk]
+        return (
+            {code: c.pupils for code, c in cover.items()},
+            any(" UNION " in q["sql"] for q in queries.captured_queries),
+        )
+
+    with a.scope():
+        assert data_version(a.trust.pk)
+    assert counted() == ({"2025-26-summer": ROLL}, True)
+    assert counted() == ({"2025-26-summer": ROLL}, False)  # from the cache
+
+    _pupils_and_attendance(a, first, "2026-27-autumn", "C", ("3",), 11, missed=40)
+    # Out of date until the figures are rebuilt: counted every time, never cached.
+    assert counted() == ({"2025-26-summer": ROLL, "2026-27-autumn": 11}, True)
+    with a.scope():
+        kpi_figures_rebuild(trust_id=a.trust.pk)
+    assert counted() == ({"2025-26-summer": ROLL, "2026-27-autumn": 11}, True)
+    assert counted() == ({"2025-26-summer": ROLL, "2026-27-autumn": 11}, False)
+    # New files for the same term replace its pupils and attendance (one current upload per
+    # slice): the new version's count is read at once, not the cached 11.
+    _pupils_and_attendance(a, first, "2026-27-autumn", "D", ("4",), 4, missed=1)
+    with a.scope():
+        kpi_figures_rebuild(trust_id=a.trust.pk)
+    assert counted() == ({"2025-26-summer": ROLL, "2026-27-autumn": 4}, True)
