@@ -138,11 +138,51 @@ def _pdf_first_pages() -> list[Path]:
     return out
 
 
+def _drain_jobs(timeout: float = 600) -> None:
+    """Run the recomputes the seed queued with a real worker, as `make demo` does, so the pages
+    show the demo a minute after it starts ("Recomputed ... ago"), not "Recomputing…"."""
+    from phases.models import RecomputeJob
+
+    def pending() -> int:
+        # Unscoped on purpose: every demo trust's queue, read by this local script only.
+        return RecomputeJob._base_manager.filter(status__in=("queued", "running")).count()
+
+    if not pending():
+        return
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "trust_si.settings.local"}
+    log = (ROOT / "var" / "screenshots-worker.log").open("w")
+    worker = subprocess.Popen(
+        [
+            *(str(ROOT / ".venv/bin/celery"), "-A", "trust_si", "worker", "-l", "warning"),
+            *("--concurrency", "1", "--pool", "solo"),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + timeout
+        while pending() and time.monotonic() < deadline:
+            if worker.poll() is not None:
+                raise SystemExit("The worker stopped: see var/screenshots-worker.log")
+            time.sleep(2)
+        left = pending()
+        print(f"  recomputes: {'all done' if not left else f'{left} still queued, shown so'}")
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
 def main() -> int:
     _setup_django()
     from playwright.sync_api import sync_playwright
 
     OUT.mkdir(parents=True, exist_ok=True)
+    _drain_jobs()
     members = _members()
     # Every database read before Playwright starts (its event loop makes the ORM refuse).
     plan = {
