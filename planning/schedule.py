@@ -16,6 +16,7 @@ priority is an overdue review.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -37,6 +38,8 @@ class HalfTerm:
         return self.first_day <= day <= self.last_day
 
 
+# Pure, immutable results: memoised, as the dashboard asks for the same few hundred times.
+@functools.cache
 def halves(term: TermCode) -> tuple[HalfTerm, HalfTerm]:
     first = term.first_day
     if term.season is Season.AUTUMN:
@@ -48,6 +51,7 @@ def halves(term: TermCode) -> tuple[HalfTerm, HalfTerm]:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def half_term_of(day: dt.date) -> HalfTerm:
     term = TermCode.for_date(day)
     first, second = halves(term)

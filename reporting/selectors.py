@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.core.files.storage import default_storage
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 
 from academies.models import Academy
 from academies.selectors import academy_list_for
 from trust_si.accounts.roles import Role
+from trust_si.terms import term_sort_key
 
 from .logo import logo_data_uri
 from .models import Report, ReportBatch, ReportKind
@@ -52,16 +54,25 @@ def report_get_for(membership: Membership, pk: int) -> Report:
 
 
 def report_latest_versions(membership: Membership, term_code: str | None = None) -> list[Report]:
-    """The newest version of each report in scope (older versions stay on the report page)."""
+    """The newest version of each report in scope (older versions stay on the report page).
+
+    The database keeps only the newest row of each (kind, academy, term): every version of a
+    report shares its scope, so ranking after the scope filter loses none. PARTITION BY groups
+    the board's NULL academy as one. The list never shows the snapshot or commentary, so their
+    JSON is not read (it was most of the page's CPU).
+    """
     queryset = report_list_for(membership)
     if term_code:
         queryset = queryset.filter(term_code=term_code)
-    latest: dict[tuple[str, int | None, str], Report] = {}
-    for report in queryset.order_by("term_code", "kind", "academy_id", "-version"):
-        key = (report.kind, report.academy_id, report.term_code)
-        latest.setdefault(key, report)
+    newest = queryset.annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=[F("kind"), F("academy_id"), F("term_code")],
+            order_by=F("version").desc(),
+        )
+    ).filter(rank=1)
     return sorted(
-        latest.values(),
+        newest.defer("snapshot", "commentary", "error"),
         key=lambda r: (
             r.term_code,
             r.kind != ReportKind.TRUST,
@@ -69,6 +80,12 @@ def report_latest_versions(membership: Membership, term_code: str | None = None)
         ),
         reverse=False,
     )
+
+
+def report_terms_for(membership: Membership) -> list[str]:
+    """The terms of the reports in scope, newest first (one short query, no report rows)."""
+    codes = report_list_for(membership).order_by().values_list("term_code", flat=True).distinct()
+    return sorted(set(codes), key=term_sort_key, reverse=True)
 
 
 def report_versions(report: Report) -> QuerySet[Report]:

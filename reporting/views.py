@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from academies.selectors import academy_get_for, academy_list_for
-from trust_si.terms import term_sort_key
 from trust_si.web.access import require
 from trust_si.web.http import TenantRequest
 
@@ -23,11 +22,7 @@ def report_list(request: TenantRequest) -> HttpResponse:
     term = request.GET.get("term") or None
     reports = selectors.report_latest_versions(membership, term)
     form = GenerateForm(membership=membership) if membership.can("report.generate") else None
-    terms = sorted(
-        {r.term_code for r in selectors.report_list_for(membership)},
-        key=term_sort_key,
-        reverse=True,
-    )
+    terms = selectors.report_terms_for(membership)
     return render(
         request,
         "reporting/list.html",

@@ -58,6 +58,8 @@ class Season(IntEnum):
 SEASON_CODES = tuple(s.code for s in Season)
 
 
+# Pure and called for every term bound a page computes (hundreds a dashboard, issue 17).
+@functools.cache
 def easter_sunday(year: int) -> dt.date:
     """Easter Sunday of a Gregorian year (the anonymous Gregorian algorithm, Meeus/Jones/Butcher)."""
     a = year % 19

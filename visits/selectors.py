@@ -8,12 +8,14 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.text import Truncator
 
 from academies.selectors import academy_list_for
 from trust_si.accounts.models import Membership
 from trust_si.accounts.roles import Role
 from trust_si.terms import AcademicYear, TermCode
+from trust_si.web.links import pk_url
 
 from .models import OPEN_STATUSES, Action, PlannedVisit, ProgrammeEntry, Visit, VisitStatus
 
@@ -38,6 +40,49 @@ def visit_list_for(membership: Membership) -> QuerySet[Visit]:
     if membership.role in PUBLISHED_ONLY:
         visits = visits.filter(status=VisitStatus.PUBLISHED)
     return visits
+
+
+def visit_rows(visits: QuerySet[Visit], *, trust_slug: str, can_edit: bool) -> list[dict[str, Any]]:
+    """The rows of a visits table, as the strings it shows (issue 17: no model per row).
+
+    A draft links to its editor for those who may edit, every other visit to its page.
+    """
+    detail = pk_url("visits:detail", trust_slug=trust_slug)
+    edit = pk_url("visits:edit", trust_slug=trust_slug)
+    status_labels = dict(Visit._meta.get_field("status").flatchoices)
+    rows = []
+    for pk, date, status, academy, visit_type in visits.prefetch_related(None).values_list(
+        "pk", "date", "status", "academy__name", "visit_type__name"
+    ):
+        rows.append(
+            {
+                "href": edit(pk) if status == VisitStatus.DRAFT and can_edit else detail(pk),
+                "date": formats.date_format(date, "j M Y"),
+                "academy": academy,
+                "visit_type": visit_type,
+                "status": str(status_labels.get(status, status)),
+            }
+        )
+    return rows
+
+
+def action_rows(actions: QuerySet[Action], *, trust_slug: str) -> list[dict[str, Any]]:
+    """The rows of an actions table, as the strings it shows, each linking to its visit."""
+    detail = pk_url("visits:detail", trust_slug=trust_slug)
+    status_labels = dict(Action._meta.get_field("status").flatchoices)
+    return [
+        {
+            "href": detail(visit_id),
+            "description": Truncator(description).chars(90),
+            "academy": academy,
+            "owner": owner,
+            "due": formats.date_format(due_on, "j M Y"),
+            "status": str(status_labels.get(status, status)),
+        }
+        for visit_id, description, academy, owner, due_on, status in actions.values_list(
+            "visit_id", "description", "academy__name", "owner", "due_on", "status"
+        )
+    ]
 
 
 def visit_get_for(membership: Membership, pk: int) -> Visit:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,7 +33,7 @@ from .forms import (
     VisitTypeForm,
     judgement_field_name,
 )
-from .models import ActionStatus, VisitStatus, VisitType
+from .models import ActionStatus, Visit, VisitStatus, VisitType
 from .pdf import visit_note_pdf
 
 
@@ -56,17 +57,24 @@ def visit_list(request: TenantRequest) -> HttpResponse:
     if urn := request.GET.get("academy"):
         visits = visits.filter(academy__urn=urn)
     today = timezone.localdate()
+    can_edit = membership.can("visit.edit")
+
+    def rows(page: QuerySet[Visit]) -> list[dict[str, Any]]:
+        return selectors.visit_rows(page, trust_slug=request.trust.slug, can_edit=can_edit)
+
     return render(
         request,
         "visits/list.html",
         {
-            "upcoming": visits.filter(date__gte=today).order_by("date")[:50],
-            "drafts": visits.filter(status=VisitStatus.DRAFT, date__lt=today)[:50],
-            "recent": visits.filter(status=VisitStatus.PUBLISHED, date__lt=today)[:30],
-            "overdue": selectors.overdue_actions_for(membership)[:100],
-            "academies": academy_list_for(membership),
+            "upcoming": rows(visits.filter(date__gte=today).order_by("date")[:50]),
+            "drafts": rows(visits.filter(status=VisitStatus.DRAFT, date__lt=today)[:50]),
+            "recent": rows(visits.filter(status=VisitStatus.PUBLISHED, date__lt=today)[:30]),
+            "overdue": selectors.action_rows(
+                selectors.overdue_actions_for(membership)[:100], trust_slug=request.trust.slug
+            ),
+            "academies": academy_list_for(membership).values("urn", "name"),
             "academy": request.GET.get("academy", ""),
-            "can_edit": membership.can("visit.edit"),
+            "can_edit": can_edit,
             "can_plan_pages": membership.can("visit.view"),
         },
     )
