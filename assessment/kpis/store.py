@@ -184,7 +184,7 @@ def _figures(trust_id: int, rows: list[tuple[Any, ...]]) -> list[KpiFigure]:
     # What every cell of one KPI, group and term shares (the catalogue entry and the national
     # figure it is compared with), worked out once: a page reads hundreds of cells over a few.
     shared: dict[tuple[str, str, str], tuple[Any, ...]] = {}
-    figures = []
+    figures: list[KpiFigure] = []
     append = figures.append
     for academy_id, education, term_code, kpi_code, group, value, cohort, reason in rows:
         key = (kpi_code, group, term_code)
