@@ -244,15 +244,18 @@ def kpi_figures_stored(
     term_codes: list[str] | None = None,
     groups: tuple[str, ...] | list[str] = ("all",),
     by_education: bool = False,
+    trust_row: bool = True,
 ) -> list[KpiFigure]:
     """The stored figures asked for (built first when needed), as `KpiFigure`s: academies asked
-    for (all when None) with the trust's row always, phases of education with `by_education`."""
+    for (all when None) with the trust's row unless `trust_row` is False, phases of education
+    with `by_education`."""
     cells = _cells(
         trust_id=trust_id,
         academy_ids=academy_ids,
         term_codes=term_codes,
         groups=groups,
         by_education=by_education,
+        trust_row=trust_row,
     )
     return _figures(trust_id, list(cells))
 
