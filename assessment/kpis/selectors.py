@@ -116,11 +116,13 @@ def kpi_figures_for(
     term_codes: list[str] | None = None,
     groups: tuple[str, ...] | list[str] = ("all",),
     by_education: bool = False,
+    trust_row: bool = True,
 ) -> list[KpiFigure]:
     """KPI figures per academy (and trust-wide, academy_id None) per term and group, suppressed:
     read from the figures stored at recompute (`kpis.store`), which are built first when
     missing or out of date. They are the figures `figures.kpi_figures_compute` works out (its
-    docstring gives the steps), in its order; aggregate rows are always included."""
+    docstring gives the steps), in its order; aggregate rows are included unless `trust_row`
+    is False (then only academies' rows: a page about one academy)."""
 
     memo = _MEMO.get()
     if memo is not None:
@@ -129,17 +131,26 @@ def kpi_figures_for(
             memo[key] = kpi_figures_stored(
                 trust_id=trust_id, term_codes=term_codes, groups=groups, by_education=by_education
             )
-        if academy_ids is None:
+        if academy_ids is None and trust_row:
             return list(memo[key])
-        # The whole table's answer, narrowed: academies asked for, aggregates always.
-        wanted_ids = set(academy_ids)
-        return [f for f in memo[key] if f.academy_id is None or f.academy_id in wanted_ids]
+        # The whole table's answer, narrowed: academies asked for, aggregates unless not wanted.
+        wanted_ids = set(academy_ids) if academy_ids is not None else None
+        return [
+            f
+            for f in memo[key]
+            if (
+                trust_row
+                if f.academy_id is None
+                else wanted_ids is None or f.academy_id in wanted_ids
+            )
+        ]
     return kpi_figures_stored(
         trust_id=trust_id,
         academy_ids=academy_ids,
         term_codes=term_codes,
         groups=groups,
         by_education=by_education,
+        trust_row=trust_row,
     )
 
 
@@ -201,8 +212,10 @@ def academy_kpis_for(
 
     trust = membership.trust
     min_cohort = disclosure.threshold(trust.min_cohort)
-    figures = kpi_figures_for(trust_id=trust.pk, academy_ids=[academy.pk], groups=PAGE_GROUPS)
-    figures = [f for f in figures if f.academy_id == academy.pk]
+    # The academy's own rows only (the trust's are not shown here): read half the cells.
+    figures = kpi_figures_for(
+        trust_id=trust.pk, academy_ids=[academy.pk], groups=PAGE_GROUPS, trust_row=False
+    )
     terms = sorted({f.term_code for f in figures}, key=term_sort_key)
     term = term_code if term_code in terms else (terms[-1] if terms else None)
     index = {(f.kpi_code, f.term_code, f.group): f for f in figures}

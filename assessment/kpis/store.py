@@ -181,19 +181,34 @@ def _figures(trust_id: int, rows: list[tuple[Any, ...]]) -> list[KpiFigure]:
     # One parse per term, not per cell: a trust's table has thousands of cells over few terms.
     years = {code: TermCode.parse(code).academic_year for code in {r[2] for r in rows}}
     targets = targets_index(trust_id=trust_id, years=set(years.values()))
-    nationals: dict[tuple[str, str, str], Any] = {}
-    figures = []
+    # What every cell of one KPI, group and term shares (the catalogue entry and the national
+    # figure it is compared with), worked out once: a page reads hundreds of cells over a few.
+    shared: dict[tuple[str, str, str], tuple[Any, ...]] = {}
+    figures: list[KpiFigure] = []
+    append = figures.append
     for academy_id, education, term_code, kpi_code, group, value, cohort, reason in rows:
-        kpi = KPIS[kpi_code]
-        year = years[term_code]
-        # Per term, not year: a one-term measure is compared with the same term's figure.
         key = (kpi_code, group, term_code)
-        if key not in nationals:
-            nationals[key] = national_for_term(
-                benchmarks, kpi, NATIONAL_GROUP_FOR.get(group, "all"), term_code
+        common = shared.get(key)
+        if common is None:
+            kpi = KPIS[kpi_code]
+            national_group = NATIONAL_GROUP_FOR.get(group, "all")
+            # Per term, not year: a one-term measure is compared with the same term's figure.
+            national = (
+                national_for_term(benchmarks, kpi, national_group, term_code)
+                if compared_nationally(kpi, term_code)
+                else None
             )
-        national = nationals[key] if compared_nationally(kpi, term_code) else None
-        figures.append(
+            common = shared[key] = (
+                kpi,
+                years[term_code],
+                national_group,
+                national[1] if national else None,
+                national[0] if national else None,
+                kpi.one_term and national is not None and national[2] == "year",
+                national[2] if national else "year",
+            )
+        kpi, year, national_group, national_value, national_year, full_year, period = common
+        append(
             KpiFigure(
                 academy_id=academy_id,
                 kpi_code=kpi_code,
@@ -205,8 +220,8 @@ def _figures(trust_id: int, rows: list[tuple[Any, ...]]) -> list[KpiFigure]:
                 value=value,
                 cohort=cohort,
                 suppressed=bool(reason),
-                national=national[1] if national else None,
-                national_year=national[0] if national else None,
+                national=national_value,
+                national_year=national_year,
                 target=target_for(targets, academy_id, kpi_code, year)
                 if group == "all" and not education
                 else None,
@@ -214,9 +229,9 @@ def _figures(trust_id: int, rows: list[tuple[Any, ...]]) -> list[KpiFigure]:
                 direction=kpi.direction,
                 education=education,
                 suppression=reason,
-                national_group=NATIONAL_GROUP_FOR.get(group, "all"),
-                national_full_year=kpi.one_term and national is not None and national[2] == "year",
-                national_period=national[2] if national else "year",
+                national_group=national_group,
+                national_full_year=full_year,
+                national_period=period,
             )
         )
     return figures
@@ -229,15 +244,18 @@ def kpi_figures_stored(
     term_codes: list[str] | None = None,
     groups: tuple[str, ...] | list[str] = ("all",),
     by_education: bool = False,
+    trust_row: bool = True,
 ) -> list[KpiFigure]:
     """The stored figures asked for (built first when needed), as `KpiFigure`s: academies asked
-    for (all when None) with the trust's row always, phases of education with `by_education`."""
+    for (all when None) with the trust's row unless `trust_row` is False, phases of education
+    with `by_education`."""
     cells = _cells(
         trust_id=trust_id,
         academy_ids=academy_ids,
         term_codes=term_codes,
         groups=groups,
         by_education=by_education,
+        trust_row=trust_row,
     )
     return _figures(trust_id, list(cells))
 

@@ -39,6 +39,9 @@ def test_the_memo_answers_exactly_as_the_table_worked_out_afresh(world):
             {"academy_ids": None},
             {"academy_ids": None, "by_education": True},
             {"academy_ids": [tw.academies[1].pk], "term_codes": [TERM]},
+            # One academy's own rows (its KPI page): the trust's rows left out.
+            {"academy_ids": [tw.academies[0].pk], "trust_row": False},
+            {"academy_ids": None, "trust_row": False},
         ]
         fresh = [kpi_figures_for(trust_id=tw.trust.pk, groups=groups, **q) for q in questions]
         assert any(f.suppressed for f in fresh[1]) and any(not f.suppressed for f in fresh[0])
@@ -49,3 +52,6 @@ def test_the_memo_answers_exactly_as_the_table_worked_out_afresh(world):
             again = kpi_figures_for(trust_id=tw.trust.pk, groups=groups, **questions[0])
     assert memoized == fresh
     assert again == fresh[0]
+    # Without the trust's rows: exactly the academies' rows of the answer with them.
+    assert fresh[5] == [f for f in fresh[0] if f.academy_id == tw.academies[0].pk] != []
+    assert fresh[6] == [f for f in fresh[2] if f.academy_id is not None]
