@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from academies import nav as academies_nav
 from assessment import nav as assessment_nav
@@ -40,6 +41,15 @@ ITEMS: list[NavItem] = sorted(
 )
 
 
+@lru_cache(maxsize=4096)
+def _item_url(route: str, trust_slug: str, script_prefix: str) -> str:
+    """A nav item's URL: the same for every request in a trust (the URLconf is fixed), so
+    reversed once per process, not fifteen times a page. A route that does not resolve is a
+    bug: reverse() raises and a test sees it. `script_prefix` is in the key because reverse()
+    prefixes it."""
+    return reverse(route, kwargs={"trust_slug": trust_slug})
+
+
 def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
     membership = getattr(request, "membership", None)
     trust = getattr(request, "trust", None)
@@ -50,8 +60,7 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
     for item in ITEMS:
         if not membership.can(item.capability):
             continue
-        # A route that does not resolve is a bug: reverse() raises and a test sees it.
-        url = reverse(item.route, kwargs={"trust_slug": trust.slug})
+        url = _item_url(item.route, trust.slug, get_script_prefix())
         is_current = current == url or (
             url.rstrip("/") != f"/t/{trust.slug}" and current.startswith(url)
         )
