@@ -27,6 +27,7 @@ from trust_si.web.access import require
 from trust_si.web.http import TenantRequest
 
 from . import selectors, services
+from .cards import kpi_cards_html
 from .catalogue import CATALOGUE, GROUPS, KPIS, NATIONAL_GROUP_FOR, TRUST_SCOPE_NOTE
 from .dfe import read_performance_file, year_from_filename
 from .disclosure import threshold
@@ -284,6 +285,7 @@ def academy_kpis(request: TenantRequest, urn: str) -> HttpResponse:
         if context["no_forecast_note"] == KS1_NO_FORECAST
         else "Forecasts of end-of-key-stage outcomes"
     )
+    context["cards_html"] = kpi_cards_html(context.get("rows") or (), context.get("term_label", ""))
     return render(request, "kpis/academy.html", context)
 
 
