@@ -30,7 +30,6 @@ from academies.models import Academy, PhaseOfEducation
 from assessment.kpis.disclosure import threshold
 from trust_si.accounts.models import Membership
 from trust_si.exports import Figure
-from trust_si.tenancy.models import Trust
 from trust_si.terms import term_sort_key
 from trust_si.vocab import words
 
@@ -207,7 +206,7 @@ def _data_words(statuses: dict[str, Coverage], term: str | None) -> str:
 
 def heatmap_page_for(membership: Membership, filters: HeatmapFilters) -> HeatmapPage:
     """Everything the heat map page, its exports and its API show, filtered (steps above)."""
-    trust = Trust.objects.get(pk=membership.trust_id)
+    trust = membership.trust  # read with the membership (the request has it already)
     names = phase_names(trust.config)
     terms = heatmap_terms(membership.trust_id)
     # The default term is the latest complete for most academies: one school's early upload of
