@@ -105,6 +105,51 @@ def heat_cells(
     return mark_safe(cells)  # noqa: S308 - every part was escaped by _cell
 
 
+@register.simple_tag
+def heat_row_head(
+    row: AcademyRow, trust_slug: str, can_placements: bool, term_label: str, compare_label: str
+) -> SafeString:
+    """A row's header (the academy, its phase, the term's data) and its "why" cell, as
+    `_heatmap_grid.html` wrote them: some thirty template lookups a row, written once here."""
+    urn = row.academy.urn
+    route = "phases:detail" if can_placements else "kpis:academy"
+    href = escape(reverse(route, kwargs={"trust_slug": trust_slug, "urn": urn}))
+    data = escape(row.data) if row.data else ""
+    term = escape(term_label)
+    parts = [
+        '<th scope="row" class="govuk-table__header app-heatmap__academy">'
+        f'<a class="govuk-link" href="{href}" tabindex="-1" data-heat-cell>'
+        f"{escape(row.academy.name)}</a>\n"
+        f'        <span class="app-phase app-phase--{escape(row.phase or "none")}"'
+        + (f' title="{term}: {data}"' if row.data else "")
+        + f">{escape(row.phase_name)}"
+    ]
+    if row.phase_status == "proposed":
+        parts.append('<span class="app-heat__note"> · proposed, to review</span>')
+    elif row.phase_status:
+        parts.append(f'<span class="app-heat__note"> · {escape(row.phase_status)}</span>')
+    # The term's data on the phase line keeps 60 rows compact; the page heading names the term.
+    if row.data:
+        parts.append(
+            '<span class="app-heat__note app-heat__data"> · '
+            f'<span class="govuk-visually-hidden">{term}: </span>{data}</span>'
+        )
+    parts.append("</span>")
+    if compare_label and row.was_phase:
+        parts.append(
+            f'<span class="govuk-visually-hidden">{escape(compare_label)}: '
+            f"{escape(row.was_phase)}</span>"
+        )
+    parts.append('</th>\n      <td class="govuk-table__cell app-heatmap__why">')
+    if row.why:
+        why = "; ".join(escape(w) for w in row.why)
+        parts.append(f'<span class="app-heatmap__reason" title="{why}">{why}</span>')
+    else:
+        parts.append('<span class="app-heat__note">Not enough scored evidence</span>')
+    parts.append("</td>")
+    return mark_safe("".join(parts))  # noqa: S308 - every value escaped above
+
+
 # Phase colours of the overview chart (weakest to strongest, as the heat map's ratings).
 PHASE_FILLS = {
     "stabilise": "#b2182b",
