@@ -192,8 +192,27 @@ def _compare(cell: Cell, was: Cell | None) -> Comparison | None:
     return Comparison(was.rating, was.display, was.level, change)
 
 
+# A kept row is never changed in place: a recompute deletes the term's rows and writes new
+# ones (phases.pipeline), and `computed_at` moves on every save, so (pk, computed_at) names one
+# content. Turning a row's JSON into typed cells was a tenth of the page's CPU; cells are
+# frozen, so each row is parsed once per process and shared by the requests that read it
+# (read-only: callers only look cells up). Only a row the caller has already read, in its own
+# trust's scope, is looked up here: the memo holds no access decision. Bounded: a row's cells
+# are some 20 KB, and the memo starts again when full.
+_PARSED_ROWS: dict[tuple[int, Any], dict[str, Cell]] = {}
+_PARSED_ROWS_MAX = 1024
+
+
 def _by_column(row: HeatmapRow) -> dict[str, Cell]:
-    return {c.column: c for c in row.cell_list()}
+    if row.pk is None or row.computed_at is None:
+        return {c.column: c for c in row.cell_list()}
+    key = (row.pk, row.computed_at)
+    found = _PARSED_ROWS.get(key)
+    if found is None:
+        if len(_PARSED_ROWS) >= _PARSED_ROWS_MAX:
+            _PARSED_ROWS.clear()
+        found = _PARSED_ROWS[key] = {c.column: c for c in row.cell_list()}
+    return found
 
 
 def _data_words(statuses: dict[str, Coverage], term: str | None) -> str:

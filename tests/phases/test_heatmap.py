@@ -411,3 +411,20 @@ def test_an_in_year_writing_assessment_is_rated_against_the_target_never_nationa
         DEFAULT_SETTINGS,
     )
     assert summer.rating == "Below national" and summer.national == 72.0
+
+
+@pytest.mark.django_db
+def test_a_row_saved_again_is_read_afresh_not_from_the_parsed_rows(mapped, client_for):
+    """The page keeps each row's parsed cells per process (phases.heatmap_page._by_column),
+    keyed by the row and its save time: a row written again shows its new cells at once."""
+    a = mapped.a
+    leader = client_for(a.user(Role.TRUST_LEADER))
+    assert "Needs attention" in leader.get("/t/alpha/heatmap/?key_stage=judged").content.decode()
+    with a.scope():
+        for row in HeatmapRow.objects.filter(term_code="2025-26-summer", group="all"):
+            for cell in row.cells.values():
+                if cell.get("rating") == "Needs attention":
+                    cell["rating"] = "Rewritten rating"
+            row.save()
+    page = leader.get("/t/alpha/heatmap/?key_stage=judged").content.decode()
+    assert "Rewritten rating" in page and "Needs attention" not in page
