@@ -476,12 +476,10 @@ def main() -> None:
                     .annotate(n=Count("pk"))
                 )
         finally:
+            from trust_si.processes import process_stop  # Django set up: ROOT on the path
+
             for process in (server, worker):
-                process.terminate()
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+                process_stop(process)
             shutil.rmtree(var_dir, ignore_errors=True)
         rows = []
         total = sum(len(samples[n]) for n in routes)

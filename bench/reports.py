@@ -404,11 +404,9 @@ def run_batch(trust: Any, academies: list[Any], db_url: str, timeout: float) -> 
             "main_rss": _vm(worker.pid, "VmHWM"),
         }
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        from trust_si.processes import process_stop  # Django set up: ROOT on the path
+
+        process_stop(worker)
 
 
 def _redis_ok(url: str) -> bool:

@@ -170,11 +170,9 @@ def _drain_jobs(timeout: float = 600) -> None:
         left = pending()
         print(f"  recomputes: {'all done' if not left else f'{left} still queued, shown so'}")
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        from trust_si.processes import process_stop  # Django set up: ROOT on the path
+
+        process_stop(worker, timeout=30)
 
 
 def main() -> int:
@@ -254,11 +252,9 @@ def main() -> int:
                 context.close()
             browser.close()
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        from trust_si.processes import process_stop  # Django set up: ROOT on the path
+
+        process_stop(server, timeout=10)
     written += _pdf_first_pages()
     print(f"{len(written)} screenshots in {OUT.relative_to(ROOT)}")
     return 0 if written else 1

@@ -18,6 +18,7 @@ from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from trust_si.limits import BODY_LIMITS, MB, UPLOAD
+from trust_si.processes import process_stop
 from trust_si.web.middleware import RequestBodyLimitMiddleware
 
 HUGE = 150 * MB
@@ -194,9 +195,4 @@ def test_gunicorn_answers_413_while_the_body_is_still_on_the_wire(tmp_path: Path
         assert "at most 21 MB" in text and "Nothing was read" in text
         assert elapsed < 10
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=20)
+        process_stop(server)
