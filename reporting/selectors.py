@@ -102,25 +102,25 @@ def report_rows(
     detail = pk_url("reporting:detail", trust_slug=trust_slug)
     download = pk_url("reporting:download", trust_slug=trust_slug)
     statuses = dict(Report._meta.get_field("status").flatchoices)
-    rows = []
+    keyed: list[tuple[tuple[str, bool, str], dict[str, Any]]] = []
     for pk, kind, academy_id, academy, term, version, status in _newest_versions(
         in_scope, term_code
     ).values_list("pk", "kind", "academy_id", "academy__name", "term_code", "version", "status"):
-        rows.append(
-            {
-                "sort": (term, kind != ReportKind.TRUST, academy if academy_id is not None else ""),
-                "href": detail(pk),
-                "download": download(pk),
-                # The board's report has no academy.
-                "academy": academy if academy_id is not None else None,
-                "term": term_label(str(term)) if term else "",
-                "version": version,
-                "status": status,
-                "status_label": str(statuses.get(status, status)),
-            }
-        )
-    rows.sort(key=lambda row: row["sort"])
-    return rows
+        # The board's report has no academy.
+        name = academy if academy_id is not None else None
+        row = {
+            "href": detail(pk),
+            "download": download(pk),
+            "academy": name,
+            "term": term_label(str(term)) if term else "",
+            "version": version,
+            "status": status,
+            "status_label": str(statuses.get(status, status)),
+        }
+        keyed.append(((term, kind != ReportKind.TRUST, name or ""), row))
+    # report_latest_versions' order (a stable sort of the database's order).
+    keyed.sort(key=lambda pair: pair[0])
+    return [row for _, row in keyed]
 
 
 def report_terms_for(

@@ -20,7 +20,6 @@ from .forms import GenerateForm, LogoForm
 from .models import ReportStatus
 from .reports import report_class_for
 
-
 TAGS = {ReportStatus.READY: " govuk-tag--green", ReportStatus.FAILED: " govuk-tag--red"}
 
 
