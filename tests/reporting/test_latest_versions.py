@@ -90,9 +90,8 @@ def test_the_list_rows_are_the_newest_versions_in_their_order(world, client_for)
         .get(reverse("reporting:list", kwargs={"trust_slug": "alpha"}))
         .content.decode()
     )
-    assert (
-        ">Trust board</a>" in html and html.count('<tr class="govuk-table__row">') == 1 + 4
-    )  # the head's and 4 reports'
+    # The table head's row and the four reports'.
+    assert ">Trust board</a>" in html and html.count('<tr class="govuk-table__row">') == 1 + 4
     assert html.count(" selected>") == 1  # the form's default term; no academy chosen yet
 
 
