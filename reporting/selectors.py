@@ -71,20 +71,16 @@ def _newest_versions(reports: QuerySet[Report], term_code: str | None) -> QueryS
     ).filter(rank=1)
 
 
-def report_latest_versions(
-    membership: Membership,
-    term_code: str | None = None,
-    *,
-    in_scope: QuerySet[Report] | None = None,
-) -> list[Report]:
+def report_latest_versions(membership: Membership, term_code: str | None = None) -> list[Report]:
     """The newest version of each report in scope (older versions stay on the report page).
 
     The list never shows the snapshot or commentary, so their JSON is not read (it was most of
-    the page's CPU). `in_scope` is `report_list_for(membership)` when the caller has it already.
+    the page's CPU).
     """
-    reports = report_list_for(membership) if in_scope is None else in_scope
     return sorted(
-        _newest_versions(reports, term_code).defer("snapshot", "commentary", "error"),
+        _newest_versions(report_list_for(membership), term_code).defer(
+            "snapshot", "commentary", "error"
+        ),
         key=lambda r: (
             r.term_code,
             r.kind != ReportKind.TRUST,
