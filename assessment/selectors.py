@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 
 from academies.selectors import academy_list_for
+from trust_si.terms import TermCode
+from trust_si.web.links import pk_url
 
 from .models import Attendance, Enrolment, Result, Term, Upload, UploadStatus
 
@@ -30,6 +32,33 @@ DETAIL_ONLY = ("errors", "preview", "mapping")
 def upload_summaries_for(membership: Membership, *, with_counts: bool = False) -> QuerySet[Upload]:
     """Uploads for a list: without the detail page's JSON (and without counts unless asked)."""
     return upload_list_for(membership).defer(*DETAIL_ONLY, *(() if with_counts else ("counts",)))
+
+
+def upload_rows(uploads: QuerySet[Upload], *, trust_slug: str) -> list[dict[str, Any]]:
+    """The rows of the upload list, as the strings it shows (issue 17: a model instance per
+    upload, with its academy, term and uploader, was most of the page's CPU)."""
+    detail = pk_url("assessment:upload_detail", trust_slug=trust_slug)
+    kinds = dict(Upload._meta.get_field("kind").flatchoices)
+    statuses = dict(Upload._meta.get_field("status").flatchoices)
+    return [
+        {
+            "href": detail(pk),
+            "name": name,
+            "academy": academy,
+            "term": TermCode.of(academic_year, season).label,
+            "kind": str(kinds.get(kind, kind)),
+            "status": str(statuses.get(status, status)),
+        }
+        for pk, name, academy, academic_year, season, kind, status in uploads.values_list(
+            "pk",
+            "original_name",
+            "academy__name",
+            "term__academic_year",
+            "term__season",
+            "kind",
+            "status",
+        )
+    ]
 
 
 def upload_get_for(membership: Membership, pk: int) -> Upload:

@@ -64,7 +64,7 @@ class GenerateForm(forms.Form):
             ("__all__", "Every academy and the trust board (batch)"),
             ("__trust__", "Trust board report"),
         ]
-        choices += [(a.urn, a.name) for a in academy_list_for(membership)]
+        choices += list(academy_list_for(membership).values_list("urn", "name"))
         self.fields["academy"].choices = choices  # type: ignore[attr-defined]
 
     def clean_term(self) -> str:

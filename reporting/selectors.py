@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.storage import default_storage
 from django.db.models import F, Q, QuerySet, Window
@@ -12,7 +12,8 @@ from django.http import Http404
 from academies.models import Academy
 from academies.selectors import academy_list_for
 from trust_si.accounts.roles import Role
-from trust_si.terms import term_sort_key
+from trust_si.terms import term_label, term_sort_key
+from trust_si.web.links import pk_url
 
 from .logo import logo_data_uri
 from .models import Report, ReportBatch, ReportKind
@@ -53,26 +54,33 @@ def report_get_for(membership: Membership, pk: int) -> Report:
     return report
 
 
-def report_latest_versions(membership: Membership, term_code: str | None = None) -> list[Report]:
-    """The newest version of each report in scope (older versions stay on the report page).
+def _newest_versions(reports: QuerySet[Report], term_code: str | None) -> QuerySet[Report]:
+    """Only the newest row of each (kind, academy, term), ranked by the database.
 
-    The database keeps only the newest row of each (kind, academy, term): every version of a
-    report shares its scope, so ranking after the scope filter loses none. PARTITION BY groups
-    the board's NULL academy as one. The list never shows the snapshot or commentary, so their
-    JSON is not read (it was most of the page's CPU).
+    Every version of a report shares its scope, so ranking after the scope filter loses none.
+    PARTITION BY groups the board's NULL academy as one.
     """
-    queryset = report_list_for(membership)
     if term_code:
-        queryset = queryset.filter(term_code=term_code)
-    newest = queryset.annotate(
+        reports = reports.filter(term_code=term_code)
+    return reports.annotate(
         rank=Window(
             RowNumber(),
             partition_by=[F("kind"), F("academy_id"), F("term_code")],
             order_by=F("version").desc(),
         )
     ).filter(rank=1)
+
+
+def report_latest_versions(membership: Membership, term_code: str | None = None) -> list[Report]:
+    """The newest version of each report in scope (older versions stay on the report page).
+
+    The list never shows the snapshot or commentary, so their JSON is not read (it was most of
+    the page's CPU).
+    """
     return sorted(
-        newest.defer("snapshot", "commentary", "error"),
+        _newest_versions(report_list_for(membership), term_code).defer(
+            "snapshot", "commentary", "error"
+        ),
         key=lambda r: (
             r.term_code,
             r.kind != ReportKind.TRUST,
@@ -82,9 +90,41 @@ def report_latest_versions(membership: Membership, term_code: str | None = None)
     )
 
 
-def report_terms_for(membership: Membership) -> list[str]:
+def report_rows(
+    in_scope: QuerySet[Report], term_code: str | None, *, trust_slug: str
+) -> list[dict[str, Any]]:
+    """The reports list's rows, as the strings it shows: the rows of `report_latest_versions`,
+    in its order, read as values (issue 17: no model per row, URLs reversed once)."""
+    detail = pk_url("reporting:detail", trust_slug=trust_slug)
+    download = pk_url("reporting:download", trust_slug=trust_slug)
+    statuses = dict(Report._meta.get_field("status").flatchoices)
+    keyed: list[tuple[tuple[str, bool, str], dict[str, Any]]] = []
+    for pk, kind, academy_id, academy, term, version, status in _newest_versions(
+        in_scope, term_code
+    ).values_list("pk", "kind", "academy_id", "academy__name", "term_code", "version", "status"):
+        # The board's report has no academy.
+        name = academy if academy_id is not None else None
+        row = {
+            "href": detail(pk),
+            "download": download(pk),
+            "academy": name,
+            "term": term_label(str(term)) if term else "",
+            "version": version,
+            "status": status,
+            "status_label": str(statuses.get(status, status)),
+        }
+        keyed.append(((term, kind != ReportKind.TRUST, name or ""), row))
+    # report_latest_versions' order (a stable sort of the database's order).
+    keyed.sort(key=lambda pair: pair[0])
+    return [row for _, row in keyed]
+
+
+def report_terms_for(
+    membership: Membership, *, in_scope: QuerySet[Report] | None = None
+) -> list[str]:
     """The terms of the reports in scope, newest first (one short query, no report rows)."""
-    codes = report_list_for(membership).order_by().values_list("term_code", flat=True).distinct()
+    reports = report_list_for(membership) if in_scope is None else in_scope
+    codes = reports.order_by().values_list("term_code", flat=True).distinct()
     return sorted(set(codes), key=term_sort_key, reverse=True)
 
 

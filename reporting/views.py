@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from html import escape
+from typing import Any
+
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from academies.selectors import academy_get_for, academy_list_for
@@ -16,18 +20,50 @@ from .forms import GenerateForm, LogoForm
 from .models import ReportStatus
 from .reports import report_class_for
 
+TAGS = {ReportStatus.READY: " govuk-tag--green", ReportStatus.FAILED: " govuk-tag--red"}
+
+
+def _report_rows_html(rows: list[dict[str, Any]]) -> SafeString:
+    """The table's rows as the template wrote them (escaped), joined here rather than by a
+    template loop (issue 17)."""
+    cell = '\n      <td class="govuk-table__cell">'
+    parts = []
+    for r in rows:
+        academy = r["academy"]
+        name = escape(academy) if academy is not None else "Trust board"
+        term = escape(r["term"])
+        if r["status"] == ReportStatus.READY:
+            owner = escape(academy) if academy is not None else "the trust board"
+            pdf = (
+                f'<a class="govuk-link" href="{escape(r["download"])}">PDF'
+                f'<span class="govuk-visually-hidden"> for {owner}, {term}</span></a>'
+            )
+        else:
+            pdf = "–"
+        parts.append(
+            f'\n    <tr class="govuk-table__row">'
+            f'{cell}<a class="govuk-link" href="{escape(r["href"])}">{name}</a></td>'
+            f"{cell}{term}</td>{cell}{escape(str(r['version']))}</td>"
+            f'{cell}<strong class="govuk-tag{TAGS.get(r["status"], " govuk-tag--grey")}">'
+            f"{escape(r['status_label'])}</strong></td>{cell}{pdf}</td>\n    </tr>\n  "
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every value escaped above
+
 
 def report_list(request: TenantRequest) -> HttpResponse:
     membership = require(request, "report.view")
     term = request.GET.get("term") or None
-    reports = selectors.report_latest_versions(membership, term)
+    # Read the scope once: an officer's costs a query (do they cover every academy?).
+    in_scope = selectors.report_list_for(membership)
+    rows = selectors.report_rows(in_scope, term, trust_slug=request.trust.slug)
     form = GenerateForm(membership=membership) if membership.can("report.generate") else None
-    terms = selectors.report_terms_for(membership)
+    terms = selectors.report_terms_for(membership, in_scope=in_scope)
     return render(
         request,
         "reporting/list.html",
         {
-            "reports": reports,
+            "reports": rows,
+            "rows_html": _report_rows_html(rows),
             "form": form,
             "terms": terms,
             "term": term,
@@ -91,11 +127,13 @@ def report_generate(request: TenantRequest) -> HttpResponse:
     membership = require(request, "report.generate")
     form = GenerateForm(request.POST, membership=membership)
     if not form.is_valid():
-        reports = selectors.report_latest_versions(membership)
+        rows = selectors.report_rows(
+            selectors.report_list_for(membership), None, trust_slug=request.trust.slug
+        )
         return render(
             request,
             "reporting/list.html",
-            {"reports": reports, "form": form, "terms": []},
+            {"reports": rows, "rows_html": _report_rows_html(rows), "form": form, "terms": []},
             status=400,
         )
     term = form.cleaned_data["term"]

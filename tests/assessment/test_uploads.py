@@ -536,3 +536,39 @@ def test_upload_page_never_500s_on_bad_input(world, client_for):
         },
     )
     assert response.status_code == 400 and "There is a problem" in response.content.decode()
+
+
+def test_the_upload_list_rows_are_the_uploads_in_scope_newest_first(world, client_for):
+    from assessment.selectors import upload_list_for, upload_rows, upload_summaries_for
+    from trust_si.accounts.models import Membership
+
+    second = world.a.academies[1]
+    _upload(world.a, "results", RESULTS, name="<b>marks</b>.csv")
+    _confirm(world.a, _upload(world.a, "pupils", PUPILS, name="pupils.csv"))
+    _upload(world.a, "results", RESULTS, name="other.csv", academy=second, term="2025-26-spring")
+    _upload(world.b, "results", RESULTS, name="beta.csv")
+    with world.a.scope():
+        for role, count in ((STAFF, 2), (Role.TRUST_LEADER, 3)):
+            membership = Membership.objects.get(trust=world.a.trust, user=world.a.user(role))
+            rows = upload_rows(upload_summaries_for(membership), trust_slug="alpha")
+            expected = [
+                {
+                    "href": reverse(
+                        "assessment:upload_detail", kwargs={"trust_slug": "alpha", "pk": u.pk}
+                    ),
+                    "name": u.original_name,
+                    "academy": u.academy.name,
+                    "term": str(u.term),
+                    "kind": u.get_kind_display(),
+                    "status": u.get_status_display(),
+                }
+                for u in upload_list_for(membership)
+            ]
+            assert rows == expected and len(rows) == count, role
+    page = client_for(world.a.user(STAFF)).get(
+        reverse("assessment:upload_list", kwargs={"trust_slug": "alpha"})
+    )
+    html = page.content.decode()
+    assert "&lt;b&gt;marks&lt;/b&gt;.csv</a>" in html and "<b>marks" not in html
+    assert "other.csv" not in html and "beta.csv" not in html
+    assert "Summer term 2025-26" in html and "Confirmed" in html

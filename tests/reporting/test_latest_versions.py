@@ -54,3 +54,56 @@ def test_only_the_newest_version_of_each_report_is_listed_with_the_board_first(w
         ]
     with world.b.scope():
         assert selectors.report_latest_versions(_membership(world.b, Role.TRUST_LEADER)) == []
+
+
+def test_the_list_rows_are_the_newest_versions_in_their_order(world, client_for):
+    from django.urls import reverse
+
+    first, second = world.a.academies
+    with world.a.scope():
+        for _ in range(2):
+            _request(world.a, "2025-26-summer", first)
+        _request(world.a, "2025-26-summer", second)
+        _request(world.a, "2025-26-summer")
+        _request(world.a, "2025-26-spring", first)
+        for role in (Role.TRUST_LEADER, Role.IMPROVEMENT_OFFICER, Role.GOVERNOR):
+            membership = _membership(world.a, role)
+            in_scope = selectors.report_list_for(membership)
+            for term in (None, "2025-26-summer"):
+                rows = selectors.report_rows(in_scope, term, trust_slug="alpha")
+                expected = [
+                    (
+                        reverse("reporting:detail", kwargs={"trust_slug": "alpha", "pk": r.pk}),
+                        r.academy.name if r.academy else None,
+                        r.version,
+                        r.get_status_display(),
+                    )
+                    for r in selectors.report_latest_versions(membership, term)
+                ]
+                assert [
+                    (row["href"], row["academy"], row["version"], row["status_label"])
+                    for row in rows
+                ] == expected, (role, term)
+                assert rows, (role, term)
+    html = (
+        client_for(world.a.user(Role.TRUST_LEADER))
+        .get(reverse("reporting:list", kwargs={"trust_slug": "alpha"}))
+        .content.decode()
+    )
+    # The table head's row and the four reports'.
+    assert ">Trust board</a>" in html and html.count('<tr class="govuk-table__row">') == 1 + 4
+    assert html.count(" selected>") == 1  # the form's default term; no academy chosen yet
+
+
+def test_a_refused_generate_shows_the_list_and_keeps_what_was_chosen(world, client_for):
+    from django.urls import reverse
+
+    with world.a.scope():
+        _request(world.a, "2025-26-summer")
+    response = client_for(world.a.user(Role.TRUST_LEADER)).post(
+        reverse("reporting:generate", kwargs={"trust_slug": "alpha"}),
+        {"term": "not-a-term", "academy": "__trust__"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 400 and ">Trust board</a>" in html
+    assert '<option value="__trust__" selected>Trust board report</option>' in html

@@ -6,7 +6,8 @@ from typing import Any
 
 from django import template
 from django.forms import BoundField
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -48,3 +49,18 @@ def is_checkbox(field: BoundField) -> bool:
 def get_item(mapping: Any, key: Any) -> Any:
     """dict lookup in templates: {{ rows|get_item:academy.pk }}."""
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def select_options(field: BoundField) -> SafeString:
+    """A select's `<option>`s, the current value selected: what
+    `{% for value, label in form.fields.x.choices %}<option value="{{ value }}"{% if value ==
+    form.x.value %} selected{% endif %}>{{ label }}</option>{% endfor %}` writes, in one call
+    (the loop resolved the bound field's value again for every option, issue 17)."""
+    current = field.value()
+    html = "".join(
+        f'<option value="{conditional_escape(value)}"{" selected" if value == current else ""}>'
+        f"{conditional_escape(label)}</option>"
+        for value, label in field.field.choices  # type: ignore[attr-defined]
+    )
+    return mark_safe(html)  # noqa: S308 - every value and label escaped above
