@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -66,7 +67,12 @@ def dashboard(request: TenantRequest) -> HttpResponse:
     own_schools = own_school_phases_for(membership) if school_level else []
     overdue = None
     if membership.can("visit.view"):
-        overdue = list(overdue_actions_for(membership)[:10])
+        # Rows, not instances: the list shows four columns of ten actions.
+        overdue = list(
+            overdue_actions_for(membership).values(
+                "visit_id", "description", "due_on", academy_name=F("academy__name")
+            )[:10]
+        )
     overdue_reviews = None
     if membership.can("planning.view"):
         overdue_reviews = overdue_reviews_for(membership, dt.date.today())[:10]
@@ -77,7 +83,7 @@ def dashboard(request: TenantRequest) -> HttpResponse:
             "overdue_reviews": overdue_reviews,
             "role": membership.role_enum,
             "links": links,
-            "academies": academy_list_for(membership)[:12],
+            "academies": academy_list_for(membership).values("urn", "name")[:12],
             "overdue": overdue,
             "own_schools": own_schools,
             "can_kpis": membership.can("kpi.view"),
