@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +16,8 @@ from trust_si.accounts.roles import CAPABILITIES, Role
 from trust_si.accounts.selectors import memberships_of
 from trust_si.web.access import require
 from trust_si.web.http import TenantRequest
-from visits.selectors import overdue_actions_for
+from trust_si.web.links import urn_url
+from visits.selectors import action_rows, overdue_actions_for
 
 
 @login_required
@@ -65,17 +65,29 @@ def dashboard(request: TenantRequest) -> HttpResponse:
     # Heads and governors land on their own school: its phase and what decided it.
     school_level = membership.role_enum in (Role.SCHOOL_STAFF, Role.GOVERNOR)
     own_schools = own_school_phases_for(membership) if school_level else []
+    # Rows of the strings each list shows, each link reversed once per list (issue 17).
+    slug = request.trust.slug
     overdue = None
     if membership.can("visit.view"):
-        # Rows, not instances: the list shows four columns of ten actions.
-        overdue = list(
-            overdue_actions_for(membership).values(
-                "visit_id", "description", "due_on", academy_name=F("academy__name")
-            )[:10]
-        )
+        overdue = action_rows(overdue_actions_for(membership)[:10], trust_slug=slug)
     overdue_reviews = None
     if membership.can("planning.view"):
-        overdue_reviews = overdue_reviews_for(membership, dt.date.today())[:10]
+        plan_url = urn_url("planning:academy", trust_slug=slug)
+        overdue_reviews = [
+            {
+                "href": plan_url(o["academy"].urn),
+                "title": o["priority"].title,
+                "academy": o["academy"].name,
+                "first": o["overdue"][0].label,
+                "later": len(o["overdue"]) - 1,
+            }
+            for o in overdue_reviews_for(membership, dt.date.today())[:10]
+        ]
+    academy_url = urn_url("academies:detail", trust_slug=slug)
+    academies = [
+        {"href": academy_url(urn), "name": name}
+        for urn, name in academy_list_for(membership).values_list("urn", "name")[:12]
+    ]
     return render(
         request,
         "dashboard.html",
@@ -83,7 +95,7 @@ def dashboard(request: TenantRequest) -> HttpResponse:
             "overdue_reviews": overdue_reviews,
             "role": membership.role_enum,
             "links": links,
-            "academies": academy_list_for(membership).values("urn", "name")[:12],
+            "academies": academies,
             "overdue": overdue,
             "own_schools": own_schools,
             "can_kpis": membership.can("kpi.view"),
