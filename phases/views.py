@@ -36,10 +36,12 @@ from .rules import propose
 
 def placement_list(request: TenantRequest) -> HttpResponse:
     membership = require(request, "heatmap.view")
-    rows = selectors.placement_rows_for(membership)
     names = phase_names(request.trust.config)
+    rows, in_force = selectors.placement_table_for(
+        membership, trust_slug=request.trust.slug, labels=names
+    )
     counts = {code: 0 for code in PhaseCode.values}
-    for phase, _ in selectors.phases_in_force([row["academy"] for row in rows]).values():
+    for phase in in_force:
         counts[phase] += 1
     total = sum(counts.values()) or 1
     overview = [
