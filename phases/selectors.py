@@ -520,21 +520,35 @@ def support_matches_for(membership: Membership) -> dict[str, Any]:
 
 def own_school_phases_for(membership: Membership) -> list[dict[str, Any]]:
     """A head's (or governor's) view of their own academies' phase: the decision in force, else
-    the latest proposal, with the one or two reasons that decided it. Only the member's academies."""
-    academies = list(academy_list_for(membership))
+    the latest proposal, with the one or two reasons that decided it. Only the member's academies.
+
+    Read as rows of the columns shown (issue 17), the latest placement as `latest_placements`
+    picks it."""
+    academies = list(academy_list_for(membership).values_list("pk", "urn", "name"))
     names = phase_names(membership.trust.config)
-    latest = latest_placements(academies)
+    latest: dict[int, tuple[str, str, str, str, Any]] = {}
+    for academy_id, *row in (
+        Placement.objects.filter(academy_id__in=[pk for pk, _, _ in academies], subject="")
+        .order_by("academy_id", "-computed_at", "-id")
+        .values_list(
+            "academy_id", "proposed_phase", "decided_phase", "status", "term_code", "reasons"
+        )
+    ):
+        latest.setdefault(academy_id, tuple(row))  # type: ignore[arg-type]
+    status_words = {
+        code: str(label).lower() for code, label in Placement._meta.get_field("status").flatchoices
+    }
     out = []
-    for academy in academies:
-        p = latest.get(academy.pk)
+    for pk, urn, name in academies:
+        p = latest.get(pk)
+        phase = (p[1] or p[0]) if p else ""  # Placement.phase
         out.append(
             {
-                "academy": academy,
-                "placement": p,
-                "phase": names[p.phase] if p else None,
-                "status": p.get_status_display().lower() if p else "",
-                "term": p.term_code if p else "",
-                "why": deciding_reasons(p.reasons, p.phase) if p else [],
+                "academy": {"pk": pk, "urn": urn, "name": name},
+                "phase": names[phase] if p else None,
+                "status": status_words.get(p[2], p[2]) if p else "",
+                "term": p[3] if p else "",
+                "why": deciding_reasons(p[4], phase) if p else [],
             }
         )
     return out

@@ -65,8 +65,18 @@ def dashboard(request: TenantRequest) -> HttpResponse:
     # Heads and governors land on their own school: its phase and what decided it.
     school_level = membership.role_enum in (Role.SCHOOL_STAFF, Role.GOVERNOR)
     own_schools = own_school_phases_for(membership) if school_level else []
-    # Rows of the strings each list shows, each link reversed once per list (issue 17).
     slug = request.trust.slug
+    own_links = {}
+    if own_schools:
+        # Each school's links, reversed once for all of them rather than per school.
+        kpi_url = urn_url("kpis:academy", trust_slug=slug)
+        for school in own_schools:
+            school["kpi_href"] = kpi_url(school["academy"]["urn"])
+        own_links = {
+            route.split(":")[0]: reverse(route, kwargs={"trust_slug": slug})
+            for route in ("phases:own", "visits:list", "reporting:list")
+        }
+    # Rows of the strings each list shows, each link reversed once per list (issue 17).
     overdue = None
     if membership.can("visit.view"):
         overdue = action_rows(overdue_actions_for(membership)[:10], trust_slug=slug)
@@ -98,6 +108,7 @@ def dashboard(request: TenantRequest) -> HttpResponse:
             "academies": academies,
             "overdue": overdue,
             "own_schools": own_schools,
+            "own_links": own_links,
             "can_kpis": membership.can("kpi.view"),
             "can_reports": membership.can("report.view"),
             "can_visits": membership.can("visit.read"),
