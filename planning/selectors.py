@@ -406,11 +406,12 @@ class AcademyRow(NamedTuple):
 def overdue_reviews_for(membership: Membership, today: dt.date) -> list[dict[str, Any]]:
     """Every priority in the membership's academies with a half term that ended unreviewed.
 
-    Read as rows (two queries, as the prefetch was): the dashboard and the planning overview
+    Read as rows (two queries, the academies a subquery): the dashboard and the planning overview
     show only the titles, academies and half terms, and model instances cost most of the page."""
     rows = list(
         PlanPriority.objects.filter(
-            trust_id=membership.trust_id, plan__academy_id__in=academy_ids_for(membership)
+            trust_id=membership.trust_id,
+            plan__academy_id__in=academy_list_for(membership).values("pk"),  # a subquery
         ).values_list(
             "pk",
             "title",
