@@ -10,10 +10,12 @@ from django.utils import timezone
 
 from academies.models import Academy, PhaseOfEducation
 from academies.selectors import academy_get_for, academy_list_for
+from trust_si import vocab
 from trust_si.accounts.models import Membership
 from trust_si.accounts.roles import Role
 from trust_si.tenancy.models import Trust
 from trust_si.terms import TermCode, term_sort_key
+from trust_si.web.links import urn_url
 
 from .config import PHASE_ORDER, phase_names
 from .evidence import term_coverage
@@ -74,6 +76,80 @@ def placement_rows_for(membership: Membership) -> list[dict[str, Any]]:
         }
         for a in academies
     ]
+
+
+def placement_table_for(
+    membership: Membership, *, trust_slug: str, labels: dict[str, str]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The Placements page's rows, as the strings it shows, and the phase in force of each
+    academy ever placed (as `phases_in_force` counts it, from the same two reads).
+
+    The rows of `placement_rows_for` without its model instances or its term coverage (the page
+    shows neither; issue 17): three placement reads of the columns shown, one link reversed."""
+    academies = list(academy_list_for(membership).values_list("pk", "urn", "name"))
+    ids = [pk for pk, _, _ in academies]
+    latest: dict[int, tuple[str, str, str, Any]] = {}
+    for academy_id, *row in (
+        Placement.objects.filter(academy_id__in=ids, subject="")
+        .order_by("academy_id", "-computed_at", "-id")
+        .values_list("academy_id", "proposed_phase", "decided_phase", "status", "computed_at")
+    ):
+        latest.setdefault(academy_id, tuple(row))  # type: ignore[arg-type]
+    decided: dict[int, tuple[str, str, str]] = {}
+    for academy_id, *row in (
+        Placement.objects.filter(academy_id__in=ids, subject="")
+        .exclude(status="proposed")
+        .order_by("academy_id", "-decided_at")
+        .values_list("academy_id", "proposed_phase", "decided_phase", "status")
+    ):
+        decided.setdefault(academy_id, tuple(row))  # type: ignore[arg-type]
+    subjects: dict[int, dict[str, str]] = {}
+    for academy_id, subject, proposed, computed_at in (
+        Placement.objects.filter(academy_id__in=ids)
+        .exclude(subject="")
+        .order_by("academy_id", "subject", "-computed_at")
+        .values_list("academy_id", "subject", "proposed_phase", "computed_at")
+    ):
+        # As placement_rows_for: only the lines written with the academy's latest placement.
+        overall = latest.get(academy_id)
+        if overall is None or computed_at >= overall[3]:
+            subjects.setdefault(academy_id, {}).setdefault(subject, proposed)
+    status_words = {
+        code: str(label).lower() for code, label in Placement._meta.get_field("status").flatchoices
+    }
+    href = urn_url("phases:detail", trust_slug=trust_slug)
+    rows = []
+    in_force = []
+    for pk, urn, name in academies:
+        last = latest.get(pk)
+        decision = decided.get(pk)
+        if last is not None:
+            # Placement.phase of the decision, else of the latest proposal.
+            chosen = decision or (last[0], last[1], last[2])
+            in_force.append(chosen[1] or chosen[0])
+        rows.append(
+            {
+                "href": href(urn),
+                "name": name,
+                "decided": decision
+                and {
+                    "phase": decision[1] or decision[0],
+                    "label": labels.get(decision[1]),
+                    "status": status_words.get(decision[2], decision[2]),
+                },
+                "latest": last
+                and {
+                    "phase": last[0],
+                    "label": labels.get(last[0]),
+                    "to_review": last[2] == "proposed",
+                },
+                "subjects": [
+                    (vocab.words(subject), labels.get(phase))
+                    for subject, phase in subjects.get(pk, {}).items()
+                ],
+            }
+        )
+    return rows, in_force
 
 
 def phases_in_force(academies: list[Academy]) -> dict[int, tuple[str, str]]:
@@ -444,21 +520,35 @@ def support_matches_for(membership: Membership) -> dict[str, Any]:
 
 def own_school_phases_for(membership: Membership) -> list[dict[str, Any]]:
     """A head's (or governor's) view of their own academies' phase: the decision in force, else
-    the latest proposal, with the one or two reasons that decided it. Only the member's academies."""
-    academies = list(academy_list_for(membership))
+    the latest proposal, with the one or two reasons that decided it. Only the member's academies.
+
+    Read as rows of the columns shown (issue 17), the latest placement as `latest_placements`
+    picks it."""
+    academies = list(academy_list_for(membership).values_list("pk", "urn", "name"))
     names = phase_names(membership.trust.config)
-    latest = latest_placements(academies)
+    latest: dict[int, tuple[str, str, str, str, Any]] = {}
+    for academy_id, *row in (
+        Placement.objects.filter(academy_id__in=[pk for pk, _, _ in academies], subject="")
+        .order_by("academy_id", "-computed_at", "-id")
+        .values_list(
+            "academy_id", "proposed_phase", "decided_phase", "status", "term_code", "reasons"
+        )
+    ):
+        latest.setdefault(academy_id, tuple(row))  # type: ignore[arg-type]
+    status_words = {
+        code: str(label).lower() for code, label in Placement._meta.get_field("status").flatchoices
+    }
     out = []
-    for academy in academies:
-        p = latest.get(academy.pk)
+    for pk, urn, name in academies:
+        p = latest.get(pk)
+        phase = (p[1] or p[0]) if p else ""  # Placement.phase
         out.append(
             {
-                "academy": academy,
-                "placement": p,
-                "phase": names[p.phase] if p else None,
-                "status": p.get_status_display().lower() if p else "",
-                "term": p.term_code if p else "",
-                "why": deciding_reasons(p.reasons, p.phase) if p else [],
+                "academy": {"pk": pk, "urn": urn, "name": name},
+                "phase": names[phase] if p else None,
+                "status": status_words.get(p[2], p[2]) if p else "",
+                "term": p[3] if p else "",
+                "why": deciding_reasons(p[4], phase) if p else [],
             }
         )
     return out

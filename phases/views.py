@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from academies.models import PhaseOfEducation
@@ -34,12 +36,49 @@ from .pipeline import recompute_enqueue
 from .rules import propose
 
 
+def _rows_html(rows: list[dict[str, Any]]) -> str:
+    """The placements table's rows as the template wrote them (each value escaped), joined once
+    here rather than by a template loop per row and cell (issue 17)."""
+    out = []
+    for row in rows:
+        decided, latest = row["decided"], row["latest"]
+        if decided:
+            in_force = (
+                f'<strong class="app-phase app-phase--{escape(decided["phase"])}">'
+                f"{escape(decided['label'])}</strong> ({escape(decided['status'])})"
+            )
+        else:
+            in_force = "Not decided"
+        if latest:
+            proposal = (
+                f'<span class="app-phase app-phase--{escape(latest["phase"])}">'
+                f"{escape(latest['label'])}</span>"
+            )
+            if latest["to_review"]:
+                proposal += ' <strong class="govuk-tag govuk-tag--yellow">to review</strong>'
+        else:
+            proposal = "–"
+        subjects = "; ".join(f"{escape(s)}: {escape(p)}" for s, p in row["subjects"]) or "–"
+        out.append(
+            '\n    <tr class="govuk-table__row">\n'
+            f'      <td class="govuk-table__cell"><a class="govuk-link" href="{escape(row["href"])}">'
+            f"{escape(row['name'])}</a></td>\n"
+            f'      <td class="govuk-table__cell">{in_force}</td>\n'
+            f'      <td class="govuk-table__cell">{proposal}</td>\n'
+            f'      <td class="govuk-table__cell">{subjects}</td>\n'
+            "    </tr>\n  "
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every value escaped above
+
+
 def placement_list(request: TenantRequest) -> HttpResponse:
     membership = require(request, "heatmap.view")
-    rows = selectors.placement_rows_for(membership)
     names = phase_names(request.trust.config)
+    rows, in_force = selectors.placement_table_for(
+        membership, trust_slug=request.trust.slug, labels=names
+    )
     counts = {code: 0 for code in PhaseCode.values}
-    for phase, _ in selectors.phases_in_force([row["academy"] for row in rows]).values():
+    for phase in in_force:
         counts[phase] += 1
     total = sum(counts.values()) or 1
     overview = [
@@ -55,10 +94,9 @@ def placement_list(request: TenantRequest) -> HttpResponse:
         request,
         "phases/list.html",
         {
-            "rows": rows,
+            "rows_html": _rows_html(rows),
             "overview": overview,
             "job": selectors.last_recompute(request.trust.pk),
-            "labels": names,
             "can_decide": membership.can("placement.confirm"),
         },
     )

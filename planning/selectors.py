@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -390,19 +390,63 @@ def current_plan(academy: Academy, today: dt.date) -> ImprovementPlan | None:
     return plans.filter(academic_year=year).first() or plans.order_by("-academic_year").first()
 
 
+class PriorityRow(NamedTuple):
+    """The few columns of a priority the overdue lists show (read as rows, not instances)."""
+
+    pk: int
+    title: str
+
+
+class AcademyRow(NamedTuple):
+    pk: int
+    urn: str
+    name: str
+
+
 def overdue_reviews_for(membership: Membership, today: dt.date) -> list[dict[str, Any]]:
-    """Every priority in the membership's academies with a half term that ended unreviewed."""
+    """Every priority in the membership's academies with a half term that ended unreviewed.
+
+    Read as rows (two queries, the academies a subquery): the dashboard and the planning overview
+    show only the titles, academies and half terms, and model instances cost most of the page."""
+    rows = list(
+        PlanPriority.objects.filter(
+            trust_id=membership.trust_id,
+            plan__academy_id__in=academy_list_for(membership).values("pk"),  # a subquery
+        ).values_list(
+            "pk",
+            "title",
+            "starts_on",
+            "plan__academic_year",
+            "plan__academy_id",
+            "plan__academy__urn",
+            "plan__academy__name",
+        )
+    )
+    dates: dict[int, list[dt.date]] = defaultdict(list)
+    if rows:
+        for priority_id, reviewed_on in (
+            PlanReview.objects.filter(
+                trust_id=membership.trust_id, priority_id__in=[r[0] for r in rows]
+            )
+            .order_by()
+            .values_list("priority_id", "reviewed_on")
+        ):
+            dates[priority_id].append(reviewed_on)
+    year_ends: dict[str, dt.date] = {}
+    academies: dict[int, AcademyRow] = {}
     out = []
-    priorities = PlanPriority.objects.filter(
-        trust_id=membership.trust_id, plan__academy_id__in=academy_ids_for(membership)
-    ).select_related("plan__academy")
-    for p in priorities.prefetch_related("reviews"):
-        schedule = schedule_for(p, today)
+    for pk, title, starts_on, year, academy_id, urn, name in rows:
+        if year not in year_ends:
+            year_ends[year] = AcademicYear.parse(year).terms()[-1].last_day
+        schedule = review_schedule(
+            starts_on=starts_on, reviews=dates.get(pk, ()), today=today, ends_on=year_ends[year]
+        )
         if schedule.is_overdue:
+            academy = academies.setdefault(academy_id, AcademyRow(academy_id, urn, name))
             out.append(
                 {
-                    "priority": p,
-                    "academy": p.plan.academy,
+                    "priority": PriorityRow(pk, title),
+                    "academy": academy,
                     "overdue": schedule.overdue,
                     "since": schedule.overdue[0].last_day,
                 }

@@ -777,3 +777,20 @@ def test_trust_support_is_picked_from_the_academys_offer_cpd_and_partners_days(
     page = client.get(f"/t/{tw.slug}/planning/academies/{academy.urn}/").content.decode()
     assert "CPD: Writing for meaning" in page
     assert "County English hub: Writing moderation support (3 days per academy)" in page
+
+
+def test_dashboard_lists_overdue_reviews_as_the_selector_reads_them(world, client_for) -> None:
+    make_plan(world.a, reviews=[dt.date(2025, 10, 15)])
+    make_plan(world.b, title="Beta priority", reviews=[])
+    with world.a.scope():
+        m = Membership.objects.get(user=world.a.user(Role.TRUST_LEADER))
+        (o,) = selectors.overdue_reviews_for(m, dt.date.today())
+    later = len(o["overdue"]) - 1
+    more = f" and {later} later half term{'s' if later != 1 else ''}" if later else ""
+    page = client_for(world.a.user(Role.TRUST_LEADER)).get("/t/alpha/").content.decode()
+    assert (
+        f'<a class="govuk-link" href="/t/alpha/planning/academies/{o["academy"].urn}/">'
+        f"Reading fluency</a> — {o['academy'].name}, not reviewed in "
+        f"{o['overdue'][0].label}{more}</li>"
+    ) in page
+    assert "Beta priority" not in page

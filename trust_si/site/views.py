@@ -16,7 +16,8 @@ from trust_si.accounts.roles import CAPABILITIES, Role
 from trust_si.accounts.selectors import memberships_of
 from trust_si.web.access import require
 from trust_si.web.http import TenantRequest
-from visits.selectors import overdue_actions_for
+from trust_si.web.links import urn_url
+from visits.selectors import action_rows, overdue_actions_for
 
 
 @login_required
@@ -64,12 +65,39 @@ def dashboard(request: TenantRequest) -> HttpResponse:
     # Heads and governors land on their own school: its phase and what decided it.
     school_level = membership.role_enum in (Role.SCHOOL_STAFF, Role.GOVERNOR)
     own_schools = own_school_phases_for(membership) if school_level else []
+    slug = request.trust.slug
+    own_links = {}
+    if own_schools:
+        # Each school's links, reversed once for all of them rather than per school.
+        kpi_url = urn_url("kpis:academy", trust_slug=slug)
+        for school in own_schools:
+            school["kpi_href"] = kpi_url(school["academy"]["urn"])
+        own_links = {
+            route.split(":")[0]: reverse(route, kwargs={"trust_slug": slug})
+            for route in ("phases:own", "visits:list", "reporting:list")
+        }
+    # Rows of the strings each list shows, each link reversed once per list (issue 17).
     overdue = None
     if membership.can("visit.view"):
-        overdue = list(overdue_actions_for(membership)[:10])
+        overdue = action_rows(overdue_actions_for(membership)[:10], trust_slug=slug)
     overdue_reviews = None
     if membership.can("planning.view"):
-        overdue_reviews = overdue_reviews_for(membership, dt.date.today())[:10]
+        plan_url = urn_url("planning:academy", trust_slug=slug)
+        overdue_reviews = [
+            {
+                "href": plan_url(o["academy"].urn),
+                "title": o["priority"].title,
+                "academy": o["academy"].name,
+                "first": o["overdue"][0].label,
+                "later": len(o["overdue"]) - 1,
+            }
+            for o in overdue_reviews_for(membership, dt.date.today())[:10]
+        ]
+    academy_url = urn_url("academies:detail", trust_slug=slug)
+    academies = [
+        {"href": academy_url(urn), "name": name}
+        for urn, name in academy_list_for(membership).values_list("urn", "name")[:12]
+    ]
     return render(
         request,
         "dashboard.html",
@@ -77,9 +105,10 @@ def dashboard(request: TenantRequest) -> HttpResponse:
             "overdue_reviews": overdue_reviews,
             "role": membership.role_enum,
             "links": links,
-            "academies": academy_list_for(membership)[:12],
+            "academies": academies,
             "overdue": overdue,
             "own_schools": own_schools,
+            "own_links": own_links,
             "can_kpis": membership.can("kpi.view"),
             "can_reports": membership.can("report.view"),
             "can_visits": membership.can("visit.read"),
