@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import formats, timezone
+from django.utils import timezone
+from django.utils.dateformat import MONTHS_3
 from django.utils.text import Truncator
 
 from academies.selectors import academy_list_for
@@ -42,6 +45,27 @@ def visit_list_for(membership: Membership) -> QuerySet[Visit]:
     return visits
 
 
+def _day_month_year() -> Callable[[dt.date], str]:
+    """`|date:"j M Y"` ("3 Dec 2026") for a table's dates, each month's name translated once
+    per table rather than the whole format parsed again per cell (issue 17)."""
+    months: dict[int, str] = {}
+
+    def text(day: dt.date) -> str:
+        month = months.get(day.month)
+        if month is None:
+            month = months[day.month] = str(MONTHS_3[day.month]).title()
+        return f"{day.day} {month} {day.year:04d}"
+
+    return text
+
+
+def _chars(text: str, length: int) -> str:
+    """`Truncator(text).chars(length)`: a text no longer than `length` (after the same NFC
+    normalising) is returned as it is without Truncator walking it character by character."""
+    text = unicodedata.normalize("NFC", text)
+    return text if len(text) <= length else Truncator(text).chars(length)
+
+
 def visit_rows(visits: QuerySet[Visit], *, trust_slug: str, can_edit: bool) -> list[dict[str, Any]]:
     """The rows of a visits table, as the strings it shows (issue 17: no model per row).
 
@@ -49,35 +73,35 @@ def visit_rows(visits: QuerySet[Visit], *, trust_slug: str, can_edit: bool) -> l
     """
     detail = pk_url("visits:detail", trust_slug=trust_slug)
     edit = pk_url("visits:edit", trust_slug=trust_slug)
-    status_labels = dict(Visit._meta.get_field("status").flatchoices)
-    rows = []
-    for pk, date, status, academy, visit_type in visits.prefetch_related(None).values_list(
-        "pk", "date", "status", "academy__name", "visit_type__name"
-    ):
-        rows.append(
-            {
-                "href": edit(pk) if status == VisitStatus.DRAFT and can_edit else detail(pk),
-                "date": formats.date_format(date, "j M Y"),
-                "academy": academy,
-                "visit_type": visit_type,
-                "status": str(status_labels.get(status, status)),
-            }
+    status_labels = {k: str(v) for k, v in Visit._meta.get_field("status").flatchoices}
+    date_text = _day_month_year()
+    return [
+        {
+            "href": edit(pk) if status == VisitStatus.DRAFT and can_edit else detail(pk),
+            "date": date_text(date),
+            "academy": academy,
+            "visit_type": visit_type,
+            "status": status_labels.get(status, status),
+        }
+        for pk, date, status, academy, visit_type in visits.prefetch_related(None).values_list(
+            "pk", "date", "status", "academy__name", "visit_type__name"
         )
-    return rows
+    ]
 
 
 def action_rows(actions: QuerySet[Action], *, trust_slug: str) -> list[dict[str, Any]]:
     """The rows of an actions table, as the strings it shows, each linking to its visit."""
     detail = pk_url("visits:detail", trust_slug=trust_slug)
-    status_labels = dict(Action._meta.get_field("status").flatchoices)
+    status_labels = {k: str(v) for k, v in Action._meta.get_field("status").flatchoices}
+    date_text = _day_month_year()
     return [
         {
             "href": detail(visit_id),
-            "description": Truncator(description).chars(90),
+            "description": _chars(description, 90),
             "academy": academy,
             "owner": owner,
-            "due": formats.date_format(due_on, "j M Y"),
-            "status": str(status_labels.get(status, status)),
+            "due": date_text(due_on),
+            "status": status_labels.get(status, status),
         }
         for visit_id, description, academy, owner, due_on, status in actions.values_list(
             "visit_id", "description", "academy__name", "owner", "due_on", "status"
