@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
-from django.utils.dateformat import MONTHS_3
+from django.utils.dates import MONTHS_3
 from django.utils.text import Truncator
 
 from academies.selectors import academy_list_for
@@ -33,13 +33,17 @@ PUBLISHED_ONLY = frozenset({Role.SCHOOL_STAFF, Role.GOVERNOR})
 
 def visit_list_for(membership: Membership) -> QuerySet[Visit]:
     """Visits of the academies in scope. School staff and governors see only published visits."""
-    visits = (
-        Visit.objects.filter(
-            trust_id=membership.trust_id, academy__in=academy_list_for(membership).values("pk")
-        )
+    return (
+        _visits_in(membership, academy_list_for(membership).values("pk"))
         .select_related("academy", "visit_type", "partner")
         .prefetch_related("officers")
     )
+
+
+def _visits_in(membership: Membership, academies: Any) -> QuerySet[Visit]:
+    """The visits of `academies` (the ids of `academy_list_for(membership)`, as a subquery or
+    as read already) that this member's role may see."""
+    visits = Visit.objects.filter(trust_id=membership.trust_id, academy__in=academies)
     if membership.role in PUBLISHED_ONLY:
         visits = visits.filter(status=VisitStatus.PUBLISHED)
     return visits
@@ -109,6 +113,33 @@ def action_rows(actions: QuerySet[Action], *, trust_slug: str) -> list[dict[str,
     ]
 
 
+def visit_list_page_for(
+    membership: Membership, *, trust_slug: str, urn: str, today: dt.date, can_edit: bool
+) -> dict[str, Any]:
+    """The visits page's tables: visits from today, drafts past their date and recently
+    published visits (of one academy when `urn` names one in scope), and every overdue action.
+
+    The academies in scope are read once, for the filter's choices and as the ids each table's
+    query is scoped by, rather than as a subquery built again into each (issue 17).
+    """
+    academies = list(academy_list_for(membership).values_list("pk", "urn", "name"))
+    ids = [pk for pk, _, _ in academies]
+    shown = [pk for pk, u, _ in academies if u == urn] if urn else ids
+    visits = _visits_in(membership, shown)
+
+    def rows(page: QuerySet[Visit]) -> list[dict[str, Any]]:
+        return visit_rows(page, trust_slug=trust_slug, can_edit=can_edit)
+
+    overdue = _actions_in(membership, ids).filter(status__in=OPEN_STATUSES, due_on__lt=today)
+    return {
+        "academies": [{"urn": u, "name": name} for _, u, name in academies],
+        "upcoming": rows(visits.filter(date__gte=today).order_by("date")[:50]),
+        "drafts": rows(visits.filter(status=VisitStatus.DRAFT, date__lt=today)[:50]),
+        "recent": rows(visits.filter(status=VisitStatus.PUBLISHED, date__lt=today)[:30]),
+        "overdue": action_rows(overdue[:100], trust_slug=trust_slug),
+    }
+
+
 def visit_get_for(membership: Membership, pk: int) -> Visit:
     visit = visit_list_for(membership).filter(pk=pk).first()
     if visit is None:
@@ -153,12 +184,17 @@ def action_get_editable_for(membership: Membership, pk: int) -> Action:
 
 
 def action_list_for(membership: Membership) -> QuerySet[Action]:
-    actions = Action.objects.filter(
-        trust_id=membership.trust_id, academy__in=academy_list_for(membership).values("pk")
+    return _actions_in(membership, academy_list_for(membership).values("pk")).select_related(
+        "academy", "visit", "visit__visit_type"
     )
+
+
+def _actions_in(membership: Membership, academies: Any) -> QuerySet[Action]:
+    """The actions of `academies` (as for `_visits_in`) on visits this member's role sees."""
+    actions = Action.objects.filter(trust_id=membership.trust_id, academy__in=academies)
     if membership.role in PUBLISHED_ONLY:
         actions = actions.filter(visit__status=VisitStatus.PUBLISHED)
-    return actions.select_related("academy", "visit", "visit__visit_type")
+    return actions
 
 
 def action_get_for(membership: Membership, pk: int) -> Action:
