@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from django.contrib import messages
@@ -9,8 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from academies.models import PhaseOfEducation
@@ -25,6 +25,7 @@ from trust_si.exports import Figure, csv_response, xlsx_response
 from trust_si.terms import AcademicYear, TermCode, term_label
 from trust_si.web.access import require
 from trust_si.web.http import TenantRequest
+from trust_si.web.links import key_url
 
 from . import selectors, services
 from .catalogue import CATALOGUE, GROUPS, KPIS, NATIONAL_GROUP_FOR, TRUST_SCOPE_NOTE
@@ -118,11 +119,22 @@ def _cell_figure(figure: Any, min_cohort: int) -> Figure:
     return Figure(figure.value, figure.unit, text)
 
 
-def _cells_html(cells: list[str]) -> str:
-    """A row's cells as the template wrote them (escaped), joined once here rather than by a
-    template loop per cell: the table's largest share of rendering (issue 17)."""
+def _cells_html(cells: list[str]) -> SafeString:
+    """A row's cells as the template wrote them (escaped, by the stdlib's escape as Django's
+    does), joined once here rather than by a template loop per cell: the table's largest
+    share of rendering (issue 17)."""
     html = "".join(f'<td class="govuk-table__cell">{escape(c)}</td>' for c in cells)
     return mark_safe(html)  # noqa: S308 - every cell's text escaped above
+
+
+def _academy_head_html(href: str, term: str, name: str) -> SafeString:
+    """An academy row's heading, its link to the academy's KPIs as the template's `{% url %}`
+    wrote it: reversed once per table, not once per row (issue 17)."""
+    html = (
+        f'<a class="govuk-link" href="{escape(href)}?term={escape(term)}">{escape(name)}'
+        '<span class="govuk-visually-hidden">: all KPIs</span></a>'
+    )
+    return mark_safe(html)  # noqa: S308 - every value escaped above
 
 
 def _cohort_number(text: Any) -> Any:
@@ -153,11 +165,17 @@ def _trust_table(request: TenantRequest) -> tuple[dict[str, Any], Any]:
     index = {(f.academy_id, f.kpi_code): f for f in figures if not f.education}
     educations = sorted({f.education for f in figures if f.education})
     by_education = {(f.education, f.kpi_code): f for f in figures if f.education}
-    columns = [code for code in TABLE_KPIS if any(f.kpi_code == code for f in figures)]
+    # Each KPI's first figure: which columns have data, and whose national figure they show.
+    samples: dict[str, Any] = {}
+    for f in figures:
+        samples.setdefault(f.kpi_code, f)
+    columns = [code for code in TABLE_KPIS if code in samples]
     min_cohort = threshold(request.trust.min_cohort)
+    academy_url = key_url("kpis:academy", "urn", trust_slug=request.trust.slug)
     rows = [
         {
             "academy": a,
+            "head_html": _academy_head_html(academy_url(a.urn), term, a.name),
             "cells": cells,
             "cells_html": _cells_html(cells),
             "figures": [_cell_figure(index.get((a.pk, c)), min_cohort) for c in columns],
@@ -187,7 +205,7 @@ def _trust_table(request: TenantRequest) -> tuple[dict[str, Any], Any]:
     # published the term's year): exports carry it on a row of its own beside the numbers.
     national_years = []
     for code in columns:
-        sample = next((f for f in figures if f.kpi_code == code), None)
+        sample = samples.get(code)
         national_years.append(sample.national_basis if sample else "not published")
         national.append(
             f"{sample.national:g}{'%' if sample.unit == '%' else ''} ({sample.national_basis})"

@@ -20,3 +20,17 @@ def pk_url(viewname: str, **kwargs: Any) -> Callable[[int], str]:
     """`reverse(viewname, kwargs={**kwargs, "pk": pk})` for any pk, reversed once."""
     head, tail = reverse(viewname, kwargs={**kwargs, "pk": _SENTINEL}).rsplit(str(_SENTINEL), 1)
     return lambda pk: f"{head}{int(pk)}{tail}"
+
+
+def key_url(viewname: str, key: str, **kwargs: Any) -> Callable[[str], str]:
+    """`reverse(viewname, kwargs={**kwargs, key: value})` for a `str:` argument (a URN), reversed
+    once: a value of ASCII digits prints as itself; any other is reversed as it always was
+    (reverse quotes and checks it)."""
+    head, tail = reverse(viewname, kwargs={**kwargs, key: str(_SENTINEL)}).rsplit(str(_SENTINEL), 1)
+
+    def url(value: str) -> str:
+        if value.isascii() and value.isdigit():
+            return f"{head}{value}{tail}"
+        return reverse(viewname, kwargs={**kwargs, key: value})
+
+    return url
