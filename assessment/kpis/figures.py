@@ -398,8 +398,10 @@ def benchmarks_current() -> Benchmarks:
         kpi: {year: (year, value, source) for year, value, source in rows}
         for kpi, rows in load_benchmarks().items()
     }
-    for row in NationalBenchmark.objects.all():
-        merged.setdefault(row.kpi_code, {})[row.year] = (row.year, row.value, row.source)
+    # The four columns used, not a model per row: every KPI page reads them (issue 17).
+    loaded = NationalBenchmark.objects.values_list("kpi_code", "year", "value", "source")
+    for kpi_code, year, value, source in loaded:
+        merged.setdefault(kpi_code, {})[year] = (year, value, source)
     return {kpi: sorted(rows.values()) for kpi, rows in merged.items()}
 
 
@@ -421,7 +423,8 @@ def targets_index(*, trust_id: int, years: set[str] | None = None) -> TargetInde
     rows = KpiTarget.objects.filter(trust_id=trust_id)
     if years is not None:
         rows = rows.filter(academic_year__in=years)
-    return {(t.academy_id, t.kpi_code, t.academic_year): t.value for t in rows}
+    fields = rows.values_list("academy_id", "kpi_code", "academic_year", "value")
+    return {(academy, kpi, year): value for academy, kpi, year, value in fields}
 
 
 def target_for(targets: TargetIndex, academy_id: int | None, kpi: str, year: str) -> float | None:
