@@ -127,6 +127,22 @@ def _cells_html(cells: list[str]) -> SafeString:
     return mark_safe(html)  # noqa: S308 - every cell's text escaped above
 
 
+def _options_html(choices: list[tuple[str, Any]], selected: str) -> SafeString:
+    """A select's options as the template's loop wrote them, escaped here (issue 17)."""
+    html = "".join(
+        f'<option value="{escape(str(value))}"{" selected" if value == selected else ""}>'
+        f"{escape(str(label))}</option>"
+        for value, label in choices
+    )
+    return mark_safe(html)  # noqa: S308 - every value escaped above
+
+
+def _wrapped_html(texts: list[Any], before: str, after: str) -> SafeString:
+    """Each text escaped between `before` and `after` (a table's header or row cells)."""
+    html = "".join(f"{before}{escape(str(t))}{after}" for t in texts)
+    return mark_safe(html)  # noqa: S308 - every text escaped above
+
+
 def _academy_head_html(href: str, term: str, name: str) -> SafeString:
     """An academy row's heading, its link to the academy's KPIs as the template's `{% url %}`
     wrote it: reversed once per table, not once per row (issue 17)."""
@@ -219,19 +235,35 @@ def _trust_table(request: TenantRequest) -> tuple[dict[str, Any], Any]:
         )
     # Disadvantaged pupils are compared with national other pupils (DfE's DIFFN_* comparison).
     compared = national_label(NATIONAL_GROUP_FOR.get(group, "all"))
+    terms_shown = [(t, term_label(t)) for t in terms]
+    groups_shown = [(g, GROUP_LABELS[g]) for g in GROUPS]
+    columns_shown = [(c, KPIS[c].label) for c in columns]
     return {
         "national_label": compared[0].upper() + compared[1:],
+        # The page's loops over terms, groups and columns, as HTML (issue 17); the lists
+        # stay for the exports.
+        "terms_html": _options_html(terms_shown, term),
+        "groups_html": _options_html(groups_shown, group),
+        "columns_html": _wrapped_html(
+            [label for _, label in columns_shown],
+            '<th scope="col" class="govuk-table__header">',
+            "</th>",
+        ),
+        "trust_row_html": _wrapped_html(
+            trust_row, '<td class="govuk-table__cell"><strong>', "</strong></td>"
+        ),
+        "national_html": _cells_html(national),
         "term": term,
         "group": group,
-        "groups": [(g, GROUP_LABELS[g]) for g in GROUPS],
-        "columns": [(c, KPIS[c].label) for c in columns],
+        "groups": groups_shown,
+        "columns": columns_shown,
         "rows": rows,
         "trust_row": trust_row,
         "trust_figures": trust_figures,
         "national_figures": national_figures,
         "national_years": national_years,
         "education_rows": education_rows,
-        "terms": [(t, term_label(t)) for t in terms],
+        "terms": terms_shown,
         "national": national,
         "min_cohort": min_cohort,
         "show_trust_row": membership.is_trust_wide,
