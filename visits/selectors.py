@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import formats, timezone
+from django.utils import timezone
+from django.utils.dates import MONTHS_3
 from django.utils.text import Truncator
 
 from academies.selectors import academy_list_for
@@ -30,16 +33,41 @@ PUBLISHED_ONLY = frozenset({Role.SCHOOL_STAFF, Role.GOVERNOR})
 
 def visit_list_for(membership: Membership) -> QuerySet[Visit]:
     """Visits of the academies in scope. School staff and governors see only published visits."""
-    visits = (
-        Visit.objects.filter(
-            trust_id=membership.trust_id, academy__in=academy_list_for(membership).values("pk")
-        )
+    return (
+        _visits_in(membership, academy_list_for(membership).values("pk"))
         .select_related("academy", "visit_type", "partner")
         .prefetch_related("officers")
     )
+
+
+def _visits_in(membership: Membership, academies: Any) -> QuerySet[Visit]:
+    """The visits of `academies` (the ids of `academy_list_for(membership)`, as a subquery or
+    as read already) that this member's role may see."""
+    visits = Visit.objects.filter(trust_id=membership.trust_id, academy__in=academies)
     if membership.role in PUBLISHED_ONLY:
         visits = visits.filter(status=VisitStatus.PUBLISHED)
     return visits
+
+
+def _day_month_year() -> Callable[[dt.date], str]:
+    """`|date:"j M Y"` ("3 Dec 2026") for a table's dates, each month's name translated once
+    per table rather than the whole format parsed again per cell (issue 17)."""
+    months: dict[int, str] = {}
+
+    def text(day: dt.date) -> str:
+        month = months.get(day.month)
+        if month is None:
+            month = months[day.month] = str(MONTHS_3[day.month]).title()
+        return f"{day.day} {month} {day.year:04d}"
+
+    return text
+
+
+def _chars(text: str, length: int) -> str:
+    """`Truncator(text).chars(length)`: a text no longer than `length` (after the same NFC
+    normalising) is returned as it is without Truncator walking it character by character."""
+    text = unicodedata.normalize("NFC", text)
+    return text if len(text) <= length else Truncator(text).chars(length)
 
 
 def visit_rows(visits: QuerySet[Visit], *, trust_slug: str, can_edit: bool) -> list[dict[str, Any]]:
@@ -49,40 +77,67 @@ def visit_rows(visits: QuerySet[Visit], *, trust_slug: str, can_edit: bool) -> l
     """
     detail = pk_url("visits:detail", trust_slug=trust_slug)
     edit = pk_url("visits:edit", trust_slug=trust_slug)
-    status_labels = dict(Visit._meta.get_field("status").flatchoices)
-    rows = []
-    for pk, date, status, academy, visit_type in visits.prefetch_related(None).values_list(
-        "pk", "date", "status", "academy__name", "visit_type__name"
-    ):
-        rows.append(
-            {
-                "href": edit(pk) if status == VisitStatus.DRAFT and can_edit else detail(pk),
-                "date": formats.date_format(date, "j M Y"),
-                "academy": academy,
-                "visit_type": visit_type,
-                "status": str(status_labels.get(status, status)),
-            }
+    status_labels = {k: str(v) for k, v in Visit._meta.get_field("status").flatchoices}
+    date_text = _day_month_year()
+    return [
+        {
+            "href": edit(pk) if status == VisitStatus.DRAFT and can_edit else detail(pk),
+            "date": date_text(date),
+            "academy": academy,
+            "visit_type": visit_type,
+            "status": status_labels.get(status, status),
+        }
+        for pk, date, status, academy, visit_type in visits.prefetch_related(None).values_list(
+            "pk", "date", "status", "academy__name", "visit_type__name"
         )
-    return rows
+    ]
 
 
 def action_rows(actions: QuerySet[Action], *, trust_slug: str) -> list[dict[str, Any]]:
     """The rows of an actions table, as the strings it shows, each linking to its visit."""
     detail = pk_url("visits:detail", trust_slug=trust_slug)
-    status_labels = dict(Action._meta.get_field("status").flatchoices)
+    status_labels = {k: str(v) for k, v in Action._meta.get_field("status").flatchoices}
+    date_text = _day_month_year()
     return [
         {
             "href": detail(visit_id),
-            "description": Truncator(description).chars(90),
+            "description": _chars(description, 90),
             "academy": academy,
             "owner": owner,
-            "due": formats.date_format(due_on, "j M Y"),
-            "status": str(status_labels.get(status, status)),
+            "due": date_text(due_on),
+            "status": status_labels.get(status, status),
         }
         for visit_id, description, academy, owner, due_on, status in actions.values_list(
             "visit_id", "description", "academy__name", "owner", "due_on", "status"
         )
     ]
+
+
+def visit_list_page_for(
+    membership: Membership, *, trust_slug: str, urn: str, today: dt.date, can_edit: bool
+) -> dict[str, Any]:
+    """The visits page's tables: visits from today, drafts past their date and recently
+    published visits (of one academy when `urn` names one in scope), and every overdue action.
+
+    The academies in scope are read once, for the filter's choices and as the ids each table's
+    query is scoped by, rather than as a subquery built again into each (issue 17).
+    """
+    academies = list(academy_list_for(membership).values_list("pk", "urn", "name"))
+    ids = [pk for pk, _, _ in academies]
+    shown = [pk for pk, u, _ in academies if u == urn] if urn else ids
+    visits = _visits_in(membership, shown)
+
+    def rows(page: QuerySet[Visit]) -> list[dict[str, Any]]:
+        return visit_rows(page, trust_slug=trust_slug, can_edit=can_edit)
+
+    overdue = _actions_in(membership, ids).filter(status__in=OPEN_STATUSES, due_on__lt=today)
+    return {
+        "academies": [{"urn": u, "name": name} for _, u, name in academies],
+        "upcoming": rows(visits.filter(date__gte=today).order_by("date")[:50]),
+        "drafts": rows(visits.filter(status=VisitStatus.DRAFT, date__lt=today)[:50]),
+        "recent": rows(visits.filter(status=VisitStatus.PUBLISHED, date__lt=today)[:30]),
+        "overdue": action_rows(overdue[:100], trust_slug=trust_slug),
+    }
 
 
 def visit_get_for(membership: Membership, pk: int) -> Visit:
@@ -129,12 +184,17 @@ def action_get_editable_for(membership: Membership, pk: int) -> Action:
 
 
 def action_list_for(membership: Membership) -> QuerySet[Action]:
-    actions = Action.objects.filter(
-        trust_id=membership.trust_id, academy__in=academy_list_for(membership).values("pk")
+    return _actions_in(membership, academy_list_for(membership).values("pk")).select_related(
+        "academy", "visit", "visit__visit_type"
     )
+
+
+def _actions_in(membership: Membership, academies: Any) -> QuerySet[Action]:
+    """The actions of `academies` (as for `_visits_in`) on visits this member's role sees."""
+    actions = Action.objects.filter(trust_id=membership.trust_id, academy__in=academies)
     if membership.role in PUBLISHED_ONLY:
         actions = actions.filter(visit__status=VisitStatus.PUBLISHED)
-    return actions.select_related("academy", "visit", "visit__visit_type")
+    return actions
 
 
 def action_get_for(membership: Membership, pk: int) -> Action:

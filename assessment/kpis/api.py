@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -113,24 +114,33 @@ def _choice(request: Request, name: str, allowed: Any) -> str | None:
 
 
 def _figure_row(f: Any, urns: dict[int, str]) -> dict[str, Any]:
+    """One figure as `KpiFigureOutput` represents it, built here: the serializer's field-by-field
+    walk was a third of the route's CPU (issue 17). Each field as its DRF field gives it: None
+    stays None, else str / float / int / bool (tests/kpis compare with the serializer)."""
+    national_year = f.national_year
     return {
         "urn": urns.get(f.academy_id) if f.academy_id else None,
-        "kpi": f.kpi_code,
-        "label": f.label,
-        "term": f.term_code,
-        "group": f.group,
-        "value": f.value,
-        "unit": f.unit,
-        "cohort": None if f.suppressed else f.cohort,
-        "suppressed": f.suppressed,
-        "suppression": f.suppression,
-        "national": f.national,
-        "national_year": f.national_year,
-        "national_basis": f.national_basis,
-        "national_group": f.national_group,
-        "national_label": national_label(f.national_group),
-        "target": f.target,
+        "kpi": _text(f.kpi_code),
+        "label": _text(f.label),
+        "term": _text(f.term_code),
+        "group": _text(f.group),
+        "value": None if f.value is None else float(f.value),
+        "unit": _text(f.unit),
+        "cohort": None if f.suppressed or f.cohort is None else int(f.cohort),
+        "suppressed": bool(f.suppressed),
+        "suppression": _text(f.suppression),
+        "national": None if f.national is None else float(f.national),
+        "national_year": None if national_year is None else str(national_year),
+        "national_basis": _text(f.national_basis),
+        "national_group": _text(f.national_group),
+        "national_label": _text(national_label(f.national_group)),
+        "target": None if f.target is None else float(f.target),
     }
+
+
+def _text(value: Any) -> str | None:
+    """A `serializers.CharField`'s representation."""
+    return None if value is None else str(value)
 
 
 class KpiFigureListAPI(TenantListAPIView):
@@ -160,11 +170,16 @@ class KpiFigureListAPI(TenantListAPIView):
                 raise ValidationError({"term": str(exc)}) from exc
         kpi = _choice(request, "kpi", KPIS)
         group = _choice(request, "group", GROUPS)
-        if urn := request.query_params.get("urn"):
-            academy_ids = [academy_get_for(self.membership, urn).pk]
-        else:
-            academy_ids = list(academy_list_for(self.membership).values_list("pk", flat=True))
+        # The academies in scope, read once: their URNs for the rows, their ids for the filter.
         urns = dict(academy_list_for(self.membership).values_list("pk", "urn"))
+        if urn := request.query_params.get("urn"):
+            # As `academy_get_for`: the first in scope (by name) with that URN, else not found.
+            found = next((pk for pk, u in urns.items() if u == urn), None)
+            if found is None:
+                raise Http404("No such academy.")
+            academy_ids = [found]
+        else:
+            academy_ids = list(urns)
         # Filtered, counted and sliced in the database: one page of figures is read, whatever
         # the size of the trust's table.
         figures = selectors.kpi_figures_paged_for(
@@ -175,7 +190,7 @@ class KpiFigureListAPI(TenantListAPIView):
             kpi_codes=[kpi] if kpi else None,
             trust_row=self.membership.is_trust_wide and not urn,
         )
-        return self.paginated(figures.shaped(lambda f: _figure_row(f, urns)), KpiFigureOutput)
+        return self.paginated_rows(figures.shaped(lambda f: _figure_row(f, urns)))
 
 
 class KpiTargetOutput(serializers.ModelSerializer):

@@ -543,7 +543,10 @@ def term_codes_with_data(trust_id: int) -> list[str]:
         Q(pk__in=Result.objects.filter(trust_id=trust_id).values("term_id"))
         | Q(pk__in=Attendance.objects.filter(trust_id=trust_id).values("term_id"))
     )
-    codes = (TermCode.of(y, s) for y, s in terms.values_list("academic_year", "season"))
+    # The two columns a term code is made of, not a model per term (issue 17).
+    codes = (
+        TermCode.of(year, season) for year, season in terms.values_list("academic_year", "season")
+    )
     return [t.code for t in sorted(codes, reverse=True)]
 
 

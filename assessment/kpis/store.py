@@ -59,16 +59,19 @@ _CELL_FIELDS = (
 
 def figures_basis(trust_id: int) -> str:
     """What the stored figures depend on besides the pupil data: a change here means rebuild."""
-    trust = Trust.objects.get(pk=trust_id)
+    return _basis(trust_id, Trust.objects.get(pk=trust_id).min_cohort)
+
+
+def _basis(trust_id: int, min_cohort: int) -> str:
+    """`figures_basis` with the trust's `min_cohort` already read (with the figure set's row,
+    by the readers: one query fewer on every page that reads figures, issue 17)."""
     academies = list(
         Academy.objects.filter(trust_id=trust_id, is_active=True)
         .order_by("name", "pk")
         .values_list("pk", "name", "phase_of_education")
     )
     catalogue = [(k.code, k.summer_only, k.unit) for k in KPIS.values()]
-    text = repr(
-        (STORE_VERSION, disclosure.threshold(trust.min_cohort), academies, catalogue, GROUPS)
-    )
+    text = repr((STORE_VERSION, disclosure.threshold(min_cohort), academies, catalogue, GROUPS))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -131,16 +134,22 @@ def data_version(trust_id: int) -> str | None:
     """A fingerprint of the trust's pupil data as the stored figures last saw it (their build
     time and basis), or None while they are out of date: what a cache of anything read from
     the pupil data keys on."""
-    row = KpiFigureSet.objects.filter(trust_id=trust_id).values_list("built", "basis", "built_at")
+    row = KpiFigureSet.objects.filter(trust_id=trust_id).values_list(
+        "built", "basis", "built_at", "trust__min_cohort"
+    )
     found = row.first()
-    if found is None or not found[0] or found[1] != figures_basis(trust_id) or found[2] is None:
+    if found is None or not found[0] or found[1] != _basis(trust_id, found[3]) or found[2] is None:
         return None
     return f"{found[2].timestamp():.6f}:{found[1][:16]}"
 
 
 def _current(trust_id: int) -> bool:
-    row = KpiFigureSet.objects.filter(trust_id=trust_id).values_list("built", "basis").first()
-    return row is not None and row[0] and row[1] == figures_basis(trust_id)
+    row = (
+        KpiFigureSet.objects.filter(trust_id=trust_id)
+        .values_list("built", "basis", "trust__min_cohort")
+        .first()
+    )
+    return row is not None and row[0] and row[1] == _basis(trust_id, row[2])
 
 
 def _cells(

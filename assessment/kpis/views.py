@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from django.contrib import messages
@@ -9,8 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from academies.models import PhaseOfEducation
@@ -25,6 +25,7 @@ from trust_si.exports import Figure, csv_response, xlsx_response
 from trust_si.terms import AcademicYear, TermCode, term_label
 from trust_si.web.access import require
 from trust_si.web.http import TenantRequest
+from trust_si.web.links import key_url
 
 from . import selectors, services
 from .cards import kpi_cards_html
@@ -119,11 +120,38 @@ def _cell_figure(figure: Any, min_cohort: int) -> Figure:
     return Figure(figure.value, figure.unit, text)
 
 
-def _cells_html(cells: list[str]) -> str:
-    """A row's cells as the template wrote them (escaped), joined once here rather than by a
-    template loop per cell: the table's largest share of rendering (issue 17)."""
+def _cells_html(cells: list[str]) -> SafeString:
+    """A row's cells as the template wrote them (escaped, by the stdlib's escape as Django's
+    does), joined once here rather than by a template loop per cell: the table's largest
+    share of rendering (issue 17)."""
     html = "".join(f'<td class="govuk-table__cell">{escape(c)}</td>' for c in cells)
     return mark_safe(html)  # noqa: S308 - every cell's text escaped above
+
+
+def _options_html(choices: list[tuple[str, Any]], selected: str) -> SafeString:
+    """A select's options as the template's loop wrote them, escaped here (issue 17)."""
+    html = "".join(
+        f'<option value="{escape(str(value))}"{" selected" if value == selected else ""}>'
+        f"{escape(str(label))}</option>"
+        for value, label in choices
+    )
+    return mark_safe(html)  # noqa: S308 - every value escaped above
+
+
+def _wrapped_html(texts: list[Any], before: str, after: str) -> SafeString:
+    """Each text escaped between `before` and `after` (a table's header or row cells)."""
+    html = "".join(f"{before}{escape(str(t))}{after}" for t in texts)
+    return mark_safe(html)  # noqa: S308 - every text escaped above
+
+
+def _academy_head_html(href: str, term: str, name: str) -> SafeString:
+    """An academy row's heading, its link to the academy's KPIs as the template's `{% url %}`
+    wrote it: reversed once per table, not once per row (issue 17)."""
+    html = (
+        f'<a class="govuk-link" href="{escape(href)}?term={escape(term)}">{escape(name)}'
+        '<span class="govuk-visually-hidden">: all KPIs</span></a>'
+    )
+    return mark_safe(html)  # noqa: S308 - every value escaped above
 
 
 def _cohort_number(text: Any) -> Any:
@@ -154,11 +182,17 @@ def _trust_table(request: TenantRequest) -> tuple[dict[str, Any], Any]:
     index = {(f.academy_id, f.kpi_code): f for f in figures if not f.education}
     educations = sorted({f.education for f in figures if f.education})
     by_education = {(f.education, f.kpi_code): f for f in figures if f.education}
-    columns = [code for code in TABLE_KPIS if any(f.kpi_code == code for f in figures)]
+    # Each KPI's first figure: which columns have data, and whose national figure they show.
+    samples: dict[str, Any] = {}
+    for f in figures:
+        samples.setdefault(f.kpi_code, f)
+    columns = [code for code in TABLE_KPIS if code in samples]
     min_cohort = threshold(request.trust.min_cohort)
+    academy_url = key_url("kpis:academy", "urn", trust_slug=request.trust.slug)
     rows = [
         {
             "academy": a,
+            "head_html": _academy_head_html(academy_url(a.urn), term, a.name),
             "cells": cells,
             "cells_html": _cells_html(cells),
             "figures": [_cell_figure(index.get((a.pk, c)), min_cohort) for c in columns],
@@ -188,7 +222,7 @@ def _trust_table(request: TenantRequest) -> tuple[dict[str, Any], Any]:
     # published the term's year): exports carry it on a row of its own beside the numbers.
     national_years = []
     for code in columns:
-        sample = next((f for f in figures if f.kpi_code == code), None)
+        sample = samples.get(code)
         national_years.append(sample.national_basis if sample else "not published")
         national.append(
             f"{sample.national:g}{'%' if sample.unit == '%' else ''} ({sample.national_basis})"
@@ -202,19 +236,35 @@ def _trust_table(request: TenantRequest) -> tuple[dict[str, Any], Any]:
         )
     # Disadvantaged pupils are compared with national other pupils (DfE's DIFFN_* comparison).
     compared = national_label(NATIONAL_GROUP_FOR.get(group, "all"))
+    terms_shown = [(t, term_label(t)) for t in terms]
+    groups_shown = [(g, GROUP_LABELS[g]) for g in GROUPS]
+    columns_shown = [(c, KPIS[c].label) for c in columns]
     return {
         "national_label": compared[0].upper() + compared[1:],
+        # The page's loops over terms, groups and columns, as HTML (issue 17); the lists
+        # stay for the exports.
+        "terms_html": _options_html(terms_shown, term),
+        "groups_html": _options_html(groups_shown, group),
+        "columns_html": _wrapped_html(
+            [label for _, label in columns_shown],
+            '<th scope="col" class="govuk-table__header">',
+            "</th>",
+        ),
+        "trust_row_html": _wrapped_html(
+            trust_row, '<td class="govuk-table__cell"><strong>', "</strong></td>"
+        ),
+        "national_html": _cells_html(national),
         "term": term,
         "group": group,
-        "groups": [(g, GROUP_LABELS[g]) for g in GROUPS],
-        "columns": [(c, KPIS[c].label) for c in columns],
+        "groups": groups_shown,
+        "columns": columns_shown,
         "rows": rows,
         "trust_row": trust_row,
         "trust_figures": trust_figures,
         "national_figures": national_figures,
         "national_years": national_years,
         "education_rows": education_rows,
-        "terms": [(t, term_label(t)) for t in terms],
+        "terms": terms_shown,
         "national": national,
         "min_cohort": min_cohort,
         "show_trust_row": membership.is_trust_wide,

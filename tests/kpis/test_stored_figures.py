@@ -124,3 +124,20 @@ def test_a_higher_disclosure_threshold_rebuilds_the_stored_figures(world):
         assert kpi_figures_for(trust_id=tw.trust.pk, groups=GROUPS) == kpi_figures_compute(
             trust_id=tw.trust.pk, groups=GROUPS
         )
+
+
+@pytest.mark.django_db
+def test_a_changed_threshold_makes_the_data_version_out_of_date(world):
+    """The readers read the threshold with the figure set's row (issue 17): a change of it
+    still makes the stored figures out of date, for the cache keys as for the pages."""
+    from assessment.kpis.store import data_version, kpi_figures_rebuild
+
+    tw = world.a
+    with tw.scope():
+        seed_attendance(academy=tw.academies[0], term_code=TERM, pupils=_pupils("A", 12))
+        kpi_figures_rebuild(trust_id=tw.trust.pk)
+        assert data_version(tw.trust.pk)
+        Trust.objects.filter(pk=tw.trust.pk).update(min_cohort=15)
+        assert data_version(tw.trust.pk) is None
+        Trust.objects.filter(pk=tw.trust.pk).update(min_cohort=5)
+        assert data_version(tw.trust.pk)

@@ -446,3 +446,64 @@ def test_governors_read_their_academys_published_visits_and_nothing_else(world, 
     assert governor.get(f"/t/{a.slug}/visits/{other.pk}/").status_code == 404
     assert f'href="/t/{a.slug}/visits/programme/"' not in listing.content.decode()
     assert governor.get(f"/t/{a.slug}/visits/programme/").status_code == 403
+
+
+def test_table_text_helpers_match_djangos_formatters():
+    from django.utils.formats import date_format
+    from django.utils.text import Truncator
+
+    from visits.selectors import _chars, _day_month_year
+
+    text = _day_month_year()
+    for day in [dt.date(2026, m, d) for m in range(1, 13) for d in (1, 9, 28)] + [
+        dt.date(999, 9, 9)
+    ]:
+        assert text(day) == date_format(day, "j M Y")
+    cafe = "cafe\u0301 "  # a combining accent: NFC makes it one character
+    for s in ["", "short", "x" * 90, "x" * 91, cafe * 18, cafe * 19, "e\u0301" * 95, "<b>" * 40]:
+        assert _chars(s, 90) == Truncator(s).chars(90), s
+
+
+def test_visits_page_tables_are_scoped_escaped_and_filtered(world, client_for):
+    from django.utils.formats import date_format
+    from django.utils.text import Truncator
+    from django.utils.timezone import localdate
+
+    a = world.a
+    today = localdate()
+    long_text = "Improve <b>phonics</b> & reading " * 5
+    with a.scope():
+        types = {t.code: t for t in visit_types_ensure(trust=a.trust)}
+        mine = visit_create(
+            actor=a.user(OFFICER),
+            academy=a.academies[0],
+            visit_type=types["teaching_learning"],
+            date=today - dt.timedelta(days=20),
+        )
+        action_create(
+            actor=a.user(OFFICER),
+            visit=mine,
+            description=long_text,
+            owner="Head & deputy",
+            due_on=today - dt.timedelta(days=3),
+        )
+        visit_create(
+            actor=a.user(Role.TRUST_LEADER),
+            academy=a.academies[1],
+            visit_type=types["teaching_learning"],
+            date=today + dt.timedelta(days=5),
+        )
+    officer = client_for(a.user(OFFICER))
+    page = officer.get(f"/t/{a.slug}/visits/").content.decode()
+    edit = reverse("visits:edit", kwargs={"trust_slug": a.slug, "pk": mine.pk})
+    assert f'href="{edit}">{date_format(mine.date, "j M Y")}<span' in page
+    assert a.academies[1].name not in page  # another academy's visit, and not in the filter
+    assert "No visits planned." in page
+    shown = Truncator(long_text).chars(90).replace("&", "&amp;").replace("<", "&lt;")
+    assert shown.replace(">", "&gt;") in page and "Head &amp; deputy" in page
+    # An academy outside the officer's scope shows no visits (the overdue actions stay).
+    other = officer.get(f"/t/{a.slug}/visits/?academy={a.academies[1].urn}").content.decode()
+    assert "No drafts." in other and "None yet." in other and "No visits planned." in other
+    assert "Head &amp; deputy" in other
+    leader = client_for(a.user(Role.TRUST_LEADER))
+    assert a.academies[1].name in leader.get(f"/t/{a.slug}/visits/").content.decode()

@@ -115,10 +115,11 @@ class TenantListAPIView(TenantAPIView):
         page: list[Any] | None = paginator.paginate_queryset(items, self.request, view=self)
         return paginator.get_paginated_response(serializer_class(page, many=True, **kwargs).data)
 
-    def paginated_rows(self, rows: list[Any]) -> Response:
-        """Rows already shaped as the response (dicts): paginate them as they are."""
+    def paginated_rows(self, rows: Any) -> Response:
+        """Rows already shaped as the response (dicts, in a list or a sequence that reads the
+        slice asked for): paginate them as they are."""
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(rows, self.request, view=self)
+        page: list[Any] | None = paginator.paginate_queryset(rows, self.request, view=self)
         return paginator.get_paginated_response(page)
 
 

@@ -9,15 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
 
 from django.urls import reverse
-from django.utils.http import RFC3986_SUBDELIMS
 
 # A key no row has, so the one place it appears in the reversed URL is the key's.
 _SENTINEL = 987654321987
-# What `reverse` leaves unquoted in a path (Django's URLResolver, RFC 3986 `pchar`).
-_PATH_SAFE = RFC3986_SUBDELIMS + "/~:@"
 
 
 def pk_url(viewname: str, **kwargs: Any) -> Callable[[int], str]:
@@ -26,10 +22,21 @@ def pk_url(viewname: str, **kwargs: Any) -> Callable[[int], str]:
     return lambda pk: f"{head}{int(pk)}{tail}"
 
 
+def key_url(viewname: str, key: str, **kwargs: Any) -> Callable[[str], str]:
+    """`reverse(viewname, kwargs={**kwargs, key: value})` for a `str:` argument (a URN), reversed
+    once: a value of ASCII digits prints as itself; any other is reversed as it always was
+    (reverse quotes and checks it)."""
+    head, tail = reverse(viewname, kwargs={**kwargs, key: str(_SENTINEL)}).rsplit(str(_SENTINEL), 1)
+
+    def url(value: str) -> str:
+        text = str(value)
+        if text.isascii() and text.isdigit():
+            return f"{head}{text}{tail}"
+        return reverse(viewname, kwargs={**kwargs, key: value})
+
+    return url
+
+
 def urn_url(viewname: str, **kwargs: Any) -> Callable[[str], str]:
-    """`reverse(viewname, kwargs={**kwargs, "urn": urn})` for any URN, reversed once; the URN is
-    quoted as `reverse` quotes a path (URNs are digits, so in practice it is unchanged)."""
-    head, tail = reverse(viewname, kwargs={**kwargs, "urn": str(_SENTINEL)}).rsplit(
-        str(_SENTINEL), 1
-    )
-    return lambda urn: f"{head}{quote(str(urn), safe=_PATH_SAFE)}{tail}"
+    """`key_url` for the usual `urn` argument."""
+    return key_url(viewname, "urn", **kwargs)
