@@ -193,6 +193,26 @@ def test_the_named_bypass_and_the_keyed_lookup_are_the_only_ways_across(
         assert cursor.fetchone()[0] == 0  # the lookup's table closed again after it
 
 
+@pytest.mark.parametrize("scope_before", ["none", "other trust"])
+def test_a_scopes_first_query_through_a_server_side_cursor_sees_its_rows(
+    populated: World, as_app_role: None, scope_before: str
+) -> None:
+    """`.iterator()` reads through a server-side cursor (a form's choices do): the statement is
+    only DECLAREd and runs when rows are fetched, so a `set_config` sent through that cursor
+    never ran. The scope must reach the database when the first query of a scope is one."""
+    a, b = populated.a, populated.b
+    if scope_before == "none":
+        with connection.cursor() as cursor:
+            cursor.execute('SELECT count(*) FROM "academies_academy"')
+            assert cursor.fetchone()[0] == 0
+    else:
+        with trust_scope(b.trust):
+            assert Academy.objects.count() == len(b.academies)
+    with trust_scope(a.trust):
+        names = {x.name for x in Academy.objects.all().iterator(chunk_size=10)}
+    assert names == {x.name for x in a.academies}
+
+
 # --- The app works as the plain role ---------------------------------------------------------
 
 

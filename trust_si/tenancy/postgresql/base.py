@@ -68,10 +68,13 @@ class DatabaseWrapper(base.DatabaseWrapper):
     ) -> Any:
         wanted = database_settings()
         if wanted != self.rls_sent:
-            # The raw cursor: the setting is not one of the request's queries (query counts,
-            # the debug toolbar) and runs on the same session as the statement after it.
-            with self.wrap_database_errors:
-                context["cursor"].cursor.execute(SET_SCOPE, wanted)
+            # A raw cursor of its own: the setting is not one of the request's queries (query
+            # counts, the debug toolbar) and runs on the same session as the statement after
+            # it. Never the statement's cursor: for `.iterator()` that is a server-side cursor,
+            # which only DECLAREs a query and runs it when rows are fetched, so a `set_config`
+            # sent through it never ran (tests/tenancy/test_rls.py, server_side_cursor).
+            with self.wrap_database_errors, self.connection.cursor() as cursor:
+                cursor.execute(SET_SCOPE, wanted)
             self.rls_sent = wanted
         return execute(sql, params, many, context)
 
