@@ -212,9 +212,9 @@ def test_a_bad_token_form_is_shown_again_with_the_reason(world, data, field):
 
 
 def test_a_token_sent_with_another_users_session_acts_as_the_tokens_user(world):
-    """The request keeps the session user's memberships (the MFA check reads them). A token on
-    the same request is another user: its own membership (an officer's, who may not upload)
-    decides, never the signed-in leader's."""
+    """The tenant middleware answers from the memberships the request already read; those are
+    the session user's. A token on the same request is another user: its own membership (an
+    officer's, who may not upload) decides, never the signed-in leader's."""
     officer = world.a.user(Role.IMPROVEMENT_OFFICER)
     _token, key = _create(world.a, officer)
     leader_session = _signed_in(world.a.user(Role.TRUST_LEADER))

@@ -62,9 +62,10 @@ _REQUEST_MEMBERSHIPS = "_trust_si_memberships"
 
 
 def memberships_of_request(request: Any) -> list[Membership]:
-    """`memberships_of(request.user)`, read once per request: the MFA check and the layout's
-    trust switcher need the same list (it was read twice a page). Kept with the user's key, so
-    a caller asking for another user (an API token's) never gets this one's."""
+    """`memberships_of(request.user)`, read once per request: the MFA check, the tenant
+    middleware and the layout's trust switcher need the same list (it was read three times
+    a page). Kept with the user's key, so a caller asking for another user (an API token's)
+    never gets this one's."""
     found: tuple[Any, list[Membership]] | None = getattr(request, _REQUEST_MEMBERSHIPS, None)
     if found is None:
         found = (getattr(request.user, "pk", None), memberships_of(request.user))
@@ -79,6 +80,18 @@ def request_memberships_read(request: Any, user: Any = None) -> list[Membership]
     if found is None or (user is not None and found[0] != getattr(user, "pk", None)):
         return None
     return found[1]
+
+
+def membership_of_request(request: Any, user: Any, trust_slug: str) -> Membership | None:
+    """`membership_for(user, trust_slug)`, answered from the memberships this request has
+    already read for the same user (the MFA check reads them first): two queries a page fewer.
+    `memberships_of` applies the same tests (active membership, active trust)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    read = request_memberships_read(request, user)
+    if read is None:
+        return membership_for(user, trust_slug)
+    return next((m for m in read if m.trust.slug == trust_slug), None)
 
 
 MFA_ENROLLED_SESSION_KEY = "i16_mfa_enrolled"

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from trust_si.accounts.models import ApiToken, Membership, User
-from trust_si.accounts.selectors import membership_for, user_has_totp
+from trust_si.accounts.selectors import membership_of_request, user_has_totp
 from trust_si.tenancy.context import Scope, activate, deactivate
 from trust_si.tenancy.models import Trust
 from trust_si.web.pagination import TrustPagination
@@ -35,7 +35,7 @@ class TenantAPIMixin:
             raise Http404
         if not request.user or not request.user.is_authenticated:
             raise exceptions.NotAuthenticated()
-        membership = membership_for(request.user, slug)
+        membership = membership_of_request(request._request, request.user, slug)
         if membership is None:
             raise Http404
         token = request.auth

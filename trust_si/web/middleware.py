@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
-from trust_si.accounts.selectors import membership_for
+from trust_si.accounts.selectors import membership_of_request
 from trust_si.limits import BODY_LIMITS, MB
 from trust_si.tenancy.context import activate, deactivate
 
@@ -56,7 +56,7 @@ class TenantMiddleware:
             return None
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        membership = membership_for(request.user, slug)
+        membership = membership_of_request(request, request.user, slug)
         if membership is None:
             raise Http404("No such trust.")
         request.trust = membership.trust  # type: ignore[attr-defined]
