@@ -47,7 +47,9 @@ from .heatmap import (
 )
 from .models import HeatmapRow, PhaseCode
 from .selectors import (
-    heatmap_rows_for,
+    heatmap_cells_of,
+    heatmap_phases_for,
+    heatmap_rows_without_cells_for,
     heatmap_terms,
     officer_academy_ids,
     phases_in_force,
@@ -215,6 +217,18 @@ def _by_column(row: HeatmapRow) -> dict[str, Cell]:
     return found
 
 
+def _rows_by_column(rows: list[HeatmapRow]) -> dict[int, dict[str, Cell]]:
+    """row id -> its cells by column, for rows read without their cells: those not parsed yet
+    are read in one query (the stored JSON is read and decoded only when the row is new or
+    recomputed)."""
+    missing = [r.pk for r in rows if (r.pk, r.computed_at) not in _PARSED_ROWS]
+    stored = heatmap_cells_of(missing) if missing else {}
+    for r in rows:
+        if r.pk in stored:
+            r.cells = stored[r.pk]
+    return {r.pk: _by_column(r) for r in rows}
+
+
 def _data_words(statuses: dict[str, Coverage], term: str | None) -> str:
     """The row's term in words when its data is not complete: "partial: ...", "not yet uploaded"."""
     status = statuses.get(term or "")
@@ -238,7 +252,7 @@ def heatmap_page_for(membership: Membership, filters: HeatmapFilters) -> Heatmap
     compare = filters.compare if filters.compare in terms and filters.compare != term else None
     academy_ids = officer_academy_ids(membership, filters.officer) if filters.officer else None
     rows = (
-        heatmap_rows_for(membership, term=term, group=group, academy_ids=academy_ids)
+        heatmap_rows_without_cells_for(membership, term=term, group=group, academy_ids=academy_ids)
         if term
         else []
     )
@@ -254,7 +268,7 @@ def heatmap_page_for(membership: Membership, filters: HeatmapFilters) -> Heatmap
         rows = [r for r in rows if r.academy.phase_of_education == filters.education]
     if filters.phase:
         rows = [r for r in rows if r.phase == filters.phase]
-    cells = {r.pk: _by_column(r) for r in rows}
+    cells = _rows_by_column(rows)
 
     cols = columns()
     if filters.key_stage == "judged":
@@ -281,11 +295,12 @@ def heatmap_page_for(membership: Membership, filters: HeatmapFilters) -> Heatmap
     if compare:
         before = {
             r.academy_id: r
-            for r in heatmap_rows_for(
+            for r in heatmap_rows_without_cells_for(
                 membership, term=compare, group=group, academy_ids=[r.academy_id for r in rows]
             )
         }
-    before_cells = {academy_id: _by_column(r) for academy_id, r in before.items()}
+    before_parsed = _rows_by_column(list(before.values()))
+    before_cells = {academy_id: before_parsed[r.pk] for academy_id, r in before.items()}
 
     why = placement_reasons_for_term([r.academy_id for r in rows], term) if term else {}
     order = {code: i for i, code in enumerate(PHASE_ORDER)}
@@ -328,11 +343,11 @@ def heatmap_page_for(membership: Membership, filters: HeatmapFilters) -> Heatmap
     last_counts = {code: 0 for code in PHASE_ORDER}
     if previous_term:
         # The same academies as "now" (filters included), so the two columns compare like with like.
-        for r in heatmap_rows_for(
-            membership, term=previous_term, group="all", academy_ids=[r.academy_id for r in rows]
+        for phase in heatmap_phases_for(
+            membership, term=previous_term, academy_ids=[r.academy_id for r in rows]
         ):
-            if r.phase in last_counts:
-                last_counts[r.phase] += 1
+            if phase in last_counts:
+                last_counts[phase] += 1
     total, last_total = sum(now_counts.values()) or 1, sum(last_counts.values()) or 1
     overview = [
         PhaseCount(

@@ -156,19 +156,31 @@ def phases_in_force(academies: list[Academy]) -> dict[int, tuple[str, str]]:
     """academy id -> (phase code, status) as the Placements page counts it: the latest decision
     (confirmed or overridden), else the latest proposal. Two queries; academies never placed are
     left out. The heat map's overview for the newest term counts the same way, so the two pages
-    agree after an override."""
-    latest = latest_placements(academies)
-    decided: dict[int, Placement] = {}
-    for p in (
-        Placement.objects.filter(academy__in=academies, subject="")
+    agree after an override.
+
+    Read as the three columns it needs (issue 17): the whole history of placements is read, and
+    their reasons (some kilobytes of JSON each) were decoded only to be dropped."""
+    ids = [a.pk for a in academies]
+    columns = ("academy_id", "proposed_phase", "decided_phase", "status")
+    latest: dict[int, tuple[str, str, str]] = {}
+    for academy_id, *row in (
+        Placement.objects.filter(academy_id__in=ids, subject="")
+        .order_by("academy_id", "-computed_at", "-id")
+        .values_list(*columns)
+    ):
+        latest.setdefault(academy_id, tuple(row))  # type: ignore[arg-type]
+    decided: dict[int, tuple[str, str, str]] = {}
+    for academy_id, *row in (
+        Placement.objects.filter(academy_id__in=ids, subject="")
         .exclude(status="proposed")
         .order_by("academy_id", "-decided_at")
+        .values_list(*columns)
     ):
-        decided.setdefault(p.academy_id, p)
+        decided.setdefault(academy_id, tuple(row))  # type: ignore[arg-type]
     out = {}
-    for academy_id, p in latest.items():
-        in_force = decided.get(academy_id) or p
-        out[academy_id] = (in_force.phase, in_force.status)
+    for academy_id, row in latest.items():
+        proposed, decided_phase, status = decided.get(academy_id) or row
+        out[academy_id] = (decided_phase or proposed, status)  # as Placement.phase
     return out
 
 
@@ -391,10 +403,9 @@ def heatmap_terms(trust_id: int) -> list[str]:
     return sorted(codes, key=term_sort_key, reverse=True)
 
 
-def heatmap_rows_for(
-    membership: Membership, *, term: str, group: str = "all", academy_ids: list[int] | None = None
-) -> list[HeatmapRow]:
-    """The term's rows for the membership's academies: one query whatever the number of academies."""
+def _heatmap_rows(
+    membership: Membership, term: str, group: str, academy_ids: list[int] | None
+) -> QuerySet[HeatmapRow]:
     rows = HeatmapRow.objects.filter(
         trust_id=membership.trust_id,
         term_code=term,
@@ -403,7 +414,34 @@ def heatmap_rows_for(
     ).select_related("academy")
     if academy_ids is not None:
         rows = rows.filter(academy_id__in=academy_ids)
-    return list(rows)
+    return rows
+
+
+def heatmap_rows_for(
+    membership: Membership, *, term: str, group: str = "all", academy_ids: list[int] | None = None
+) -> list[HeatmapRow]:
+    """The term's rows for the membership's academies: one query whatever the number of academies."""
+    return list(_heatmap_rows(membership, term, group, academy_ids))
+
+
+def heatmap_rows_without_cells_for(
+    membership: Membership, *, term: str, group: str = "all", academy_ids: list[int] | None = None
+) -> list[HeatmapRow]:
+    """`heatmap_rows_for` with each row's cells not read (some 20 KB of JSON a row): for a
+    caller that keeps them parsed already and reads the missing ones with `heatmap_cells_of`."""
+    return list(_heatmap_rows(membership, term, group, academy_ids).defer("cells"))
+
+
+def heatmap_cells_of(row_ids: list[int]) -> dict[int, Any]:
+    """row id -> its cells as stored; the ids come from rows already read in scope."""
+    return dict(HeatmapRow.objects.filter(pk__in=row_ids).values_list("pk", "cells"))
+
+
+def heatmap_phases_for(membership: Membership, *, term: str, academy_ids: list[int]) -> list[str]:
+    """The phase of each kept whole-school row of the term, for those of the membership's
+    academies (the overview's "last term" column): the phase only, not the cells."""
+    rows = _heatmap_rows(membership, term, "all", academy_ids)
+    return list(rows.values_list("phase", flat=True))
 
 
 def officer_choices(membership: Membership) -> list[tuple[int, str]]:
@@ -555,11 +593,20 @@ def own_school_phases_for(membership: Membership) -> list[dict[str, Any]]:
 
 
 def placement_reasons_for_term(academy_ids: list[int], term: str) -> dict[int, list[Any]]:
-    """academy id -> the reasons of its latest whole-academy placement for the term (one query);
-    the ids come from rows already read in the membership's scope."""
-    out: dict[int, list[Any]] = {}
-    for p in Placement.objects.filter(
-        academy_id__in=academy_ids, subject="", term_code=term
-    ).order_by("academy_id", "-computed_at", "-id"):
-        out.setdefault(p.academy_id, p.reasons)
-    return out
+    """academy id -> the reasons of its latest whole-academy placement for the term; the ids
+    come from rows already read in the membership's scope.
+
+    Two queries: which placement is latest (ids only), then those placements' reasons, so the
+    reasons of recomputes since superseded are never read and decoded (issue 17)."""
+    latest: dict[int, int] = {}
+    for academy_id, pk in (
+        Placement.objects.filter(academy_id__in=academy_ids, subject="", term_code=term)
+        .order_by("academy_id", "-computed_at", "-id")
+        .values_list("academy_id", "pk")
+    ):
+        latest.setdefault(academy_id, pk)
+    if not latest:
+        return {}
+    return dict(
+        Placement.objects.filter(pk__in=latest.values()).values_list("academy_id", "reasons")
+    )

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
-from .selectors import memberships_of_request, user_has_totp, user_requires_mfa
+from .selectors import memberships_of_request, request_user_has_totp, user_requires_mfa
 
 # Paths a user without TOTP may still reach: setting it up, logging out, assets, health.
 _ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/favicon")
@@ -24,7 +24,7 @@ class MFARequiredMiddleware:
             and user.is_authenticated
             and not request.path.startswith(_ALLOWED_PREFIXES)
             and user_requires_mfa(user, memberships_of_request(request))
-            and not user_has_totp(user)
+            and not request_user_has_totp(request)
         ):
             if request.path.startswith("/api/"):
                 return JsonResponse(

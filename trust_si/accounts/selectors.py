@@ -6,7 +6,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from trust_si.audit.models import AuditEvent
@@ -14,6 +14,8 @@ from trust_si.tenancy.context import trust_scope
 from trust_si.tenancy.models import Trust
 
 from .models import ApiToken, Invitation, Membership, User
+
+_TOTP = Authenticator.Type.TOTP
 
 
 def membership_for(user: Any, trust_slug: str) -> Membership | None:
@@ -39,12 +41,34 @@ def memberships_of(user: Any) -> list[Membership]:
     """Every active membership of the user, across trusts (for the trust switcher)."""
     if not getattr(user, "is_authenticated", False):
         return []
+    # Whether the user has TOTP comes with the list (the MFA check needs both on every request):
+    # one query fewer a page than asking `user_has_totp` after it (issue 17).
     return list(
         Membership.of_user.lookup(user)
         .select_related("trust")
         .filter(is_active=True, trust__is_active=True)
+        .annotate(
+            holder_has_totp=Exists(
+                Authenticator.objects.filter(user_id=OuterRef("user_id"), type=_TOTP)
+            )
+        )
         .order_by("trust__name")
     )
+
+
+def membership_holder_has_totp(membership: Membership) -> bool:
+    """Whether the membership's user has TOTP: as `memberships_of` read it, else asked now."""
+    known: bool | None = getattr(membership, "holder_has_totp", None)
+    return user_has_totp(membership.user) if known is None else known
+
+
+def request_user_has_totp(request: Any) -> bool:
+    """`user_has_totp(request.user)`, answered from the memberships the request read when it
+    has any (an operator without memberships is asked directly)."""
+    read = request_memberships_read(request, request.user)
+    if read:
+        return membership_holder_has_totp(read[0])
+    return user_has_totp(request.user)
 
 
 def user_requires_mfa(user: Any, memberships: list[Membership] | None = None) -> bool:
@@ -109,7 +133,7 @@ def session_passed_mfa(request: Any) -> bool:
 
 
 def user_has_totp(user: Any) -> bool:
-    return bool(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())
+    return bool(Authenticator.objects.filter(user=user, type=_TOTP).exists())
 
 
 def member_list_for(membership: Membership) -> QuerySet[Membership]:

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from trust_si.accounts.models import ApiToken, Membership, User
-from trust_si.accounts.selectors import membership_of_request, user_has_totp
+from trust_si.accounts.selectors import membership_holder_has_totp, membership_of_request
 from trust_si.tenancy.context import Scope, activate, deactivate
 from trust_si.tenancy.models import Trust
 from trust_si.web.pagination import TrustPagination
@@ -44,7 +44,7 @@ class TenantAPIMixin:
             if token.trust_id != membership.trust_id:
                 raise Http404
             # The session middleware cannot see token callers: the second factor is checked here.
-            if membership.requires_mfa and not user_has_totp(request.user):
+            if membership.requires_mfa and not membership_holder_has_totp(membership):
                 raise exceptions.PermissionDenied(
                     "Two-factor authentication must be set up before using the API."
                 )
