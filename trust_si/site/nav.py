@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import get_script_prefix, reverse
 
 from academies import nav as academies_nav
 from assessment import nav as assessment_nav
@@ -20,6 +18,7 @@ from planning import nav as planning_nav
 from reporting import nav as reporting_nav
 from trust_si.nav import NavItem
 from trust_si.people import nav as accounts_nav
+from trust_si.web.links import route_url
 from visits import nav as visits_nav
 
 ITEMS: list[NavItem] = sorted(
@@ -41,15 +40,6 @@ ITEMS: list[NavItem] = sorted(
 )
 
 
-@lru_cache(maxsize=4096)
-def _item_url(route: str, trust_slug: str, script_prefix: str) -> str:
-    """A nav item's URL: the same for every request in a trust (the URLconf is fixed), so
-    reversed once per process, not fifteen times a page. A route that does not resolve is a
-    bug: reverse() raises and a test sees it. `script_prefix` is in the key because reverse()
-    prefixes it."""
-    return reverse(route, kwargs={"trust_slug": trust_slug})
-
-
 def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
     membership = getattr(request, "membership", None)
     trust = getattr(request, "trust", None)
@@ -60,7 +50,7 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
     for item in ITEMS:
         if not membership.can(item.capability):
             continue
-        url = _item_url(item.route, trust.slug, get_script_prefix())
+        url = route_url(item.route, trust_slug=trust.slug)
         is_current = current == url or (
             url.rstrip("/") != f"/t/{trust.slug}" and current.startswith(url)
         )

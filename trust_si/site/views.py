@@ -7,7 +7,6 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 
 from academies.selectors import academy_list_for
 from phases.selectors import own_school_phases_for
@@ -16,7 +15,7 @@ from trust_si.accounts.roles import CAPABILITIES, Role
 from trust_si.accounts.selectors import memberships_of
 from trust_si.web.access import require
 from trust_si.web.http import TenantRequest
-from trust_si.web.links import urn_url
+from trust_si.web.links import route_url, urn_url
 from visits.selectors import action_rows, overdue_actions_for
 
 
@@ -60,7 +59,7 @@ def dashboard(request: TenantRequest) -> HttpResponse:
     links = []
     for capability, route, label in DASHBOARD_LINKS:
         if capability in CAPABILITIES and membership.can(capability):
-            url = reverse(route, kwargs={"trust_slug": request.trust.slug})
+            url = route_url(route, trust_slug=request.trust.slug)
             links.append({"url": url, "label": label})
     # Heads and governors land on their own school: its phase and what decided it.
     school_level = membership.role_enum in (Role.SCHOOL_STAFF, Role.GOVERNOR)
@@ -73,7 +72,7 @@ def dashboard(request: TenantRequest) -> HttpResponse:
         for school in own_schools:
             school["kpi_href"] = kpi_url(school["academy"]["urn"])
         own_links = {
-            route.split(":")[0]: reverse(route, kwargs={"trust_slug": slug})
+            route.split(":")[0]: route_url(route, trust_slug=slug)
             for route in ("phases:own", "visits:list", "reporting:list")
         }
     # Rows of the strings each list shows, each link reversed once per list (issue 17).
