@@ -88,21 +88,7 @@ def placement_table_for(
     shows neither; issue 17): three placement reads of the columns shown, one link reversed."""
     academies = list(academy_list_for(membership).values_list("pk", "urn", "name"))
     ids = [pk for pk, _, _ in academies]
-    latest: dict[int, tuple[str, str, str, Any]] = {}
-    for academy_id, *row in (
-        Placement.objects.filter(academy_id__in=ids, subject="")
-        .order_by("academy_id", "-computed_at", "-id")
-        .values_list("academy_id", "proposed_phase", "decided_phase", "status", "computed_at")
-    ):
-        latest.setdefault(academy_id, tuple(row))  # type: ignore[arg-type]
-    decided: dict[int, tuple[str, str, str]] = {}
-    for academy_id, *row in (
-        Placement.objects.filter(academy_id__in=ids, subject="")
-        .exclude(status="proposed")
-        .order_by("academy_id", "-decided_at")
-        .values_list("academy_id", "proposed_phase", "decided_phase", "status")
-    ):
-        decided.setdefault(academy_id, tuple(row))  # type: ignore[arg-type]
+    latest, decided = _latest_and_decided(ids)
     subjects: dict[int, dict[str, str]] = {}
     for academy_id, subject, proposed, computed_at in (
         Placement.objects.filter(academy_id__in=ids)
@@ -152,21 +138,18 @@ def placement_table_for(
     return rows, in_force
 
 
-def phases_in_force(academies: list[Academy]) -> dict[int, tuple[str, str]]:
-    """academy id -> (phase code, status) as the Placements page counts it: the latest decision
-    (confirmed or overridden), else the latest proposal. Two queries; academies never placed are
-    left out. The heat map's overview for the newest term counts the same way, so the two pages
-    agree after an override.
-
-    Read as the three columns it needs (issue 17): the whole history of placements is read, and
-    their reasons (some kilobytes of JSON each) were decoded only to be dropped."""
-    ids = [a.pk for a in academies]
-    columns = ("academy_id", "proposed_phase", "decided_phase", "status")
-    latest: dict[int, tuple[str, str, str]] = {}
+def _latest_and_decided(
+    ids: list[int],
+) -> tuple[dict[int, tuple[str, str, str, Any]], dict[int, tuple[str, str, str]]]:
+    """Per academy: its latest whole-academy placement as (proposed, decided, status,
+    computed_at), and its latest decision (confirmed or overridden) as (proposed, decided,
+    status). Two reads of those columns only: the reasons (kilobytes of JSON a placement, over
+    the whole history) are never read (issue 17)."""
+    latest: dict[int, tuple[str, str, str, Any]] = {}
     for academy_id, *row in (
         Placement.objects.filter(academy_id__in=ids, subject="")
         .order_by("academy_id", "-computed_at", "-id")
-        .values_list(*columns)
+        .values_list("academy_id", "proposed_phase", "decided_phase", "status", "computed_at")
     ):
         latest.setdefault(academy_id, tuple(row))  # type: ignore[arg-type]
     decided: dict[int, tuple[str, str, str]] = {}
@@ -174,12 +157,25 @@ def phases_in_force(academies: list[Academy]) -> dict[int, tuple[str, str]]:
         Placement.objects.filter(academy_id__in=ids, subject="")
         .exclude(status="proposed")
         .order_by("academy_id", "-decided_at")
-        .values_list(*columns)
+        .values_list("academy_id", "proposed_phase", "decided_phase", "status")
     ):
         decided.setdefault(academy_id, tuple(row))  # type: ignore[arg-type]
+    return latest, decided
+
+
+def phases_in_force(academies: list[Academy]) -> dict[int, tuple[str, str]]:
+    """academy id -> (phase code, status) as the Placements page counts it: the latest decision
+    (confirmed or overridden), else the latest proposal. Two queries; academies never placed are
+    left out. The heat map's overview for the newest term counts the same way, so the two pages
+    agree after an override."""
+    latest, decided = _latest_and_decided([a.pk for a in academies])
     out = {}
-    for academy_id, row in latest.items():
-        proposed, decided_phase, status = decided.get(academy_id) or row
+    for academy_id, (proposed, decided_phase, status, _at) in latest.items():
+        proposed, decided_phase, status = decided.get(academy_id) or (
+            proposed,
+            decided_phase,
+            status,
+        )
         out[academy_id] = (decided_phase or proposed, status)  # as Placement.phase
     return out
 

@@ -179,12 +179,7 @@ def test_gunicorn_answers_413_while_the_body_is_still_on_the_wire(tmp_path: Path
             # One request first: the worker imports the URLconf (every app) on its first
             # request, seconds on a slow machine, and the timing below is about the body only.
             connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
-            warm = b""
-            while b"\r\n\r\n" not in warm:
-                chunk = connection.recv(65536)
-                if not chunk:
-                    break
-                warm += chunk
+            _read_until(connection, b"\r\n\r\n")
             connection.close()
             connection = socket.create_connection(("127.0.0.1", port), timeout=20)
         with connection:
@@ -196,12 +191,7 @@ def test_gunicorn_answers_413_while_the_body_is_still_on_the_wire(tmp_path: Path
                 + f"Content-Length: {HUGE}\r\n\r\n".encode()
                 + b"x" * 65536  # the first bytes of the body, then nothing more
             )
-            answer = b""
-            while b"Nothing was read" not in answer:
-                chunk = connection.recv(65536)
-                if not chunk:
-                    break
-                answer += chunk
+            answer = _read_until(connection, b"Nothing was read")
             elapsed = time.monotonic() - started
         text = answer.decode(errors="replace")
         assert text.startswith("HTTP/1.1 413"), text[:500]
@@ -209,3 +199,14 @@ def test_gunicorn_answers_413_while_the_body_is_still_on_the_wire(tmp_path: Path
         assert elapsed < 10
     finally:
         process_stop(server)
+
+
+def _read_until(connection: socket.socket, marker: bytes) -> bytes:
+    """What the server sends until `marker` has arrived or it closes the connection."""
+    answer = b""
+    while marker not in answer:
+        chunk = connection.recv(65536)
+        if not chunk:
+            break
+        answer += chunk
+    return answer
