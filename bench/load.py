@@ -410,8 +410,10 @@ def main() -> None:
             def run(cookie: str, index: int, until: float, floor: bool) -> None:
                 own = people[index][2]
                 names = list(own)
-                if args.think and not floor:
-                    time.sleep(random.uniform(0, args.think))  # users do not start in step
+                if args.think:
+                    # Users do not start in step. The /healthz floor starts spread the same way:
+                    # all clients at once would time the first burst's queue, not the server.
+                    time.sleep(random.uniform(0, args.think))
                 conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=60)
                 n = index
                 while time.monotonic() < until:
