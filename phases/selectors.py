@@ -111,7 +111,7 @@ def placement_table_for(
         decision = decided.get(pk)
         if last is not None:
             # Placement.phase of the decision, else of the latest proposal.
-            chosen = decision or (last[0], last[1], last[2])
+            chosen = decision or last[:3]
             in_force.append(chosen[1] or chosen[0])
         rows.append(
             {
@@ -170,12 +170,8 @@ def phases_in_force(academies: list[Academy]) -> dict[int, tuple[str, str]]:
     agree after an override."""
     latest, decided = _latest_and_decided([a.pk for a in academies])
     out = {}
-    for academy_id, (proposed, decided_phase, status, _at) in latest.items():
-        proposed, decided_phase, status = decided.get(academy_id) or (
-            proposed,
-            decided_phase,
-            status,
-        )
+    for academy_id, (*last, _at) in latest.items():
+        proposed, decided_phase, status = decided.get(academy_id) or last
         out[academy_id] = (decided_phase or proposed, status)  # as Placement.phase
     return out
 
