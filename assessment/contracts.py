@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assessment.kpis.catalogue import PERIOD_WORDS, no_national_reason
+from assessment.kpis.catalogue import no_national_reason
+from assessment.kpis.national import PERIOD_WORDS
 
 
 def national_basis(

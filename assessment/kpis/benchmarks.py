@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from trust_si.limits import DFE, FileLimits, LimitExceeded, check_bytes, csv_numbered_rows
 from trust_si.terms import AcademicYear, TermError
 
-from .catalogue import BENCHMARK_GROUPS, BENCHMARK_PERIODS, KPIS, benchmark_key
+from .catalogue import KPIS
+from .national import BENCHMARK_GROUPS, BENCHMARK_PERIODS, benchmark_key
 
 COLUMNS = ["kpi", "year", "value", "source"]
 # Optional: "all" (the default) or "non_disadvantaged" (national other pupils); the period,

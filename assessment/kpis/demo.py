@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .catalogue import KPIS, benchmark_for, load_benchmarks
+from .catalogue import KPIS
 from .models import KpiTarget
+from .national import benchmark_for, load_benchmarks
 
 if TYPE_CHECKING:
     from trust_si.tenancy.models import Trust

@@ -18,18 +18,9 @@ from trust_si.tenancy.models import Trust
 from trust_si.terms import AcademicYear, Season, TermCode
 
 from . import disclosure
-from .catalogue import (
-    GROUPS,
-    KPIS,
-    NATIONAL_GROUP_FOR,
-    PupilFacts,
-    benchmark_links,
-    compared_nationally,
-    compute_groups,
-    load_benchmarks,
-    national_for_term,
-)
+from .catalogue import GROUPS, KPIS, PupilFacts, compared_nationally, compute_groups
 from .models import KpiTarget, NationalBenchmark
+from .national import NATIONAL_GROUP_FOR, benchmark_links, load_benchmarks, national_for_term
 from .primary import EARLIER_MEASURES, GIVES_AWAY, SUBSET_OF, earlier
 
 Benchmarks = dict[str, list[tuple[str, float, str]]]

@@ -18,15 +18,7 @@ from assessment.models import Attendance, Enrolment, Result, Term
 from trust_si.terms import TermCode, term_label, term_sort_key
 
 from . import disclosure, similar
-from .catalogue import (
-    CATALOGUE,
-    DEFINITIONS,
-    GROUPS,
-    KPIS,
-    PupilFacts,
-    benchmark_key,
-    in_group,
-)
+from .catalogue import CATALOGUE, DEFINITIONS, GROUPS, KPIS, PupilFacts, in_group
 from .dfe import ks2_descriptor_label
 from .display import (
     GROUP_LABELS,
@@ -39,6 +31,7 @@ from .display import (
 )
 from .figures import benchmark_link, benchmark_source, benchmarks_current
 from .models import ComparisonSchool, KpiTarget, PublishedResult
+from .national import benchmark_key
 from .store import StoredFigures, kpi_figures_stored, kpi_figures_stored_lazy
 from .transitions import (
     BANDS,

@@ -32,15 +32,10 @@ from trust_si.tenancy.models import Trust
 from trust_si.terms import TermCode
 
 from . import disclosure
-from .catalogue import (
-    GROUPS,
-    KPIS,
-    NATIONAL_GROUP_FOR,
-    compared_nationally,
-    national_for_term,
-)
+from .catalogue import GROUPS, KPIS, compared_nationally
 from .figures import benchmarks_current, kpi_figures_compute, target_for, targets_index
 from .models import KpiFigureCell, KpiFigureSet
+from .national import NATIONAL_GROUP_FOR, national_for_term
 
 # Raise when the computation changes in a way the basis below does not see.
 STORE_VERSION = "1"

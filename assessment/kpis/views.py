@@ -29,11 +29,12 @@ from trust_si.web.links import key_url
 
 from . import selectors, services
 from .cards import kpi_cards_html
-from .catalogue import CATALOGUE, GROUPS, KPIS, NATIONAL_GROUP_FOR, TRUST_SCOPE_NOTE
+from .catalogue import CATALOGUE, GROUPS, KPIS, TRUST_SCOPE_NOTE
 from .dfe import read_performance_file, year_from_filename
 from .disclosure import threshold
 from .display import GROUP_LABELS, national_label, number_text
 from .forms import PerformanceTableForm, TargetForm
+from .national import NATIONAL_GROUP_FOR
 from .selectors import banding_label, kpi_figures_for, published_results_for, term_codes_with_data
 from .services import published_results_import
 from .transitions import BAND_LABELS, BANDS, CATEGORIES, CATEGORY_LABELS

@@ -17,8 +17,9 @@ from django.core.management import call_command
 
 from assessment.contracts import national_basis
 from assessment.kpis.benchmarks import parse_benchmarks
-from assessment.kpis.catalogue import KPIS, load_benchmarks, national_for_term
+from assessment.kpis.catalogue import KPIS
 from assessment.kpis.models import NationalBenchmark
+from assessment.kpis.national import load_benchmarks, national_for_term
 from phases.pipeline import recompute_run
 from tests.reporting.data import seed_attendance
 from trust_si.accounts.roles import Role

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assessment.kpis.catalogue import KPIS, PupilFacts, benchmark_for, compute, load_benchmarks
+from assessment.kpis.catalogue import KPIS, PupilFacts, compute
+from assessment.kpis.national import benchmark_for, load_benchmarks
 from assessment.kpis.selectors import kpi_figures_for
 from assessment.services import (
     term_get_or_create,

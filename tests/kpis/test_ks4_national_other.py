@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import pytest
 
-from assessment.kpis.catalogue import KPIS, load_benchmarks, national_for_term
+from assessment.kpis.catalogue import KPIS
+from assessment.kpis.national import load_benchmarks, national_for_term
 from phases.pipeline import recompute_run
 from trust_si.accounts.roles import Role
 

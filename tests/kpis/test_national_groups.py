@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assessment.kpis.benchmarks import parse_benchmarks
-from assessment.kpis.catalogue import benchmark_for, benchmark_key, load_benchmarks
+from assessment.kpis.national import benchmark_for, benchmark_key, load_benchmarks
 from assessment.kpis.services import national_benchmarks_load
 from phases.pipeline import recompute_run
 from tests.reporting.data import seed_attendance
