@@ -26,9 +26,6 @@ from trust_si.vocab import words
 
 from .config import placement_settings
 from .heatmap import (
-    ACCURACY_BANDS,
-    ACCURACY_SMALL_SAMPLE,
-    ACCURACY_WORDS,
     GROUP_LABELS,
     OFSTED_SOURCE,
     READING_ACCURACY_COLUMN,
@@ -39,6 +36,7 @@ from .heatmap import (
     columns,
 )
 from .heatmap import term_label as heatmap_term_label
+from .heatmap_rules import ACCURACY_BANDS, ACCURACY_SMALL_SAMPLE, ACCURACY_WORDS
 from .models import HeatmapRow
 from .rules import RELATIVE_GAP_KPIS, RELATIVE_GAP_SCORES
 

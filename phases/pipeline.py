@@ -53,14 +53,8 @@ from .evidence import (
     term_coverage,
     term_window,
 )
-from .heatmap import (
-    HEATMAP_GROUPS,
-    AccuracyEvidence,
-    Cell,
-    cells_from_json,
-    cells_to_json,
-    heatmap_row,
-)
+from .heatmap import HEATMAP_GROUPS, Cell, cells_from_json, cells_to_json
+from .heatmap_rules import AccuracyEvidence, heatmap_row
 from .models import HeatmapRow, PhaseCode, Placement, RecomputeJob
 from .notify import phase_change_notify
 from .rules import propose

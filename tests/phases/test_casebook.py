@@ -163,7 +163,7 @@ def test_absence_just_above_national_blocks_sustain_beside_a_strong_report_card(
 
 
 def test_heatmap_absence_level_is_relative_and_gap_stays_in_points():
-    from phases.heatmap import kpi_cell
+    from phases.heatmap_rules import kpi_cell
     from phases.rules import DEFAULT_SETTINGS
     from tests.phases.test_heatmap import fig
 

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from academies.models import Academy
 from assessment.contracts import KpiFigure
-from phases.heatmap import judgement_cell, kpi_cell, p8_cell
+from phases.heatmap_rules import judgement_cell, kpi_cell, p8_cell
 from phases.models import HeatmapRow, Placement
 from phases.pipeline import recompute_run
 from phases.rules import DEFAULT_SETTINGS, JudgementEvidence, P8Evidence
@@ -360,7 +360,7 @@ def test_recompute_status_is_polled_until_the_job_is_done(world, client_for):
 
 
 def test_safeguarding_cell_keeps_ofsteds_not_met_over_a_later_visit_met():
-    from phases.heatmap import judgement_cell
+    from phases.heatmap_rules import judgement_cell
 
     judgements = [
         JudgementEvidence("safeguarding", "not_met", dt.date(2025, 12, 1), "Ofsted inspection"),

@@ -21,9 +21,8 @@ from phases.heatmap import (
     cells_from_json,
     cells_to_json,
     columns,
-    heatmap_row,
-    kpi_cell,
 )
+from phases.heatmap_rules import heatmap_row, kpi_cell
 from phases.models import HeatmapRow
 from phases.rules import DEFAULT_SETTINGS
 from phases.selectors import heatmap_row_for_report

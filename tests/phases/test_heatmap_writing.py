@@ -12,15 +12,8 @@ from assessment.frameworks.services import moderation_agreement_replace
 from assessment.services import term_get_or_create
 from moderation.models import SampleItem
 from moderation.services import item_agree, review_submit, round_close
-from phases.heatmap import (
-    ACCURACY_COLUMN,
-    AccuracyEvidence,
-    CellKind,
-    CellState,
-    accuracy_cell,
-    columns,
-    heatmap_row,
-)
+from phases.heatmap import ACCURACY_COLUMN, CellKind, CellState, columns
+from phases.heatmap_rules import AccuracyEvidence, accuracy_cell, heatmap_row
 from phases.models import HeatmapRow
 from phases.pipeline import recompute_run
 from phases.rules import DEFAULT_SETTINGS
